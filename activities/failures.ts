@@ -1,0 +1,47 @@
+/**
+ * Maps provider errors onto Temporal's retry semantics, so each activity's retry policy does the right thing:
+ * rate limits wait as long as the provider asks, refusals and bad requests fail at once, outages retry.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import OpenAI from 'openai';
+import { ContentPolicyRefusal } from '../providers/imageModel';
+
+export const FailureType = {
+  ContentPolicyRefusal: 'ContentPolicyRefusal',
+  InvalidModelOutput: 'InvalidModelOutput',
+  ModelRequestRejected: 'ModelRequestRejected',
+  RateLimited: 'RateLimited',
+  InvalidInput: 'InvalidInput',
+} as const;
+
+export const NON_RETRYABLE_TYPES = [FailureType.ContentPolicyRefusal, FailureType.ModelRequestRejected, FailureType.InvalidInput];
+
+export function toActivityFailure(err: unknown): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof ContentPolicyRefusal) {
+    return ApplicationFailure.create({ type: FailureType.ContentPolicyRefusal, message: err.message, nonRetryable: true, details: [{ reason: err.reason }] });
+  }
+  if (err instanceof OpenAI.RateLimitError) {
+    return ApplicationFailure.create({
+      type: FailureType.RateLimited,
+      message: `model endpoint rate-limited the request: ${err.message}`,
+      nextRetryDelay: retryAfterMs(err.headers) ?? undefined,
+    });
+  }
+  if (err instanceof OpenAI.APIError && err.status !== undefined && err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 409) {
+    // 400/401/403/404/422: the same request will fail the same way (bad key, unknown model, invalid parameters).
+    return ApplicationFailure.create({ type: FailureType.ModelRequestRejected, message: `model endpoint rejected the request (HTTP ${err.status}): ${err.message}`, nonRetryable: true });
+  }
+  return err;
+}
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const ms = headers?.get('retry-after-ms');
+  if (ms && Number.isFinite(Number(ms))) return Number(ms);
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}

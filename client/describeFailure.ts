@@ -1,0 +1,76 @@
+/**
+ * Turns any error a command can meet into one line that names the component and the fix, instead of a
+ * stack trace. Set IMAGE_AGENT_DEBUG=1 to see the original error as well.
+ */
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, WorkflowFailedError } from '@temporalio/client';
+import { ConfigError, loadConfig, redactUrl, type AppConfig } from '../common/config';
+
+function safeConfig(): AppConfig | undefined {
+  try {
+    return loadConfig();
+  } catch {
+    return undefined;
+  }
+}
+
+function errorCode(err: unknown): string | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    e = (e as { cause?: unknown }).cause ?? (e as { errors?: unknown[] }).errors?.[0];
+  }
+  return undefined;
+}
+
+function allMessages(err: unknown): string {
+  const parts: string[] = [];
+  let e: unknown = err;
+  for (let i = 0; i < 6 && e; i++) {
+    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    e = e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
+  }
+  return parts.join(' | ');
+}
+
+/** The innermost meaningful failure of a workflow: an activity's application failure, with its type. */
+export function rootFailure(err: unknown): ApplicationFailure | undefined {
+  let e: unknown = err;
+  for (let i = 0; i < 8 && e; i++) {
+    if (e instanceof ApplicationFailure) return e;
+    if (e instanceof WorkflowFailedError || e instanceof ActivityFailure || e instanceof ChildWorkflowFailure || e instanceof Error) {
+      e = (e as { cause?: unknown }).cause;
+    } else break;
+  }
+  return undefined;
+}
+
+export function describeFailure(err: unknown, config: AppConfig | undefined = safeConfig()): string {
+  const text = allMessages(err);
+  const code = errorCode(err);
+  if (err instanceof ConfigError) return err.message;
+  if (err instanceof Error && ['StackError', 'MissingToolError', 'UsageError'].includes(err.name)) return err.message;
+
+  const temporalAddress = config?.temporal.connection.address ?? 'localhost:7233';
+  if (/TransportError|Failed to connect|tcp connect error|UNAVAILABLE|ECONNREFUSED.*:7233|No connection established/i.test(text) && /temporal|transport|grpc|UNAVAILABLE|connect/i.test(text) && !/55432|8333|s3/i.test(text)) {
+    return `Temporal is unreachable at ${temporalAddress}: start the local stack with \`npm run stack:up\`, or set TEMPORAL_ADDRESS to your cluster`;
+  }
+  if (/Namespace .* is not found|NamespaceNotFound/i.test(text)) {
+    return `Temporal namespace ${config?.temporal.namespace ?? ''} does not exist: create it, or set TEMPORAL_NAMESPACE`;
+  }
+  const s3Port = config?.s3.endpoint ? new URL(config.s3.endpoint).port : '8333';
+  if ((code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') && new RegExp(`:${s3Port}\\b|s3|bucket`, 'i').test(text)) {
+    return `object storage is unreachable at ${config?.s3.endpoint ?? 'S3_ENDPOINT'}: start the local stack with \`npm run stack:up\`, or fix S3_ENDPOINT`;
+  }
+  if (/InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied/.test(text)) {
+    return `object storage rejected the credentials for bucket ${config?.s3.bucket ?? ''}: check S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY`;
+  }
+  const pgPort = config ? new URL(config.databaseUrl).port || '5432' : '55432';
+  if ((code === 'ECONNREFUSED' || code === 'ENOTFOUND') && new RegExp(`:${pgPort}\\b`).test(text)) {
+    return `Postgres is unreachable at ${config ? redactUrl(config.databaseUrl) : 'DATABASE_URL'}: start the local stack with \`npm run stack:up\`, or fix DATABASE_URL`;
+  }
+  const failure = rootFailure(err);
+  if (failure) return `${failure.type ?? 'failure'}: ${failure.message}`;
+  if (err instanceof WorkflowFailedError) return `the workflow failed: ${err.cause?.message ?? err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,13 @@
+/** A Temporal client from configuration, and links into the Temporal UI for people. */
+import { Client, Connection } from '@temporalio/client';
+import type { AppConfig } from '../common/config';
+
+export async function connectClient(config: AppConfig): Promise<Client> {
+  const connection = await Connection.connect({ ...config.temporal.connection, connectTimeout: 5000 });
+  return new Client({ connection, namespace: config.temporal.namespace });
+}
+
+export function runUiUrl(config: AppConfig, workflowId: string, runId?: string): string {
+  const base = `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+  return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
+}

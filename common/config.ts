@@ -1,0 +1,245 @@
+/**
+ * Every setting of image-agent, read from the environment once, validated, documented in the README.
+ * Workflow code must never import this module (it reads process.env); activities and processes do.
+ */
+import path from 'node:path';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import type { NativeConnectionOptions } from '@temporalio/worker';
+import { z } from 'zod';
+import { projectRoot } from './paths';
+import { gpuTaskQueueFor } from './taskQueues';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v));
+
+const envSchema = z.object({
+  // Temporal (address, namespace, API key and TLS come through @temporalio/envconfig)
+  IMAGE_AGENT_TASK_QUEUE: z.string().min(1).default('image-agent'),
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+
+  // Object storage (any S3-compatible server)
+  S3_ENDPOINT: optionalString.pipe(z.url().optional()).default('http://127.0.0.1:8333'),
+  S3_PUBLIC_ENDPOINT: optionalString.pipe(z.url().optional()),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'S3 bucket names are 3-63 lowercase letters, digits, dots or hyphens').default('image-agent'),
+  S3_ACCESS_KEY_ID: z.string().min(1).default('image-agent-dev'),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).default('image-agent-dev-secret'),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  S3_PRESIGN_SECONDS: z.coerce.number().int().min(60).max(604800).default(3600),
+
+  // Postgres (embedded PGlite by default)
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').default('postgres://postgres@127.0.0.1:55432/postgres'),
+
+  // Models, through any OpenAI-compatible endpoint
+  IMAGE_AGENT_PROVIDERS: z.enum(['auto', 'offline', 'openai']).default('auto'),
+  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+  OPENAI_API_KEY: optionalString,
+  IMAGE_AGENT_IMAGE_BASE_URL: optionalString.pipe(z.url().optional()),
+  IMAGE_AGENT_IMAGE_API_KEY: optionalString,
+  IMAGE_AGENT_MODEL_PLANNER: z.string().min(1).default('gpt-4.1'),
+  IMAGE_AGENT_MODEL_REASONER: z.string().min(1).default('gpt-4.1'),
+  IMAGE_AGENT_MODEL_VLM: z.string().min(1).default('gpt-4.1'),
+  IMAGE_AGENT_MODEL_IMAGE: z.string().min(1).default('gpt-image-1'),
+  IMAGE_AGENT_MODEL_EMBEDDINGS: z.string().min(1).default('text-embedding-3-small'),
+  IMAGE_AGENT_IMAGE_SEED: bool.default(false),
+  IMAGE_AGENT_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+
+  // Worker processes
+  IMAGE_AGENT_GPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  IMAGE_AGENT_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+
+  // Local stack ports (used by `stack:up` and as defaults above)
+  STACK_TEMPORAL_PORT: port.default(7233),
+  STACK_TEMPORAL_UI_PORT: port.default(8233),
+  STACK_S3_PORT: port.default(8333),
+  STACK_PGLITE_PORT: port.default(55432),
+  STACK_DIR: z.string().min(1).default('.stack'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type ProviderMode = 'offline' | 'openai';
+export type ModelRole = 'planner' | 'reasoner' | 'vlm' | 'image' | 'embeddings';
+
+export interface ModelEndpoint {
+  baseURL: string | undefined;
+  apiKey: string;
+  timeoutMs: number;
+}
+
+export interface AppConfig {
+  temporal: {
+    connection: NativeConnectionOptions;
+    namespace: string;
+    taskQueue: string;
+    gpuTaskQueue: string;
+    uiUrl: string;
+  };
+  s3: {
+    endpoint: string | undefined;
+    publicEndpoint: string | undefined;
+    region: string;
+    bucket: string;
+    accessKeyId: string;
+    secretAccessKey: string;
+    forcePathStyle: boolean;
+    presignSeconds: number;
+  };
+  databaseUrl: string;
+  models: {
+    mode: ProviderMode;
+    /** Endpoint for chat, VLM and embeddings calls. */
+    chat: ModelEndpoint;
+    /** Endpoint for the images API; often a different server (vLLM-Omni, a hosted image model). */
+    image: ModelEndpoint;
+    roles: Record<ModelRole, string>;
+    /** Send `seed` to the images API (servers such as vLLM-Omni accept it; OpenAI does not). */
+    sendSeed: boolean;
+  };
+  workers: {
+    /** Renders in flight per GPU worker: size to the GPU, or to the provider's rate limit. */
+    gpuConcurrency: number;
+    /** Model/search activities in flight per orchestration worker. */
+    activityConcurrency: number;
+  };
+  stack: {
+    dir: string;
+    temporalPort: number;
+    temporalUiPort: number;
+    s3Port: number;
+    pglitePort: number;
+  };
+}
+
+/** Thrown for a setting that does not validate; the message names the variable and the fix. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')} (see README, "Configuration")`);
+  }
+  const e = parsed.data;
+  const temporal = loadTemporalConnection(env);
+  const mode: ProviderMode =
+    e.IMAGE_AGENT_PROVIDERS === 'auto'
+      ? e.OPENAI_API_KEY || e.OPENAI_BASE_URL
+        ? 'openai'
+        : 'offline'
+      : e.IMAGE_AGENT_PROVIDERS;
+  if (mode === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
+    throw new ConfigError('IMAGE_AGENT_PROVIDERS=openai needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (any compatible endpoint)');
+  }
+  const chat: ModelEndpoint = {
+    baseURL: e.OPENAI_BASE_URL,
+    // Local endpoints (vLLM, Ollama) accept any key; the SDK insists on one.
+    apiKey: e.OPENAI_API_KEY ?? 'not-needed',
+    timeoutMs: e.IMAGE_AGENT_MODEL_TIMEOUT_MS,
+  };
+  return {
+    temporal: {
+      connection: temporal.connection,
+      namespace: temporal.namespace,
+      taskQueue: e.IMAGE_AGENT_TASK_QUEUE,
+      // Workflows derive the GPU queue from their own queue (see workflows/taskQueues.ts).
+      gpuTaskQueue: gpuTaskQueueFor(e.IMAGE_AGENT_TASK_QUEUE),
+      uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, ''),
+    },
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      publicEndpoint: e.S3_PUBLIC_ENDPOINT,
+      region: e.S3_REGION,
+      bucket: e.S3_BUCKET,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      presignSeconds: e.S3_PRESIGN_SECONDS,
+    },
+    databaseUrl: e.DATABASE_URL,
+    models: {
+      mode,
+      chat,
+      image: {
+        baseURL: e.IMAGE_AGENT_IMAGE_BASE_URL ?? chat.baseURL,
+        apiKey: e.IMAGE_AGENT_IMAGE_API_KEY ?? chat.apiKey,
+        timeoutMs: e.IMAGE_AGENT_MODEL_TIMEOUT_MS,
+      },
+      roles: {
+        planner: e.IMAGE_AGENT_MODEL_PLANNER,
+        reasoner: e.IMAGE_AGENT_MODEL_REASONER,
+        vlm: e.IMAGE_AGENT_MODEL_VLM,
+        image: e.IMAGE_AGENT_MODEL_IMAGE,
+        embeddings: e.IMAGE_AGENT_MODEL_EMBEDDINGS,
+      },
+      sendSeed: e.IMAGE_AGENT_IMAGE_SEED,
+    },
+    workers: {
+      gpuConcurrency: e.IMAGE_AGENT_GPU_CONCURRENCY,
+      activityConcurrency: e.IMAGE_AGENT_ACTIVITY_CONCURRENCY,
+    },
+    stack: {
+      dir: path.resolve(projectRoot, e.STACK_DIR),
+      temporalPort: e.STACK_TEMPORAL_PORT,
+      temporalUiPort: e.STACK_TEMPORAL_UI_PORT,
+      s3Port: e.STACK_S3_PORT,
+      pglitePort: e.STACK_PGLITE_PORT,
+    },
+  };
+}
+
+function loadTemporalConnection(env: NodeJS.ProcessEnv): { connection: NativeConnectionOptions; namespace: string } {
+  const overrideEnvVars = Object.fromEntries(
+    Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined),
+  );
+  try {
+    const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars });
+    return {
+      connection: { ...connectionOptions, address: connectionOptions.address ?? 'localhost:7233' },
+      namespace: namespace ?? 'default',
+    };
+  } catch (err) {
+    throw new ConfigError(`invalid Temporal configuration (TEMPORAL_* variables or profile file): ${(err as Error).message}`);
+  }
+}
+
+/** The configuration with every secret replaced, safe to print or log. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  return {
+    temporal: {
+      address: config.temporal.connection.address,
+      namespace: config.temporal.namespace,
+      apiKey: config.temporal.connection.apiKey ? '<set>' : '<none>',
+      tls: config.temporal.connection.tls ? 'on' : 'off',
+      taskQueue: config.temporal.taskQueue,
+      gpuTaskQueue: config.temporal.gpuTaskQueue,
+      ui: config.temporal.uiUrl,
+    },
+    s3: { endpoint: config.s3.endpoint ?? '<aws default>', bucket: config.s3.bucket, region: config.s3.region, accessKeyId: '<set>' },
+    database: redactUrl(config.databaseUrl),
+    models: {
+      mode: config.models.mode,
+      baseURL: config.models.chat.baseURL ?? (config.models.mode === 'openai' ? 'https://api.openai.com/v1' : '<offline>'),
+      imageBaseURL: config.models.image.baseURL ?? (config.models.mode === 'openai' ? 'https://api.openai.com/v1' : '<offline>'),
+      ...config.models.roles,
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable url>';
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Deterministic object keys, derived from the workflow id, image and round: a retried activity
+ * overwrites its own object instead of leaving a duplicate beside it.
+ */
+export function safeSegment(id: string): string {
+  return id.replace(/[^A-Za-z0-9._=-]/g, '_').slice(0, 200);
+}
+
+export function candidateKey(workflowId: string, imageIndex: number, round: number): string {
+  return `runs/${safeSegment(workflowId)}/image-${imageIndex}/round-${round}.png`;
+}
+
+export function referenceKey(workflowId: string, questionId: string, rank: number, ext: string): string {
+  return `runs/${safeSegment(workflowId)}/references/${safeSegment(questionId)}-${rank}.${ext}`;
+}
+
+export function reportKey(workflowId: string): string {
+  return `runs/${safeSegment(workflowId)}/report.json`;
+}

@@ -1,0 +1,51 @@
+/**
+ * The local stack as one unit: Temporal, object storage and Postgres (started in parallel), then the
+ * two workers. Idempotent: services already healthy are left alone.
+ */
+import type { AppConfig } from '../common/config';
+import { objectStorageServer } from './objectStorageServer';
+import { postgresServer } from './postgresServer';
+import { StackError, type StackService } from './stackService';
+import { temporalServer } from './temporalServer';
+import { workerProcesses } from './workerProcesses';
+
+export function infrastructure(config: AppConfig): StackService[] {
+  return [temporalServer(config), objectStorageServer(config), postgresServer(config)];
+}
+
+export async function stackUp(
+  config: AppConfig,
+  options: { workers: boolean; restartWorkers?: boolean; log: (line: string) => void },
+): Promise<StackService[]> {
+  const services = infrastructure(config);
+  await Promise.all(
+    services.map(async (s) => {
+      try {
+        await s.start((line) => options.log(`[${s.name}] ${line}`));
+      } catch (err) {
+        if (err instanceof StackError) throw err;
+        throw new StackError(`${s.name}: ${(err as Error).message}; ${s.fix}`);
+      }
+      if (!(await s.healthy())) throw new StackError(`${s.name} is unreachable: ${s.fix}`);
+    }),
+  );
+  if (!options.workers) return services;
+  const workers = workerProcesses(config);
+  for (const w of workers) {
+    if (options.restartWorkers) await w.stop();
+    await w.start((line) => options.log(`[${w.name}] ${line}`));
+  }
+  return [...services, ...workers];
+}
+
+export async function stackDown(config: AppConfig, log: (line: string) => void): Promise<void> {
+  // Workers first, so they drain before the servers they talk to go away.
+  for (const s of [...workerProcesses(config), ...infrastructure(config)].filter((s) => s.managed)) {
+    if (await s.stop()) log(`stopped ${s.name}`);
+  }
+}
+
+export async function stackStatus(config: AppConfig): Promise<{ service: StackService; healthy: boolean }[]> {
+  const all = [...infrastructure(config), ...workerProcesses(config)];
+  return Promise.all(all.map(async (service) => ({ service, healthy: await service.healthy().catch(() => false) })));
+}

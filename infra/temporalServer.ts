@@ -1,0 +1,74 @@
+/** The Temporal dev server (`temporal server start-dev`) with SQLite persistence and the Web UI. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import type { AppConfig } from '../common/config';
+import { projectRoot } from '../common/paths';
+import { cliSearchAttributeSpecs } from '../common/searchAttributes';
+import { runningPid, startDetached, stopProcess, tailLog, waitUntil, type ProcessSpec } from './managedProcess';
+import { isLoopbackHost, StackError, type StackService } from './stackService';
+import { resolveTool } from './toolchain';
+
+export async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<boolean> {
+  let connection: Connection | undefined;
+  try {
+    connection = await Connection.connect({ ...config.temporal.connection, connectTimeout: timeoutMs });
+    await connection.workflowService.getSystemInfo({});
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await connection?.close().catch(() => undefined);
+  }
+}
+
+export function temporalServer(config: AppConfig): StackService {
+  const address = config.temporal.connection.address ?? 'localhost:7233';
+  const [host = 'localhost', portText] = address.split(/:(?=\d+$)/);
+  const managed = isLoopbackHost(host) && Number(portText) === config.stack.temporalPort && !config.temporal.connection.tls;
+  const dataDir = path.join(config.stack.dir, 'temporal');
+  const spec = (bin: string): ProcessSpec => ({
+    name: 'temporal',
+    command: bin,
+    args: [
+      'server', 'start-dev',
+      '--ip', '127.0.0.1',
+      '--port', String(config.stack.temporalPort),
+      '--ui-port', String(config.stack.temporalUiPort),
+      '--db-filename', path.join(dataDir, 'temporal.db'),
+      '--sqlite-pragma', 'journal_mode=WAL',
+      '--namespace', config.temporal.namespace,
+      '--log-level', 'warn',
+      '--ui-disable-news-fetch',
+      '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+      ...cliSearchAttributeSpecs().flatMap((s) => ['--search-attribute', s]),
+    ],
+    cwd: projectRoot,
+    runDir: path.join(config.stack.dir, 'run'),
+    logDir: path.join(config.stack.dir, 'logs'),
+  });
+  const pidSpec = { name: 'temporal', runDir: path.join(config.stack.dir, 'run'), logDir: path.join(config.stack.dir, 'logs') };
+  return {
+    name: 'temporal',
+    managed,
+    fix: managed ? 'run `npm run stack:up` (logs in .stack/logs/temporal.log)' : `check TEMPORAL_ADDRESS=${address} and its credentials`,
+    describe: () => [
+      `Temporal      ${address} (namespace ${config.temporal.namespace})${managed ? '' : ' [external]'}`,
+      `Temporal UI   ${config.temporal.uiUrl}`,
+      ...(managed ? [`  data        ${path.join(dataDir, 'temporal.db')}`] : []),
+    ],
+    healthy: () => temporalReachable(config),
+    async start(log) {
+      if (!managed) return;
+      // Already serving (started by an earlier `stack:up`, perhaps from another checkout): leave it.
+      if (await temporalReachable(config)) return;
+      const bin = resolveTool('temporal', config.stack.dir, log);
+      fs.mkdirSync(dataDir, { recursive: true });
+      const pid = startDetached(spec(bin));
+      log(`starting Temporal dev server (pid ${pid})`);
+      const up = await waitUntil(() => temporalReachable(config, 1000), { timeoutMs: 90_000, intervalMs: 500, alive: () => runningPid(pidSpec) !== undefined });
+      if (!up) throw new StackError(`Temporal dev server did not become healthy on ${address}; last log lines:\n${tailLog(pidSpec)}`);
+    },
+    stop: () => stopProcess(pidSpec),
+  };
+}

@@ -1,0 +1,15 @@
+/** Jest runs against the real local stack (started once in globalSetup); see test/globalSetup.ts. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  globalSetup: '<rootDir>/test/globalSetup.ts',
+  testTimeout: 180_000,
+  // One file at a time: the suite shares one Temporal server and one stack on a 2-core machine,
+  // and the durability tests restart servers.
+  maxWorkers: 1,
+  reporters: ['default'],
+};

@@ -1,0 +1,55 @@
+/** The image-model role: turns a composed prompt (and optional reference images) into one picture. */
+import type { ProviderLabel } from '../common/types';
+
+export interface LabelledSection {
+  title: string;
+  body: string;
+}
+
+export interface ReferenceImage {
+  name: string;
+  data: Buffer;
+  contentType: string;
+}
+
+export interface RenderRequest {
+  prompt: string;
+  /** The prompt's parts (subject, layout, style, text…), drawn as a labelled layout by the offline renderer. */
+  sections: LabelledSection[];
+  /** WIDTHxHEIGHT, e.g. 1024x1024. */
+  size: string;
+  seed?: number;
+  /** When present the edit endpoint is used, so the model can follow them. */
+  references: ReferenceImage[];
+  signal?: AbortSignal;
+}
+
+export interface RenderOutput {
+  /** Always PNG, whatever the provider returned. */
+  png: Buffer;
+  width: number;
+  height: number;
+  provider: ProviderLabel;
+  model: string;
+  mode: 'generate' | 'edit';
+  revisedPrompt?: string;
+}
+
+export interface ImageModel {
+  readonly provider: ProviderLabel;
+  render(request: RenderRequest): Promise<RenderOutput>;
+}
+
+/** The provider declined the prompt on content-policy grounds; retrying the same prompt will not help. */
+export class ContentPolicyRefusal extends Error {
+  override name = 'ContentPolicyRefusal';
+  constructor(readonly reason: string) {
+    super(`the image model refused the prompt: ${reason}`);
+  }
+}
+
+export function parseSize(size: string): { width: number; height: number } {
+  const m = /^(\d{2,5})x(\d{2,5})$/.exec(size);
+  if (!m) throw new Error(`size must look like 1024x1024, got ${JSON.stringify(size)}`);
+  return { width: Number(m[1]), height: Number(m[2]) };
+}

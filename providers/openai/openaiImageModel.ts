@@ -1,0 +1,75 @@
+/**
+ * The image-model role through the OpenAI images API (OpenAI, or any compatible server such as
+ * vLLM-Omni serving Qwen-Image): generate, or edit when reference images exist. Handles base64 and URL answers.
+ */
+import OpenAI, { toFile } from 'openai';
+import sharp from 'sharp';
+import { ContentPolicyRefusal, type ImageModel, type RenderOutput, type RenderRequest } from '../imageModel';
+
+const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
+
+export class OpenAIImageModel implements ImageModel {
+  readonly provider = 'openai' as const;
+
+  constructor(
+    private readonly client: OpenAI,
+    private readonly model: string,
+    private readonly options: { sendSeed: boolean } = { sendSeed: false },
+  ) {}
+
+  async render(request: RenderRequest): Promise<RenderOutput> {
+    const size = request.size as OpenAI.Images.ImageGenerateParams['size'];
+    // Not every server accepts a seed; it is sent only where configured (IMAGE_AGENT_IMAGE_SEED).
+    const seed = this.options.sendSeed && request.seed !== undefined ? { seed: request.seed } : {};
+    let response: OpenAI.Images.ImagesResponse;
+    try {
+      if (request.references.length) {
+        const files = await Promise.all(request.references.map((r) => toFile(r.data, r.name, { type: r.contentType })));
+        response = await this.client.images.edit(
+          { model: this.model, prompt: request.prompt, image: files, size: size as OpenAI.Images.ImageEditParams['size'], n: 1, ...seed },
+          { signal: request.signal },
+        );
+      } else {
+        response = await this.client.images.generate({ model: this.model, prompt: request.prompt, size, n: 1, ...seed }, { signal: request.signal });
+      }
+    } catch (err) {
+      throw asRefusal(err) ?? err;
+    }
+    const first = response.data?.[0];
+    if (!first) throw new Error('the image model returned no image');
+    const raw = first.b64_json ? Buffer.from(first.b64_json, 'base64') : first.url ? await download(first.url, request.signal) : undefined;
+    if (!raw) throw new Error('the image model answered with neither b64_json nor url');
+    const image = sharp(raw);
+    const meta = await image.metadata();
+    const png = meta.format === 'png' ? raw : await image.png().toBuffer();
+    return {
+      png,
+      width: meta.width ?? 0,
+      height: meta.height ?? 0,
+      provider: 'openai',
+      model: this.model,
+      mode: request.references.length ? 'edit' : 'generate',
+      revisedPrompt: first.revised_prompt ?? undefined,
+    };
+  }
+}
+
+/** A provider URL is trusted configuration (it may be a local server), so no SSRF filter; size and time are still bounded. */
+async function download(url: string, signal?: AbortSignal): Promise<Buffer> {
+  const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(60_000)]) : AbortSignal.timeout(60_000) });
+  if (!res.ok) throw new Error(`downloading the generated image failed: HTTP ${res.status}`);
+  const length = Number(res.headers.get('content-length') ?? 0);
+  if (length > MAX_DOWNLOAD_BYTES) throw new Error(`generated image is too large (${length} bytes)`);
+  const body = Buffer.from(await res.arrayBuffer());
+  if (body.length > MAX_DOWNLOAD_BYTES) throw new Error(`generated image is too large (${body.length} bytes)`);
+  return body;
+}
+
+function asRefusal(err: unknown): ContentPolicyRefusal | undefined {
+  if (!(err instanceof OpenAI.APIError) || err.status !== 400) return undefined;
+  const code = `${err.code ?? ''} ${(err.error as { type?: string } | undefined)?.type ?? ''}`;
+  if (/content_policy|moderation_blocked|safety|image_generation_user_error/i.test(code) || /safety system|content policy/i.test(err.message)) {
+    return new ContentPolicyRefusal(err.message.replace(/^400\s*/, ''));
+  }
+  return undefined;
+}

@@ -1,0 +1,52 @@
+/** Reads a workflow's history as an auditor would: every payload decoded, and its encoded size. */
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+export interface HistoryDump {
+  events: number;
+  bytes: number;
+  /** Every payload's data as text (JSON payloads are UTF-8). */
+  payloadTexts: string[];
+  /** Every payload's raw bytes. */
+  payloadBytes: Buffer[];
+}
+
+function collectPayloads(node: unknown, out: Buffer[]): void {
+  if (!node || typeof node !== 'object') return;
+  if (node instanceof Uint8Array) return;
+  const maybe = node as { metadata?: unknown; data?: unknown };
+  if (maybe.metadata && maybe.data instanceof Uint8Array) {
+    out.push(Buffer.from(maybe.data));
+    return;
+  }
+  for (const value of Object.values(node)) collectPayloads(value, out);
+}
+
+export async function dumpHistory(handle: WorkflowHandle): Promise<HistoryDump> {
+  const history = await handle.fetchHistory();
+  const payloadBytes: Buffer[] = [];
+  collectPayloads(history, payloadBytes);
+  return {
+    events: history.events?.length ?? 0,
+    bytes: temporal.api.history.v1.History.encode(history).finish().length,
+    payloadTexts: payloadBytes.map((b) => b.toString('utf8')),
+    payloadBytes,
+  };
+}
+
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Image bytes in any form: raw PNG/JPEG magic, or base64 of them, or a long base64 run. */
+export function findImageBytes(dump: HistoryDump): string[] {
+  const problems: string[] = [];
+  dump.payloadBytes.forEach((bytes, i) => {
+    if (bytes.includes(PNG_MAGIC)) problems.push(`payload ${i}: raw PNG bytes`);
+    if (bytes.includes(Buffer.from([0xff, 0xd8, 0xff]))) problems.push(`payload ${i}: raw JPEG bytes`);
+    const text = dump.payloadTexts[i]!;
+    if (text.includes('iVBORw0KGgo')) problems.push(`payload ${i}: base64 PNG`);
+    if (text.includes('/9j/')) problems.push(`payload ${i}: base64 JPEG`);
+    if (/data:image\//.test(text)) problems.push(`payload ${i}: data URL`);
+    if (/[A-Za-z0-9+/]{2000,}/.test(text)) problems.push(`payload ${i}: a long base64 run`);
+  });
+  return problems;
+}

@@ -1,0 +1,67 @@
+/**
+ * A test's slice of the real stack: its own task queues (so tests never steal each other's tasks),
+ * in-process orchestration and GPU workers configured against a fake OpenAI-compatible server or the
+ * offline providers, and a Temporal client.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { loadConfig, type AppConfig } from '../../common/config';
+import { ObjectStore } from '../../providers/objectStore';
+import { createGpuWorker, createOrchestrationWorker } from '../../workers/createWorkers';
+import type { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
+import { TEST_BUNDLE } from './paths';
+
+let runtimeInstalled = false;
+
+export interface TestEnv {
+  config: AppConfig;
+  client: Client;
+  store: ObjectStore;
+  taskQueue: string;
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+export async function startTestEnv(options: { name: string; fake?: FakeOpenAIServer; env?: Record<string, string>; workers?: boolean }): Promise<TestEnv> {
+  if (!runtimeInstalled) {
+    // Quiet workers: test output should show test results, not poll logs.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const taskQueue = `test-${options.name}-${randomUUID().slice(0, 8)}`;
+  const config = loadConfig({
+    ...process.env,
+    IMAGE_AGENT_TASK_QUEUE: taskQueue,
+    ...(options.fake ? { IMAGE_AGENT_PROVIDERS: 'openai', OPENAI_BASE_URL: options.fake.baseURL, OPENAI_API_KEY: 'sk-test-fake-key' } : { IMAGE_AGENT_PROVIDERS: 'offline' }),
+    ...options.env,
+  });
+  const connection = await Connection.connect(config.temporal.connection);
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const store = new ObjectStore(config.s3);
+  const workers: Worker[] = [];
+  let nativeConnection: NativeConnection | undefined;
+  const running: Promise<void>[] = [];
+  if (options.workers !== false) {
+    nativeConnection = await NativeConnection.connect(config.temporal.connection);
+    workers.push(
+      await createOrchestrationWorker(config, nativeConnection, { workflowBundle: { codePath: TEST_BUNDLE } }),
+      await createGpuWorker(config, nativeConnection),
+    );
+    running.push(...workers.map((w) => w.run()));
+  }
+  return {
+    config,
+    client,
+    store,
+    taskQueue,
+    workers,
+    async stop() {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.all(running);
+      await nativeConnection?.close();
+      await connection.close();
+      store.destroy();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { createGpuWorker } from './createWorkers';
+import { runWorkerProcess } from './runWorkerProcess';
+
+runWorkerProcess('gpu', createGpuWorker);

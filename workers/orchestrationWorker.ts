@@ -1,0 +1,4 @@
+import { createOrchestrationWorker } from './createWorkers';
+import { runWorkerProcess } from './runWorkerProcess';
+
+runWorkerProcess('orchestration', createOrchestrationWorker);

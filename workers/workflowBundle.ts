@@ -1,0 +1,30 @@
+/**
+ * Workers load a workflow bundle built once at `npm run build` (dist/workflow-bundle.js) when it exists,
+ * so a worker starts in seconds; otherwise they bundle the workflows folder at start.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
+import { projectRoot } from '../common/paths';
+
+export const PREBUILT_BUNDLE = path.join(projectRoot, 'dist', 'workflow-bundle.js');
+
+export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  if (process.env.IMAGE_AGENT_BUNDLE !== 'off' && fs.existsSync(PREBUILT_BUNDLE) && __filename.endsWith('.js')) {
+    return { workflowBundle: { codePath: PREBUILT_BUNDLE } };
+  }
+  return { workflowsPath: require.resolve('../workflows') };
+}
+
+export async function writeWorkflowBundle(outFile: string, workflowsPath = path.join(projectRoot, 'workflows')): Promise<void> {
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, code);
+}
+
+if (require.main === module) {
+  writeWorkflowBundle(process.argv[2] ?? PREBUILT_BUNDLE).catch((err: unknown) => {
+    console.error(`bundling workflows failed: ${(err as Error).message}`);
+    process.exit(1);
+  });
+}
