@@ -5,21 +5,40 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI from 'openai';
 import { ContentPolicyRefusal } from '../providers/imageModel';
+import { InvalidModelOutputError, ModelRefusalError } from '../providers/openai/chatModel';
+import { SearchApiError } from '../providers/search/searchApi';
 
 export const FailureType = {
   ContentPolicyRefusal: 'ContentPolicyRefusal',
   InvalidModelOutput: 'InvalidModelOutput',
   ModelRequestRejected: 'ModelRequestRejected',
+  ModelRefusal: 'ModelRefusal',
   RateLimited: 'RateLimited',
+  SearchRequestRejected: 'SearchRequestRejected',
   InvalidInput: 'InvalidInput',
 } as const;
 
-export const NON_RETRYABLE_TYPES = [FailureType.ContentPolicyRefusal, FailureType.ModelRequestRejected, FailureType.InvalidInput];
+export const NON_RETRYABLE_TYPES = [FailureType.ContentPolicyRefusal, FailureType.ModelRequestRejected, FailureType.ModelRefusal, FailureType.SearchRequestRejected, FailureType.InvalidInput];
 
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof ContentPolicyRefusal) {
     return ApplicationFailure.create({ type: FailureType.ContentPolicyRefusal, message: err.message, nonRetryable: true, details: [{ reason: err.reason }] });
+  }
+  if (err instanceof InvalidModelOutputError) {
+    // Retryable: the same prompt often yields a valid answer on the next try; after the policy's attempts the run fails typed.
+    return ApplicationFailure.create({ type: FailureType.InvalidModelOutput, message: err.message });
+  }
+  if (err instanceof ModelRefusalError) {
+    return ApplicationFailure.create({ type: FailureType.ModelRefusal, message: err.message, nonRetryable: true });
+  }
+  if (err instanceof SearchApiError) {
+    return ApplicationFailure.create({
+      type: err.retryable ? FailureType.RateLimited : FailureType.SearchRequestRejected,
+      message: err.message,
+      nonRetryable: !err.retryable,
+      nextRetryDelay: err.retryAfterMs,
+    });
   }
   if (err instanceof OpenAI.RateLimitError) {
     return ApplicationFailure.create({

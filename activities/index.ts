@@ -3,7 +3,19 @@
  */
 import type { ImageModel } from '../providers/imageModel';
 import type { ObjectStore } from '../providers/objectStore';
+import type { AgentDeps } from './agentDeps';
+import { composePromptActivity } from './composePrompt';
+import { critiqueImageActivity } from './critiqueImage';
+import { planChecklistActivity } from './planChecklist';
+import { planContextActivity } from './planContext';
+import { reasonQuestionActivity } from './reasonQuestion';
+import { recallMemoryActivity } from './recallMemory';
+import { rememberTurnActivity } from './rememberTurn';
 import { renderImageActivity } from './renderImage';
+import { searchImagesActivity } from './searchImages';
+import { searchWebActivity } from './searchWeb';
+import { selectRelevantTurnsActivity } from './selectRelevantTurns';
+import { writeReportActivity } from './writeReport';
 
 export interface GpuDeps {
   imageModel: ImageModel;
@@ -14,4 +26,21 @@ export function createGpuActivities(deps: GpuDeps) {
   return { renderImage: renderImageActivity(deps) };
 }
 
+export function createAgentActivities(deps: AgentDeps) {
+  return {
+    planContext: planContextActivity(deps),
+    reasonQuestion: reasonQuestionActivity(deps),
+    searchWeb: searchWebActivity(deps),
+    searchImages: searchImagesActivity(deps),
+    recallMemory: recallMemoryActivity(deps),
+    composePrompt: composePromptActivity(deps),
+    planChecklist: planChecklistActivity(deps),
+    critiqueImage: critiqueImageActivity(deps),
+    rememberTurn: rememberTurnActivity(deps),
+    selectRelevantTurns: selectRelevantTurnsActivity(deps),
+    writeReport: writeReportActivity(deps),
+  };
+}
+
 export type GpuActivities = ReturnType<typeof createGpuActivities>;
+export type AgentActivities = ReturnType<typeof createAgentActivities>;

@@ -3,50 +3,100 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { loadConfig } from '../common/config';
 import { projectRoot } from '../common/paths';
+import { parseGenerateRequest } from '../common/requestSchema';
+import type { GenerateImageResult } from '../common/runResult';
 import { stackStatus } from '../infra/stack';
 import { ObjectStore } from '../providers/objectStore';
-import type { GenerateImageInput, GenerateImageResult } from '../workflows/generateImage';
 import { describeFailure } from './describeFailure';
+import { startOptions } from './startOptions';
 import { connectClient, runUiUrl } from './temporalClient';
+import { formatRun } from './printRun';
+import { uploadInputImages } from './uploadInputImages';
 
 const program = new Command('image-agent').description('agentic image generation on Temporal').showHelpAfterError();
 
+interface GenerateFlags {
+  size: string;
+  seed?: number;
+  maxRounds?: number;
+  tenant: string;
+  user: string;
+  session?: string;
+  image: string[];
+  out: string;
+  wait?: boolean;
+  json?: boolean;
+  reason: boolean;
+  search: boolean;
+  memory: boolean;
+  feedback: boolean;
+  direct?: boolean;
+}
+
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new Error(`not an integer: ${v}`);
+  return n;
+};
+
 program
   .command('generate')
-  .description('generate an image for a request and wait for the result')
-  .argument('<prompt...>', 'what to draw')
+  .description('generate an image for a request')
+  .argument('<request...>', 'what to draw, in your own words')
   .option('--size <WxH>', 'image size', '1024x1024')
-  .option('--seed <n>', 'seed, where the image model supports one', (v) => Number.parseInt(v, 10))
+  .option('--seed <n>', 'seed, where the image model supports one', int)
+  .option('--max-rounds <n>', 'renders at most, feedback included (default 3)', int)
+  .addOption(new Option('--tenant <id>', 'tenant').default(process.env.IMAGE_AGENT_TENANT ?? 'local'))
+  .addOption(new Option('--user <id>', 'user, for memory').default(process.env.IMAGE_AGENT_USER ?? 'local-user'))
+  .option('--session <id>', 'conversation this turn belongs to (memory)')
+  .option('--image <file>', 'a reference image of yours (repeatable)', (v: string, all: string[]) => [...all, v], [])
   .option('--out <dir>', 'where to copy the final image', path.join(projectRoot, 'out'))
-  .option('--wait', 'wait for the result and print it (otherwise print the run id and return)')
-  .action(async (words: string[], opts: { size: string; seed?: number; out: string; wait?: boolean }) => {
+  .option('--wait', 'wait for the result and print the run (otherwise print the run id and return)')
+  .option('--json', 'print the result as JSON, for scripts')
+  .option('--no-reason', 'ablation: skip questions routed to reasoning')
+  .option('--no-search', 'ablation: skip web and image search')
+  .option('--no-memory', 'ablation: no memory recall or update')
+  .option('--no-feedback', 'ablation: one render, no critique loop')
+  .option('--direct', 'baseline: the image model alone, no agent')
+  .action(async (words: string[], flags: GenerateFlags) => {
     const config = loadConfig();
-    const client = await connectClient(config);
-    const prompt = words.join(' ');
     const workflowId = `img-${randomUUID()}`;
-    const input: GenerateImageInput = { prompt, size: opts.size, seed: opts.seed };
-    const handle = await client.workflow.start('generateImage', { taskQueue: config.temporal.taskQueue, workflowId, args: [input] });
-    console.log(`run       ${workflowId}`);
-    console.log(`Temporal  ${runUiUrl(config, workflowId, handle.firstExecutionRunId)}`);
-    if (!opts.wait) {
-      await client.connection.close();
-      return;
-    }
-    const result = (await handle.result()) as GenerateImageResult;
     const store = new ObjectStore(config.s3);
-    const image = result.final.image;
-    fs.mkdirSync(opts.out, { recursive: true });
-    const local = path.join(opts.out, `${workflowId}.png`);
-    fs.writeFileSync(local, await store.get(image.key));
-    console.log(`providers ${result.final.provider}${result.final.provider === 'offline' ? ' (OFFLINE: no model was called; set OPENAI_API_KEY or OPENAI_BASE_URL for real models)' : ''}`);
-    console.log(`image     s3://${image.bucket}/${image.key} (${image.width}x${image.height}, sha256 ${image.sha256.slice(0, 12)})`);
-    console.log(`url       ${await store.presign(image.key)}`);
-    console.log(`copy      ${path.relative(process.cwd(), local)}`);
-    store.destroy();
-    await client.connection.close();
+    const input = parseGenerateRequest({
+      request: words.join(' '),
+      tenantId: flags.tenant,
+      userId: flags.user,
+      ...(flags.session ? { sessionId: flags.session } : {}),
+      inputImageKeys: flags.image.length ? await uploadInputImages(store, workflowId, flags.image) : undefined,
+      options: {
+        size: flags.size,
+        ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+        ...(flags.maxRounds !== undefined ? { maxRounds: flags.maxRounds } : {}),
+        ablations: { noReason: !flags.reason, noSearch: !flags.search, noMemory: !flags.memory, noFeedback: !flags.feedback, direct: flags.direct ?? false },
+      },
+    });
+    const client = await connectClient(config);
+    try {
+      const handle = await client.workflow.start('generateImage', { ...startOptions(config, input, workflowId), args: [input] });
+      const ui = runUiUrl(config, workflowId, handle.firstExecutionRunId);
+      if (!flags.wait) {
+        console.log(flags.json ? JSON.stringify({ workflowId, runId: handle.firstExecutionRunId, ui }) : `run       ${workflowId}\nTemporal  ${ui}`);
+        return;
+      }
+      if (!flags.json) console.log(`run        ${workflowId}\nTemporal   ${ui}\n`);
+      const result = (await handle.result()) as GenerateImageResult;
+      fs.mkdirSync(flags.out, { recursive: true });
+      const localCopy = path.join(flags.out, `${workflowId}.png`);
+      fs.writeFileSync(localCopy, await store.get(result.final.image.key));
+      const finalUrl = await store.presign(result.final.image.key);
+      console.log(flags.json ? JSON.stringify({ ...result, localCopy, finalUrl, ui }, null, 2) : formatRun(result, { finalUrl, localCopy: path.relative(process.cwd(), localCopy), ui }));
+    } finally {
+      store.destroy();
+      await client.connection.close();
+    }
   });
 
 program

@@ -49,7 +49,7 @@ export function describeFailure(err: unknown, config: AppConfig | undefined = sa
   const text = allMessages(err);
   const code = errorCode(err);
   if (err instanceof ConfigError) return err.message;
-  if (err instanceof Error && ['StackError', 'MissingToolError', 'UsageError'].includes(err.name)) return err.message;
+  if (err instanceof Error && ['StackError', 'MissingToolError', 'UsageError', 'InvalidRequestError'].includes(err.name)) return err.message;
 
   const temporalAddress = config?.temporal.connection.address ?? 'localhost:7233';
   if (/TransportError|Failed to connect|tcp connect error|UNAVAILABLE|ECONNREFUSED.*:7233|No connection established/i.test(text) && /temporal|transport|grpc|UNAVAILABLE|connect/i.test(text) && !/55432|8333|s3/i.test(text)) {

@@ -50,6 +50,19 @@ const envSchema = z.object({
   IMAGE_AGENT_IMAGE_SEED: bool.default(false),
   IMAGE_AGENT_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
 
+  // Grounding: web and image search, page fetching
+  WEB_SEARCH_BACKEND: z.enum(['local', 'searxng', 'tavily', 'brave']).default('local'),
+  IMAGE_SEARCH_BACKEND: z.enum(['local', 'searxng', 'brave']).default('local'),
+  LOCAL_CORPUS_DIR: z.string().min(1).default('knowledge/corpus'),
+  LOCAL_IMAGE_DIR: z.string().min(1).default('knowledge/images'),
+  SEARXNG_URL: optionalString.pipe(z.url().optional()),
+  TAVILY_API_KEY: optionalString,
+  BRAVE_API_KEY: optionalString,
+  SEARCH_MAX_RESULTS: z.coerce.number().int().min(1).max(5).default(5),
+  WEB_FETCH_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+  WEB_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+  WEB_FETCH_ALLOW_HOSTS: optionalString,
+
   // Worker processes
   IMAGE_AGENT_GPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   IMAGE_AGENT_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
@@ -102,6 +115,26 @@ export interface AppConfig {
     /** Send `seed` to the images API (servers such as vLLM-Omni accept it; OpenAI does not). */
     sendSeed: boolean;
   };
+  search: {
+    webBackend: 'local' | 'searxng' | 'tavily' | 'brave';
+    imageBackend: 'local' | 'searxng' | 'brave';
+    localCorpusDir: string;
+    localImageDir: string;
+    searxngUrl: string | undefined;
+    tavilyApiKey: string | undefined;
+    braveApiKey: string | undefined;
+    /** At most 5, as in the paper. */
+    maxResults: number;
+    fetch: {
+      timeoutMs: number;
+      maxBytes: number;
+      /**
+       * host[:port] entries exempt from the private-address block (an intranet knowledge base, a test
+       * server). Everything else on loopback, private or link-local addresses is refused.
+       */
+      allowHosts: string[];
+    };
+  };
   workers: {
     /** Renders in flight per GPU worker: size to the GPU, or to the provider's rate limit. */
     gpuConcurrency: number;
@@ -136,6 +169,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         ? 'openai'
         : 'offline'
       : e.IMAGE_AGENT_PROVIDERS;
+  const missingKey =
+    (e.WEB_SEARCH_BACKEND === 'searxng' || e.IMAGE_SEARCH_BACKEND === 'searxng') && !e.SEARXNG_URL
+      ? 'SEARXNG_URL'
+      : e.WEB_SEARCH_BACKEND === 'tavily' && !e.TAVILY_API_KEY
+        ? 'TAVILY_API_KEY'
+        : (e.WEB_SEARCH_BACKEND === 'brave' || e.IMAGE_SEARCH_BACKEND === 'brave') && !e.BRAVE_API_KEY
+          ? 'BRAVE_API_KEY'
+          : undefined;
+  if (missingKey) throw new ConfigError(`the configured search backend needs ${missingKey}`);
   if (mode === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
     throw new ConfigError('IMAGE_AGENT_PROVIDERS=openai needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (any compatible endpoint)');
   }
@@ -181,6 +223,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         embeddings: e.IMAGE_AGENT_MODEL_EMBEDDINGS,
       },
       sendSeed: e.IMAGE_AGENT_IMAGE_SEED,
+    },
+    search: {
+      webBackend: e.WEB_SEARCH_BACKEND,
+      imageBackend: e.IMAGE_SEARCH_BACKEND,
+      localCorpusDir: path.resolve(projectRoot, e.LOCAL_CORPUS_DIR),
+      localImageDir: path.resolve(projectRoot, e.LOCAL_IMAGE_DIR),
+      searxngUrl: e.SEARXNG_URL,
+      tavilyApiKey: e.TAVILY_API_KEY,
+      braveApiKey: e.BRAVE_API_KEY,
+      maxResults: e.SEARCH_MAX_RESULTS,
+      fetch: {
+        timeoutMs: e.WEB_FETCH_TIMEOUT_MS,
+        maxBytes: e.WEB_FETCH_MAX_BYTES,
+        allowHosts: (e.WEB_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+      },
     },
     workers: {
       gpuConcurrency: e.IMAGE_AGENT_GPU_CONCURRENCY,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig } from '../common/config';
 import { infrastructure } from '../infra/stack';
 import { createPool } from '../providers/database';
-import type { GenerateImageResult } from '../workflows/generateImage';
+import type { GenerateImageResult } from '../common/runResult';
 import { startTestEnv } from './support/testEnv';
 
 test('a stack restart keeps earlier runs, objects and database rows', async () => {
@@ -19,7 +19,7 @@ test('a stack restart keeps earlier runs, objects and database rows', async () =
   const tenant = `tenant-${randomUUID()}`;
   let result: GenerateImageResult;
   try {
-    result = await env.client.workflow.execute('generateImage', { taskQueue: env.taskQueue, workflowId, args: [{ prompt: 'a red kite', size: '256x256' }] });
+    result = await env.client.workflow.execute('generateImage', { taskQueue: env.taskQueue, workflowId, args: [{ request: 'a red kite', tenantId: 'test', userId: 'restart', options: { size: '256x256' } }] });
   } finally {
     await env.stop();
   }

@@ -12,7 +12,7 @@ describe('Temporal UI', () => {
 
   beforeAll(async () => {
     env = await startTestEnv({ name: 'ui' });
-    await env.client.workflow.execute('generateImage', { taskQueue: env.taskQueue, workflowId, args: [{ prompt: 'a lighthouse at dawn', size: '256x256' }] });
+    await env.client.workflow.execute('generateImage', { taskQueue: env.taskQueue, workflowId, args: [{ request: 'a lighthouse at dawn', tenantId: 'test', userId: 'ui', options: { size: '256x256' } }] });
     browser = await launchBrowser();
   });
   afterAll(async () => {

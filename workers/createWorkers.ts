@@ -4,33 +4,68 @@
  * worker runs only renders, with its own concurrency limit.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createGpuActivities } from '../activities';
+import type { Pool } from 'pg';
+import { createAgentActivities, createGpuActivities } from '../activities';
+import type { AgentDeps } from '../activities/agentDeps';
 import type { AppConfig } from '../common/config';
+import { createPool } from '../providers/database';
+import { MemoryStore } from '../providers/memoryStore';
 import { ObjectStore } from '../providers/objectStore';
-import { createImageModel } from '../providers/registry';
+import { createAgentModels, createImageModel } from '../providers/registry';
+import { createImageSearch, createWebSearch } from '../providers/search/searchRegistry';
 import { workflowSource } from './workflowBundle';
 
 export async function connectWorker(config: AppConfig): Promise<NativeConnection> {
   return NativeConnection.connect(config.temporal.connection);
 }
 
-export async function createOrchestrationWorker(config: AppConfig, connection: NativeConnection, source = workflowSource()): Promise<Worker> {
-  return Worker.create({
+export function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
+  return {
+    config,
+    models: createAgentModels(config),
+    store: new ObjectStore(config.s3),
+    memory: new MemoryStore(pool),
+    webSearch: createWebSearch(config),
+    imageSearch: createImageSearch(config),
+  };
+}
+
+/** A worker and the resources its activities hold, released once the worker has stopped. */
+export interface ManagedWorker {
+  worker: Worker;
+  close(): Promise<void>;
+}
+
+/** Workflows and the light activities: model calls, search, memory. */
+export async function createOrchestrationWorker(config: AppConfig, connection: NativeConnection, source = workflowSource()): Promise<ManagedWorker> {
+  const pool = createPool(config.databaseUrl, Math.min(8, config.workers.activityConcurrency));
+  const deps = createAgentDeps(config, pool);
+  const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     maxConcurrentActivityTaskExecutions: config.workers.activityConcurrency,
+    activities: createAgentActivities(deps),
     ...source,
   });
+  return {
+    worker,
+    async close() {
+      deps.store.destroy();
+      await pool.end().catch(() => undefined);
+    },
+  };
 }
 
-export async function createGpuWorker(config: AppConfig, connection: NativeConnection): Promise<Worker> {
+/** Renders only, with its own concurrency limit. */
+export async function createGpuWorker(config: AppConfig, connection: NativeConnection): Promise<ManagedWorker> {
   const store = new ObjectStore(config.s3);
-  return Worker.create({
+  const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.gpuTaskQueue,
     activities: createGpuActivities({ imageModel: createImageModel(config), store }),
     maxConcurrentActivityTaskExecutions: config.workers.gpuConcurrency,
   });
+  return { worker, close: async () => store.destroy() };
 }

@@ -1,1 +1,3 @@
 export { generateImage } from './generateImage';
+export { generateImagePart } from './generateImagePart';
+export { session } from './session';

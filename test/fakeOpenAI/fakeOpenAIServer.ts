@@ -78,6 +78,7 @@ export const EMBEDDING_DIMENSIONS = 64;
 export class FakeOpenAIServer {
   readonly requests: RecordedRequest[] = [];
   private rules: Rule[] = [];
+  private fallbacks: Rule[] = [];
   private readonly files = new Map<string, Buffer>();
   private readonly server: http.Server;
   private readonly hung = new Set<http.ServerResponse>();
@@ -111,8 +112,15 @@ export class FakeOpenAIServer {
     return this;
   }
 
+  /** Rules consulted only when no scripted rule matches: a test's defaults. */
+  fallback(...rules: Rule[]): this {
+    this.fallbacks.push(...rules);
+    return this;
+  }
+
   reset(): this {
     this.rules = [];
+    this.fallbacks = [];
     this.requests.length = 0;
     return this;
   }
@@ -138,7 +146,7 @@ export class FakeOpenAIServer {
     const recorded = await this.record(route, req, raw);
     if (!recorded) return send(res, 400, { error: { message: 'fake-openai: body is not valid JSON', type: 'invalid_request_error' } });
 
-    const rule = this.rules.find((r) => matches(r, recorded));
+    const rule = this.rules.find((r) => matches(r, recorded)) ?? this.fallbacks.find((r) => matches(r, recorded));
     if (rule?.times !== undefined) rule.times -= 1;
     if (rule?.latencyMs) await new Promise((r) => setTimeout(r, rule.latencyMs));
     if (rule?.fault) return this.fail(res, rule.fault);
@@ -286,6 +294,17 @@ export function textOf(req: RecordedRequest): string {
   if (typeof req.body.prompt === 'string') return req.body.prompt;
   const input = req.body.input;
   return Array.isArray(input) ? input.join('\n') : String(input ?? '');
+}
+
+/** The text of a chat request's user messages only (no system prompt). */
+export function userTextOf(req: RecordedRequest): string {
+  const messages = (req.body.messages as { role?: string; content?: unknown }[] | undefined) ?? [];
+  return messages
+    .filter((m) => m.role === 'user')
+    .flatMap((m) =>
+      typeof m.content === 'string' ? [m.content] : Array.isArray(m.content) ? (m.content as { type?: string; text?: string }[]).filter((p) => p.type === 'text').map((p) => p.text ?? '') : [],
+    )
+    .join('\n');
 }
 
 /** Image parts (data URLs) of a chat request, as sent to a VLM. */

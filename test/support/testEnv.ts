@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '../../common/config';
 import { ObjectStore } from '../../providers/objectStore';
-import { createGpuWorker, createOrchestrationWorker } from '../../workers/createWorkers';
+import { createGpuWorker, createOrchestrationWorker, type ManagedWorker } from '../../workers/createWorkers';
 import type { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { TEST_BUNDLE } from './paths';
 
@@ -26,7 +26,7 @@ export interface TestEnv {
 export async function startTestEnv(options: { name: string; fake?: FakeOpenAIServer; env?: Record<string, string>; workers?: boolean }): Promise<TestEnv> {
   if (!runtimeInstalled) {
     // Quiet workers: test output should show test results, not poll logs.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   const taskQueue = `test-${options.name}-${randomUUID().slice(0, 8)}`;
@@ -39,26 +39,27 @@ export async function startTestEnv(options: { name: string; fake?: FakeOpenAISer
   const connection = await Connection.connect(config.temporal.connection);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const store = new ObjectStore(config.s3);
-  const workers: Worker[] = [];
+  const managed: ManagedWorker[] = [];
   let nativeConnection: NativeConnection | undefined;
   const running: Promise<void>[] = [];
   if (options.workers !== false) {
     nativeConnection = await NativeConnection.connect(config.temporal.connection);
-    workers.push(
+    managed.push(
       await createOrchestrationWorker(config, nativeConnection, { workflowBundle: { codePath: TEST_BUNDLE } }),
       await createGpuWorker(config, nativeConnection),
     );
-    running.push(...workers.map((w) => w.run()));
+    running.push(...managed.map((m) => m.worker.run()));
   }
   return {
     config,
     client,
     store,
     taskQueue,
-    workers,
+    workers: managed.map((m) => m.worker),
     async stop() {
-      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      for (const { worker } of managed) if (worker.getState() === 'RUNNING') worker.shutdown();
       await Promise.all(running);
+      for (const m of managed) await m.close();
       await nativeConnection?.close();
       await connection.close();
       store.destroy();

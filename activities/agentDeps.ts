@@ -1,0 +1,16 @@
+/** What the orchestration activities need, built once per worker (see workers/createWorkers.ts). */
+import type { AppConfig } from '../common/config';
+import type { AgentModels } from '../providers/agentRoles';
+import type { MemoryStore } from '../providers/memoryStore';
+import type { ObjectStore } from '../providers/objectStore';
+import type { ImageSearch } from '../providers/search/imageSearch';
+import type { WebSearch } from '../providers/search/webSearch';
+
+export interface AgentDeps {
+  config: AppConfig;
+  models: AgentModels;
+  store: ObjectStore;
+  memory: MemoryStore;
+  webSearch: WebSearch;
+  imageSearch: ImageSearch;
+}

@@ -1,0 +1,61 @@
+/** A finished run, readable in a terminal: plan, grounded context with sources, rounds and verdicts, where the image is. */
+import type { GenerateImageResult } from '../common/runResult';
+
+export function formatRun(result: GenerateImageResult, links: { finalUrl: string; localCopy?: string; ui: string }): string {
+  const out: string[] = [];
+  const offline = result.providers === 'offline';
+  out.push(offline ? 'providers  OFFLINE (rule-based planner, local corpus, layout renderer; no model was called — set OPENAI_API_KEY or OPENAI_BASE_URL for real models)' : 'providers  openai-compatible endpoint');
+  if (result.ablations.direct) out.push('mode       direct: the image model alone, no agent');
+  const ablated = Object.entries(result.ablations).filter(([k, v]) => v && k !== 'direct').map(([k]) => k);
+  if (ablated.length) out.push(`ablations  ${ablated.join(', ')}`);
+
+  if (result.plan) {
+    out.push('', `plan       ${result.plan.intent}`);
+    if (!result.plan.questions.length) out.push('           no missing context found');
+    for (const q of result.plan.questions) out.push(`  ${q.id} [${q.route}]${q.dependsOn.length ? ` after ${q.dependsOn.join(',')}` : ''} ${q.question}`);
+    if (result.plan.images.length > 1) out.push(`  ${result.plan.images.length} images: ${result.plan.images.map((i) => `${i.id}${i.dependsOn.length ? `←${i.dependsOn.join(',')}` : ''}`).join(', ')}`);
+  }
+  if (result.answers.length) {
+    out.push('', 'grounded context');
+    for (const a of result.answers) {
+      out.push(`  ${a.questionId} [${a.route} via ${a.via}] ${a.status}${a.note && a.status !== 'answered' ? ` (${a.note})` : ''}`);
+      if (a.answer) out.push(`     ${oneLine(a.answer, 160)}`);
+      for (const item of a.items.slice(0, 4)) {
+        out.push(`     - ${oneLine(item.text, 140)}`);
+        for (const s of item.sources) out.push(`       source: ${s.url}`);
+      }
+    }
+  }
+  if (result.memory) {
+    const p = result.memory.profile;
+    const facts = [p.profession, p.preferredStyle && `style: ${p.preferredStyle}`, p.dislikes?.length && `dislikes: ${p.dislikes.join(', ')}`].filter(Boolean);
+    out.push('', `memory     profile: ${facts.length ? facts.join('; ') : 'nothing known yet'}; ${result.memory.turns.length} earlier turn(s), ${result.memory.knowledge.length} knowledge item(s)`);
+  }
+  if (result.checklist.length) {
+    out.push('', 'checklist');
+    for (const c of result.checklist) out.push(`  ${c.id}${c.imageId ? ` (${c.imageId})` : ''} ${c.statement}`);
+  }
+  for (const image of result.images) {
+    out.push('', `image ${image.imageIndex}${result.images.length > 1 ? ` (${image.imageId})` : ''}: ${image.candidates.length} round(s), stopped: ${image.stoppedBecause.replace(/_/g, ' ')}`);
+    for (const c of image.candidates) {
+      const score = c.critique ? `${c.critique.passed}/${c.critique.total} passed` : 'not judged';
+      out.push(`  round ${c.round}: ${score}${c === image.final || c.image.key === image.final.image.key ? '  ← chosen' : ''}`);
+      out.push(`     prompt: ${oneLine(c.context.prompt, 200)}`);
+      for (const v of c.critique?.verdicts ?? []) out.push(`     ${v.pass ? 'pass' : 'FAIL'} ${v.itemId}: ${oneLine(v.reason, 120)}`);
+    }
+  }
+  const u = result.usage;
+  out.push('', `usage      ${u.calls} model call(s), ${u.inputTokens} input / ${u.outputTokens} output tokens, ${u.images} image(s)`);
+  out.push(`timings    ${result.timings.map((t) => `${t.stage} ${(t.durationMs / 1000).toFixed(1)}s`).join(', ')}`);
+  out.push('', `final      s3://${result.final.image.bucket}/${result.final.image.key} (${result.final.image.width}x${result.final.image.height})`);
+  if (links.localCopy) out.push(`copy       ${links.localCopy}`);
+  out.push(`url        ${links.finalUrl}`);
+  if (result.reportKey) out.push(`report     s3://${result.final.image.bucket}/${result.reportKey}`);
+  out.push(`Temporal   ${links.ui}`);
+  return out.join('\n');
+}
+
+function oneLine(text: string, max: number): string {
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}

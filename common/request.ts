@@ -1,0 +1,58 @@
+/** A generation request as the GenerateImage workflow receives it (already validated at the edge). */
+import type { ContextPlan, PlannedImage } from './plan';
+import type { GroundedAnswer, MemoryContext } from './evidence';
+import type { ChecklistItem } from './generation';
+
+/** Parts of the agent switched off, as in the paper's ablations (Table 4). */
+export interface Ablations {
+  noReason?: boolean;
+  noSearch?: boolean;
+  noMemory?: boolean;
+  noFeedback?: boolean;
+  /** The image model alone: no planning, grounding, composing or critique. */
+  direct?: boolean;
+}
+
+export interface GenerateOptions {
+  /** Renders at most, feedback rounds included (the paper: 3). */
+  maxRounds: number;
+  size: string;
+  seed?: number;
+  ablations: Ablations;
+}
+
+export const DEFAULT_OPTIONS: GenerateOptions = { maxRounds: 3, size: '1024x1024', ablations: {} };
+
+/** An earlier turn of the conversation, as the Session workflow hands it on. */
+export interface HistoryTurn {
+  index: number;
+  workflowId: string;
+  request: string;
+  prompt?: string;
+  imageKeys: string[];
+}
+
+/** One image of a multi-image request, with the context its parent already grounded. */
+export interface ImagePart {
+  imageIndex: number;
+  image: PlannedImage;
+  plan: ContextPlan;
+  answers: GroundedAnswer[];
+  memory?: MemoryContext;
+  checklist: ChecklistItem[];
+  /** Final images of the images this one depends on: references for a consistent set. */
+  dependencyImageKeys: string[];
+}
+
+export interface GenerateImageInput {
+  request: string;
+  tenantId: string;
+  userId: string;
+  sessionId?: string;
+  /** Reference images the user supplied, already in object storage. */
+  inputImageKeys?: string[];
+  history?: HistoryTurn[];
+  options?: Partial<GenerateOptions>;
+  /** Set by a parent GenerateImage for one image of a set. */
+  part?: ImagePart;
+}

@@ -1,0 +1,56 @@
+/** The edge validation of a generation request (CLI, HTTP API, batch files): once, here, with clear messages. */
+import { z } from 'zod';
+import type { GenerateImageInput } from './request';
+
+const id = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:@-]+$/, 'use letters, digits and . _ : @ - only');
+
+export const ablationsSchema = z
+  .object({
+    noReason: z.boolean().optional(),
+    noSearch: z.boolean().optional(),
+    noMemory: z.boolean().optional(),
+    noFeedback: z.boolean().optional(),
+    direct: z.boolean().optional(),
+  })
+  .strict();
+
+export const generateOptionsSchema = z
+  .object({
+    maxRounds: z.number().int().min(1).max(10).optional(),
+    size: z
+      .string()
+      .regex(/^\d{2,5}x\d{2,5}$/, 'size must look like 1024x1024')
+      .optional(),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    ablations: ablationsSchema.optional(),
+  })
+  .strict();
+
+export const generateRequestSchema = z
+  .object({
+    request: z.string().trim().min(1, 'the request is empty').max(8000, 'the request is longer than 8000 characters'),
+    tenantId: id,
+    userId: id,
+    sessionId: id.optional(),
+    inputImageKeys: z.array(z.string().min(1).max(1024)).max(8).optional(),
+    options: generateOptionsSchema.optional(),
+  })
+  .strict();
+
+export type GenerateRequest = z.infer<typeof generateRequestSchema>;
+
+export class InvalidRequestError extends Error {
+  override name = 'InvalidRequestError';
+}
+
+export function parseGenerateRequest(value: unknown): GenerateImageInput {
+  const parsed = generateRequestSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new InvalidRequestError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}

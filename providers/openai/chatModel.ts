@@ -1,0 +1,107 @@
+/**
+ * Chat and vision calls through the `openai` package, with JSON-schema structured output validated by zod.
+ * Every call is returned as a ModelCallRecord so the run can be audited and reproduced.
+ */
+import OpenAI from 'openai';
+import sharp from 'sharp';
+import { z } from 'zod';
+import type { ModelCallRecord } from '../../common/modelCall';
+
+const MAX_RECORDED_CHARS = 12_000;
+
+/** The model answered, but not in the promised shape; a retry may do better. */
+export class InvalidModelOutputError extends Error {
+  override name = 'InvalidModelOutputError';
+}
+
+/** The model declined to answer (message.refusal). */
+export class ModelRefusalError extends Error {
+  override name = 'ModelRefusalError';
+}
+
+export interface ChatRequest<T> {
+  purpose: string;
+  model: string;
+  system: string;
+  user: string;
+  /** PNG/JPEG bytes sent as image parts (vision). */
+  images?: Buffer[];
+  schema: z.ZodType<T>;
+  schemaName: string;
+  temperature?: number;
+  signal?: AbortSignal;
+}
+
+export class ChatModel {
+  constructor(private readonly client: OpenAI) {}
+
+  async structured<T>(req: ChatRequest<T>): Promise<{ value: T; call: ModelCallRecord }> {
+    const started = Date.now();
+    const imageParts = await Promise.all((req.images ?? []).map(toImagePart));
+    const jsonSchema = z.toJSONSchema(req.schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
+    delete jsonSchema.$schema;
+    const completion = await this.client.chat.completions.create(
+      {
+        model: req.model,
+        temperature: req.temperature ?? 0,
+        messages: [
+          { role: 'system', content: req.system },
+          { role: 'user', content: imageParts.length ? [{ type: 'text', text: req.user }, ...imageParts] : req.user },
+        ],
+        response_format: { type: 'json_schema', json_schema: { name: req.schemaName, schema: jsonSchema, strict: false } },
+      },
+      { signal: req.signal },
+    );
+    const message = completion.choices[0]?.message;
+    const content = message?.content ?? '';
+    const call: ModelCallRecord = {
+      purpose: req.purpose,
+      provider: 'openai',
+      model: completion.model || req.model,
+      messages: [
+        { role: 'system', text: clip(req.system), images: 0 },
+        { role: 'user', text: clip(req.user), images: imageParts.length },
+      ],
+      response: clip(message?.refusal ?? content),
+      usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
+      durationMs: Date.now() - started,
+    };
+    if (message?.refusal) throw new ModelRefusalError(`${req.purpose}: the model refused: ${message.refusal}`);
+    const value = parseStructured(content, req.schema, req.purpose);
+    return { value, call };
+  }
+}
+
+/** Parses a JSON answer, tolerating code fences and prose around the object. */
+export function parseStructured<T>(content: string, schema: z.ZodType<T>, purpose: string): T {
+  const text = content.trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, '');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    const start = text.indexOf('{');
+    const end = text.lastIndexOf('}');
+    try {
+      parsed = start >= 0 && end > start ? JSON.parse(text.slice(start, end + 1)) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (parsed === undefined) throw new InvalidModelOutputError(`${purpose}: the model's answer is not JSON: ${clip(content, 200)}`);
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    const issues = result.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new InvalidModelOutputError(`${purpose}: the model's answer does not match the schema (${issues.join('; ')})`);
+  }
+  return result.data;
+}
+
+async function toImagePart(png: Buffer): Promise<OpenAI.Chat.Completions.ChatCompletionContentPartImage> {
+  // Vision models see at most ~1 megapixel; sending less keeps requests small and fast.
+  const jpeg = await sharp(png).resize(1024, 1024, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 88 }).toBuffer();
+  return { type: 'image_url', image_url: { url: `data:image/jpeg;base64,${jpeg.toString('base64')}` } };
+}
+
+export function clip(text: string, max = MAX_RECORDED_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more characters]`;
+}

@@ -1,0 +1,48 @@
+/** Information-level planning with an LLM: missing context as routed questions (a DAG), and the image split. */
+import { z } from 'zod';
+import { planProblems, ROUTES, type ContextPlan } from '../../common/plan';
+import type { Modelled } from '../../common/modelCall';
+import type { ContextPlanner, PlanContextInput } from '../agentRoles';
+import { InvalidModelOutputError, type ChatModel } from './chatModel';
+
+const node = { id: z.string().min(1).max(40), dependsOn: z.array(z.string()).default([]) };
+export const contextPlanSchema = z.object({
+  intent: z.string().min(1),
+  questions: z
+    .array(z.object({ ...node, question: z.string().min(3), route: z.enum(ROUTES), rationale: z.string().default('') }))
+    .max(10),
+  images: z.array(z.object({ ...node, brief: z.string().min(1) })).min(1).max(12),
+  sharedStyle: z.string().optional(),
+});
+
+export const PLANNER_SYSTEM = `You plan the context an image request is missing before a text-to-image model renders it.
+Write explicit questions for each missing piece and route each to exactly one source:
+- "reason": commonsense, arithmetic, logic, science, spatial or visual reasoning the model can work out itself.
+- "web_search": precise facts (numbers, dates, names, scores, prices) and anything that changes over time (weather, stock prices, news, recent releases). Never guess these.
+- "image_search": ONLY when the request names a specific character, IP or real person whose exact look a renderer cannot know. Extra references hurt; do not use it for generic objects, styles or places.
+- "memory": anything about this user: who "me"/"I"/"our" is, their profession, usual style, dislikes, or an earlier output they refer to.
+Ask nothing that the request already states. A plain, fully specified request needs no questions.
+Questions may depend on others (dependsOn lists ids); independent ones run in parallel.
+Also decide how many images the request needs: one unless it asks for several (a deck of slides, panels, a set of products). For several, give each a brief and dependsOn (e.g. later slides follow the cover), and the shared style.
+Answer with JSON only.`;
+
+export class OpenAIPlanner implements ContextPlanner {
+  constructor(private readonly chat: ChatModel, private readonly model: string) {}
+
+  async planContext(input: PlanContextInput): Promise<Modelled<ContextPlan>> {
+    const history = input.history.length
+      ? `\nRelevant earlier turns of this conversation:\n${input.history.map((t) => `- turn ${t.index}: ${t.request}${t.imageKeys.length ? ' (produced an image)' : ''}`).join('\n')}`
+      : '';
+    const { value, call } = await this.chat.structured({
+      purpose: 'plan_context',
+      model: this.model,
+      system: PLANNER_SYSTEM,
+      user: `Today is ${input.today}.\nRequest: ${input.request}\nReference images supplied by the user: ${input.inputImageCount}${history}`,
+      schema: contextPlanSchema,
+      schemaName: 'context_plan',
+    });
+    const problems = planProblems(value);
+    if (problems.length) throw new InvalidModelOutputError(`plan_context: unusable plan (${problems.join('; ')})`);
+    return { value, calls: [call] };
+  }
+}

@@ -1,0 +1,87 @@
+/** Web and image search through the Brave Search API (X-Subscription-Token header). */
+import { z } from 'zod';
+import type { ImageSearch, ImageSearchResult } from './imageSearch';
+import { callSearchApi, plainText } from './searchApi';
+import type { WebSearch, WebSearchResult } from './webSearch';
+
+export interface BraveOptions {
+  apiKey: string;
+  timeoutMs: number;
+  /** Defaults to https://api.search.brave.com; tests point it at a local server. */
+  baseUrl?: string;
+}
+
+const webAnswer = z.object({
+  // Brave leaves `web` out when nothing matched.
+  web: z
+    .object({
+      results: z.array(
+        z.object({
+          url: z.string(),
+          title: z.string().nullish(),
+          description: z.string().nullish(),
+          page_age: z.string().nullish(),
+        }),
+      ),
+    })
+    .optional(),
+});
+
+const imageAnswer = z.object({
+  results: z.array(
+    z.object({
+      title: z.string().nullish(),
+      /** The page the image appears on. */
+      url: z.string().nullish(),
+      properties: z.object({ url: z.string().nullish() }).nullish(),
+      thumbnail: z.object({ src: z.string().nullish() }).nullish(),
+    }),
+  ),
+});
+
+export class BraveWebSearch implements WebSearch {
+  readonly name = 'brave';
+  constructor(private readonly options: BraveOptions) {}
+
+  async search(query: string, options: { limit: number; signal?: AbortSignal }): Promise<WebSearchResult[]> {
+    const answer = await callSearchApi(braveRequest(this.options, 'res/v1/web/search', query, options), webAnswer);
+    return (answer.web?.results ?? []).slice(0, options.limit).map((r) => ({
+      title: plainText(r.title) || r.url,
+      url: r.url,
+      snippet: plainText(r.description),
+      publishedAt: r.page_age ?? undefined,
+    }));
+  }
+}
+
+export class BraveImageSearch implements ImageSearch {
+  readonly name = 'brave';
+  constructor(private readonly options: BraveOptions) {}
+
+  async search(query: string, options: { limit: number; signal?: AbortSignal }): Promise<ImageSearchResult[]> {
+    const answer = await callSearchApi(braveRequest(this.options, 'res/v1/images/search', query, options), imageAnswer);
+    const results: ImageSearchResult[] = [];
+    for (const r of answer.results) {
+      if (results.length >= options.limit) break;
+      // The original image when Brave knows it; its thumbnail (a Brave-hosted copy) otherwise.
+      const imageUrl = r.properties?.url ?? r.thumbnail?.src;
+      if (!imageUrl) continue;
+      results.push({ title: plainText(r.title) || imageUrl, imageUrl, pageUrl: r.url ?? undefined });
+    }
+    return results;
+  }
+}
+
+function braveRequest(brave: BraveOptions, path: string, query: string, options: { limit: number; signal?: AbortSignal }) {
+  const base = brave.baseUrl ?? 'https://api.search.brave.com';
+  const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
+  url.searchParams.set('q', query);
+  url.searchParams.set('count', String(options.limit));
+  return {
+    backend: 'brave',
+    url,
+    headers: { 'x-subscription-token': brave.apiKey },
+    timeoutMs: brave.timeoutMs,
+    signal: options.signal,
+  };
+}

@@ -1,0 +1,49 @@
+/** Web search through Tavily's search API (POST /search, bearer API key). */
+import { z } from 'zod';
+import { callSearchApi, plainText } from './searchApi';
+import type { WebSearch, WebSearchResult } from './webSearch';
+
+export interface TavilyOptions {
+  apiKey: string;
+  timeoutMs: number;
+  /** Defaults to https://api.tavily.com; tests point it at a local server. */
+  baseUrl?: string;
+}
+
+const answerSchema = z.object({
+  results: z.array(
+    z.object({
+      url: z.string(),
+      title: z.string().nullish(),
+      content: z.string().nullish(),
+      published_date: z.string().nullish(),
+    }),
+  ),
+});
+
+export class TavilySearch implements WebSearch {
+  readonly name = 'tavily';
+  constructor(private readonly options: TavilyOptions) {}
+
+  async search(query: string, options: { limit: number; signal?: AbortSignal }): Promise<WebSearchResult[]> {
+    const base = this.options.baseUrl ?? 'https://api.tavily.com';
+    const answer = await callSearchApi(
+      {
+        backend: this.name,
+        url: new URL('search', base.endsWith('/') ? base : `${base}/`),
+        method: 'POST',
+        headers: { authorization: `Bearer ${this.options.apiKey}` },
+        body: { query, max_results: options.limit, search_depth: 'basic' },
+        timeoutMs: this.options.timeoutMs,
+        signal: options.signal,
+      },
+      answerSchema,
+    );
+    return answer.results.slice(0, options.limit).map((r) => ({
+      title: plainText(r.title) || r.url,
+      url: r.url,
+      snippet: plainText(r.content),
+      publishedAt: r.published_date ?? undefined,
+    }));
+  }
+}

@@ -1,0 +1,142 @@
+/** Benchmark outputs: the report (JSON, Markdown, PNG chart) and the MindBench and WISE-Verified result files. */
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { IaBenchCaseResult } from '../benchmarks/iaBench/metrics';
+import { CAPABILITIES, SUBTASKS_BY_CAPABILITY } from '../benchmarks/iaBench/taxonomy';
+import type { MindBenchCaseResult } from '../benchmarks/mindBench/metrics';
+import { formatMindBenchResults, writeMindBenchResults } from '../benchmarks/mindBench/results';
+import type { BenchmarkReport } from '../benchmarks/report/buildReport';
+import { chartSpec } from '../benchmarks/report/chart';
+import { writeReport } from '../benchmarks/report/writeReport';
+import { WISE_CATEGORIES, WISE_ID_RANGES } from '../benchmarks/wise/categories';
+import type { WiseCaseResult } from '../benchmarks/wise/metrics';
+import { formatWiseScores, writeWiseScores } from '../benchmarks/wise/scores';
+
+/** Per capability: 10 cases of which `passed` pass; the first failing case of search is a judge refusal. */
+function iaResults(passed: Record<string, number>): IaBenchCaseResult[] {
+  return CAPABILITIES.flatMap((capability) =>
+    Array.from({ length: 10 }, (_, i): IaBenchCaseResult => {
+      const subtask = SUBTASKS_BY_CAPABILITY[capability][i % SUBTASKS_BY_CAPABILITY[capability].length]!;
+      const base = { id: `${capability}-${i}`, capability, subtask, checklist: ['a', 'b'] };
+      if (i < passed[capability]!) return { ...base, verdict: { outcome: 'judged', results: [true, true], notes: [] } };
+      if (capability === 'search' && i === passed[capability]) return { ...base, verdict: { outcome: 'refused', raw: "I can't help with that." } };
+      return { ...base, verdict: { outcome: 'judged', results: [true, false], notes: [] } };
+    }),
+  );
+}
+
+const mindResults: MindBenchCaseResult[] = [
+  { type: '1_SpecialEvent', id: 1, checklist: ['Eiffel Tower', 'Paris'], verdict: { outcome: 'judged', results: [true, true], notes: [] } },
+  { type: '1_SpecialEvent', id: 2, checklist: ['stadium', 'fireworks'], verdict: { outcome: 'judged', results: [true, false], notes: [] } },
+  { type: '6_ScienceLogic', id: 1, checklist: ['frozen'], verdict: { outcome: 'no_image', message: 'render failed' } },
+  { type: '10_Math', id: 1, checklist: ['14 candles'], verdict: { outcome: 'unparseable', raw: '???' } },
+];
+
+const wiseResults: WiseCaseResult[] = WISE_CATEGORIES.flatMap((c) => {
+  const first = WISE_ID_RANGES[c][0];
+  return [
+    { promptId: first + 1, verdict: { outcome: 'judged', score: 0 } },
+    { promptId: first, verdict: { outcome: 'judged', score: 1 } },
+  ];
+});
+
+describe('writeReport', () => {
+  let dir: string;
+  let report: BenchmarkReport;
+
+  beforeAll(async () => {
+    dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'bench-report-')), 'nested');
+    ({ report } = await writeReport(dir, {
+      system: 'image-agent',
+      runId: 'bench-test-1',
+      generatedAt: '2026-07-01T12:00:00.000Z',
+      iaBench: iaResults({ plan: 4, reason: 5, search: 3, memory: 6 }),
+      mindBench: mindResults,
+      wise: wiseResults,
+    }));
+  });
+
+  test('writes report.json, report.md and chart.png', async () => {
+    expect((await readdir(dir)).sort()).toEqual(['chart.png', 'report.json', 'report.md']);
+  });
+
+  test('report.json holds every case and the aggregates', async () => {
+    const json = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as BenchmarkReport;
+    expect(json.iaBench!.cases).toHaveLength(40);
+    expect(json.mindBench!.cases.map((c) => c.imageName)).toEqual(['1_1.png', '1_2.png', '6_1.png', '10_1.png']);
+    expect(json.wise!.cases).toHaveLength(12);
+    // 0.3·0.4 + 0.3·0.5 + 0.3·0.3 + 0.1·0.6 = 0.42
+    expect(json.iaBench!.metrics.iaScore).toBeCloseTo(0.42, 10);
+    expect(json.mindBench!.metrics.overall.passRate).toBe(0.25);
+    expect(json.wise!.metrics.wiseOverall).toBeCloseTo(0.5, 10);
+    expect(json.comparison.find((r) => r.metric === 'IA-score')).toMatchObject({ ours: expect.closeTo(42, 10), published: 45.4, unit: 'percent' });
+    expect(json).toEqual(JSON.parse(JSON.stringify(report)));
+  });
+
+  test('the Markdown shows the published 45.4 next to ours, and flags unjudged cases and partial coverage', async () => {
+    const md = await readFile(path.join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('| IA-Bench | IA-score (%) | 42.0 | 45.4 | −3.4 | 40 |');
+    expect(md).toContain('| IA-Bench | Pass rate Memory (%) | 60.0 | 49.0 | +11.0 | 10 |');
+    expect(md).toContain('| MindBench | Accuracy | 0.25 | 0.42 | −0.17 | 4 |');
+    expect(md).toContain('| WISE-Verified | Overall | 0.500 | 0.902 | −0.402 | 12 |');
+    expect(md).toContain('IA-Bench: 1 case(s) got no verdict from the judge (1 refused, 0 unparseable, 0 errors)');
+    expect(md).toContain('MindBench: 1 case(s) got no verdict from the judge (0 refused, 1 unparseable, 0 errors)');
+    expect(md).toContain('IA-Bench: 40 of the benchmark');
+    expect(md).toContain('| **image-agent (ours)** | **42.0** |');
+  });
+
+  test('chart.png is a PNG of plausible size', async () => {
+    const meta = await sharp(await readFile(path.join(dir, 'chart.png'))).metadata();
+    expect(meta.format).toBe('png');
+    expect(meta.width).toBeGreaterThan(600);
+    expect(meta.width).toBeLessThan(4000);
+    expect(meta.height).toBeGreaterThan(300);
+    expect(meta.height).toBeLessThan(3000);
+  });
+
+  test('the chart plots ours and published for every compared metric', () => {
+    const spec = chartSpec(report);
+    const bars = (spec.data![0] as { values: Array<{ metric: string; series: string }> }).values;
+    expect(bars).toHaveLength(report.comparison.length * 2);
+    expect(new Set(bars.map((b) => b.series))).toEqual(new Set(['image-agent (ours)', 'Qwen-Image-Agent (published)']));
+  });
+});
+
+describe('MindBench results file', () => {
+  test('one line per case with a verdict, in the official shape; unjudged cases are returned, not written', async () => {
+    const { jsonl, unwritten } = formatMindBenchResults(mindResults);
+    const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      { Type: '1_SpecialEvent', ID: 1, Image_Name: '1_1.png', Eval: true, Checklist: ['Eiffel Tower', 'Paris'], Checklist_results: [true, true] },
+      { Type: '1_SpecialEvent', ID: 2, Image_Name: '1_2.png', Eval: false, Checklist: ['stadium', 'fireworks'], Checklist_results: [true, false] },
+      { Type: '6_ScienceLogic', ID: 1, Image_Name: '6_1.png', Eval: false, Checklist: ['frozen'], Checklist_results: [false] },
+    ]);
+    expect(unwritten).toEqual([{ imageName: '10_1.png', outcome: 'unparseable' }]);
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'mind-')), 'out/results.jsonl');
+    expect(await writeMindBenchResults(file, mindResults)).toEqual({ written: 3, unwritten });
+    expect(await readFile(file, 'utf8')).toBe(jsonl);
+  });
+});
+
+describe('WISE-Verified scores file', () => {
+  test('one {"prompt_id", "score"} line per judged prompt, sorted; no-image is 0; unjudged left out', async () => {
+    const results: WiseCaseResult[] = [
+      { promptId: 402, verdict: { outcome: 'judged', score: 1 } },
+      { promptId: 7, verdict: { outcome: 'no_image', message: 'render failed' } },
+      { promptId: 3, verdict: { outcome: 'refused', raw: 'no' } },
+      { promptId: 1, verdict: { outcome: 'judged', score: 0 } },
+      { promptId: 900, verdict: { outcome: 'error', message: 'timeout' } },
+    ];
+    const { jsonl, unwritten } = formatWiseScores(results);
+    expect(jsonl).toBe('{"prompt_id":1,"score":0}\n{"prompt_id":7,"score":0}\n{"prompt_id":402,"score":1}\n');
+    expect(unwritten).toEqual([
+      { promptId: 3, outcome: 'refused' },
+      { promptId: 900, outcome: 'error' },
+    ]);
+    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'wise-')), 'scores.jsonl');
+    expect(await writeWiseScores(file, results)).toEqual({ written: 3, unwritten });
+    expect(await readFile(file, 'utf8')).toBe(jsonl);
+  });
+});

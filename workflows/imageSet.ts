@@ -1,0 +1,73 @@
+/**
+ * Generation-level planning for several images: each planned image is a GenerateImagePart child. Images
+ * whose dependencies are done start at once (parallel); dependent ones follow with their parents' finals
+ * as references, so the set shares one style.
+ */
+import { executeChild, workflowInfo } from '@temporalio/workflow';
+import type { Candidate, ChecklistItem } from '../common/generation';
+import type { ContextPlan } from '../common/plan';
+import type { GenerateImageInput, GenerateOptions } from '../common/request';
+import type { ImageOutcome } from '../common/runResult';
+import type { Grounded } from './groundContext';
+import { generateImagePart } from './generateImagePart';
+import type { RunRecorder } from './runRecorder';
+
+export interface ImageSetArgs {
+  input: GenerateImageInput;
+  plan: ContextPlan;
+  grounded: Grounded;
+  references: { key: string; description: string }[];
+  checklist: ChecklistItem[];
+  options: GenerateOptions;
+  today: string;
+  recorder: RunRecorder;
+  onCandidate: (c: Candidate) => void;
+}
+
+export async function renderImageSet(args: ImageSetArgs): Promise<ImageOutcome[]> {
+  const { plan } = args;
+  const info = workflowInfo();
+  const done = new Map<string, ImageOutcome>();
+  const pending = new Map(plan.images.map((image, index) => [image.id, { image, index }]));
+  const running = new Map<string, Promise<void>>();
+  // Children get the grounded context without the parent's model-call records (those stay in its history).
+  const answers = args.grounded.answers.map((a) => ({ ...a, calls: [] }));
+
+  while (pending.size || running.size) {
+    for (const [id, { image, index }] of pending) {
+      if (!image.dependsOn.every((d) => done.has(d))) continue;
+      pending.delete(id);
+      const child = executeChild(generateImagePart, {
+        workflowId: `${info.workflowId}-image-${index}`,
+        staticSummary: `image ${index}: ${image.brief}`.slice(0, 200),
+        typedSearchAttributes: info.typedSearchAttributes,
+        args: [
+          {
+            parent: { request: args.input.request, tenantId: args.input.tenantId, userId: args.input.userId, history: args.input.history },
+            part: {
+              imageIndex: index,
+              image,
+              plan,
+              answers,
+              memory: args.grounded.memory,
+              checklist: args.checklist.filter((c) => !c.imageId || c.imageId === image.id),
+              dependencyImageKeys: image.dependsOn.map((d) => done.get(d)!.final.image.key),
+            },
+            references: args.references,
+            options: args.options,
+            today: args.today,
+          },
+        ],
+      }).then((result) => {
+        args.recorder.absorb(result.recorded);
+        for (const c of result.outcome.candidates) args.onCandidate(c);
+        done.set(id, result.outcome);
+        running.delete(id);
+      });
+      running.set(id, child);
+    }
+    if (!running.size) break;
+    await Promise.race(running.values());
+  }
+  return plan.images.map((image) => done.get(image.id)!);
+}
