@@ -89,10 +89,14 @@ program
       if (!flags.json) console.log(`run        ${workflowId}\nTemporal   ${ui}\n`);
       const result = (await handle.result()) as GenerateImageResult;
       fs.mkdirSync(flags.out, { recursive: true });
-      const localCopy = path.join(flags.out, `${workflowId}.png`);
-      fs.writeFileSync(localCopy, await store.get(result.final.image.key));
-      const finalUrl = await store.presign(result.final.image.key);
-      console.log(flags.json ? JSON.stringify({ ...result, localCopy, finalUrl, ui }, null, 2) : formatRun(result, { finalUrl, localCopy: path.relative(process.cwd(), localCopy), ui }));
+      const copies = await Promise.all(
+        result.images.map(async (image) => {
+          const file = path.join(flags.out, result.images.length > 1 ? `${workflowId}-${image.imageIndex}.png` : `${workflowId}.png`);
+          fs.writeFileSync(file, await store.get(image.final.image.key));
+          return { file: path.relative(process.cwd(), file), url: await store.presign(image.final.image.key) };
+        }),
+      );
+      console.log(flags.json ? JSON.stringify({ ...result, copies, ui }, null, 2) : formatRun(result, { copies, ui }));
     } finally {
       store.destroy();
       await client.connection.close();

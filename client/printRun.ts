@@ -1,7 +1,7 @@
 /** A finished run, readable in a terminal: plan, grounded context with sources, rounds and verdicts, where the image is. */
 import type { GenerateImageResult } from '../common/runResult';
 
-export function formatRun(result: GenerateImageResult, links: { finalUrl: string; localCopy?: string; ui: string }): string {
+export function formatRun(result: GenerateImageResult, links: { copies: { file: string; url: string }[]; ui: string }): string {
   const out: string[] = [];
   const offline = result.providers === 'offline';
   out.push(offline ? 'providers  OFFLINE (rule-based planner, local corpus, layout renderer; no model was called — set OPENAI_API_KEY or OPENAI_BASE_URL for real models)' : 'providers  openai-compatible endpoint');
@@ -47,9 +47,12 @@ export function formatRun(result: GenerateImageResult, links: { finalUrl: string
   const u = result.usage;
   out.push('', `usage      ${u.calls} model call(s), ${u.inputTokens} input / ${u.outputTokens} output tokens, ${u.images} image(s)`);
   out.push(`timings    ${result.timings.map((t) => `${t.stage} ${(t.durationMs / 1000).toFixed(1)}s`).join(', ')}`);
-  out.push('', `final      s3://${result.final.image.bucket}/${result.final.image.key} (${result.final.image.width}x${result.final.image.height})`);
-  if (links.localCopy) out.push(`copy       ${links.localCopy}`);
-  out.push(`url        ${links.finalUrl}`);
+  result.images.forEach((image, i) => {
+    const final = image.final.image;
+    out.push('', `final      s3://${final.bucket}/${final.key} (${final.width}x${final.height})${result.images.length > 1 ? ` [${image.imageId}]` : ''}`);
+    const copy = links.copies[i];
+    if (copy) out.push(`copy       ${copy.file}`, `url        ${copy.url}`);
+  });
   if (result.reportKey) out.push(`report     s3://${result.final.image.bucket}/${result.reportKey}`);
   out.push(`Temporal   ${links.ui}`);
   return out.join('\n');

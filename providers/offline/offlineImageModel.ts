@@ -15,7 +15,21 @@ export class OfflineImageModel implements ImageModel {
   async render(request: RenderRequest): Promise<RenderOutput> {
     const { width, height } = parseSize(request.size);
     const svg = layoutSvg(request, width, height);
-    const png = await sharp(Buffer.from(svg)).withXmp(xmpPacket(request)).png({ compressionLevel: 9 }).toBuffer();
+    // References are drawn as thumbnails along the bottom, so a reused image is visible in the render.
+    const thumb = Math.round(Math.min(width, height) / 6);
+    const margin = Math.round(width * 0.05);
+    const thumbnails = await Promise.all(
+      request.references.slice(0, 4).map(async (r, i) => ({
+        input: await sharp(r.data).resize(thumb, thumb, { fit: 'contain', background: '#ffffff' }).png().toBuffer(),
+        left: margin + i * (thumb + margin / 2),
+        top: height - margin * 1.5 - thumb,
+      })),
+    );
+    const png = await sharp(Buffer.from(svg))
+      .composite(thumbnails.map((t) => ({ ...t, top: Math.round(t.top) })))
+      .withXmp(xmpPacket(request))
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     return {
       png,
       width,
@@ -49,7 +63,9 @@ function xmpPacket(request: RenderRequest): string {
 }
 
 function layoutSvg(request: RenderRequest, width: number, height: number): string {
-  const digest = createHash('sha256').update(`${request.prompt}|${request.seed ?? 0}`).digest();
+  // A set of images shares its style section, and so its colours.
+  const style = request.sections.find((sec) => sec.title.toLowerCase() === 'style')?.body;
+  const digest = createHash('sha256').update(`${style ?? request.prompt}|${request.seed ?? 0}`).digest();
   const hue = (digest[0]! * 360) / 256;
   const hue2 = (hue + 40 + (digest[1]! % 80)) % 360;
   const margin = Math.round(width * 0.05);
@@ -73,7 +89,7 @@ function layoutSvg(request: RenderRequest, width: number, height: number): strin
     }
     y += base * 0.8;
   }
-  const footer = `${request.size} · seed ${request.seed ?? 'none'} · ${request.references.length} reference image(s) · ${digest.toString('hex').slice(0, 12)}`;
+  const footer = `${request.size} · seed ${request.seed ?? 'none'} · ${request.references.length} reference image(s) · prompt ${createHash('sha256').update(request.prompt).digest('hex').slice(0, 12)}`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans, sans-serif">
   <defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1">
     <stop offset="0" stop-color="hsl(${hue.toFixed(0)},70%,86%)"/><stop offset="1" stop-color="hsl(${hue2.toFixed(0)},60%,72%)"/>
