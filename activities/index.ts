@@ -6,6 +6,7 @@ import type { ObjectStore } from '../providers/objectStore';
 import type { AgentDeps } from './agentDeps';
 import { composePromptActivity } from './composePrompt';
 import { critiqueImageActivity } from './critiqueImage';
+import { deliverWebhookActivity } from './deliverWebhook';
 import { planChecklistActivity } from './planChecklist';
 import { planContextActivity } from './planContext';
 import { reasonQuestionActivity } from './reasonQuestion';
@@ -39,6 +40,7 @@ export function createAgentActivities(deps: AgentDeps) {
     rememberTurn: rememberTurnActivity(deps),
     selectRelevantTurns: selectRelevantTurnsActivity(deps),
     writeReport: writeReportActivity(deps),
+    deliverWebhook: deliverWebhookActivity(deps),
   };
 }
 

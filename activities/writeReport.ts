@@ -1,13 +1,43 @@
-/** report: the run report JSON to object storage, under a deterministic key next to the run's images. */
+/**
+ * report: the run report JSON to object storage, under a deterministic key next to the run's images, with
+ * the cost computed here from configured prices (workflows cannot read configuration).
+ */
+import type { Prices } from '../common/config';
 import { reportKey } from '../common/objectKeys';
-import type { RunReport } from '../common/runResult';
+import type { CostBreakdown, RunReport } from '../common/runResult';
 import type { AgentDeps } from './agentDeps';
 import { currentWorkflowId } from './currentWorkflow';
 
-export function writeReportActivity(deps: Pick<AgentDeps, 'store'>) {
-  return async function writeReport(report: RunReport): Promise<{ key: string; bytes: number }> {
+export function writeReportActivity(deps: Pick<AgentDeps, 'store' | 'config'>) {
+  return async function writeReport(report: Omit<RunReport, 'cost'>): Promise<{ key: string; bytes: number; cost?: number }> {
     const key = reportKey(currentWorkflowId());
-    const stored = await deps.store.putJson(key, report);
-    return { key, bytes: stored.bytes };
+    const cost = costOf(report, deps.config.prices);
+    const stored = await deps.store.putJson(key, { ...report, ...(cost ? { cost } : {}) });
+    return { key, bytes: stored.bytes, ...(cost ? { cost: cost.total } : {}) };
   };
+}
+
+/** Token and image counts per model, priced where IMAGE_AGENT_PRICES names the model. */
+export function costOf(report: Omit<RunReport, 'cost'>, prices: Prices): CostBreakdown | undefined {
+  if (!Object.keys(prices).length) return undefined;
+  const byModel: CostBreakdown['byModel'] = {};
+  const line = (model: string) => (byModel[model] ??= { inputTokens: 0, outputTokens: 0, images: 0, cost: 0 });
+  for (const call of report.calls.filter((c) => c.provider !== 'offline')) {
+    const entry = line(call.model);
+    entry.inputTokens += call.usage.inputTokens;
+    entry.outputTokens += call.usage.outputTokens;
+  }
+  for (const image of report.result.images) for (const c of image.candidates) if (c.renderedBy.provider !== 'offline') line(c.renderedBy.model).images += 1;
+  const unpriced: string[] = [];
+  let total = 0;
+  for (const [model, entry] of Object.entries(byModel)) {
+    const price = prices[model];
+    if (!price) {
+      unpriced.push(model);
+      continue;
+    }
+    entry.cost = (entry.inputTokens / 1e6) * (price.inputPerMTok ?? 0) + (entry.outputTokens / 1e6) * (price.outputPerMTok ?? 0) + entry.images * (price.perImage ?? 0);
+    total += entry.cost;
+  }
+  return { total: Math.round(total * 1e6) / 1e6, byModel, unpriced };
 }

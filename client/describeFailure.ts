@@ -2,7 +2,7 @@
  * Turns any error a command can meet into one line that names the component and the fix, instead of a
  * stack trace. Set IMAGE_AGENT_DEBUG=1 to see the original error as well.
  */
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, WorkflowFailedError } from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ConfigError, loadConfig, redactUrl, type AppConfig } from '../common/config';
 
 function safeConfig(): AppConfig | undefined {
@@ -49,7 +49,9 @@ export function describeFailure(err: unknown, config: AppConfig | undefined = sa
   const text = allMessages(err);
   const code = errorCode(err);
   if (err instanceof ConfigError) return err.message;
-  if (err instanceof Error && ['StackError', 'MissingToolError', 'UsageError', 'InvalidRequestError'].includes(err.name)) return err.message;
+  if (err instanceof Error && ['StackError', 'MissingToolError', 'UsageError', 'InvalidRequestError', 'ForbiddenError', 'NotFoundError', 'ConflictError'].includes(err.name)) return err.message;
+  if (err instanceof WorkflowUpdateFailedError) return `refused: ${(err.cause as Error | undefined)?.message ?? err.message}`;
+  if (err instanceof WorkflowNotFoundError) return `no such run: ${err.workflowId}`;
 
   const temporalAddress = config?.temporal.connection.address ?? 'localhost:7233';
   if (/TransportError|Failed to connect|tcp connect error|UNAVAILABLE|ECONNREFUSED.*:7233|No connection established/i.test(text) && /temporal|transport|grpc|UNAVAILABLE|connect/i.test(text) && !/55432|8333|s3/i.test(text)) {

@@ -1,7 +1,7 @@
 /** A finished run, readable in a terminal: plan, grounded context with sources, rounds and verdicts, where the image is. */
 import type { GenerateImageResult } from '../common/runResult';
 
-export function formatRun(result: GenerateImageResult, links: { copies: { file: string; url: string }[]; ui: string }): string {
+export function formatRun(result: GenerateImageResult, links: { copies: { file: string; url: string }[]; ui: string; bucket: string }): string {
   const out: string[] = [];
   const offline = result.providers === 'offline';
   out.push(offline ? 'providers  OFFLINE (rule-based planner, local corpus, layout renderer; no model was called — set OPENAI_API_KEY or OPENAI_BASE_URL for real models)' : 'providers  openai-compatible endpoint');
@@ -44,6 +44,11 @@ export function formatRun(result: GenerateImageResult, links: { copies: { file: 
       for (const v of c.critique?.verdicts ?? []) out.push(`     ${v.pass ? 'pass' : 'FAIL'} ${v.itemId}: ${oneLine(v.reason, 120)}`);
     }
   }
+  if (result.decisions.length) {
+    out.push('', 'review');
+    for (const d of result.decisions) out.push(`  ${d.at} ${d.kind} ${d.decision} by ${d.reviewer} (${d.via})${d.feedback ? `: ${oneLine(d.feedback, 120)}` : ''}`);
+  }
+  out.push('', `outcome    ${result.outcome}${result.approval !== 'not_required' ? ` (approval: ${result.approval})` : ''}`);
   const u = result.usage;
   out.push('', `usage      ${u.calls} model call(s), ${u.inputTokens} input / ${u.outputTokens} output tokens, ${u.images} image(s)`);
   out.push(`timings    ${result.timings.map((t) => `${t.stage} ${(t.durationMs / 1000).toFixed(1)}s`).join(', ')}`);
@@ -53,7 +58,7 @@ export function formatRun(result: GenerateImageResult, links: { copies: { file: 
     const copy = links.copies[i];
     if (copy) out.push(`copy       ${copy.file}`, `url        ${copy.url}`);
   });
-  if (result.reportKey) out.push(`report     s3://${result.final.image.bucket}/${result.reportKey}`);
+  if (result.reportKey) out.push(`report     s3://${links.bucket}/${result.reportKey}`);
   out.push(`Temporal   ${links.ui}`);
   return out.join('\n');
 }

@@ -7,6 +7,8 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { projectRoot } from './paths';
+import { durationSchema } from './requestSchema';
+import type { ReviewPolicy } from './review';
 import { gpuTaskQueueFor } from './taskQueues';
 
 const bool = z
@@ -62,6 +64,18 @@ const envSchema = z.object({
   WEB_FETCH_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   WEB_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
   WEB_FETCH_ALLOW_HOSTS: optionalString,
+
+  // Human review, webhooks, HTTP API
+  IMAGE_AGENT_REVIEW_REQUIRED: bool.default(false),
+  IMAGE_AGENT_PLAN_APPROVAL: bool.default(false),
+  IMAGE_AGENT_REVIEW_TIMEOUT: optionalString.pipe(durationSchema.optional()),
+  IMAGE_AGENT_REVIEW_ON_TIMEOUT: z.enum(['approve_best', 'reject', 'expire']).default('expire'),
+  IMAGE_AGENT_WEBHOOK_SECRET: optionalString,
+  WEBHOOK_ALLOW_HOSTS: optionalString,
+  IMAGE_AGENT_API_TOKENS: optionalString,
+  IMAGE_AGENT_API_PORT: port.default(8080),
+  IMAGE_AGENT_API_HOST: z.string().min(1).default('127.0.0.1'),
+  IMAGE_AGENT_PRICES: optionalString,
 
   // Worker processes
   IMAGE_AGENT_GPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -135,6 +149,23 @@ export interface AppConfig {
       allowHosts: string[];
     };
   };
+  review: {
+    /** The default review policy for requests that do not carry one. */
+    defaults: ReviewPolicy;
+  };
+  webhooks: {
+    /** HMAC-SHA256 key for signing deliveries; webhooks are refused without one. */
+    secret: string | undefined;
+    allowHosts: string[];
+  };
+  api: {
+    host: string;
+    port: number;
+    /** Bearer token → tenant. */
+    tokens: Map<string, string>;
+  };
+  /** Per-model prices for cost accounting, when configured. */
+  prices: Prices;
   workers: {
     /** Renders in flight per GPU worker: size to the GPU, or to the provider's rate limit. */
     gpuConcurrency: number;
@@ -236,9 +267,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       fetch: {
         timeoutMs: e.WEB_FETCH_TIMEOUT_MS,
         maxBytes: e.WEB_FETCH_MAX_BYTES,
-        allowHosts: (e.WEB_FETCH_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+        allowHosts: hostList(e.WEB_FETCH_ALLOW_HOSTS),
       },
     },
+    review: {
+      defaults: {
+        required: e.IMAGE_AGENT_REVIEW_REQUIRED,
+        planApproval: e.IMAGE_AGENT_PLAN_APPROVAL,
+        onTimeout: e.IMAGE_AGENT_REVIEW_ON_TIMEOUT,
+        ...(e.IMAGE_AGENT_REVIEW_TIMEOUT ? { timeout: e.IMAGE_AGENT_REVIEW_TIMEOUT } : {}),
+      },
+    },
+    webhooks: { secret: e.IMAGE_AGENT_WEBHOOK_SECRET, allowHosts: hostList(e.WEBHOOK_ALLOW_HOSTS) },
+    api: { host: e.IMAGE_AGENT_API_HOST, port: e.IMAGE_AGENT_API_PORT, tokens: parseTokens(e.IMAGE_AGENT_API_TOKENS) },
+    prices: parsePrices(e.IMAGE_AGENT_PRICES),
     workers: {
       gpuConcurrency: e.IMAGE_AGENT_GPU_CONCURRENCY,
       activityConcurrency: e.IMAGE_AGENT_ACTIVITY_CONCURRENCY,
@@ -251,6 +293,41 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pglitePort: e.STACK_PGLITE_PORT,
     },
   };
+}
+
+function hostList(text: string | undefined): string[] {
+  return (text ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+}
+
+/** IMAGE_AGENT_API_TOKENS: "token1:tenantA,token2:tenantB". */
+function parseTokens(text: string | undefined): Map<string, string> {
+  const tokens = new Map<string, string>();
+  for (const entry of (text ?? '').split(',').map((t) => t.trim()).filter(Boolean)) {
+    const at = entry.lastIndexOf(':');
+    const token = entry.slice(0, at);
+    const tenant = entry.slice(at + 1);
+    if (at <= 0 || token.length < 16 || !/^[A-Za-z0-9._:@-]+$/.test(tenant)) {
+      throw new ConfigError('IMAGE_AGENT_API_TOKENS: each entry is token:tenant, with a token of at least 16 characters');
+    }
+    tokens.set(token, tenant);
+  }
+  return tokens;
+}
+
+const priceSchema = z.record(
+  z.string(),
+  z.object({ inputPerMTok: z.number().min(0).optional(), outputPerMTok: z.number().min(0).optional(), perImage: z.number().min(0).optional() }).strict(),
+);
+export type Prices = z.infer<typeof priceSchema>;
+
+/** IMAGE_AGENT_PRICES: JSON {"model": {"inputPerMTok": 2, "outputPerMTok": 8, "perImage": 0.04}} in your currency. */
+function parsePrices(text: string | undefined): Prices {
+  if (!text) return {};
+  try {
+    return priceSchema.parse(JSON.parse(text));
+  } catch (err) {
+    throw new ConfigError(`IMAGE_AGENT_PRICES is not valid: ${(err as Error).message.split('\n')[0]}`);
+  }
 }
 
 function loadTemporalConnection(env: NodeJS.ProcessEnv): { connection: NativeConnectionOptions; namespace: string } {

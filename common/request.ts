@@ -2,6 +2,7 @@
 import type { ContextPlan, PlannedImage } from './plan';
 import type { GroundedAnswer, MemoryContext } from './evidence';
 import type { ChecklistItem } from './generation';
+import type { ReviewPolicy } from './review';
 
 /** Parts of the agent switched off, as in the paper's ablations (Table 4). */
 export interface Ablations {
@@ -53,6 +54,10 @@ export interface GenerateImageInput {
   inputImageKeys?: string[];
   history?: HistoryTurn[];
   options?: Partial<GenerateOptions>;
+  /** Human review; the client fills it from configuration when the request does not say. */
+  review?: ReviewPolicy;
+  /** Called (signed, retried) when review is needed and when the run ends. */
+  webhookUrl?: string;
   /** Set by a parent GenerateImage for one image of a set. */
   part?: ImagePart;
 }

@@ -30,6 +30,20 @@ export const generateOptionsSchema = z
   })
   .strict();
 
+/** Durations as Temporal reads them: "90 seconds", "24 hours", "2d", "1500ms". */
+export const durationSchema = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i, 'a duration such as "90 seconds" or "24 hours"');
+
+export const reviewPolicySchema = z
+  .object({
+    required: z.boolean(),
+    planApproval: z.boolean().optional(),
+    timeout: durationSchema.optional(),
+    onTimeout: z.enum(['approve_best', 'reject', 'expire']).default('expire'),
+  })
+  .strict();
+
 export const generateRequestSchema = z
   .object({
     request: z.string().trim().min(1, 'the request is empty').max(8000, 'the request is longer than 8000 characters'),
@@ -38,6 +52,8 @@ export const generateRequestSchema = z
     sessionId: id.optional(),
     inputImageKeys: z.array(z.string().min(1).max(1024)).max(8).optional(),
     options: generateOptionsSchema.optional(),
+    review: reviewPolicySchema.optional(),
+    webhookUrl: z.url({ protocol: /^https?$/, error: 'webhookUrl must be an http(s) URL' }).max(2048).optional(),
   })
   .strict();
 

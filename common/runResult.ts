@@ -4,6 +4,7 @@ import type { Candidate, ChecklistItem } from './generation';
 import type { ModelCallRecord, Usage } from './modelCall';
 import type { ContextPlan } from './plan';
 import type { Ablations, GenerateImageInput } from './request';
+import type { ApprovalState, ReviewRecord } from './review';
 import type { ProviderLabel } from './types';
 
 export interface StageTiming {
@@ -11,6 +12,9 @@ export interface StageTiming {
   startedAt: string;
   durationMs: number;
 }
+
+/** How a run ended: delivered, or stopped by review (rejected, expired, plan rejected) or cancellation. */
+export type RunOutcome = 'completed' | 'rejected' | 'expired' | 'plan_rejected' | 'cancelled';
 
 export type StopReason = 'all_passed' | 'max_rounds' | 'no_feedback' | 'direct' | 'critique_unavailable';
 
@@ -26,6 +30,9 @@ export interface ImageOutcome {
 export interface GenerateImageResult {
   workflowId: string;
   request: string;
+  outcome: RunOutcome;
+  approval: ApprovalState;
+  decisions: ReviewRecord[];
   /** Which providers ran; "offline" means no model was called. */
   providers: ProviderLabel;
   plan?: ContextPlan;
@@ -33,13 +40,15 @@ export interface GenerateImageResult {
   memory?: MemoryContext;
   checklist: ChecklistItem[];
   images: ImageOutcome[];
-  /** The first image's chosen candidate (the only one for single-image requests). */
-  final: Candidate;
+  /** The first image's chosen candidate (the only one for single-image requests); absent when the plan was rejected. */
+  final?: Candidate;
   remembered?: { turnInserted: boolean; profileApplied: boolean; learned: UserProfile };
   ablations: Ablations;
   usage: Usage;
   timings: StageTiming[];
   reportKey?: string;
+  /** Where prices are configured (IMAGE_AGENT_PRICES), in their currency. */
+  cost?: number;
 }
 
 /** The run report in S3: the result plus every model call, in order. */
@@ -51,4 +60,14 @@ export interface RunReport {
   input: GenerateImageInput;
   result: GenerateImageResult;
   calls: ModelCallRecord[];
+  /** Review signals that could not be applied (a signal cannot be refused like an update). */
+  ignoredSignals: { at: string; reason: string }[];
+  cost?: CostBreakdown;
+}
+
+export interface CostBreakdown {
+  total: number;
+  byModel: Record<string, { inputTokens: number; outputTokens: number; images: number; cost: number }>;
+  /** Models used that have no configured price. */
+  unpriced: string[];
 }

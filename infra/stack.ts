@@ -8,6 +8,7 @@ import { postgresServer } from './postgresServer';
 import { StackError, type StackService } from './stackService';
 import { temporalServer } from './temporalServer';
 import { workerProcesses } from './workerProcesses';
+import { apiProcess } from './apiProcess';
 
 export function infrastructure(config: AppConfig): StackService[] {
   return [temporalServer(config), objectStorageServer(config), postgresServer(config)];
@@ -30,7 +31,7 @@ export async function stackUp(
     }),
   );
   if (!options.workers) return services;
-  const workers = workerProcesses(config);
+  const workers = [...workerProcesses(config), apiProcess(config)];
   for (const w of workers) {
     if (options.restartWorkers) await w.stop();
     await w.start((line) => options.log(`[${w.name}] ${line}`));
@@ -40,12 +41,12 @@ export async function stackUp(
 
 export async function stackDown(config: AppConfig, log: (line: string) => void): Promise<void> {
   // Workers first, so they drain before the servers they talk to go away.
-  for (const s of [...workerProcesses(config), ...infrastructure(config)].filter((s) => s.managed)) {
+  for (const s of [apiProcess(config), ...workerProcesses(config), ...infrastructure(config)].filter((s) => s.managed)) {
     if (await s.stop()) log(`stopped ${s.name}`);
   }
 }
 
 export async function stackStatus(config: AppConfig): Promise<{ service: StackService; healthy: boolean }[]> {
-  const all = [...infrastructure(config), ...workerProcesses(config)];
+  const all = [...infrastructure(config), ...workerProcesses(config), apiProcess(config)];
   return Promise.all(all.map(async (service) => ({ service, healthy: await service.healthy().catch(() => false) })));
 }

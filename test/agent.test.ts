@@ -76,7 +76,7 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     expect(result.providers).toBe('openai');
     expect(result.answers).toMatchObject([{ questionId: 'q1', route: 'reason', status: 'answered', answer: '7' }]);
     expect(userTextOf(calls('generation_context')[0]!)).toContain('exactly 7 apples in the basket');
-    expect(result.final.context.prompt).toContain('exactly 7 apples in the basket');
+    expect(result.final!.context.prompt).toContain('exactly 7 apples in the basket');
     expect(calls('reason_answer')[0]!.body.model).toBe(env.config.models.roles.reasoner);
   });
 
@@ -108,7 +108,7 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     expect(fake.requestsFor('images.generate')).toHaveLength(0);
     const [edit] = fake.requestsFor('images.edit');
     expect(edit!.files.map((f) => f.sha256)).toContain(sha256(stored));
-    expect(result.final.renderedBy.mode).toBe('edit');
+    expect(result.final!.renderedBy.mode).toBe('edit');
     expect(result.answers[0]!.items[0]!.sources[0]!.url).toBe('https://example.org/wiki/mira');
   });
 
@@ -143,7 +143,7 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     const [c1, c2] = result.images[0]!.candidates;
     expect([c1!.critique!.passed, c2!.critique!.passed]).toEqual([1, 2]);
     expect(result.images[0]!.stoppedBecause).toBe('all_passed');
-    expect(result.final.round).toBe(2);
+    expect(result.final!.round).toBe(2);
     const secondCompose = userTextOf(calls('generation_context')[1]!);
     expect(secondCompose).toContain('The basket holds exactly 7 apples (only 5 apples are visible)');
 
@@ -170,8 +170,8 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     const result = await run(input('an impossible picture'));
     expect(fake.requestsFor('images.generate')).toHaveLength(3);
     expect(result.images[0]!.stoppedBecause).toBe('max_rounds');
-    expect(result.final.round).toBe(2);
-    expect(result.final.critique!.passed).toBe(2);
+    expect(result.final!.round).toBe(2);
+    expect(result.final!.critique!.passed).toBe(2);
     for (const c of result.images[0]!.candidates) await expect(env.store.exists(c.image.key)).resolves.toBe(true);
   });
 

@@ -32,9 +32,9 @@ describe('offline providers', () => {
     expect(result.providers).toBe('offline');
     expect(result.plan!.questions).toMatchObject([{ route: 'reason', question: 'What is 3²−2?' }]);
     expect(result.answers[0]!.answer).toBe('7');
-    expect(result.final.context.prompt).toContain('exactly 7 apples');
-    expect(result.final.critique!.passed).toBe(result.final.critique!.total);
-    const layout = await readOfflineLayout(await env.store.get(result.final.image.key));
+    expect(result.final!.context.prompt).toContain('exactly 7 apples');
+    expect(result.final!.critique!.passed).toBe(result.final!.critique!.total);
+    const layout = await readOfflineLayout(await env.store.get(result.final!.image.key));
     expect(layout).toContain('exactly 7 apples');
   });
 
@@ -43,7 +43,7 @@ describe('offline providers', () => {
     const web = result.answers.find((a) => a.route === 'web_search')!;
     expect(web.via).toBe('local-corpus');
     expect(web.items.flatMap((i) => i.sources.map((s) => s.url))).toContain('https://example.org/sample-weather/hangzhou/2026-07-15');
-    expect(result.final.context.prompt).toMatch(/34 °C/);
+    expect(result.final!.context.prompt).toMatch(/34 °C/);
   });
 
   test('a deck becomes several images, later slides after the cover', async () => {
@@ -56,12 +56,12 @@ describe('offline providers', () => {
     const userId = `u-${randomUUID().slice(0, 6)}`;
     await run("I'm a paediatric nurse who loves watercolour, and I dislike red. Draw a sunflower.", { userId, sessionId: 'a' });
     const later = await run('draw me at work, in my usual style', { userId, sessionId: 'b' });
-    expect(later.final.context.prompt).toContain('paediatric nurse');
-    expect(later.final.context.prompt).toContain('watercolour style');
+    expect(later.final!.context.prompt).toContain('paediatric nurse');
+    expect(later.final!.context.prompt).toContain('watercolour style');
     const poster = await run('a festive poster', { userId, sessionId: 'c' });
-    expect(poster.final.context.avoid).toEqual(['red']);
+    expect(poster.final!.context.avoid).toEqual(['red']);
     expect(poster.checklist.map((c) => c.statement)).toContain('The image contains no red');
-    expect(poster.final.critique!.verdicts.every((v) => v.pass)).toBe(true);
+    expect(poster.final!.critique!.verdicts.every((v) => v.pass)).toBe(true);
   });
 
   test("the CLI's main command prints the plan, the grounded context with sources, each round's verdicts and the image", async () => {

@@ -28,13 +28,13 @@ describe('foundation: generate on the local stack', () => {
   afterAll(() => env.stop());
 
   test('the workflow stores a PNG in S3 under a deterministic key and returns only its reference', async () => {
-    const image = result.final.image;
+    const image = result.final!.image;
     expect(image.key).toBe(`runs/${workflowId}/image-0/round-1.png`);
     const png = await env.store.get(image.key);
     const meta = await sharp(png).metadata();
     expect(meta.format).toBe('png');
     expect([meta.width, meta.height]).toEqual([512, 512]);
-    expect(result.final.renderedBy.provider).toBe('offline');
+    expect(result.final!.renderedBy.provider).toBe('offline');
     expect(result.providers).toBe('offline');
   });
 

@@ -33,11 +33,11 @@ describe('session workflow', () => {
       results.push(await turnResult(env.client, conversation, accepted));
     }
     const [turn1, turn2, turn3] = results;
-    expect(turn3!.final.renderedBy.mode).toBe('edit');
+    expect(turn3!.final!.renderedBy.mode).toBe('edit');
     const edit = fake.requestsFor('images.edit').at(-1)!;
     const sent = edit.files.map((f) => f.sha256);
-    expect(sent).toContain(turn1!.final.image.sha256);
-    expect(sent).not.toContain(turn2!.final.image.sha256);
+    expect(sent).toContain(turn1!.final!.image.sha256);
+    expect(sent).not.toContain(turn2!.final!.image.sha256);
 
     const session = env.client.workflow.getHandle(sessionWorkflowId(conversation.tenantId, conversation.userId, conversation.sessionId));
     await eventually(async () => {
@@ -49,8 +49,8 @@ describe('session workflow', () => {
       ]);
     });
     // The image bytes S3 holds for turn 1 are the bytes the edit call received.
-    const bytes = await env.store.get(turn1!.final.image.key);
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(turn1!.final.image.sha256);
+    const bytes = await env.store.get(turn1!.final!.image.key);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(turn1!.final!.image.sha256);
   });
 
   test('the session continues as new to keep its history bounded, and carries its turns across', async () => {

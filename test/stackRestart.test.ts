@@ -35,8 +35,8 @@ test('a stack restart keeps earlier runs, objects and database rows', async () =
   try {
     const description = await after.client.workflow.getHandle(workflowId).describe();
     expect(description.status.name).toBe('COMPLETED');
-    const png = await after.store.get(result.final.image.key);
-    expect(png.length).toBe(result.final.image.bytes);
+    const png = await after.store.get(result.final!.image.key);
+    expect(png.length).toBe(result.final!.image.bytes);
   } finally {
     await after.stop();
   }

@@ -31,6 +31,12 @@ export const report = proxyActivities<Pick<AgentActivities, 'writeReport'>>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
 
+/** Webhook deliveries retry for about a quarter of an hour; a receiver's 4xx stops them. */
+export const webhooks = proxyActivities<Pick<AgentActivities, 'deliverWebhook'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8, nonRetryableErrorTypes: ['WebhookRejected', 'InvalidInput'] },
+});
+
 /** The GPU stub is built per call: its queue is named after the workflow's own task queue. */
 export function gpu() {
   return proxyActivities<GpuActivities>({

@@ -6,7 +6,7 @@ import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow'
 import type { Candidate } from '../common/generation';
 import { ItemsPassed, Round, Stage } from '../common/searchAttributes';
 
-export type RunStage = 'planning' | 'grounding' | 'checklist' | 'generating' | 'awaiting_review' | 'remembering' | 'reporting' | 'completed' | 'failed' | 'cancelled';
+export type RunStage = 'planning' | 'grounding' | 'checklist' | 'awaiting_plan_review' | 'generating' | 'awaiting_review' | 'remembering' | 'reporting' | 'completed' | 'failed' | 'cancelled';
 
 export function setStage(stage: RunStage): void {
   upsertSearchAttributes([{ key: Stage, value: stage }]);

@@ -28,6 +28,8 @@ export interface FeedbackLoopArgs {
   /** Round numbers continue after earlier rounds (a reviewer's rejection starts a new round). */
   firstRound?: number;
   feedback?: Feedback;
+  /** A reviewer's edited prompt, rendered in the first round instead of the composed one. */
+  promptOverride?: string;
   /** Called after each candidate, for status and audit. */
   onCandidate?: (candidate: Candidate) => void;
 }
@@ -59,7 +61,7 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
         },
       ]);
       recorder.record(out.calls);
-      return out.value;
+      return round === first && args.promptOverride ? { ...out.value, prompt: args.promptOverride } : out.value;
     });
 
     const rendered = await recorder.stage(`render (image ${args.imageIndex}, round ${round})`, () =>

@@ -1,20 +1,23 @@
 /**
- * GenerateImage: one request, end to end, as a durable workflow (the paper's method).
- *   plan → ground (DAG) → checklist → [compose → render → critique]* → remember → report
+ * GenerateImage: one request, end to end, as a durable workflow (the paper's method, plus review):
+ *   plan → ground (DAG) → checklist → [plan review] → [compose → render → critique]* → [review ↺] → remember → report
  * Several planned images run as GenerateImagePart children (independent ones in parallel).
+ * Cancellation at any stage still leaves a report and a consistent approval state.
  */
-import { workflowInfo } from '@temporalio/workflow';
-import type { GroundedAnswer } from '../common/evidence';
-import type { Candidate, ChecklistItem } from '../common/generation';
+import { CancellationScope, isCancellation, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import type { Candidate, ChecklistItem, Feedback } from '../common/generation';
 import type { ContextPlan } from '../common/plan';
 import { DEFAULT_OPTIONS, type GenerateImageInput, type GenerateOptions } from '../common/request';
-import type { GenerateImageResult, ImageOutcome } from '../common/runResult';
+import { NO_REVIEW } from '../common/review';
+import type { GenerateImageResult, ImageOutcome, RunOutcome } from '../common/runResult';
 import type { ProviderLabel } from '../common/types';
-import { checklist, gpu, memory, plan, report } from './activityStubs';
-import { recordCandidate, setStage } from './audit';
+import { checklist, gpu, memory, plan, report, webhooks } from './activityStubs';
+import { recordCandidate, setStage, type RunStage } from './audit';
 import { runFeedbackLoop } from './feedbackLoop';
+import { statusQuery } from './generationMessages';
 import { groundContext, type Grounded } from './groundContext';
 import { renderImageSet } from './imageSet';
+import { ReviewGate } from './reviewGate';
 import { RunRecorder } from './runRecorder';
 
 /** Memory's share of the prompt, in characters (profile, recalled turns, knowledge). */
@@ -24,32 +27,137 @@ export function resolveOptions(partial: Partial<GenerateOptions> | undefined): G
   return { ...DEFAULT_OPTIONS, ...partial, ablations: { ...partial?.ablations } };
 }
 
-export async function generateImage(input: GenerateImageInput): Promise<GenerateImageResult> {
-  const info = workflowInfo();
-  const options = resolveOptions(input.options);
-  const recorder = new RunRecorder();
-  const today = new Date().toISOString().slice(0, 10);
-  const history = input.history ?? [];
-  const candidates: Candidate[] = [];
-  const onCandidate = (c: Candidate): void => {
-    candidates.push(c);
-    recordCandidate(candidates, 'generating');
+/** Everything a run has produced so far: what status shows, what the report and result are built from. */
+class Run {
+  stage: RunStage = 'planning';
+  plan?: ContextPlan;
+  grounded: Grounded = { answers: [], memoryReferenceKeys: [] };
+  checklist: ChecklistItem[] = [];
+  images: ImageOutcome[] = [];
+  readonly candidates: Candidate[] = [];
+  readonly recorder = new RunRecorder();
+  readonly webhookDeliveries: Promise<unknown>[] = [];
+
+  constructor(
+    readonly input: GenerateImageInput,
+    readonly options: GenerateOptions,
+    readonly gate: ReviewGate,
+  ) {}
+
+  setStage(stage: RunStage): void {
+    this.stage = stage;
+    setStage(stage);
+    recordCandidate(this.candidates, stage);
+  }
+
+  addCandidate = (c: Candidate): void => {
+    this.candidates.push(c);
+    recordCandidate(this.candidates, this.stage);
   };
 
-  if (options.ablations.direct) return directRender(input, options, recorder, onCandidate);
+  /** The key a reviewer's decision must name: the current set's first image. */
+  reviewKey(): string | undefined {
+    return this.images[0]?.final.image.key;
+  }
 
-  setStage('planning');
-  const planned = await recorder.stage('plan', () =>
-    plan.planContext({ request: input.request, history, inputImageCount: input.inputImageKeys?.length ?? 0, today }),
-  );
+  providers(): ProviderLabel {
+    const offline = this.recorder.calls.some((c) => c.provider === 'offline') || this.candidates.some((c) => c.renderedBy.provider === 'offline');
+    return offline ? 'offline' : 'openai';
+  }
+
+  /** Fire-and-track: webhooks never hold the run up, but the run waits for them before it ends. */
+  notify(event: 'review_needed' | 'completed' | 'cancelled', extra: Record<string, unknown> = {}): void {
+    if (!this.input.webhookUrl) return;
+    const info = workflowInfo();
+    const seq = this.gate.decisions.length;
+    this.webhookDeliveries.push(
+      webhooks.deliverWebhook
+        .executeWithOptions({ summary: `webhook: ${event}` }, [
+          {
+            url: this.input.webhookUrl,
+            event,
+            idempotencyKey: `${info.workflowId}:${event}:${seq}`,
+            payload: {
+              workflowId: info.workflowId,
+              runId: info.runId,
+              tenantId: this.input.tenantId,
+              stage: this.stage,
+              approval: this.gate.approval,
+              candidates: this.images.map((i) => ({ imageIndex: i.imageIndex, round: i.final.round, key: i.final.image.key })),
+              occurredAt: new Date().toISOString(),
+              ...extra,
+            },
+          },
+        ])
+        .catch(() => undefined), // a receiver that stays down is recorded in the history, not a failed run
+    );
+  }
+}
+
+export async function generateImage(input: GenerateImageInput): Promise<GenerateImageResult> {
+  const options = resolveOptions(input.options);
+  const gate = new ReviewGate(input.review ?? NO_REVIEW, () => (run.plan?.images.length ?? 1) === 1);
+  const run = new Run(input, options, gate);
+  gate.install();
+  setHandler(statusQuery, () => ({
+    workflowId: workflowInfo().workflowId,
+    request: input.request,
+    stage: run.stage,
+    round: run.candidates.at(-1)?.round ?? 0,
+    approval: gate.approval,
+    pendingReview: gate.pending,
+    plan: run.plan,
+    answers: run.grounded.answers.map(({ calls: _calls, ...a }) => a),
+    checklist: run.checklist,
+    candidates: run.candidates.map(stripCalls),
+    current: run.images.map((i) => stripCalls(i.final)),
+    decisions: gate.decisions,
+    usage: run.recorder.usage,
+    providers: run.providers(),
+  }));
+  upsertMemo({ maxRounds: options.maxRounds, review: input.review ?? NO_REVIEW, ablations: options.ablations, webhook: input.webhookUrl ? 'set' : 'none' });
+
+  try {
+    const outcome = await produce(run);
+    return await finish(run, outcome);
+  } catch (err) {
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(async () => {
+        if (gate.pending || gate.approval.startsWith('pending')) gate.setApproval('cancelled');
+        run.setStage('cancelled');
+        await writeReport(run, 'cancelled').catch(() => undefined);
+        run.notify('cancelled');
+        await Promise.all(run.webhookDeliveries);
+      });
+    } else {
+      setStage('failed');
+    }
+    throw err;
+  }
+}
+
+/** Plans, grounds, renders and reviews; returns how the run ended. */
+async function produce(run: Run): Promise<RunOutcome> {
+  const { input, options, recorder, gate } = run;
+  const today = new Date().toISOString().slice(0, 10);
+  const history = input.history ?? [];
+
+  if (options.ablations.direct) {
+    run.setStage('generating');
+    run.images = [await directRender(run)];
+    return reviewLoop(run, today);
+  }
+
+  run.setStage('planning');
+  const planned = await recorder.stage('plan', () => plan.planContext({ request: input.request, history, inputImageCount: input.inputImageKeys?.length ?? 0, today }));
   recorder.record(planned.calls);
-  const contextPlan = planned.value;
+  run.plan = planned.value;
 
-  setStage('grounding');
-  const grounded = await recorder.stage('ground', () =>
+  run.setStage('grounding');
+  run.grounded = await recorder.stage('ground', () =>
     groundContext({
       request: input.request,
-      plan: contextPlan,
+      plan: run.plan!,
       tenantId: input.tenantId,
       userId: input.userId,
       today,
@@ -58,47 +166,94 @@ export async function generateImage(input: GenerateImageInput): Promise<Generate
       memoryBudgetChars: MEMORY_BUDGET_CHARS,
     }),
   );
-  for (const a of grounded.answers) recorder.record(a.calls);
+  for (const a of run.grounded.answers) recorder.record(a.calls);
 
-  let items: ChecklistItem[] = [];
   if (!options.ablations.noFeedback) {
-    setStage('checklist');
-    const planned = await recorder.stage('checklist', () =>
-      checklist.planChecklist({ request: input.request, plan: contextPlan, answers: grounded.answers, memory: grounded.memory }),
-    );
-    recorder.record(planned.calls);
-    items = planned.value;
+    run.setStage('checklist');
+    const items = await recorder.stage('checklist', () => checklist.planChecklist({ request: input.request, plan: run.plan!, answers: run.grounded.answers, memory: run.grounded.memory }));
+    recorder.record(items.calls);
+    run.checklist = items.value;
   }
 
-  setStage('generating');
-  const references = referencesFor(input, grounded);
-  const outcomes: ImageOutcome[] =
-    contextPlan.images.length === 1
-      ? [
-          await runFeedbackLoop({
-            request: input.request,
-            plan: contextPlan,
-            image: contextPlan.images[0]!,
-            imageIndex: 0,
-            answers: grounded.answers,
-            memory: grounded.memory,
-            history,
-            references,
-            checklist: items,
-            options,
-            today,
-            recorder,
-            onCandidate,
-          }),
-        ]
-      : await renderImageSet({ input, plan: contextPlan, grounded, references, checklist: items, options, today, recorder, onCandidate });
+  let feedback: Feedback | undefined;
+  let promptOverride: string | undefined;
+  if (input.review?.planApproval) {
+    run.setStage('awaiting_plan_review');
+    run.notify('review_needed', { kind: 'plan' });
+    const decided = await gate.awaitPlan();
+    if (decided.kind === 'rejected') return 'plan_rejected';
+    if (decided.decision.instructions) feedback = { round: 0, previousPrompt: '', failed: [], reviewer: decided.decision.instructions };
+    promptOverride = decided.decision.prompt;
+  }
 
-  return finish(input, options, recorder, { plan: contextPlan, answers: grounded.answers, memory: grounded.memory, checklist: items, images: outcomes });
+  run.setStage('generating');
+  run.images = await renderImages(run, today, { feedback, promptOverride });
+  return reviewLoop(run, today);
+}
+
+/** The result gate: approve ends it; reject with feedback renders a new round with the reviewer's words. */
+async function reviewLoop(run: Run, today: string): Promise<RunOutcome> {
+  const { gate, input } = run;
+  if (!input.review?.required) return 'completed';
+  for (;;) {
+    run.setStage('awaiting_review');
+    run.notify('review_needed', { kind: 'result', candidateKey: run.reviewKey() });
+    const decided = await gate.awaitResult(run.reviewKey()!);
+    if (decided.kind === 'approved') return 'completed';
+    if (decided.kind !== 'rejected_with_feedback') return decided.kind;
+    run.setStage('generating');
+    const lastRound = Math.max(...run.candidates.map((c) => c.round));
+    const feedback: Feedback = { round: lastRound, previousPrompt: run.images[0]!.final.context.prompt, failed: [], reviewer: decided.record.feedback };
+    const rerun = await renderImages(run, today, { feedback, firstRound: lastRound + 1, maxRounds: 1 });
+    // The new candidates join the old ones; each image keeps every candidate it ever had.
+    run.images = rerun.map((o, i) => ({ ...o, candidates: [...(run.images[i]?.candidates ?? []), ...o.candidates], final: o.final }));
+  }
+}
+
+async function renderImages(run: Run, today: string, extra: { feedback?: Feedback; promptOverride?: string; firstRound?: number; maxRounds?: number }): Promise<ImageOutcome[]> {
+  const { input, recorder } = run;
+  const plan = run.plan!;
+  const options = extra.maxRounds ? { ...run.options, maxRounds: extra.maxRounds } : run.options;
+  if (plan.images.length === 1) {
+    return [
+      await runFeedbackLoop({
+        request: input.request,
+        plan,
+        image: plan.images[0]!,
+        imageIndex: 0,
+        answers: run.grounded.answers,
+        memory: run.grounded.memory,
+        history: input.history ?? [],
+        references: referencesFor(input, run.grounded),
+        checklist: run.checklist,
+        options,
+        today,
+        recorder,
+        onCandidate: run.addCandidate,
+        feedback: extra.feedback,
+        firstRound: extra.firstRound,
+        promptOverride: extra.promptOverride,
+      }),
+    ];
+  }
+  return renderImageSet({
+    input,
+    plan,
+    grounded: run.grounded,
+    references: referencesFor(input, run.grounded),
+    checklist: run.checklist,
+    options,
+    today,
+    recorder,
+    onCandidate: run.addCandidate,
+    feedback: extra.feedback,
+    firstRound: extra.firstRound,
+  });
 }
 
 /** The image model alone (the paper's baseline): the request as the prompt, one render, no critique. */
-async function directRender(input: GenerateImageInput, options: GenerateOptions, recorder: RunRecorder, onCandidate: (c: Candidate) => void): Promise<GenerateImageResult> {
-  setStage('generating');
+async function directRender(run: Run): Promise<ImageOutcome> {
+  const { input, options, recorder } = run;
   const rendered = await recorder.stage('render (direct)', () =>
     gpu().renderImage({
       prompt: input.request,
@@ -118,78 +273,85 @@ async function directRender(input: GenerateImageInput, options: GenerateOptions,
     context: { prompt: input.request, subject: input.request, attributes: [], layout: '', style: '', textToRender: [], avoid: [], referenceKeys: input.inputImageKeys ?? [], size: options.size, ...(options.seed !== undefined ? { seed: options.seed } : {}) },
     renderedBy: { provider: rendered.provider, model: rendered.model, mode: rendered.mode },
   };
-  onCandidate(candidate);
-  const outcome: ImageOutcome = { imageIndex: 0, imageId: 'image-1', brief: input.request, final: candidate, candidates: [candidate], stoppedBecause: 'direct' };
-  return finish(input, options, recorder, { answers: [], checklist: [], images: [outcome] });
+  run.addCandidate(candidate);
+  return { imageIndex: 0, imageId: 'image-1', brief: input.request, final: candidate, candidates: [candidate], stoppedBecause: 'direct' };
 }
 
-interface Produced {
-  plan?: ContextPlan;
-  answers: GroundedAnswer[];
-  memory?: Grounded['memory'];
-  checklist: ChecklistItem[];
-  images: ImageOutcome[];
-}
-
-async function finish(input: GenerateImageInput, options: GenerateOptions, recorder: RunRecorder, produced: Produced): Promise<GenerateImageResult> {
+async function finish(run: Run, outcome: RunOutcome): Promise<GenerateImageResult> {
+  const { input, options, recorder } = run;
   const info = workflowInfo();
-  const final = produced.images[0]!.final;
   let remembered: GenerateImageResult['remembered'];
+  const final = run.images[0]?.final;
   if (!options.ablations.noMemory && !options.ablations.direct) {
-    setStage('remembering');
+    run.setStage('remembering');
     const out = await recorder.stage('remember', () =>
       memory.rememberTurn({
         tenantId: input.tenantId,
         userId: input.userId,
         sessionId: input.sessionId ?? info.workflowId,
         request: input.request,
-        composedPrompt: final.context.prompt,
-        imageKeys: produced.images.map((i) => i.final.image.key),
+        composedPrompt: final?.context.prompt,
+        // A rejected or expired result is not the user's image: memory keeps the turn, not the picture.
+        imageKeys: outcome === 'completed' ? run.images.map((i) => i.final.image.key) : [],
       }),
     );
     recorder.record(out.calls);
     remembered = { turnInserted: out.turnInserted, profileApplied: out.profileApplied, learned: out.learned };
   }
+  if (run.gate.approval === 'pending') run.gate.setApproval('approved');
+  run.setStage('reporting');
+  const result = resultOf(run, outcome, remembered);
+  const written = await writeReport(run, outcome, result);
+  run.setStage('completed');
+  const finalResult = { ...result, reportKey: written.key, ...(written.cost !== undefined ? { cost: written.cost } : {}) };
+  run.notify('completed', { outcome, reportKey: written.key });
+  await Promise.all(run.webhookDeliveries);
+  return finalResult;
+}
 
-  const result: GenerateImageResult = {
-    workflowId: info.workflowId,
-    request: input.request,
-    providers: providerLabel(recorder, produced.images),
-    ...(produced.plan ? { plan: produced.plan } : {}),
-    answers: produced.answers.map((a) => ({ ...a, calls: [] })),
-    ...(produced.memory ? { memory: produced.memory } : {}),
-    checklist: produced.checklist,
-    images: produced.images.map(withoutCalls),
-    final: withoutCalls(produced.images[0]!).final,
+function resultOf(run: Run, outcome: RunOutcome, remembered?: GenerateImageResult['remembered']): GenerateImageResult {
+  const images = run.images.map(withoutCalls);
+  return {
+    workflowId: workflowInfo().workflowId,
+    request: run.input.request,
+    outcome,
+    approval: run.gate.approval,
+    decisions: run.gate.decisions,
+    providers: run.providers(),
+    ...(run.plan ? { plan: run.plan } : {}),
+    answers: run.grounded.answers.map((a) => ({ ...a, calls: [] })),
+    ...(run.grounded.memory ? { memory: run.grounded.memory } : {}),
+    checklist: run.checklist,
+    images,
+    ...(images[0] ? { final: images[0].final } : {}),
     ...(remembered ? { remembered } : {}),
-    ablations: options.ablations,
-    usage: recorder.usage,
-    timings: recorder.timings,
-  };
-  setStage('reporting');
-  const written = await report.writeReport({
+    ablations: run.options.ablations,
+    usage: run.recorder.usage,
+    timings: run.recorder.timings,
+  } as GenerateImageResult;
+}
+
+async function writeReport(run: Run, outcome: RunOutcome, result = resultOf(run, outcome)): Promise<{ key: string; cost?: number }> {
+  const info = workflowInfo();
+  return report.writeReport({
     schemaVersion: 1,
     workflowId: info.workflowId,
     runId: info.runId,
     startedAt: new Date(info.startTime).toISOString(),
-    input,
+    input: run.input,
     result,
-    calls: recorder.calls,
+    calls: run.recorder.calls,
+    ignoredSignals: run.gate.ignoredSignals,
   });
-  setStage('completed');
-  return { ...result, reportKey: written.key };
 }
 
-/** Which providers ran: offline as soon as any step was offline, so an offline output is never mistaken. */
-function providerLabel(recorder: RunRecorder, images: ImageOutcome[]): ProviderLabel {
-  const offline = recorder.calls.some((c) => c.provider === 'offline') || images.some((i) => i.candidates.some((c) => c.renderedBy.provider === 'offline'));
-  return offline ? 'offline' : 'openai';
+function stripCalls(c: Candidate): Candidate {
+  return c.critique ? { ...c, critique: { ...c.critique, calls: [] } } : c;
 }
 
 /** Prompts live once in the report and the activity results; the workflow result carries verdicts only. */
 function withoutCalls(outcome: ImageOutcome): ImageOutcome {
-  const strip = (c: Candidate): Candidate => (c.critique ? { ...c, critique: { ...c.critique, calls: [] } } : c);
-  return { ...outcome, final: strip(outcome.final), candidates: outcome.candidates.map(strip) };
+  return { ...outcome, final: stripCalls(outcome.final), candidates: outcome.candidates.map(stripCalls) };
 }
 
 /** Reference images for the renderer: the user's, relevant earlier turns', memory's and image search's. */

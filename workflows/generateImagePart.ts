@@ -2,7 +2,7 @@
  * One image of a multi-image request, as a child workflow of GenerateImage: its own compose/render/critique
  * loop over the context the parent already grounded, with its dependencies' images as references.
  */
-import type { Candidate } from '../common/generation';
+import type { Candidate, Feedback } from '../common/generation';
 import type { GenerateImageInput, GenerateOptions } from '../common/request';
 import type { ImageOutcome } from '../common/runResult';
 import type { ModelCallRecord, Usage } from '../common/modelCall';
@@ -17,6 +17,8 @@ export interface GenerateImagePartInput {
   references: { key: string; description: string }[];
   options: GenerateOptions;
   today: string;
+  feedback?: Feedback;
+  firstRound?: number;
 }
 
 export interface GenerateImagePartResult {
@@ -44,6 +46,8 @@ export async function generateImagePart(input: GenerateImagePartInput): Promise<
     checklist: part.checklist,
     options: input.options,
     today: input.today,
+    feedback: input.feedback,
+    firstRound: input.firstRound,
     recorder,
     onCandidate: (c) => {
       candidates.push(c);

@@ -4,7 +4,7 @@
  * as references, so the set shares one style.
  */
 import { executeChild, workflowInfo } from '@temporalio/workflow';
-import type { Candidate, ChecklistItem } from '../common/generation';
+import type { Candidate, ChecklistItem, Feedback } from '../common/generation';
 import type { ContextPlan } from '../common/plan';
 import type { GenerateImageInput, GenerateOptions } from '../common/request';
 import type { ImageOutcome } from '../common/runResult';
@@ -22,6 +22,8 @@ export interface ImageSetArgs {
   today: string;
   recorder: RunRecorder;
   onCandidate: (c: Candidate) => void;
+  feedback?: Feedback;
+  firstRound?: number;
 }
 
 export async function renderImageSet(args: ImageSetArgs): Promise<ImageOutcome[]> {
@@ -38,7 +40,8 @@ export async function renderImageSet(args: ImageSetArgs): Promise<ImageOutcome[]
       if (!image.dependsOn.every((d) => done.has(d))) continue;
       pending.delete(id);
       const child = executeChild(generateImagePart, {
-        workflowId: `${info.workflowId}-image-${index}`,
+        // A reviewer's rejection re-renders the set: each pass gets its own child ids.
+        workflowId: `${info.workflowId}-image-${index}${args.firstRound ? `-r${args.firstRound}` : ''}`,
         staticSummary: `image ${index}: ${image.brief}`.slice(0, 200),
         typedSearchAttributes: info.typedSearchAttributes,
         args: [
@@ -56,6 +59,8 @@ export async function renderImageSet(args: ImageSetArgs): Promise<ImageOutcome[]
             references: args.references,
             options: args.options,
             today: args.today,
+            feedback: args.feedback,
+            firstRound: args.firstRound,
           },
         ],
       }).then((result) => {

@@ -100,7 +100,7 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
       record.status = 'running';
       const result: GenerateImageResult = await child.result();
       record.status = 'done';
-      record.prompt = result.final.context.prompt;
+      record.prompt = result.final?.context.prompt;
       record.imageKeys = result.images.map((i) => i.final.image.key);
     } catch (err) {
       // A failed turn is recorded and the conversation goes on; the child's history holds the details.

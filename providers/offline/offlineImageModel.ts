@@ -98,7 +98,7 @@ function layoutSvg(request: RenderRequest, width: number, height: number): strin
   <rect x="${margin / 2}" y="${margin * 1.9}" width="${width - margin}" height="${height - margin * 3.2}" rx="${base}" fill="#ffffff" opacity="0.55"/>
   <rect width="100%" height="${margin * 1.5}" fill="#1d1d1f"/>
   <text x="${margin / 2}" y="${margin}" font-size="${base * 1.1}" font-weight="bold" fill="#ffd60a">OFFLINE RENDER</text>
-  <text x="${width - margin / 2}" y="${margin}" font-size="${base * 0.8}" fill="#f5f5f7" text-anchor="end">image-agent · no image model was called</text>
+  ${width >= 600 ? `<text x="${width - margin / 2}" y="${margin}" font-size="${base * 0.8}" fill="#f5f5f7" text-anchor="end">image-agent · no image model was called</text>` : ''}
   ${lines.join('\n  ')}
   <text x="${margin / 2}" y="${height - margin / 2}" font-size="${base * 0.75}" fill="#1d1d1f" opacity="0.8">${escapeXml(footer)}</text>
 </svg>`;

@@ -1,5 +1,5 @@
 /**
- * HTTP GET for URLs that come from search results or models, i.e. from strangers: only http(s), only
+ * HTTP for URLs that come from strangers (search results, models, per-request webhooks): only http(s), only
  * public addresses (checked on the literal host and again on every address DNS returns at connect time,
  * so DNS rebinding cannot slip a private address in), redirects followed by hand and re-checked hop by
  * hop, the body size and the total time bounded.
@@ -18,6 +18,10 @@ export interface SafeFetchOptions {
   /** host or host:port entries exempt from the address block (lowercase). */
   allowHosts: readonly string[];
   signal?: AbortSignal;
+  /** GET by default. Other methods never follow redirects (a webhook must not be bounced elsewhere). */
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
 }
 
 export interface SafeFetchResponse {
@@ -76,19 +80,22 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
   try {
     for (let redirects = 0; ; redirects++) {
       const exempt = isAllowedHost(current, options.allowHosts);
+      const method = options.method ?? 'GET';
       const response = await request(current, {
-        method: 'GET',
+        method,
         dispatcher: exempt ? exemptAgent : guardedAgent,
         signal,
+        body: options.body,
         headers: {
           accept: options.accept ?? '*/*',
           // Uncompressed, so maxBytes bounds what is actually held in memory.
           'accept-encoding': 'identity',
-          'user-agent': 'image-agent/0.1 (grounding reader)',
+          'user-agent': 'image-agent/0.1',
+          ...options.headers,
         },
       });
       const location = headerValue(response.headers.location);
-      if (REDIRECT_STATUSES.has(response.statusCode) && location) {
+      if (method === 'GET' && REDIRECT_STATUSES.has(response.statusCode) && location) {
         discard(response.body);
         if (redirects >= maxRedirects) throw new FetchLimitError(url, 'redirects', `more than ${maxRedirects} redirects`);
         current = checkUrl(resolveLocation(location, current), options.allowHosts);

@@ -1,0 +1,53 @@
+/**
+ * Webhooks: a signed POST to the URL the request named, when review is needed and when the run ends.
+ * The body is signed with HMAC-SHA256 over "<timestamp>.<body>"; the idempotency key stays the same on every
+ * retry, so a receiver can drop duplicates. Temporal retries delivery; a receiver's 4xx stops it.
+ * The URL comes from a caller, so it goes through the SSRF-safe fetcher.
+ */
+import { createHmac } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import { safeFetch } from '../providers/search/safeFetch';
+import type { AgentDeps } from './agentDeps';
+
+export interface WebhookDelivery {
+  url: string;
+  event: 'review_needed' | 'completed' | 'cancelled';
+  idempotencyKey: string;
+  payload: Record<string, unknown>;
+}
+
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export function deliverWebhookActivity(deps: Pick<AgentDeps, 'config'>) {
+  return async function deliverWebhook(delivery: WebhookDelivery): Promise<{ status: number }> {
+    const secret = deps.config.webhooks.secret;
+    if (!secret) throw ApplicationFailure.create({ type: 'InvalidInput', message: 'webhooks need IMAGE_AGENT_WEBHOOK_SECRET to sign deliveries', nonRetryable: true });
+    const body = JSON.stringify({ event: delivery.event, idempotencyKey: delivery.idempotencyKey, ...delivery.payload });
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    let status: number;
+    try {
+      ({ status } = await safeFetch(delivery.url, {
+        method: 'POST',
+        body,
+        timeoutMs: 10_000,
+        maxBytes: 64 * 1024,
+        allowHosts: deps.config.webhooks.allowHosts,
+        headers: {
+          'content-type': 'application/json',
+          'x-imageagent-event': delivery.event,
+          'x-imageagent-idempotency-key': delivery.idempotencyKey,
+          'x-imageagent-timestamp': timestamp,
+          'x-imageagent-signature': signWebhook(secret, timestamp, body),
+        },
+      }));
+    } catch (err) {
+      if ((err as Error).name === 'BlockedUrlError') throw ApplicationFailure.create({ type: 'InvalidInput', message: (err as Error).message, nonRetryable: true });
+      throw err;
+    }
+    if (status >= 200 && status < 300) return { status };
+    const retryable = status === 408 || status === 429 || status >= 500;
+    throw ApplicationFailure.create({ type: retryable ? 'WebhookUnavailable' : 'WebhookRejected', message: `webhook receiver answered HTTP ${status}`, nonRetryable: !retryable });
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The HTTP API (JSON, validated at the edge, documented in the README) and the review page, one server.
+ * Every route is tenant-scoped by the caller's token; another tenant's run answers 403 and shows nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { generateRequestSchema, InvalidRequestError } from '../../common/requestSchema';
+import { describeFailure } from '../describeFailure';
+import {
+  cancelGeneration,
+  ConflictError,
+  ForbiddenError,
+  generationReport,
+  generationStatus,
+  listGenerations,
+  NotFoundError,
+  reviewGeneration,
+  reviewPlan,
+  startGeneration,
+  type Generations,
+} from '../generations';
+import { setTokenCookie, tenantOf, UnauthorizedError } from './auth';
+import { renderReviewPage } from './reviewPage';
+
+const startBody = generateRequestSchema.omit({ tenantId: true });
+const reviewBody = z
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    candidateKey: z.string().min(1).max(1024),
+    feedback: z.string().max(2000).optional(),
+    reviewer: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+const planReviewBody = z
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    instructions: z.string().max(8000).optional(),
+    prompt: z.string().min(1).max(8000).optional(),
+    feedback: z.string().max(2000).optional(),
+    reviewer: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+const idParam = z.object({ id: z.string().regex(/^[A-Za-z0-9._:@-]{1,200}$/, 'not a run id') });
+const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), user: z.string().max(128).optional() });
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new InvalidRequestError(`invalid ${what}: ${r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+/** The caller's idempotency key: retried requests carry the same one and become the same decision. */
+function requestId(headers: Record<string, string | string[] | undefined>): string {
+  const value = headers['idempotency-key'] ?? headers['x-request-id'];
+  const id = Array.isArray(value) ? value[0] : value;
+  if (id === undefined) return randomUUID();
+  if (!/^[A-Za-z0-9._:-]{8,128}$/.test(id)) throw new InvalidRequestError('Idempotency-Key must be 8-128 letters, digits or . _ : -');
+  return id;
+}
+
+export function buildApi(g: Generations): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const tokens = g.config.api.tokens;
+
+  app.setErrorHandler((err, _req, reply) => sendError(reply, err));
+
+  app.get('/healthz', async () => ({ ok: true }));
+
+  app.post('/v1/generations', async (req, reply) => {
+    const tenantId = tenantOf(req, tokens);
+    const body = parse(startBody, req.body, 'request');
+    const started = await startGeneration(g, { ...body, tenantId });
+    return reply.code(202).send({ ...started, statusUrl: `/v1/generations/${started.workflowId}` });
+  });
+
+  app.get('/v1/generations', async (req) => {
+    const tenant = tenantOf(req, tokens);
+    const q = parse(listQuery, req.query, 'query');
+    return { runs: await listGenerations(g, { tenant, user: q.user, limit: q.limit }) };
+  });
+
+  app.get('/v1/generations/:id', async (req) => {
+    const tenant = tenantOf(req, tokens);
+    return generationStatus(g, parse(idParam, req.params, 'path').id, tenant);
+  });
+
+  app.post('/v1/generations/:id/review', async (req) => {
+    const tenant = tenantOf(req, tokens);
+    const { id } = parse(idParam, req.params, 'path');
+    return reviewGeneration(g, id, parse(reviewBody, req.body, 'decision'), requestId(req.headers), tenant);
+  });
+
+  app.post('/v1/generations/:id/plan-review', async (req) => {
+    const tenant = tenantOf(req, tokens);
+    const { id } = parse(idParam, req.params, 'path');
+    return reviewPlan(g, id, parse(planReviewBody, req.body, 'decision'), requestId(req.headers), tenant);
+  });
+
+  app.post('/v1/generations/:id/cancel', async (req, reply) => {
+    const tenant = tenantOf(req, tokens);
+    await cancelGeneration(g, parse(idParam, req.params, 'path').id, tenant);
+    return reply.code(202).send({ cancelling: true });
+  });
+
+  app.get('/v1/generations/:id/report', async (req) => {
+    const tenant = tenantOf(req, tokens);
+    return generationReport(g, parse(idParam, req.params, 'path').id, tenant);
+  });
+
+  app.get('/v1/reviews/pending', async (req) => {
+    const tenant = tenantOf(req, tokens);
+    return { runs: await listGenerations(g, { tenant, pendingReview: true, limit: 50 }) };
+  });
+
+  // The review page: a token in the link is exchanged for an HttpOnly cookie, then dropped from the URL.
+  app.get('/review/login', async (req, reply) => {
+    const token = (req.query as { token?: string }).token ?? '';
+    if (!tokens.has(token)) return reply.code(401).type('text/plain').send('invalid token');
+    setTokenCookie(reply, token);
+    return reply.redirect('/review');
+  });
+
+  app.get('/review', async (req, reply) => {
+    let tenant: string;
+    try {
+      tenant = tenantOf(req, tokens);
+    } catch {
+      return reply.code(401).type('text/html').send('<!doctype html><title>image-agent review</title><p>Sign in with the review link you were given (…/review/login?token=…).</p>');
+    }
+    const pending = await listGenerations(g, { tenant, pendingReview: true, limit: 20 });
+    const views = await Promise.all(pending.map((r) => generationStatus(g, r.workflowId, tenant).catch(() => undefined)));
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderReviewPage(tenant, views.filter((v) => v !== undefined)));
+  });
+
+  return app;
+}
+
+function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof UnauthorizedError) return reply.code(401).send({ error: err.message });
+  if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
+  if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
+  if (err instanceof InvalidRequestError) return reply.code(400).send({ error: err.message });
+  if (err instanceof ConflictError) return reply.code(409).send({ error: err.message });
+  if (err instanceof WorkflowUpdateFailedError) return reply.code(409).send({ error: (err.cause as Error | undefined)?.message ?? err.message });
+  const fastifyError = err as { statusCode?: number; message?: string };
+  if (fastifyError.statusCode && fastifyError.statusCode < 500) return reply.code(fastifyError.statusCode).send({ error: fastifyError.message });
+  return reply.code(502).send({ error: describeFailure(err) });
+}

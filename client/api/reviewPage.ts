@@ -1,0 +1,96 @@
+/**
+ * The review page: every run of the reviewer's tenant that waits for a decision, with its candidate images,
+ * plan, grounded answers and their sources, the checklist verdicts, and approve / reject-with-feedback.
+ * Server-rendered; all data is escaped; the buttons call the JSON API with the page's cookie.
+ */
+import type { StatusView } from '../generations';
+
+const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+function safeHref(url: string): string {
+  return /^https?:\/\//i.test(url) ? esc(url) : '#';
+}
+
+function runCard(v: StatusView): string {
+  const pending = v.pendingReview!;
+  const current = v.current.length ? v.current : v.candidates.slice(-1);
+  const images = current
+    .map((c) => `<figure><img src="${esc(v.urls[c.image.key])}" alt="candidate image ${c.imageIndex}, round ${c.round}" width="384"><figcaption>image ${c.imageIndex} · round ${c.round} · ${c.critique ? `${c.critique.passed}/${c.critique.total} checks passed` : 'not judged'}</figcaption></figure>`)
+    .join('');
+  const earlier = v.candidates
+    .filter((c) => !current.some((k) => k.image.key === c.image.key))
+    .map((c) => `<a href="${esc(v.urls[c.image.key])}" target="_blank" rel="noopener"><img src="${esc(v.urls[c.image.key])}" alt="earlier candidate, round ${c.round}" width="96"></a>`)
+    .join('');
+  const questions = (v.plan?.questions ?? []).map((q) => `<li><b>${esc(q.route)}</b> ${esc(q.question)}</li>`).join('');
+  const answers = v.answers
+    .map(
+      (a) =>
+        `<li><b>${esc(a.route)}</b> ${esc(a.question)} — ${esc(a.status)}${a.answer ? `: ${esc(a.answer.slice(0, 300))}` : ''}<ul>${a.items
+          .flatMap((i) => i.sources)
+          .map((s) => `<li><a href="${safeHref(s.url)}" target="_blank" rel="noopener noreferrer">${esc(s.title || s.url)}</a></li>`)
+          .join('')}</ul></li>`,
+    )
+    .join('');
+  const last = current[0];
+  const verdicts = (last?.critique?.verdicts ?? [])
+    .map((verdict) => {
+      const item = v.checklist.find((c) => c.id === verdict.itemId);
+      return `<li class="${verdict.pass ? 'pass' : 'fail'}">${verdict.pass ? '✔' : '✘'} ${esc(item?.statement ?? verdict.itemId)} <small>${esc(verdict.reason)}</small></li>`;
+    })
+    .join('');
+  const kind = pending.kind;
+  return `<section class="run" data-workflow-id="${esc(v.workflowId)}" data-candidate-key="${esc(pending.candidateKey ?? '')}" data-kind="${kind}">
+  <h2>${esc(v.request)}</h2>
+  <p class="meta">${esc(v.workflowId)} · waiting for a ${kind} decision since ${esc(pending.since)}${pending.deadline ? ` · until ${esc(pending.deadline)}, then ${esc(pending.onTimeout)}` : ''} · providers ${esc(v.providers)} · <a href="${esc(v.ui)}" target="_blank" rel="noopener">history</a></p>
+  ${kind === 'result' ? `<div class="images">${images}</div>${earlier ? `<p>Earlier candidates: ${earlier}</p>` : ''}` : ''}
+  <details open><summary>Plan and grounded context</summary><ul>${questions || '<li>no missing context was planned</li>'}</ul><ul>${answers}</ul></details>
+  ${verdicts ? `<details open><summary>Checklist</summary><ul class="verdicts">${verdicts}</ul></details>` : ''}
+  <form class="decision">
+    <textarea name="feedback" rows="2" placeholder="${kind === 'result' ? 'What should change? (required to reject)' : 'Instructions or reasons'}"></textarea>
+    <button type="button" class="approve">Approve</button>
+    <button type="button" class="reject">Reject${kind === 'result' ? ' with feedback' : ''}</button>
+    <output></output>
+  </form>
+</section>`;
+}
+
+export function renderReviewPage(tenant: string, views: StatusView[]): string {
+  const pending = views.filter((v) => v.pendingReview);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>image-agent · reviews for ${esc(tenant)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,DejaVu Sans,sans-serif;margin:2rem;max-width:70rem;color:#1d1d1f}
+h1{font-size:1.4rem} h2{font-size:1.1rem;margin:.2rem 0}
+.run{border:1px solid #ccc;border-radius:.6rem;padding:1rem;margin:1rem 0}
+.meta{color:#666;font-size:.85rem} .images{display:flex;gap:1rem;flex-wrap:wrap}
+figure{margin:0} figcaption{font-size:.8rem;color:#444}
+.pass{color:#136f2d} .fail{color:#a40e26} textarea{width:100%;box-sizing:border-box}
+button{margin:.4rem .4rem 0 0;padding:.4rem 1rem} output{margin-left:.5rem}
+</style></head>
+<body>
+<h1>Pending reviews · tenant ${esc(tenant)}</h1>
+${pending.length ? pending.map(runCard).join('\n') : '<p id="empty">Nothing is waiting for review.</p>'}
+<script>
+for (const section of document.querySelectorAll('.run')) {
+  const out = section.querySelector('output');
+  const send = async (decision) => {
+    const feedback = section.querySelector('textarea').value.trim();
+    const kind = section.dataset.kind;
+    if (decision === 'reject' && !feedback) { out.textContent = 'Say what should change before rejecting.'; return; }
+    const body = kind === 'result'
+      ? { decision, candidateKey: section.dataset.candidateKey, ...(feedback ? { feedback } : {}) }
+      : { decision, ...(feedback ? (decision === 'approve' ? { instructions: feedback } : { feedback }) : {}) };
+    const path = '/v1/generations/' + encodeURIComponent(section.dataset.workflowId) + (kind === 'result' ? '/review' : '/plan-review');
+    out.textContent = 'sending…';
+    const res = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-requested-with': 'image-agent', 'idempotency-key': crypto.randomUUID() }, body: JSON.stringify(body) });
+    const answer = await res.json().catch(() => ({}));
+    out.textContent = res.ok ? (decision === 'approve' ? 'Approved.' : 'Rejected: a new round is on its way.') : 'Refused: ' + (answer.error || res.status);
+    if (res.ok) section.classList.add('decided');
+  };
+  section.querySelector('.approve').addEventListener('click', () => send('approve'));
+  section.querySelector('.reject').addEventListener('click', () => send('reject'));
+}
+</script>
+</body></html>`;
+}

@@ -1,0 +1,117 @@
+/** `image-agent generate`: start a generation; with --wait, follow it live and print the run. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Option, type Command } from 'commander';
+import { projectRoot } from '../../common/paths';
+import { parseGenerateRequest } from '../../common/requestSchema';
+import type { ReviewPolicy } from '../../common/review';
+import type { GenerateImageResult } from '../../common/runResult';
+import { newWorkflowId, startGeneration, type Generations } from '../generations';
+import { formatRun } from '../printRun';
+import { uploadInputImages } from '../uploadInputImages';
+import { intOption, printJson, withGenerations } from './context';
+import { watchRun } from './watchRun';
+
+interface GenerateFlags {
+  size: string;
+  seed?: number;
+  maxRounds?: number;
+  tenant: string;
+  user: string;
+  session?: string;
+  image: string[];
+  out: string;
+  wait?: boolean;
+  json?: boolean;
+  reason: boolean;
+  search: boolean;
+  memory: boolean;
+  feedback: boolean;
+  direct?: boolean;
+  review?: boolean;
+  planApproval?: boolean;
+  reviewTimeout?: string;
+  onTimeout?: ReviewPolicy['onTimeout'];
+  webhook?: string;
+}
+
+export function registerGenerate(program: Command): void {
+  program
+    .command('generate')
+    .description('generate an image for a request')
+    .argument('<request...>', 'what to draw, in your own words')
+    .option('--size <WxH>', 'image size', '1024x1024')
+    .option('--seed <n>', 'seed, where the image model supports one', intOption)
+    .option('--max-rounds <n>', 'renders at most, feedback included (default 3)', intOption)
+    .addOption(new Option('--tenant <id>', 'tenant').default(process.env.IMAGE_AGENT_TENANT ?? 'local'))
+    .addOption(new Option('--user <id>', 'user, for memory').default(process.env.IMAGE_AGENT_USER ?? 'local-user'))
+    .option('--session <id>', 'conversation this turn belongs to (memory)')
+    .option('--image <file>', 'a reference image of yours (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option('--out <dir>', 'where to copy the final images', path.join(projectRoot, 'out'))
+    .option('--wait', 'follow the run live and print it (otherwise print the run id and return)')
+    .option('--json', 'print JSON, for scripts')
+    .option('--no-reason', 'ablation: skip questions routed to reasoning')
+    .option('--no-search', 'ablation: skip web and image search')
+    .option('--no-memory', 'ablation: no memory recall or update')
+    .option('--no-feedback', 'ablation: one render, no critique loop')
+    .option('--direct', 'baseline: the image model alone, no agent')
+    .option('--review', 'wait for a reviewer to approve the result')
+    .option('--plan-approval', 'wait for a reviewer to approve the plan before rendering')
+    .option('--review-timeout <duration>', 'how long to wait for a reviewer, e.g. "24 hours"')
+    .addOption(new Option('--on-timeout <policy>', 'what a review timeout does').choices(['approve_best', 'reject', 'expire']))
+    .option('--webhook <url>', 'POST signed events here (review needed, completed)')
+    .action((words: string[], flags: GenerateFlags) => withGenerations((g) => generate(g, words.join(' '), flags)));
+}
+
+async function generate(g: Generations, request: string, flags: GenerateFlags): Promise<void> {
+  const workflowId = newWorkflowId();
+  const defaults = g.config.review.defaults;
+  const reviewFlags = flags.review !== undefined || flags.planApproval !== undefined || flags.reviewTimeout !== undefined || flags.onTimeout !== undefined;
+  const input = parseGenerateRequest({
+    request,
+    tenantId: flags.tenant,
+    userId: flags.user,
+    ...(flags.session ? { sessionId: flags.session } : {}),
+    ...(flags.image.length ? { inputImageKeys: await uploadInputImages(g.store, workflowId, flags.image) } : {}),
+    options: {
+      size: flags.size,
+      ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+      ...(flags.maxRounds !== undefined ? { maxRounds: flags.maxRounds } : {}),
+      ablations: { noReason: !flags.reason, noSearch: !flags.search, noMemory: !flags.memory, noFeedback: !flags.feedback, direct: flags.direct ?? false },
+    },
+    ...(reviewFlags
+      ? {
+          review: {
+            required: flags.review ?? defaults.required,
+            planApproval: flags.planApproval ?? defaults.planApproval,
+            onTimeout: flags.onTimeout ?? defaults.onTimeout,
+            ...((flags.reviewTimeout ?? defaults.timeout) ? { timeout: flags.reviewTimeout ?? defaults.timeout } : {}),
+          },
+        }
+      : {}),
+    ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
+  });
+  const started = await startGeneration(g, input, workflowId);
+  if (!flags.wait) {
+    if (flags.json) printJson(started);
+    else console.log(`run        ${started.workflowId}\nTemporal   ${started.ui}`);
+    return;
+  }
+  const handle = g.client.workflow.getHandle(workflowId);
+  if (!flags.json) {
+    console.log(`run        ${started.workflowId}\nTemporal   ${started.ui}\n`);
+    await watchRun(handle, (line) => console.log(line));
+    console.log('');
+  }
+  const result = (await handle.result()) as GenerateImageResult;
+  fs.mkdirSync(flags.out, { recursive: true });
+  const copies = await Promise.all(
+    result.images.map(async (image) => {
+      const file = path.join(flags.out, result.images.length > 1 ? `${workflowId}-${image.imageIndex}.png` : `${workflowId}.png`);
+      fs.writeFileSync(file, await g.store.get(image.final.image.key));
+      return { file: path.relative(process.cwd(), file), url: await g.store.presign(image.final.image.key) };
+    }),
+  );
+  if (flags.json) printJson({ ...result, copies, ui: started.ui });
+  else console.log(formatRun(result, { copies, ui: started.ui, bucket: g.config.s3.bucket }));
+}

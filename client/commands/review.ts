@@ -1,0 +1,84 @@
+/** `image-agent approve | reject | approve-plan | reject-plan`: a reviewer's decisions. */
+import { randomUUID } from 'node:crypto';
+import type { Command } from 'commander';
+import { UsageError } from '../uploadInputImages';
+import { generationStatus, reviewGeneration, reviewPlan, type Generations } from '../generations';
+import { printJson, withGenerations } from './context';
+
+interface ReviewFlags {
+  candidate?: string;
+  feedback?: string;
+  reviewer: string;
+  requestId?: string;
+  json?: boolean;
+  prompt?: string;
+  instructions?: string;
+}
+
+/** The candidate under review, when the reviewer did not name one (what status shows). */
+async function currentCandidate(g: Generations, workflowId: string): Promise<string> {
+  const status = await generationStatus(g, workflowId);
+  if (status.pendingReview?.kind !== 'result' || !status.pendingReview.candidateKey) {
+    throw new UsageError(`run ${workflowId} is not waiting for a result review (stage: ${status.stage}, approval: ${status.approval})`);
+  }
+  return status.pendingReview.candidateKey;
+}
+
+function report(flags: ReviewFlags, accepted: unknown, text: string): void {
+  if (flags.json) printJson(accepted);
+  else console.log(text);
+}
+
+export function registerReview(program: Command): void {
+  const common = (c: Command) =>
+    c
+      .argument('<workflowId>', 'the run')
+      .option('--reviewer <id>', 'who decides (an id, kept in the history)', process.env.IMAGE_AGENT_REVIEWER ?? process.env.USER ?? 'cli')
+      .option('--request-id <id>', 'idempotency key: the same id twice is one decision')
+      .option('--json', 'print JSON');
+
+  common(program.command('approve').description('approve the candidate under review'))
+    .option('--candidate <key>', 'the candidate you looked at (default: the one under review now)')
+    .action((workflowId: string, flags: ReviewFlags) =>
+      withGenerations(async (g) => {
+        const candidateKey = flags.candidate ?? (await currentCandidate(g, workflowId));
+        const accepted = await reviewGeneration(g, workflowId, { decision: 'approve', candidateKey, reviewer: flags.reviewer }, flags.requestId ?? randomUUID());
+        report(flags, accepted, `approved ${candidateKey}; the run completes`);
+      }),
+    );
+
+  common(program.command('reject').description('reject the candidate under review; your feedback drives a new round'))
+    .requiredOption('--feedback <text>', 'what to change')
+    .option('--candidate <key>', 'the candidate you looked at (default: the one under review now)')
+    .action((workflowId: string, flags: ReviewFlags) =>
+      withGenerations(async (g) => {
+        const candidateKey = flags.candidate ?? (await currentCandidate(g, workflowId));
+        const accepted = await reviewGeneration(g, workflowId, { decision: 'reject', candidateKey, feedback: flags.feedback, reviewer: flags.reviewer }, flags.requestId ?? randomUUID());
+        report(flags, accepted, `rejected ${candidateKey}; a new round uses your feedback`);
+      }),
+    );
+
+  common(program.command('approve-plan').description('approve the plan of a run waiting before rendering'))
+    .option('--prompt <text>', 'render this prompt in the first round instead of the composed one')
+    .option('--instructions <text>', 'extra instructions for composing the prompt')
+    .action((workflowId: string, flags: ReviewFlags) =>
+      withGenerations(async (g) => {
+        const accepted = await reviewPlan(
+          g,
+          workflowId,
+          { decision: 'approve', reviewer: flags.reviewer, ...(flags.prompt ? { prompt: flags.prompt } : {}), ...(flags.instructions ? { instructions: flags.instructions } : {}) },
+          flags.requestId ?? randomUUID(),
+        );
+        report(flags, accepted, 'plan approved; rendering starts');
+      }),
+    );
+
+  common(program.command('reject-plan').description('reject the plan; the run ends without rendering'))
+    .requiredOption('--feedback <text>', 'why')
+    .action((workflowId: string, flags: ReviewFlags) =>
+      withGenerations(async (g) => {
+        const accepted = await reviewPlan(g, workflowId, { decision: 'reject', feedback: flags.feedback, reviewer: flags.reviewer }, flags.requestId ?? randomUUID());
+        report(flags, accepted, 'plan rejected; the run ends');
+      }),
+    );
+}

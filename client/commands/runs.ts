@@ -1,0 +1,91 @@
+/** `image-agent status | cancel | list | show`: operators watching runs and auditors reading them. */
+import { Option, type Command } from 'commander';
+import type { RunReport } from '../../common/runResult';
+import { cancelGeneration, generationReport, generationStatus, listGenerations } from '../generations';
+import { formatRun } from '../printRun';
+import { intOption, printJson, withGenerations } from './context';
+
+export function registerRuns(program: Command): void {
+  program
+    .command('status')
+    .description('stage, round, candidates with URLs, verdicts, pending review, usage')
+    .argument('<workflowId>')
+    .option('--json', 'print JSON')
+    .action((workflowId: string, flags: { json?: boolean }) =>
+      withGenerations(async (g) => {
+        const s = await generationStatus(g, workflowId);
+        if (flags.json) return printJson(s);
+        console.log(`run        ${s.workflowId} (${s.runStatus.toLowerCase()})`);
+        console.log(`stage      ${s.stage}, round ${s.round}, approval ${s.approval}, providers ${s.providers}`);
+        if (s.pendingReview) {
+          console.log(`review     waiting for a ${s.pendingReview.kind} decision since ${s.pendingReview.since}${s.pendingReview.deadline ? ` (until ${s.pendingReview.deadline}, then ${s.pendingReview.onTimeout})` : ''}`);
+          if (s.pendingReview.candidateKey) console.log(`           candidate ${s.pendingReview.candidateKey}`);
+        }
+        for (const c of s.candidates) {
+          console.log(`image ${c.imageIndex} round ${c.round}: ${c.critique ? `${c.critique.passed}/${c.critique.total} passed` : 'not judged'}  ${c.image.key}`);
+          for (const v of c.critique?.verdicts ?? []) console.log(`   ${v.pass ? 'pass' : 'FAIL'} ${v.itemId}: ${v.reason}`);
+          console.log(`   ${s.urls[c.image.key]}`);
+        }
+        for (const d of s.decisions) console.log(`decision   ${d.kind} ${d.decision} by ${d.reviewer} (${d.via})${d.feedback ? `: ${d.feedback}` : ''}`);
+        console.log(`usage      ${s.usage.calls} calls, ${s.usage.inputTokens}+${s.usage.outputTokens} tokens, ${s.usage.images} images`);
+        console.log(`Temporal   ${s.ui}`);
+      }),
+    );
+
+  program
+    .command('cancel')
+    .description('cancel a run at any stage; it still writes its report')
+    .argument('<workflowId>')
+    .action((workflowId: string) =>
+      withGenerations(async (g) => {
+        await cancelGeneration(g, workflowId);
+        console.log(`cancellation requested for ${workflowId}`);
+      }),
+    );
+
+  program
+    .command('list')
+    .description('recent runs, or those waiting for review (visibility queries)')
+    .option('--pending', 'only runs waiting for a reviewer')
+    .addOption(new Option('--tenant <id>', 'tenant').default(process.env.IMAGE_AGENT_TENANT))
+    .option('--user <id>', 'only this user (needs --tenant)')
+    .option('--limit <n>', 'at most this many', intOption, 20)
+    .option('--json', 'print JSON')
+    .action((flags: { pending?: boolean; tenant?: string; user?: string; limit: number; json?: boolean }) =>
+      withGenerations(async (g) => {
+        const runs = await listGenerations(g, { pendingReview: flags.pending, tenant: flags.tenant, user: flags.user, limit: flags.limit });
+        if (flags.json) return printJson(runs);
+        if (!runs.length) console.log(flags.pending ? 'no runs are waiting for review' : 'no runs');
+        for (const r of runs) console.log(`${r.workflowId}  ${r.status.toLowerCase().padEnd(10)} ${(r.stage ?? '').padEnd(16)} ${(r.approval ?? '').padEnd(12)} ${r.startTime}`);
+      }),
+    );
+
+  program
+    .command('show')
+    .description('the run report: plan, evidence with sources, every prompt, verdicts, decisions, cost, timings')
+    .argument('<workflowId>')
+    .option('--json', 'print the report JSON')
+    .option('--prompts', 'print every prompt sent, in full')
+    .action((workflowId: string, flags: { json?: boolean; prompts?: boolean }) =>
+      withGenerations(async (g) => {
+        const report = await generationReport(g, workflowId);
+        if (flags.json) return printJson(report);
+        console.log(formatRun(report.result, { copies: [], ui: '', bucket: g.config.s3.bucket }).replace(/\nTemporal\s+$/, ''));
+        console.log('', `calls      ${report.calls.length} (${report.result.providers})`);
+        for (const c of report.calls) {
+          console.log(`  ${c.purpose.padEnd(20)} ${c.model.padEnd(30)} ${String(c.usage.inputTokens).padStart(6)}+${String(c.usage.outputTokens).padEnd(6)} ${c.durationMs} ms`);
+          if (flags.prompts) for (const m of c.messages) console.log(indent(`[${m.role}${m.images ? `, ${m.images} image(s)` : ''}] ${m.text}`), indent(`[response] ${c.response}`));
+        }
+        printCost(report);
+      }),
+    );
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `      ${l}`).join('\n');
+}
+
+function printCost(report: RunReport): void {
+  if (!report.cost) return;
+  console.log(`cost       ${report.cost.total.toFixed(4)}${report.cost.unpriced.length ? ` (no price for ${report.cost.unpriced.join(', ')})` : ''}`);
+}

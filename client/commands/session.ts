@@ -1,0 +1,40 @@
+/** `image-agent session`: start or continue a conversation; each turn sees the earlier turns it needs. */
+import path from 'node:path';
+import fs from 'node:fs';
+import { Option, type Command } from 'commander';
+import { projectRoot } from '../../common/paths';
+import { submitTurn, turnResult } from '../sessionClient';
+import { formatRun } from '../printRun';
+import { runUiUrl } from '../temporalClient';
+import { printJson, withGenerations } from './context';
+
+export function registerSession(program: Command): void {
+  program
+    .command('session')
+    .description('add a turn to a conversation (started on first use) and wait for its image')
+    .argument('<request...>')
+    .requiredOption('--session <id>', 'the conversation')
+    .addOption(new Option('--tenant <id>', 'tenant').default(process.env.IMAGE_AGENT_TENANT ?? 'local'))
+    .addOption(new Option('--user <id>', 'user').default(process.env.IMAGE_AGENT_USER ?? 'local-user'))
+    .option('--size <WxH>', 'image size', '1024x1024')
+    .option('--out <dir>', 'where to copy the images', path.join(projectRoot, 'out'))
+    .option('--json', 'print JSON')
+    .action((words: string[], flags: { session: string; tenant: string; user: string; size: string; out: string; json?: boolean }) =>
+      withGenerations(async (g) => {
+        const conversation = { tenantId: flags.tenant, userId: flags.user, sessionId: flags.session, options: { size: flags.size } };
+        const accepted = await submitTurn(g.client, g.config, conversation, { request: words.join(' ') });
+        if (!flags.json) console.log(`turn ${accepted.index} of session ${flags.session}: ${accepted.workflowId}`);
+        const result = await turnResult(g.client, conversation, accepted);
+        fs.mkdirSync(flags.out, { recursive: true });
+        const copies = await Promise.all(
+          result.images.map(async (image) => {
+            const file = path.join(flags.out, `${accepted.workflowId}-${image.imageIndex}.png`);
+            fs.writeFileSync(file, await g.store.get(image.final.image.key));
+            return { file: path.relative(process.cwd(), file), url: await g.store.presign(image.final.image.key) };
+          }),
+        );
+        if (flags.json) printJson({ accepted, result, copies });
+        else console.log(formatRun(result, { copies, ui: runUiUrl(g.config, accepted.workflowId), bucket: g.config.s3.bucket }));
+      }),
+    );
+}

@@ -1,0 +1,165 @@
+/**
+ * Every client operation on generations, shared by the CLI, the HTTP API and the review page: start,
+ * status (with presigned URLs), review decisions, cancel, lists through visibility queries, the report.
+ * Tenancy is checked here, once: a caller bound to a tenant sees nothing of another tenant's runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { AppConfig } from '../common/config';
+import { reportKey } from '../common/objectKeys';
+import type { GenerateImageInput } from '../common/request';
+import type { PlanReviewDecision, ReviewDecision } from '../common/review';
+import type { GenerateImageResult, RunReport } from '../common/runResult';
+import { Approval, Kind, Stage, Tenant, UserTag } from '../common/searchAttributes';
+import { userTag } from '../common/userTag';
+import type { ObjectStore } from '../providers/objectStore';
+import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generationMessages';
+import { startOptions } from './startOptions';
+import { runUiUrl } from './temporalClient';
+
+/** The caller is not allowed to see or touch this run (another tenant's, or not a generation). */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}
+
+export interface Generations {
+  client: Client;
+  config: AppConfig;
+  store: ObjectStore;
+}
+
+export function newWorkflowId(): string {
+  return `img-${randomUUID()}`;
+}
+
+/** Starts a run; the review policy defaults to configuration when the request does not carry one. */
+export async function startGeneration(g: Generations, input: GenerateImageInput, workflowId = newWorkflowId()): Promise<{ workflowId: string; runId: string; ui: string }> {
+  if (input.webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
+  const full: GenerateImageInput = { ...input, review: input.review ?? g.config.review.defaults };
+  const handle = await g.client.workflow.start('generateImage', { ...startOptions(g.config, full, workflowId), args: [full] });
+  return { workflowId, runId: handle.firstExecutionRunId, ui: runUiUrl(g.config, workflowId, handle.firstExecutionRunId) };
+}
+
+/** The run's tenant from its search attributes; throws unless `tenant` (when given) owns it. */
+export async function describeOwned(g: Generations, workflowId: string, tenant?: string): Promise<WorkflowExecutionDescription> {
+  let info: WorkflowExecutionDescription;
+  try {
+    info = await g.client.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no run ${workflowId}`);
+    throw err;
+  }
+  const owner = info.typedSearchAttributes.get(Tenant);
+  if (info.type !== 'generateImage' || (tenant !== undefined && owner !== tenant)) {
+    // The same answer for "not yours" and "not a generation", so ids of other tenants are not confirmed.
+    throw new ForbiddenError(`run ${workflowId} is not accessible with these credentials`);
+  }
+  return info;
+}
+
+export interface StatusView extends RunStatus {
+  runStatus: string;
+  ui: string;
+  /** Presigned URLs for every candidate key in the view. */
+  urls: Record<string, string>;
+  result?: Pick<GenerateImageResult, 'outcome' | 'reportKey' | 'cost'>;
+}
+
+export async function generationStatus(g: Generations, workflowId: string, tenant?: string): Promise<StatusView> {
+  const info = await describeOwned(g, workflowId, tenant);
+  const handle = g.client.workflow.getHandle(workflowId);
+  // Queries replay the run on a worker, so they answer for finished runs too.
+  const status = await handle.query(statusQuery);
+  const result = info.status.name === 'COMPLETED' ? ((await handle.result()) as GenerateImageResult) : undefined;
+  const keys = [...new Set(status.candidates.map((c) => c.image.key))];
+  const urls = Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await g.store.presign(k)] as const)));
+  return {
+    ...status,
+    runStatus: info.status.name,
+    ui: runUiUrl(g.config, workflowId, info.runId),
+    urls,
+    ...(result ? { result: { outcome: result.outcome, reportKey: result.reportKey, cost: result.cost } } : {}),
+  };
+}
+
+/** A review decision; the caller's request id is the update id, so a retried click is the same decision. */
+export async function reviewGeneration(g: Generations, workflowId: string, decision: ReviewDecision, requestId: string, tenant?: string): Promise<ReviewAccepted> {
+  await describeOwned(g, workflowId, tenant);
+  return g.client.workflow.getHandle(workflowId).executeUpdate(reviewUpdate, { args: [decision], updateId: requestId });
+}
+
+export async function reviewPlan(g: Generations, workflowId: string, decision: PlanReviewDecision, requestId: string, tenant?: string): Promise<ReviewAccepted> {
+  await describeOwned(g, workflowId, tenant);
+  return g.client.workflow.getHandle(workflowId).executeUpdate(planReviewUpdate, { args: [decision], updateId: requestId });
+}
+
+export async function cancelGeneration(g: Generations, workflowId: string, tenant?: string): Promise<void> {
+  const info = await describeOwned(g, workflowId, tenant);
+  if (info.status.name !== 'RUNNING') throw new ConflictError(`run ${workflowId} is not running (${info.status.name.toLowerCase()})`);
+  await g.client.workflow.getHandle(workflowId).cancel();
+}
+
+export interface ListFilter {
+  tenant?: string;
+  /** User id; matched through its pseudonymous tag. */
+  user?: string;
+  pendingReview?: boolean;
+  limit?: number;
+}
+
+export interface RunSummary {
+  workflowId: string;
+  runId: string;
+  status: string;
+  startTime: string;
+  closeTime?: string;
+  stage?: string;
+  approval?: string;
+  tenant?: string;
+}
+
+/** The visibility query for a filter; quoted values come only from validated ids. */
+export function listQuery(f: ListFilter): string {
+  const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
+  const parts = [`${Kind.name} = 'generate'`];
+  if (f.tenant) parts.push(`${Tenant.name} = ${quote(f.tenant)}`);
+  if (f.user && f.tenant) parts.push(`${UserTag.name} = ${quote(userTag(f.tenant, f.user))}`);
+  if (f.pendingReview) parts.push(`${Approval.name} IN ('pending', 'pending_plan')`, `ExecutionStatus = 'Running'`);
+  return parts.join(' AND ');
+}
+
+export async function listGenerations(g: Generations, f: ListFilter): Promise<RunSummary[]> {
+  const out: RunSummary[] = [];
+  for await (const info of g.client.workflow.list({ query: listQuery(f), pageSize: Math.min(f.limit ?? 20, 100) })) {
+    out.push({
+      workflowId: info.workflowId,
+      runId: info.runId,
+      status: info.status.name,
+      startTime: info.startTime.toISOString(),
+      ...(info.closeTime ? { closeTime: info.closeTime.toISOString() } : {}),
+      stage: info.typedSearchAttributes.get(Stage),
+      approval: info.typedSearchAttributes.get(Approval),
+      tenant: info.typedSearchAttributes.get(Tenant),
+    });
+    if (out.length >= (f.limit ?? 20)) break;
+  }
+  return out;
+}
+
+export async function generationReport(g: Generations, workflowId: string, tenant?: string): Promise<RunReport> {
+  await describeOwned(g, workflowId, tenant);
+  try {
+    return await g.store.getJson<RunReport>(reportKey(workflowId));
+  } catch {
+    throw new NotFoundError(`run ${workflowId} has no report yet (it is written when the run ends)`);
+  }
+}
+

@@ -1,0 +1,56 @@
+/** Human review of a run: the policy a request carries, the decisions reviewers send, the state auditors see. */
+
+export type TimeoutPolicy = 'approve_best' | 'reject' | 'expire';
+
+export interface ReviewPolicy {
+  /** Wait for a reviewer after the feedback loop. */
+  required: boolean;
+  /** Also wait for a reviewer after grounding, before anything is rendered (for expensive jobs). */
+  planApproval?: boolean;
+  /** How long to wait for a decision, e.g. "24 hours" or "90 seconds"; absent waits indefinitely. */
+  timeout?: string;
+  onTimeout: TimeoutPolicy;
+}
+
+export const NO_REVIEW: ReviewPolicy = { required: false, onTimeout: 'expire' };
+
+export type ApprovalState = 'not_required' | 'pending_plan' | 'pending' | 'approved' | 'rejected' | 'plan_rejected' | 'expired' | 'cancelled';
+
+export interface ReviewDecision {
+  decision: 'approve' | 'reject';
+  /** The candidate being decided on (its object key, as status shows it): a decision on a stale candidate is refused. */
+  candidateKey: string;
+  /** Required when rejecting: the reviewer's words become feedback for the next round. */
+  feedback?: string;
+  /** Who decided (an id, not an email: it is kept in the run's history). */
+  reviewer?: string;
+}
+
+export interface PlanReviewDecision {
+  decision: 'approve' | 'reject';
+  /** Extra instructions for composing the prompt, in the reviewer's words. */
+  instructions?: string;
+  /** An edited prompt to render in the first round instead of the composed one (single-image requests). */
+  prompt?: string;
+  feedback?: string;
+  reviewer?: string;
+}
+
+export interface ReviewRecord {
+  kind: 'plan' | 'result';
+  decision: 'approve' | 'reject' | 'timeout';
+  candidateKey?: string;
+  feedback?: string;
+  reviewer: string;
+  at: string;
+  /** How the decision arrived: an update, the signal fallback, or the timeout policy. */
+  via: 'update' | 'signal' | 'timeout';
+}
+
+export interface PendingReview {
+  kind: 'plan' | 'result';
+  candidateKey?: string;
+  since: string;
+  deadline?: string;
+  onTimeout: TimeoutPolicy;
+}

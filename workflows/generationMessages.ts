@@ -1,0 +1,41 @@
+/** GenerateImage's messages (review updates, signal fallbacks, status query), shared with its clients. */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { GroundedAnswer } from '../common/evidence';
+import type { Candidate, ChecklistItem } from '../common/generation';
+import type { Usage } from '../common/modelCall';
+import type { ContextPlan } from '../common/plan';
+import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewRecord } from '../common/review';
+import type { RunStage } from './audit';
+
+export interface ReviewAccepted {
+  accepted: true;
+  decision: 'approve' | 'reject';
+  /** What happens next: the run completes, or a new round is rendered with the feedback. */
+  next: 'complete' | 'new_round';
+}
+
+export interface RunStatus {
+  workflowId: string;
+  request: string;
+  stage: RunStage;
+  round: number;
+  approval: ApprovalState;
+  pendingReview?: PendingReview;
+  plan?: ContextPlan;
+  answers: Omit<GroundedAnswer, 'calls'>[];
+  checklist: ChecklistItem[];
+  /** Every candidate so far, oldest first (object keys; clients add presigned URLs). */
+  candidates: Candidate[];
+  /** The candidate(s) currently chosen: one per planned image. */
+  current: Candidate[];
+  decisions: ReviewRecord[];
+  usage: Usage;
+  providers: string;
+}
+
+export const reviewUpdate = defineUpdate<ReviewAccepted, [ReviewDecision]>('review');
+export const planReviewUpdate = defineUpdate<ReviewAccepted, [PlanReviewDecision]>('reviewPlan');
+/** Fallbacks for clients that can only signal; invalid ones are recorded as ignored. */
+export const reviewSignal = defineSignal<[ReviewDecision]>('reviewSignal');
+export const planReviewSignal = defineSignal<[PlanReviewDecision]>('reviewPlanSignal');
+export const statusQuery = defineQuery<RunStatus>('status');

@@ -1,0 +1,183 @@
+/**
+ * The human review gates of a run. Decisions arrive as Workflow Updates whose validators refuse stale,
+ * duplicate, late or malformed decisions before anything is written to history; a signal of the same
+ * shape is the fallback (an invalid signal cannot be refused, so it is recorded as ignored). The wait is a
+ * durable timer: when it runs out, the request's timeout policy decides.
+ */
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../common/review';
+import { Approval } from '../common/searchAttributes';
+import { planReviewSignal, planReviewUpdate, reviewSignal, reviewUpdate, type ReviewAccepted } from './generationMessages';
+
+const MAX_FEEDBACK_CHARS = 2000;
+/** Rejections a run accepts before the gate ends it as rejected (each costs a render). */
+export const MAX_REJECTIONS = 10;
+
+export type ResultOutcome = { kind: 'approved'; record: ReviewRecord } | { kind: 'rejected_with_feedback'; record: ReviewRecord } | { kind: 'rejected' | 'expired'; record?: ReviewRecord };
+export type PlanOutcome = { kind: 'approved'; decision: PlanReviewDecision } | { kind: 'rejected'; decision?: PlanReviewDecision };
+
+export class ReviewGate {
+  readonly decisions: ReviewRecord[] = [];
+  readonly ignoredSignals: { at: string; reason: string }[] = [];
+  pending?: PendingReview;
+  approval: ApprovalState;
+  private resultDecision?: { decision: ReviewDecision; via: 'update' | 'signal' };
+  private planDecision?: { decision: PlanReviewDecision; via: 'update' | 'signal' };
+
+  constructor(
+    private readonly policy: ReviewPolicy,
+    private readonly singleImage: () => boolean,
+  ) {
+    this.approval = 'not_required';
+  }
+
+  install(): void {
+    setHandler(reviewUpdate, (d) => this.acceptResult(d, 'update'), { validator: (d) => this.refuse(this.resultProblem(d)) });
+    setHandler(planReviewUpdate, (d) => this.acceptPlan(d, 'update'), { validator: (d) => this.refuse(this.planProblem(d)) });
+    setHandler(reviewSignal, (d) => {
+      const problem = this.resultProblem(d);
+      if (problem) this.ignoredSignals.push({ at: new Date().toISOString(), reason: problem });
+      else this.acceptResult(d, 'signal');
+    });
+    setHandler(planReviewSignal, (d) => {
+      const problem = this.planProblem(d);
+      if (problem) this.ignoredSignals.push({ at: new Date().toISOString(), reason: problem });
+      else this.acceptPlan(d, 'signal');
+    });
+  }
+
+  /** Waits for the reviewer's decision on a candidate (or the timeout policy). */
+  async awaitResult(candidateKey: string): Promise<ResultOutcome> {
+    this.resultDecision = undefined;
+    this.open({ kind: 'result', candidateKey });
+    const decided = await this.wait(() => this.resultDecision !== undefined);
+    this.pending = undefined;
+    if (!decided) return this.timedOut('result', candidateKey);
+    const { decision, via } = this.resultDecision!;
+    const record: ReviewRecord = { kind: 'result', decision: decision.decision, candidateKey, feedback: decision.feedback, reviewer: decision.reviewer ?? 'anonymous', at: new Date().toISOString(), via };
+    this.decisions.push(record);
+    if (decision.decision === 'approve') {
+      this.setApproval('approved');
+      return { kind: 'approved', record };
+    }
+    const rejections = this.decisions.filter((d) => d.kind === 'result' && d.decision === 'reject').length;
+    if (rejections >= MAX_REJECTIONS) {
+      this.setApproval('rejected');
+      return { kind: 'rejected', record };
+    }
+    return { kind: 'rejected_with_feedback', record };
+  }
+
+  async awaitPlan(): Promise<PlanOutcome> {
+    this.open({ kind: 'plan' });
+    const decided = await this.wait(() => this.planDecision !== undefined);
+    this.pending = undefined;
+    if (!decided) {
+      const outcome = this.timedOut('plan');
+      return outcome.kind === 'approved' ? { kind: 'approved', decision: { decision: 'approve' } } : { kind: 'rejected' };
+    }
+    const { decision, via } = this.planDecision!;
+    this.decisions.push({ kind: 'plan', decision: decision.decision, feedback: decision.feedback ?? decision.instructions, reviewer: decision.reviewer ?? 'anonymous', at: new Date().toISOString(), via });
+    if (decision.decision === 'reject') {
+      this.setApproval('plan_rejected');
+      return { kind: 'rejected', decision };
+    }
+    this.setApproval(this.policy.required ? 'pending' : 'not_required');
+    return { kind: 'approved', decision };
+  }
+
+  /** A durable timer when the policy has a timeout; otherwise waits as long as it takes. */
+  private async wait(done: () => boolean): Promise<boolean> {
+    if (!this.policy.timeout) {
+      await condition(done);
+      return true;
+    }
+    return condition(done, this.policy.timeout as Duration);
+  }
+
+  setApproval(state: ApprovalState): void {
+    this.approval = state;
+    upsertSearchAttributes([{ key: Approval, value: state }]);
+  }
+
+  private open(pending: Omit<PendingReview, 'since' | 'deadline' | 'onTimeout'>): void {
+    const since = Date.now();
+    this.pending = {
+      ...pending,
+      since: new Date(since).toISOString(),
+      onTimeout: this.policy.onTimeout,
+      ...(this.policy.timeout ? { deadline: new Date(since + msToNumber(this.policy.timeout as Duration)).toISOString() } : {}),
+    };
+    this.setApproval(pending.kind === 'plan' ? 'pending_plan' : 'pending');
+  }
+
+  private timedOut(kind: 'plan' | 'result', candidateKey?: string): ResultOutcome {
+    const policy = this.policy.onTimeout;
+    const record: ReviewRecord = {
+      kind,
+      decision: 'timeout',
+      candidateKey,
+      feedback: `no decision within ${this.policy.timeout}; policy: ${policy}`,
+      reviewer: 'timeout policy',
+      at: new Date().toISOString(),
+      via: 'timeout',
+    };
+    this.decisions.push(record);
+    if (policy === 'approve_best') {
+      this.setApproval(kind === 'plan' && this.policy.required ? 'pending' : 'approved');
+      return { kind: 'approved', record };
+    }
+    this.setApproval(policy === 'reject' ? (kind === 'plan' ? 'plan_rejected' : 'rejected') : 'expired');
+    return { kind: policy === 'reject' ? 'rejected' : 'expired', record };
+  }
+
+  private acceptResult(decision: ReviewDecision, via: 'update' | 'signal'): ReviewAccepted {
+    this.resultDecision = { decision, via };
+    this.pending = undefined; // a second decision on the same candidate is now refused as a duplicate
+    return { accepted: true, decision: decision.decision, next: decision.decision === 'approve' ? 'complete' : 'new_round' };
+  }
+
+  private acceptPlan(decision: PlanReviewDecision, via: 'update' | 'signal'): ReviewAccepted {
+    this.planDecision = { decision, via };
+    this.pending = undefined;
+    return { accepted: true, decision: decision.decision, next: decision.decision === 'approve' ? 'complete' : 'new_round' };
+  }
+
+  private refuse(problem: string | undefined): void {
+    if (problem) throw new Error(problem);
+  }
+
+  resultProblem(d: ReviewDecision): string | undefined {
+    const shape = decisionShapeProblem(d);
+    if (shape) return shape;
+    const earlier = this.decisions.find((r) => r.kind === 'result' && r.candidateKey === d.candidateKey && r.decision !== 'timeout');
+    if (this.pending?.kind !== 'result') {
+      if (earlier) return `duplicate decision: candidate ${d.candidateKey} was already ${earlier.decision === 'approve' ? 'approved' : 'rejected'} by ${earlier.reviewer}`;
+      if (['approved', 'rejected', 'expired', 'cancelled', 'plan_rejected'].includes(this.approval)) return `too late: the run is no longer waiting for review (${this.approval})`;
+      return 'no result is waiting for review yet';
+    }
+    if (d.candidateKey !== this.pending.candidateKey) return `stale decision: it names ${d.candidateKey}, but the candidate under review is ${this.pending.candidateKey}`;
+    return undefined;
+  }
+
+  planProblem(d: PlanReviewDecision): string | undefined {
+    if (!d || (d.decision !== 'approve' && d.decision !== 'reject')) return 'decision must be "approve" or "reject"';
+    if (this.pending?.kind !== 'plan') return this.decisions.some((r) => r.kind === 'plan') ? 'duplicate decision: the plan was already decided' : 'no plan is waiting for review';
+    if (d.decision === 'reject' && !d.feedback?.trim()) return 'feedback is required when rejecting';
+    if (d.prompt !== undefined && (typeof d.prompt !== 'string' || !d.prompt.trim())) return 'an edited prompt must not be empty';
+    if (d.prompt !== undefined && !this.singleImage()) return 'an edited prompt applies to single-image requests; use instructions for a set';
+    for (const text of [d.feedback, d.instructions, d.prompt]) if (text && text.length > 8000) return 'texts are limited to 8000 characters';
+    return undefined;
+  }
+}
+
+function decisionShapeProblem(d: ReviewDecision): string | undefined {
+  if (!d || (d.decision !== 'approve' && d.decision !== 'reject')) return 'decision must be "approve" or "reject"';
+  if (typeof d.candidateKey !== 'string' || !d.candidateKey) return 'the decision must name the candidate (candidateKey, as status shows it)';
+  if (d.decision === 'reject' && (typeof d.feedback !== 'string' || !d.feedback.trim())) return 'feedback is required when rejecting: say what to change';
+  if (d.feedback && d.feedback.length > MAX_FEEDBACK_CHARS) return `feedback is limited to ${MAX_FEEDBACK_CHARS} characters`;
+  if (d.reviewer !== undefined && (typeof d.reviewer !== 'string' || d.reviewer.length > 128)) return 'reviewer must be an id of at most 128 characters';
+  return undefined;
+}
