@@ -4,6 +4,7 @@
 import type { ImageModel } from '../providers/imageModel';
 import type { ObjectStore } from '../providers/objectStore';
 import type { AgentDeps } from './agentDeps';
+import { loadBatchCasesActivity } from './batchCases';
 import { composePromptActivity } from './composePrompt';
 import { critiqueImageActivity } from './critiqueImage';
 import { deliverWebhookActivity } from './deliverWebhook';
@@ -13,9 +14,11 @@ import { reasonQuestionActivity } from './reasonQuestion';
 import { recallMemoryActivity } from './recallMemory';
 import { rememberTurnActivity } from './rememberTurn';
 import { renderImageActivity } from './renderImage';
+import { judgeCaseActivity } from './judgeCase';
 import { searchImagesActivity } from './searchImages';
 import { searchWebActivity } from './searchWeb';
 import { selectRelevantTurnsActivity } from './selectRelevantTurns';
+import { writeBatchReportActivity } from './writeBatchReport';
 import { writeReportActivity } from './writeReport';
 
 export interface GpuDeps {
@@ -41,6 +44,9 @@ export function createAgentActivities(deps: AgentDeps) {
     selectRelevantTurns: selectRelevantTurnsActivity(deps),
     writeReport: writeReportActivity(deps),
     deliverWebhook: deliverWebhookActivity(deps),
+    loadBatchCases: loadBatchCasesActivity(deps),
+    judgeCase: judgeCaseActivity(deps),
+    writeBatchReport: writeBatchReportActivity(deps),
   };
 }
 

@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../common/config';
 import { stackStatus } from '../infra/stack';
+import { registerBatch } from './commands/batch';
 import { registerGenerate } from './commands/generate';
 import { registerReview } from './commands/review';
 import { registerRuns } from './commands/runs';
@@ -17,6 +18,7 @@ registerReview(program);
 registerRuns(program);
 registerSession(program);
 registerServe(program);
+registerBatch(program);
 
 program
   .command('doctor')

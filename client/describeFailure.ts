@@ -49,7 +49,7 @@ export function describeFailure(err: unknown, config: AppConfig | undefined = sa
   const text = allMessages(err);
   const code = errorCode(err);
   if (err instanceof ConfigError) return err.message;
-  if (err instanceof Error && ['StackError', 'MissingToolError', 'UsageError', 'InvalidRequestError', 'ForbiddenError', 'NotFoundError', 'ConflictError'].includes(err.name)) return err.message;
+  if (err instanceof Error && ['StackError', 'MissingToolError', 'UsageError', 'InvalidRequestError', 'ForbiddenError', 'NotFoundError', 'ConflictError', 'SuiteFormatError'].includes(err.name)) return err.message;
   if (err instanceof WorkflowUpdateFailedError) return `refused: ${(err.cause as Error | undefined)?.message ?? err.message}`;
   if (err instanceof WorkflowNotFoundError) return `no such run: ${err.workflowId}`;
 

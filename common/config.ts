@@ -49,6 +49,9 @@ const envSchema = z.object({
   IMAGE_AGENT_MODEL_VLM: z.string().min(1).default('gpt-4.1'),
   IMAGE_AGENT_MODEL_IMAGE: z.string().min(1).default('gpt-image-1'),
   IMAGE_AGENT_MODEL_EMBEDDINGS: z.string().min(1).default('text-embedding-3-small'),
+  /** The benchmark judge; defaults to the VLM. */
+  IMAGE_AGENT_MODEL_JUDGE: optionalString,
+  IMAGE_AGENT_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   IMAGE_AGENT_IMAGE_SEED: bool.default(false),
   IMAGE_AGENT_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
 
@@ -92,7 +95,7 @@ const envSchema = z.object({
 export type Env = z.infer<typeof envSchema>;
 
 export type ProviderMode = 'offline' | 'openai';
-export type ModelRole = 'planner' | 'reasoner' | 'vlm' | 'image' | 'embeddings';
+export type ModelRole = 'planner' | 'reasoner' | 'vlm' | 'image' | 'embeddings' | 'judge';
 
 export interface ModelEndpoint {
   baseURL: string | undefined;
@@ -166,6 +169,10 @@ export interface AppConfig {
   };
   /** Per-model prices for cost accounting, when configured. */
   prices: Prices;
+  batch: {
+    /** Cases in flight per batch, by default. */
+    concurrency: number;
+  };
   workers: {
     /** Renders in flight per GPU worker: size to the GPU, or to the provider's rate limit. */
     gpuConcurrency: number;
@@ -252,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         vlm: e.IMAGE_AGENT_MODEL_VLM,
         image: e.IMAGE_AGENT_MODEL_IMAGE,
         embeddings: e.IMAGE_AGENT_MODEL_EMBEDDINGS,
+        judge: e.IMAGE_AGENT_MODEL_JUDGE ?? e.IMAGE_AGENT_MODEL_VLM,
       },
       sendSeed: e.IMAGE_AGENT_IMAGE_SEED,
     },
@@ -281,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhooks: { secret: e.IMAGE_AGENT_WEBHOOK_SECRET, allowHosts: hostList(e.WEBHOOK_ALLOW_HOSTS) },
     api: { host: e.IMAGE_AGENT_API_HOST, port: e.IMAGE_AGENT_API_PORT, tokens: parseTokens(e.IMAGE_AGENT_API_TOKENS) },
     prices: parsePrices(e.IMAGE_AGENT_PRICES),
+    batch: { concurrency: e.IMAGE_AGENT_BATCH_CONCURRENCY },
     workers: {
       gpuConcurrency: e.IMAGE_AGENT_GPU_CONCURRENCY,
       activityConcurrency: e.IMAGE_AGENT_ACTIVITY_CONCURRENCY,

@@ -17,3 +17,19 @@ export function referenceKey(workflowId: string, questionId: string, rank: numbe
 export function reportKey(workflowId: string): string {
   return `runs/${safeSegment(workflowId)}/report.json`;
 }
+
+export function batchManifestKey(batchId: string): string {
+  return `batches/${safeSegment(batchId)}/manifest.json`;
+}
+
+export function caseResultKey(batchId: string, caseId: string): string {
+  return `batches/${safeSegment(batchId)}/cases/${safeSegment(caseId)}.json`;
+}
+
+export function batchReportPrefix(batchId: string): string {
+  return `batches/${safeSegment(batchId)}/report/`;
+}
+
+export function batchImagesPrefix(batchId: string): string {
+  return `batches/${safeSegment(batchId)}/images/`;
+}

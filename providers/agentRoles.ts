@@ -8,6 +8,7 @@ import type { Modelled } from '../common/modelCall';
 import type { ContextPlan, PlannedImage } from '../common/plan';
 import type { HistoryTurn } from '../common/request';
 import type { ProviderLabel } from '../common/types';
+import type { ImageJudge } from './imageJudge';
 
 export interface PlanContextInput {
   request: string;
@@ -129,6 +130,8 @@ export interface AgentModels {
   checklist: ChecklistPlanner;
   critic: ImageCritic;
   profiler: ProfileExtractor;
+  /** The benchmark judge (temperature 0). */
+  judge: ImageJudge;
   /** Absent offline: memory then retrieves by full-text search alone. */
   embedder?: Embedder;
 }

@@ -9,6 +9,7 @@ import { OfflineChecklistPlanner } from './offline/offlineChecklist';
 import { OfflineComposer } from './offline/offlineComposer';
 import { OfflineCritic } from './offline/offlineCritic';
 import { OfflineImageModel } from './offline/offlineImageModel';
+import { OfflineJudge } from './offline/offlineJudge';
 import { OfflinePlanner } from './offline/offlinePlanner';
 import { OfflineProfiler } from './offline/offlineProfiler';
 import { OfflineRanker } from './offline/offlineRanker';
@@ -21,6 +22,7 @@ import { OpenAIComposer } from './openai/openaiComposer';
 import { OpenAICritic } from './openai/openaiCritic';
 import { OpenAIEmbedder } from './openai/openaiEmbedder';
 import { OpenAIImageModel } from './openai/openaiImageModel';
+import { OpenAIJudge } from './openai/openaiJudge';
 import { OpenAIPlanner } from './openai/openaiPlanner';
 import { OpenAIProfiler } from './openai/openaiProfiler';
 import { OpenAIRanker } from './openai/openaiRanker';
@@ -45,6 +47,7 @@ export function createAgentModels(config: AppConfig): AgentModels {
       checklist: new OfflineChecklistPlanner(),
       critic: new OfflineCritic(),
       profiler: new OfflineProfiler(),
+      judge: new OfflineJudge(),
     };
   }
   const client = createOpenAIClient(config.models.chat);
@@ -60,6 +63,7 @@ export function createAgentModels(config: AppConfig): AgentModels {
     checklist: new OpenAIChecklistPlanner(chat, roles.planner),
     critic: new OpenAICritic(chat, roles.vlm),
     profiler: new OpenAIProfiler(chat, roles.reasoner),
+    judge: new OpenAIJudge(chat, roles.judge),
     embedder: new OpenAIEmbedder(client, roles.embeddings),
   };
 }

@@ -13,6 +13,7 @@ import { MemoryStore } from '../providers/memoryStore';
 import { ObjectStore } from '../providers/objectStore';
 import { createAgentModels, createImageModel } from '../providers/registry';
 import { createImageSearch, createWebSearch } from '../providers/search/searchRegistry';
+import { heartbeatWhileRunning } from './heartbeatInterceptor';
 import { workflowSource } from './workflowBundle';
 
 export async function connectWorker(config: AppConfig): Promise<NativeConnection> {
@@ -46,6 +47,7 @@ export async function createOrchestrationWorker(config: AppConfig, connection: N
     taskQueue: config.temporal.taskQueue,
     maxConcurrentActivityTaskExecutions: config.workers.activityConcurrency,
     activities: createAgentActivities(deps),
+    interceptors: { activity: [heartbeatWhileRunning] },
     ...source,
   });
   return {
@@ -65,6 +67,7 @@ export async function createGpuWorker(config: AppConfig, connection: NativeConne
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.gpuTaskQueue,
     activities: createGpuActivities({ imageModel: createImageModel(config), store }),
+    interceptors: { activity: [heartbeatWhileRunning] },
     maxConcurrentActivityTaskExecutions: config.workers.gpuConcurrency,
   });
   return { worker, close: async () => store.destroy() };

@@ -10,9 +10,13 @@ import { gpuTaskQueueFor } from '../common/taskQueues';
 // Mirrors activities/failures.ts (workflows may not import activity code).
 const NON_RETRYABLE = ['ContentPolicyRefusal', 'ModelRequestRejected', 'ModelRefusal', 'SearchRequestRejected', 'InvalidInput'];
 
+/** Every activity heartbeats (workers/heartbeatInterceptor.ts), so a dead worker is noticed in seconds. */
+const HEARTBEAT_TIMEOUT = '15 seconds';
+
 function modelCall(startToClose: ActivityOptions['startToCloseTimeout'], maximumAttempts: number): ActivityOptions {
   return {
     startToCloseTimeout: startToClose,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts, nonRetryableErrorTypes: NON_RETRYABLE },
   };
 }
@@ -28,8 +32,16 @@ export const critique = proxyActivities<Pick<AgentActivities, 'critiqueImage'>>(
 export const session = proxyActivities<Pick<AgentActivities, 'selectRelevantTurns'>>(modelCall('1 minute', 5));
 export const report = proxyActivities<Pick<AgentActivities, 'writeReport'>>({
   startToCloseTimeout: '1 minute',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
 });
+
+export const batch = proxyActivities<Pick<AgentActivities, 'loadBatchCases' | 'writeBatchReport'>>({
+  startToCloseTimeout: '10 minutes',
+  heartbeatTimeout: HEARTBEAT_TIMEOUT,
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
+});
+export const judge = proxyActivities<Pick<AgentActivities, 'judgeCase'>>(modelCall('3 minutes', 3));
 
 /** Webhook deliveries retry for about a quarter of an hour; a receiver's 4xx stops them. */
 export const webhooks = proxyActivities<Pick<AgentActivities, 'deliverWebhook'>>({
@@ -42,7 +54,7 @@ export function gpu() {
   return proxyActivities<GpuActivities>({
     taskQueue: gpuTaskQueueFor(workflowInfo().taskQueue),
     startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: '30 seconds',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
   });
 }

@@ -35,6 +35,41 @@ export interface ChatRequest<T> {
 export class ChatModel {
   constructor(private readonly client: OpenAI) {}
 
+  /** A plain-text answer (judges answer in their benchmark's own format, not a JSON schema). */
+  async text(req: Omit<ChatRequest<unknown>, 'schema' | 'schemaName'>): Promise<{ text: string; refusal?: string; call: ModelCallRecord }> {
+    const started = Date.now();
+    const imageParts = await Promise.all((req.images ?? []).map(toImagePart));
+    const completion = await this.client.chat.completions.create(
+      {
+        model: req.model,
+        temperature: req.temperature ?? 0,
+        messages: [
+          { role: 'system', content: req.system },
+          { role: 'user', content: imageParts.length ? [{ type: 'text', text: req.user }, ...imageParts] : req.user },
+        ],
+      },
+      { signal: req.signal },
+    );
+    const message = completion.choices[0]?.message;
+    const text = message?.content ?? '';
+    return {
+      text,
+      ...(message?.refusal ? { refusal: message.refusal } : {}),
+      call: {
+        purpose: req.purpose,
+        provider: 'openai',
+        model: completion.model || req.model,
+        messages: [
+          { role: 'system', text: clip(req.system), images: 0 },
+          { role: 'user', text: clip(req.user), images: imageParts.length },
+        ],
+        response: clip(message?.refusal ?? text),
+        usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
+        durationMs: Date.now() - started,
+      },
+    };
+  }
+
   async structured<T>(req: ChatRequest<T>): Promise<{ value: T; call: ModelCallRecord }> {
     const started = Date.now();
     const imageParts = await Promise.all((req.images ?? []).map(toImagePart));

@@ -37,5 +37,8 @@ export function scriptAgentDefaults(fake: FakeOpenAIServer): FakeOpenAIServer {
     { route: 'chat', schema: 'checklist', reply: { json: { items: [{ statement: 'The image shows the requested subject' }] } } },
     { route: 'chat', schema: 'critique', reply: (req) => ({ json: { results: checklistStatements(req).map((_, i) => ({ item: i + 1, pass: true, reason: 'looks right' })) } }) },
     { route: 'chat', schema: 'profile_update', reply: { json: {} } },
+    // Benchmark judges answer in their benchmark's own format (no response_format).
+    { route: 'chat', textIncludes: 'Reply with {"results": [...]}', reply: (req) => ({ content: JSON.stringify({ results: checklistStatements(req).map(() => true) }) }) },
+    { route: 'chat', when: (req) => /WISE|Score: 0|Score: 1/.test(textOf(req)) && !req.body.response_format, reply: { content: 'The image matches the explanation.\nScore: 1' } },
   );
 }

@@ -77,6 +77,8 @@ export const EMBEDDING_DIMENSIONS = 64;
 
 export class FakeOpenAIServer {
   readonly requests: RecordedRequest[] = [];
+  /** Latency added to every request of a route, whatever rule answers it. */
+  readonly baseLatencyMs: Partial<Record<Route, number>> = {};
   private rules: Rule[] = [];
   private fallbacks: Rule[] = [];
   private readonly files = new Map<string, Buffer>();
@@ -148,7 +150,8 @@ export class FakeOpenAIServer {
 
     const rule = this.rules.find((r) => matches(r, recorded)) ?? this.fallbacks.find((r) => matches(r, recorded));
     if (rule?.times !== undefined) rule.times -= 1;
-    if (rule?.latencyMs) await new Promise((r) => setTimeout(r, rule.latencyMs));
+    const latency = (rule?.latencyMs ?? 0) + (this.baseLatencyMs[route] ?? 0);
+    if (latency) await new Promise((r) => setTimeout(r, latency));
     if (rule?.fault) return this.fail(res, rule.fault);
 
     const reply = typeof rule?.reply === 'function' ? await rule.reply(recorded) : rule?.reply;

@@ -1,0 +1,98 @@
+/**
+ * The batch report, from the per-case results in S3: metrics exactly as published, our numbers next to the
+ * paper's (JSON, Markdown, a PNG chart), the official result file of the suite (MindBench results JSONL, WISE
+ * scores JSONL), and every judged image copied under its official name. Also run on a cancelled batch, where it
+ * reports the cases finished so far.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { IaBenchCaseResult } from '../benchmarks/iaBench/metrics';
+import type { Capability, Subtask } from '../benchmarks/iaBench/taxonomy';
+import type { ChecklistVerdict, WiseVerdict } from '../benchmarks/judge/verdicts';
+import type { MindBenchCaseResult } from '../benchmarks/mindBench/metrics';
+import { formatMindBenchResults } from '../benchmarks/mindBench/results';
+import type { BenchmarkRunResults } from '../benchmarks/report/buildReport';
+import { writeReport } from '../benchmarks/report/writeReport';
+import type { WiseCaseResult } from '../benchmarks/wise/metrics';
+import { formatWiseScores } from '../benchmarks/wise/scores';
+import type { BatchCase, BatchReportKeys, CaseResult, SuiteKind } from '../common/batch';
+import { batchImagesPrefix, batchReportPrefix } from '../common/objectKeys';
+import type { AgentDeps } from './agentDeps';
+
+export interface WriteBatchReportInput {
+  batchId: string;
+  suite: SuiteKind;
+  system: string;
+  manifestKey: string;
+  generatedAt: string;
+}
+
+const PARALLEL = 16;
+
+async function inBatches<T, R>(items: readonly T[], body: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += PARALLEL) out.push(...(await Promise.all(items.slice(i, i + PARALLEL).map(body))));
+  return out;
+}
+
+export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
+  return async function writeBatchReport(input: WriteBatchReportInput): Promise<BatchReportKeys & { cases: number }> {
+    const manifest = await deps.store.getJson<{ cases: BatchCase[] }>(input.manifestKey);
+    const byId = new Map(manifest.cases.map((c) => [c.id, c]));
+    const keys = (await deps.store.list(`batches/${input.batchId}/cases/`)).filter((k) => k.endsWith('.json'));
+    const results = (await inBatches(keys, (k) => deps.store.getJson<CaseResult>(k))).filter((r) => byId.has(r.caseId));
+    const prefix = batchReportPrefix(input.batchId);
+    const imagesPrefix = batchImagesPrefix(input.batchId);
+
+    // Judged images under their official names, next to the report.
+    await inBatches(results.filter((r) => r.imageKey), async (r) => {
+      const name = byId.get(r.caseId)!.outputName ?? `${r.caseId}.png`;
+      await deps.store.put(`${imagesPrefix}${name}`, await deps.store.get(r.imageKey!), 'image/png');
+    });
+
+    const run: BenchmarkRunResults = { system: input.system, runId: input.batchId, generatedAt: input.generatedAt };
+    let official: { name: string; body: string } | undefined;
+    if (input.suite === 'ia-bench') {
+      run.iaBench = results.map((r): IaBenchCaseResult => ({
+        id: r.caseId,
+        capability: String(r.meta?.capability) as Capability,
+        subtask: String(r.meta?.subtask) as Subtask,
+        checklist: checklistOf(byId.get(r.caseId)!),
+        verdict: r.judge!.verdict as ChecklistVerdict,
+        ...(r.imageKey ? { image: r.imageKey } : {}),
+      }));
+    } else if (input.suite === 'mindbench') {
+      run.mindBench = results.map((r): MindBenchCaseResult => ({ type: String(r.meta?.Type), id: r.meta?.ID ?? r.caseId, checklist: checklistOf(byId.get(r.caseId)!), verdict: r.judge!.verdict as ChecklistVerdict }));
+      official = { name: 'results.jsonl', body: formatMindBenchResults(run.mindBench).jsonl };
+    } else if (input.suite === 'wise') {
+      run.wise = results.map((r): WiseCaseResult => ({ promptId: Number(r.meta?.prompt_id), verdict: r.judge!.verdict as WiseVerdict }));
+      official = { name: 'scores.jsonl', body: formatWiseScores(run.wise).jsonl };
+    }
+
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'image-agent-report-'));
+    try {
+      const { files } = await writeReport(dir, run);
+      const requestsSummary = input.suite === 'requests' ? { cases: results.map((r) => ({ caseId: r.caseId, status: r.status, imageKey: r.imageKey, error: r.error })) } : {};
+      const json = JSON.stringify({ ...JSON.parse(await readFile(files.json, 'utf8')), ...requestsSummary, caseResults: results }, null, 2);
+      await deps.store.put(`${prefix}report.json`, Buffer.from(json), 'application/json');
+      await deps.store.put(`${prefix}report.md`, await readFile(files.markdown), 'text/markdown; charset=utf-8');
+      await deps.store.put(`${prefix}chart.png`, await readFile(files.chart), 'image/png');
+      if (official) await deps.store.put(`${prefix}${official.name}`, Buffer.from(official.body), 'application/x-ndjson');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    return {
+      json: `${prefix}report.json`,
+      markdown: `${prefix}report.md`,
+      chart: `${prefix}chart.png`,
+      ...(official ? { official: `${prefix}${official.name}` } : {}),
+      imagesPrefix,
+      cases: results.length,
+    };
+  };
+}
+
+function checklistOf(c: BatchCase): string[] {
+  return c.judge?.kind === 'checklist' ? c.judge.checklist : [];
+}

@@ -1,0 +1,79 @@
+/**
+ * Starting a batch (manifest to S3, one Batch workflow) and fetching its outputs, shared by the CLI and tests.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildBatchCases, detectSuite } from '../benchmarks/batchManifest';
+import type { BatchInput, BatchResult, SuiteKind } from '../common/batch';
+import { batchManifestKey } from '../common/objectKeys';
+import type { GenerateOptions } from '../common/request';
+import { BatchId, Kind, Tenant } from '../common/searchAttributes';
+import { batchWorkflowId } from '../workflows/batchMessages';
+import type { Generations } from './generations';
+
+export interface StartBatchOptions {
+  suite?: SuiteKind;
+  batchId?: string;
+  tenantId: string;
+  system: string;
+  concurrency?: number;
+  options?: Partial<GenerateOptions>;
+  casesPerRun?: number;
+  folders?: { inputImageDir?: string; referenceImageDir?: string };
+}
+
+export async function startBatch(g: Generations, files: string[], o: StartBatchOptions): Promise<{ batchId: string; suite: SuiteKind; total: number; concurrency: number; workflowId: string }> {
+  const suite = o.suite ?? (await detectSuite(files));
+  const batchId = o.batchId ?? `${suite}-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 6)}`;
+  const cases = await buildBatchCases(suite, files, g.store, batchId, o.folders ?? {});
+  const manifestKey = batchManifestKey(batchId);
+  await g.store.putJson(manifestKey, { suite, files: files.map((f) => path.resolve(f)), cases });
+  const offline = g.config.models.mode === 'offline';
+  const input: BatchInput = {
+    batchId,
+    suite,
+    system: `${o.system}${offline ? ' [OFFLINE providers]' : ''}`,
+    tenantId: o.tenantId,
+    manifestKey,
+    total: cases.length,
+    concurrency: o.concurrency ?? g.config.batch.concurrency,
+    options: o.options ?? {},
+    ...(o.casesPerRun ? { casesPerRun: o.casesPerRun } : {}),
+  };
+  const handle = await g.client.workflow.start('batch', {
+    taskQueue: g.config.temporal.taskQueue,
+    workflowId: batchWorkflowId(batchId),
+    // A running batch of the same id is joined; a finished one is run again, skipping its finished cases.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    staticSummary: `${suite}: ${cases.length} cases`,
+    typedSearchAttributes: [
+      { key: Kind, value: 'batch' },
+      { key: BatchId, value: batchId },
+      { key: Tenant, value: o.tenantId },
+    ],
+    args: [input],
+  });
+  return { batchId, suite, total: cases.length, concurrency: input.concurrency, workflowId: handle.workflowId };
+}
+
+export async function downloadBatchOutputs(g: Generations, result: BatchResult, dir: string) {
+  fs.mkdirSync(path.join(dir, 'images'), { recursive: true });
+  const save = async (key: string, name: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, await g.store.get(key));
+    return file;
+  };
+  const imageKeys = await g.store.list(result.report.imagesPrefix);
+  for (let i = 0; i < imageKeys.length; i += 16) {
+    await Promise.all(imageKeys.slice(i, i + 16).map((k) => save(k, path.join('images', path.basename(k)))));
+  }
+  return {
+    json: await save(result.report.json, 'report.json'),
+    markdown: await save(result.report.markdown, 'report.md'),
+    chart: await save(result.report.chart, 'chart.png'),
+    images: path.join(dir, 'images'),
+    ...(result.report.official ? { official: await save(result.report.official, path.basename(result.report.official)) } : {}),
+    batchId: result.batchId,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Batch: many requests (a product catalogue, a benchmark suite) as BatchCase children with bounded
+ * concurrency. Cases come from a manifest in S3 a page at a time; progress is a query. It survives worker
+ * crashes (children have derived ids, so a replay resumes them), skips cases that already have a result when
+ * started again, continues as new to keep its history bounded, and on cancel stops new cases, lets the
+ * cancellation reach the running ones, and still writes a partial report.
+ */
+import { CancellationScope, condition, continueAsNew, isCancellation, setHandler, startChild, upsertSearchAttributes, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
+import type { BatchCase, BatchInput, BatchProgress, BatchResult, BatchState, CaseSummary } from '../common/batch';
+import { BatchId, Kind, Stage, Tenant } from '../common/searchAttributes';
+import { batch as batchActivities } from './activityStubs';
+import { batchCase } from './batchCase';
+import { batchProgressQuery } from './batchMessages';
+
+const PAGE = 100;
+const DEFAULT_CASES_PER_RUN = 250;
+
+export async function batch(input: BatchInput): Promise<BatchResult> {
+  const state: BatchState = input.state ?? { nextIndex: 0, done: 0, failed: 0, passed: 0, judged: 0, startedAt: new Date().toISOString(), continuedAsNew: 0 };
+  const running = new Map<string, Promise<void>>();
+  let cancelled = false;
+  let finishedThisRun = 0;
+  const casesPerRun = input.casesPerRun ?? DEFAULT_CASES_PER_RUN;
+
+  setHandler(batchProgressQuery, (): BatchProgress => {
+    const elapsed = (Date.now() - Date.parse(state.startedAt)) / 1000;
+    const finished = state.done + state.failed;
+    return {
+      ...state,
+      batchId: input.batchId,
+      total: input.total,
+      running: running.size,
+      cancelled,
+      ...(finished > 0 ? { etaSeconds: Math.round((elapsed / finished) * (input.total - finished - running.size / 2)) } : {}),
+    };
+  });
+  upsertSearchAttributes([
+    { key: Kind, value: 'batch' },
+    { key: BatchId, value: input.batchId },
+    { key: Stage, value: 'running' },
+  ]);
+
+  const record = (summary: CaseSummary): void => {
+    if (summary.status === 'done') state.done += 1;
+    else state.failed += 1;
+    if (summary.passed !== undefined) {
+      state.judged += 1;
+      if (summary.passed) state.passed += 1;
+    }
+    finishedThisRun += 1;
+  };
+
+  const start = async (c: BatchCase): Promise<void> => {
+    const handle: ChildWorkflowHandle<typeof batchCase> = await startChild(batchCase, {
+      workflowId: `${input.batchId}-case-${c.id}`,
+      staticSummary: `case ${c.id}`,
+      typedSearchAttributes: [
+        { key: Kind, value: 'batch-case' },
+        { key: BatchId, value: input.batchId },
+        ...workflowInfo().typedSearchAttributes.getAll().filter((p) => p.key.name === Tenant.name),
+      ],
+      args: [{ batchId: input.batchId, tenantId: input.tenantId, case: c, options: input.options }],
+    });
+    running.set(c.id, handle.result().then(record, () => record({ caseId: c.id, status: 'generation_failed' })).finally(() => running.delete(c.id)));
+  };
+
+  try {
+    let page: BatchCase[] = [];
+    let finished = new Set<string>();
+    let pageStart = -1;
+    while (state.nextIndex < input.total && !cancelled) {
+      // Continue as new between cases once enough have finished in this run: the history stays bounded.
+      if (finishedThisRun >= casesPerRun || workflowInfo().continueAsNewSuggested) {
+        await condition(() => running.size === 0);
+        await continueAsNew<typeof batch>({ ...input, state: { ...state, continuedAsNew: state.continuedAsNew + 1 } });
+      }
+      const pageIndex = Math.floor(state.nextIndex / PAGE) * PAGE;
+      if (pageIndex !== pageStart) {
+        const loaded = await batchActivities.loadBatchCases({ batchId: input.batchId, manifestKey: input.manifestKey, offset: pageIndex, limit: PAGE });
+        page = loaded.cases;
+        finished = new Set(loaded.finished);
+        pageStart = pageIndex;
+      }
+      await condition(() => running.size < input.concurrency);
+      const c = page[state.nextIndex - pageStart];
+      state.nextIndex += 1;
+      if (!c) continue;
+      if (finished.has(c.id)) {
+        // Finished by an earlier run of this batch: counted, not generated or judged again.
+        state.done += 1;
+        continue;
+      }
+      await start(c);
+    }
+    await condition(() => running.size === 0);
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    cancelled = true;
+    // The running children got the cancellation with their parent; once they settle, the partial report is
+    // written and the batch ends as cancelled (its report keys are derived from the batch id).
+    await CancellationScope.nonCancellable(async () => {
+      await Promise.allSettled(running.values());
+      await report(input, 'cancelled');
+    });
+    throw err;
+  }
+  const keys = await report(input, 'completed');
+  return { batchId: input.batchId, outcome: 'completed', progress: { ...state, batchId: input.batchId, total: input.total, running: 0, cancelled, etaSeconds: 0 }, report: keys };
+}
+
+async function report(input: BatchInput, ending: 'completed' | 'cancelled'): Promise<BatchResult['report']> {
+  upsertSearchAttributes([{ key: Stage, value: 'reporting' }]);
+  const written = await batchActivities.writeBatchReport({ batchId: input.batchId, suite: input.suite, system: input.system, manifestKey: input.manifestKey, generatedAt: new Date().toISOString() });
+  upsertSearchAttributes([{ key: Stage, value: ending }]);
+  return { json: written.json, markdown: written.markdown, chart: written.chart, imagesPrefix: written.imagesPrefix, ...(written.official ? { official: written.official } : {}) };
+}

@@ -1,0 +1,88 @@
+/**
+ * One case of a batch: its turns as GenerateImage children, in order (a memory case's later turns get the
+ * earlier ones as history), then the judge on the last turn's image. Child ids are derived from the batch and
+ * case ids, so a restarted worker resumes the same children instead of generating again.
+ */
+import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, executeChild, workflowInfo } from '@temporalio/workflow';
+import type { BatchCase, CaseSummary } from '../common/batch';
+import { addUsage, EMPTY_USAGE } from '../common/modelCall';
+import type { GenerateOptions, HistoryTurn } from '../common/request';
+import type { GenerateImageResult } from '../common/runResult';
+import { BatchId, Kind } from '../common/searchAttributes';
+import { judge } from './activityStubs';
+import { generateImage } from './generateImage';
+
+export interface BatchCaseInput {
+  batchId: string;
+  tenantId: string;
+  case: BatchCase;
+  options?: Partial<GenerateOptions>;
+}
+
+export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
+  const c = input.case;
+  const started = Date.now();
+  const history: HistoryTurn[] = [];
+  const turnWorkflowIds: string[] = [];
+  let usage = EMPTY_USAGE;
+  let last: GenerateImageResult | undefined;
+  let generationError: string | undefined;
+  const options = { ...input.options, ...c.options, ablations: { ...input.options?.ablations, ...c.options?.ablations } };
+  const inherited = workflowInfo().typedSearchAttributes.getAll().filter((p) => p.key.name !== Kind.name && p.key.name !== BatchId.name);
+
+  for (const [i, turn] of c.turns.entries()) {
+    const workflowId = `${workflowInfo().workflowId}-turn-${i + 1}`;
+    turnWorkflowIds.push(workflowId);
+    try {
+      last = await executeChild(generateImage, {
+        workflowId,
+        staticSummary: `case ${c.id} turn ${i + 1}`,
+        typedSearchAttributes: [...inherited, { key: Kind, value: 'generate' }, { key: BatchId, value: input.batchId }],
+        args: [
+          {
+            request: turn.request,
+            tenantId: input.tenantId,
+            // A fresh user per case: one case's memory must not leak into another's.
+            userId: `bench-${c.id}`.slice(0, 128),
+            sessionId: c.id.slice(0, 128),
+            inputImageKeys: turn.inputImageKeys,
+            history: options.ablations?.noMemory ? [] : [...history],
+            options,
+          },
+        ],
+      });
+    } catch (err) {
+      generationError = failureMessage(err);
+      last = undefined;
+      break;
+    }
+    usage = addUsage(usage, last.usage);
+    history.push({ index: i + 1, workflowId, request: turn.request, prompt: last.final?.context.prompt, imageKeys: last.images.map((im) => im.final.image.key) });
+  }
+
+  const judgeInput = {
+    batchId: input.batchId,
+    case: c,
+    imageKey: last?.final?.image.key,
+    generationError: generationError ?? (last && !last.final ? `no image (${last.outcome})` : undefined),
+    turnWorkflowIds,
+    usage,
+    durationMs: Date.now() - started,
+  };
+  try {
+    return await judge.judgeCase.executeWithOptions({ summary: `judge case ${c.id}` }, [judgeInput]);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    // The judge failed after its retries: the case is recorded with an error verdict, never silently as 0.
+    return judge.judgeCase.executeWithOptions({ summary: `record judge error for case ${c.id}` }, [{ ...judgeInput, judgeError: failureMessage(err) }]);
+  }
+}
+
+function failureMessage(err: unknown): string {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && e; i++) {
+    if (e instanceof ApplicationFailure) return `${e.type ?? 'failure'}: ${e.message}`;
+    e = e instanceof ChildWorkflowFailure || e instanceof ActivityFailure || e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,9 @@
+/** The Batch workflow's messages, shared with its clients. */
+import { defineQuery } from '@temporalio/workflow';
+import type { BatchProgress } from '../common/batch';
+
+export const batchProgressQuery = defineQuery<BatchProgress>('progress');
+
+export function batchWorkflowId(batchId: string): string {
+  return `batch-${batchId}`;
+}
