@@ -150,6 +150,8 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     const dump = await dumpHistory(env.client.workflow.getHandle(workflowId));
     console.log(`feedback run history: ${dump.events} events, ${dump.bytes} bytes`);
     expect(findImageBytes(dump)).toEqual([]);
+    // The API key configured for the workers never reaches the history.
+    expect(dump.payloadTexts.join('\n')).not.toContain('sk-test-fake-key');
   });
 
   test('none pass: 3 rounds, every candidate kept, the one with most items passed returned', async () => {

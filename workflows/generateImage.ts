@@ -211,44 +211,25 @@ async function reviewLoop(run: Run, today: string): Promise<RunOutcome> {
 }
 
 async function renderImages(run: Run, today: string, extra: { feedback?: Feedback; promptOverride?: string; firstRound?: number; maxRounds?: number }): Promise<ImageOutcome[]> {
-  const { input, recorder } = run;
+  const { input } = run;
   const plan = run.plan!;
-  const options = extra.maxRounds ? { ...run.options, maxRounds: extra.maxRounds } : run.options;
-  if (plan.images.length === 1) {
-    return [
-      await runFeedbackLoop({
-        request: input.request,
-        plan,
-        image: plan.images[0]!,
-        imageIndex: 0,
-        answers: run.grounded.answers,
-        memory: run.grounded.memory,
-        history: input.history ?? [],
-        references: referencesFor(input, run.grounded),
-        checklist: run.checklist,
-        options,
-        today,
-        recorder,
-        onCandidate: run.addCandidate,
-        feedback: extra.feedback,
-        firstRound: extra.firstRound,
-        promptOverride: extra.promptOverride,
-      }),
-    ];
-  }
-  return renderImageSet({
-    input,
+  const shared = {
+    request: input.request,
     plan,
-    grounded: run.grounded,
+    answers: run.grounded.answers,
+    memory: run.grounded.memory,
+    history: input.history ?? [],
     references: referencesFor(input, run.grounded),
     checklist: run.checklist,
-    options,
+    options: extra.maxRounds ? { ...run.options, maxRounds: extra.maxRounds } : run.options,
     today,
-    recorder,
+    recorder: run.recorder,
     onCandidate: run.addCandidate,
     feedback: extra.feedback,
     firstRound: extra.firstRound,
-  });
+  };
+  if (plan.images.length > 1) return renderImageSet({ ...shared, input });
+  return [await runFeedbackLoop({ ...shared, image: plan.images[0]!, imageIndex: 0, promptOverride: extra.promptOverride })];
 }
 
 /** The image model alone (the paper's baseline): the request as the prompt, one render, no critique. */

@@ -4,36 +4,22 @@
  * as references, so the set shares one style.
  */
 import { executeChild, workflowInfo } from '@temporalio/workflow';
-import type { Candidate, ChecklistItem, Feedback } from '../common/generation';
-import type { ContextPlan } from '../common/plan';
-import type { GenerateImageInput, GenerateOptions } from '../common/request';
+import type { GenerateImageInput } from '../common/request';
 import type { ImageOutcome } from '../common/runResult';
-import type { Grounded } from './groundContext';
+import type { FeedbackLoopArgs } from './feedbackLoop';
 import { generateImagePart } from './generateImagePart';
-import type { RunRecorder } from './runRecorder';
 
-export interface ImageSetArgs {
-  input: GenerateImageInput;
-  plan: ContextPlan;
-  grounded: Grounded;
-  references: { key: string; description: string }[];
-  checklist: ChecklistItem[];
-  options: GenerateOptions;
-  today: string;
-  recorder: RunRecorder;
-  onCandidate: (c: Candidate) => void;
-  feedback?: Feedback;
-  firstRound?: number;
-}
+/** The same context a single image's loop gets, for every image of the set, plus who asked. */
+export type ImageSetArgs = Omit<FeedbackLoopArgs, 'image' | 'imageIndex' | 'promptOverride'> & { input: GenerateImageInput };
 
 export async function renderImageSet(args: ImageSetArgs): Promise<ImageOutcome[]> {
-  const { plan } = args;
+  const { plan, onCandidate } = args;
   const info = workflowInfo();
   const done = new Map<string, ImageOutcome>();
   const pending = new Map(plan.images.map((image, index) => [image.id, { image, index }]));
   const running = new Map<string, Promise<void>>();
   // Children get the grounded context without the parent's model-call records (those stay in its history).
-  const answers = args.grounded.answers.map((a) => ({ ...a, calls: [] }));
+  const answers = args.answers.map((a) => ({ ...a, calls: [] }));
 
   while (pending.size || running.size) {
     for (const [id, { image, index }] of pending) {
@@ -52,7 +38,7 @@ export async function renderImageSet(args: ImageSetArgs): Promise<ImageOutcome[]
               image,
               plan,
               answers,
-              memory: args.grounded.memory,
+              memory: args.memory,
               checklist: args.checklist.filter((c) => !c.imageId || c.imageId === image.id),
               dependencyImageKeys: image.dependsOn.map((d) => done.get(d)!.final.image.key),
             },
@@ -65,7 +51,7 @@ export async function renderImageSet(args: ImageSetArgs): Promise<ImageOutcome[]
         ],
       }).then((result) => {
         args.recorder.absorb(result.recorded);
-        for (const c of result.outcome.candidates) args.onCandidate(c);
+        for (const c of result.outcome.candidates) onCandidate?.(c);
         done.set(id, result.outcome);
         running.delete(id);
       });

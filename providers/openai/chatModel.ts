@@ -37,6 +37,22 @@ export class ChatModel {
 
   /** A plain-text answer (judges answer in their benchmark's own format, not a JSON schema). */
   async text(req: Omit<ChatRequest<unknown>, 'schema' | 'schemaName'>): Promise<{ text: string; refusal?: string; call: ModelCallRecord }> {
+    const { content, refusal, call } = await this.complete(req);
+    return { text: content, ...(refusal ? { refusal } : {}), call };
+  }
+
+  async structured<T>(req: ChatRequest<T>): Promise<{ value: T; call: ModelCallRecord }> {
+    const jsonSchema = z.toJSONSchema(req.schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
+    delete jsonSchema.$schema;
+    const { content, refusal, call } = await this.complete(req, { type: 'json_schema', json_schema: { name: req.schemaName, schema: jsonSchema, strict: false } });
+    if (refusal) throw new ModelRefusalError(`${req.purpose}: the model refused: ${refusal}`);
+    return { value: parseStructured(content, req.schema, req.purpose), call };
+  }
+
+  private async complete(
+    req: Omit<ChatRequest<unknown>, 'schema' | 'schemaName'>,
+    responseFormat?: OpenAI.Chat.Completions.ChatCompletionCreateParams['response_format'],
+  ): Promise<{ content: string; refusal?: string; call: ModelCallRecord }> {
     const started = Date.now();
     const imageParts = await Promise.all((req.images ?? []).map(toImagePart));
     const completion = await this.client.chat.completions.create(
@@ -47,14 +63,16 @@ export class ChatModel {
           { role: 'system', content: req.system },
           { role: 'user', content: imageParts.length ? [{ type: 'text', text: req.user }, ...imageParts] : req.user },
         ],
+        ...(responseFormat ? { response_format: responseFormat } : {}),
       },
       { signal: req.signal },
     );
     const message = completion.choices[0]?.message;
-    const text = message?.content ?? '';
+    const content = message?.content ?? '';
+    const refusal = message?.refusal ?? undefined;
     return {
-      text,
-      ...(message?.refusal ? { refusal: message.refusal } : {}),
+      content,
+      ...(refusal ? { refusal } : {}),
       call: {
         purpose: req.purpose,
         provider: 'openai',
@@ -63,47 +81,11 @@ export class ChatModel {
           { role: 'system', text: clip(req.system), images: 0 },
           { role: 'user', text: clip(req.user), images: imageParts.length },
         ],
-        response: clip(message?.refusal ?? text),
+        response: clip(refusal ?? content),
         usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
         durationMs: Date.now() - started,
       },
     };
-  }
-
-  async structured<T>(req: ChatRequest<T>): Promise<{ value: T; call: ModelCallRecord }> {
-    const started = Date.now();
-    const imageParts = await Promise.all((req.images ?? []).map(toImagePart));
-    const jsonSchema = z.toJSONSchema(req.schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
-    delete jsonSchema.$schema;
-    const completion = await this.client.chat.completions.create(
-      {
-        model: req.model,
-        temperature: req.temperature ?? 0,
-        messages: [
-          { role: 'system', content: req.system },
-          { role: 'user', content: imageParts.length ? [{ type: 'text', text: req.user }, ...imageParts] : req.user },
-        ],
-        response_format: { type: 'json_schema', json_schema: { name: req.schemaName, schema: jsonSchema, strict: false } },
-      },
-      { signal: req.signal },
-    );
-    const message = completion.choices[0]?.message;
-    const content = message?.content ?? '';
-    const call: ModelCallRecord = {
-      purpose: req.purpose,
-      provider: 'openai',
-      model: completion.model || req.model,
-      messages: [
-        { role: 'system', text: clip(req.system), images: 0 },
-        { role: 'user', text: clip(req.user), images: imageParts.length },
-      ],
-      response: clip(message?.refusal ?? content),
-      usage: { inputTokens: completion.usage?.prompt_tokens ?? 0, outputTokens: completion.usage?.completion_tokens ?? 0 },
-      durationMs: Date.now() - started,
-    };
-    if (message?.refusal) throw new ModelRefusalError(`${req.purpose}: the model refused: ${message.refusal}`);
-    const value = parseStructured(content, req.schema, req.purpose);
-    return { value, call };
   }
 }
 
