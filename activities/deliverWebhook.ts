@@ -10,7 +10,8 @@ import { safeFetch } from '../providers/search/safeFetch';
 import type { AgentDeps } from './agentDeps';
 
 export interface WebhookDelivery {
-  url: string;
+  /** Where the URL is kept: it may carry a secret, so it is read here rather than passed through the history. */
+  webhookKey: string;
   event: 'review_needed' | 'completed' | 'cancelled';
   idempotencyKey: string;
   payload: Record<string, unknown>;
@@ -20,15 +21,16 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-export function deliverWebhookActivity(deps: Pick<AgentDeps, 'config'>) {
+export function deliverWebhookActivity(deps: Pick<AgentDeps, 'config' | 'store'>) {
   return async function deliverWebhook(delivery: WebhookDelivery): Promise<{ status: number }> {
     const secret = deps.config.webhooks.secret;
     if (!secret) throw ApplicationFailure.create({ type: 'InvalidInput', message: 'webhooks need IMAGE_AGENT_WEBHOOK_SECRET to sign deliveries', nonRetryable: true });
+    const { url } = await deps.store.getJson<{ url: string }>(delivery.webhookKey);
     const body = JSON.stringify({ event: delivery.event, idempotencyKey: delivery.idempotencyKey, ...delivery.payload });
     const timestamp = String(Math.floor(Date.now() / 1000));
     let status: number;
     try {
-      ({ status } = await safeFetch(delivery.url, {
+      ({ status } = await safeFetch(url, {
         method: 'POST',
         body,
         timeoutMs: 10_000,

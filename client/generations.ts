@@ -6,8 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
-import { reportKey } from '../common/objectKeys';
+import { reportKey, webhookKey } from '../common/objectKeys';
 import type { GenerateImageInput } from '../common/request';
+import type { GenerateRequest } from '../common/requestSchema';
 import type { PlanReviewDecision, ReviewDecision } from '../common/review';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { Approval, Kind, Stage, Tenant, UserTag } from '../common/searchAttributes';
@@ -40,10 +41,15 @@ export function newWorkflowId(): string {
   return `img-${randomUUID()}`;
 }
 
-/** Starts a run; the review policy defaults to configuration when the request does not carry one. */
-export async function startGeneration(g: Generations, input: GenerateImageInput, workflowId = newWorkflowId()): Promise<{ workflowId: string; runId: string; ui: string }> {
-  if (input.webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
-  const full: GenerateImageInput = { ...input, review: input.review ?? g.config.review.defaults };
+/**
+ * Starts a run; the review policy defaults to configuration when the request does not carry one. A webhook URL
+ * is kept in object storage and only its key goes into the workflow input.
+ */
+export async function startGeneration(g: Generations, request: GenerateRequest, workflowId = newWorkflowId()): Promise<{ workflowId: string; runId: string; ui: string }> {
+  const { webhookUrl, ...rest } = request;
+  if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
+  const webhook = webhookUrl ? { key: (await g.store.putJson(webhookKey(workflowId), { url: webhookUrl })).key } : undefined;
+  const full: GenerateImageInput = { ...rest, review: request.review ?? g.config.review.defaults, ...(webhook ? { webhook } : {}) };
   const handle = await g.client.workflow.start('generateImage', { ...startOptions(g.config, full, workflowId), args: [full] });
   return { workflowId, runId: handle.firstExecutionRunId, ui: runUiUrl(g.config, workflowId, handle.firstExecutionRunId) };
 }

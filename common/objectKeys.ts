@@ -14,6 +14,10 @@ export function referenceKey(workflowId: string, questionId: string, rank: numbe
   return `runs/${safeSegment(workflowId)}/references/${safeSegment(questionId)}-${rank}.${ext}`;
 }
 
+export function webhookKey(workflowId: string): string {
+  return `runs/${safeSegment(workflowId)}/webhook.json`;
+}
+
 export function reportKey(workflowId: string): string {
   return `runs/${safeSegment(workflowId)}/report.json`;
 }

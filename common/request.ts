@@ -56,8 +56,11 @@ export interface GenerateImageInput {
   options?: Partial<GenerateOptions>;
   /** Human review; the client fills it from configuration when the request does not say. */
   review?: ReviewPolicy;
-  /** Called (signed, retried) when review is needed and when the run ends. */
-  webhookUrl?: string;
+  /**
+   * Where the webhook URL is kept (an object key): called, signed and retried, when review is needed and when the
+   * run ends. Webhook URLs often carry a secret (Slack-style), so the URL itself stays out of the history.
+   */
+  webhook?: { key: string };
   /** Set by a parent GenerateImage for one image of a set. */
   part?: ImagePart;
 }

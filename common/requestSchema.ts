@@ -1,6 +1,5 @@
 /** The edge validation of a generation request (CLI, HTTP API, batch files): once, here, with clear messages. */
 import { z } from 'zod';
-import type { GenerateImageInput } from './request';
 
 const id = z
   .string()
@@ -63,7 +62,7 @@ export class InvalidRequestError extends Error {
   override name = 'InvalidRequestError';
 }
 
-export function parseGenerateRequest(value: unknown): GenerateImageInput {
+export function parseGenerateRequest(value: unknown): GenerateRequest {
   const parsed = generateRequestSchema.safeParse(value);
   if (!parsed.success) {
     throw new InvalidRequestError(`invalid request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`);

@@ -246,7 +246,7 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
       ],
       'flat illustration, green and blue palette',
     );
-    fake.script({ route: 'images.edit', latencyMs: 700 });
+    fake.script({ route: 'images.edit', latencyMs: 1500 });
     scriptAgentDefaults(fake);
     const workflowId = `agent-deck-${randomUUID()}`;
     const result = await run(input('a 3-slide deck on renewable energy with a shared style'), workflowId);
@@ -259,7 +259,8 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
       expect(e.at).toBeGreaterThan(generate!.at);
       expect(e.files.map((f) => f.sha256)).toContain(coverSha);
     }
-    expect(Math.abs(edits[0]!.at - edits[1]!.at)).toBeLessThan(500);
+    // Sequential edits would arrive at least 1.5 s apart (the first one's latency).
+    expect(Math.abs(edits[0]!.at - edits[1]!.at)).toBeLessThan(1000);
     expect(userTextOf(calls('generation_context').find((r) => userTextOf(r).includes('slide 2'))!)).toContain('flat illustration, green and blue palette');
     const child = await env.client.workflow.getHandle(`${workflowId}-image-1`).describe();
     expect(child.type).toBe('generateImagePart');

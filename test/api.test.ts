@@ -163,6 +163,7 @@ describe('HTTP API and review page', () => {
     expect(failNext).toBe(0); // the first delivery was answered 503 and retried
     const history = await dumpHistory(env.client.workflow.getHandle(id));
     expect(history.payloadTexts.join('\n')).not.toContain(SECRET);
+    expect(history.payloadTexts.join('\n')).not.toContain(hookUrl);
   });
 
   test('the review page shows the candidate; clicking approve completes the workflow', async () => {

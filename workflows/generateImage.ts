@@ -67,14 +67,14 @@ class Run {
 
   /** Fire-and-track: webhooks never hold the run up, but the run waits for them before it ends. */
   notify(event: 'review_needed' | 'completed' | 'cancelled', extra: Record<string, unknown> = {}): void {
-    if (!this.input.webhookUrl) return;
+    if (!this.input.webhook) return;
     const info = workflowInfo();
     const seq = this.gate.decisions.length;
     this.webhookDeliveries.push(
       webhooks.deliverWebhook
         .executeWithOptions({ summary: `webhook: ${event}` }, [
           {
-            url: this.input.webhookUrl,
+            webhookKey: this.input.webhook.key,
             event,
             idempotencyKey: `${info.workflowId}:${event}:${seq}`,
             payload: {
@@ -115,7 +115,7 @@ export async function generateImage(input: GenerateImageInput): Promise<Generate
     usage: run.recorder.usage,
     providers: run.providers(),
   }));
-  upsertMemo({ maxRounds: options.maxRounds, review: input.review ?? NO_REVIEW, ablations: options.ablations, webhook: input.webhookUrl ? 'set' : 'none' });
+  upsertMemo({ maxRounds: options.maxRounds, review: input.review ?? NO_REVIEW, ablations: options.ablations, webhook: input.webhook ? 'set' : 'none' });
 
   try {
     const outcome = await produce(run);
@@ -130,7 +130,7 @@ export async function generateImage(input: GenerateImageInput): Promise<Generate
         await Promise.all(run.webhookDeliveries);
       });
     } else {
-      setStage('failed');
+      run.setStage('failed');
     }
     throw err;
   }
