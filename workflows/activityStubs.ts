@@ -27,10 +27,11 @@ export const web = proxyActivities<Pick<AgentActivities, 'searchWeb'>>(modelCall
 export const images = proxyActivities<Pick<AgentActivities, 'searchImages'>>(modelCall('3 minutes', 3));
 export const memory = proxyActivities<Pick<AgentActivities, 'recallMemory' | 'rememberTurn'>>(modelCall('1 minute', 5));
 export const compose = proxyActivities<Pick<AgentActivities, 'composePrompt'>>(modelCall('2 minutes', 3));
-export const checklist = proxyActivities<Pick<AgentActivities, 'planChecklist'>>(modelCall('2 minutes', 3));
+export const checklist = proxyActivities<Pick<AgentActivities, 'planChecklist'>>({ ...modelCall('2 minutes', 3), summary: 'plan the feedback checklist' });
 export const critique = proxyActivities<Pick<AgentActivities, 'critiqueImage'>>(modelCall('3 minutes', 3));
 export const session = proxyActivities<Pick<AgentActivities, 'selectRelevantTurns'>>(modelCall('1 minute', 5));
 export const report = proxyActivities<Pick<AgentActivities, 'writeReport'>>({
+  summary: 'write the run report to object storage',
   startToCloseTimeout: '1 minute',
   heartbeatTimeout: HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },

@@ -266,7 +266,7 @@ async function finish(run: Run, outcome: RunOutcome): Promise<GenerateImageResul
   if (!options.ablations.noMemory && !options.ablations.direct) {
     run.setStage('remembering');
     const out = await recorder.stage('remember', () =>
-      memory.rememberTurn({
+      memory.rememberTurn.executeWithOptions({ summary: 'remember the turn and update the profile' }, [{
         tenantId: input.tenantId,
         userId: input.userId,
         sessionId: input.sessionId ?? info.workflowId,
@@ -274,7 +274,7 @@ async function finish(run: Run, outcome: RunOutcome): Promise<GenerateImageResul
         composedPrompt: final?.context.prompt,
         // A rejected or expired result is not the user's image: memory keeps the turn, not the picture.
         imageKeys: outcome === 'completed' ? run.images.map((i) => i.final.image.key) : [],
-      }),
+      }]),
     );
     recorder.record(out.calls);
     remembered = { turnInserted: out.turnInserted, profileApplied: out.profileApplied, learned: out.learned };
