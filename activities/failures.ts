@@ -4,21 +4,10 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import OpenAI from 'openai';
+import { FailureType } from '../common/failureTypes';
 import { ContentPolicyRefusal } from '../providers/imageModel';
 import { InvalidModelOutputError, ModelRefusalError } from '../providers/openai/chatModel';
 import { SearchApiError } from '../providers/search/searchApi';
-
-export const FailureType = {
-  ContentPolicyRefusal: 'ContentPolicyRefusal',
-  InvalidModelOutput: 'InvalidModelOutput',
-  ModelRequestRejected: 'ModelRequestRejected',
-  ModelRefusal: 'ModelRefusal',
-  RateLimited: 'RateLimited',
-  SearchRequestRejected: 'SearchRequestRejected',
-  InvalidInput: 'InvalidInput',
-} as const;
-
-export const NON_RETRYABLE_TYPES = [FailureType.ContentPolicyRefusal, FailureType.ModelRequestRejected, FailureType.ModelRefusal, FailureType.SearchRequestRejected, FailureType.InvalidInput];
 
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;

@@ -61,6 +61,4 @@ export interface GenerateImageInput {
    * run ends. Webhook URLs often carry a secret (Slack-style), so the URL itself stays out of the history.
    */
   webhook?: { key: string };
-  /** Set by a parent GenerateImage for one image of a set. */
-  part?: ImagePart;
 }

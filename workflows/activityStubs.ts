@@ -5,10 +5,10 @@
  */
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { AgentActivities, GpuActivities } from '../activities';
+import { NON_RETRYABLE_TYPES } from '../common/failureTypes';
 import { gpuTaskQueueFor } from '../common/taskQueues';
 
-// Mirrors activities/failures.ts (workflows may not import activity code).
-const NON_RETRYABLE = ['ContentPolicyRefusal', 'ModelRequestRejected', 'ModelRefusal', 'SearchRequestRejected', 'InvalidInput'];
+const NON_RETRYABLE = NON_RETRYABLE_TYPES;
 
 /** Every activity heartbeats (workers/heartbeatInterceptor.ts), so a dead worker is noticed in seconds. */
 const HEARTBEAT_TIMEOUT = '15 seconds';

@@ -3,7 +3,7 @@
  * loop over the context the parent already grounded, with its dependencies' images as references.
  */
 import type { Candidate, Feedback } from '../common/generation';
-import type { GenerateImageInput, GenerateOptions } from '../common/request';
+import type { GenerateImageInput, GenerateOptions, ImagePart } from '../common/request';
 import type { ImageOutcome } from '../common/runResult';
 import type { ModelCallRecord, Usage } from '../common/modelCall';
 import type { StageTiming } from '../common/runResult';
@@ -13,7 +13,7 @@ import { RunRecorder } from './runRecorder';
 
 export interface GenerateImagePartInput {
   parent: Pick<GenerateImageInput, 'request' | 'tenantId' | 'userId' | 'history'>;
-  part: NonNullable<GenerateImageInput['part']>;
+  part: ImagePart;
   references: { key: string; description: string }[];
   options: GenerateOptions;
   today: string;

@@ -1,0 +1,13 @@
+/** Failure types of image-agent's activities, shared by activities (which raise them) and workflows (retry policies). */
+export const FailureType = {
+  ContentPolicyRefusal: 'ContentPolicyRefusal',
+  InvalidModelOutput: 'InvalidModelOutput',
+  ModelRequestRejected: 'ModelRequestRejected',
+  ModelRefusal: 'ModelRefusal',
+  RateLimited: 'RateLimited',
+  SearchRequestRejected: 'SearchRequestRejected',
+  InvalidInput: 'InvalidInput',
+} as const;
+
+/** Retrying these changes nothing: the same request fails the same way. */
+export const NON_RETRYABLE_TYPES: string[] = [FailureType.ContentPolicyRefusal, FailureType.ModelRequestRejected, FailureType.ModelRefusal, FailureType.SearchRequestRejected, FailureType.InvalidInput];
