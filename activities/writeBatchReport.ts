@@ -16,9 +16,10 @@ import type { BenchmarkRunResults } from '../benchmarks/report/buildReport';
 import { writeReport } from '../benchmarks/report/writeReport';
 import type { WiseCaseResult } from '../benchmarks/wise/metrics';
 import { formatWiseScores } from '../benchmarks/wise/scores';
-import type { BatchCase, BatchReportKeys, CaseResult, SuiteKind } from '../common/batch';
-import { batchImagesPrefix, batchReportPrefix } from '../common/objectKeys';
+import type { BatchCase, BatchManifest, BatchReportKeys, CaseResult, SuiteKind } from '../common/batch';
+import { batchImagesPrefix, batchReportPrefix, caseResultsPrefix } from '../common/objectKeys';
 import type { AgentDeps } from './agentDeps';
+import { readAllCases } from './batchCases';
 
 export interface WriteBatchReportInput {
   batchId: string;
@@ -38,9 +39,9 @@ async function inBatches<T, R>(items: readonly T[], body: (item: T) => Promise<R
 
 export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
   return async function writeBatchReport(input: WriteBatchReportInput): Promise<BatchReportKeys & { cases: number }> {
-    const manifest = await deps.store.getJson<{ cases: BatchCase[] }>(input.manifestKey);
-    const byId = new Map(manifest.cases.map((c) => [c.id, c]));
-    const keys = (await deps.store.list(`batches/${input.batchId}/cases/`)).filter((k) => k.endsWith('.json'));
+    const cases = await readAllCases(deps.store, input.batchId, await deps.store.getJson<BatchManifest>(input.manifestKey));
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    const keys = (await deps.store.list(caseResultsPrefix(input.batchId))).filter((k) => k.endsWith('.json'));
     const results = (await inBatches(keys, (k) => deps.store.getJson<CaseResult>(k))).filter((r) => byId.has(r.caseId));
     const prefix = batchReportPrefix(input.batchId);
     const imagesPrefix = batchImagesPrefix(input.batchId);

@@ -4,9 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildBatchCases, detectSuite } from '../benchmarks/batchManifest';
-import type { BatchInput, BatchResult, SuiteKind } from '../common/batch';
-import { batchManifestKey } from '../common/objectKeys';
+import { buildBatchCases, detectSuite } from './batchManifest';
+import { MANIFEST_PAGE_SIZE, type BatchInput, type BatchManifest, type BatchResult, type SuiteKind } from '../common/batch';
+import { batchManifestKey, batchManifestPageKey } from '../common/objectKeys';
 import type { GenerateOptions } from '../common/request';
 import { BatchId, Kind, Tenant } from '../common/searchAttributes';
 import { batchWorkflowId } from '../workflows/batchMessages';
@@ -28,7 +28,10 @@ export async function startBatch(g: Generations, files: string[], o: StartBatchO
   const batchId = o.batchId ?? `${suite}-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 6)}`;
   const cases = await buildBatchCases(suite, files, g.store, batchId, o.folders ?? {});
   const manifestKey = batchManifestKey(batchId);
-  await g.store.putJson(manifestKey, { suite, files: files.map((f) => path.resolve(f)), cases });
+  const pages = Math.ceil(cases.length / MANIFEST_PAGE_SIZE);
+  for (let p = 0; p < pages; p++) await g.store.putJson(batchManifestPageKey(batchId, p), cases.slice(p * MANIFEST_PAGE_SIZE, (p + 1) * MANIFEST_PAGE_SIZE));
+  const manifest: BatchManifest = { suite, files: files.map((f) => path.resolve(f)), total: cases.length, pages };
+  await g.store.putJson(manifestKey, manifest);
   const offline = g.config.models.mode === 'offline';
   const input: BatchInput = {
     batchId,

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** image-agent's command line: one file per group of commands under client/commands/. */
 import { Command } from 'commander';
-import { loadConfig } from '../common/config';
+import { describeConfig, loadConfig } from '../common/config';
 import { stackStatus } from '../infra/stack';
 import { registerBatch } from './commands/batch';
 import { registerGenerate } from './commands/generate';
@@ -24,7 +24,10 @@ program
   .command('doctor')
   .description('check that Temporal, object storage, Postgres and both workers are reachable')
   .action(async () => {
-    const rows = await stackStatus(loadConfig());
+    const config = loadConfig();
+    // The configuration as this process reads it, secrets redacted: the first thing to check when a part is down.
+    console.log(`config ${JSON.stringify(describeConfig(config))}`);
+    const rows = await stackStatus(config);
     for (const { service, healthy } of rows) {
       console.log(healthy ? `ok    ${service.describe()[0]}` : `DOWN  ${service.name} is unreachable: ${service.fix}`);
     }

@@ -1,7 +1,7 @@
 /** A finished run, readable in a terminal: plan, grounded context with sources, rounds and verdicts, where the image is. */
 import type { GenerateImageResult } from '../common/runResult';
 
-export function formatRun(result: GenerateImageResult, links: { copies: { file: string; url: string }[]; ui: string; bucket: string }): string {
+export function formatRun(result: GenerateImageResult, links: { copies: { file: string; url: string }[]; ui?: string; bucket: string }): string {
   const out: string[] = [];
   const offline = result.providers === 'offline';
   out.push(offline ? 'providers  OFFLINE (rule-based planner, local corpus, layout renderer; no model was called — set OPENAI_API_KEY or OPENAI_BASE_URL for real models)' : 'providers  openai-compatible endpoint');
@@ -59,7 +59,7 @@ export function formatRun(result: GenerateImageResult, links: { copies: { file: 
     if (copy) out.push(`copy       ${copy.file}`, `url        ${copy.url}`);
   });
   if (result.reportKey) out.push(`report     s3://${links.bucket}/${result.reportKey}`);
-  out.push(`Temporal   ${links.ui}`);
+  if (links.ui) out.push(`Temporal   ${links.ui}`);
   return out.join('\n');
 }
 

@@ -3,10 +3,7 @@ import fs from 'node:fs';
 import sharp from 'sharp';
 import { safeSegment } from '../common/objectKeys';
 import type { ObjectStore } from '../providers/objectStore';
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+import { UsageError } from './usageError';
 
 const MAX_BYTES = 25 * 1024 * 1024;
 

@@ -1,6 +1,17 @@
 /** Bulk work on one Batch workflow: plain request lists and benchmark suites share these shapes. */
 import type { GenerateOptions } from './request';
 
+/** Cases per manifest page: what one page load brings into the Batch workflow. */
+export const MANIFEST_PAGE_SIZE = 100;
+
+/** The manifest's head (at manifestKey); its cases are in pages of MANIFEST_PAGE_SIZE. */
+export interface BatchManifest {
+  suite: SuiteKind;
+  files: string[];
+  total: number;
+  pages: number;
+}
+
 export type SuiteKind = 'requests' | 'ia-bench' | 'mindbench' | 'wise';
 
 export type CaseJudge =

@@ -26,8 +26,17 @@ export function batchManifestKey(batchId: string): string {
   return `batches/${safeSegment(batchId)}/manifest.json`;
 }
 
+/** The manifest is written in pages, so a worker reads only the page it needs. */
+export function batchManifestPageKey(batchId: string, page: number): string {
+  return `batches/${safeSegment(batchId)}/manifest/page-${String(page).padStart(5, '0')}.json`;
+}
+
+export function caseResultsPrefix(batchId: string): string {
+  return `batches/${safeSegment(batchId)}/cases/`;
+}
+
 export function caseResultKey(batchId: string, caseId: string): string {
-  return `batches/${safeSegment(batchId)}/cases/${safeSegment(caseId)}.json`;
+  return `${caseResultsPrefix(batchId)}${safeSegment(caseId)}.json`;
 }
 
 export function batchReportPrefix(batchId: string): string {

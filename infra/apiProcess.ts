@@ -6,9 +6,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../common/config';
-import { projectRoot } from '../common/paths';
-import { runningPid, startDetached, stopProcess, tailLog, waitUntil } from './managedProcess';
-import { StackError, type StackService } from './stackService';
+import { nodeProcessService } from './nodeProcessService';
+import type { StackService } from './stackService';
 
 export function localApiToken(config: AppConfig): string {
   const file = path.join(config.stack.dir, 'api-token');
@@ -20,34 +19,13 @@ export function localApiToken(config: AppConfig): string {
 }
 
 export function apiProcess(config: AppConfig): StackService {
-  const runDir = path.join(config.stack.dir, 'run');
-  const logDir = path.join(config.stack.dir, 'logs');
-  const pidSpec = { name: 'api', runDir, logDir };
   const base = `http://${config.api.host}:${config.api.port}`;
   const ownToken = config.api.tokens.size === 0;
-  const healthy = async () => {
-    try {
-      return (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1500) })).ok;
-    } catch {
-      return false;
-    }
-  };
-  return {
+  return nodeProcessService(config, {
     name: 'api',
-    managed: true,
-    fix: 'run `npm run stack:up` (logs in .stack/logs/api.log)',
-    describe: () => [`API           ${base}`, ...(ownToken ? [`  review page ${base}/review/login?token=${localApiToken(config)} (tenant local)`] : [`  review page ${base}/review`])],
-    healthy,
-    async start(log) {
-      if (runningPid(pidSpec) === undefined) {
-        const env = { ...process.env, ...(ownToken ? { IMAGE_AGENT_API_TOKENS: `${localApiToken(config)}:local` } : {}) };
-        const pid = startDetached({ name: 'api', command: process.execPath, args: [path.join(projectRoot, 'dist', 'client', 'cli.js'), 'serve'], cwd: projectRoot, env, runDir, logDir });
-        log(`starting the API (pid ${pid})`);
-      }
-      if (!(await waitUntil(healthy, { timeoutMs: 30_000, alive: () => runningPid(pidSpec) !== undefined }))) {
-        throw new StackError(`the API did not answer on ${base}; last log lines:\n${tailLog(pidSpec)}`);
-      }
-    },
-    stop: () => stopProcess(pidSpec),
-  };
+    args: [path.join('client', 'cli.js'), 'serve'],
+    env: { ...process.env, ...(ownToken ? { IMAGE_AGENT_API_TOKENS: `${localApiToken(config)}:local` } : {}) },
+    answers: async () => (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1500) })).ok,
+    describe: () => [`API           ${base}`, `  review page ${base}${ownToken ? `/review/login?token=${localApiToken(config)} (tenant local)` : '/review'}`],
+  });
 }

@@ -2,9 +2,8 @@
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
-import { projectRoot } from '../common/paths';
-import { runningPid, startDetached, stopProcess, tailLog, waitUntil } from './managedProcess';
-import { StackError, type StackService } from './stackService';
+import { nodeProcessService } from './nodeProcessService';
+import type { StackService } from './stackService';
 
 /** True when some worker polls the queue, as Temporal itself sees it. */
 export async function queueHasPoller(config: AppConfig, taskQueue: string, kind: 'workflow' | 'activity'): Promise<boolean> {
@@ -22,27 +21,14 @@ export async function queueHasPoller(config: AppConfig, taskQueue: string, kind:
 }
 
 function workerService(config: AppConfig, name: 'orchestration-worker' | 'gpu-worker', entry: string, queue: string, kind: 'workflow' | 'activity'): StackService {
-  const runDir = path.join(config.stack.dir, 'run');
-  const logDir = path.join(config.stack.dir, 'logs');
-  const pidSpec = { name, runDir, logDir };
-  return {
+  return nodeProcessService(config, {
     name,
-    managed: true,
-    fix: `run \`npm run stack:up\` (logs in .stack/logs/${name}.log)`,
-    describe: () => [`${name.padEnd(13)} task queue ${queue}${runningPid(pidSpec) ? ` (pid ${runningPid(pidSpec)})` : ''}`],
-    async healthy() {
-      return runningPid(pidSpec) !== undefined && (await queueHasPoller(config, queue, kind).catch(() => false));
-    },
-    async start(log) {
-      if (runningPid(pidSpec) === undefined) {
-        const pid = startDetached({ name, command: process.execPath, args: ['--enable-source-maps', path.join(projectRoot, 'dist', 'workers', entry)], cwd: projectRoot, runDir, logDir });
-        log(`starting ${name} (pid ${pid})`);
-      }
-      const up = await waitUntil(() => queueHasPoller(config, queue, kind), { timeoutMs: 90_000, intervalMs: 500, alive: () => runningPid(pidSpec) !== undefined });
-      if (!up) throw new StackError(`${name} did not start polling ${queue}; last log lines:\n${tailLog(pidSpec)}`);
-    },
-    stop: () => stopProcess(pidSpec, 30_000),
-  };
+    args: [path.join('workers', entry)],
+    answers: () => queueHasPoller(config, queue, kind),
+    describe: () => [`${name.padEnd(13)} task queue ${queue}`],
+    // Workers drain in-flight tasks before they exit.
+    stopGraceMs: 30_000,
+  });
 }
 
 export function workerProcesses(config: AppConfig): StackService[] {

@@ -29,18 +29,23 @@ import { OpenAIRanker } from './openai/openaiRanker';
 import { OpenAIReasoner } from './openai/openaiReasoner';
 import { OpenAISummarizer } from './openai/openaiSummarizer';
 import { LocalCorpusSearch } from './search/localCorpusSearch';
+import type { WebSearch } from './search/webSearch';
 
 export function createImageModel(config: AppConfig): ImageModel {
   if (config.models.mode === 'offline') return new OfflineImageModel();
   return new OpenAIImageModel(createOpenAIClient(config.models.image), config.models.roles.image, { sendSeed: config.models.sendSeed });
 }
 
-export function createAgentModels(config: AppConfig): AgentModels {
+/**
+ * `corpus`: the local corpus index the offline reasoner consults; pass the web-search backend when it is the
+ * same corpus, so the folder is indexed once per worker.
+ */
+export function createAgentModels(config: AppConfig, options: { corpus?: WebSearch } = {}): AgentModels {
   if (config.models.mode === 'offline') {
     return {
       provider: 'offline',
       planner: new OfflinePlanner(),
-      reasoner: new OfflineReasoner(new LocalCorpusSearch(config.search.localCorpusDir)),
+      reasoner: new OfflineReasoner(options.corpus ?? new LocalCorpusSearch(config.search.localCorpusDir)),
       summarizer: new OfflineSummarizer(),
       ranker: new OfflineRanker(),
       composer: new OfflineComposer(),

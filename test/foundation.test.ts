@@ -78,6 +78,9 @@ describe('a missing or unreachable component is one line naming it and the fix',
     expect(res.code).toBe(1);
     expect(res.stdout).toMatch(expected);
     expect(res.stderr).not.toMatch(/\n\s+at /);
+    // The redacted configuration comes first, without the S3 secret.
+    expect(res.stdout).toMatch(/^config \{.*"bucket":"image-agent"/);
+    expect(res.stdout).not.toContain(loadConfig().s3.secretAccessKey);
   });
 
   test('an invalid setting names the variable', async () => {

@@ -13,7 +13,6 @@ import { reviewSignal, reviewUpdate, planReviewUpdate, statusQuery } from '../wo
 import { startGeneration } from '../client/generations';
 import { runCommand } from './support/cli';
 import { eventually } from './support/eventually';
-import { dumpHistory } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 describe('review gates', () => {
@@ -48,7 +47,6 @@ describe('review gates', () => {
     const first = await waitForReview(handle);
     expect(first).toMatch(/round-1\.png$/);
     await expect(refusal(handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: first }] }))).resolves.toMatch(/feedback is required/);
-    const eventsBefore = (await dumpHistory(handle)).events;
 
     const rejected = await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: first, feedback: 'a stormy purple sky', reviewer: 'rev-1' }], updateId: 'click-1' });
     expect(rejected).toEqual({ accepted: true, decision: 'reject', next: 'new_round' });
@@ -78,7 +76,6 @@ describe('review gates', () => {
     // Refused decisions (3) and the retried click left nothing in the history: exactly the 2 accepted updates.
     const events = (await handle.fetchHistory()).events ?? [];
     expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length).toBe(2);
-    expect(events.length).toBeGreaterThan(eventsBefore);
     const report = await env.store.getJson<RunReport>(result.reportKey!);
     expect(report.result.decisions).toHaveLength(2);
   });

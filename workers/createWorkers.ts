@@ -12,6 +12,7 @@ import { createPool } from '../providers/database';
 import { MemoryStore } from '../providers/memoryStore';
 import { ObjectStore } from '../providers/objectStore';
 import { createAgentModels, createImageModel } from '../providers/registry';
+import { LocalCorpusSearch } from '../providers/search/localCorpusSearch';
 import { createImageSearch, createWebSearch } from '../providers/search/searchRegistry';
 import { heartbeatWhileRunning } from './heartbeatInterceptor';
 import { workflowSource } from './workflowBundle';
@@ -21,12 +22,13 @@ export async function connectWorker(config: AppConfig): Promise<NativeConnection
 }
 
 export function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
+  const webSearch = createWebSearch(config);
   return {
     config,
-    models: createAgentModels(config),
+    models: createAgentModels(config, { corpus: webSearch instanceof LocalCorpusSearch ? webSearch : undefined }),
     store: new ObjectStore(config.s3),
     memory: new MemoryStore(pool),
-    webSearch: createWebSearch(config),
+    webSearch,
     imageSearch: createImageSearch(config),
   };
 }

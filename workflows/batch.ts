@@ -6,13 +6,12 @@
  * cancellation reach the running ones, and still writes a partial report.
  */
 import { CancellationScope, condition, continueAsNew, isCancellation, setHandler, startChild, upsertSearchAttributes, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
-import type { BatchCase, BatchInput, BatchProgress, BatchResult, BatchState, CaseSummary } from '../common/batch';
+import { MANIFEST_PAGE_SIZE, type BatchCase, type BatchInput, type BatchProgress, type BatchResult, type BatchState, type CaseSummary } from '../common/batch';
 import { BatchId, Kind, Stage, Tenant } from '../common/searchAttributes';
 import { batch as batchActivities } from './activityStubs';
 import { batchCase } from './batchCase';
 import { batchProgressQuery } from './batchMessages';
 
-const PAGE = 100;
 const DEFAULT_CASES_PER_RUN = 250;
 
 export async function batch(input: BatchInput): Promise<BatchResult> {
@@ -74,9 +73,9 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
         await condition(() => running.size === 0);
         await continueAsNew<typeof batch>({ ...input, state: { ...state, continuedAsNew: state.continuedAsNew + 1 } });
       }
-      const pageIndex = Math.floor(state.nextIndex / PAGE) * PAGE;
+      const pageIndex = Math.floor(state.nextIndex / MANIFEST_PAGE_SIZE) * MANIFEST_PAGE_SIZE;
       if (pageIndex !== pageStart) {
-        const loaded = await batchActivities.loadBatchCases({ batchId: input.batchId, manifestKey: input.manifestKey, offset: pageIndex, limit: PAGE });
+        const loaded = await batchActivities.loadBatchCases({ batchId: input.batchId, page: pageIndex / MANIFEST_PAGE_SIZE });
         page = loaded.cases;
         finished = new Set(loaded.finished);
         pageStart = pageIndex;

@@ -279,7 +279,6 @@ async function finish(run: Run, outcome: RunOutcome): Promise<GenerateImageResul
     recorder.record(out.calls);
     remembered = { turnInserted: out.turnInserted, profileApplied: out.profileApplied, learned: out.learned };
   }
-  if (run.gate.approval === 'pending') run.gate.setApproval('approved');
   run.setStage('reporting');
   const result = resultOf(run, outcome, remembered);
   const written = await writeReport(run, outcome, result);

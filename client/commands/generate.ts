@@ -1,11 +1,11 @@
 /** `image-agent generate`: start a generation; with --wait, follow it live and print the run. */
-import fs from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { projectRoot } from '../../common/paths';
 import { parseGenerateRequest } from '../../common/requestSchema';
 import type { ReviewPolicy } from '../../common/review';
 import type { GenerateImageResult } from '../../common/runResult';
+import { copyFinalImages } from '../copyFinalImages';
 import { newWorkflowId, startGeneration, type Generations } from '../generations';
 import { formatRun } from '../printRun';
 import { uploadInputImages } from '../uploadInputImages';
@@ -104,14 +104,7 @@ async function generate(g: Generations, request: string, flags: GenerateFlags): 
     console.log('');
   }
   const result = (await handle.result()) as GenerateImageResult;
-  fs.mkdirSync(flags.out, { recursive: true });
-  const copies = await Promise.all(
-    result.images.map(async (image) => {
-      const file = path.join(flags.out, result.images.length > 1 ? `${workflowId}-${image.imageIndex}.png` : `${workflowId}.png`);
-      fs.writeFileSync(file, await g.store.get(image.final.image.key));
-      return { file: path.relative(process.cwd(), file), url: await g.store.presign(image.final.image.key) };
-    }),
-  );
+  const copies = await copyFinalImages(g, result, flags.out, workflowId);
   if (flags.json) printJson({ ...result, copies, ui: started.ui });
   else console.log(formatRun(result, { copies, ui: started.ui, bucket: g.config.s3.bucket }));
 }

@@ -1,7 +1,7 @@
 /** `image-agent approve | reject | approve-plan | reject-plan`: a reviewer's decisions. */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { UsageError } from '../uploadInputImages';
+import { UsageError } from '../usageError';
 import { generationStatus, reviewGeneration, reviewPlan, type Generations } from '../generations';
 import { printJson, withGenerations } from './context';
 

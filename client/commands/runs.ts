@@ -70,7 +70,7 @@ export function registerRuns(program: Command): void {
       withGenerations(async (g) => {
         const report = await generationReport(g, workflowId);
         if (flags.json) return printJson(report);
-        console.log(formatRun(report.result, { copies: [], ui: '', bucket: g.config.s3.bucket }).replace(/\nTemporal\s+$/, ''));
+        console.log(formatRun(report.result, { copies: [], bucket: g.config.s3.bucket }));
         console.log('', `calls      ${report.calls.length} (${report.result.providers})`);
         for (const c of report.calls) {
           console.log(`  ${c.purpose.padEnd(20)} ${c.model.padEnd(30)} ${String(c.usage.inputTokens).padStart(6)}+${String(c.usage.outputTokens).padEnd(6)} ${c.durationMs} ms`);

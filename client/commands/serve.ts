@@ -4,7 +4,7 @@ import { loadConfig } from '../../common/config';
 import { ObjectStore } from '../../providers/objectStore';
 import { buildApi } from '../api/apiServer';
 import { connectClient } from '../temporalClient';
-import { UsageError } from '../uploadInputImages';
+import { UsageError } from '../usageError';
 
 export function registerServe(program: Command): void {
   program

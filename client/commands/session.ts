@@ -1,8 +1,8 @@
 /** `image-agent session`: start or continue a conversation; each turn sees the earlier turns it needs. */
 import path from 'node:path';
-import fs from 'node:fs';
 import { Option, type Command } from 'commander';
 import { projectRoot } from '../../common/paths';
+import { copyFinalImages } from '../copyFinalImages';
 import { submitTurn, turnResult } from '../sessionClient';
 import { formatRun } from '../printRun';
 import { runUiUrl } from '../temporalClient';
@@ -25,14 +25,7 @@ export function registerSession(program: Command): void {
         const accepted = await submitTurn(g.client, g.config, conversation, { request: words.join(' ') });
         if (!flags.json) console.log(`turn ${accepted.index} of session ${flags.session}: ${accepted.workflowId}`);
         const result = await turnResult(g.client, conversation, accepted);
-        fs.mkdirSync(flags.out, { recursive: true });
-        const copies = await Promise.all(
-          result.images.map(async (image) => {
-            const file = path.join(flags.out, `${accepted.workflowId}-${image.imageIndex}.png`);
-            fs.writeFileSync(file, await g.store.get(image.final.image.key));
-            return { file: path.relative(process.cwd(), file), url: await g.store.presign(image.final.image.key) };
-          }),
-        );
+        const copies = await copyFinalImages(g, result, flags.out, accepted.workflowId);
         if (flags.json) printJson({ accepted, result, copies });
         else console.log(formatRun(result, { copies, ui: runUiUrl(g.config, accepted.workflowId), bucket: g.config.s3.bucket }));
       }),

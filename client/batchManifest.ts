@@ -9,10 +9,10 @@ import sharp from 'sharp';
 import type { BatchCase, SuiteKind } from '../common/batch';
 import { safeSegment } from '../common/objectKeys';
 import type { ObjectStore } from '../providers/objectStore';
-import { loadIaBenchSuite } from './iaBench/suite';
-import { loadMindBenchSuite } from './mindBench/suite';
-import { loadRequestList } from './requests/suite';
-import { loadWiseSuite } from './wise/suite';
+import { loadIaBenchSuite } from '../benchmarks/iaBench/suite';
+import { loadMindBenchSuite } from '../benchmarks/mindBench/suite';
+import { loadRequestList } from '../benchmarks/requests/suite';
+import { loadWiseSuite } from '../benchmarks/wise/suite';
 
 /** Which loader a file needs: by extension and content, or as the caller says. */
 export async function detectSuite(files: string[]): Promise<SuiteKind> {
