@@ -122,7 +122,11 @@ describe('review gates', () => {
     expect(status.candidates).toHaveLength(0);
     expect(status.plan!.questions[0]!.route).toBe('reason');
     expect(status.answers[0]!.answer).toBe('7');
-    await handle.executeUpdate(planReviewUpdate, { args: [{ decision: 'approve', prompt: 'Seven red apples in a wicker basket, watercolour' }] });
+    await expect(handle.executeUpdate(planReviewUpdate, { args: [{ decision: 'approve', prompt: 'Seven red apples in a wicker basket, watercolour' }] })).resolves.toEqual({
+      accepted: true,
+      decision: 'approve',
+      next: 'render',
+    });
     const result: GenerateImageResult = await handle.result();
     expect(result.images[0]!.candidates[0]!.context.prompt).toBe('Seven red apples in a wicker basket, watercolour');
   });

@@ -10,8 +10,11 @@ import type { RunStage } from './audit';
 export interface ReviewAccepted {
   accepted: true;
   decision: 'approve' | 'reject';
-  /** What happens next: the run completes, or a new round is rendered with the feedback. */
-  next: 'complete' | 'new_round';
+  /**
+   * What happens next. Result review: the run completes, or a new round is rendered with the feedback.
+   * Plan review: rendering starts, or the run ends without rendering.
+   */
+  next: 'complete' | 'new_round' | 'render' | 'end';
 }
 
 export interface RunStatus {

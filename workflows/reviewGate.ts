@@ -142,7 +142,7 @@ export class ReviewGate {
   private acceptPlan(decision: PlanReviewDecision, via: 'update' | 'signal'): ReviewAccepted {
     this.planDecision = { decision, via };
     this.pending = undefined;
-    return { accepted: true, decision: decision.decision, next: decision.decision === 'approve' ? 'complete' : 'new_round' };
+    return { accepted: true, decision: decision.decision, next: decision.decision === 'approve' ? 'render' : 'end' };
   }
 
   private refuse(problem: string | undefined): void {
