@@ -4,16 +4,13 @@
  * scores JSONL), and every judged image copied under its official name. Also run on a cancelled batch, where it
  * reports the cases finished so far.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { IaBenchCaseResult } from '../benchmarks/iaBench/metrics';
 import type { Capability, Subtask } from '../benchmarks/iaBench/taxonomy';
 import type { ChecklistVerdict, WiseVerdict } from '../benchmarks/judge/verdicts';
 import type { MindBenchCaseResult } from '../benchmarks/mindBench/metrics';
 import { formatMindBenchResults } from '../benchmarks/mindBench/results';
 import type { BenchmarkRunResults } from '../benchmarks/report/buildReport';
-import { writeReport } from '../benchmarks/report/writeReport';
+import { renderReport } from '../benchmarks/report/renderReport';
 import type { WiseCaseResult } from '../benchmarks/wise/metrics';
 import { formatWiseScores } from '../benchmarks/wise/scores';
 import type { BatchCase, BatchManifest, BatchReportKeys, CaseResult, SuiteKind } from '../common/batch';
@@ -71,18 +68,12 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
       official = { name: 'scores.jsonl', body: formatWiseScores(run.wise).jsonl };
     }
 
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'image-agent-report-'));
-    try {
-      const { files } = await writeReport(dir, run);
-      const requestsSummary = input.suite === 'requests' ? { cases: results.map((r) => ({ caseId: r.caseId, status: r.status, imageKey: r.imageKey, error: r.error })) } : {};
-      const json = JSON.stringify({ ...JSON.parse(await readFile(files.json, 'utf8')), ...requestsSummary, caseResults: results }, null, 2);
-      await deps.store.put(`${prefix}report.json`, Buffer.from(json), 'application/json');
-      await deps.store.put(`${prefix}report.md`, await readFile(files.markdown), 'text/markdown; charset=utf-8');
-      await deps.store.put(`${prefix}chart.png`, await readFile(files.chart), 'image/png');
-      if (official) await deps.store.put(`${prefix}${official.name}`, Buffer.from(official.body), 'application/x-ndjson');
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const requestsSummary = input.suite === 'requests' ? { cases: results.map((r) => ({ caseId: r.caseId, status: r.status, imageKey: r.imageKey, error: r.error })) } : {};
+    const { json, markdown, chartPng } = await renderReport(run, { ...requestsSummary, caseResults: results });
+    await deps.store.put(`${prefix}report.json`, Buffer.from(json), 'application/json');
+    await deps.store.put(`${prefix}report.md`, Buffer.from(markdown), 'text/markdown; charset=utf-8');
+    await deps.store.put(`${prefix}chart.png`, chartPng, 'image/png');
+    if (official) await deps.store.put(`${prefix}${official.name}`, Buffer.from(official.body), 'application/x-ndjson');
     return {
       json: `${prefix}report.json`,
       markdown: `${prefix}report.md`,

@@ -1,5 +1,6 @@
-/** Checking located records against a zod schema, and the files they point at, as SuiteProblems. */
+/** Checking located records against a zod schema, their unique keys, and the files they point at, as SuiteProblems. */
 import { access } from 'node:fs/promises';
+import path from 'node:path';
 import type { z } from 'zod';
 import type { LocatedRecord } from './locatedRecords';
 import { fieldPath, issueFields, type SuiteProblem } from './suiteFormatError';
@@ -9,32 +10,56 @@ export function validateRecord<S extends z.ZodType>(file: string, record: Locate
   const parsed = schema.safeParse(record.value);
   if (parsed.success) return parsed.data;
   for (const issue of parsed.error.issues) {
-    for (const { path, message } of issueFields(issue)) {
-      const top = path[0];
-      problems.push({ file, line: record.lineOf(typeof top === 'string' ? top : ''), field: fieldPath(path), message });
+    for (const { path: issuePath, message } of issueFields(issue)) {
+      const top = issuePath[0];
+      problems.push({ file, line: record.lineOf(typeof top === 'string' ? top : ''), field: fieldPath(issuePath), message });
     }
   }
   return undefined;
 }
 
-export interface FileReference {
-  line: number;
-  field: string;
-  /** Absolute path the record's relative path resolved to. */
-  path: string;
-}
+/** The field of one record a check is about. */
+type FieldPlace = Pick<SuiteProblem, 'file' | 'line' | 'field'>;
 
-/** Referenced images must exist: a missing input image would otherwise fail hours into a run. */
-export async function missingFileProblems(file: string, refs: readonly FileReference[]): Promise<SuiteProblem[]> {
-  const missing = await Promise.all(
-    refs.map(async (ref) => {
-      try {
-        await access(ref.path);
-        return undefined;
-      } catch {
-        return { file, line: ref.line, field: ref.field, message: `file not found: ${ref.path}` };
-      }
-    }),
-  );
-  return missing.filter((p): p is SuiteProblem => p !== undefined);
+/** What every loader checks beyond the schema, collected into the loader's problem list. */
+export class RecordChecks {
+  private readonly firstSeen = new Map<string, FieldPlace>();
+  private readonly references: Array<FieldPlace & { path: string }> = [];
+
+  constructor(private readonly problems: SuiteProblem[]) {}
+
+  /**
+   * True for the first record with `key` (worded for the message, e.g. `id "maze-1"`). A later record is a
+   * problem pointing back at the first, and false tells the loader to skip it: the first one stays the case.
+   */
+  isFirst(key: string, at: FieldPlace): boolean {
+    const first = this.firstSeen.get(key);
+    if (first === undefined) {
+      this.firstSeen.set(key, at);
+      return true;
+    }
+    const where = first.file === at.file ? `on line ${first.line}` : `in ${first.file}:${first.line}`;
+    this.problems.push({ ...at, message: `duplicate ${key} (first ${where})` });
+    return false;
+  }
+
+  /** `relative` resolved against `dir`, remembered for checkFiles. */
+  resolveFile(dir: string, relative: string, at: FieldPlace): string {
+    const absolute = path.resolve(dir, relative);
+    this.references.push({ ...at, path: absolute });
+    return absolute;
+  }
+
+  /** Referenced images must exist: a missing input image would otherwise fail hours into a run. */
+  async checkFiles(): Promise<void> {
+    const missing = await Promise.all(
+      this.references.map(({ path: file, ...at }) =>
+        access(file).then(
+          () => undefined,
+          () => ({ ...at, message: `file not found: ${file}` }),
+        ),
+      ),
+    );
+    this.problems.push(...missing.filter((p): p is SuiteProblem => p !== undefined));
+  }
 }

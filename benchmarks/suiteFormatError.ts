@@ -16,7 +16,7 @@ export interface SuiteProblem {
 /** Only this many problems are spelled out; the count of the rest is still given. */
 const SHOWN_PROBLEMS = 20;
 
-export function describeProblem(p: SuiteProblem): string {
+function describeProblem(p: SuiteProblem): string {
   return p.field === '' ? `${p.file}:${p.line}: ${p.message}` : `${p.file}:${p.line}: field "${p.field}": ${p.message}`;
 }
 

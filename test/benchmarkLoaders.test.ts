@@ -6,6 +6,7 @@ import { generateWise1000, splitByDomain } from '../benchmarks/fixtures/generate
 import { loadIaBenchSuite } from '../benchmarks/iaBench/suite';
 import { SUBTASKS, SUBTASKS_BY_CAPABILITY } from '../benchmarks/iaBench/taxonomy';
 import { loadMindBenchSuite } from '../benchmarks/mindBench/suite';
+import { loadRequestList } from '../benchmarks/requests/suite';
 import { SuiteFormatError } from '../benchmarks/suiteFormatError';
 import { WISE_CATEGORIES } from '../benchmarks/wise/categories';
 import { loadWiseSuite } from '../benchmarks/wise/suite';
@@ -72,7 +73,7 @@ describe('IA-Bench-style suites', () => {
     expect(err.message).toContain(`${file}:1: field "turns": a memory case needs at least 2 turns (only the last is judged)`);
     expect(err.message).toContain(`${file}:2: field "checklst": is not a field of this format (misspelt?)`);
     expect(err.message).toContain(`${file}:3: field "turns[0].input_images[0]": file not found: ${path.join(benchmarks, 'fixtures/malformed/images/no-such-maze.png')}`);
-    expect(err.message).toContain(`${file}:4: field "id": duplicate id "missing-image" (first used on line 3)`);
+    expect(err.message).toContain(`${file}:4: field "id": duplicate id "missing-image" (first on line 3)`);
     expect(err.message).toContain(`${file}:5: field "turns[1].prompt": must be a non-empty string`);
     expect(err.problems.map((p) => p.line)).toEqual([1, 2, 3, 4, 5]);
   });
@@ -83,7 +84,7 @@ describe('IA-Bench-style suites', () => {
     const line = JSON.stringify({ id: 'same', capability: 'reason', subtask: 'math', turns: [{ prompt: '2+2 apples' }], checklist: ['4 apples'] });
     await writeFile(file, `${line}\n\n${line}\n`);
     const err = await rejection(loadIaBenchSuite(file));
-    expect(err.message).toContain(`${file}:3: field "id": duplicate id "same" (first used on line 1)`);
+    expect(err.message).toContain(`${file}:3: field "id": duplicate id "same" (first on line 1)`);
   });
 });
 
@@ -129,6 +130,24 @@ describe('MindBench', () => {
   });
 });
 
+describe('request lists', () => {
+  const request = (id: string, text: string): string => JSON.stringify({ id, request: text });
+
+  test.each([
+    ['JSON Lines', 'requests.jsonl', [request('same', 'a red fox'), request('same', 'a blue fox'), request('same', 'a green fox')].join('\n'), 1],
+    ['CSV', 'requests.csv', 'id,request\nsame,a red fox\nsame,a blue fox\nsame,a green fox\n', 2],
+  ])('%s: every repeat of an id is reported against the line that first used it', async (_format, name, text, firstLine) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'requests-'));
+    const file = path.join(dir, name);
+    await writeFile(file, text);
+    const err = await rejection(loadRequestList(file));
+    expect(err.problems).toEqual([
+      { file, line: firstLine + 1, field: 'id', message: `duplicate id "same" (first on line ${firstLine})` },
+      { file, line: firstLine + 2, field: 'id', message: `duplicate id "same" (first on line ${firstLine})` },
+    ]);
+  });
+});
+
 describe('WISE-Verified', () => {
   test('per-domain files load, with categories from id ranges and image names', async () => {
     const prompts = await loadWiseSuite(wiseDomainFiles);
@@ -155,7 +174,7 @@ describe('WISE-Verified', () => {
   test('duplicates within one file are rejected', async () => {
     const file = malformed('wise-duplicate-within.json');
     const err = await rejection(loadWiseSuite(file));
-    expect(err.message).toContain(`${file}:17: field "prompt_id": duplicate prompt_id 5 (first in ${file}:3)`);
+    expect(err.message).toContain(`${file}:17: field "prompt_id": duplicate prompt_id 5 (first on line 3)`);
   });
 
   test('out-of-range ids and missing fields name the line of the field or record', async () => {

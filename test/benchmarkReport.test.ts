@@ -1,18 +1,15 @@
 /** Benchmark outputs: the report (JSON, Markdown, PNG chart) and the MindBench and WISE-Verified result files. */
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import sharp from 'sharp';
 import type { IaBenchCaseResult } from '../benchmarks/iaBench/metrics';
 import { CAPABILITIES, SUBTASKS_BY_CAPABILITY } from '../benchmarks/iaBench/taxonomy';
 import type { MindBenchCaseResult } from '../benchmarks/mindBench/metrics';
-import { formatMindBenchResults, writeMindBenchResults } from '../benchmarks/mindBench/results';
+import { formatMindBenchResults } from '../benchmarks/mindBench/results';
 import type { BenchmarkReport } from '../benchmarks/report/buildReport';
 import { chartSpec } from '../benchmarks/report/chart';
-import { writeReport } from '../benchmarks/report/writeReport';
+import { renderReport, type RenderedReport } from '../benchmarks/report/renderReport';
 import { WISE_CATEGORIES, WISE_ID_RANGES } from '../benchmarks/wise/categories';
 import type { WiseCaseResult } from '../benchmarks/wise/metrics';
-import { formatWiseScores, writeWiseScores } from '../benchmarks/wise/scores';
+import { formatWiseScores } from '../benchmarks/wise/scores';
 
 /** Per capability: 10 cases of which `passed` pass; the first failing case of search is a judge refusal. */
 function iaResults(passed: Record<string, number>): IaBenchCaseResult[] {
@@ -42,28 +39,25 @@ const wiseResults: WiseCaseResult[] = WISE_CATEGORIES.flatMap((c) => {
   ];
 });
 
-describe('writeReport', () => {
-  let dir: string;
-  let report: BenchmarkReport;
+describe('renderReport', () => {
+  let rendered: RenderedReport;
 
   beforeAll(async () => {
-    dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'bench-report-')), 'nested');
-    ({ report } = await writeReport(dir, {
-      system: 'image-agent',
-      runId: 'bench-test-1',
-      generatedAt: '2026-07-01T12:00:00.000Z',
-      iaBench: iaResults({ plan: 4, reason: 5, search: 3, memory: 6 }),
-      mindBench: mindResults,
-      wise: wiseResults,
-    }));
+    rendered = await renderReport(
+      {
+        system: 'image-agent',
+        runId: 'bench-test-1',
+        generatedAt: '2026-07-01T12:00:00.000Z',
+        iaBench: iaResults({ plan: 4, reason: 5, search: 3, memory: 6 }),
+        mindBench: mindResults,
+        wise: wiseResults,
+      },
+      { caseResults: [{ caseId: 'plan-0' }] },
+    );
   });
 
-  test('writes report.json, report.md and chart.png', async () => {
-    expect((await readdir(dir)).sort()).toEqual(['chart.png', 'report.json', 'report.md']);
-  });
-
-  test('report.json holds every case and the aggregates', async () => {
-    const json = JSON.parse(await readFile(path.join(dir, 'report.json'), 'utf8')) as BenchmarkReport;
+  test('report.json holds every case, the aggregates and the extra fields', () => {
+    const json = JSON.parse(rendered.json) as BenchmarkReport & { caseResults: unknown };
     expect(json.iaBench!.cases).toHaveLength(40);
     expect(json.mindBench!.cases.map((c) => c.imageName)).toEqual(['1_1.png', '1_2.png', '6_1.png', '10_1.png']);
     expect(json.wise!.cases).toHaveLength(12);
@@ -72,11 +66,12 @@ describe('writeReport', () => {
     expect(json.mindBench!.metrics.overall.passRate).toBe(0.25);
     expect(json.wise!.metrics.wiseOverall).toBeCloseTo(0.5, 10);
     expect(json.comparison.find((r) => r.metric === 'IA-score')).toMatchObject({ ours: expect.closeTo(42, 10), published: 45.4, unit: 'percent' });
-    expect(json).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(json.caseResults).toEqual([{ caseId: 'plan-0' }]);
+    expect(rendered.report).not.toHaveProperty('caseResults');
   });
 
-  test('the Markdown shows the published 45.4 next to ours, and flags unjudged cases and partial coverage', async () => {
-    const md = await readFile(path.join(dir, 'report.md'), 'utf8');
+  test('the Markdown shows the published 45.4 next to ours, and flags unjudged cases and partial coverage', () => {
+    const md = rendered.markdown;
     expect(md).toContain('| IA-Bench | IA-score (%) | 42.0 | 45.4 | −3.4 | 40 |');
     expect(md).toContain('| IA-Bench | Pass rate Memory (%) | 60.0 | 49.0 | +11.0 | 10 |');
     expect(md).toContain('| MindBench | Accuracy | 0.25 | 0.42 | −0.17 | 4 |');
@@ -88,7 +83,7 @@ describe('writeReport', () => {
   });
 
   test('chart.png is a PNG of plausible size', async () => {
-    const meta = await sharp(await readFile(path.join(dir, 'chart.png'))).metadata();
+    const meta = await sharp(rendered.chartPng).metadata();
     expect(meta.format).toBe('png');
     expect(meta.width).toBeGreaterThan(600);
     expect(meta.width).toBeLessThan(4000);
@@ -97,6 +92,7 @@ describe('writeReport', () => {
   });
 
   test('the chart plots ours and published for every compared metric', () => {
+    const { report } = rendered;
     const spec = chartSpec(report);
     const bars = (spec.data![0] as { values: Array<{ metric: string; series: string }> }).values;
     expect(bars).toHaveLength(report.comparison.length * 2);
@@ -105,7 +101,7 @@ describe('writeReport', () => {
 });
 
 describe('MindBench results file', () => {
-  test('one line per case with a verdict, in the official shape; unjudged cases are returned, not written', async () => {
+  test('one line per case with a verdict, in the official shape; unjudged cases are returned, not written', () => {
     const { jsonl, unwritten } = formatMindBenchResults(mindResults);
     const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
@@ -114,14 +110,11 @@ describe('MindBench results file', () => {
       { Type: '6_ScienceLogic', ID: 1, Image_Name: '6_1.png', Eval: false, Checklist: ['frozen'], Checklist_results: [false] },
     ]);
     expect(unwritten).toEqual([{ imageName: '10_1.png', outcome: 'unparseable' }]);
-    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'mind-')), 'out/results.jsonl');
-    expect(await writeMindBenchResults(file, mindResults)).toEqual({ written: 3, unwritten });
-    expect(await readFile(file, 'utf8')).toBe(jsonl);
   });
 });
 
 describe('WISE-Verified scores file', () => {
-  test('one {"prompt_id", "score"} line per judged prompt, sorted; no-image is 0; unjudged left out', async () => {
+  test('one {"prompt_id", "score"} line per judged prompt, sorted; no-image is 0; unjudged left out', () => {
     const results: WiseCaseResult[] = [
       { promptId: 402, verdict: { outcome: 'judged', score: 1 } },
       { promptId: 7, verdict: { outcome: 'no_image', message: 'render failed' } },
@@ -135,8 +128,5 @@ describe('WISE-Verified scores file', () => {
       { promptId: 3, outcome: 'refused' },
       { promptId: 900, outcome: 'error' },
     ]);
-    const file = path.join(await mkdtemp(path.join(os.tmpdir(), 'wise-')), 'scores.jsonl');
-    expect(await writeWiseScores(file, results)).toEqual({ written: 3, unwritten });
-    expect(await readFile(file, 'utf8')).toBe(jsonl);
   });
 });

@@ -15,6 +15,7 @@ import { projectRoot } from '../common/paths';
 import { BraveImageSearch } from '../providers/search/braveSearch';
 import { downloadCandidates } from '../providers/search/imageDownload';
 import type { ImageSearchResult } from '../providers/search/imageSearch';
+import { isInsideDir } from '../providers/search/insideDir';
 import { LocalImageSearch } from '../providers/search/localImageSearch';
 import { createImageSearch } from '../providers/search/searchRegistry';
 import { SearxngImageSearch } from '../providers/search/searxngSearch';
@@ -73,11 +74,11 @@ describe('LocalImageSearch over the shipped sample images', () => {
     for (const file of files) expect([file, (await fs.stat(path.join(imageDir, file))).size < 30 * 1024]).toEqual([file, true]);
   });
 
-  test('an index pointing outside its folder is refused', async () => {
+  test.each(['../../etc/passwd', '.'])('an index naming %s, not a file inside its folder, is refused', async (file) => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'images-'));
     try {
-      await fs.writeFile(path.join(dir, 'index.json'), JSON.stringify([{ file: '../../etc/passwd', title: 'passwords' }]));
-      await expect(new LocalImageSearch(dir).search('passwords', { limit: 5 })).rejects.toThrow(/is outside/);
+      await fs.writeFile(path.join(dir, 'index.json'), JSON.stringify([{ file, title: 'passwords' }]));
+      await expect(new LocalImageSearch(dir).search('passwords', { limit: 5 })).rejects.toThrow(/is not a file inside/);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
@@ -87,6 +88,25 @@ describe('LocalImageSearch over the shipped sample images', () => {
     expect(createImageSearch(loadConfig({})).name).toBe('local-images');
     expect(createImageSearch(loadConfig({ IMAGE_SEARCH_BACKEND: 'brave', BRAVE_API_KEY: 'k' })).name).toBe('brave');
     expect(createImageSearch(loadConfig({ IMAGE_SEARCH_BACKEND: 'searxng', SEARXNG_URL: 'http://searx.example' })).name).toBe('searxng');
+  });
+});
+
+describe('isInsideDir', () => {
+  const root = path.join(os.tmpdir(), 'images');
+  test.each([
+    [path.join(root, 'a.png'), true],
+    [path.join(root, 'sub', 'a.png'), true],
+    // A name that merely starts with two dots is still a file of the folder.
+    [path.join(root, '..a.png'), true],
+    // The folder itself is not a file in it.
+    [root, false],
+    [`${root}${path.sep}`, false],
+    [path.dirname(root), false],
+    [path.join(root, '..', 'other', 'a.png'), false],
+    // A sibling whose name extends the folder's.
+    [`${root}-other${path.sep}a.png`, false],
+  ])('%s → %s', (p, inside) => {
+    expect(isInsideDir(root, p)).toBe(inside);
   });
 });
 
@@ -215,12 +235,33 @@ describe('downloadCandidates', () => {
     ]);
   });
 
-  test('tries at most maxCandidates (5 by default), in parallel', async () => {
+  test('tries at most maxCandidates (5 by default)', async () => {
     server.hits.length = 0;
     const urls = Array.from({ length: 7 }, (_, i) => `${server.base}/photo.jpg?n=${i}`);
     const { images } = await downloadCandidates(urls.map(result), fetchOptions(), { localImageDir: imageDir });
     expect(images.map((i) => i.result.imageUrl)).toEqual(urls.slice(0, 5));
     expect(server.hits).toHaveLength(5);
+  });
+
+  test('downloads the candidates in parallel', async () => {
+    // The server answers no request until all five are waiting: one at a time, the first would time out.
+    const jpeg = await sharp({ create: { width: 32, height: 32, channels: 3, background: 'green' } }).jpeg().toBuffer();
+    const waiting: http.ServerResponse[] = [];
+    const gate = http.createServer((_req, res) => {
+      waiting.push(res);
+      if (waiting.length === 5) for (const r of waiting) r.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg);
+    });
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    const port = (gate.address() as AddressInfo).port;
+    try {
+      const urls = Array.from({ length: 5 }, (_, i) => `http://127.0.0.1:${port}/photo.jpg?n=${i}`);
+      const { images, rejected } = await downloadCandidates(urls.map(result), { timeoutMs: 3000, maxBytes: 1024 * 1024, allowHosts: [`127.0.0.1:${port}`] }, { localImageDir: imageDir });
+      expect(rejected).toEqual([]);
+      expect(images).toHaveLength(5);
+    } finally {
+      gate.closeAllConnections();
+      await new Promise((resolve) => gate.close(resolve));
+    }
   });
 
   test('file:// only inside the local image folder', async () => {

@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { blockedRangeOf } from '../providers/search/addressPolicy';
-import { BlockedUrlError, FetchLimitError, safeFetch, type SafeFetchOptions } from '../providers/search/safeFetch';
+import { BlockedUrlError, FetchLimitError, parseContentType, safeFetch, type SafeFetchOptions } from '../providers/search/safeFetch';
 
 describe('safeFetch', () => {
   let server: http.Server;
@@ -31,6 +31,9 @@ describe('safeFetch', () => {
           return;
         case '/hop':
           res.writeHead(307, { location: '/hello' }).end();
+          return;
+        case '/chain':
+          res.writeHead(302, { location: '/hop' }).end();
           return;
         case '/loop':
           res.writeHead(302, { location: '/loop' }).end();
@@ -165,6 +168,13 @@ describe('safeFetch', () => {
     expect(hits).toHaveLength(4);
   });
 
+  test('a limit names the URL it stopped at, like every other error', async () => {
+    // /chain → /hop → /hello: with one redirect allowed, /hop's redirect is the one refused.
+    const err = await safeFetch(`${base}/chain`, options({ maxRedirects: 1 })).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'FetchLimitError', limit: 'redirects', url: `${base}/hop` });
+    expect((err as Error).message).toBe(`fetching ${base}/hop stopped: more than 1 redirects`);
+  });
+
   test('stops a streamed body without content-length once it passes maxBytes', async () => {
     const err = await safeFetch(`${base}/stream`, options({ maxBytes: 100 * 1024 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FetchLimitError);
@@ -213,5 +223,17 @@ describe('blockedRangeOf', () => {
     ['not-an-ip', 'unparseable address'],
   ])('%s → %s', (address, range) => {
     expect(blockedRangeOf(address)).toBe(range);
+  });
+});
+
+describe('parseContentType', () => {
+  test.each([
+    ['text/html; charset=utf-8', { mediaType: 'text/html', charset: 'utf-8' }],
+    ['Text/HTML ; Charset="ISO-8859-1"', { mediaType: 'text/html', charset: 'ISO-8859-1' }],
+    ['image/png', { mediaType: 'image/png', charset: undefined }],
+    ['multipart/mixed; boundary=x; charset=utf-8', { mediaType: 'multipart/mixed', charset: 'utf-8' }],
+    ['', { mediaType: '', charset: undefined }],
+  ])('%j → %j', (header, parsed) => {
+    expect(parseContentType(header)).toEqual(parsed);
   });
 });

@@ -170,8 +170,11 @@ describe('readPage', () => {
 
 describe('LocalCorpusSearch', () => {
   let dir: string;
+  // broken.json is reported on every build; the test about it reads the calls, the others stay quiet.
+  let warn: jest.SpyInstance;
 
   beforeEach(async () => {
+    warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'corpus-'));
     await fs.mkdir(path.join(dir, 'weather'));
     await fs.writeFile(
@@ -201,7 +204,10 @@ describe('LocalCorpusSearch', () => {
     await fs.writeFile(path.join(dir, 'broken.json'), '{"title": 1}');
     await fs.writeFile(path.join(dir, 'ignored.txt'), 'Hangzhou Hangzhou Hangzhou');
   });
-  afterEach(() => fs.rm(dir, { recursive: true, force: true }));
+  afterEach(async () => {
+    warn.mockRestore();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
 
   test('ranks the best document first and carries its front matter, snippet and full text', async () => {
     const search = new LocalCorpusSearch(dir);
@@ -222,7 +228,28 @@ describe('LocalCorpusSearch', () => {
     expect(hours!.url).toBe(`file://${path.join(dir, 'kb.json')}#1`);
     const [expenses] = await search.search('expense receipt', { limit: 1 });
     expect(expenses!.url).toBe('https://intranet.example/expenses');
-    expect(await search.skippedFiles()).toEqual([{ file: 'broken.json', reason: expect.stringContaining('not {title, url?, content, date?}') }]);
+  });
+
+  test('a file it cannot use is skipped with a warning, once per build', async () => {
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const search = new LocalCorpusSearch(dir);
+      expect(await search.search('office hours', { limit: 5 })).not.toEqual([]);
+      const skipped = [expect.stringMatching(/skipped broken\.json: not \{title, url\?, content, date\?\}/)];
+      expect(warn.mock.calls).toEqual([skipped]);
+      // Checked again but unchanged: no rebuild, no repeat.
+      now += 5000;
+      await search.search('expense receipt', { limit: 5 });
+      expect(warn.mock.calls).toEqual([skipped]);
+      // Another file changes: the rebuild reports the broken one again.
+      await fs.writeFile(path.join(dir, 'airship.md'), '# Airships\n\nA zeppelin is a rigid airship.\n');
+      now += 5000;
+      await search.search('zeppelin', { limit: 5 });
+      expect(warn.mock.calls).toEqual([skipped, skipped]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   test('respects the limit, matches modest prefixes, and finds nothing for unrelated words', async () => {
@@ -233,13 +260,23 @@ describe('LocalCorpusSearch', () => {
     expect(await search.search('the of and', { limit: 5 })).toEqual([]);
   });
 
-  test('re-indexes when the folder changes', async () => {
-    const search = new LocalCorpusSearch(dir);
-    expect(await search.search('zeppelin', { limit: 5 })).toEqual([]);
-    await fs.writeFile(path.join(dir, 'airship.md'), '---\ntitle: Airships\n---\nA zeppelin is a rigid airship.\n');
-    expect((await search.search('zeppelin', { limit: 5 })).map((r) => r.title)).toEqual(['Airships']);
-    await fs.writeFile(path.join(dir, 'airship.md'), '---\ntitle: Airships\n---\nA blimp has no rigid frame.\n');
-    expect(await search.search('zeppelin', { limit: 5 })).toEqual([]);
+  test('re-indexes when the folder changes, looking at most every 2 seconds', async () => {
+    let now = 1_000_000;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now);
+    try {
+      const search = new LocalCorpusSearch(dir);
+      expect(await search.search('zeppelin', { limit: 5 })).toEqual([]);
+      await fs.writeFile(path.join(dir, 'airship.md'), '---\ntitle: Airships\n---\nA zeppelin is a rigid airship.\n');
+      now += 1999;
+      expect(await search.search('zeppelin', { limit: 5 })).toEqual([]);
+      now += 1;
+      expect((await search.search('zeppelin', { limit: 5 })).map((r) => r.title)).toEqual(['Airships']);
+      await fs.writeFile(path.join(dir, 'airship.md'), '---\ntitle: Airships\n---\nA blimp has no rigid frame.\n');
+      now += 2000;
+      expect(await search.search('zeppelin', { limit: 5 })).toEqual([]);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   test('a missing folder is an empty corpus', async () => {
@@ -299,7 +336,8 @@ describe('hosted search APIs (against a local imitation)', () => {
                 { title: 'Other', url: 'https://other.example/', content: 'More', score: 0.5 },
               ],
             })
-          : json(res, { detail: { error: 'Unauthorized' } }, 401),
+          : // Some APIs quote the rejected key back; the error must not carry it into logs.
+            json(res, { detail: { error: `Unauthorized: invalid API key ${req.headers.authorization?.replace(/^Bearer /, '')}` } }, 401),
       '/res/v1/web/search': (req, res) =>
         req.headers['x-subscription-token'] === 'brave-test'
           ? json(res, {
@@ -311,7 +349,7 @@ describe('hosted search APIs (against a local imitation)', () => {
                 ],
               },
             })
-          : json(res, { error: 'bad token' }, 401),
+          : json(res, { error: `bad token ${String(req.headers['x-subscription-token'])}` }, 401),
       '/limited/search': (_req, res) => json(res, { error: 'slow down' }, 429, { 'retry-after': '7' }),
       '/odd/search': (_req, res) => json(res, { hits: [] }),
     });
@@ -343,12 +381,15 @@ describe('hosted search APIs (against a local imitation)', () => {
     expect(JSON.parse(request.body)).toMatchObject({ query: 'QTRB close', max_results: 1 });
   });
 
-  test('Tavily: a rejected key is a non-retryable SearchApiError that does not echo the key', async () => {
-    const search = new TavilySearch({ apiKey: 'tvly-wrong', baseUrl: server.base, timeoutMs: 5000 });
-    const err = await search.search('x', { limit: 1 }).catch((e: unknown) => e);
+  test.each([
+    ['Tavily', () => new TavilySearch({ apiKey: 'tvly-wrong', baseUrl: server.base, timeoutMs: 5000 }), 'tvly-wrong'],
+    ['Brave', () => new BraveWebSearch({ apiKey: 'brave-wrong', baseUrl: server.base, timeoutMs: 5000 }), 'brave-wrong'],
+  ])('%s: a rejected key is a non-retryable SearchApiError that does not repeat the key the API echoed', async (_name, create, key) => {
+    const err = await create().search('x', { limit: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SearchApiError);
     expect(err).toMatchObject({ status: 401, retryable: false });
-    expect((err as Error).message).not.toContain('tvly-wrong');
+    expect((err as Error).message).toMatch(/HTTP 401: .*\[redacted\]/);
+    expect((err as Error).message).not.toContain(key);
   });
 
   test('Brave: GET /res/v1/web/search with X-Subscription-Token; highlight markup stripped', async () => {

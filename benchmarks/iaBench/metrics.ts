@@ -5,7 +5,9 @@
  * All rates are fractions in [0, 1]; the paper prints percentages.
  */
 import type { ChecklistVerdict } from '../judge/verdicts';
+import { assertUnique } from '../scoring/assertUnique';
 import { scoreChecklistCase, summariseChecklist, type ChecklistCaseScore, type ChecklistSummary } from '../scoring/checklistSummary';
+import { weightedOrNull } from '../scoring/weightedOrNull';
 import { CAPABILITIES, IA_SCORE_WEIGHTS, SUBTASKS, type Capability, type Subtask } from './taxonomy';
 
 export interface IaBenchCaseResult {
@@ -29,41 +31,23 @@ export interface IaBenchMetrics {
   iaScoreWithVerdict: number | null;
 }
 
-/** Works in any unit: pass fractions give a fraction, the paper's percentages give a percentage. */
-export function iaScore(passRates: Readonly<Record<Capability, number>>): number {
-  return CAPABILITIES.reduce((sum, c) => sum + IA_SCORE_WEIGHTS[c] * passRates[c], 0);
+/** Works in any unit: pass fractions give a fraction, the paper's percentages give a percentage. Null unless all four are given. */
+export function iaScore(passRates: Readonly<Partial<Record<Capability, number | null>>>): number | null {
+  return weightedOrNull(IA_SCORE_WEIGHTS, (c) => passRates[c]);
 }
 
 export function computeIaBenchMetrics(results: readonly IaBenchCaseResult[]): IaBenchMetrics {
-  assertUniqueIds(results);
+  assertUnique(results, (r) => r.id, 'IA-Bench case');
   const scored = results.map((r) => ({ ...r, score: scoreChecklistCase(r.verdict, r.checklist.length) }));
   const summaryOf = (keep: (r: IaBenchCaseResult & { score: ChecklistCaseScore }) => boolean): ChecklistSummary => summariseChecklist(scored.filter(keep));
   const capabilities = Object.fromEntries(CAPABILITIES.map((c) => [c, summaryOf((r) => r.capability === c)])) as Record<Capability, ChecklistSummary>;
+  const passRates = (rate: (s: ChecklistSummary) => number | null) => Object.fromEntries(CAPABILITIES.map((c) => [c, rate(capabilities[c])]));
   const subtasks = Object.fromEntries(SUBTASKS.map((s) => [s, summaryOf((r) => r.subtask === s)])) as Record<Subtask, ChecklistSummary>;
   return {
     overall: summaryOf(() => true),
     capabilities,
     subtasks,
-    iaScore: scoreFrom(capabilities, (s) => s.passRate),
-    iaScoreWithVerdict: scoreFrom(capabilities, (s) => s.passRateWithVerdict),
+    iaScore: iaScore(passRates((s) => s.passRate)),
+    iaScoreWithVerdict: iaScore(passRates((s) => s.passRateWithVerdict)),
   };
-}
-
-function scoreFrom(capabilities: Record<Capability, ChecklistSummary>, rate: (s: ChecklistSummary) => number | null): number | null {
-  const rates: Partial<Record<Capability, number>> = {};
-  for (const c of CAPABILITIES) {
-    const r = rate(capabilities[c]);
-    if (r === null) return null;
-    rates[c] = r;
-  }
-  return iaScore(rates as Record<Capability, number>);
-}
-
-/** A case counted twice would skew every rate; results must come one per case. */
-function assertUniqueIds(results: readonly IaBenchCaseResult[]): void {
-  const seen = new Set<string>();
-  for (const r of results) {
-    if (seen.has(r.id)) throw new Error(`IA-Bench results hold case ${r.id} more than once`);
-    seen.add(r.id);
-  }
 }

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseJsonLines } from '../locatedRecords';
-import { missingFileProblems, validateRecord, type FileReference } from '../recordValidation';
+import { RecordChecks, validateRecord } from '../recordValidation';
 import { throwIfProblems } from '../suiteFormatError';
 import { CAPABILITIES, SUBTASKS, SUBTASKS_BY_CAPABILITY, capabilityOf, type Capability, type Subtask } from './taxonomy';
 
@@ -65,22 +65,11 @@ export async function loadIaBenchSuite(file: string): Promise<IaBenchCase[]> {
   const { records, problems } = parseJsonLines(file, await readFile(file, 'utf8'));
   const baseDir = path.dirname(path.resolve(file));
   const cases: IaBenchCase[] = [];
-  const refs: FileReference[] = [];
-  const firstLineOfId = new Map<string, number>();
+  const checks = new RecordChecks(problems);
   for (const record of records) {
     const raw = validateRecord(file, record, caseSchema, problems);
-    if (raw === undefined) continue;
-    const earlier = firstLineOfId.get(raw.id);
-    if (earlier !== undefined) {
-      problems.push({ file, line: record.line, field: 'id', message: `duplicate id "${raw.id}" (first used on line ${earlier})` });
-      continue;
-    }
-    firstLineOfId.set(raw.id, record.line);
-    const resolve = (relative: string, field: string): string => {
-      const absolute = path.resolve(baseDir, relative);
-      refs.push({ line: record.line, field, path: absolute });
-      return absolute;
-    };
+    if (raw === undefined || !checks.isFirst(`id "${raw.id}"`, { file, line: record.line, field: 'id' })) continue;
+    const resolve = (relative: string, field: string): string => checks.resolveFile(baseDir, relative, { file, line: record.line, field });
     cases.push({
       id: raw.id,
       capability: raw.capability,
@@ -96,7 +85,7 @@ export async function loadIaBenchSuite(file: string): Promise<IaBenchCase[]> {
       source: { file, line: record.line },
     });
   }
-  problems.push(...(await missingFileProblems(file, refs)));
+  await checks.checkFiles();
   throwIfProblems(problems);
   return cases;
 }

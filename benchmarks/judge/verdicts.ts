@@ -30,8 +30,8 @@ export type ChecklistVerdict = ChecklistJudgement | JudgeCallError | NoImage;
 export type WiseVerdict = WiseJudgement | JudgeCallError | NoImage;
 
 /** Outcomes where the judge gave no verdict; counted separately everywhere. */
-export type UnjudgedOutcome = 'refused' | 'unparseable' | 'error';
-export const UNJUDGED_OUTCOMES: readonly UnjudgedOutcome[] = ['refused', 'unparseable', 'error'];
+type UnjudgedOutcome = 'refused' | 'unparseable' | 'error';
+const UNJUDGED_OUTCOMES: readonly UnjudgedOutcome[] = ['refused', 'unparseable', 'error'];
 
 export function isUnjudged(verdict: { outcome: string }): verdict is JudgeNonAnswer | JudgeCallError {
   return (UNJUDGED_OUTCOMES as readonly string[]).includes(verdict.outcome);

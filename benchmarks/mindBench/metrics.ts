@@ -3,6 +3,7 @@
  * the share of passing cases, per category (Type's number) and overall (over all cases).
  */
 import type { ChecklistVerdict } from '../judge/verdicts';
+import { assertUnique } from '../scoring/assertUnique';
 import { scoreChecklistCase, summariseChecklist, type ChecklistSummary } from '../scoring/checklistSummary';
 import { mindBenchCategoryOf, mindBenchImageName } from './naming';
 
@@ -30,12 +31,7 @@ export interface MindBenchMetrics {
 }
 
 export function computeMindBenchMetrics(results: readonly MindBenchCaseResult[]): MindBenchMetrics {
-  const seen = new Set<string>();
-  for (const r of results) {
-    const name = mindBenchImageName(r.type, r.id);
-    if (seen.has(name)) throw new Error(`MindBench results hold case ${name} more than once`);
-    seen.add(name);
-  }
+  assertUnique(results, (r) => mindBenchImageName(r.type, r.id), 'MindBench case');
   const scored = results.map((r) => ({ ...r, category: mindBenchCategoryOf(r.type), score: scoreChecklistCase(r.verdict, r.checklist.length) }));
   const categoryNumbers = [...new Set(scored.map((r) => r.category))].sort((a, b) => a - b);
   return {

@@ -4,14 +4,12 @@
  * verdict are written (a no-image case as all-false); unjudged cases are returned for the report,
  * never written as failures the official scorer could not tell apart.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { isUnjudged } from '../judge/verdicts';
 import { scoreChecklistCase } from '../scoring/checklistSummary';
 import type { MindBenchCaseResult } from './metrics';
 import { mindBenchImageName } from './naming';
 
-export interface MindBenchResultLine {
+interface MindBenchResultLine {
   Type: string;
   ID: string | number;
   Image_Name: string;
@@ -25,7 +23,7 @@ export interface UnwrittenCase {
   outcome: 'refused' | 'unparseable' | 'error';
 }
 
-export function mindBenchResultLines(results: readonly MindBenchCaseResult[]): { lines: MindBenchResultLine[]; unwritten: UnwrittenCase[] } {
+function mindBenchResultLines(results: readonly MindBenchCaseResult[]): { lines: MindBenchResultLine[]; unwritten: UnwrittenCase[] } {
   const lines: MindBenchResultLine[] = [];
   const unwritten: UnwrittenCase[] = [];
   for (const r of results) {
@@ -51,11 +49,4 @@ export function mindBenchResultLines(results: readonly MindBenchCaseResult[]): {
 export function formatMindBenchResults(results: readonly MindBenchCaseResult[]): { jsonl: string; unwritten: UnwrittenCase[] } {
   const { lines, unwritten } = mindBenchResultLines(results);
   return { jsonl: lines.map((l) => `${JSON.stringify(l)}\n`).join(''), unwritten };
-}
-
-export async function writeMindBenchResults(file: string, results: readonly MindBenchCaseResult[]): Promise<{ written: number; unwritten: UnwrittenCase[] }> {
-  const { jsonl, unwritten } = formatMindBenchResults(results);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, jsonl);
-  return { written: results.length - unwritten.length, unwritten };
 }

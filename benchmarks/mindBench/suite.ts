@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseJsonLines } from '../locatedRecords';
-import { missingFileProblems, validateRecord, type FileReference } from '../recordValidation';
+import { RecordChecks, validateRecord } from '../recordValidation';
 import { throwIfProblems } from '../suiteFormatError';
 import { mindBenchCategoryOf, mindBenchImageName } from './naming';
 
@@ -66,24 +66,14 @@ export async function loadMindBenchSuite(metadataFile: string, folders: MindBenc
   const inputDir = path.resolve(folders.inputImageDir ?? metadataDir);
   const referenceDir = path.resolve(folders.referenceImageDir ?? metadataDir);
   const cases: MindBenchCase[] = [];
-  const refs: FileReference[] = [];
-  const lineOfImageName = new Map<string, number>();
+  const checks = new RecordChecks(problems);
   for (const record of records) {
     const raw = validateRecord(metadataFile, record, recordSchema, problems);
     if (raw === undefined) continue;
     const outputImageName = mindBenchImageName(raw.Type, raw.ID);
     // Two cases with one output name would overwrite each other's image.
-    const earlier = lineOfImageName.get(outputImageName);
-    if (earlier !== undefined) {
-      problems.push({ file: metadataFile, line: record.line, field: 'ID', message: `duplicate case ${outputImageName} (first on line ${earlier})` });
-      continue;
-    }
-    lineOfImageName.set(outputImageName, record.line);
-    const reference = (dir: string, relative: string, field: string): string => {
-      const absolute = path.resolve(dir, relative);
-      refs.push({ line: record.line, field, path: absolute });
-      return absolute;
-    };
+    if (!checks.isFirst(`case ${outputImageName}`, { file: metadataFile, line: record.line, field: 'ID' })) continue;
+    const reference = (dir: string, relative: string, field: string): string => checks.resolveFile(dir, relative, { file: metadataFile, line: record.line, field });
     const knowledge = typeof raw.World_Knowledge === 'string' ? { text: raw.World_Knowledge } : raw.World_Knowledge;
     const knowledgeImages = Array.isArray(knowledge.image)
       ? knowledge.image.map((p, i) => reference(referenceDir, p, `World_Knowledge.image[${i}]`))
@@ -103,7 +93,7 @@ export async function loadMindBenchSuite(metadataFile: string, folders: MindBenc
       source: { file: metadataFile, line: record.line },
     });
   }
-  problems.push(...(await missingFileProblems(metadataFile, refs)));
+  await checks.checkFiles();
   throwIfProblems(problems);
   return cases;
 }

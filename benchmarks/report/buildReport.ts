@@ -14,7 +14,7 @@ import { WISE_CATEGORIES, wiseCategoryOf, type WiseCategory } from '../wise/cate
 import { computeWiseMetrics, wiseCaseScore, type WiseCaseResult, type WiseMetrics } from '../wise/metrics';
 
 /** Instances in the full benchmarks, to flag runs on a subset. */
-export const FULL_SIZES = { iaBench: 730, mindBench: 500, wise: 1000 } as const;
+const FULL_SIZES = { iaBench: 730, mindBench: 500, wise: 1000 } as const;
 
 export interface BenchmarkRunResults {
   /** Our system as it should appear in tables and the chart. */

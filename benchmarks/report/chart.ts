@@ -14,7 +14,7 @@ interface Bar {
   value: number;
 }
 
-export function chartBars(report: BenchmarkReport): Bar[] {
+function chartBars(report: BenchmarkReport): Bar[] {
   const bars: Bar[] = [];
   for (const row of report.comparison) {
     const toPercent = (v: number): number => (row.unit === 'percent' ? v : v * 100);
@@ -98,7 +98,7 @@ export function chartSpec(report: BenchmarkReport): vega.Spec {
   };
 }
 
-export async function renderChartSvg(report: BenchmarkReport): Promise<string> {
+async function renderChartSvg(report: BenchmarkReport): Promise<string> {
   const view = new vega.View(vega.parse(chartSpec(report)), { renderer: 'none' });
   try {
     return await view.toSVG();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { parseJsonLines, type LocatedRecord } from '../locatedRecords';
-import { missingFileProblems, validateRecord, type FileReference } from '../recordValidation';
+import { RecordChecks, validateRecord } from '../recordValidation';
 import { throwIfProblems, type SuiteProblem } from '../suiteFormatError';
 
 const requestSchema = z.strictObject({
@@ -56,20 +56,18 @@ export async function loadRequestList(file: string): Promise<RequestItem[]> {
   const text = await readFile(file, 'utf8');
   const { records, problems } = /\.csv$/i.test(file) ? csvRecords(file, text) : parseJsonLines(file, text);
   const items: RequestItem[] = [];
-  const refs: FileReference[] = [];
-  const ids = new Map<string, number>();
+  const checks = new RecordChecks(problems);
   for (const [n, record] of records.entries()) {
     const r = validateRecord(file, record, requestSchema, problems);
     if (!r) continue;
     const id = r.id ?? `r${String(n + 1).padStart(5, '0')}`;
-    if (ids.has(id)) problems.push({ file, line: record.line, field: 'id', message: `duplicate id "${id}" (first on line ${ids.get(id)})` });
-    ids.set(id, record.line);
-    const images = (r.images ?? []).map((p) => path.resolve(path.dirname(file), p));
-    images.forEach((p) => refs.push({ line: record.line, field: 'images', path: p }));
+    // The id names the case's output files: a second request under it would overwrite the first's.
+    if (!checks.isFirst(`id "${id}"`, { file, line: record.line, field: 'id' })) continue;
+    const images = (r.images ?? []).map((p, i) => checks.resolveFile(path.dirname(file), p, { file, line: record.line, field: `images[${i}]` }));
     items.push({ id, request: r.request, ...(r.size ? { size: r.size } : {}), ...(r.seed !== undefined ? { seed: r.seed } : {}), images, source: { file, line: record.line } });
   }
   if (!records.length && !problems.length) problems.push({ file, line: 1, field: '', message: 'the file holds no requests' });
-  problems.push(...(await missingFileProblems(file, refs)));
+  await checks.checkFiles();
   throwIfProblems(problems);
   return items;
 }

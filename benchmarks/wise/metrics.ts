@@ -8,8 +8,10 @@
  * verdicts only (wise/scores.ts), so it computes the with-verdict numbers.
  */
 import { isUnjudged, type WiseVerdict } from '../judge/verdicts';
+import { assertUnique } from '../scoring/assertUnique';
 import { mean } from '../scoring/mean';
 import { countOutcomes, unjudgedCount, type OutcomeCounts } from '../scoring/outcomeCounts';
+import { weightedOrNull } from '../scoring/weightedOrNull';
 import { WISE_CATEGORIES, WISE_ID_RANGES, WISE_OVERALL_WEIGHTS, wiseCategoryOf, type WiseCategory } from './categories';
 
 export interface WiseCaseResult {
@@ -36,8 +38,9 @@ export interface WiseMetrics {
   wiseOverallWithVerdict: number | null;
 }
 
-export function wiseOverall(categoryScores: Readonly<Record<WiseCategory, number>>): number {
-  return WISE_CATEGORIES.reduce((sum, c) => sum + WISE_OVERALL_WEIGHTS[c] * categoryScores[c], 0);
+/** Null unless all six categories are given. */
+export function wiseOverall(categoryScores: Readonly<Partial<Record<WiseCategory, number | null>>>): number | null {
+  return weightedOrNull(WISE_OVERALL_WEIGHTS, (c) => categoryScores[c]);
 }
 
 /** A no-image case is a genuine 0; refused, unparseable and error have no score. */
@@ -47,19 +50,16 @@ export function wiseCaseScore(verdict: WiseVerdict): 0 | 1 | undefined {
 }
 
 export function computeWiseMetrics(results: readonly WiseCaseResult[]): WiseMetrics {
-  const seen = new Set<number>();
-  for (const r of results) {
-    if (seen.has(r.promptId)) throw new Error(`WISE results hold prompt_id ${r.promptId} more than once`);
-    seen.add(r.promptId);
-  }
+  assertUnique(results, (r) => r.promptId, 'WISE prompt_id');
   const categories = Object.fromEntries(
     WISE_CATEGORIES.map((c) => [c, summarise(results.filter((r) => wiseCategoryOf(r.promptId) === c), WISE_ID_RANGES[c][1] - WISE_ID_RANGES[c][0] + 1)]),
   ) as Record<WiseCategory, WiseScoreSummary>;
+  const scores = (pick: (s: WiseScoreSummary) => number | null) => Object.fromEntries(WISE_CATEGORIES.map((c) => [c, pick(categories[c])]));
   return {
     overall: summarise(results, 1000),
     categories,
-    wiseOverall: weighted(categories, (s) => s.score),
-    wiseOverallWithVerdict: weighted(categories, (s) => s.scoreWithVerdict),
+    wiseOverall: wiseOverall(scores((s) => s.score)),
+    wiseOverallWithVerdict: wiseOverall(scores((s) => s.scoreWithVerdict)),
   };
 }
 
@@ -74,14 +74,4 @@ function summarise(results: readonly WiseCaseResult[], benchmarkCases: number): 
     score: mean(scores.map((s) => s ?? 0)),
     scoreWithVerdict: mean(scores.filter((s): s is 0 | 1 => s !== undefined)),
   };
-}
-
-function weighted(categories: Record<WiseCategory, WiseScoreSummary>, pick: (s: WiseScoreSummary) => number | null): number | null {
-  const scores: Partial<Record<WiseCategory, number>> = {};
-  for (const c of WISE_CATEGORIES) {
-    const s = pick(categories[c]);
-    if (s === null) return null;
-    scores[c] = s;
-  }
-  return wiseOverall(scores as Record<WiseCategory, number>);
 }

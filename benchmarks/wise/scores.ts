@@ -3,10 +3,8 @@
  * per line. The calculator only understands 0/1, so cases the judge gave no verdict on are left out
  * and returned for the report; a no-image case is a genuine 0 and is written.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { isUnjudged } from '../judge/verdicts';
-import type { WiseCaseResult } from './metrics';
+import { wiseCaseScore, type WiseCaseResult } from './metrics';
 
 export interface UnwrittenPrompt {
   promptId: number;
@@ -16,17 +14,11 @@ export interface UnwrittenPrompt {
 export function formatWiseScores(results: readonly WiseCaseResult[]): { jsonl: string; unwritten: UnwrittenPrompt[] } {
   const lines: string[] = [];
   const unwritten: UnwrittenPrompt[] = [];
-  for (const r of [...results].sort((a, b) => a.promptId - b.promptId)) {
-    const { verdict } = r;
-    if (isUnjudged(verdict)) unwritten.push({ promptId: r.promptId, outcome: verdict.outcome });
-    else lines.push(`${JSON.stringify({ prompt_id: r.promptId, score: verdict.outcome === 'judged' ? verdict.score : 0 })}\n`);
+  for (const { promptId, verdict } of [...results].sort((a, b) => a.promptId - b.promptId)) {
+    // The metrics' rule, so this file and the with-verdict scores agree; no score means no verdict.
+    const score = wiseCaseScore(verdict);
+    if (score !== undefined) lines.push(`${JSON.stringify({ prompt_id: promptId, score })}\n`);
+    else if (isUnjudged(verdict)) unwritten.push({ promptId, outcome: verdict.outcome });
   }
   return { jsonl: lines.join(''), unwritten };
-}
-
-export async function writeWiseScores(file: string, results: readonly WiseCaseResult[]): Promise<{ written: number; unwritten: UnwrittenPrompt[] }> {
-  const { jsonl, unwritten } = formatWiseScores(results);
-  await mkdir(path.dirname(file), { recursive: true });
-  await writeFile(file, jsonl);
-  return { written: results.length - unwritten.length, unwritten };
 }

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { parseJsonArray } from '../locatedRecords';
-import { validateRecord } from '../recordValidation';
+import { RecordChecks, validateRecord } from '../recordValidation';
 import { throwIfProblems, type SuiteProblem } from '../suiteFormatError';
 import { wiseCategoryOf, wiseImageName, type WiseCategory } from './categories';
 
@@ -34,20 +34,13 @@ export interface WisePrompt {
 export async function loadWiseSuite(files: string | readonly string[]): Promise<WisePrompt[]> {
   const problems: SuiteProblem[] = [];
   const prompts: WisePrompt[] = [];
-  const firstSeen = new Map<number, { file: string; line: number }>();
+  const checks = new RecordChecks(problems);
   for (const file of [files].flat()) {
     const parsed = parseJsonArray(file, await readFile(file, 'utf8'));
     problems.push(...parsed.problems);
     for (const record of parsed.records) {
       const raw = validateRecord(file, record, recordSchema, problems);
-      if (raw === undefined) continue;
-      const line = record.lineOf('prompt_id');
-      const earlier = firstSeen.get(raw.prompt_id);
-      if (earlier !== undefined) {
-        problems.push({ file, line, field: 'prompt_id', message: `duplicate prompt_id ${raw.prompt_id} (first in ${earlier.file}:${earlier.line})` });
-        continue;
-      }
-      firstSeen.set(raw.prompt_id, { file, line });
+      if (raw === undefined || !checks.isFirst(`prompt_id ${raw.prompt_id}`, { file, line: record.lineOf('prompt_id'), field: 'prompt_id' })) continue;
       prompts.push({
         promptId: raw.prompt_id,
         prompt: raw.Prompt,

@@ -2,7 +2,7 @@
  * The snippet of a local document: the run of sentences around the one that mentions most of the
  * query's terms, about maxChars long, so the summariser sees the matching fact first.
  */
-import { searchTerms } from './searchTerms';
+import { searchTerms, termMatches } from './searchTerms';
 
 export function bestPassage(text: string, query: string, maxChars = 300): string {
   const sentences = text
@@ -16,8 +16,8 @@ export function bestPassage(text: string, query: string, maxChars = 300): string
   const queryTerms = [...new Set(searchTerms(query))];
   const scores = sentences.map((sentence) => {
     const terms = searchTerms(sentence);
-    // Distinct query terms matter most; a term counts when a sentence word starts with it ("melt" → "melting").
-    return queryTerms.filter((q) => terms.some((t) => t === q || (q.length >= 3 && t.startsWith(q)))).length;
+    // Distinct query terms matter most, so each counts once however often the sentence repeats it.
+    return queryTerms.filter((q) => terms.some((t) => termMatches(q, t))).length;
   });
   const best = scores.indexOf(Math.max(...scores));
   let first = best;

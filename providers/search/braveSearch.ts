@@ -1,7 +1,7 @@
 /** Web and image search through the Brave Search API (X-Subscription-Token header). */
 import { z } from 'zod';
 import type { ImageSearch, ImageSearchResult } from './imageSearch';
-import { callSearchApi, plainText } from './searchApi';
+import { apiUrl, callSearchApi, plainText, toWebResult, type SearchApiRequest } from './searchApi';
 import type { WebSearch, WebSearchResult } from './webSearch';
 
 export interface BraveOptions {
@@ -45,12 +45,7 @@ export class BraveWebSearch implements WebSearch {
 
   async search(query: string, options: { limit: number; signal?: AbortSignal }): Promise<WebSearchResult[]> {
     const answer = await callSearchApi(braveRequest(this.options, 'res/v1/web/search', query, options), webAnswer);
-    return (answer.web?.results ?? []).slice(0, options.limit).map((r) => ({
-      title: plainText(r.title) || r.url,
-      url: r.url,
-      snippet: plainText(r.description),
-      publishedAt: r.page_age ?? undefined,
-    }));
+    return (answer.web?.results ?? []).slice(0, options.limit).map((r) => toWebResult({ url: r.url, title: r.title, snippet: r.description, publishedAt: r.page_age }));
   }
 }
 
@@ -72,15 +67,15 @@ export class BraveImageSearch implements ImageSearch {
   }
 }
 
-function braveRequest(brave: BraveOptions, path: string, query: string, options: { limit: number; signal?: AbortSignal }) {
-  const base = brave.baseUrl ?? 'https://api.search.brave.com';
-  const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
+function braveRequest(brave: BraveOptions, path: string, query: string, options: { limit: number; signal?: AbortSignal }): SearchApiRequest {
+  const url = apiUrl(brave.baseUrl ?? 'https://api.search.brave.com', path);
   url.searchParams.set('q', query);
   url.searchParams.set('count', String(options.limit));
   return {
     backend: 'brave',
     url,
     headers: { 'x-subscription-token': brave.apiKey },
+    secrets: [brave.apiKey],
     timeoutMs: brave.timeoutMs,
     signal: options.signal,
   };

@@ -3,11 +3,11 @@
  * decode and size-check each, normalise to PNG. A bad candidate is skipped with its reason, never fatal.
  */
 import fs from 'node:fs/promises';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { DownloadedImage, ImageSearchResult } from './imageSearch';
-import { safeFetch, type SafeFetchOptions } from './safeFetch';
+import { isInsideDir } from './insideDir';
+import { parseContentType, safeFetch, type SafeFetchOptions } from './safeFetch';
 
 export interface CandidateDownloadOptions {
   /** At most this many results are tried (the paper's 5). */
@@ -62,7 +62,7 @@ async function fetchCandidate(url: string, fetchOptions: SafeFetchOptions, local
   if (url.startsWith('file:')) return readLocalImage(url, localImageDir, fetchOptions.maxBytes);
   const response = await safeFetch(url, { ...fetchOptions, accept: 'image/*' });
   if (response.status < 200 || response.status > 299) throw new Error(`HTTP ${response.status}`);
-  const mediaType = response.contentType.split(';')[0]!.trim().toLowerCase();
+  const { mediaType } = parseContentType(response.contentType);
   if (!mediaType.startsWith('image/')) throw new Error(`content type "${mediaType || 'none'}" is not an image`);
   // SVG is a document that can reference other resources, not a picture to pass to an image model.
   if (mediaType === 'image/svg+xml') throw new Error('SVG is not accepted as a reference image');
@@ -80,8 +80,7 @@ async function readLocalImage(url: string, localImageDir: string, maxBytes: numb
   const [realDir, realFile] = await Promise.all([fs.realpath(localImageDir), fs.realpath(file)]).catch(() => {
     throw new Error('no such local image');
   });
-  const relative = path.relative(realDir, realFile);
-  if (!relative || relative.startsWith('..') || path.isAbsolute(relative)) {
+  if (!isInsideDir(realDir, realFile)) {
     throw new Error(`local files are read only from the image folder (${localImageDir})`);
   }
   const stat = await fs.stat(realFile);

@@ -5,19 +5,22 @@
  */
 import MiniSearch from 'minisearch';
 import { bestPassage } from './bestPassage';
-import { listCorpusFiles, loadCorpus, type CorpusDocument, type CorpusFile, type LoadedCorpus } from './corpusDocuments';
+import { listCorpusFiles, loadCorpus, type CorpusDocument, type CorpusFile } from './corpusDocuments';
 import { normaliseTerm } from './searchTerms';
 import type { WebSearch, WebSearchResult } from './webSearch';
 
 interface CorpusIndex {
   index: MiniSearch<CorpusDocument>;
   byId: Map<string, CorpusDocument>;
-  skipped: LoadedCorpus['skipped'];
 }
+
+/** Listing and stat-ing a large folder on every search would cost more than the search itself. */
+const RECHECK_MS = 2000;
 
 export class LocalCorpusSearch implements WebSearch {
   readonly name = 'local-corpus';
   private built: { signature: string; index: Promise<CorpusIndex> } | undefined;
+  private checkedAt = -Infinity;
 
   constructor(private readonly dir: string) {}
 
@@ -33,13 +36,11 @@ export class LocalCorpusSearch implements WebSearch {
       });
   }
 
-  /** Files left out of the index at the last (re)build, with why. */
-  async skippedFiles(): Promise<LoadedCorpus['skipped']> {
-    return (await this.index()).skipped;
-  }
-
-  /** Built on first use; rebuilt when a file is added, removed or modified (a cheap stat of the folder per search). */
+  /** Built on first use; rebuilt when a file is added, removed or modified, which is checked at most every RECHECK_MS. */
   private async index(): Promise<CorpusIndex> {
+    const now = Date.now();
+    if (this.built && now - this.checkedAt < RECHECK_MS) return this.built.index;
+    this.checkedAt = now;
     const files = await listCorpusFiles(this.dir);
     const signature = signatureOf(files);
     if (this.built?.signature !== signature) {
@@ -55,6 +56,8 @@ export class LocalCorpusSearch implements WebSearch {
 
   private async build(files: CorpusFile[]): Promise<CorpusIndex> {
     const { documents, skipped } = await loadCorpus(this.dir, files);
+    // Once per build, so a broken file is reported when it appears or changes, not on every search.
+    for (const { file, reason } of skipped) console.warn(`local corpus ${this.dir}: skipped ${file}: ${reason}`);
     const index = new MiniSearch<CorpusDocument>({
       fields: ['title', 'content'],
       idField: 'id',
@@ -67,7 +70,7 @@ export class LocalCorpusSearch implements WebSearch {
       },
     });
     index.addAll(documents);
-    return { index, byId: new Map(documents.map((d) => [d.id, d])), skipped };
+    return { index, byId: new Map(documents.map((d) => [d.id, d])) };
   }
 }
 

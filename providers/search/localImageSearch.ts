@@ -7,7 +7,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { ImageSearch, ImageSearchResult } from './imageSearch';
-import { searchTerms } from './searchTerms';
+import { isInsideDir } from './insideDir';
+import { searchTerms, termMatches } from './searchTerms';
 
 const indexSchema = z.array(
   z.object({
@@ -18,10 +19,13 @@ const indexSchema = z.array(
   }),
 );
 
+/** Terms worked out once when the index is read, not per query. */
 interface IndexedImage {
   result: ImageSearchResult;
-  titleTerms: string[];
-  tagTerms: string[];
+  titleTerms: Set<string>;
+  tagTerms: Set<string>;
+  /** Tag and title terms together, for prefix matches. */
+  terms: string[];
 }
 
 export class LocalImageSearch implements ImageSearch {
@@ -70,13 +74,14 @@ export class LocalImageSearch implements ImageSearch {
     return parsed.data.map((entry) => {
       const absolute = path.resolve(root, entry.file);
       // The index names files of this folder only; a path leaving it is a broken (or hostile) index.
-      if (path.relative(root, absolute).startsWith('..') || path.isAbsolute(path.relative(root, absolute))) {
-        throw new Error(`${indexPath}: "${entry.file}" is outside ${root}`);
-      }
+      if (!isInsideDir(root, absolute)) throw new Error(`${indexPath}: "${entry.file}" is not a file inside ${root}`);
+      const titleTerms = new Set(searchTerms(entry.title));
+      const tagTerms = new Set((entry.tags ?? []).flatMap((t) => searchTerms(t)));
       return {
         result: { title: entry.title, imageUrl: pathToFileURL(absolute).href, pageUrl: entry.sourceUrl },
-        titleTerms: searchTerms(entry.title),
-        tagTerms: (entry.tags ?? []).flatMap((t) => searchTerms(t)),
+        titleTerms,
+        tagTerms,
+        terms: [...new Set([...tagTerms, ...titleTerms])],
       };
     });
   }
@@ -86,9 +91,9 @@ export class LocalImageSearch implements ImageSearch {
 function scoreOf(image: IndexedImage, queryTerms: string[]): number {
   let score = 0;
   for (const term of queryTerms) {
-    if (image.tagTerms.includes(term)) score += 3;
-    else if (image.titleTerms.includes(term)) score += 2;
-    else if (term.length >= 3 && [...image.tagTerms, ...image.titleTerms].some((t) => t.startsWith(term))) score += 1;
+    if (image.tagTerms.has(term)) score += 3;
+    else if (image.titleTerms.has(term)) score += 2;
+    else if (image.terms.some((t) => termMatches(term, t))) score += 1;
   }
   return score;
 }

@@ -4,7 +4,7 @@
  */
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
-import { safeFetch, type SafeFetchOptions } from './safeFetch';
+import { parseContentType, safeFetch, type SafeFetchOptions } from './safeFetch';
 
 export interface ReadPageResult {
   /** The URL finally read, after redirects. */
@@ -118,14 +118,6 @@ function truncate(text: string, maxChars: number): string {
   const lastSpace = cut.search(/\s\S*$/);
   if (lastSpace > room - 40) cut = cut.slice(0, lastSpace);
   return `${cut.trimEnd()}${TRUNCATION_MARKER}`;
-}
-
-function parseContentType(header: string): { mediaType: string; charset: string | undefined } {
-  const [type = '', ...params] = header.split(';');
-  const charset = params
-    .map((p) => p.trim().match(/^charset\s*=\s*"?([^";]+)"?$/i)?.[1])
-    .find((c): c is string => Boolean(c));
-  return { mediaType: type.trim().toLowerCase(), charset };
 }
 
 function decode(body: Buffer, charset: string | undefined): string {

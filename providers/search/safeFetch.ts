@@ -73,9 +73,10 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
   const maxRedirects = options.maxRedirects ?? 5;
   const deadline = AbortSignal.timeout(options.timeoutMs);
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
-  // Per-call agents: the guarded one validates resolved addresses; the plain one serves exempt hosts only.
+  // Per-call agents: the guarded one validates resolved addresses; the plain one serves exempt hosts only,
+  // so it is made only when a hop goes to one (most fetches never do).
   const guardedAgent = new Agent({ connect: { lookup: publicOnlyLookup } });
-  const exemptAgent = new Agent();
+  let exemptAgent: Agent | undefined;
   let current = checkUrl(url, options.allowHosts);
   try {
     for (let redirects = 0; ; redirects++) {
@@ -83,7 +84,7 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
       const method = options.method ?? 'GET';
       const response = await request(current, {
         method,
-        dispatcher: exempt ? exemptAgent : guardedAgent,
+        dispatcher: exempt ? (exemptAgent ??= new Agent()) : guardedAgent,
         signal,
         body: options.body,
         headers: {
@@ -97,7 +98,7 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
       const location = headerValue(response.headers.location);
       if (method === 'GET' && REDIRECT_STATUSES.has(response.statusCode) && location) {
         discard(response.body);
-        if (redirects >= maxRedirects) throw new FetchLimitError(url, 'redirects', `more than ${maxRedirects} redirects`);
+        if (redirects >= maxRedirects) throw new FetchLimitError(current.href, 'redirects', `more than ${maxRedirects} redirects`);
         current = checkUrl(resolveLocation(location, current), options.allowHosts);
         continue;
       }
@@ -131,8 +132,17 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
     if (blocked) throw new BlockedUrlError(current.href, `${blocked.message}, a non-public address`);
     throw new Error(`fetching ${current.href} failed: ${(err as Error).message}`, { cause: err });
   } finally {
-    await Promise.all([guardedAgent.destroy(), exemptAgent.destroy()]);
+    await Promise.all([guardedAgent.destroy(), exemptAgent?.destroy()]);
   }
+}
+
+/** A Content-Type header as its lowercased media type ('' when absent) and its charset, when it names one. */
+export function parseContentType(header: string): { mediaType: string; charset: string | undefined } {
+  const [type = '', ...params] = header.split(';');
+  const charset = params
+    .map((p) => p.trim().match(/^charset\s*=\s*"?([^";]+)"?$/i)?.[1])
+    .find((c): c is string => Boolean(c));
+  return { mediaType: type.trim().toLowerCase(), charset };
 }
 
 /** Parses and checks one hop: scheme, and the address when the host is an IP literal (no DNS involved). */

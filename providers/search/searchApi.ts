@@ -3,6 +3,7 @@
  * timeout (the API host is trusted configuration, so no address filter), the answer validated at the edge.
  */
 import type { z } from 'zod';
+import type { WebSearchResult } from './webSearch';
 
 /** A search API call failed. `retryAfterMs` carries the API's Retry-After, when it sent one. */
 export class SearchApiError extends Error {
@@ -31,9 +32,18 @@ export interface SearchApiRequest {
   body?: unknown;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Values (API keys) blanked out of error messages: an API rejecting a key may quote it back. */
+  secrets?: readonly string[];
+}
+
+/** `path` under the API's base URL, keeping the base's own path whether or not it ends in "/". */
+export function apiUrl(base: string, path: string): URL {
+  return new URL(path, base.endsWith('/') ? base : `${base}/`);
 }
 
 export async function callSearchApi<T>(request: SearchApiRequest, schema: z.ZodType<T>): Promise<T> {
+  const fail = (message: string, status?: number, retryAfter?: number): SearchApiError =>
+    new SearchApiError(request.backend, redact(message, request.secrets ?? []), status, retryAfter);
   const timeout = AbortSignal.timeout(request.timeoutMs);
   const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
   let response: Response;
@@ -50,26 +60,32 @@ export async function callSearchApi<T>(request: SearchApiRequest, schema: z.ZodT
     });
   } catch (err) {
     if (request.signal?.aborted) throw request.signal.reason;
-    if (timeout.aborted) throw new SearchApiError(request.backend, `no answer within ${request.timeoutMs} ms`);
-    throw new SearchApiError(request.backend, `request failed: ${(err as Error).message}`);
+    if (timeout.aborted) throw fail(`no answer within ${request.timeoutMs} ms`);
+    throw fail(`request failed: ${(err as Error).message}`);
   }
   if (!response.ok) {
     const detail = (await response.text().catch(() => '')).slice(0, 200);
-    throw new SearchApiError(request.backend, `HTTP ${response.status}${detail ? `: ${detail}` : ''}`, response.status, retryAfterMs(response.headers.get('retry-after')));
+    throw fail(`HTTP ${response.status}${detail ? `: ${detail}` : ''}`, response.status, retryAfterMs(response.headers.get('retry-after')));
   }
   let json: unknown;
   try {
     json = await response.json();
   } catch (err) {
     if (request.signal?.aborted) throw request.signal.reason;
-    throw new SearchApiError(request.backend, `answer is not JSON: ${(err as Error).message}`, response.status);
+    // V8 quotes the start of the text it could not parse.
+    throw fail(`answer is not JSON: ${(err as Error).message}`, response.status);
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new SearchApiError(request.backend, `unexpected answer shape at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, response.status);
+    throw fail(`unexpected answer shape at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`, response.status);
   }
   return parsed.data;
+}
+
+/** One hit of a web-search API as a result: markup stripped, the URL standing in for a missing title. */
+export function toWebResult(hit: { url: string; title?: string | null; snippet?: string | null; publishedAt?: string | null }): WebSearchResult {
+  return { title: plainText(hit.title) || hit.url, url: hit.url, snippet: plainText(hit.snippet), publishedAt: hit.publishedAt ?? undefined };
 }
 
 /** Search APIs put highlight markup and entities in snippets; the evidence wants plain text. */
@@ -94,4 +110,8 @@ function retryAfterMs(header: string | null): number | undefined {
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const at = Date.parse(header);
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets.filter(Boolean).reduce((out, secret) => out.replaceAll(secret, '[redacted]'), text);
 }

@@ -25,3 +25,8 @@ export function searchTerms(text: string): string[] {
     .map(normaliseTerm)
     .filter((t): t is string => t !== undefined);
 }
+
+/** A text's term matches a query term when equal, or when it extends a query term of 3+ letters ("melt" → "melting"). */
+export function termMatches(queryTerm: string, term: string): boolean {
+  return term === queryTerm || (queryTerm.length >= 3 && term.startsWith(queryTerm));
+}

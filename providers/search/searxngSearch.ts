@@ -1,7 +1,7 @@
 /** Web and image search through a SearXNG instance's JSON API (GET /search?format=json). */
 import { z } from 'zod';
 import type { ImageSearch, ImageSearchResult } from './imageSearch';
-import { callSearchApi, plainText } from './searchApi';
+import { apiUrl, callSearchApi, plainText, toWebResult } from './searchApi';
 import type { WebSearch, WebSearchResult } from './webSearch';
 
 export interface SearxngOptions {
@@ -40,12 +40,7 @@ export class SearxngWebSearch implements WebSearch {
       { backend: this.name, url: searchUrl(this.options.baseUrl, query, 'general'), timeoutMs: this.options.timeoutMs, signal: options.signal },
       webAnswer,
     );
-    return answer.results.slice(0, options.limit).map((r) => ({
-      title: plainText(r.title) || r.url,
-      url: r.url,
-      snippet: plainText(r.content),
-      publishedAt: r.publishedDate ?? undefined,
-    }));
+    return answer.results.slice(0, options.limit).map((r) => toWebResult({ url: r.url, title: r.title, snippet: r.content, publishedAt: r.publishedDate }));
   }
 }
 
@@ -71,7 +66,7 @@ export class SearxngImageSearch implements ImageSearch {
 }
 
 function searchUrl(baseUrl: string, query: string, category: 'general' | 'images'): URL {
-  const url = new URL('search', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  const url = apiUrl(baseUrl, 'search');
   url.searchParams.set('q', query);
   url.searchParams.set('format', 'json');
   url.searchParams.set('categories', category);

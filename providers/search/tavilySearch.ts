@@ -1,6 +1,6 @@
 /** Web search through Tavily's search API (POST /search, bearer API key). */
 import { z } from 'zod';
-import { callSearchApi, plainText } from './searchApi';
+import { apiUrl, callSearchApi, toWebResult } from './searchApi';
 import type { WebSearch, WebSearchResult } from './webSearch';
 
 export interface TavilyOptions {
@@ -26,24 +26,19 @@ export class TavilySearch implements WebSearch {
   constructor(private readonly options: TavilyOptions) {}
 
   async search(query: string, options: { limit: number; signal?: AbortSignal }): Promise<WebSearchResult[]> {
-    const base = this.options.baseUrl ?? 'https://api.tavily.com';
     const answer = await callSearchApi(
       {
         backend: this.name,
-        url: new URL('search', base.endsWith('/') ? base : `${base}/`),
+        url: apiUrl(this.options.baseUrl ?? 'https://api.tavily.com', 'search'),
         method: 'POST',
         headers: { authorization: `Bearer ${this.options.apiKey}` },
+        secrets: [this.options.apiKey],
         body: { query, max_results: options.limit, search_depth: 'basic' },
         timeoutMs: this.options.timeoutMs,
         signal: options.signal,
       },
       answerSchema,
     );
-    return answer.results.slice(0, options.limit).map((r) => ({
-      title: plainText(r.title) || r.url,
-      url: r.url,
-      snippet: plainText(r.content),
-      publishedAt: r.published_date ?? undefined,
-    }));
+    return answer.results.slice(0, options.limit).map((r) => toWebResult({ url: r.url, title: r.title, snippet: r.content, publishedAt: r.published_date }));
   }
 }
