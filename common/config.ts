@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { projectRoot } from './paths';
 import { durationSchema } from './requestSchema';
 import type { ReviewPolicy } from './review';
+import { withStackSlot } from './stackSlot';
 import { gpuTaskQueueFor } from './taskQueues';
 
 const bool = z
@@ -193,7 +194,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
+  let env: NodeJS.ProcessEnv;
+  try {
+    env = withStackSlot(rawEnv);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);

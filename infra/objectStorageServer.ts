@@ -7,6 +7,7 @@ import { ObjectStore } from '../providers/objectStore';
 import { runningPid, startDetached, stopProcess, tailLog, waitUntil } from './managedProcess';
 import { isLoopbackHost, StackError, type StackService } from './stackService';
 import { resolveTool } from './toolchain';
+import { seaweedPortArgs } from '../common/stackSlot';
 
 async function s3Answers(endpoint: string): Promise<boolean> {
   try {
@@ -79,7 +80,7 @@ export function objectStorageServer(config: AppConfig): StackService {
             `-dir=${dataDir}`,
             '-ip=127.0.0.1',
             '-ip.bind=127.0.0.1',
-            `-s3.port=${config.stack.s3Port}`,
+            ...seaweedPortArgs(config.stack.s3Port),
             `-s3.config=${identities}`,
             '-s3.port.iceberg=0',
             '-s3.port.lance=0',

@@ -9,7 +9,7 @@ import type { GenerateImageInput, GenerateOptions } from '../common/request';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { rootFailure } from '../client/describeFailure';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
-import { FakeOpenAIServer, schemaName, userTextOf, type RecordedRequest } from './fakeOpenAI/fakeOpenAIServer';
+import { FakeOpenAIServer, maxConcurrent, schemaName, userTextOf, type RecordedRequest } from './fakeOpenAI/fakeOpenAIServer';
 import { articleHtml, FakeSearchServer } from './support/fakeSearchServer';
 import { dumpHistory, findImageBytes } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
@@ -191,17 +191,16 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     expect(fake.requestsFor('images.generate')).toHaveLength(1);
   });
 
-  test('independent questions are grounded concurrently: three 1 s answers take under 2 s', async () => {
+  test('independent questions are grounded concurrently: the fake server holds all three at once', async () => {
     plan([1, 2, 3].map((n) => ({ id: `q${n}`, question: `independent question ${n}?`, route: 'reason' })));
     fake.script({ route: 'chat', schema: 'reason_answer', latencyMs: 1000, reply: { json: { answer: 'ok', items: ['ok'] } } });
     scriptAgentDefaults(fake);
     const result = await run(input('three things at once'));
     const ground = result.timings.find((t) => t.stage === 'ground')!;
     console.log(`grounding 3 questions of 1 s each took ${ground.durationMs} ms`);
-    expect(ground.durationMs).toBeGreaterThanOrEqual(1000);
-    expect(ground.durationMs).toBeLessThan(2000);
-    const arrivals = calls('reason_answer').map((r) => r.at);
-    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(500);
+    // A property, not a wall time: one at a time would never have two answers in flight together.
+    expect(calls('reason_answer')).toHaveLength(3);
+    expect(maxConcurrent(calls('reason_answer'))).toBe(3);
   });
 
   test('a dependent question receives its parent’s answer', async () => {
@@ -259,8 +258,8 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
       expect(e.at).toBeGreaterThan(generate!.at);
       expect(e.files.map((f) => f.sha256)).toContain(coverSha);
     }
-    // Sequential edits would arrive at least 1.5 s apart (the first one's latency).
-    expect(Math.abs(edits[0]!.at - edits[1]!.at)).toBeLessThan(1000);
+    // Sequential edits would never be in flight together.
+    expect(maxConcurrent(edits)).toBe(2);
     expect(userTextOf(calls('generation_context').find((r) => userTextOf(r).includes('slide 2'))!)).toContain('flat illustration, green and blue palette');
     const child = await env.client.workflow.getHandle(`${workflowId}-image-1`).describe();
     expect(child.type).toBe('generateImagePart');

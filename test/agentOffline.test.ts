@@ -3,6 +3,7 @@
  * every output labelled offline. Also the CLI's main command, offline and against an endpoint.
  */
 import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../common/config';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateImageResult } from '../common/runResult';
 import { readOfflineLayout } from '../providers/offline/offlineImageModel';
@@ -68,7 +69,7 @@ describe('offline providers', () => {
     const res = await runCli(['generate', '--wait', '--size', '512x512', 'a weather forecast card for Hangzhou on 2026-07-15'], { IMAGE_AGENT_TASK_QUEUE: env.taskQueue, IMAGE_AGENT_PROVIDERS: 'offline' });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    for (const expected of [/providers\s+OFFLINE/, /^plan\s+/m, /\[web_search\]/, /source: https:\/\/example\.org\/sample-weather\/hangzhou\/2026-07-15/, /^checklist/m, /round 1: \d+\/\d+ passed/, /(pass|FAIL) c1:/, /^final\s+s3:\/\/image-agent\/runs\//m, /^copy\s+out\//m, /^Temporal\s+http:\/\/localhost:8233\//m]) {
+    for (const expected of [/providers\s+OFFLINE/, /^plan\s+/m, /\[web_search\]/, /source: https:\/\/example\.org\/sample-weather\/hangzhou\/2026-07-15/, /^checklist/m, /round 1: \d+\/\d+ passed/, /(pass|FAIL) c1:/, /^final\s+s3:\/\/image-agent\/runs\//m, /^copy\s+out\//m, new RegExp(`^Temporal\\s+${loadConfig().temporal.uiUrl}/`, 'm')]) {
       expect(res.stdout).toMatch(expected);
     }
   });

@@ -48,10 +48,10 @@ describe('foundation: generate on the local stack', () => {
 
   test('the real temporal CLI lists and shows the run', async () => {
     const temporal = resolveTool('temporal', loadConfig().stack.dir);
-    const list = await runCommand(temporal, ['workflow', 'list', '--address', 'localhost:7233', '--query', `WorkflowId = '${workflowId}'`, '-o', 'json']);
+    const list = await runCommand(temporal, ['workflow', 'list', '--address', loadConfig().temporal.connection.address!, '--query', `WorkflowId = '${workflowId}'`, '-o', 'json']);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)[0].execution.workflowId).toBe(workflowId);
-    const show = await runCommand(temporal, ['workflow', 'show', '--address', 'localhost:7233', '--workflow-id', workflowId, '-o', 'json']);
+    const show = await runCommand(temporal, ['workflow', 'show', '--address', loadConfig().temporal.connection.address!, '--workflow-id', workflowId, '-o', 'json']);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('"renderImage"');
     expect(show.stdout).toMatch(/WorkflowExecutionCompleted|WORKFLOW_EXECUTION_COMPLETED/);

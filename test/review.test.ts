@@ -136,13 +136,13 @@ describe('review gates', () => {
     const key = await waitForReview(handle);
     const temporal = resolveTool('temporal', loadConfig().stack.dir);
     const listed = await eventually(async () => {
-      const out = await runCommand(temporal, ['workflow', 'list', '--address', 'localhost:7233', '--query', `ImageAgentApproval = 'pending' AND WorkflowId = '${handle.workflowId}'`, '-o', 'json']);
+      const out = await runCommand(temporal, ['workflow', 'list', '--address', loadConfig().temporal.connection.address!, '--query', `ImageAgentApproval = 'pending' AND WorkflowId = '${handle.workflowId}'`, '-o', 'json']);
       expect(JSON.parse(out.stdout || '[]')).toHaveLength(1);
       return out;
     });
     expect(listed.code).toBe(0);
     const input = JSON.stringify({ decision: 'approve', candidateKey: key, reviewer: 'temporal-cli' });
-    const updated = await runCommand(temporal, ['workflow', 'update', 'execute', '--address', 'localhost:7233', '--workflow-id', handle.workflowId, '--name', 'review', '--input', input]);
+    const updated = await runCommand(temporal, ['workflow', 'update', 'execute', '--address', loadConfig().temporal.connection.address!, '--workflow-id', handle.workflowId, '--name', 'review', '--input', input]);
     expect(updated.stderr).toBe('');
     expect(updated.code).toBe(0);
     const result: GenerateImageResult = await handle.result();

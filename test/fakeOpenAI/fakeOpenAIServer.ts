@@ -23,6 +23,8 @@ export interface RecordedRequest {
   seq: number;
   route: Route;
   at: number;
+  /** When the answer was finished (or the connection closed); unset while in flight. */
+  doneAt?: number;
   /** JSON body, or the text fields of a multipart body. */
   body: Record<string, unknown>;
   files: UploadedFile[];
@@ -147,6 +149,7 @@ export class FakeOpenAIServer {
     const raw = await readBody(req);
     const recorded = await this.record(route, req, raw);
     if (!recorded) return send(res, 400, { error: { message: 'fake-openai: body is not valid JSON', type: 'invalid_request_error' } });
+    res.on('close', () => (recorded.doneAt = Date.now()));
 
     const rule = this.rules.find((r) => matches(r, recorded)) ?? this.fallbacks.find((r) => matches(r, recorded));
     if (rule?.times !== undefined) rule.times -= 1;
@@ -371,4 +374,22 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+
+/**
+ * The most of these requests the server held at once: how concurrency is asserted without a wall-time
+ * budget, which a slow machine could break.
+ */
+export function maxConcurrent(requests: readonly RecordedRequest[]): number {
+  const edges = requests.flatMap((r) => [
+    { t: r.at, d: 1 },
+    { t: r.doneAt ?? Number.POSITIVE_INFINITY, d: -1 },
+  ]);
+  // Ends before starts at the same millisecond: touching intervals did not overlap.
+  edges.sort((a, b) => a.t - b.t || a.d - b.d);
+  let open = 0;
+  let most = 0;
+  for (const e of edges) most = Math.max(most, (open += e.d));
+  return most;
 }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The README's test command (`make test`, which `.ci/run` calls): installs and builds, starts what the
+# suite needs (Debian packages, a real Postgres beside the embedded PGlite, the local stack), runs every
+# target, and stops what it started. Prints each stage's wall time and each target's test count; a
+# count lower than the committed one in test/test-counts.json fails the run.
+# IMAGE_AGENT_TEST_EMBEDDED_ONLY=1 runs the Postgres tests against the embedded PGlite only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ci_started=$SECONDS
+results_dir=".stack/test"
+mkdir -p "$results_dir"
+timings=()
+counts=()
+total_passed=0
+total_failed=0
+
+stage() {
+  local name="$1" started=$SECONDS
+  shift
+  echo "[test] stage $name"
+  local status=0
+  "$@" || status=$?
+  timings+=("$(printf '%-22s %5d s%s' "$name" $((SECONDS - started)) "$([ $status -eq 0 ] || echo '  FAILED')")")
+  return $status
+}
+
+summary() {
+  local status=$?
+  echo
+  echo "[test] wall time per stage:"
+  for t in "${timings[@]}"; do echo "  $t"; done
+  echo "  $(printf '%-22s %5d s' total $((SECONDS - ci_started))) (budget: 30 min on a 2-core machine)"
+  if [ ${#counts[@]} -gt 0 ]; then
+    echo "[test] tests per target:"
+    for c in "${counts[@]}"; do echo "  $c"; done
+  fi
+  if [ -n "${real_pg_started:-}" ]; then ./infra/ci/real-postgres.sh stop || true; fi
+  echo "total: $total_passed passed, $total_failed failed"
+  exit $status
+}
+trap summary EXIT
+
+# A target's count: passed, failed, and a drop against test/test-counts.json.
+check_count() {
+  local target="$1" results="$2"
+  local passed failed total expected
+  if [ ! -s "$results" ]; then
+    counts+=("$target: no results written (the runner itself failed)")
+    total_failed=$((total_failed + 1))
+    return 1
+  fi
+  read -r passed failed total < <(node -e '
+    const r = require(process.argv[1]);
+    console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites, r.numTotalTests);' "$PWD/$results")
+  expected="$(node -e 'const c = require(process.argv[1]); console.log(c[process.argv[2]] ?? 0)' "$PWD/test/test-counts.json" "$target")"
+  total_passed=$((total_passed + passed))
+  total_failed=$((total_failed + failed))
+  counts+=("$(printf '%-22s %4d passed, %d failed (%d total; at least %d expected)' "$target" "$passed" "$failed" "$total" "$expected")")
+  if [ "$total" -lt "$expected" ]; then
+    echo "[test] $target ran $total tests, fewer than the $expected in test/test-counts.json: a test was lost. If that was on purpose, lower the count there in the same commit." >&2
+    return 1
+  fi
+}
+
+stage install make --no-print-directory install
+stage build npm run build --silent
+stage system-packages ./infra/ci/system-packages.sh
+
+if [ "${IMAGE_AGENT_TEST_EMBEDDED_ONLY:-}" = "1" ]; then
+  echo "[test] IMAGE_AGENT_TEST_EMBEDDED_ONLY=1: the Postgres tests run against the embedded PGlite only"
+  unset TEST_REAL_DATABASE_URL
+else
+  start_real_pg() { TEST_REAL_DATABASE_URL="$(./infra/ci/real-postgres.sh start)"; }
+  stage real-postgres start_real_pg
+  real_pg_started=1
+  export TEST_REAL_DATABASE_URL
+fi
+
+run_jest() {
+  local status=0
+  npx jest --json --outputFile="$results_dir/jest.json" "$@" || status=$?
+  check_count jest "$results_dir/jest.json" || status=1
+  return $status
+}
+stage jest run_jest
