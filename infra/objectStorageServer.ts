@@ -9,6 +9,9 @@ import { isLoopbackHost, StackError, type StackService } from './stackService';
 import { resolveTool } from './toolchain';
 import { seaweedPortArgs } from '../common/stackSlot';
 
+/** The one object the stack itself writes: outside every run's and tenant's prefix. */
+export const HEALTH_PROBE_KEY = 'stack/health-probe';
+
 async function s3Answers(endpoint: string): Promise<boolean> {
   try {
     // Any HTTP answer (403 for an anonymous request) means the gateway is up.
@@ -33,7 +36,11 @@ export function objectStorageServer(config: AppConfig): StackService {
     const store = new ObjectStore(config.s3);
     try {
       await store.ensureBucket();
-      return true;
+      // A round trip, not only the bucket: after a restart the gateway and the bucket answer before
+      // the volume server has registered with the master, and reads fail until it has.
+      const probe = Buffer.from(`probe ${Date.now()}`);
+      await store.put(HEALTH_PROBE_KEY, probe, 'text/plain');
+      return (await store.get(HEALTH_PROBE_KEY)).equals(probe);
     } catch {
       return false;
     } finally {

@@ -12,7 +12,9 @@ import { resolveTool } from './toolchain';
 export async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<boolean> {
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ ...config.temporal.connection, connectTimeout: timeoutMs });
+    // No retry interceptor: a probe answers once. The default one leaves a retry timer behind when the
+    // server is down, which fires on a closed channel after the caller has moved on.
+    connection = await Connection.connect({ ...config.temporal.connection, connectTimeout: timeoutMs, interceptors: [] });
     await connection.workflowService.getSystemInfo({});
     return true;
   } catch {

@@ -7,7 +7,8 @@ import type { StackService } from './stackService';
 
 /** True when some worker polls the queue, as Temporal itself sees it. */
 export async function queueHasPoller(config: AppConfig, taskQueue: string, kind: 'workflow' | 'activity'): Promise<boolean> {
-  const connection = await Connection.connect({ ...config.temporal.connection, connectTimeout: 2000 });
+  // A probe answers once: no retry interceptor, whose timers would outlive a failed probe.
+  const connection = await Connection.connect({ ...config.temporal.connection, connectTimeout: 2000, interceptors: [] });
   try {
     const res = await connection.workflowService.describeTaskQueue({
       namespace: config.temporal.namespace,

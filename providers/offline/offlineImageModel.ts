@@ -21,12 +21,13 @@ export class OfflineImageModel implements ImageModel {
     const thumbnails = await Promise.all(
       request.references.slice(0, 4).map(async (r, i) => ({
         input: await sharp(r.data).resize(thumb, thumb, { fit: 'contain', background: '#ffffff' }).png().toBuffer(),
-        left: margin + i * (thumb + margin / 2),
-        top: height - margin * 1.5 - thumb,
+        // sharp takes whole pixels only; an odd margin gives half-pixel offsets.
+        left: Math.round(margin + i * (thumb + margin / 2)),
+        top: Math.round(height - margin * 1.5 - thumb),
       })),
     );
     const png = await sharp(Buffer.from(svg))
-      .composite(thumbnails.map((t) => ({ ...t, top: Math.round(t.top) })))
+      .composite(thumbnails)
       .withXmp(xmpPacket(request))
       .png({ compressionLevel: 9 })
       .toBuffer();

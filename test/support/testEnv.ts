@@ -23,13 +23,24 @@ export interface TestEnv {
   stop(): Promise<void>;
 }
 
-export async function startTestEnv(options: { name: string; fake?: FakeOpenAIServer; env?: Record<string, string>; workers?: boolean }): Promise<TestEnv> {
+export interface TestEnvOptions {
+  name: string;
+  fake?: FakeOpenAIServer;
+  env?: Record<string, string>;
+  workers?: boolean;
+  /** Another environment's queue, to take over its runs (a deploy: new workers on the same queue). */
+  taskQueue?: string;
+  /** A workflow bundle other than the suite's (a changed copy of the workflows). */
+  workflowBundlePath?: string;
+}
+
+export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
   if (!runtimeInstalled) {
     // Quiet workers: test output should show test results, not poll logs.
     Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
-  const taskQueue = `test-${options.name}-${randomUUID().slice(0, 8)}`;
+  const taskQueue = options.taskQueue ?? `test-${options.name}-${randomUUID().slice(0, 8)}`;
   const config = loadConfig({
     ...process.env,
     IMAGE_AGENT_TASK_QUEUE: taskQueue,
@@ -45,7 +56,7 @@ export async function startTestEnv(options: { name: string; fake?: FakeOpenAISer
   if (options.workers !== false) {
     nativeConnection = await NativeConnection.connect(config.temporal.connection);
     managed.push(
-      await createOrchestrationWorker(config, nativeConnection, { workflowBundle: { codePath: TEST_BUNDLE } }),
+      await createOrchestrationWorker(config, nativeConnection, { workflowBundle: { codePath: options.workflowBundlePath ?? TEST_BUNDLE } }),
       await createGpuWorker(config, nativeConnection),
     );
     running.push(...managed.map((m) => m.worker.run()));

@@ -1,0 +1,102 @@
+/**
+ * The versioning policy, proven: a run waits for a reviewer on the current code; a deploy changes the
+ * workflow before the review gate; the worker restarts on the new bundle; the waiting run is approved and
+ * completes. The change is guarded with patched() as the README's policy says, and the same change
+ * without the guard is shown to break the waiting run's replay.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { Worker } from '@temporalio/worker';
+import { projectRoot } from '../common/paths';
+import type { GenerateImageResult } from '../common/runResult';
+import { startGeneration } from '../client/generations';
+import { writeWorkflowBundle } from '../workers/workflowBundle';
+import { reviewUpdate, statusQuery } from '../workflows/generationMessages';
+import { eventually } from './support/eventually';
+import { startTestEnv, type TestEnv } from './support/testEnv';
+
+const PATCH_ID = 'deploy-proof-pause-before-render';
+const ANCHOR = "  run.setStage('generating');\n  run.images = await renderImages(run, today, { feedback, promptOverride });";
+
+/**
+ * A copy of workflows/ with one change before the first render, bundled. It sits inside the project so
+ * that its imports of ../common and of node_modules resolve as the real folder's do.
+ */
+async function bundleChangedWorkflows(name: string, change: string): Promise<string> {
+  const root = path.join(projectRoot, '.stack', 'test', 'deploy-proof', name);
+  fs.rmSync(root, { recursive: true, force: true });
+  fs.mkdirSync(root, { recursive: true });
+  fs.cpSync(path.join(projectRoot, 'workflows'), path.join(root, 'workflows'), { recursive: true });
+  fs.symlinkSync(path.join(projectRoot, 'common'), path.join(root, 'common'));
+  const file = path.join(root, 'workflows', 'generateImage.ts');
+  const source = fs.readFileSync(file, 'utf8');
+  if (!source.includes(ANCHOR)) throw new Error('generateImage.ts no longer has the line this proof changes; update ANCHOR');
+  const changed = source
+    .replace("import { CancellationScope, isCancellation,", 'import { CancellationScope, isCancellation, patched, sleep,')
+    .replace(ANCHOR, `${change}\n${ANCHOR}`);
+  fs.writeFileSync(file, changed);
+  const bundle = path.join(root, 'workflow-bundle.js');
+  await writeWorkflowBundle(bundle, path.join(root, 'workflows'));
+  return bundle;
+}
+
+describe('a deploy while a run waits for its reviewer', () => {
+  let before: TestEnv | undefined;
+  let after: TestEnv | undefined;
+  afterAll(async () => {
+    await before?.stop();
+    await after?.stop();
+  });
+
+  async function waitingKey(handle: WorkflowHandle): Promise<string> {
+    return eventually(async () => {
+      const s = await handle.query(statusQuery);
+      if (s.pendingReview?.kind !== 'result') throw new Error(`stage ${s.stage}`);
+      return s.pendingReview.candidateKey!;
+    }, 60_000);
+  }
+
+  test('the patched change keeps the waiting run; the unguarded change would break it', async () => {
+    const [patchedBundle, unguardedBundle] = await Promise.all([
+      bundleChangedWorkflows('patched', `  if (patched('${PATCH_ID}')) await sleep(1);`),
+      bundleChangedWorkflows('unguarded', '  await sleep(1);'),
+    ]);
+
+    before = await startTestEnv({ name: 'deploy' });
+    const g = { client: before.client, config: before.config, store: before.store };
+    const start = (request: string) =>
+      startGeneration(g, { request, tenantId: 'acme', userId: 'deployer', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } }, `deploy-${randomUUID()}`);
+    const waiting = before.client.workflow.getHandle((await start('a lighthouse poster')).workflowId);
+    const key = await waitingKey(waiting);
+    const recorded = await waiting.fetchHistory();
+
+    // The unguarded change cannot replay the waiting run: the replay test would fail CI with this error.
+    const unguarded = await Worker.runReplayHistory({ workflowBundle: { codePath: unguardedBundle } }, recorded, waiting.workflowId).catch((e: unknown) => e);
+    expect(unguarded).toBeInstanceOf(DeterminismViolationError);
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: patchedBundle } }, recorded, waiting.workflowId)).resolves.toBeUndefined();
+
+    // The deploy: old workers stop, new ones on the changed bundle take the same queue.
+    const taskQueue = before.taskQueue;
+    await before.stop();
+    before = undefined;
+    after = await startTestEnv({ name: 'deploy', taskQueue, workflowBundlePath: patchedBundle });
+
+    await after.client.workflow.getHandle(waiting.workflowId).executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: key, reviewer: 'rev-1' }] });
+    const result: GenerateImageResult = await after.client.workflow.getHandle(waiting.workflowId).result();
+    expect(result.outcome).toBe('completed');
+    expect(result.approval).toBe('approved');
+    const markers = async (workflowId: string) =>
+      ((await after!.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+    // The run that started on the old code kept the old path to its end...
+    expect(await markers(waiting.workflowId)).toHaveLength(0);
+
+    // ...while a run that starts on the new code takes the new one.
+    const fresh = after.client.workflow.getHandle((await startGeneration({ client: after.client, config: after.config, store: after.store }, { request: 'a harbour at night', tenantId: 'acme', userId: 'deployer', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } }, `deploy-${randomUUID()}`)).workflowId);
+    await waitingKey(fresh);
+    expect(await markers(fresh.workflowId)).toHaveLength(1);
+    await fresh.cancel();
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * Replay safety: every recorded history (test/replay/histories, captured by `npm run record:histories`)
+ * replays against the current workflow code. A change that would break a run already in flight — one
+ * waiting for a reviewer when the deploy lands — fails here, naming the history.
+ */
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { TEST_BUNDLE } from './support/paths';
+import { loadRecordedHistories } from './replay/recordedHistory';
+
+// Replay workers log their start and stop at INFO: only problems belong in the test output.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+const recordings = loadRecordedHistories();
+
+describe('recorded histories replay against the current workflow code', () => {
+  test('there are recordings of every workflow type and of the shapes that matter', () => {
+    const types = new Set(recordings.map((r) => r.recorded.workflowType));
+    for (const type of ['generateImage', 'generateImagePart', 'session', 'batch', 'batchCase']) expect(types).toContain(type);
+    const scenarios = new Set(recordings.map((r) => r.recorded.scenario));
+    for (const scenario of [
+      'generate-waiting-plan-review',
+      'generate-waiting-result-review',
+      'generate-rejected-twice-then-approved',
+      'generate-multi-image',
+      'session-after-continue-as-new',
+      'batch-midway',
+    ]) {
+      expect(scenarios).toContain(scenario);
+    }
+  });
+
+  test('each history replays without a non-determinism error', async () => {
+    const failures: string[] = [];
+    let replayed = 0;
+    // runReplayHistories reports each failure in its result instead of throwing: every result is checked.
+    const results = Worker.runReplayHistories(
+      { workflowBundle: { codePath: TEST_BUNDLE } },
+      recordings.map(({ recorded }) => ({ workflowId: recorded.workflowId, history: recorded.history })),
+    );
+    for await (const result of results) {
+      // Results come back in the order the histories went in.
+      const { file, recorded } = recordings[replayed]!;
+      replayed += 1;
+      expect(result.workflowId).toBe(recorded.workflowId);
+      if (result.error) {
+        const reason = /\[TMPRL\d+\][^"]*/.exec(result.error.message)?.[0] ?? result.error.message.split('\n')[0];
+        failures.push(`${file}: ${result.error.name}: ${reason}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(recordings.length);
+  });
+});

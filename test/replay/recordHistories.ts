@@ -1,0 +1,217 @@
+/**
+ * `npm run record:histories [-- --name <folder>]`: runs every workflow shape that matters on the local
+ * stack (started if needed), captures each history with the real `temporal workflow show -o json`, and
+ * writes them as a new recording folder under test/replay/histories/. Runs waiting for a reviewer and a
+ * batch mid-way are captured while they wait, then finished, so nothing is left open.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import type { WorkflowHandle } from '@temporalio/client';
+import { loadConfig } from '../../common/config';
+import { projectRoot } from '../../common/paths';
+import type { ReviewPolicy } from '../../common/review';
+import { startBatch } from '../../client/batches';
+import { startGeneration } from '../../client/generations';
+import { submitTurn, turnResult, type Conversation } from '../../client/sessionClient';
+import { stackUp } from '../../infra/stack';
+import { resolveTool } from '../../infra/toolchain';
+import { writeWorkflowBundle } from '../../workers/workflowBundle';
+import { batchProgressQuery, batchWorkflowId } from '../../workflows/batchMessages';
+import { reviewUpdate, planReviewUpdate, statusQuery } from '../../workflows/generationMessages';
+import { sessionWorkflowId } from '../../workflows/sessionMessages';
+import { scriptAgentDefaults } from '../fakeOpenAI/agentDefaults';
+import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
+import { runCommand } from '../support/cli';
+import { eventually } from '../support/eventually';
+import { TEST_BUNDLE } from '../support/paths';
+import { startTestEnv, type TestEnv } from '../support/testEnv';
+import { HISTORIES_DIR, writeRecordedHistory } from './recordedHistory';
+
+interface Capture {
+  scenario: string;
+  description: string;
+  workflowId: string;
+  runId?: string;
+}
+
+type Scenario = (env: TestEnv, capture: (c: Capture) => Promise<void>) => Promise<void>;
+
+const tenantId = 'replay';
+
+async function startRun(env: TestEnv, request: string, extra: { review?: ReviewPolicy; size?: string } = {}): Promise<WorkflowHandle> {
+  const { workflowId } = await startGeneration(
+    { client: env.client, config: env.config, store: env.store },
+    { request, tenantId, userId: 'recorder', options: { size: extra.size ?? '256x256' }, review: extra.review ?? { required: false, planApproval: false, onTimeout: 'expire' } },
+    `replay-${randomUUID()}`,
+  );
+  return env.client.workflow.getHandle(workflowId);
+}
+
+async function pendingReview(handle: WorkflowHandle, kind: 'plan' | 'result'): Promise<string> {
+  return eventually(async () => {
+    const s = await handle.query(statusQuery);
+    if (s.pendingReview?.kind !== kind) throw new Error(`not yet waiting for ${kind} review (stage ${s.stage})`);
+    return s.pendingReview.candidateKey ?? '';
+  }, 60_000);
+}
+
+/** Offline providers: what `make demo` runs. */
+const offlineScenarios: Scenario[] = [
+  async (env, capture) => {
+    const handle = await startRun(env, 'a weather forecast card for Hangzhou on 2026-07-15');
+    await handle.result();
+    await capture({ scenario: 'generate-offline-completed', description: 'an offline single-image run, completed', workflowId: handle.workflowId });
+  },
+  async (env, capture) => {
+    const handle = await startRun(env, 'a poster for a jazz night', { review: { required: true, planApproval: true, onTimeout: 'expire' } });
+    await pendingReview(handle, 'plan');
+    await capture({ scenario: 'generate-waiting-plan-review', description: 'a run waiting for plan review (open)', workflowId: handle.workflowId });
+    await handle.executeUpdate(planReviewUpdate, { args: [{ decision: 'approve', reviewer: 'recorder' }] });
+    await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: await pendingReview(handle, 'result'), reviewer: 'recorder' }] });
+    await handle.result();
+    await capture({ scenario: 'generate-plan-and-result-approved', description: 'plan approved, then the result approved, completed', workflowId: handle.workflowId });
+  },
+  async (env, capture) => {
+    const handle = await startRun(env, 'a lighthouse poster', { review: { required: true, onTimeout: 'expire' } });
+    const first = await pendingReview(handle, 'result');
+    await capture({ scenario: 'generate-waiting-result-review', description: 'a run waiting for result review (open)', workflowId: handle.workflowId });
+    await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: first, feedback: 'a stormy purple sky', reviewer: 'recorder' }] });
+    const second = await pendingReview(handle, 'result');
+    await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: second, feedback: 'add a small boat', reviewer: 'recorder' }] });
+    const third = await pendingReview(handle, 'result');
+    await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: third, reviewer: 'recorder' }] });
+    await handle.result();
+    await capture({ scenario: 'generate-rejected-twice-then-approved', description: 'rejected twice with feedback, then approved', workflowId: handle.workflowId });
+  },
+  async (env, capture) => {
+    const handle = await startRun(env, 'a 3-slide deck on renewable energy with a shared style');
+    await handle.result();
+    await capture({ scenario: 'generate-multi-image', description: 'a three-image set: the parent run', workflowId: handle.workflowId });
+    const children = (await handle.fetchHistory()).events?.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []) ?? [];
+    if (children.length === 0) throw new Error('the multi-image run started no generateImagePart children');
+    await capture({ scenario: 'generate-image-part', description: 'one image of a set (generateImagePart child)', workflowId: children.at(-1)! });
+  },
+  async (env, capture) => {
+    const conversation: Conversation = { tenantId, userId: 'recorder', sessionId: randomUUID().slice(0, 8), options: { size: '256x256' }, maxTurnsPerRun: 2 };
+    for (const request of ['a paper boat logo', 'a lighthouse at dusk', 'the boat logo from before on a sail']) {
+      await turnResult(env.client, conversation, await submitTurn(env.client, env.config, conversation, { request }));
+    }
+    const workflowId = sessionWorkflowId(conversation.tenantId, conversation.userId, conversation.sessionId);
+    if (!(await firstRunContinued(env, workflowId))) throw new Error('the session did not continue as new');
+    await capture({ scenario: 'session-first-run-continued-as-new', description: "a session's first run, which continued as new after 2 turns", workflowId, runId: await firstExecution(env, workflowId) });
+    await capture({ scenario: 'session-after-continue-as-new', description: 'a session after continue-as-new, waiting for turns (open)', workflowId });
+  },
+  async (env, capture) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-batch-'));
+    const jsonl = path.join(dir, 'ten.jsonl');
+    fs.writeFileSync(jsonl, Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `item-${i}`, request: `product shot number ${i}`, size: '128x128' })).join('\n'));
+    const batchId = `replay-${randomUUID().slice(0, 8)}`;
+    await startBatch({ client: env.client, config: env.config, store: env.store }, [jsonl], { batchId, tenantId, system: 'replay recording', concurrency: 1 });
+    const handle = env.client.workflow.getHandle(batchWorkflowId(batchId));
+    await eventually(async () => {
+      if ((await handle.query(batchProgressQuery)).done < 3) throw new Error('fewer than 3 cases done');
+    }, 120_000, 100);
+    await capture({ scenario: 'batch-midway', description: 'a batch of 10 with 3 or more cases done (open)', workflowId: handle.workflowId });
+    await handle.result();
+    const children = (await handle.fetchHistory()).events?.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []) ?? [];
+    await capture({ scenario: 'batch-case', description: 'one case of a batch (batchCase child)', workflowId: children[0]! });
+    await capture({ scenario: 'batch-completed', description: 'a batch of 10, completed', workflowId: handle.workflowId });
+    fs.rmSync(dir, { recursive: true, force: true });
+  },
+];
+
+/** An OpenAI-compatible endpoint (the fake server): a critique that fails once gives two rounds. */
+const endpointScenarios: Scenario[] = [
+  async (env, capture) => {
+    const handle = await startRun(env, 'a red bicycle leaning on a blue door');
+    await handle.result();
+    await capture({ scenario: 'generate-endpoint-two-rounds', description: 'against an OpenAI-compatible endpoint: round 1 fails the critique, round 2 passes', workflowId: handle.workflowId });
+  },
+];
+
+async function firstExecution(env: TestEnv, workflowId: string): Promise<string> {
+  const all: { runId: string; startTime: Date }[] = [];
+  for await (const w of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) all.push({ runId: w.runId, startTime: w.startTime });
+  all.sort((a, b) => a.startTime.getTime() - b.startTime.getTime());
+  return all[0]!.runId;
+}
+
+async function firstRunContinued(env: TestEnv, workflowId: string): Promise<boolean> {
+  const runId = await firstExecution(env, workflowId);
+  const events = (await env.client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+  return events.some((e) => e.workflowExecutionContinuedAsNewEventAttributes);
+}
+
+function currentCommit(): string {
+  try {
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectRoot, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'workflows', 'common'], { cwd: projectRoot, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${sha}+uncommitted-workflow-changes` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = new Command().option('--name <folder>', 'recording folder name', new Date().toISOString().slice(0, 10)).parse().opts<{ name: string }>();
+  const recordingDir = path.join(HISTORIES_DIR, opts.name);
+  if (fs.existsSync(recordingDir)) throw new Error(`${path.relative(projectRoot, recordingDir)} exists: recordings are append-only; pass --name <new folder>`);
+  const config = loadConfig();
+  await stackUp(config, { workers: false, log: (line) => console.log(`  ${line}`) });
+  await writeWorkflowBundle(TEST_BUNDLE);
+  const temporal = resolveTool('temporal', config.stack.dir);
+  const commit = currentCommit();
+  const written: string[] = [];
+
+  const captureWith = (env: TestEnv) => async (c: Capture) => {
+    const handle = env.client.workflow.getHandle(c.workflowId, c.runId);
+    const described = await handle.describe();
+    const args = ['workflow', 'show', '--address', config.temporal.connection.address!, '--namespace', config.temporal.namespace, '--workflow-id', c.workflowId, '--run-id', described.runId, '-o', 'json'];
+    const shown = await runCommand(temporal, args);
+    if (shown.code !== 0) throw new Error(`temporal workflow show ${c.workflowId}: ${shown.stderr.trim()}`);
+    const file = writeRecordedHistory(recordingDir, {
+      scenario: c.scenario,
+      description: c.description,
+      workflowType: described.type,
+      workflowId: c.workflowId,
+      runId: described.runId,
+      recordedAt: new Date().toISOString(),
+      commit,
+      payloadEncoding: 'json/plain',
+      history: JSON.parse(shown.stdout) as { events: unknown[] },
+    });
+    written.push(file);
+    console.log(`recorded ${c.scenario}: ${described.type}, ${described.historyLength} events`);
+  };
+
+  const offline = await startTestEnv({ name: 'record-offline' });
+  try {
+    for (const scenario of offlineScenarios) await scenario(offline, captureWith(offline));
+  } finally {
+    await offline.stop();
+  }
+
+  const fake = await new FakeOpenAIServer().start();
+  scriptAgentDefaults(fake);
+  fake.script({ route: 'chat', schema: 'critique', times: 1, reply: { json: { results: [{ item: 1, pass: false, reason: 'the door is green' }] } } });
+  const endpoint = await startTestEnv({ name: 'record-endpoint', fake });
+  try {
+    for (const scenario of endpointScenarios) await scenario(endpoint, captureWith(endpoint));
+  } finally {
+    await endpoint.stop();
+    await fake.stop();
+  }
+  console.log(`${written.length} histories in ${path.relative(projectRoot, recordingDir)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`record:histories failed: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);
