@@ -2,12 +2,16 @@
  * Maps provider errors onto Temporal's retry semantics, so each activity's retry policy does the right thing:
  * rate limits wait as long as the provider asks, refusals and bad requests fail at once, outages retry.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { DatabaseError } from 'pg';
 import OpenAI from 'openai';
 import { FailureType } from '../common/failureTypes';
 import { ContentPolicyRefusal } from '../providers/imageModel';
 import { InvalidModelOutputError, ModelRefusalError } from '../providers/openai/chatModel';
 import { SearchApiError } from '../providers/search/searchApi';
+
+/** Attempts a model gets to give a valid answer before the run fails with InvalidModelOutput. */
+export const INVALID_OUTPUT_ATTEMPTS = 3;
 
 export function toActivityFailure(err: unknown): unknown {
   if (err instanceof ApplicationFailure) return err;
@@ -15,8 +19,14 @@ export function toActivityFailure(err: unknown): unknown {
     return ApplicationFailure.create({ type: FailureType.ContentPolicyRefusal, message: err.message, nonRetryable: true, details: [{ reason: err.reason }] });
   }
   if (err instanceof InvalidModelOutputError) {
-    // Retryable: the same prompt often yields a valid answer on the next try; after the policy's attempts the run fails typed.
-    return ApplicationFailure.create({ type: FailureType.InvalidModelOutput, message: err.message });
+    // The same prompt often yields a valid answer on the next try, but a model that keeps answering badly
+    // is not an outage: after a few attempts the run fails typed instead of paying until the window ends.
+    const attempt = Context.current().info.attempt;
+    return ApplicationFailure.create({ type: FailureType.InvalidModelOutput, message: `${err.message} (attempt ${attempt} of ${INVALID_OUTPUT_ATTEMPTS})`, nonRetryable: attempt >= INVALID_OUTPUT_ATTEMPTS });
+  }
+  if (err instanceof DatabaseError && err.code?.startsWith('22')) {
+    // A data exception (a NUL byte, an invalid encoding): the same row fails the same way on every retry.
+    return ApplicationFailure.create({ type: FailureType.InvalidInput, message: `the database refused the data: ${err.message}`, nonRetryable: true });
   }
   if (err instanceof ModelRefusalError) {
     return ApplicationFailure.create({ type: FailureType.ModelRefusal, message: err.message, nonRetryable: true });

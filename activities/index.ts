@@ -14,6 +14,7 @@ import { reasonQuestionActivity } from './reasonQuestion';
 import { recallMemoryActivity } from './recallMemory';
 import { rememberTurnActivity } from './rememberTurn';
 import { renderImageActivity } from './renderImage';
+import type { RenderSpool } from './renderSpool';
 import { judgeCaseActivity } from './judgeCase';
 import { searchImagesActivity } from './searchImages';
 import { searchWebActivity } from './searchWeb';
@@ -24,6 +25,7 @@ import { writeReportActivity } from './writeReport';
 export interface GpuDeps {
   imageModel: ImageModel;
   store: ObjectStore;
+  spool: RenderSpool;
 }
 
 export function createGpuActivities(deps: GpuDeps) {

@@ -1,14 +1,22 @@
 /**
  * render: the composed prompt through the image model, on the GPU task queue. The PNG goes to object
  * storage under a deterministic key; only the reference and metadata return to the workflow.
+ *
+ * A render is paid work, never repeated because a later step failed: the bytes are spooled on the
+ * worker's disk before the upload, and a retry on the same worker uploads them instead of rendering
+ * again. A retry on another worker cannot reach them, so it renders again and says so (`reRendered`),
+ * which the run's cost and the soak's billing check count.
  */
+import os from 'node:os';
 import { Context } from '@temporalio/activity';
 import { candidateKey } from '../common/objectKeys';
 import type { ImageRef, ProviderLabel } from '../common/types';
-import type { ImageModel, LabelledSection, ReferenceImage } from '../providers/imageModel';
+import type { ImageModel, LabelledSection, ReferenceImage, RenderOutput } from '../providers/imageModel';
 import type { ObjectStore } from '../providers/objectStore';
 import { currentWorkflowId } from './currentWorkflow';
 import { toActivityFailure } from './failures';
+import { reportProgress } from './progress';
+import type { RenderSpool } from './renderSpool';
 
 export interface RenderImageInput {
   prompt: string;
@@ -28,31 +36,51 @@ export interface RenderImageResult {
   mode: 'generate' | 'edit';
   revisedPrompt?: string;
   durationMs: number;
+  /** The bytes came from an earlier attempt's spool: the model was not called again. */
+  fromSpool?: boolean;
+  /** An earlier attempt had rendered, on another worker: this attempt paid for a second render. */
+  reRendered?: boolean;
 }
 
-const HEARTBEAT_MS = 5_000;
+/** What a render attempt reports; the next attempt reads it to know whether a render was already paid for. */
+interface RenderProgress {
+  stage: 'references' | 'rendering' | 'rendered';
+  spoolId?: string;
+  worker?: string;
+}
 
-export function renderImageActivity(deps: { imageModel: ImageModel; store: ObjectStore }) {
+const WORKER = `${os.hostname()}:${process.pid}`;
+
+export function renderImageActivity(deps: { imageModel: ImageModel; store: ObjectStore; spool: RenderSpool }) {
   return async function renderImage(input: RenderImageInput): Promise<RenderImageResult> {
     const ctx = Context.current();
     const started = Date.now();
-    // Image models take tens of seconds; heartbeats let Temporal notice a dead GPU worker within heartbeatTimeout.
-    ctx.heartbeat({ stage: 'references' });
-    const timer = setInterval(() => ctx.heartbeat({ stage: 'rendering', elapsedMs: Date.now() - started }), HEARTBEAT_MS);
+    const spoolId = deps.spool.idOf({ workflowId: currentWorkflowId(), runId: ctx.info.workflowExecution?.runId ?? '', activityId: ctx.info.activityId });
+    const earlier = ctx.info.heartbeatDetails as RenderProgress | undefined;
     try {
-      const references: ReferenceImage[] = await Promise.all(
-        input.referenceKeys.map(async (key, i) => ({ name: `reference-${i}.png`, data: await deps.store.get(key), contentType: 'image/png' })),
-      );
-      const out = await deps.imageModel.render({
-        prompt: input.prompt,
-        sections: input.sections,
-        size: input.size,
-        seed: input.seed,
-        references,
-        signal: ctx.cancellationSignal,
-      });
+      let out: RenderOutput | undefined = await deps.spool.take(spoolId);
+      const fromSpool = out !== undefined;
+      if (!out) {
+        // Heartbeats (workers/heartbeatInterceptor.ts) let Temporal notice a dead GPU worker within heartbeatTimeout.
+        reportProgress({ stage: 'references' } satisfies RenderProgress);
+        const references: ReferenceImage[] = await Promise.all(
+          input.referenceKeys.map(async (key, i) => ({ name: `reference-${i}.png`, data: await deps.store.get(key), contentType: 'image/png' })),
+        );
+        reportProgress({ stage: 'rendering' } satisfies RenderProgress);
+        out = await deps.imageModel.render({
+          prompt: input.prompt,
+          sections: input.sections,
+          size: input.size,
+          seed: input.seed,
+          references,
+          signal: ctx.cancellationSignal,
+        });
+        await deps.spool.keep(spoolId, out);
+        reportProgress({ stage: 'rendered', spoolId, worker: WORKER } satisfies RenderProgress);
+      }
       const key = candidateKey(currentWorkflowId(), input.imageIndex, input.round);
       const stored = await deps.store.put(key, out.png, 'image/png', { provider: out.provider, model: out.model });
+      await deps.spool.drop(spoolId);
       return {
         image: { ...stored, width: out.width, height: out.height },
         provider: out.provider,
@@ -60,11 +88,11 @@ export function renderImageActivity(deps: { imageModel: ImageModel; store: Objec
         mode: out.mode,
         revisedPrompt: out.revisedPrompt,
         durationMs: Date.now() - started,
+        ...(fromSpool ? { fromSpool: true } : {}),
+        ...(!fromSpool && earlier?.stage === 'rendered' ? { reRendered: true } : {}),
       };
     } catch (err) {
       throw toActivityFailure(err);
-    } finally {
-      clearInterval(timer);
     }
   };
 }

@@ -11,6 +11,7 @@ import type { GenerateOptions } from '../common/request';
 import { BatchId, Kind, Tenant } from '../common/searchAttributes';
 import { batchWorkflowId } from '../workflows/batchMessages';
 import type { Generations } from './generations';
+import { withOutageWindow } from './startOptions';
 
 export interface StartBatchOptions {
   suite?: SuiteKind;
@@ -41,7 +42,7 @@ export async function startBatch(g: Generations, files: string[], o: StartBatchO
     manifestKey,
     total: cases.length,
     concurrency: o.concurrency ?? g.config.batch.concurrency,
-    options: o.options ?? {},
+    options: withOutageWindow(g.config, o.options) ?? {},
     ...(o.casesPerRun ? { casesPerRun: o.casesPerRun } : {}),
   };
   const handle = await g.client.workflow.start('batch', {

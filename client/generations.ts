@@ -3,8 +3,8 @@
  * status (with presigned URLs), review decisions, cancel, lists through visibility queries, the report.
  * Tenancy is checked here, once: a caller bound to a tenant sees nothing of another tenant's runs.
  */
-import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import { reportKey, webhookKey } from '../common/objectKeys';
 import type { GenerateImageInput } from '../common/request';
@@ -15,7 +15,7 @@ import { Approval, Kind, Stage, Tenant, UserTag } from '../common/searchAttribut
 import { userTag } from '../common/userTag';
 import type { ObjectStore } from '../providers/objectStore';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generationMessages';
-import { startOptions } from './startOptions';
+import { startOptions, withOutageWindow } from './startOptions';
 import { runUiUrl } from './temporalClient';
 
 /** The caller is not allowed to see or touch this run (another tenant's, or not a generation). */
@@ -42,16 +42,66 @@ export function newWorkflowId(): string {
 }
 
 /**
- * Starts a run; the review policy defaults to configuration when the request does not carry one. A webhook URL
- * is kept in object storage and only its key goes into the workflow input.
+ * The run id a client's idempotency key stands for: the same tenant and key always name the same run, and
+ * two tenants' keys never meet (the tenant is part of the hash). Any key a client chooses works.
  */
-export async function startGeneration(g: Generations, request: GenerateRequest, workflowId = newWorkflowId()): Promise<{ workflowId: string; runId: string; ui: string }> {
+export function idempotentWorkflowId(tenantId: string, key: string): string {
+  return `img-k-${createHash('sha256').update(`${tenantId}\u0000${key}`).digest('hex').slice(0, 40)}`;
+}
+
+export interface StartedGeneration {
+  workflowId: string;
+  runId: string;
+  ui: string;
+  /** True when this start found the run an earlier start with the same key began: nothing new was started. */
+  existing: boolean;
+}
+
+/**
+ * Starts a run; the review policy defaults to configuration when the request does not carry one. A webhook URL
+ * is kept in object storage and only its key goes into the workflow input. With an idempotency key the run
+ * id is derived from it, and a repeated start (a client retrying a timed-out POST) returns the first run,
+ * running or closed, instead of paying for a second one.
+ */
+export async function startGeneration(g: Generations, request: GenerateRequest, workflowId = newWorkflowId(), options: { idempotent?: boolean } = {}): Promise<StartedGeneration> {
   const { webhookUrl, ...rest } = request;
   if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
+  if (options.idempotent) {
+    const found = await existingRun(g, workflowId, request.tenantId);
+    if (found) return found;
+  }
   const webhook = webhookUrl ? { key: (await g.store.putJson(webhookKey(workflowId), { url: webhookUrl })).key } : undefined;
-  const full: GenerateImageInput = { ...rest, review: request.review ?? g.config.review.defaults, ...(webhook ? { webhook } : {}) };
-  const handle = await g.client.workflow.start('generateImage', { ...startOptions(g.config, full, workflowId), args: [full] });
-  return { workflowId, runId: handle.firstExecutionRunId, ui: runUiUrl(g.config, workflowId, handle.firstExecutionRunId) };
+  const runOptions = withOutageWindow(g.config, rest.options);
+  const full: GenerateImageInput = { ...rest, ...(runOptions ? { options: runOptions } : {}), review: request.review ?? g.config.review.defaults, ...(webhook ? { webhook } : {}) };
+  try {
+    const handle = await g.client.workflow.start('generateImage', {
+      ...startOptions(g.config, full, workflowId),
+      args: [full],
+      // A second start with the same id joins the first run while it is open, and is refused once it has closed.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    // Two starts racing past the check above both land here; the conflict policy gives both the same run.
+    return { workflowId, runId: handle.firstExecutionRunId, ui: runUiUrl(g.config, workflowId, handle.firstExecutionRunId), existing: false };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError && options.idempotent) {
+      const found = await existingRun(g, workflowId, request.tenantId);
+      if (found) return found;
+    }
+    throw err;
+  }
+}
+
+/** The run an earlier start with this id began, if it exists and belongs to the tenant. */
+async function existingRun(g: Generations, workflowId: string, tenantId: string): Promise<StartedGeneration | undefined> {
+  try {
+    const info = await g.client.workflow.getHandle(workflowId).describe();
+    if (info.typedSearchAttributes.get(Tenant) !== tenantId) return undefined;
+    return { workflowId, runId: info.runId, ui: runUiUrl(g.config, workflowId, info.runId), existing: true };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
 }
 
 /** The run's tenant from its search attributes; throws unless `tenant` (when given) owns it. */

@@ -9,6 +9,7 @@ import type { AppConfig } from '../common/config';
 import type { GenerateOptions } from '../common/request';
 import { Kind, Providers, Tenant, UserTag } from '../common/searchAttributes';
 import { userTag } from '../common/userTag';
+import { withOutageWindow } from './startOptions';
 import type { GenerateImageResult } from '../common/runResult';
 import { sessionQuery, sessionWorkflowId, submitTurnUpdate, type TurnAccepted, type TurnRequest } from '../workflows/sessionMessages';
 
@@ -27,7 +28,7 @@ export async function submitTurn(client: Client, config: AppConfig, conversation
     workflowId,
     taskQueue: config.temporal.taskQueue,
     workflowIdConflictPolicy: 'USE_EXISTING',
-    args: [{ tenantId: conversation.tenantId, userId: conversation.userId, sessionId: conversation.sessionId, options: conversation.options, maxTurnsPerRun: conversation.maxTurnsPerRun }],
+    args: [{ tenantId: conversation.tenantId, userId: conversation.userId, sessionId: conversation.sessionId, options: withOutageWindow(config, conversation.options), maxTurnsPerRun: conversation.maxTurnsPerRun }],
     staticSummary: `conversation ${conversation.sessionId}`,
     typedSearchAttributes: [
       { key: Tenant, value: conversation.tenantId },

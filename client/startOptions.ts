@@ -18,3 +18,9 @@ export function startOptions(config: AppConfig, input: GenerateImageInput, workf
     ],
   };
 }
+
+/** The run's options with the configured outage window when the request names none. */
+export function withOutageWindow<T extends { outageWindow?: string }>(config: AppConfig, options: T | undefined): T | undefined {
+  if (!config.outageWindow || options?.outageWindow) return options;
+  return { ...(options ?? ({} as T)), outageWindow: config.outageWindow };
+}

@@ -2,12 +2,13 @@
  * Every setting of image-agent, read from the environment once, validated, documented in the README.
  * Workflow code must never import this module (it reads process.env); activities and processes do.
  */
+import os from 'node:os';
 import path from 'node:path';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { projectRoot } from './paths';
-import { durationSchema } from './requestSchema';
+import { durationSchema, outageWindowSchema } from './requestSchema';
 import type { ReviewPolicy } from './review';
 import { withStackSlot } from './stackSlot';
 import { gpuTaskQueueFor } from './taskQueues';
@@ -84,6 +85,10 @@ const envSchema = z.object({
   // Worker processes
   IMAGE_AGENT_GPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   IMAGE_AGENT_ACTIVITY_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Where a GPU worker keeps rendered bytes until they are uploaded (a retry reuses them). */
+  IMAGE_AGENT_RENDER_SPOOL_DIR: optionalString,
+  /** How long a run waits out a dependency's outage before a stage gives up (README, "Outages"). */
+  IMAGE_AGENT_OUTAGE_WINDOW: optionalString.pipe(outageWindowSchema.optional()),
 
   // Local stack ports (used by `stack:up` and as defaults above)
   STACK_TEMPORAL_PORT: port.default(7233),
@@ -179,7 +184,11 @@ export interface AppConfig {
     gpuConcurrency: number;
     /** Model/search activities in flight per orchestration worker. */
     activityConcurrency: number;
+    /** A GPU worker's local folder for rendered bytes not yet uploaded. */
+    renderSpoolDir: string;
   };
+  /** The default outage window clients give runs that do not name one; unset: the workflows' own default. */
+  outageWindow?: string;
   stack: {
     dir: string;
     temporalPort: number;
@@ -300,7 +309,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     workers: {
       gpuConcurrency: e.IMAGE_AGENT_GPU_CONCURRENCY,
       activityConcurrency: e.IMAGE_AGENT_ACTIVITY_CONCURRENCY,
+      renderSpoolDir: e.IMAGE_AGENT_RENDER_SPOOL_DIR ? path.resolve(projectRoot, e.IMAGE_AGENT_RENDER_SPOOL_DIR) : path.join(os.tmpdir(), 'image-agent-render-spool'),
     },
+    outageWindow: e.IMAGE_AGENT_OUTAGE_WINDOW,
     stack: {
       dir: path.resolve(projectRoot, e.STACK_DIR),
       temporalPort: e.STACK_TEMPORAL_PORT,

@@ -48,7 +48,15 @@ export interface Candidate {
   image: ImageRef;
   context: GenerationContext;
   critique?: Critique;
-  renderedBy: { provider: ProviderLabel; model: string; mode: 'generate' | 'edit' };
+  renderedBy: {
+    provider: ProviderLabel;
+    model: string;
+    mode: 'generate' | 'edit';
+    /** The upload was retried with the bytes an earlier attempt spooled: paid once. */
+    fromSpool?: boolean;
+    /** An earlier attempt rendered on a worker that is gone: this candidate was paid for twice. */
+    reRendered?: boolean;
+  };
 }
 
 /** Feedback for the next compose: the items the last candidate failed, and why. */

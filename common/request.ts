@@ -20,6 +20,11 @@ export interface GenerateOptions {
   size: string;
   seed?: number;
   ablations: Ablations;
+  /**
+   * How long the run waits out a dependency's outage (model endpoint, search, S3, Postgres, a worker)
+   * before the stage gives up, e.g. "10 minutes" (README, "Outages"). Unset: the default window.
+   */
+  outageWindow?: string;
 }
 
 export const DEFAULT_OPTIONS: GenerateOptions = { maxRounds: 3, size: '1024x1024', ablations: {} };

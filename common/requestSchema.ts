@@ -1,11 +1,27 @@
 /** The edge validation of a generation request (CLI, HTTP API, batch files): once, here, with clear messages. */
 import { z } from 'zod';
+import { DURATION_PATTERN, durationMs } from './duration';
+import { TEXT_LIMITS, textProblem } from './textLimits';
 
 const id = z
   .string()
   .min(1)
   .max(128)
   .regex(/^[A-Za-z0-9._:@-]+$/, 'use letters, digits and . _ : @ - only');
+
+/** Text a store can hold: no NUL or other control characters, valid Unicode, within its limit. */
+export function safeText(max: number) {
+  return z.string().superRefine((text, ctx) => {
+    const problem = textProblem(text, max);
+    if (problem) ctx.addIssue({ code: 'custom', message: `the text ${problem}` });
+  });
+}
+
+/** Durations as Temporal reads them: "90 seconds", "24 hours", "2d", "1500ms". */
+export const durationSchema = z.string().regex(DURATION_PATTERN, 'a duration such as "90 seconds" or "24 hours"');
+
+/** How long a run waits out a dependency's outage before a stage gives up (README, "Outages"). */
+export const outageWindowSchema = durationSchema.refine((d) => durationMs(d) >= 60_000 && durationMs(d) <= 7 * 86_400_000, 'the outage window must be between 1 minute and 7 days');
 
 export const ablationsSchema = z
   .object({
@@ -26,13 +42,9 @@ export const generateOptionsSchema = z
       .optional(),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
     ablations: ablationsSchema.optional(),
+    outageWindow: outageWindowSchema.optional(),
   })
   .strict();
-
-/** Durations as Temporal reads them: "90 seconds", "24 hours", "2d", "1500ms". */
-export const durationSchema = z
-  .string()
-  .regex(/^\d+(\.\d+)?\s*(ms|milliseconds?|s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?)$/i, 'a duration such as "90 seconds" or "24 hours"');
 
 export const reviewPolicySchema = z
   .object({
@@ -45,11 +57,11 @@ export const reviewPolicySchema = z
 
 export const generateRequestSchema = z
   .object({
-    request: z.string().trim().min(1, 'the request is empty').max(8000, 'the request is longer than 8000 characters'),
+    request: safeText(TEXT_LIMITS.request).pipe(z.string().trim().min(1, 'the request is empty')),
     tenantId: id,
     userId: id,
     sessionId: id.optional(),
-    inputImageKeys: z.array(z.string().min(1).max(1024)).max(8).optional(),
+    inputImageKeys: z.array(safeText(TEXT_LIMITS.objectKey).pipe(z.string().min(1))).max(8).optional(),
     options: generateOptionsSchema.optional(),
     review: reviewPolicySchema.optional(),
     webhookUrl: z.url({ protocol: /^https?$/, error: 'webhookUrl must be an http(s) URL' }).max(2048).optional(),

@@ -18,6 +18,16 @@ export type RunOutcome = 'completed' | 'rejected' | 'expired' | 'plan_rejected' 
 
 export type StopReason = 'all_passed' | 'max_rounds' | 'no_feedback' | 'direct' | 'critique_unavailable';
 
+/**
+ * A dependency the run went on without, and why: memory during a Postgres outage, a memory write that
+ * failed after the images existed. A degraded run is complete, but never scored as if it were whole.
+ */
+export interface Degradation {
+  stage: 'ground' | 'remember' | 'render';
+  dependency: 'memory' | 'object storage' | 'image model';
+  reason: string;
+}
+
 export interface ImageOutcome {
   imageIndex: number;
   imageId: string;
@@ -43,6 +53,8 @@ export interface GenerateImageResult {
   /** The first image's chosen candidate (the only one for single-image requests); absent when the plan was rejected. */
   final?: Candidate;
   remembered?: { turnInserted: boolean; profileApplied: boolean; learned: UserProfile };
+  /** Dependencies the run went on without; absent when nothing was degraded. */
+  degraded?: Degradation[];
   ablations: Ablations;
   usage: Usage;
   timings: StageTiming[];

@@ -6,6 +6,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createAgentActivities, createGpuActivities } from '../activities';
+import { RenderSpool } from '../activities/renderSpool';
 import type { AgentDeps } from '../activities/agentDeps';
 import type { AppConfig } from '../common/config';
 import { createPool } from '../providers/database';
@@ -64,11 +65,13 @@ export async function createOrchestrationWorker(config: AppConfig, connection: N
 /** Renders only, with its own concurrency limit. */
 export async function createGpuWorker(config: AppConfig, connection: NativeConnection): Promise<ManagedWorker> {
   const store = new ObjectStore(config.s3);
+  const spool = new RenderSpool(config.workers.renderSpoolDir);
+  await spool.sweep();
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.gpuTaskQueue,
-    activities: createGpuActivities({ imageModel: createImageModel(config), store }),
+    activities: createGpuActivities({ imageModel: createImageModel(config), store, spool }),
     interceptors: { activity: [heartbeatWhileRunning] },
     maxConcurrentActivityTaskExecutions: config.workers.gpuConcurrency,
   });

@@ -1,61 +1,72 @@
 /**
- * Every activity the workflows call, each stage with its own timeouts and retry policy (DESIGN.md).
- * Model calls retry with backoff (a 429's Retry-After is honoured through nextRetryDelay); refusals and
- * rejected requests fail at once; the render heartbeats so a dead GPU worker is noticed in seconds.
+ * Every activity the workflows call, each stage with its own timeouts and retry policy, sized by the run's
+ * outage window (README, "Outages"): a dependency that is down for less than the window is waited out,
+ * never a failed run. Retries are unlimited inside schedule-to-close = window + one attempt's time; what
+ * retrying cannot fix (refusals, rejected requests, bad input, invalid model output after its own few
+ * attempts) fails at once. Every activity heartbeats, so a dead worker's task moves on within seconds.
  */
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { AgentActivities, GpuActivities } from '../activities';
+import { durationMs } from '../common/duration';
 import { NON_RETRYABLE_TYPES } from '../common/failureTypes';
 import { gpuTaskQueueFor } from '../common/taskQueues';
 
-const NON_RETRYABLE = NON_RETRYABLE_TYPES;
+export const DEFAULT_OUTAGE_WINDOW = '10 minutes';
+
+/** Memory reads give up sooner than the window: a run goes on without memory rather than wait long. */
+const MEMORY_READ_WINDOW_MS = 2 * 60_000;
 
 /** Every activity heartbeats (workers/heartbeatInterceptor.ts), so a dead worker is noticed in seconds. */
 const HEARTBEAT_TIMEOUT = '15 seconds';
 
-function modelCall(startToClose: ActivityOptions['startToCloseTimeout'], maximumAttempts: number): ActivityOptions {
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+function withinWindow(windowMs: number, attemptMs: number, extra: Partial<ActivityOptions> = {}): ActivityOptions {
   return {
-    startToCloseTimeout: startToClose,
+    startToCloseTimeout: attemptMs,
+    scheduleToCloseTimeout: windowMs + attemptMs,
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts, nonRetryableErrorTypes: NON_RETRYABLE },
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+    ...extra,
   };
 }
 
-export const plan = proxyActivities<Pick<AgentActivities, 'planContext'>>({ ...modelCall('2 minutes', 3), summary: 'plan the missing context' });
-export const reason = proxyActivities<Pick<AgentActivities, 'reasonQuestion'>>(modelCall('2 minutes', 4));
-export const web = proxyActivities<Pick<AgentActivities, 'searchWeb'>>(modelCall('3 minutes', 3));
-export const images = proxyActivities<Pick<AgentActivities, 'searchImages'>>(modelCall('3 minutes', 3));
-export const memory = proxyActivities<Pick<AgentActivities, 'recallMemory' | 'rememberTurn'>>(modelCall('1 minute', 5));
-export const compose = proxyActivities<Pick<AgentActivities, 'composePrompt'>>(modelCall('2 minutes', 3));
-export const checklist = proxyActivities<Pick<AgentActivities, 'planChecklist'>>({ ...modelCall('2 minutes', 3), summary: 'plan the feedback checklist' });
-export const critique = proxyActivities<Pick<AgentActivities, 'critiqueImage'>>(modelCall('3 minutes', 3));
-export const session = proxyActivities<Pick<AgentActivities, 'selectRelevantTurns'>>(modelCall('1 minute', 5));
-export const report = proxyActivities<Pick<AgentActivities, 'writeReport'>>({
-  summary: 'write the run report to object storage',
-  startToCloseTimeout: '1 minute',
-  heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
-
-export const batch = proxyActivities<Pick<AgentActivities, 'loadBatchCases' | 'writeBatchReport'>>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: HEARTBEAT_TIMEOUT,
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 10 },
-});
-export const judge = proxyActivities<Pick<AgentActivities, 'judgeCase'>>(modelCall('3 minutes', 3));
-
-/** Webhook deliveries retry for about a quarter of an hour; a receiver's 4xx stops them. */
-export const webhooks = proxyActivities<Pick<AgentActivities, 'deliverWebhook'>>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 8, nonRetryableErrorTypes: ['WebhookRejected', 'InvalidInput'] },
-});
-
-/** The GPU stub is built per call: its queue is named after the workflow's own task queue. */
-export function gpu() {
-  return proxyActivities<GpuActivities>({
-    taskQueue: gpuTaskQueueFor(workflowInfo().taskQueue),
-    startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
-  });
+/** The stubs of one run, for its outage window (a duration such as "10 minutes"). */
+export function activitiesFor(outageWindow: string = DEFAULT_OUTAGE_WINDOW) {
+  const windowMs = durationMs(outageWindow);
+  return {
+    plan: proxyActivities<Pick<AgentActivities, 'planContext'>>(withinWindow(windowMs, 2 * MINUTE, { summary: 'plan the missing context' })),
+    reason: proxyActivities<Pick<AgentActivities, 'reasonQuestion'>>(withinWindow(windowMs, 2 * MINUTE)),
+    web: proxyActivities<Pick<AgentActivities, 'searchWeb'>>(withinWindow(windowMs, 3 * MINUTE)),
+    images: proxyActivities<Pick<AgentActivities, 'searchImages'>>(withinWindow(windowMs, 3 * MINUTE)),
+    // A read gives up when its window ends, attempt included: the run then goes on without memory.
+    memoryRead: proxyActivities<Pick<AgentActivities, 'recallMemory'>>({
+      ...withinWindow(0, Math.min(windowMs, MEMORY_READ_WINDOW_MS, MINUTE)),
+      scheduleToCloseTimeout: Math.min(windowMs, MEMORY_READ_WINDOW_MS),
+    }),
+    memoryWrite: proxyActivities<Pick<AgentActivities, 'rememberTurn'>>(withinWindow(windowMs, MINUTE, { summary: 'remember the turn and update the profile' })),
+    compose: proxyActivities<Pick<AgentActivities, 'composePrompt'>>(withinWindow(windowMs, 2 * MINUTE)),
+    checklist: proxyActivities<Pick<AgentActivities, 'planChecklist'>>(withinWindow(windowMs, 2 * MINUTE, { summary: 'plan the feedback checklist' })),
+    critique: proxyActivities<Pick<AgentActivities, 'critiqueImage'>>(withinWindow(windowMs, 3 * MINUTE)),
+    session: proxyActivities<Pick<AgentActivities, 'selectRelevantTurns'>>(withinWindow(windowMs, MINUTE)),
+    report: proxyActivities<Pick<AgentActivities, 'writeReport'>>(withinWindow(windowMs, MINUTE, { summary: 'write the run report to object storage' })),
+    batch: proxyActivities<Pick<AgentActivities, 'loadBatchCases' | 'writeBatchReport'>>(withinWindow(windowMs, 10 * MINUTE)),
+    judge: proxyActivities<Pick<AgentActivities, 'judgeCase'>>(withinWindow(windowMs, 3 * MINUTE)),
+    /** Webhook deliveries retry for the window too; a receiver's 4xx stops them. */
+    webhooks: proxyActivities<Pick<AgentActivities, 'deliverWebhook'>>(
+      withinWindow(windowMs, 30 * SECOND, {
+        heartbeatTimeout: undefined,
+        retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['WebhookRejected', 'InvalidInput'] },
+      }),
+    ),
+    /** Renders run on the GPU queue named after the workflow's own queue; a render holds a slot 10 minutes at most. */
+    gpu: proxyActivities<GpuActivities>({
+      ...withinWindow(windowMs, 10 * MINUTE),
+      taskQueue: gpuTaskQueueFor(workflowInfo().taskQueue),
+      retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
+    }),
+  };
 }
+
+export type RunActivities = ReturnType<typeof activitiesFor>;

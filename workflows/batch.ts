@@ -8,7 +8,7 @@
 import { CancellationScope, condition, continueAsNew, isCancellation, setHandler, startChild, upsertSearchAttributes, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
 import { MANIFEST_PAGE_SIZE, type BatchCase, type BatchInput, type BatchProgress, type BatchResult, type BatchState, type CaseSummary } from '../common/batch';
 import { BatchId, Kind, Stage, Tenant } from '../common/searchAttributes';
-import { batch as batchActivities } from './activityStubs';
+import { activitiesFor } from './activityStubs';
 import { batchCase } from './batchCase';
 import { batchProgressQuery } from './batchMessages';
 
@@ -75,7 +75,7 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
       }
       const pageIndex = Math.floor(state.nextIndex / MANIFEST_PAGE_SIZE) * MANIFEST_PAGE_SIZE;
       if (pageIndex !== pageStart) {
-        const loaded = await batchActivities.loadBatchCases({ batchId: input.batchId, page: pageIndex / MANIFEST_PAGE_SIZE });
+        const loaded = await activitiesFor(input.options?.outageWindow).batch.loadBatchCases({ batchId: input.batchId, page: pageIndex / MANIFEST_PAGE_SIZE });
         page = loaded.cases;
         finished = new Set(loaded.finished);
         pageStart = pageIndex;
@@ -109,7 +109,7 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
 
 async function report(input: BatchInput, ending: 'completed' | 'cancelled'): Promise<BatchResult['report']> {
   upsertSearchAttributes([{ key: Stage, value: 'reporting' }]);
-  const written = await batchActivities.writeBatchReport({ batchId: input.batchId, suite: input.suite, system: input.system, manifestKey: input.manifestKey, generatedAt: new Date().toISOString() });
+  const written = await activitiesFor(input.options?.outageWindow).batch.writeBatchReport({ batchId: input.batchId, suite: input.suite, system: input.system, manifestKey: input.manifestKey, generatedAt: new Date().toISOString() });
   upsertSearchAttributes([{ key: Stage, value: ending }]);
   return { json: written.json, markdown: written.markdown, chart: written.chart, imagesPrefix: written.imagesPrefix, ...(written.official ? { official: written.official } : {}) };
 }

@@ -3,13 +3,14 @@
  * earlier ones as history), then the judge on the last turn's image. Child ids are derived from the batch and
  * case ids, so a restarted worker resumes the same children instead of generating again.
  */
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, executeChild, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, executeChild, workflowInfo } from '@temporalio/workflow';
 import type { BatchCase, CaseSummary } from '../common/batch';
+import { failureReason } from '../common/causeChain';
 import { addUsage, EMPTY_USAGE } from '../common/modelCall';
 import type { GenerateOptions, HistoryTurn } from '../common/request';
 import type { GenerateImageResult } from '../common/runResult';
 import { BatchId, Kind } from '../common/searchAttributes';
-import { judge } from './activityStubs';
+import { activitiesFor } from './activityStubs';
 import { generateImage } from './generateImage';
 
 export interface BatchCaseInput {
@@ -28,6 +29,7 @@ export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
   let last: GenerateImageResult | undefined;
   let generationError: string | undefined;
   const options = { ...input.options, ...c.options, ablations: { ...input.options?.ablations, ...c.options?.ablations } };
+  const { judge } = activitiesFor(options.outageWindow);
   const inherited = workflowInfo().typedSearchAttributes.getAll().filter((p) => p.key.name !== Kind.name && p.key.name !== BatchId.name);
 
   for (const [i, turn] of c.turns.entries()) {
@@ -52,7 +54,7 @@ export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
         ],
       });
     } catch (err) {
-      generationError = failureMessage(err);
+      generationError = failureReason(err);
       last = undefined;
       break;
     }
@@ -74,15 +76,7 @@ export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     // The judge failed after its retries: the case is recorded with an error verdict, never silently as 0.
-    return judge.judgeCase.executeWithOptions({ summary: `record judge error for case ${c.id}` }, [{ ...judgeInput, judgeError: failureMessage(err) }]);
+    return judge.judgeCase.executeWithOptions({ summary: `record judge error for case ${c.id}` }, [{ ...judgeInput, judgeError: failureReason(err) }]);
   }
 }
 
-function failureMessage(err: unknown): string {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e; i++) {
-    if (e instanceof ApplicationFailure) return `${e.type ?? 'failure'}: ${e.message}`;
-    e = e instanceof ChildWorkflowFailure || e instanceof ActivityFailure || e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
-  }
-  return err instanceof Error ? err.message : String(err);
-}

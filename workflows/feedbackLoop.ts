@@ -9,8 +9,9 @@ import { bestCandidate, type Candidate, type ChecklistItem, type Feedback } from
 import type { ContextPlan, PlannedImage } from '../common/plan';
 import type { GenerateOptions, HistoryTurn } from '../common/request';
 import type { ImageOutcome, StopReason } from '../common/runResult';
-import { compose, critique, gpu } from './activityStubs';
+import { activitiesFor } from './activityStubs';
 import type { RunRecorder } from './runRecorder';
+import type { RenderImageResult } from '../activities/renderImage';
 
 export interface FeedbackLoopArgs {
   request: string;
@@ -36,6 +37,7 @@ export interface FeedbackLoopArgs {
 
 export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutcome> {
   const { options, recorder } = args;
+  const { compose, critique, gpu } = activitiesFor(options.outageWindow);
   const judging = !options.ablations.noFeedback && args.checklist.length > 0;
   const rounds = options.ablations.noFeedback ? 1 : options.maxRounds;
   const first = args.firstRound ?? 1;
@@ -65,7 +67,7 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
     });
 
     const rendered = await recorder.stage(`render (image ${args.imageIndex}, round ${round})`, () =>
-      gpu().renderImage.executeWithOptions({ summary: `render image ${args.imageIndex} round ${round}` }, [
+      gpu.renderImage.executeWithOptions({ summary: `render image ${args.imageIndex} round ${round}` }, [
         {
           prompt: context.prompt,
           sections: sectionsOf(context),
@@ -77,13 +79,13 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
         },
       ]),
     );
-    recorder.countImages(1);
+    recorder.countImages(rendered.reRendered ? 2 : 1);
     const candidate: Candidate = {
       imageIndex: args.imageIndex,
       round,
       image: rendered.image,
       context,
-      renderedBy: { provider: rendered.provider, model: rendered.model, mode: rendered.mode },
+      renderedBy: renderedBy(rendered),
     };
     candidates.push(candidate);
 
@@ -132,4 +134,9 @@ function sectionsOf(c: { subject: string; attributes: string[]; layout: string; 
     { title: 'Text to render', body: c.textToRender.map((t) => `"${t}"`).join(', ') },
     { title: 'Avoid', body: c.avoid.join(', ') },
   ].filter((s) => s.body.trim());
+}
+
+/** Who rendered a candidate, and whether it was paid for once (spooled upload) or twice (re-rendered). */
+export function renderedBy(r: RenderImageResult): Candidate['renderedBy'] {
+  return { provider: r.provider, model: r.model, mode: r.mode, ...(r.fromSpool ? { fromSpool: true } : {}), ...(r.reRendered ? { reRendered: true } : {}) };
 }

@@ -4,16 +4,17 @@
  * Several planned images run as GenerateImagePart children (independent ones in parallel).
  * Cancellation at any stage still leaves a report and a consistent approval state.
  */
-import { CancellationScope, isCancellation, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, CancellationScope, isCancellation, setHandler, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { Candidate, ChecklistItem, Feedback } from '../common/generation';
+import { failureReason } from '../common/causeChain';
 import type { ContextPlan } from '../common/plan';
 import { DEFAULT_OPTIONS, type GenerateImageInput, type GenerateOptions } from '../common/request';
 import { NO_REVIEW } from '../common/review';
-import type { GenerateImageResult, ImageOutcome, RunOutcome } from '../common/runResult';
+import type { Degradation, GenerateImageResult, ImageOutcome, RunOutcome } from '../common/runResult';
 import type { ProviderLabel } from '../common/types';
-import { checklist, gpu, memory, plan, report, webhooks } from './activityStubs';
+import { activitiesFor, type RunActivities } from './activityStubs';
 import { recordCandidate, setStage, type RunStage } from './audit';
-import { runFeedbackLoop } from './feedbackLoop';
+import { renderedBy, runFeedbackLoop } from './feedbackLoop';
 import { statusQuery } from './generationMessages';
 import { groundContext, type Grounded } from './groundContext';
 import { renderImageSet } from './imageSet';
@@ -31,18 +32,28 @@ export function resolveOptions(partial: Partial<GenerateOptions> | undefined): G
 class Run {
   stage: RunStage = 'planning';
   plan?: ContextPlan;
-  grounded: Grounded = { answers: [], memoryReferenceKeys: [] };
+  grounded: Grounded = { answers: [], memoryReferenceKeys: [], degraded: [] };
+  /** Dependencies the run went on without after grounding (a memory write that failed). */
+  readonly degradedLater: Degradation[] = [];
   checklist: ChecklistItem[] = [];
   images: ImageOutcome[] = [];
   readonly candidates: Candidate[] = [];
   readonly recorder = new RunRecorder();
   readonly webhookDeliveries: Promise<unknown>[] = [];
 
+  readonly acts: RunActivities;
+
   constructor(
     readonly input: GenerateImageInput,
     readonly options: GenerateOptions,
     readonly gate: ReviewGate,
-  ) {}
+  ) {
+    this.acts = activitiesFor(options.outageWindow);
+  }
+
+  degraded(): Degradation[] {
+    return [...this.grounded.degraded, ...this.degradedLater];
+  }
 
   setStage(stage: RunStage): void {
     this.stage = stage;
@@ -71,7 +82,7 @@ class Run {
     const info = workflowInfo();
     const seq = this.gate.decisions.length;
     this.webhookDeliveries.push(
-      webhooks.deliverWebhook
+      this.acts.webhooks.deliverWebhook
         .executeWithOptions({ summary: `webhook: ${event}` }, [
           {
             webhookKey: this.input.webhook.key,
@@ -114,6 +125,7 @@ export async function generateImage(input: GenerateImageInput): Promise<Generate
     decisions: gate.decisions,
     usage: run.recorder.usage,
     providers: run.providers(),
+    degraded: run.degraded(),
   }));
   upsertMemo({ maxRounds: options.maxRounds, review: input.review ?? NO_REVIEW, ablations: options.ablations, webhook: input.webhook ? 'set' : 'none' });
 
@@ -149,7 +161,7 @@ async function produce(run: Run): Promise<RunOutcome> {
   }
 
   run.setStage('planning');
-  const planned = await recorder.stage('plan', () => plan.planContext({ request: input.request, history, inputImageCount: input.inputImageKeys?.length ?? 0, today }));
+  const planned = await recorder.stage('plan', () => run.acts.plan.planContext({ request: input.request, history, inputImageCount: input.inputImageKeys?.length ?? 0, today }));
   recorder.record(planned.calls);
   run.plan = planned.value;
 
@@ -164,13 +176,14 @@ async function produce(run: Run): Promise<RunOutcome> {
       ablations: options.ablations,
       excludeWorkflowIds: history.map((t) => t.workflowId),
       memoryBudgetChars: MEMORY_BUDGET_CHARS,
+      outageWindow: options.outageWindow,
     }),
   );
   for (const a of run.grounded.answers) recorder.record(a.calls);
 
   if (!options.ablations.noFeedback) {
     run.setStage('checklist');
-    const items = await recorder.stage('checklist', () => checklist.planChecklist({ request: input.request, plan: run.plan!, answers: run.grounded.answers, memory: run.grounded.memory }));
+    const items = await recorder.stage('checklist', () => run.acts.checklist.planChecklist({ request: input.request, plan: run.plan!, answers: run.grounded.answers, memory: run.grounded.memory }));
     recorder.record(items.calls);
     run.checklist = items.value;
   }
@@ -236,7 +249,7 @@ async function renderImages(run: Run, today: string, extra: { feedback?: Feedbac
 async function directRender(run: Run): Promise<ImageOutcome> {
   const { input, options, recorder } = run;
   const rendered = await recorder.stage('render (direct)', () =>
-    gpu().renderImage({
+    run.acts.gpu.renderImage({
       prompt: input.request,
       sections: [{ title: 'Prompt (direct, no agent)', body: input.request }],
       size: options.size,
@@ -246,13 +259,13 @@ async function directRender(run: Run): Promise<ImageOutcome> {
       referenceKeys: input.inputImageKeys ?? [],
     }),
   );
-  recorder.countImages(1);
+  recorder.countImages(rendered.reRendered ? 2 : 1);
   const candidate: Candidate = {
     imageIndex: 0,
     round: 1,
     image: rendered.image,
     context: { prompt: input.request, subject: input.request, attributes: [], layout: '', style: '', textToRender: [], avoid: [], referenceKeys: input.inputImageKeys ?? [], size: options.size, ...(options.seed !== undefined ? { seed: options.seed } : {}) },
-    renderedBy: { provider: rendered.provider, model: rendered.model, mode: rendered.mode },
+    renderedBy: renderedBy(rendered),
   };
   run.addCandidate(candidate);
   return { imageIndex: 0, imageId: 'image-1', brief: input.request, final: candidate, candidates: [candidate], stoppedBecause: 'direct' };
@@ -265,8 +278,9 @@ async function finish(run: Run, outcome: RunOutcome): Promise<GenerateImageResul
   const final = run.images[0]?.final;
   if (!options.ablations.noMemory && !options.ablations.direct) {
     run.setStage('remembering');
+    // The images exist: a memory store that stays down past the window costs the turn's memory, never the run.
     const out = await recorder.stage('remember', () =>
-      memory.rememberTurn.executeWithOptions({ summary: 'remember the turn and update the profile' }, [{
+      run.acts.memoryWrite.rememberTurn.executeWithOptions({ summary: 'remember the turn and update the profile' }, [{
         tenantId: input.tenantId,
         userId: input.userId,
         sessionId: input.sessionId ?? info.workflowId,
@@ -275,9 +289,15 @@ async function finish(run: Run, outcome: RunOutcome): Promise<GenerateImageResul
         // A rejected or expired result is not the user's image: memory keeps the turn, not the picture.
         imageKeys: outcome === 'completed' ? run.images.map((i) => i.final.image.key) : [],
       }]),
-    );
-    recorder.record(out.calls);
-    remembered = { turnInserted: out.turnInserted, profileApplied: out.profileApplied, learned: out.learned };
+    ).catch((err: unknown) => {
+      if (!(err instanceof ActivityFailure)) throw err;
+      run.degradedLater.push({ stage: 'remember', dependency: 'memory', reason: `the turn was not remembered (${failureReason(err)})` });
+      return undefined;
+    });
+    if (out) {
+      recorder.record(out.calls);
+      remembered = { turnInserted: out.turnInserted, profileApplied: out.profileApplied, learned: out.learned };
+    }
   }
   run.setStage('reporting');
   const result = resultOf(run, outcome, remembered);
@@ -305,6 +325,7 @@ function resultOf(run: Run, outcome: RunOutcome, remembered?: GenerateImageResul
     images,
     ...(images[0] ? { final: images[0].final } : {}),
     ...(remembered ? { remembered } : {}),
+    ...(run.degraded().length ? { degraded: run.degraded() } : {}),
     ablations: run.options.ablations,
     usage: run.recorder.usage,
     timings: run.recorder.timings,
@@ -313,7 +334,7 @@ function resultOf(run: Run, outcome: RunOutcome, remembered?: GenerateImageResul
 
 async function writeReport(run: Run, outcome: RunOutcome, result = resultOf(run, outcome)): Promise<{ key: string; cost?: number }> {
   const info = workflowInfo();
-  return report.writeReport({
+  return run.acts.report.writeReport({
     schemaVersion: 1,
     workflowId: info.workflowId,
     runId: info.runId,

@@ -5,6 +5,7 @@ import type { Candidate, ChecklistItem } from '../common/generation';
 import type { Usage } from '../common/modelCall';
 import type { ContextPlan } from '../common/plan';
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewRecord } from '../common/review';
+import type { Degradation } from '../common/runResult';
 import type { RunStage } from './audit';
 
 export interface ReviewAccepted {
@@ -34,6 +35,8 @@ export interface RunStatus {
   decisions: ReviewRecord[];
   usage: Usage;
   providers: string;
+  /** Dependencies the run went on without (memory during an outage), and why. */
+  degraded: Degradation[];
 }
 
 export const reviewUpdate = defineUpdate<ReviewAccepted, [ReviewDecision]>('review');

@@ -3,12 +3,15 @@
  * (independent ones in parallel); a dependent question receives its parents' answers. A source that fails
  * after its retries yields an unanswered question with the reason, not a failed run.
  */
-import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
+import { ActivityFailure } from '@temporalio/workflow';
+import { failureReason } from '../common/causeChain';
 import type { GroundedAnswer, MemoryContext } from '../common/evidence';
 import type { ContextPlan, PlannedQuestion } from '../common/plan';
 import type { Ablations } from '../common/request';
+import type { Degradation } from '../common/runResult';
 import type { RecallMemoryResult } from '../activities/recallMemory';
-import { images, memory, reason, web } from './activityStubs';
+import { activitiesFor, type RunActivities } from './activityStubs';
+import { runDag } from './dagRunner';
 
 export interface GroundArgs {
   request: string;
@@ -19,6 +22,7 @@ export interface GroundArgs {
   ablations: Ablations;
   excludeWorkflowIds: string[];
   memoryBudgetChars: number;
+  outageWindow?: string;
 }
 
 export interface Grounded {
@@ -26,53 +30,66 @@ export interface Grounded {
   memory?: MemoryContext;
   /** Earlier images memory decided the request refers to. */
   memoryReferenceKeys: string[];
+  /** What the run went on without (memory during a Postgres outage), and why. */
+  degraded: Degradation[];
 }
 
 export async function groundContext(args: GroundArgs): Promise<Grounded> {
-  const answers = new Map<string, GroundedAnswer>();
+  const acts = activitiesFor(args.outageWindow);
   const memories: MemoryContext[] = [];
-  const memoryReferenceKeys: string[] = [];
-  const pending = new Map(args.plan.questions.map((q) => [q.id, q]));
-  const running = new Map<string, Promise<void>>();
+  const degraded: Degradation[] = [];
 
-  const start = (q: PlannedQuestion): Promise<void> =>
-    answerQuestion(args, q, q.dependsOn.map((d) => answers.get(d)!)).then(({ answer, recalled }) => {
-      answers.set(q.id, answer);
-      if (recalled) {
-        memories.push(recalled.memory);
-        memoryReferenceKeys.push(...recalled.referenceKeys);
-      }
-      running.delete(q.id);
-    });
-
-  // Memory on: the profile is always loaded (cheap), alongside the questions.
-  const profileLoad = args.ablations.noMemory
-    ? undefined
-    : memory.recallMemory
+  // Memory on: the profile is always loaded (cheap), alongside the questions. It never rejects: a store
+  // that stays down past its window leaves the run without memory, recorded, and other errors (a
+  // cancellation) are rethrown once the questions have settled.
+  const profileLoad: Promise<unknown> = args.ablations.noMemory
+    ? Promise.resolve(undefined)
+    : acts.memoryRead.recallMemory
         .executeWithOptions({ summary: 'load the user profile' }, [
           { tenantId: args.tenantId, userId: args.userId, request: args.request, excludeWorkflowIds: [], budgetChars: args.memoryBudgetChars },
         ])
-        .then((r) => memories.unshift(r.memory));
+        .then(
+          (r) => {
+            memories.unshift(r.memory);
+            return undefined;
+          },
+          (err: unknown) => {
+            if (!(err instanceof ActivityFailure)) return err;
+            degraded.push({ stage: 'ground', dependency: 'memory', reason: `the user profile could not be loaded, so the run went on without it (${failureReason(err)})` });
+            return undefined;
+          },
+        );
 
-  while (pending.size || running.size) {
-    for (const [id, q] of pending) {
-      if (q.dependsOn.every((d) => answers.has(d))) {
-        pending.delete(id);
-        running.set(id, start(q));
-      }
-    }
-    if (!running.size) break; // only unsatisfiable dependencies remain (validated away by the planner)
-    await Promise.race(running.values());
-  }
-  await profileLoad;
+  let questionsFailed: unknown;
+  const done = await runDag(args.plan.questions, (q, _index, finished: ReadonlyMap<string, QuestionResult>) =>
+    answerQuestion(acts, args, q, q.dependsOn.map((d) => finished.get(d)!.answer)).then((result) => {
+      if (result.recalled) memories.push(result.recalled.memory);
+      if (result.degraded) degraded.push(result.degraded);
+      return result;
+    }),
+  ).catch((err: unknown) => {
+    questionsFailed = err;
+    return new Map<string, QuestionResult>();
+  });
+  const profileFailed = await profileLoad;
+  if (questionsFailed !== undefined) throw questionsFailed;
+  if (profileFailed !== undefined) throw profileFailed;
+  const results = args.plan.questions.flatMap((q) => done.get(q.id) ?? []);
   return {
-    answers: args.plan.questions.flatMap((q) => answers.get(q.id) ?? []),
+    answers: results.map((r) => r.answer),
     memory: mergeMemories(memories),
-    memoryReferenceKeys: [...new Set(memoryReferenceKeys)],
+    memoryReferenceKeys: [...new Set(results.flatMap((r) => r.recalled?.referenceKeys ?? []))],
+    degraded,
   };
 }
 
-async function answerQuestion(args: GroundArgs, q: PlannedQuestion, parents: GroundedAnswer[]): Promise<{ answer: GroundedAnswer; recalled?: RecallMemoryResult }> {
+interface QuestionResult {
+  answer: GroundedAnswer;
+  recalled?: RecallMemoryResult;
+  degraded?: Degradation;
+}
+
+async function answerQuestion(acts: RunActivities, args: GroundArgs, q: PlannedQuestion, parents: GroundedAnswer[]): Promise<QuestionResult> {
   const skipped = skipReason(q, args.ablations);
   if (skipped) return { answer: unanswered(q, 'skipped', skipped) };
   const input = { request: args.request, question: q, parents, today: args.today };
@@ -80,13 +97,13 @@ async function answerQuestion(args: GroundArgs, q: PlannedQuestion, parents: Gro
   try {
     switch (q.route) {
       case 'reason':
-        return { answer: await reason.reasonQuestion.executeWithOptions({ summary }, [input]) };
+        return { answer: await acts.reason.reasonQuestion.executeWithOptions({ summary }, [input]) };
       case 'web_search':
-        return { answer: await web.searchWeb.executeWithOptions({ summary }, [input]) };
+        return { answer: await acts.web.searchWeb.executeWithOptions({ summary }, [input]) };
       case 'image_search':
-        return { answer: await images.searchImages.executeWithOptions({ summary }, [input]) };
+        return { answer: await acts.images.searchImages.executeWithOptions({ summary }, [input]) };
       case 'memory': {
-        const recalled = await memory.recallMemory.executeWithOptions({ summary }, [
+        const recalled = await acts.memoryRead.recallMemory.executeWithOptions({ summary }, [
           { tenantId: args.tenantId, userId: args.userId, request: args.request, question: q, excludeWorkflowIds: args.excludeWorkflowIds, budgetChars: args.memoryBudgetChars },
         ]);
         return { answer: recalled.answer ?? unanswered(q, 'no_answer', 'memory returned nothing'), recalled };
@@ -94,8 +111,11 @@ async function answerQuestion(args: GroundArgs, q: PlannedQuestion, parents: Gro
     }
   } catch (err) {
     if (err instanceof ActivityFailure) {
-      const cause = err.cause instanceof ApplicationFailure ? `${err.cause.type ?? 'failure'}: ${err.cause.message}` : (err.cause?.message ?? err.message);
-      return { answer: unanswered(q, 'no_answer', `the ${q.route} source failed after its retries (${cause})`) };
+      const note = `the ${q.route} source failed after its retries (${failureReason(err)})`;
+      return {
+        answer: unanswered(q, 'no_answer', note),
+        ...(q.route === 'memory' ? { degraded: { stage: 'ground', dependency: 'memory', reason: `question ${q.id} went unanswered: ${note}` } as Degradation } : {}),
+      };
     }
     throw err;
   }

@@ -7,6 +7,7 @@ import { executeChild, workflowInfo } from '@temporalio/workflow';
 import type { GenerateImageInput } from '../common/request';
 import type { ImageOutcome } from '../common/runResult';
 import type { FeedbackLoopArgs } from './feedbackLoop';
+import { runDag } from './dagRunner';
 import { generateImagePart } from './generateImagePart';
 
 /** The same context a single image's loop gets, for every image of the set, plus who asked. */
@@ -15,50 +16,39 @@ export type ImageSetArgs = Omit<FeedbackLoopArgs, 'image' | 'imageIndex' | 'prom
 export async function renderImageSet(args: ImageSetArgs): Promise<ImageOutcome[]> {
   const { plan, onCandidate } = args;
   const info = workflowInfo();
-  const done = new Map<string, ImageOutcome>();
-  const pending = new Map(plan.images.map((image, index) => [image.id, { image, index }]));
-  const running = new Map<string, Promise<void>>();
   // Children get the grounded context without the parent's model-call records (those stay in its history).
   const answers = args.answers.map((a) => ({ ...a, calls: [] }));
 
-  while (pending.size || running.size) {
-    for (const [id, { image, index }] of pending) {
-      if (!image.dependsOn.every((d) => done.has(d))) continue;
-      pending.delete(id);
-      const child = executeChild(generateImagePart, {
-        // A reviewer's rejection re-renders the set: each pass gets its own child ids.
-        workflowId: `${info.workflowId}-image-${index}${args.firstRound ? `-r${args.firstRound}` : ''}`,
-        staticSummary: `image ${index}: ${image.brief}`.slice(0, 200),
-        typedSearchAttributes: info.typedSearchAttributes,
-        args: [
-          {
-            parent: { request: args.input.request, tenantId: args.input.tenantId, userId: args.input.userId, history: args.input.history },
-            part: {
-              imageIndex: index,
-              image,
-              plan,
-              answers,
-              memory: args.memory,
-              checklist: args.checklist.filter((c) => !c.imageId || c.imageId === image.id),
-              dependencyImageKeys: image.dependsOn.map((d) => done.get(d)!.final.image.key),
-            },
-            references: args.references,
-            options: args.options,
-            today: args.today,
-            feedback: args.feedback,
-            firstRound: args.firstRound,
+  const done = await runDag(plan.images, (image, index, finished: ReadonlyMap<string, ImageOutcome>) =>
+    executeChild(generateImagePart, {
+      // A reviewer's rejection re-renders the set: each pass gets its own child ids.
+      workflowId: `${info.workflowId}-image-${index}${args.firstRound ? `-r${args.firstRound}` : ''}`,
+      staticSummary: `image ${index}: ${image.brief}`.slice(0, 200),
+      typedSearchAttributes: info.typedSearchAttributes,
+      args: [
+        {
+          parent: { request: args.input.request, tenantId: args.input.tenantId, userId: args.input.userId, history: args.input.history },
+          part: {
+            imageIndex: index,
+            image,
+            plan,
+            answers,
+            memory: args.memory,
+            checklist: args.checklist.filter((c) => !c.imageId || c.imageId === image.id),
+            dependencyImageKeys: image.dependsOn.map((d) => finished.get(d)!.final.image.key),
           },
-        ],
-      }).then((result) => {
-        args.recorder.absorb(result.recorded);
-        for (const c of result.outcome.candidates) onCandidate?.(c);
-        done.set(id, result.outcome);
-        running.delete(id);
-      });
-      running.set(id, child);
-    }
-    if (!running.size) break;
-    await Promise.race(running.values());
-  }
+          references: args.references,
+          options: args.options,
+          today: args.today,
+          feedback: args.feedback,
+          firstRound: args.firstRound,
+        },
+      ],
+    }).then((result) => {
+      args.recorder.absorb(result.recorded);
+      for (const c of result.outcome.candidates) onCandidate?.(c);
+      return result.outcome;
+    }),
+  );
   return plan.images.map((image) => done.get(image.id)!);
 }

@@ -4,14 +4,13 @@
  * shape is the fallback (an invalid signal cannot be refused, so it is recorded as ignored). The wait is a
  * durable timer: when it runs out, the request's timeout policy decides.
  */
-import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../common/review';
+import { durationMs } from '../common/duration';
 import { Approval } from '../common/searchAttributes';
+import { TEXT_LIMITS, textProblem } from '../common/textLimits';
 import { planReviewSignal, planReviewUpdate, reviewSignal, reviewUpdate, type ReviewAccepted } from './generationMessages';
 
-const MAX_FEEDBACK_CHARS = 2000;
 /** Rejections a run accepts before the gate ends it as rejected (each costs a render). */
 export const MAX_REJECTIONS = 10;
 
@@ -94,7 +93,7 @@ export class ReviewGate {
       await condition(done);
       return true;
     }
-    return condition(done, this.policy.timeout as Duration);
+    return condition(done, durationMs(this.policy.timeout));
   }
 
   setApproval(state: ApprovalState): void {
@@ -108,7 +107,7 @@ export class ReviewGate {
       ...pending,
       since: new Date(since).toISOString(),
       onTimeout: this.policy.onTimeout,
-      ...(this.policy.timeout ? { deadline: new Date(since + msToNumber(this.policy.timeout as Duration)).toISOString() } : {}),
+      ...(this.policy.timeout ? { deadline: new Date(since + durationMs(this.policy.timeout)).toISOString() } : {}),
     };
     this.setApproval(pending.kind === 'plan' ? 'pending_plan' : 'pending');
   }
@@ -168,7 +167,11 @@ export class ReviewGate {
     if (d.decision === 'reject' && !d.feedback?.trim()) return 'feedback is required when rejecting';
     if (d.prompt !== undefined && (typeof d.prompt !== 'string' || !d.prompt.trim())) return 'an edited prompt must not be empty';
     if (d.prompt !== undefined && !this.singleImage()) return 'an edited prompt applies to single-image requests; use instructions for a set';
-    for (const text of [d.feedback, d.instructions, d.prompt]) if (text && text.length > 8000) return 'texts are limited to 8000 characters';
+    for (const [field, max] of [['feedback', TEXT_LIMITS.feedback], ['instructions', TEXT_LIMITS.instructions], ['prompt', TEXT_LIMITS.prompt]] as const) {
+      const text = d[field];
+      const problem = typeof text === 'string' ? textProblem(text, max) : undefined;
+      if (problem) return `${field} ${problem}`;
+    }
     return undefined;
   }
 }
@@ -177,7 +180,8 @@ function decisionShapeProblem(d: ReviewDecision): string | undefined {
   if (!d || (d.decision !== 'approve' && d.decision !== 'reject')) return 'decision must be "approve" or "reject"';
   if (typeof d.candidateKey !== 'string' || !d.candidateKey) return 'the decision must name the candidate (candidateKey, as status shows it)';
   if (d.decision === 'reject' && (typeof d.feedback !== 'string' || !d.feedback.trim())) return 'feedback is required when rejecting: say what to change';
-  if (d.feedback && d.feedback.length > MAX_FEEDBACK_CHARS) return `feedback is limited to ${MAX_FEEDBACK_CHARS} characters`;
-  if (d.reviewer !== undefined && (typeof d.reviewer !== 'string' || d.reviewer.length > 128)) return 'reviewer must be an id of at most 128 characters';
+  const feedback = typeof d.feedback === 'string' ? textProblem(d.feedback, TEXT_LIMITS.feedback) : undefined;
+  if (feedback) return `feedback ${feedback}`;
+  if (d.reviewer !== undefined && (typeof d.reviewer !== 'string' || textProblem(d.reviewer, TEXT_LIMITS.reviewer))) return `reviewer must be a name of at most ${TEXT_LIMITS.reviewer} characters, without control characters`;
   return undefined;
 }

@@ -7,7 +7,7 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { GenerateOptions } from '../common/request';
 import type { GenerateImageResult } from '../common/runResult';
-import { session as sessionActivities } from './activityStubs';
+import { activitiesFor } from './activityStubs';
 import { generateImage } from './generateImage';
 import { closeSessionSignal, sessionQuery, submitTurnUpdate, type SessionTurn, type TurnRequest } from './sessionMessages';
 
@@ -76,7 +76,7 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
     turnsThisRun += 1;
     const record = state.turns.find((t) => t.index === next.index)!;
     const earlier = state.turns.filter((t) => t.status === 'done' && t.index < next.index);
-    const { selected } = await sessionActivities.selectRelevantTurns.executeWithOptions({ summary: `select context for turn ${next.index}` }, [
+    const { selected } = await activitiesFor(input.options?.outageWindow).session.selectRelevantTurns.executeWithOptions({ summary: `select context for turn ${next.index}` }, [
       { request: next.request, turns: earlier.map(({ index, workflowId, request, prompt, imageKeys }) => ({ index, workflowId, request, prompt, imageKeys })), maxTurns: HISTORY_TURNS, budgetChars: HISTORY_BUDGET_CHARS },
     ]);
     record.usedTurns = selected.map((t) => t.index);

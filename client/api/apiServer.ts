@@ -2,11 +2,12 @@
  * The HTTP API (JSON, validated at the edge, documented in the README) and the review page, one server.
  * Every route is tenant-scoped by the caller's token; another tenant's run answers 403 and shows nothing.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { generateRequestSchema, InvalidRequestError } from '../../common/requestSchema';
+import { generateRequestSchema, InvalidRequestError, safeText } from '../../common/requestSchema';
+import { TEXT_LIMITS } from '../../common/textLimits';
 import { describeFailure } from '../describeFailure';
 import {
   cancelGeneration,
@@ -14,6 +15,7 @@ import {
   ForbiddenError,
   generationReport,
   generationStatus,
+  idempotentWorkflowId,
   listGenerations,
   NotFoundError,
   reviewGeneration,
@@ -28,18 +30,18 @@ const startBody = generateRequestSchema.omit({ tenantId: true });
 const reviewBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
-    candidateKey: z.string().min(1).max(1024),
-    feedback: z.string().max(2000).optional(),
-    reviewer: z.string().min(1).max(128).optional(),
+    candidateKey: safeText(TEXT_LIMITS.objectKey).pipe(z.string().min(1)),
+    feedback: safeText(TEXT_LIMITS.feedback).optional(),
+    reviewer: safeText(TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
   })
   .strict();
 const planReviewBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
-    instructions: z.string().max(8000).optional(),
-    prompt: z.string().min(1).max(8000).optional(),
-    feedback: z.string().max(2000).optional(),
-    reviewer: z.string().min(1).max(128).optional(),
+    instructions: safeText(TEXT_LIMITS.instructions).optional(),
+    prompt: safeText(TEXT_LIMITS.prompt).pipe(z.string().min(1)).optional(),
+    feedback: safeText(TEXT_LIMITS.feedback).optional(),
+    reviewer: safeText(TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
   })
   .strict();
 const idParam = z.object({ id: z.string().regex(/^[A-Za-z0-9._:@-]{1,200}$/, 'not a run id') });
@@ -51,28 +53,63 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return r.data;
 }
 
-/** The caller's idempotency key: retried requests carry the same one and become the same decision. */
-function requestId(headers: Record<string, string | string[] | undefined>): string {
+/**
+ * The caller's idempotency key (`Idempotency-Key`, or `X-Request-Id`): any printable key of 1-200
+ * characters. Retried requests carry the same one and become the same run or the same decision.
+ */
+function idempotencyKey(headers: Record<string, string | string[] | undefined>): string | undefined {
   const value = headers['idempotency-key'] ?? headers['x-request-id'];
-  const id = Array.isArray(value) ? value[0] : value;
-  if (id === undefined) return randomUUID();
-  if (!/^[A-Za-z0-9._:-]{8,128}$/.test(id)) throw new InvalidRequestError('Idempotency-Key must be 8-128 letters, digits or . _ : -');
-  return id;
+  const key = Array.isArray(value) ? value[0] : value;
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7E]{1,200}$/.test(key)) throw new InvalidRequestError('Idempotency-Key must be 1-200 printable ASCII characters without spaces');
+  return key;
 }
+
+/** Update ids for review decisions: the key itself when Temporal's id rules allow it, else its hash. */
+function requestId(headers: Record<string, string | string[] | undefined>): string {
+  const key = idempotencyKey(headers);
+  if (key === undefined) return randomUUID();
+  return /^[A-Za-z0-9._:-]{1,128}$/.test(key) ? key : `key-${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function buildApi(g: Generations): FastifyInstance {
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
   const tokens = g.config.api.tokens;
 
   app.setErrorHandler((err, _req, reply) => sendError(reply, err));
+  // JSON bodies must be valid UTF-8: the default parser would turn bad bytes into U+FFFD and store them.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+    let text: string;
+    try {
+      text = utf8.decode(body);
+    } catch {
+      done(new InvalidRequestError('the request body is not valid UTF-8'), undefined);
+      return;
+    }
+    try {
+      done(null, text.length ? JSON.parse(text) : undefined);
+    } catch (err) {
+      done(new InvalidRequestError(`the request body is not valid JSON: ${(err as Error).message}`), undefined);
+    }
+  });
 
   app.get('/healthz', async () => ({ ok: true }));
 
   app.post('/v1/generations', async (req, reply) => {
     const tenantId = tenantOf(req, tokens);
     const body = parse(startBody, req.body, 'request');
-    const started = await startGeneration(g, { ...body, tenantId });
-    return reply.code(202).send({ ...started, statusUrl: `/v1/generations/${started.workflowId}` });
+    const key = idempotencyKey(req.headers);
+    const started = key
+      ? await startGeneration(g, { ...body, tenantId }, idempotentWorkflowId(tenantId, key), { idempotent: true })
+      : await startGeneration(g, { ...body, tenantId });
+    return reply.code(202).send({
+      ...started,
+      statusUrl: `/v1/generations/${started.workflowId}`,
+      ...(key ? {} : { hint: 'send an Idempotency-Key header to make this start safe to retry: the same key returns the same run' }),
+    });
   });
 
   app.get('/v1/generations', async (req) => {

@@ -6,7 +6,7 @@ import { parseGenerateRequest } from '../../common/requestSchema';
 import type { ReviewPolicy } from '../../common/review';
 import type { GenerateImageResult } from '../../common/runResult';
 import { copyFinalImages } from '../copyFinalImages';
-import { newWorkflowId, startGeneration, type Generations } from '../generations';
+import { idempotentWorkflowId, newWorkflowId, startGeneration, type Generations } from '../generations';
 import { formatRun } from '../printRun';
 import { uploadInputImages } from '../uploadInputImages';
 import { intOption, printJson, withGenerations } from './context';
@@ -33,6 +33,7 @@ interface GenerateFlags {
   reviewTimeout?: string;
   onTimeout?: ReviewPolicy['onTimeout'];
   webhook?: string;
+  requestId?: string;
 }
 
 export function registerGenerate(program: Command): void {
@@ -60,11 +61,12 @@ export function registerGenerate(program: Command): void {
     .option('--review-timeout <duration>', 'how long to wait for a reviewer, e.g. "24 hours"')
     .addOption(new Option('--on-timeout <policy>', 'what a review timeout does').choices(['approve_best', 'reject', 'expire']))
     .option('--webhook <url>', 'POST signed events here (review needed, completed)')
+    .option('--request-id <key>', 'an idempotency key: running the command again with the same key returns the same run instead of starting another')
     .action((words: string[], flags: GenerateFlags) => withGenerations((g) => generate(g, words.join(' '), flags)));
 }
 
 async function generate(g: Generations, request: string, flags: GenerateFlags): Promise<void> {
-  const workflowId = newWorkflowId();
+  const workflowId = flags.requestId ? idempotentWorkflowId(flags.tenant, flags.requestId) : newWorkflowId();
   const defaults = g.config.review.defaults;
   const reviewFlags = flags.review !== undefined || flags.planApproval !== undefined || flags.reviewTimeout !== undefined || flags.onTimeout !== undefined;
   const input = parseGenerateRequest({
@@ -91,7 +93,8 @@ async function generate(g: Generations, request: string, flags: GenerateFlags): 
       : {}),
     ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
   });
-  const started = await startGeneration(g, input, workflowId);
+  const started = await startGeneration(g, input, workflowId, { idempotent: flags.requestId !== undefined });
+  if (started.existing && !flags.json) console.log(`(request id ${flags.requestId} already started this run; nothing new was started)`);
   if (!flags.wait) {
     if (flags.json) printJson(started);
     else console.log(`run        ${started.workflowId}\nTemporal   ${started.ui}`);
