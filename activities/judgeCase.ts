@@ -4,7 +4,7 @@
  * result is written to S3 under a deterministic key, so a retried judge overwrites rather than duplicates.
  */
 import { buildChecklistJudgePrompt, parseChecklistJudgement } from '../benchmarks/judge/checklistJudge';
-import { buildWiseJudgePrompt, parseWiseScore } from '../benchmarks/judge/wiseJudge';
+import { buildWiseJudgePrompt, parseWiseScore, WISE_JUDGE_ATTEMPTS } from '../benchmarks/judge/wiseJudge';
 import type { BatchCase, CaseResult, CaseSummary } from '../common/batch';
 import { caseResultKey } from '../common/objectKeys';
 import type { AgentDeps } from './agentDeps';
@@ -54,8 +54,14 @@ async function judge(deps: Pick<AgentDeps, 'models' | 'store'>, c: BatchCase, im
     return { model: call.model, provider: judgeModel.provider, verdict: parseChecklistJudgement(text, spec.checklist.length), raw: text.slice(0, 2000), usage: call.usage };
   }
   const prompt = buildWiseJudgePrompt({ prompt: spec.prompt, explanation: spec.explanation });
-  const { text, call } = await judgeModel.judgeWise({ ...prompt, images: [png], prompt: spec.prompt, explanation: spec.explanation });
-  return { model: call.model, provider: judgeModel.provider, verdict: parseWiseScore(text), raw: text.slice(0, 2000), usage: call.usage };
+  // The official evaluator asks again when it finds no score, up to WISE_JUDGE_ATTEMPTS in all.
+  let usage = { inputTokens: 0, outputTokens: 0 };
+  for (let attempt = 1; ; attempt++) {
+    const { text, call } = await judgeModel.judgeWise({ ...prompt, images: [png], prompt: spec.prompt, explanation: spec.explanation });
+    usage = { inputTokens: usage.inputTokens + call.usage.inputTokens, outputTokens: usage.outputTokens + call.usage.outputTokens };
+    const verdict = parseWiseScore(text);
+    if (verdict.outcome === 'judged' || attempt >= WISE_JUDGE_ATTEMPTS) return { model: call.model, provider: judgeModel.provider, verdict, raw: text.slice(0, 2000), usage, attempts: attempt };
+  }
 }
 
 function passedOf(r: CaseResult): boolean | undefined {

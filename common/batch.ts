@@ -47,6 +47,8 @@ export interface CaseResult {
     verdict: unknown;
     raw?: string;
     usage?: { inputTokens: number; outputTokens: number };
+    /** Judge calls made: more than one when an answer held no score and the judge was asked again. */
+    attempts?: number;
   };
   usage: { inputTokens: number; outputTokens: number; images: number; calls: number };
   durationMs: number;
