@@ -35,7 +35,7 @@ async function inBatches<T, R>(items: readonly T[], body: (item: T) => Promise<R
 }
 
 export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
-  return async function writeBatchReport(input: WriteBatchReportInput): Promise<BatchReportKeys & { cases: number }> {
+  return async function writeBatchReport(input: WriteBatchReportInput): Promise<BatchReportKeys & { cases: number; unjudged?: string }> {
     const cases = await readAllCases(deps.store, input.batchId, await deps.store.getJson<BatchManifest>(input.manifestKey));
     const byId = new Map(cases.map((c) => [c.id, c]));
     const keys = (await deps.store.list(caseResultsPrefix(input.batchId))).filter((k) => k.endsWith('.json'));
@@ -51,6 +51,7 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
 
     const run: BenchmarkRunResults = { system: input.system, runId: input.batchId, generatedAt: input.generatedAt };
     let official: { name: string; body: string } | undefined;
+    let sideFile: { name: string; body: string } | undefined;
     if (input.suite === 'ia-bench') {
       run.iaBench = results.map((r): IaBenchCaseResult => ({
         id: r.caseId,
@@ -64,8 +65,15 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
       run.mindBench = results.map((r): MindBenchCaseResult => ({ type: String(r.meta?.Type), id: r.meta?.ID ?? r.caseId, checklist: checklistOf(byId.get(r.caseId)!), verdict: r.judge!.verdict as ChecklistVerdict }));
       official = { name: 'results.jsonl', body: formatMindBenchResults(run.mindBench).jsonl };
     } else if (input.suite === 'wise') {
-      run.wise = results.map((r): WiseCaseResult => ({ promptId: Number(r.meta?.prompt_id), verdict: r.judge!.verdict as WiseVerdict }));
-      official = { name: 'scores.jsonl', body: formatWiseScores(run.wise).jsonl };
+      const judged = results.map((r): WiseCaseResult => ({ promptId: Number(r.meta?.prompt_id), verdict: r.judge!.verdict as WiseVerdict }));
+      // Every prompt of the input gets its line, so a case that never finished (a cancelled batch) is a 0 with its reason.
+      const unfinished = cases
+        .filter((c) => !results.some((r) => r.caseId === c.id))
+        .map((c): WiseCaseResult => ({ promptId: Number(c.meta?.prompt_id), verdict: { outcome: 'error', message: 'the case did not finish (batch cancelled or incomplete)' } }));
+      run.wise = [...judged, ...unfinished];
+      const files = formatWiseScores(run.wise);
+      official = { name: 'scores.jsonl', body: files.jsonl };
+      sideFile = { name: 'unjudged.jsonl', body: files.unjudgedJsonl };
     }
 
     const requestsSummary = input.suite === 'requests' ? { cases: results.map((r) => ({ caseId: r.caseId, status: r.status, imageKey: r.imageKey, error: r.error })) } : {};
@@ -74,11 +82,13 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
     await deps.store.put(`${prefix}report.md`, Buffer.from(markdown), 'text/markdown; charset=utf-8');
     await deps.store.put(`${prefix}chart.png`, chartPng, 'image/png');
     if (official) await deps.store.put(`${prefix}${official.name}`, Buffer.from(official.body), 'application/x-ndjson');
+    if (sideFile) await deps.store.put(`${prefix}${sideFile.name}`, Buffer.from(sideFile.body), 'application/x-ndjson');
     return {
       json: `${prefix}report.json`,
       markdown: `${prefix}report.md`,
       chart: `${prefix}chart.png`,
       ...(official ? { official: `${prefix}${official.name}` } : {}),
+      ...(sideFile ? { unjudged: `${prefix}${sideFile.name}` } : {}),
       imagesPrefix,
       cases: results.length,
     };

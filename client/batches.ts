@@ -77,6 +77,8 @@ export async function downloadBatchOutputs(g: Generations, result: BatchResult, 
     chart: await save(result.report.chart, 'chart.png'),
     images: path.join(dir, 'images'),
     ...(result.report.official ? { official: await save(result.report.official, path.basename(result.report.official)) } : {}),
+    // WISE-Verified's side file sits next to scores.jsonl (its key is derived, so the workflow result needs no new field).
+    ...(result.report.official?.endsWith('/scores.jsonl') ? { unjudged: await save(result.report.official.replace(/scores\.jsonl$/, 'unjudged.jsonl'), 'unjudged.jsonl') } : {}),
     batchId: result.batchId,
   };
 }

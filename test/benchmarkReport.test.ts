@@ -114,7 +114,7 @@ describe('MindBench results file', () => {
 });
 
 describe('WISE-Verified scores file', () => {
-  test('one {"prompt_id", "score"} line per judged prompt, sorted; no-image is 0; unjudged left out', () => {
+  test('one {"prompt_id", "score"} line per prompt, sorted; every case without a verdict is a 0 with its reason on the side', () => {
     const results: WiseCaseResult[] = [
       { promptId: 402, verdict: { outcome: 'judged', score: 1 } },
       { promptId: 7, verdict: { outcome: 'no_image', message: 'render failed' } },
@@ -122,11 +122,13 @@ describe('WISE-Verified scores file', () => {
       { promptId: 1, verdict: { outcome: 'judged', score: 0 } },
       { promptId: 900, verdict: { outcome: 'error', message: 'timeout' } },
     ];
-    const { jsonl, unwritten } = formatWiseScores(results);
-    expect(jsonl).toBe('{"prompt_id":1,"score":0}\n{"prompt_id":7,"score":0}\n{"prompt_id":402,"score":1}\n');
-    expect(unwritten).toEqual([
-      { promptId: 3, outcome: 'refused' },
-      { promptId: 900, outcome: 'error' },
+    const { jsonl, unjudged, unjudgedJsonl } = formatWiseScores(results);
+    expect(jsonl).toBe('{"prompt_id":1,"score":0}\n{"prompt_id":3,"score":0}\n{"prompt_id":7,"score":0}\n{"prompt_id":402,"score":1}\n{"prompt_id":900,"score":0}\n');
+    expect(unjudged).toEqual([
+      { promptId: 3, outcome: 'refused', reason: 'the judge refused: "no"' },
+      { promptId: 7, outcome: 'no_image', reason: 'no image: render failed' },
+      { promptId: 900, outcome: 'error', reason: 'judge error: timeout' },
     ]);
+    expect(unjudgedJsonl.split('\n')[0]).toBe('{"prompt_id":3,"outcome":"refused","reason":"the judge refused: \\"no\\""}');
   });
 });

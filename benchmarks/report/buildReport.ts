@@ -4,7 +4,8 @@
  */
 import { computeIaBenchMetrics, type IaBenchCaseResult, type IaBenchMetrics } from '../iaBench/metrics';
 import { CAPABILITIES, type Capability } from '../iaBench/taxonomy';
-import type { ChecklistVerdict } from '../judge/verdicts';
+import { verdictReason } from '../judge/verdictReason';
+import type { ChecklistVerdict, WiseVerdict } from '../judge/verdicts';
 import { computeMindBenchMetrics, type MindBenchCaseResult, type MindBenchMetrics } from '../mindBench/metrics';
 import { mindBenchImageName } from '../mindBench/naming';
 import { PAPER, PUBLISHED_MINDBENCH, PUBLISHED_WISE_VERIFIED, REFERENCE_SYSTEM, publishedIaBench, publishedOverall } from '../publishedNumbers';
@@ -51,7 +52,17 @@ export interface BenchmarkReport {
   mindBench?: { metrics: MindBenchMetrics; cases: Array<MindBenchCaseResult & { imageName: string; score: ChecklistCaseScore }> };
   wise?: { metrics: WiseMetrics; cases: Array<WiseCaseResult & { category: WiseCategory; score: 0 | 1 | null }> };
   comparison: ComparisonRow[];
+  /** Every case without a verdict of its own (no image, judge refused, unparseable, error) and why. */
+  unjudged: UnjudgedCase[];
   warnings: string[];
+}
+
+export interface UnjudgedCase {
+  benchmark: BenchmarkName;
+  /** The case as the benchmark names it: IA-Bench id, MindBench image name, WISE prompt_id. */
+  case: string;
+  outcome: 'no_image' | 'refused' | 'unparseable' | 'error';
+  reason: string;
 }
 
 const CAPABILITY_LABELS: Record<Capability, string> = { plan: 'Plan', reason: 'Reason', search: 'Search', memory: 'Memory' };
@@ -63,10 +74,15 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
     generatedAt: run.generatedAt,
     paper: PAPER,
     comparison: [],
+    unjudged: [],
     warnings: [],
+  };
+  const noteUnjudged = (benchmark: BenchmarkName, id: string, verdict: ChecklistVerdict | WiseVerdict): void => {
+    if (verdict.outcome !== 'judged') report.unjudged.push({ benchmark, case: id, outcome: verdict.outcome, reason: verdictReason(verdict) });
   };
   if (run.iaBench) {
     const metrics = computeIaBenchMetrics(run.iaBench);
+    for (const c of run.iaBench) noteUnjudged('IA-Bench', c.id, c.verdict);
     report.iaBench = { metrics, cases: run.iaBench.map((c) => ({ ...c, score: scoreOf(c.verdict, c.checklist) })) };
     const published = publishedIaBench(REFERENCE_SYSTEM);
     const row = (metric: string, ours: number | null, publishedValue: number, cases: number): ComparisonRow => ({
@@ -90,6 +106,7 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
   }
   if (run.mindBench) {
     const metrics = computeMindBenchMetrics(run.mindBench);
+    for (const c of run.mindBench) noteUnjudged('MindBench', mindBenchImageName(c.type, c.id), c.verdict);
     report.mindBench = { metrics, cases: run.mindBench.map((c) => ({ ...c, imageName: mindBenchImageName(c.type, c.id), score: scoreOf(c.verdict, c.checklist) })) };
     report.comparison.push({
       benchmark: 'MindBench',
@@ -105,6 +122,7 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
   }
   if (run.wise) {
     const metrics = computeWiseMetrics(run.wise);
+    for (const c of [...run.wise].sort((a, b) => a.promptId - b.promptId)) noteUnjudged('WISE-Verified', String(c.promptId), c.verdict);
     report.wise = { metrics, cases: run.wise.map((c) => ({ ...c, category: wiseCategoryOf(c.promptId), score: wiseCaseScore(c.verdict) ?? null })) };
     report.comparison.push({
       benchmark: 'WISE-Verified',

@@ -6,6 +6,9 @@ import type { OutcomeCounts } from '../scoring/outcomeCounts';
 import { WISE_CATEGORIES } from '../wise/categories';
 import type { BenchmarkReport, ComparisonRow } from './buildReport';
 
+/** The Markdown stays readable on a full run; report.json keeps them all. */
+const UNJUDGED_SHOWN = 50;
+
 export function reportMarkdown(report: BenchmarkReport): string {
   const out: string[] = [`# Benchmark report: ${report.system}`, ''];
   out.push(`${report.runId !== undefined ? `Run \`${report.runId}\`, generated` : 'Generated'} ${report.generatedAt}. Published numbers: ${report.paper}.`, '');
@@ -56,6 +59,12 @@ export function reportMarkdown(report: BenchmarkReport): string {
   if (report.mindBench) outcomeRows.push(outcomeCells('MindBench', report.mindBench.metrics.overall.outcomes));
   if (report.wise) outcomeRows.push(outcomeCells('WISE-Verified', report.wise.metrics.overall.outcomes));
   out.push(table(['Benchmark', 'Judged', 'No image (scored as fail)', 'Refused', 'Unparseable', 'Error'], outcomeRows, 'lrrrrr'));
+  if (report.unjudged.length > 0) {
+    out.push('', '## Cases without a verdict of their own', '', 'Each counts as a failure in the headline; WISE-Verified writes it as score 0 in scores.jsonl and lists it in unjudged.jsonl.', '');
+    const shown = report.unjudged.slice(0, UNJUDGED_SHOWN);
+    out.push(table(['Benchmark', 'Case', 'Outcome', 'Reason'], shown.map((u) => [u.benchmark, u.case, u.outcome, u.reason.replace(/\s+/g, ' ')]), 'llll'));
+    if (report.unjudged.length > shown.length) out.push('', `… and ${report.unjudged.length - shown.length} more in report.json.`);
+  }
   return `${out.join('\n')}\n`;
 }
 
