@@ -4,10 +4,12 @@
  * result is written to S3 under a deterministic key, so a retried judge overwrites rather than duplicates.
  */
 import { buildChecklistJudgePrompt, parseChecklistJudgement } from '../benchmarks/judge/checklistJudge';
+import { fillJudgePromptTemplate } from '../benchmarks/judge/promptTemplate';
 import { buildWiseJudgePrompt, parseWiseScore, WISE_JUDGE_ATTEMPTS } from '../benchmarks/judge/wiseJudge';
 import type { BatchCase, CaseResult, CaseSummary } from '../common/batch';
 import { caseResultKey } from '../common/objectKeys';
 import type { AgentDeps } from './agentDeps';
+import { caseDegradation } from './caseDegradation';
 import { toActivityFailure } from './failures';
 
 export interface JudgeCaseInput {
@@ -24,7 +26,15 @@ export interface JudgeCaseInput {
 
 export function judgeCaseActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
   return async function judgeCase(input: JudgeCaseInput): Promise<CaseSummary> {
-    const base = { caseId: input.case.id, ...(input.case.meta ? { meta: input.case.meta } : {}), turnWorkflowIds: input.turnWorkflowIds, usage: input.usage, durationMs: input.durationMs };
+    const degraded = await caseDegradation(deps.store, input.turnWorkflowIds);
+    const base = {
+      caseId: input.case.id,
+      ...(input.case.meta ? { meta: input.case.meta } : {}),
+      turnWorkflowIds: input.turnWorkflowIds,
+      usage: input.usage,
+      durationMs: input.durationMs,
+      ...(degraded.length ? { degraded } : {}),
+    };
     let result: CaseResult;
     if (!input.imageKey) {
       result = { ...base, status: 'generation_failed', error: input.generationError, ...(input.case.judge ? { judge: { model: 'none', provider: 'none', verdict: { outcome: 'no_image', message: input.generationError ?? 'no image' } } } : {}) };
@@ -49,11 +59,16 @@ async function judge(deps: Pick<AgentDeps, 'models' | 'store'>, c: BatchCase, im
   const spec = c.judge!;
   if (spec.kind === 'checklist') {
     const references = await Promise.all(spec.referenceImageKeys.map((k) => deps.store.get(k)));
-    const prompt = buildChecklistJudgePrompt({ checklist: spec.checklist, request: c.turns.at(-1)!.request, referenceText: spec.referenceText, referenceImages: references.length });
+    const request = c.turns.at(-1)!.request;
+    const prompt = spec.promptTemplateKey
+      ? fromTemplate(await templateText(deps, spec.promptTemplateKey), { prompt: request, checklist: spec.checklist.map((item, i) => `${i + 1}. ${item}`).join('\n'), world_knowledge: spec.referenceText ?? '' })
+      : buildChecklistJudgePrompt({ checklist: spec.checklist, request, referenceText: spec.referenceText, referenceImages: references.length });
     const { text, call } = await judgeModel.judgeChecklist({ ...prompt, images: [png, ...references], checklist: spec.checklist });
     return { model: call.model, provider: judgeModel.provider, verdict: parseChecklistJudgement(text, spec.checklist.length), raw: text.slice(0, 2000), usage: call.usage };
   }
-  const prompt = buildWiseJudgePrompt({ prompt: spec.prompt, explanation: spec.explanation });
+  const prompt = spec.promptTemplateKey
+    ? fromTemplate(await templateText(deps, spec.promptTemplateKey), { prompt: spec.prompt, explanation: spec.explanation })
+    : buildWiseJudgePrompt({ prompt: spec.prompt, explanation: spec.explanation });
   // The official evaluator asks again when it finds no score, up to WISE_JUDGE_ATTEMPTS in all.
   let usage = { inputTokens: 0, outputTokens: 0 };
   for (let attempt = 1; ; attempt++) {
@@ -62,6 +77,24 @@ async function judge(deps: Pick<AgentDeps, 'models' | 'store'>, c: BatchCase, im
     const verdict = parseWiseScore(text);
     if (verdict.outcome === 'judged' || attempt >= WISE_JUDGE_ATTEMPTS) return { model: call.model, provider: judgeModel.provider, verdict, raw: text.slice(0, 2000), usage, attempts: attempt };
   }
+}
+
+/** The benchmark's own template: one user message, the filled-in text then the image(s), no system prompt. */
+function fromTemplate(text: string, values: Record<string, string>): { system: string; user: string } {
+  return { system: '', user: fillJudgePromptTemplate(text, values) };
+}
+
+// One batch has one template: read it once per worker rather than once per case.
+const templates = new Map<string, Promise<string>>();
+
+function templateText(deps: Pick<AgentDeps, 'store'>, key: string): Promise<string> {
+  let text = templates.get(key);
+  if (!text) {
+    text = deps.store.get(key).then((b) => b.toString('utf8'));
+    text.catch(() => templates.delete(key));
+    templates.set(key, text);
+  }
+  return text;
 }
 
 function passedOf(r: CaseResult): boolean | undefined {

@@ -11,6 +11,7 @@ import type { MindBenchCaseResult } from '../benchmarks/mindBench/metrics';
 import { formatMindBenchResults } from '../benchmarks/mindBench/results';
 import type { BenchmarkRunResults } from '../benchmarks/report/buildReport';
 import { renderReport } from '../benchmarks/report/renderReport';
+import type { BenchmarkRunRecord } from '../benchmarks/report/runRecord';
 import type { WiseCaseResult } from '../benchmarks/wise/metrics';
 import { formatWiseScores } from '../benchmarks/wise/scores';
 import type { BatchCase, BatchManifest, BatchReportKeys, CaseResult, SuiteKind } from '../common/batch';
@@ -36,7 +37,8 @@ async function inBatches<T, R>(items: readonly T[], body: (item: T) => Promise<R
 
 export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
   return async function writeBatchReport(input: WriteBatchReportInput): Promise<BatchReportKeys & { cases: number; unjudged?: string }> {
-    const cases = await readAllCases(deps.store, input.batchId, await deps.store.getJson<BatchManifest>(input.manifestKey));
+    const manifest = await deps.store.getJson<BatchManifest>(input.manifestKey);
+    const cases = await readAllCases(deps.store, input.batchId, manifest);
     const byId = new Map(cases.map((c) => [c.id, c]));
     const keys = (await deps.store.list(caseResultsPrefix(input.batchId))).filter((k) => k.endsWith('.json'));
     const results = (await inBatches(keys, (k) => deps.store.getJson<CaseResult>(k))).filter((r) => byId.has(r.caseId));
@@ -49,7 +51,9 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
       await deps.store.put(`${imagesPrefix}${name}`, await deps.store.get(r.imageKey!), 'image/png');
     });
 
-    const run: BenchmarkRunResults = { system: input.system, runId: input.batchId, generatedAt: input.generatedAt };
+    const run: BenchmarkRunResults = { system: input.system, runId: input.batchId, generatedAt: input.generatedAt, ...(manifest.record ? { record: withJudgeModelsUsed(manifest.record, results) } : {}),
+      degraded: results.filter((r) => r.degraded?.length).map((r) => ({ caseId: r.caseId, reasons: r.degraded! })),
+    };
     let official: { name: string; body: string } | undefined;
     let sideFile: { name: string; body: string } | undefined;
     if (input.suite === 'ia-bench') {
@@ -93,6 +97,12 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
       cases: results.length,
     };
   };
+}
+
+/** The record was made where the batch started; the judge models the workers actually used are the cases' own. */
+function withJudgeModelsUsed(record: BenchmarkRunRecord, results: readonly CaseResult[]): BenchmarkRunRecord {
+  const used = [...new Set(results.map((r) => r.judge?.model).filter((m): m is string => m !== undefined && m !== 'none'))].sort();
+  return { ...record, judge: { ...record.judge, modelsUsed: used } };
 }
 
 function checklistOf(c: BatchCase): string[] {

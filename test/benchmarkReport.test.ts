@@ -101,15 +101,17 @@ describe('renderReport', () => {
 });
 
 describe('MindBench results file', () => {
-  test('one line per case with a verdict, in the official shape; unjudged cases are returned, not written', () => {
+  test('one line per judged case, in the official shape; a missing image and an unparseable answer get no line', () => {
     const { jsonl, unwritten } = formatMindBenchResults(mindResults);
     const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
       { Type: '1_SpecialEvent', ID: 1, Image_Name: '1_1.png', Eval: true, Checklist: ['Eiffel Tower', 'Paris'], Checklist_results: [true, true] },
       { Type: '1_SpecialEvent', ID: 2, Image_Name: '1_2.png', Eval: false, Checklist: ['stadium', 'fireworks'], Checklist_results: [true, false] },
-      { Type: '6_ScienceLogic', ID: 1, Image_Name: '6_1.png', Eval: false, Checklist: ['frozen'], Checklist_results: [false] },
     ]);
-    expect(unwritten).toEqual([{ imageName: '10_1.png', outcome: 'unparseable' }]);
+    expect(unwritten).toEqual([
+      { imageName: '6_1.png', outcome: 'no_image' },
+      { imageName: '10_1.png', outcome: 'unparseable' },
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 /** The WISE-Verified judge: the prompt a VLM is given and the parser for its `Score: 0|1` line. */
 import type { JudgePrompt } from './judgePrompt';
+import { sha256Of } from './promptTemplate';
 import { looksLikeRefusal } from './refusal';
 import { stripThinkBlocks } from './thinkBlocks';
 import { truncateRaw, type WiseJudgement } from './verdicts';
@@ -20,6 +21,9 @@ const SYSTEM = [
   'or',
   'Score: 1',
 ].join('\n');
+
+/** How reports name this prompt; the hash changes whenever its instructions do. */
+export const BUILT_IN_WISE_JUDGE_PROMPT = { name: 'image-agent WISE judge', sha256: sha256Of(SYSTEM) } as const;
 
 export function buildWiseJudgePrompt(req: WiseJudgeRequest): JudgePrompt {
   const user = [`Prompt:\n${req.prompt}`, `Explanation:\n${req.explanation}`, 'The attached image is the generated image. End your answer with "Score: 0" or "Score: 1".'].join('\n\n');

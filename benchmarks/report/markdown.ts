@@ -5,6 +5,7 @@ import type { ChecklistSummary } from '../scoring/checklistSummary';
 import type { OutcomeCounts } from '../scoring/outcomeCounts';
 import { WISE_CATEGORIES } from '../wise/categories';
 import type { BenchmarkReport, ComparisonRow } from './buildReport';
+import { runRecordMarkdown } from './runRecord';
 
 /** The Markdown stays readable on a full run; report.json keeps them all. */
 const UNJUDGED_SHOWN = 50;
@@ -15,6 +16,7 @@ export function reportMarkdown(report: BenchmarkReport): string {
   out.push('## Ours vs published', '');
   out.push(table(['Benchmark', 'Metric', 'Ours', `Published (${REFERENCE_SYSTEM})`, 'Δ', 'Cases'], report.comparison.map(comparisonCells), 'llrrrr'));
   if (report.warnings.length > 0) out.push('', '## Warnings', '', ...report.warnings.map((w) => `- ${w}`));
+  if (report.record) out.push('', ...runRecordMarkdown(report.record));
 
   if (report.iaBench) {
     const { metrics } = report.iaBench;
@@ -64,6 +66,12 @@ export function reportMarkdown(report: BenchmarkReport): string {
     const shown = report.unjudged.slice(0, UNJUDGED_SHOWN);
     out.push(table(['Benchmark', 'Case', 'Outcome', 'Reason'], shown.map((u) => [u.benchmark, u.case, u.outcome, u.reason.replace(/\s+/g, ' ')]), 'llll'));
     if (report.unjudged.length > shown.length) out.push('', `… and ${report.unjudged.length - shown.length} more in report.json.`);
+  }
+  if (report.degraded.length > 0) {
+    out.push('', '## Degraded cases', '', 'Scored as they came out, but the run was not whole.', '');
+    const shown = report.degraded.slice(0, UNJUDGED_SHOWN);
+    out.push(table(['Case', 'Why'], shown.map((d) => [d.caseId, d.reasons.join('; ').replace(/\s+/g, ' ')]), 'll'));
+    if (report.degraded.length > shown.length) out.push('', `… and ${report.degraded.length - shown.length} more in report.json.`);
   }
   return `${out.join('\n')}\n`;
 }
