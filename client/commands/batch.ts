@@ -19,6 +19,7 @@ import type { JudgePromptTemplate } from '../../benchmarks/judge/promptTemplate'
 import { loadJudgePrompt } from '../judgePromptFile';
 import { rerunSettings } from '../rerunSettings';
 import type { Generations } from '../generations';
+import { registerBenchCompare } from './benchCompare';
 import { intOption, printJson, withGenerations } from './context';
 
 interface BatchFlags {
@@ -64,7 +65,7 @@ export function registerBatch(program: Command): void {
     withGenerations((g) => runBatch(g, [file], { ...flags, suite: 'requests', reason: true, search: true, memory: true, feedback: true })),
   );
 
-  common(
+  const bench = common(
     program
       .command('bench')
       .description('run a benchmark suite end to end: generate, judge, score as published, compare with the paper')
@@ -89,6 +90,7 @@ export function registerBatch(program: Command): void {
       const judgePrompt = benchFlags.judgePrompt ? await loadJudgePrompt(benchFlags.judgePrompt, benchFlags.suite ?? (await detectSuite(benchFiles))) : undefined;
       await withGenerations((g) => runBatch(g, benchFiles, benchFlags, judgePrompt));
     });
+  registerBenchCompare(bench);
 
   program
     .command('batch-status')
