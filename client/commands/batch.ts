@@ -20,6 +20,7 @@ import { loadJudgePrompt } from '../judgePromptFile';
 import { rerunSettings } from '../rerunSettings';
 import type { Generations } from '../generations';
 import { registerBenchCompare } from './benchCompare';
+import { registerBenchJudgeAgreement } from './benchJudgeAgreement';
 import { intOption, printJson, withGenerations } from './context';
 
 interface BatchFlags {
@@ -91,6 +92,7 @@ export function registerBatch(program: Command): void {
       await withGenerations((g) => runBatch(g, benchFiles, benchFlags, judgePrompt));
     });
   registerBenchCompare(bench);
+  registerBenchJudgeAgreement(bench);
 
   program
     .command('batch-status')
