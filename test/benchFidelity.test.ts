@@ -36,6 +36,7 @@ describe('benchmark fidelity', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  let firstRun: { report: string; scores: string; record: { rerun: unknown; judge: { prompt: unknown }; suite: unknown } } | undefined;
   const isJudge = (marker: string) => (req: RecordedRequest) => !req.body.response_format && textOf(req).includes('OFFICIAL-TEMPLATE') && textOf(req).includes(marker);
 
   test('WISE-Verified with the official template: every id in scores.jsonl, reasons in unjudged.jsonl, judge asked again', async () => {
@@ -98,6 +99,24 @@ describe('benchmark fidelity', () => {
     expect(report.record.suite.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(report.record.rerun).toMatchObject({ suite: 'wise', size: '256x256', ablations: { noFeedback: true }, judgePromptFile: templateFile });
     expect(JSON.stringify(report)).not.toContain('sk-test-fake-key');
+    firstRun = { report: result.local.json, scores: fs.readFileSync(result.local.official, 'utf8'), record: report.record };
+  });
+
+  test('bench --rerun <report.json> runs the recorded configuration again', async () => {
+    expect(firstRun).toBeDefined();
+    const batchId = `wise-rerun-${randomUUID().slice(0, 8)}`;
+    const res = await runCli(
+      ['bench', '--rerun', firstRun!.report, '--batch-id', batchId, '--json', '--out', path.join(dir, 'out-rerun')],
+      { IMAGE_AGENT_TASK_QUEUE: env.taskQueue, OPENAI_BASE_URL: fake.baseURL, OPENAI_API_KEY: 'sk-test-fake-key', IMAGE_AGENT_PROVIDERS: 'openai' },
+      300_000,
+    );
+    expect(res.stderr).toBe(''); // no warning: the suite, the template and the code are as recorded
+    const result = JSON.parse(res.stdout) as { local: { json: string; official: string } };
+    const report = JSON.parse(fs.readFileSync(result.local.json, 'utf8'));
+    expect(report.record.rerun).toEqual(firstRun!.record.rerun);
+    expect(report.record.judge.prompt).toEqual(firstRun!.record.judge.prompt);
+    expect(report.record.suite).toEqual(firstRun!.record.suite);
+    expect(fs.readFileSync(result.local.official, 'utf8')).toBe(firstRun!.scores);
   });
 
   test('a template with a field the judge does not fill is refused with the file, line and field', async () => {
