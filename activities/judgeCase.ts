@@ -3,11 +3,11 @@
  * by the benchmark's own parser. Refusals, unparseable answers and judge errors are recorded as such. The case
  * result is written to S3 under a deterministic key, so a retried judge overwrites rather than duplicates.
  */
-import { buildChecklistJudgePrompt, parseChecklistJudgement } from '../benchmarks/judge/checklistJudge';
-import { buildWiseJudgePrompt, parseWiseScore } from '../benchmarks/judge/wiseJudge';
 import type { BatchCase, CaseResult, CaseSummary } from '../common/batch';
 import { caseResultKey } from '../common/objectKeys';
 import type { AgentDeps } from './agentDeps';
+import { caseDegradation } from './caseDegradation';
+import { judgeCaseImage } from './judgeCaseImage';
 import { toActivityFailure } from './failures';
 
 export interface JudgeCaseInput {
@@ -24,7 +24,15 @@ export interface JudgeCaseInput {
 
 export function judgeCaseActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
   return async function judgeCase(input: JudgeCaseInput): Promise<CaseSummary> {
-    const base = { caseId: input.case.id, ...(input.case.meta ? { meta: input.case.meta } : {}), turnWorkflowIds: input.turnWorkflowIds, usage: input.usage, durationMs: input.durationMs };
+    const degraded = await caseDegradation(deps.store, input.turnWorkflowIds);
+    const base = {
+      caseId: input.case.id,
+      ...(input.case.meta ? { meta: input.case.meta } : {}),
+      turnWorkflowIds: input.turnWorkflowIds,
+      usage: input.usage,
+      durationMs: input.durationMs,
+      ...(degraded.length ? { degraded } : {}),
+    };
     let result: CaseResult;
     if (!input.imageKey) {
       result = { ...base, status: 'generation_failed', error: input.generationError, ...(input.case.judge ? { judge: { model: 'none', provider: 'none', verdict: { outcome: 'no_image', message: input.generationError ?? 'no image' } } } : {}) };
@@ -33,7 +41,7 @@ export function judgeCaseActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
         ? undefined
         : input.judgeError !== undefined
           ? { model: deps.models.judge.model, provider: deps.models.judge.provider, verdict: { outcome: 'error', message: input.judgeError.slice(0, 500) } }
-          : await judge(deps, input.case, input.imageKey).catch((err: unknown) => {
+          : await judgeCaseImage(deps, input.case, input.imageKey).catch((err: unknown) => {
               throw toActivityFailure(err);
             });
       result = { ...base, status: 'done', imageKey: input.imageKey, ...(judged ? { judge: judged } : {}) };
@@ -41,21 +49,6 @@ export function judgeCaseActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
     await deps.store.putJson(caseResultKey(input.batchId, input.case.id), result);
     return { caseId: input.case.id, status: result.status, ...(passedOf(result) !== undefined ? { passed: passedOf(result) } : {}) };
   };
-}
-
-async function judge(deps: Pick<AgentDeps, 'models' | 'store'>, c: BatchCase, imageKey: string): Promise<NonNullable<CaseResult['judge']>> {
-  const judgeModel = deps.models.judge;
-  const png = await deps.store.get(imageKey);
-  const spec = c.judge!;
-  if (spec.kind === 'checklist') {
-    const references = await Promise.all(spec.referenceImageKeys.map((k) => deps.store.get(k)));
-    const prompt = buildChecklistJudgePrompt({ checklist: spec.checklist, request: c.turns.at(-1)!.request, referenceText: spec.referenceText, referenceImages: references.length });
-    const { text, call } = await judgeModel.judgeChecklist({ ...prompt, images: [png, ...references], checklist: spec.checklist });
-    return { model: call.model, provider: judgeModel.provider, verdict: parseChecklistJudgement(text, spec.checklist.length), raw: text.slice(0, 2000), usage: call.usage };
-  }
-  const prompt = buildWiseJudgePrompt({ prompt: spec.prompt, explanation: spec.explanation });
-  const { text, call } = await judgeModel.judgeWise({ ...prompt, images: [png], prompt: spec.prompt, explanation: spec.explanation });
-  return { model: call.model, provider: judgeModel.provider, verdict: parseWiseScore(text), raw: text.slice(0, 2000), usage: call.usage };
 }
 
 function passedOf(r: CaseResult): boolean | undefined {

@@ -11,6 +11,7 @@ import type { MindBenchCaseResult } from '../benchmarks/mindBench/metrics';
 import { formatMindBenchResults } from '../benchmarks/mindBench/results';
 import type { BenchmarkRunResults } from '../benchmarks/report/buildReport';
 import { renderReport } from '../benchmarks/report/renderReport';
+import type { BenchmarkRunRecord } from '../benchmarks/report/runRecord';
 import type { WiseCaseResult } from '../benchmarks/wise/metrics';
 import { formatWiseScores } from '../benchmarks/wise/scores';
 import type { BatchCase, BatchManifest, BatchReportKeys, CaseResult, SuiteKind } from '../common/batch';
@@ -35,8 +36,9 @@ async function inBatches<T, R>(items: readonly T[], body: (item: T) => Promise<R
 }
 
 export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
-  return async function writeBatchReport(input: WriteBatchReportInput): Promise<BatchReportKeys & { cases: number }> {
-    const cases = await readAllCases(deps.store, input.batchId, await deps.store.getJson<BatchManifest>(input.manifestKey));
+  return async function writeBatchReport(input: WriteBatchReportInput): Promise<BatchReportKeys & { cases: number; unjudged?: string }> {
+    const manifest = await deps.store.getJson<BatchManifest>(input.manifestKey);
+    const cases = await readAllCases(deps.store, input.batchId, manifest);
     const byId = new Map(cases.map((c) => [c.id, c]));
     const keys = (await deps.store.list(caseResultsPrefix(input.batchId))).filter((k) => k.endsWith('.json'));
     const results = (await inBatches(keys, (k) => deps.store.getJson<CaseResult>(k))).filter((r) => byId.has(r.caseId));
@@ -49,8 +51,11 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
       await deps.store.put(`${imagesPrefix}${name}`, await deps.store.get(r.imageKey!), 'image/png');
     });
 
-    const run: BenchmarkRunResults = { system: input.system, runId: input.batchId, generatedAt: input.generatedAt };
+    const run: BenchmarkRunResults = { system: input.system, runId: input.batchId, generatedAt: input.generatedAt, ...(manifest.record ? { record: withJudgeModelsUsed(manifest.record, results) } : {}),
+      degraded: results.filter((r) => r.degraded?.length).map((r) => ({ caseId: r.caseId, reasons: r.degraded! })),
+    };
     let official: { name: string; body: string } | undefined;
+    let sideFile: { name: string; body: string } | undefined;
     if (input.suite === 'ia-bench') {
       run.iaBench = results.map((r): IaBenchCaseResult => ({
         id: r.caseId,
@@ -64,8 +69,15 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
       run.mindBench = results.map((r): MindBenchCaseResult => ({ type: String(r.meta?.Type), id: r.meta?.ID ?? r.caseId, checklist: checklistOf(byId.get(r.caseId)!), verdict: r.judge!.verdict as ChecklistVerdict }));
       official = { name: 'results.jsonl', body: formatMindBenchResults(run.mindBench).jsonl };
     } else if (input.suite === 'wise') {
-      run.wise = results.map((r): WiseCaseResult => ({ promptId: Number(r.meta?.prompt_id), verdict: r.judge!.verdict as WiseVerdict }));
-      official = { name: 'scores.jsonl', body: formatWiseScores(run.wise).jsonl };
+      const judged = results.map((r): WiseCaseResult => ({ promptId: Number(r.meta?.prompt_id), verdict: r.judge!.verdict as WiseVerdict }));
+      // Every prompt of the input gets its line, so a case that never finished (a cancelled batch) is a 0 with its reason.
+      const unfinished = cases
+        .filter((c) => !results.some((r) => r.caseId === c.id))
+        .map((c): WiseCaseResult => ({ promptId: Number(c.meta?.prompt_id), verdict: { outcome: 'error', message: 'the case did not finish (batch cancelled or incomplete)' } }));
+      run.wise = [...judged, ...unfinished];
+      const files = formatWiseScores(run.wise);
+      official = { name: 'scores.jsonl', body: files.jsonl };
+      sideFile = { name: 'unjudged.jsonl', body: files.unjudgedJsonl };
     }
 
     const requestsSummary = input.suite === 'requests' ? { cases: results.map((r) => ({ caseId: r.caseId, status: r.status, imageKey: r.imageKey, error: r.error })) } : {};
@@ -74,15 +86,23 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
     await deps.store.put(`${prefix}report.md`, Buffer.from(markdown), 'text/markdown; charset=utf-8');
     await deps.store.put(`${prefix}chart.png`, chartPng, 'image/png');
     if (official) await deps.store.put(`${prefix}${official.name}`, Buffer.from(official.body), 'application/x-ndjson');
+    if (sideFile) await deps.store.put(`${prefix}${sideFile.name}`, Buffer.from(sideFile.body), 'application/x-ndjson');
     return {
       json: `${prefix}report.json`,
       markdown: `${prefix}report.md`,
       chart: `${prefix}chart.png`,
       ...(official ? { official: `${prefix}${official.name}` } : {}),
+      ...(sideFile ? { unjudged: `${prefix}${sideFile.name}` } : {}),
       imagesPrefix,
       cases: results.length,
     };
   };
+}
+
+/** The record was made where the batch started; the judge models the workers actually used are the cases' own. */
+function withJudgeModelsUsed(record: BenchmarkRunRecord, results: readonly CaseResult[]): BenchmarkRunRecord {
+  const used = [...new Set(results.map((r) => r.judge?.model).filter((m): m is string => m !== undefined && m !== 'none'))].sort();
+  return { ...record, judge: { ...record.judge, modelsUsed: used } };
 }
 
 function checklistOf(c: BatchCase): string[] {

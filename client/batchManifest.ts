@@ -6,11 +6,11 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { BatchCase, SuiteKind } from '../common/batch';
+import { batchUserId, type BatchCase, type SuiteKind } from '../common/batch';
 import { safeSegment } from '../common/objectKeys';
 import type { ObjectStore } from '../providers/objectStore';
 import { loadIaBenchSuite } from '../benchmarks/iaBench/suite';
-import { loadMindBenchSuite } from '../benchmarks/mindBench/suite';
+import { judgeReferenceImages, loadMindBenchSuite } from '../benchmarks/mindBench/suite';
 import { loadRequestList } from '../benchmarks/requests/suite';
 import { loadWiseSuite } from '../benchmarks/wise/suite';
 
@@ -25,7 +25,20 @@ export async function detectSuite(files: string[]): Promise<SuiteKind> {
   return 'requests';
 }
 
-export async function buildBatchCases(kind: SuiteKind, files: string[], store: ObjectStore, batchId: string, folders: { inputImageDir?: string; referenceImageDir?: string } = {}): Promise<BatchCase[]> {
+export interface BatchCaseOptions {
+  inputImageDir?: string;
+  referenceImageDir?: string;
+  /** MindBench: send every World_Knowledge image to the judge (not the official setting, which sends the first). */
+  strictImages?: boolean;
+}
+
+export async function buildBatchCases(kind: SuiteKind, files: string[], store: ObjectStore, batchId: string, folders: BatchCaseOptions = {}): Promise<BatchCase[]> {
+  const cases = await suiteCases(kind, files, store, batchId, folders);
+  const userHash = (text: string) => createHash('sha256').update(text).digest('hex');
+  return cases.map((c) => ({ ...c, userId: batchUserId(batchId, c.id, userHash) }));
+}
+
+async function suiteCases(kind: SuiteKind, files: string[], store: ObjectStore, batchId: string, folders: BatchCaseOptions): Promise<BatchCase[]> {
   const upload = uploader(store, batchId);
   switch (kind) {
     case 'ia-bench': {
@@ -54,7 +67,7 @@ export async function buildBatchCases(kind: SuiteKind, files: string[], store: O
             kind: 'checklist' as const,
             checklist: c.checklist,
             ...(c.worldKnowledge.text ? { referenceText: c.worldKnowledge.text } : {}),
-            referenceImageKeys: await Promise.all(c.worldKnowledge.images.map(upload)),
+            referenceImageKeys: await Promise.all(judgeReferenceImages(c, { strictImages: folders.strictImages }).map(upload)),
           },
           outputName: c.outputImageName,
           meta: { Type: c.type, ID: c.id },

@@ -4,9 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildBatchCases, detectSuite } from './batchManifest';
+import { buildBatchCases, detectSuite, type BatchCaseOptions } from './batchManifest';
+import type { JudgePromptTemplate } from '../benchmarks/judge/promptTemplate';
+import type { BenchmarkRunRecord } from '../benchmarks/report/runRecord';
 import { MANIFEST_PAGE_SIZE, type BatchInput, type BatchManifest, type BatchResult, type SuiteKind } from '../common/batch';
-import { batchManifestKey, batchManifestPageKey } from '../common/objectKeys';
+import { batchManifestKey, batchManifestPageKey, judgePromptKey } from '../common/objectKeys';
 import type { GenerateOptions } from '../common/request';
 import { BatchId, Kind, Tenant } from '../common/searchAttributes';
 import { batchWorkflowId } from '../workflows/batchMessages';
@@ -21,17 +23,26 @@ export interface StartBatchOptions {
   concurrency?: number;
   options?: Partial<GenerateOptions>;
   casesPerRun?: number;
-  folders?: { inputImageDir?: string; referenceImageDir?: string };
+  folders?: BatchCaseOptions;
+  /** A benchmark's own judge prompt (--judge-prompt), uploaded once and named by every case's judge. */
+  judgePrompt?: JudgePromptTemplate;
+  /** Builds the reproducibility record once the batch id is known; stored in the manifest and the report. */
+  record?: () => Promise<BenchmarkRunRecord>;
 }
 
 export async function startBatch(g: Generations, files: string[], o: StartBatchOptions): Promise<{ batchId: string; suite: SuiteKind; total: number; concurrency: number; workflowId: string }> {
   const suite = o.suite ?? (await detectSuite(files));
   const batchId = o.batchId ?? `${suite}-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 6)}`;
-  const cases = await buildBatchCases(suite, files, g.store, batchId, o.folders ?? {});
+  let cases = await buildBatchCases(suite, files, g.store, batchId, o.folders ?? {});
+  if (o.judgePrompt) {
+    const templateKey = judgePromptKey(batchId);
+    await g.store.put(templateKey, Buffer.from(o.judgePrompt.text), 'text/plain; charset=utf-8');
+    cases = cases.map((c) => (c.judge ? { ...c, judge: { ...c.judge, promptTemplateKey: templateKey } } : c));
+  }
   const manifestKey = batchManifestKey(batchId);
   const pages = Math.ceil(cases.length / MANIFEST_PAGE_SIZE);
   for (let p = 0; p < pages; p++) await g.store.putJson(batchManifestPageKey(batchId, p), cases.slice(p * MANIFEST_PAGE_SIZE, (p + 1) * MANIFEST_PAGE_SIZE));
-  const manifest: BatchManifest = { suite, files: files.map((f) => path.resolve(f)), total: cases.length, pages };
+  const manifest: BatchManifest = { suite, files: files.map((f) => path.resolve(f)), total: cases.length, pages, ...(o.record ? { record: await o.record() } : {}) };
   await g.store.putJson(manifestKey, manifest);
   const offline = g.config.models.mode === 'offline';
   const input: BatchInput = {
@@ -78,6 +89,8 @@ export async function downloadBatchOutputs(g: Generations, result: BatchResult, 
     chart: await save(result.report.chart, 'chart.png'),
     images: path.join(dir, 'images'),
     ...(result.report.official ? { official: await save(result.report.official, path.basename(result.report.official)) } : {}),
+    // WISE-Verified's side file sits next to scores.jsonl (its key is derived, so the workflow result needs no new field).
+    ...(result.report.official?.endsWith('/scores.jsonl') ? { unjudged: await save(result.report.official.replace(/scores\.jsonl$/, 'unjudged.jsonl'), 'unjudged.jsonl') } : {}),
     batchId: result.batchId,
   };
 }

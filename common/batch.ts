@@ -1,4 +1,5 @@
 /** Bulk work on one Batch workflow: plain request lists and benchmark suites share these shapes. */
+import type { BenchmarkRunRecord } from '../benchmarks/report/runRecord';
 import type { GenerateOptions } from './request';
 
 /** Cases per manifest page: what one page load brings into the Batch workflow. */
@@ -10,13 +11,15 @@ export interface BatchManifest {
   files: string[];
   total: number;
   pages: number;
+  /** Benchmarks: how the run is made, copied into its report (absent in manifests written before it existed). */
+  record?: BenchmarkRunRecord;
 }
 
 export type SuiteKind = 'requests' | 'ia-bench' | 'mindbench' | 'wise';
 
 export type CaseJudge =
-  | { kind: 'checklist'; checklist: string[]; referenceText?: string; referenceImageKeys: string[] }
-  | { kind: 'wise'; prompt: string; explanation: string };
+  | { kind: 'checklist'; checklist: string[]; referenceText?: string; referenceImageKeys: string[]; promptTemplateKey?: string }
+  | { kind: 'wise'; prompt: string; explanation: string; promptTemplateKey?: string };
 
 export interface BatchCase {
   /** Unique within the batch; names the case's children and its result object. */
@@ -28,7 +31,17 @@ export interface BatchCase {
   /** The file name the official output format wants (`1_7.png`, `17.png`), else `<id>.png`. */
   outputName?: string;
   /** Benchmark metadata kept for the report (capability, subtask, Type, prompt_id…). */
-  meta?: Record<string, string | number>;
+  meta?: Record<string, string | number>;  /**
+   * The user every turn of the case runs as: scoped to the batch, so the same case in two batches never shares
+   * memory while a memory case's turns share one user (`batchUserId`).
+   */
+  userId?: string;
+}
+
+/** `bench-<batchId>-<caseId>`, or with the batch id hashed when that would pass the 128-character limit of user ids. */
+export function batchUserId(batchId: string, caseId: string, hash: (text: string) => string): string {
+  const plain = `bench-${batchId}-${caseId}`;
+  return plain.length <= 128 ? plain : `bench-${hash(batchId).slice(0, 16)}-${caseId}`.slice(0, 128);
 }
 
 /** What a finished case leaves in S3 (batches/<id>/cases/<caseId>.json); the report is built from these. */
@@ -47,9 +60,13 @@ export interface CaseResult {
     verdict: unknown;
     raw?: string;
     usage?: { inputTokens: number; outputTokens: number };
+    /** Judge calls made: more than one when an answer held no score and the judge was asked again. */
+    attempts?: number;
   };
   usage: { inputTokens: number; outputTokens: number; images: number; calls: number };
   durationMs: number;
+  /** Why the run was not whole (a source down after its retries, the critique unavailable); absent when it was. */
+  degraded?: string[];
 }
 
 /** A compact line per finished case, kept in the Batch workflow's state. */

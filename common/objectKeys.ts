@@ -46,3 +46,8 @@ export function batchReportPrefix(batchId: string): string {
 export function batchImagesPrefix(batchId: string): string {
   return `batches/${safeSegment(batchId)}/images/`;
 }
+
+/** The benchmark's own judge prompt template of a batch (--judge-prompt). */
+export function judgePromptKey(batchId: string): string {
+  return `batches/${safeSegment(batchId)}/judge-prompt.txt`;
+}

@@ -101,34 +101,10 @@ describe('WISE judge', () => {
     expect(prompt.images).toEqual(['generated']);
   });
 
-  test.each([
-    ['Score: 1', 1],
-    ['Score: 0', 0],
-    ['The image shows mooncakes.\nScore: 1', 1],
-    ['**Score:** 1', 1],
-    ['**Score: 0**', 0],
-    ['Score：1', 1],
-    ['score :0', 0],
-    ['## Score: 1', 1],
-    ['- **Final score**: 0', 0],
-    ['Score: 1.', 1],
-    ['Reasoning… Score: 0 was tempting.\nScore: 1', 1],
-  ])('%j → %d', (text, score) => {
-    expect(parseWiseScore(text)).toEqual({ outcome: 'judged', score });
-  });
-
-  test('the last score line wins', () => {
-    expect(parseWiseScore('Score: 0\nOn reflection the tower is correct.\nScore: 1')).toEqual({ outcome: 'judged', score: 1 });
-  });
+  // The answer texts and their scores under the official rule are the golden table in wiseScoreParser.test.ts.
 
   test('refusals are flagged as refused', () => {
     expect(parseWiseScore("I can't help with that.")).toEqual({ outcome: 'refused', raw: "I can't help with that." });
     expect(parseWiseScore("I'm sorry, but I can't evaluate this image.").outcome).toBe('refused');
-  });
-
-  test('garbage, other scales and scores not starting a line are unparseable', () => {
-    for (const text of ['', 'The image is great.', 'Score: 0.5', 'Score: 10', 'Score: 2', 'Score: yes', 'My score would be 1', 'Rating: 1']) {
-      expect(parseWiseScore(text)).toEqual({ outcome: 'unparseable', raw: text });
-    }
   });
 });

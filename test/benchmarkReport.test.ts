@@ -101,20 +101,22 @@ describe('renderReport', () => {
 });
 
 describe('MindBench results file', () => {
-  test('one line per case with a verdict, in the official shape; unjudged cases are returned, not written', () => {
+  test('one line per judged case, in the official shape; a missing image and an unparseable answer get no line', () => {
     const { jsonl, unwritten } = formatMindBenchResults(mindResults);
     const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
       { Type: '1_SpecialEvent', ID: 1, Image_Name: '1_1.png', Eval: true, Checklist: ['Eiffel Tower', 'Paris'], Checklist_results: [true, true] },
       { Type: '1_SpecialEvent', ID: 2, Image_Name: '1_2.png', Eval: false, Checklist: ['stadium', 'fireworks'], Checklist_results: [true, false] },
-      { Type: '6_ScienceLogic', ID: 1, Image_Name: '6_1.png', Eval: false, Checklist: ['frozen'], Checklist_results: [false] },
     ]);
-    expect(unwritten).toEqual([{ imageName: '10_1.png', outcome: 'unparseable' }]);
+    expect(unwritten).toEqual([
+      { imageName: '6_1.png', outcome: 'no_image' },
+      { imageName: '10_1.png', outcome: 'unparseable' },
+    ]);
   });
 });
 
 describe('WISE-Verified scores file', () => {
-  test('one {"prompt_id", "score"} line per judged prompt, sorted; no-image is 0; unjudged left out', () => {
+  test('one {"prompt_id", "score"} line per prompt, sorted; every case without a verdict is a 0 with its reason on the side', () => {
     const results: WiseCaseResult[] = [
       { promptId: 402, verdict: { outcome: 'judged', score: 1 } },
       { promptId: 7, verdict: { outcome: 'no_image', message: 'render failed' } },
@@ -122,11 +124,13 @@ describe('WISE-Verified scores file', () => {
       { promptId: 1, verdict: { outcome: 'judged', score: 0 } },
       { promptId: 900, verdict: { outcome: 'error', message: 'timeout' } },
     ];
-    const { jsonl, unwritten } = formatWiseScores(results);
-    expect(jsonl).toBe('{"prompt_id":1,"score":0}\n{"prompt_id":7,"score":0}\n{"prompt_id":402,"score":1}\n');
-    expect(unwritten).toEqual([
-      { promptId: 3, outcome: 'refused' },
-      { promptId: 900, outcome: 'error' },
+    const { jsonl, unjudged, unjudgedJsonl } = formatWiseScores(results);
+    expect(jsonl).toBe('{"prompt_id":1,"score":0}\n{"prompt_id":3,"score":0}\n{"prompt_id":7,"score":0}\n{"prompt_id":402,"score":1}\n{"prompt_id":900,"score":0}\n');
+    expect(unjudged).toEqual([
+      { promptId: 3, outcome: 'refused', reason: 'the judge refused: "no"' },
+      { promptId: 7, outcome: 'no_image', reason: 'no image: render failed' },
+      { promptId: 900, outcome: 'error', reason: 'judge error: timeout' },
     ]);
+    expect(unjudgedJsonl.split('\n')[0]).toBe('{"prompt_id":3,"outcome":"refused","reason":"the judge refused: \\"no\\""}');
   });
 });

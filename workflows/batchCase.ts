@@ -44,8 +44,9 @@ export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
           {
             request: turn.request,
             tenantId: input.tenantId,
-            // A fresh user per case: one case's memory must not leak into another's.
-            userId: `bench-${c.id}`.slice(0, 128),
+            // A fresh user per case, scoped to its batch by the client (c.userId): one case's memory must not leak
+            // into another's, nor into the same case in another batch. Manifests from before c.userId keep their user.
+            userId: c.userId ?? `bench-${c.id}`.slice(0, 128),
             sessionId: c.id.slice(0, 128),
             inputImageKeys: turn.inputImageKeys,
             history: options.ablations?.noMemory ? [] : [...history],

@@ -4,6 +4,7 @@
  */
 import { embeddedJsonValues } from './extractJson';
 import type { JudgePrompt } from './judgePrompt';
+import { sha256Of } from './promptTemplate';
 import { looksLikeRefusal } from './refusal';
 import { truncateRaw, type ChecklistJudgement } from './verdicts';
 
@@ -25,6 +26,9 @@ const SYSTEM = [
   'When reference material is given (text or reference images), it is the ground truth: use it to decide what the statements require, but judge only the generated image.',
   'Answer with JSON only, exactly one boolean per statement, in checklist order: {"results": [true, false, ...]}',
 ].join('\n');
+
+/** How reports name this prompt; the hash changes whenever its instructions do. */
+export const BUILT_IN_CHECKLIST_JUDGE_PROMPT = { name: 'image-agent checklist judge', sha256: sha256Of(SYSTEM) } as const;
 
 export function buildChecklistJudgePrompt(req: ChecklistJudgeRequest): JudgePrompt {
   const referenceImages = req.referenceImages ?? 0;

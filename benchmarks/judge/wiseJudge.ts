@@ -1,6 +1,8 @@
 /** The WISE-Verified judge: the prompt a VLM is given and the parser for its `Score: 0|1` line. */
 import type { JudgePrompt } from './judgePrompt';
+import { sha256Of } from './promptTemplate';
 import { looksLikeRefusal } from './refusal';
+import { stripThinkBlocks } from './thinkBlocks';
 import { truncateRaw, type WiseJudgement } from './verdicts';
 
 export interface WiseJudgeRequest {
@@ -20,23 +22,39 @@ const SYSTEM = [
   'Score: 1',
 ].join('\n');
 
+/** How reports name this prompt; the hash changes whenever its instructions do. */
+export const BUILT_IN_WISE_JUDGE_PROMPT = { name: 'image-agent WISE judge', sha256: sha256Of(SYSTEM) } as const;
+
 export function buildWiseJudgePrompt(req: WiseJudgeRequest): JudgePrompt {
   const user = [`Prompt:\n${req.prompt}`, `Explanation:\n${req.explanation}`, 'The attached image is the generated image. End your answer with "Score: 0" or "Score: 1".'].join('\n\n');
   return { system: SYSTEM, user, images: ['generated'] };
 }
 
 /**
- * A line that starts (after markdown such as `**`, `#`, `>`, `-`) with `Score` or `Final score`,
- * a colon (ASCII or full-width `：`) and 0 or 1, not followed by more digits ("Score: 0.5" and
- * "Score: 10" are not scores). When several lines qualify the last wins, as the answer ends with it.
+ * The official WISE-Verified rule, on the raw answer:
+ * 1. `<think>…</think>` blocks and any stray `</think>` are removed;
+ * 2. the first match anywhere of "Score" (up to two asterisks either side), optional whitespace, an optional
+ *    ASCII colon (a full-width colon does not count), optional whitespace, then 0 or 1 as a whole word,
+ *    ignoring case;
+ * 3. failing that, an answer in which exactly one line holds only 0 or 1 (whitespace around it allowed).
+ * Re-asking on failure is the judge activity's job (`WISE_JUDGE_ATTEMPTS`).
  */
 export function parseWiseScore(text: string): WiseJudgement {
-  let score: 0 | 1 | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    const plain = line.replace(/[*_`]/g, '').replace(/：/g, ':').replace(/^[\s#>-]+/, '');
-    const match = /^(?:final\s+)?score\s*:\s*([01])(?!\s*[.,]?\d)/i.exec(plain);
-    if (match) score = match[1] === '1' ? 1 : 0;
-  }
+  const score = officialWiseScore(text);
   if (score !== undefined) return { outcome: 'judged', score };
   return { outcome: looksLikeRefusal(text) ? 'refused' : 'unparseable', raw: truncateRaw(text) };
+}
+
+/** Attempts in all before a case is given up as unparseable or refused, as the official evaluator does. */
+export const WISE_JUDGE_ATTEMPTS = 3;
+
+// "Whole word" in Python's Unicode sense: no letter, digit or underscore on either side of the digit.
+const SCORE_PATTERN = /\*{0,2}score\*{0,2}\s*:?\s*(?<![\p{L}\p{N}_])([01])(?![\p{L}\p{N}_])/iu;
+
+function officialWiseScore(text: string): 0 | 1 | undefined {
+  const answer = stripThinkBlocks(text);
+  const match = SCORE_PATTERN.exec(answer);
+  if (match) return match[1] === '1' ? 1 : 0;
+  const bare = answer.split('\n').map((line) => line.trim()).filter((line) => line === '0' || line === '1');
+  return bare.length === 1 ? (bare[0] === '1' ? 1 : 0) : undefined;
 }

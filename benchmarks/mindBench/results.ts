@@ -1,10 +1,10 @@
 /**
  * MindBench per-case results JSONL, the shape the Mind-Brush tooling reads:
- * `{"Type", "ID", "Image_Name", "Eval", "Checklist", "Checklist_results"}`. Only cases with a
- * verdict are written (a no-image case as all-false); unjudged cases are returned for the report,
- * never written as failures the official scorer could not tell apart.
+ * `{"Type", "ID", "Image_Name", "Eval", "Checklist", "Checklist_results"}`, with the official evaluator's
+ * choices: a judge refusal is written as all-false; a case without an image gets no line (our accuracy still
+ * counts it as a failure); an unparseable answer or a judge error gets no line either and is returned for the
+ * report, never written as a failure the official scorer could not tell apart.
  */
-import { isUnjudged } from '../judge/verdicts';
 import { scoreChecklistCase } from '../scoring/checklistSummary';
 import type { MindBenchCaseResult } from './metrics';
 import { mindBenchImageName } from './naming';
@@ -20,7 +20,7 @@ interface MindBenchResultLine {
 
 export interface UnwrittenCase {
   imageName: string;
-  outcome: 'refused' | 'unparseable' | 'error';
+  outcome: 'no_image' | 'unparseable' | 'error';
 }
 
 function mindBenchResultLines(results: readonly MindBenchCaseResult[]): { lines: MindBenchResultLine[]; unwritten: UnwrittenCase[] } {
@@ -29,7 +29,7 @@ function mindBenchResultLines(results: readonly MindBenchCaseResult[]): { lines:
   for (const r of results) {
     const imageName = mindBenchImageName(r.type, r.id);
     const { verdict } = r;
-    if (isUnjudged(verdict)) {
+    if (verdict.outcome === 'no_image' || verdict.outcome === 'unparseable' || verdict.outcome === 'error') {
       unwritten.push({ imageName, outcome: verdict.outcome });
       continue;
     }

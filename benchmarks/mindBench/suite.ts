@@ -46,6 +46,7 @@ export interface MindBenchCase {
   /** Absolute path of the I2I input image. */
   inputImage?: string;
   prompt: string;
+  /** Every World_Knowledge image, in order; the official evaluator sends only the first (`judgeReferenceImages`). */
   worldKnowledge: { text?: string; images: string[] };
   checklist: string[];
   /** `<TypePrefix>_<ID>.png`, unique within a suite. */
@@ -74,7 +75,8 @@ export async function loadMindBenchSuite(metadataFile: string, folders: MindBenc
     // Two cases with one output name would overwrite each other's image.
     if (!checks.isFirst(`case ${outputImageName}`, { file: metadataFile, line: record.line, field: 'ID' })) continue;
     const reference = (dir: string, relative: string, field: string): string => checks.resolveFile(dir, relative, { file: metadataFile, line: record.line, field });
-    const knowledge = typeof raw.World_Knowledge === 'string' ? { text: raw.World_Knowledge } : raw.World_Knowledge;
+    // As the official evaluator reads it: a string ending in an image extension is an image path, not text.
+    const knowledge = typeof raw.World_Knowledge !== 'string' ? raw.World_Knowledge : isImagePath(raw.World_Knowledge) ? { image: raw.World_Knowledge.trim() } : { text: raw.World_Knowledge };
     const knowledgeImages = Array.isArray(knowledge.image)
       ? knowledge.image.map((p, i) => reference(referenceDir, p, `World_Knowledge.image[${i}]`))
       : knowledge.image === undefined
@@ -96,4 +98,18 @@ export async function loadMindBenchSuite(metadataFile: string, folders: MindBenc
   await checks.checkFiles();
   throwIfProblems(problems);
   return cases;
+}
+
+const IMAGE_EXTENSIONS = /\.(?:png|jpe?g|webp|gif|bmp)$/i;
+
+function isImagePath(text: string): boolean {
+  return IMAGE_EXTENSIONS.test(text.trim());
+}
+
+/**
+ * The World_Knowledge images the judge is shown: the official evaluator sends the first of a list only;
+ * `strictImages` (not the official setting) sends every one.
+ */
+export function judgeReferenceImages(c: Pick<MindBenchCase, 'worldKnowledge'>, options: { strictImages?: boolean } = {}): string[] {
+  return options.strictImages ? c.worldKnowledge.images : c.worldKnowledge.images.slice(0, 1);
 }

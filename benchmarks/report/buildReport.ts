@@ -4,7 +4,9 @@
  */
 import { computeIaBenchMetrics, type IaBenchCaseResult, type IaBenchMetrics } from '../iaBench/metrics';
 import { CAPABILITIES, type Capability } from '../iaBench/taxonomy';
-import type { ChecklistVerdict } from '../judge/verdicts';
+import { verdictReason } from '../judge/verdictReason';
+import type { BenchmarkRunRecord } from './runRecord';
+import type { ChecklistVerdict, WiseVerdict } from '../judge/verdicts';
 import { computeMindBenchMetrics, type MindBenchCaseResult, type MindBenchMetrics } from '../mindBench/metrics';
 import { mindBenchImageName } from '../mindBench/naming';
 import { PAPER, PUBLISHED_MINDBENCH, PUBLISHED_WISE_VERIFIED, REFERENCE_SYSTEM, publishedIaBench, publishedOverall } from '../publishedNumbers';
@@ -25,6 +27,15 @@ export interface BenchmarkRunResults {
   iaBench?: readonly IaBenchCaseResult[];
   mindBench?: readonly MindBenchCaseResult[];
   wise?: readonly WiseCaseResult[];
+  /** How the run was made (mode, judge, models, code, suite, options), when the runner knows it. */
+  record?: BenchmarkRunRecord;
+  /** Cases whose run was not whole (a source down, the critique unavailable), with why. */
+  degraded?: readonly DegradedCase[];
+}
+
+export interface DegradedCase {
+  caseId: string;
+  reasons: string[];
 }
 
 export type BenchmarkName = 'IA-Bench' | 'MindBench' | 'WISE-Verified';
@@ -47,11 +58,24 @@ export interface BenchmarkReport {
   runId?: string;
   generatedAt: string;
   paper: string;
+  record?: BenchmarkRunRecord;
   iaBench?: { metrics: IaBenchMetrics; cases: Array<IaBenchCaseResult & { score: ChecklistCaseScore }> };
   mindBench?: { metrics: MindBenchMetrics; cases: Array<MindBenchCaseResult & { imageName: string; score: ChecklistCaseScore }> };
   wise?: { metrics: WiseMetrics; cases: Array<WiseCaseResult & { category: WiseCategory; score: 0 | 1 | null }> };
   comparison: ComparisonRow[];
+  /** Every case without a verdict of its own (no image, judge refused, unparseable, error) and why. */
+  unjudged: UnjudgedCase[];
+  /** Cases scored as they came out but whose run degraded: their scores do not measure the whole system. */
+  degraded: DegradedCase[];
   warnings: string[];
+}
+
+export interface UnjudgedCase {
+  benchmark: BenchmarkName;
+  /** The case as the benchmark names it: IA-Bench id, MindBench image name, WISE prompt_id. */
+  case: string;
+  outcome: 'no_image' | 'refused' | 'unparseable' | 'error';
+  reason: string;
 }
 
 const CAPABILITY_LABELS: Record<Capability, string> = { plan: 'Plan', reason: 'Reason', search: 'Search', memory: 'Memory' };
@@ -62,11 +86,22 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
     ...(run.runId !== undefined && { runId: run.runId }),
     generatedAt: run.generatedAt,
     paper: PAPER,
+    ...(run.record !== undefined && { record: run.record }),
     comparison: [],
+    unjudged: [],
+    degraded: [...(run.degraded ?? [])],
     warnings: [],
   };
+  if (report.degraded.length > 0) {
+    report.warnings.push(`${report.degraded.length} case(s) ran degraded (a grounding source down after its retries, or the critique unavailable): their verdicts do not measure the whole system; they are listed under "Degraded cases".`);
+  }
+  const noteUnjudged = (benchmark: BenchmarkName, id: string, verdict: ChecklistVerdict | WiseVerdict): void => {
+    if (verdict.outcome !== 'judged') report.unjudged.push({ benchmark, case: id, outcome: verdict.outcome, reason: verdictReason(verdict) });
+  };
+  if (run.record?.mode === 'non-official') report.warnings.push(`Not the official setting: ${run.record.nonOfficial.join('; ')}.`);
   if (run.iaBench) {
     const metrics = computeIaBenchMetrics(run.iaBench);
+    for (const c of run.iaBench) noteUnjudged('IA-Bench', c.id, c.verdict);
     report.iaBench = { metrics, cases: run.iaBench.map((c) => ({ ...c, score: scoreOf(c.verdict, c.checklist) })) };
     const published = publishedIaBench(REFERENCE_SYSTEM);
     const row = (metric: string, ours: number | null, publishedValue: number, cases: number): ComparisonRow => ({
@@ -90,6 +125,7 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
   }
   if (run.mindBench) {
     const metrics = computeMindBenchMetrics(run.mindBench);
+    for (const c of run.mindBench) noteUnjudged('MindBench', mindBenchImageName(c.type, c.id), c.verdict);
     report.mindBench = { metrics, cases: run.mindBench.map((c) => ({ ...c, imageName: mindBenchImageName(c.type, c.id), score: scoreOf(c.verdict, c.checklist) })) };
     report.comparison.push({
       benchmark: 'MindBench',
@@ -105,6 +141,7 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
   }
   if (run.wise) {
     const metrics = computeWiseMetrics(run.wise);
+    for (const c of [...run.wise].sort((a, b) => a.promptId - b.promptId)) noteUnjudged('WISE-Verified', String(c.promptId), c.verdict);
     report.wise = { metrics, cases: run.wise.map((c) => ({ ...c, category: wiseCategoryOf(c.promptId), score: wiseCaseScore(c.verdict) ?? null })) };
     report.comparison.push({
       benchmark: 'WISE-Verified',

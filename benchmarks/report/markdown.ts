@@ -5,6 +5,10 @@ import type { ChecklistSummary } from '../scoring/checklistSummary';
 import type { OutcomeCounts } from '../scoring/outcomeCounts';
 import { WISE_CATEGORIES } from '../wise/categories';
 import type { BenchmarkReport, ComparisonRow } from './buildReport';
+import { runRecordMarkdown } from './runRecord';
+
+/** The Markdown stays readable on a full run; report.json keeps them all. */
+const UNJUDGED_SHOWN = 50;
 
 export function reportMarkdown(report: BenchmarkReport): string {
   const out: string[] = [`# Benchmark report: ${report.system}`, ''];
@@ -12,6 +16,7 @@ export function reportMarkdown(report: BenchmarkReport): string {
   out.push('## Ours vs published', '');
   out.push(table(['Benchmark', 'Metric', 'Ours', `Published (${REFERENCE_SYSTEM})`, 'Δ', 'Cases'], report.comparison.map(comparisonCells), 'llrrrr'));
   if (report.warnings.length > 0) out.push('', '## Warnings', '', ...report.warnings.map((w) => `- ${w}`));
+  if (report.record) out.push('', ...runRecordMarkdown(report.record));
 
   if (report.iaBench) {
     const { metrics } = report.iaBench;
@@ -56,6 +61,18 @@ export function reportMarkdown(report: BenchmarkReport): string {
   if (report.mindBench) outcomeRows.push(outcomeCells('MindBench', report.mindBench.metrics.overall.outcomes));
   if (report.wise) outcomeRows.push(outcomeCells('WISE-Verified', report.wise.metrics.overall.outcomes));
   out.push(table(['Benchmark', 'Judged', 'No image (scored as fail)', 'Refused', 'Unparseable', 'Error'], outcomeRows, 'lrrrrr'));
+  if (report.unjudged.length > 0) {
+    out.push('', '## Cases without a verdict of their own', '', 'Each counts as a failure in the headline; WISE-Verified writes it as score 0 in scores.jsonl and lists it in unjudged.jsonl.', '');
+    const shown = report.unjudged.slice(0, UNJUDGED_SHOWN);
+    out.push(table(['Benchmark', 'Case', 'Outcome', 'Reason'], shown.map((u) => [u.benchmark, u.case, u.outcome, u.reason.replace(/\s+/g, ' ')]), 'llll'));
+    if (report.unjudged.length > shown.length) out.push('', `… and ${report.unjudged.length - shown.length} more in report.json.`);
+  }
+  if (report.degraded.length > 0) {
+    out.push('', '## Degraded cases', '', 'Scored as they came out, but the run was not whole.', '');
+    const shown = report.degraded.slice(0, UNJUDGED_SHOWN);
+    out.push(table(['Case', 'Why'], shown.map((d) => [d.caseId, d.reasons.join('; ').replace(/\s+/g, ' ')]), 'll'));
+    if (report.degraded.length > shown.length) out.push('', `… and ${report.degraded.length - shown.length} more in report.json.`);
+  }
   return `${out.join('\n')}\n`;
 }
 

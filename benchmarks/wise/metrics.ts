@@ -5,7 +5,7 @@
  * Cases the judge gave no verdict on count as 0 in the headline and are counted separately, with a
  * second set of means over the cases that got a verdict (the reasoning is in
  * scoring/checklistSummary.ts). The official calculator sees only the scores file, which holds
- * verdicts only (wise/scores.ts), so it computes the with-verdict numbers.
+ * every prompt, unjudged ones as 0 (wise/scores.ts), so it computes the headline numbers.
  */
 import { isUnjudged, type WiseVerdict } from '../judge/verdicts';
 import { assertUnique } from '../scoring/assertUnique';

@@ -13,7 +13,14 @@ import { projectRoot } from '../../common/paths';
 import type { Ablations } from '../../common/request';
 import { batchProgressQuery, batchWorkflowId } from '../../workflows/batchMessages';
 import { downloadBatchOutputs, startBatch } from '../batches';
+import { detectSuite } from '../batchManifest';
+import { benchRunRecord } from '../benchRunRecord';
+import type { JudgePromptTemplate } from '../../benchmarks/judge/promptTemplate';
+import { loadJudgePrompt } from '../judgePromptFile';
+import { rerunSettings } from '../rerunSettings';
 import type { Generations } from '../generations';
+import { registerBenchCompare } from './benchCompare';
+import { registerBenchJudgeAgreement } from './benchJudgeAgreement';
 import { intOption, printJson, withGenerations } from './context';
 
 interface BatchFlags {
@@ -35,6 +42,10 @@ interface BatchFlags {
   feedback: boolean;
   direct?: boolean;
   casesPerRun?: number;
+  seed?: number;
+  judgePrompt?: string;
+  strictImages?: boolean;
+  rerun?: string;
 }
 
 function common(c: Command): Command {
@@ -55,11 +66,11 @@ export function registerBatch(program: Command): void {
     withGenerations((g) => runBatch(g, [file], { ...flags, suite: 'requests', reason: true, search: true, memory: true, feedback: true })),
   );
 
-  common(
+  const bench = common(
     program
       .command('bench')
       .description('run a benchmark suite end to end: generate, judge, score as published, compare with the paper')
-      .argument('<files...>', 'an IA-Bench-style JSONL, a MindBench metadata JSONL, or WISE-Verified JSON file(s)'),
+      .argument('[files...]', 'an IA-Bench-style JSONL, a MindBench metadata JSONL, or WISE-Verified JSON file(s)'),
   )
     .addOption(new Option('--suite <kind>', 'the suite format (detected from the file otherwise)').choices(['ia-bench', 'mindbench', 'wise']))
     .option('--system <label>', 'how this run is labelled in the report')
@@ -70,7 +81,18 @@ export function registerBatch(program: Command): void {
     .option('--no-memory', 'ablation: without memory')
     .option('--no-feedback', 'ablation: without the critique loop')
     .option('--direct', 'baseline: the image model alone')
-    .action((files: string[], flags: BatchFlags) => withGenerations((g) => runBatch(g, files, flags)));
+    .option('--seed <n>', 'seed for every render (sent where the image endpoint accepts one: IMAGE_AGENT_IMAGE_SEED)', intOption)
+    .option('--judge-prompt <file>', "the benchmark's own judge prompt template (Python str.format fields, e.g. {prompt}, {explanation}); the built-in prompt otherwise")
+    .option('--strict-images', 'MindBench: send every World_Knowledge image to the judge (NOT the official setting, which sends the first)')
+    .option('--rerun <report.json>', 'run again with the suite files and settings recorded in an earlier report')
+    .action(async (files: string[], flags: BatchFlags) => {
+      const [benchFiles, benchFlags] = flags.rerun ? await rerunSettings(flags.rerun, files, flags) : [files, flags];
+      if (benchFiles.length === 0) throw new Error('bench: give the suite file(s), or --rerun <report.json>');
+      const judgePrompt = benchFlags.judgePrompt ? await loadJudgePrompt(benchFlags.judgePrompt, benchFlags.suite ?? (await detectSuite(benchFiles))) : undefined;
+      await withGenerations((g) => runBatch(g, benchFiles, benchFlags, judgePrompt));
+    });
+  registerBenchCompare(bench);
+  registerBenchJudgeAgreement(bench);
 
   program
     .command('batch-status')
@@ -97,17 +119,45 @@ function systemLabel(flags: BatchFlags, ablations: Ablations): string {
   return off.length ? `image-agent (without ${off.join(', ')})` : 'image-agent';
 }
 
-async function runBatch(g: Generations, files: string[], flags: BatchFlags): Promise<void> {
+async function runBatch(g: Generations, files: string[], flags: BatchFlags, judgePrompt?: JudgePromptTemplate): Promise<void> {
   const ablations = ablationsOf(flags);
+  const system = systemLabel(flags, ablations);
+  const options = { ...(flags.size ? { size: flags.size } : {}), ...(flags.maxRounds ? { maxRounds: flags.maxRounds } : {}), ...(flags.seed !== undefined ? { seed: flags.seed } : {}), ablations };
+  const suite = flags.suite ?? (await detectSuite(files));
   const started = await startBatch(g, files, {
-    suite: flags.suite,
+    suite,
     batchId: flags.batchId,
     tenantId: flags.tenant,
-    system: systemLabel(flags, ablations),
+    system,
     concurrency: flags.concurrency,
-    options: { ...(flags.size ? { size: flags.size } : {}), ...(flags.maxRounds ? { maxRounds: flags.maxRounds } : {}), ablations },
+    options,
     casesPerRun: flags.casesPerRun,
-    folders: { inputImageDir: flags.inputImageDir, referenceImageDir: flags.referenceImageDir },
+    folders: { inputImageDir: flags.inputImageDir, referenceImageDir: flags.referenceImageDir, strictImages: flags.strictImages },
+    ...(judgePrompt ? { judgePrompt } : {}),
+    ...(suite === 'requests'
+      ? {}
+      : {
+          record: () =>
+            benchRunRecord({
+              config: g.config,
+              options,
+              judgePrompt,
+              settings: {
+                files: files.map((f) => path.resolve(f)),
+                suite,
+                system,
+                ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+                ...(flags.size ? { size: flags.size } : {}),
+                ...(flags.maxRounds ? { maxRounds: flags.maxRounds } : {}),
+                ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+                ablations: { ...ablations },
+                ...(flags.inputImageDir ? { inputImageDir: path.resolve(flags.inputImageDir) } : {}),
+                ...(flags.referenceImageDir ? { referenceImageDir: path.resolve(flags.referenceImageDir) } : {}),
+                ...(flags.strictImages ? { strictImages: true } : {}),
+                ...(flags.judgePrompt ? { judgePromptFile: path.resolve(flags.judgePrompt) } : {}),
+              },
+            }),
+        }),
   });
   const providers = g.config.models.mode;
   if (!flags.json) {

@@ -60,7 +60,8 @@ export class ChatModel {
         model: req.model,
         temperature: req.temperature ?? 0,
         messages: [
-          { role: 'system', content: req.system },
+          // An empty system prompt is left out: a benchmark's own judge template is one user message, as its script sends it.
+          ...(req.system === '' ? [] : [{ role: 'system' as const, content: req.system }]),
           { role: 'user', content: imageParts.length ? [{ type: 'text', text: req.user }, ...imageParts] : req.user },
         ],
         ...(responseFormat ? { response_format: responseFormat } : {}),

@@ -1,0 +1,50 @@
+/** `image-agent bench judge-agreement <report.json> --judge-model <model>`: Cohen's kappa against a second judge. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { ChatModel } from '../../providers/openai/chatModel';
+import { createOpenAIClient } from '../../providers/openai/openaiClient';
+import { OpenAIJudge } from '../../providers/openai/openaiJudge';
+import { judgeAgreement, judgeAgreementMarkdown } from '../judgeAgreement';
+import { printJson, withGenerations } from './context';
+
+const reportSchema = z.object({ runId: z.string().min(1) });
+
+function batchIdOf(file: string): string {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: cannot read it as JSON (${(err as Error).message})`);
+  }
+  const parsed = reportSchema.safeParse(json);
+  if (!parsed.success) throw new Error(`${file}: field "runId": ${parsed.error.issues[0]!.message} (a batch report.json names its batch there)`);
+  return parsed.data.runId;
+}
+
+export function registerBenchJudgeAgreement(bench: Command): void {
+  bench
+    .command('judge-agreement')
+    .description("put a judged batch's cases before a second judge model: Cohen's kappa and the cases where they disagree")
+    .argument('<report>', 'the report.json of a finished benchmark batch')
+    .requiredOption('--judge-model <model>', 'the second judge (same endpoint as the agent: OPENAI_BASE_URL)')
+    .addHelpText('after', '\nOptions: --out <dir> (default: the folder of the report) for judge-agreement.json and .md; --json to print JSON.')
+    .action(async (report: string, flags: { judgeModel: string }, cmd: Command) => {
+      const parent = cmd.parent!;
+      const common = parent.opts<{ out: string; json?: boolean }>();
+      const batchId = batchIdOf(report);
+      await withGenerations(async (g) => {
+        if (g.config.models.mode !== 'openai') throw new Error('judge-agreement needs a model endpoint (OPENAI_BASE_URL or OPENAI_API_KEY); the offline judge is not a model');
+        const second = new OpenAIJudge(new ChatModel(createOpenAIClient(g.config.models.chat)), flags.judgeModel);
+        const agreement = await judgeAgreement(g.store, batchId, second);
+        const dir = parent.getOptionValueSource('out') === 'cli' ? common.out : path.dirname(path.resolve(report));
+        fs.mkdirSync(dir, { recursive: true });
+        const markdown = judgeAgreementMarkdown(agreement);
+        fs.writeFileSync(path.join(dir, 'judge-agreement.json'), `${JSON.stringify(agreement, null, 2)}\n`);
+        fs.writeFileSync(path.join(dir, 'judge-agreement.md'), markdown);
+        if (common.json) printJson(agreement);
+        else console.log(markdown);
+      });
+    });
+}
