@@ -8,7 +8,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '../../common/config';
 import { ObjectStore } from '../../providers/objectStore';
-import { createGpuWorker, createOrchestrationWorker, type ManagedWorker } from '../../workers/createWorkers';
+import { createGpuWorker, createOrchestrationWorker, type ManagedWorker, type WorkerTelemetry } from '../../workers/createWorkers';
+import { tracingClientInterceptors } from '../../telemetry/tracing';
 import type { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { TEST_BUNDLE } from './paths';
 
@@ -23,7 +24,15 @@ export interface TestEnv {
   stop(): Promise<void>;
 }
 
-export async function startTestEnv(options: { name: string; fake?: FakeOpenAIServer; env?: Record<string, string>; workers?: boolean }): Promise<TestEnv> {
+export async function startTestEnv(options: {
+  name: string;
+  fake?: FakeOpenAIServer;
+  env?: Record<string, string>;
+  workers?: boolean;
+  /** Tracing for the workers (and client interceptors for the client). */
+  telemetry?: WorkerTelemetry;
+  bundle?: string;
+}): Promise<TestEnv> {
   if (!runtimeInstalled) {
     // Quiet workers: test output should show test results, not poll logs.
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -37,7 +46,7 @@ export async function startTestEnv(options: { name: string; fake?: FakeOpenAISer
     ...options.env,
   });
   const connection = await Connection.connect(config.temporal.connection);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, ...(options.telemetry?.tracing ? { interceptors: { workflow: tracingClientInterceptors() } } : {}) });
   const store = new ObjectStore(config.s3);
   const managed: ManagedWorker[] = [];
   let nativeConnection: NativeConnection | undefined;
@@ -45,8 +54,8 @@ export async function startTestEnv(options: { name: string; fake?: FakeOpenAISer
   if (options.workers !== false) {
     nativeConnection = await NativeConnection.connect(config.temporal.connection);
     managed.push(
-      await createOrchestrationWorker(config, nativeConnection, { workflowBundle: { codePath: TEST_BUNDLE } }),
-      await createGpuWorker(config, nativeConnection),
+      await createOrchestrationWorker(config, nativeConnection, { workflowBundle: { codePath: options.bundle ?? TEST_BUNDLE } }, options.telemetry),
+      await createGpuWorker(config, nativeConnection, options.telemetry),
     );
     running.push(...managed.map((m) => m.worker.run()));
   }
