@@ -46,7 +46,8 @@ check "helm template | kubeconform (mTLS, existing secret, no GPU, no KEDA)" tem
   --set temporal.mtlsSecretName=temporal-mtls --set secrets.existingSecret=ia-secrets \
   --set gpuWorker.gpu.enabled=false --set keda.enabled=false --set migrations.enabled=false
 check "compose file against the Compose Specification schema" node infra/ci/validate-compose.mjs
-check "hadolint infra/deploy/Dockerfile" hadolint --config infra/deploy/hadolint.yaml infra/deploy/Dockerfile
+check "alert rules, dashboard and runbook match the metrics" node infra/ci/check-observability.mjs
+check "hadolint infra/deploy/Dockerfile" hadolint --no-color --config infra/deploy/hadolint.yaml infra/deploy/Dockerfile
 
 echo "deploy: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]
