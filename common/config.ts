@@ -17,6 +17,11 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 const port = z.coerce.number().int().min(1).max(65535);
+/** An optional port: unset or empty means none. */
+const optionalPort = z
+  .union([z.literal(''), z.coerce.number().int().min(1).max(65535)])
+  .optional()
+  .transform((v) => (v === '' || v === undefined ? undefined : v));
 const optionalString = z
   .string()
   .optional()
@@ -89,6 +94,19 @@ const envSchema = z.object({
   IMAGE_AGENT_RENDER_SPOOL_DIR: optionalString,
   /** How long a run waits out a dependency's outage before a stage gives up (README, "Outages"). */
   IMAGE_AGENT_OUTAGE_WINDOW: optionalString.pipe(outageWindowSchema.optional()),
+
+  // Operations: the /metrics, /healthz, /readyz endpoint of each process, logs, traces, draining
+  IMAGE_AGENT_OPS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Unset: no ops endpoint (the local stack); containers set 9464. */
+  IMAGE_AGENT_OPS_PORT: optionalPort,
+  /** Loopback port of the Temporal SDK's Prometheus exporter, folded into /metrics; default ops port + 1. */
+  IMAGE_AGENT_SDK_METRICS_PORT: optionalPort,
+  IMAGE_AGENT_LOG_FORMAT: z.enum(['text', 'json']).default('text'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url().optional()),
+  /** Seconds a worker's running activities get to finish after SIGTERM (Worker shutdownGraceTime). */
+  IMAGE_AGENT_WORKER_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** Seconds the API gives in-flight requests after SIGTERM. */
+  IMAGE_AGENT_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(20),
 
   // Local stack ports (used by `stack:up` and as defaults above)
   STACK_TEMPORAL_PORT: port.default(7233),
@@ -189,6 +207,19 @@ export interface AppConfig {
   };
   /** The default outage window clients give runs that do not name one; unset: the workflows' own default. */
   outageWindow?: string;
+  telemetry: {
+    opsHost: string;
+    opsPort: number | undefined;
+    sdkMetricsPort: number | undefined;
+    logFormat: 'text' | 'json';
+    otlpEndpoint: string | undefined;
+  };
+  shutdown: {
+    /** Worker shutdownGraceTime: running activities finish within it, then are cancelled (renders resume elsewhere). */
+    workerGraceMs: number;
+    /** The API's grace for in-flight requests. */
+    apiGraceMs: number;
+  };
   stack: {
     dir: string;
     temporalPort: number;
@@ -312,6 +343,17 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       renderSpoolDir: e.IMAGE_AGENT_RENDER_SPOOL_DIR ? path.resolve(projectRoot, e.IMAGE_AGENT_RENDER_SPOOL_DIR) : path.join(os.tmpdir(), 'image-agent-render-spool'),
     },
     outageWindow: e.IMAGE_AGENT_OUTAGE_WINDOW,
+    telemetry: {
+      opsHost: e.IMAGE_AGENT_OPS_HOST,
+      opsPort: e.IMAGE_AGENT_OPS_PORT,
+      sdkMetricsPort: e.IMAGE_AGENT_SDK_METRICS_PORT ?? (e.IMAGE_AGENT_OPS_PORT !== undefined && e.IMAGE_AGENT_OPS_PORT > 0 ? e.IMAGE_AGENT_OPS_PORT + 1 : undefined),
+      logFormat: e.IMAGE_AGENT_LOG_FORMAT,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+    },
+    shutdown: {
+      workerGraceMs: e.IMAGE_AGENT_WORKER_GRACE_SECONDS * 1000,
+      apiGraceMs: e.IMAGE_AGENT_SHUTDOWN_GRACE_SECONDS * 1000,
+    },
     stack: {
       dir: path.resolve(projectRoot, e.STACK_DIR),
       temporalPort: e.STACK_TEMPORAL_PORT,

@@ -15,8 +15,10 @@ import { ObjectStore } from '../providers/objectStore';
 import { createAgentModels, createImageModel } from '../providers/registry';
 import { LocalCorpusSearch } from '../providers/search/localCorpusSearch';
 import { createImageSearch, createWebSearch } from '../providers/search/searchRegistry';
+import { activityMetrics } from '../telemetry/metricsInterceptor';
+import { tracingActivityInterceptor, tracingSinks, type Tracing } from '../telemetry/tracing';
 import { heartbeatWhileRunning } from './heartbeatInterceptor';
-import { workflowSource } from './workflowBundle';
+import { workflowInterceptorModules, workflowSource } from './workflowBundle';
 
 export async function connectWorker(config: AppConfig): Promise<NativeConnection> {
   return NativeConnection.connect(config.temporal.connection);
@@ -34,6 +36,27 @@ export function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
   };
 }
 
+/** Process-level telemetry handed to the workers (tracing is off when undefined). */
+export interface WorkerTelemetry {
+  tracing?: Tracing;
+}
+
+/**
+ * Options every worker shares: metrics and trace interceptors, the trace sink, and the drain grace. The
+ * SDK's shutdownGraceTime defaults to 0, which would cancel a render the moment SIGTERM arrives.
+ */
+function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry) {
+  return {
+    shutdownGraceTime: config.shutdown.workerGraceMs,
+    sinks: tracingSinks(telemetry.tracing),
+    activityInterceptors: [
+      heartbeatWhileRunning,
+      activityMetrics({ prices: config.prices, imageModel: config.models.mode === 'offline' ? 'offline' : config.models.roles.image }),
+      tracingActivityInterceptor,
+    ],
+  };
+}
+
 /** A worker and the resources its activities hold, released once the worker has stopped. */
 export interface ManagedWorker {
   worker: Worker;
@@ -41,16 +64,24 @@ export interface ManagedWorker {
 }
 
 /** Workflows and the light activities: model calls, search, memory. */
-export async function createOrchestrationWorker(config: AppConfig, connection: NativeConnection, source = workflowSource()): Promise<ManagedWorker> {
+export async function createOrchestrationWorker(
+  config: AppConfig,
+  connection: NativeConnection,
+  source = workflowSource(),
+  telemetry: WorkerTelemetry = {},
+): Promise<ManagedWorker> {
   const pool = createPool(config.databaseUrl, Math.min(8, config.workers.activityConcurrency));
   const deps = createAgentDeps(config, pool);
+  const shared = sharedOptions(config, telemetry);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     maxConcurrentActivityTaskExecutions: config.workers.activityConcurrency,
     activities: createAgentActivities(deps),
-    interceptors: { activity: [heartbeatWhileRunning] },
+    interceptors: { activity: shared.activityInterceptors, workflowModules: workflowInterceptorModules(source) },
+    sinks: shared.sinks,
+    shutdownGraceTime: shared.shutdownGraceTime,
     ...source,
   });
   return {
@@ -63,17 +94,19 @@ export async function createOrchestrationWorker(config: AppConfig, connection: N
 }
 
 /** Renders only, with its own concurrency limit. */
-export async function createGpuWorker(config: AppConfig, connection: NativeConnection): Promise<ManagedWorker> {
+export async function createGpuWorker(config: AppConfig, connection: NativeConnection, telemetry: WorkerTelemetry = {}): Promise<ManagedWorker> {
   const store = new ObjectStore(config.s3);
   const spool = new RenderSpool(config.workers.renderSpoolDir);
   await spool.sweep();
+  const shared = sharedOptions(config, telemetry);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.gpuTaskQueue,
     activities: createGpuActivities({ imageModel: createImageModel(config), store, spool }),
-    interceptors: { activity: [heartbeatWhileRunning] },
+    interceptors: { activity: shared.activityInterceptors },
     maxConcurrentActivityTaskExecutions: config.workers.gpuConcurrency,
+    shutdownGraceTime: shared.shutdownGraceTime,
   });
   return { worker, close: async () => store.destroy() };
 }

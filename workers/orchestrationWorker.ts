@@ -1,4 +1,5 @@
 import { createOrchestrationWorker } from './createWorkers';
 import { runWorkerProcess } from './runWorkerProcess';
+import { workflowSource } from './workflowBundle';
 
-runWorkerProcess('orchestration', createOrchestrationWorker);
+runWorkerProcess('orchestration', (config, connection, telemetry) => createOrchestrationWorker(config, connection, workflowSource(), telemetry));

@@ -16,8 +16,20 @@ export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workfl
   return { workflowsPath: require.resolve('../workflows') };
 }
 
+/** The workflow interceptors for a worker that bundles at start (a prebuilt bundle already has them). */
+export function workflowInterceptorModules(source: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>): string[] {
+  return source.workflowBundle ? [] : WORKFLOW_INTERCEPTOR_MODULES;
+}
+
+/**
+ * Workflow interceptor modules compiled into the bundle (a prebuilt bundle ignores WorkerOptions'
+ * workflowModules): OpenTelemetry spans for workflow execution, signals, updates, activities and children.
+ * They add no commands, so histories recorded without them replay with them (SDK flags gate the rest).
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+
 export async function writeWorkflowBundle(outFile: string, workflowsPath = path.join(projectRoot, 'workflows')): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: new DefaultLogger('WARN') });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, code);
 }

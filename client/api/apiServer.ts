@@ -23,6 +23,7 @@ import {
   startGeneration,
   type Generations,
 } from '../generations';
+import { httpRequests } from '../../telemetry/appMetrics';
 import { setTokenCookie, tenantOf, UnauthorizedError } from './auth';
 import { renderReviewPage } from './reviewPage';
 
@@ -74,11 +75,21 @@ function requestId(headers: Record<string, string | string[] | undefined>): stri
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export function buildApi(g: Generations): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+/** Whether the server takes new work; false from the first moment of a drain (SIGTERM). */
+export interface Readiness {
+  readonly draining: boolean;
+}
+
+export function buildApi(g: Generations, readiness: Readiness = { draining: false }): FastifyInstance {
+  // While draining, keep-alive connections are closed after their current request (see serve).
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true });
   const tokens = g.config.api.tokens;
 
   app.setErrorHandler((err, _req, reply) => sendError(reply, err));
+  // Route patterns, not paths: run ids never become label values.
+  app.addHook('onResponse', async (req, reply) => {
+    httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: `${Math.floor(reply.statusCode / 100)}xx` });
+  });
   // JSON bodies must be valid UTF-8: the default parser would turn bad bytes into U+FFFD and store them.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
@@ -97,6 +108,7 @@ export function buildApi(g: Generations): FastifyInstance {
   });
 
   app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => (readiness.draining ? reply.code(503).send({ ready: false, draining: true }) : { ready: true }));
 
   app.post('/v1/generations', async (req, reply) => {
     const tenantId = tenantOf(req, tokens);

@@ -1,7 +1,13 @@
-/** `image-agent serve`: the HTTP API and the review page. */
+/**
+ * `image-agent serve`: the HTTP API and the review page. On SIGTERM/SIGINT readiness fails at once, the
+ * server stops accepting connections and finishes the requests in flight (within
+ * IMAGE_AGENT_SHUTDOWN_GRACE_SECONDS), then the process exits 0.
+ */
 import type { Command } from 'commander';
 import { loadConfig } from '../../common/config';
 import { ObjectStore } from '../../providers/objectStore';
+import { startOpsServer } from '../../telemetry/opsServer';
+import { installTracing } from '../../telemetry/tracing';
 import { buildApi } from '../api/apiServer';
 import { connectClient } from '../temporalClient';
 import { UsageError } from '../usageError';
@@ -13,15 +19,32 @@ export function registerServe(program: Command): void {
     .action(async () => {
       const config = loadConfig();
       if (!config.api.tokens.size) throw new UsageError('no API tokens: set IMAGE_AGENT_API_TOKENS="<token>:<tenant>,…" (the local stack makes one for you)');
+      const tracing = installTracing(process.env.OTEL_SERVICE_NAME ?? 'image-agent-api', { otlpEndpoint: config.telemetry.otlpEndpoint });
+      const ops = config.telemetry.opsPort ? await startOpsServer({ host: config.telemetry.opsHost, port: config.telemetry.opsPort }) : undefined;
+      const readiness = { draining: false };
       const client = await connectClient(config);
       const store = new ObjectStore(config.s3);
-      const app = buildApi({ client, config, store });
+      const app = buildApi({ client, config, store }, readiness);
       await app.listen({ host: config.api.host, port: config.api.port });
       console.log(`image-agent API on http://${config.api.host}:${config.api.port} (${config.api.tokens.size} token(s)); review page at /review`);
+      let stopping = false;
       const stop = async () => {
-        await app.close();
+        if (stopping) return;
+        stopping = true;
+        readiness.draining = true;
+        ops?.startDraining();
+        // A request that outlives the grace is cut: the process must stop within the pod's grace period.
+        const deadline = setTimeout(() => {
+          console.error(`image-agent API: requests still in flight after ${config.shutdown.apiGraceMs} ms; exiting`);
+          process.exit(1);
+        }, config.shutdown.apiGraceMs);
+        deadline.unref();
+        await app.close(); // stops accepting, waits for in-flight requests
         store.destroy();
         await client.connection.close();
+        await tracing?.shutdown();
+        await ops?.close();
+        console.log('image-agent API drained and stopped');
         process.exit(0);
       };
       process.on('SIGTERM', () => void stop());

@@ -1,6 +1,7 @@
-/** One configured `openai` client per endpoint. The SDK's own retries are off: Temporal retries activities. */
+/** One configured `openai` client per endpoint. The SDK's own retries are off: Temporal retries activities. Calls are traced. */
 import OpenAI from 'openai';
 import type { ModelEndpoint } from '../../common/config';
+import { tracedFetch } from '../../telemetry/tracedFetch';
 
 export function createOpenAIClient(endpoint: ModelEndpoint): OpenAI {
   return new OpenAI({
@@ -8,5 +9,7 @@ export function createOpenAIClient(endpoint: ModelEndpoint): OpenAI {
     apiKey: endpoint.apiKey,
     timeout: endpoint.timeoutMs,
     maxRetries: 0,
+    // Each HTTP call is a span under the calling activity's span.
+    fetch: tracedFetch,
   });
 }

@@ -8,7 +8,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '../../common/config';
 import { ObjectStore } from '../../providers/objectStore';
-import { createGpuWorker, createOrchestrationWorker, type ManagedWorker } from '../../workers/createWorkers';
+import { createGpuWorker, createOrchestrationWorker, type ManagedWorker, type WorkerTelemetry } from '../../workers/createWorkers';
+import { tracingClientInterceptors } from '../../telemetry/tracing';
 import type { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { TEST_BUNDLE } from './paths';
 
@@ -32,6 +33,8 @@ export interface TestEnvOptions {
   taskQueue?: string;
   /** A workflow bundle other than the suite's (a changed copy of the workflows). */
   workflowBundlePath?: string;
+  /** Tracing for the workers (and client interceptors for the client). */
+  telemetry?: WorkerTelemetry;
 }
 
 export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
@@ -48,7 +51,7 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
     ...options.env,
   });
   const connection = await Connection.connect(config.temporal.connection);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, ...(options.telemetry?.tracing ? { interceptors: { workflow: tracingClientInterceptors() } } : {}) });
   const store = new ObjectStore(config.s3);
   const managed: ManagedWorker[] = [];
   let nativeConnection: NativeConnection | undefined;
@@ -56,8 +59,8 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
   if (options.workers !== false) {
     nativeConnection = await NativeConnection.connect(config.temporal.connection);
     managed.push(
-      await createOrchestrationWorker(config, nativeConnection, { workflowBundle: { codePath: options.workflowBundlePath ?? TEST_BUNDLE } }),
-      await createGpuWorker(config, nativeConnection),
+      await createOrchestrationWorker(config, nativeConnection, { workflowBundle: { codePath: options.workflowBundlePath ?? TEST_BUNDLE } }, options.telemetry),
+      await createGpuWorker(config, nativeConnection, options.telemetry),
     );
     running.push(...managed.map((m) => m.worker.run()));
   }

