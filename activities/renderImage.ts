@@ -38,13 +38,13 @@ export interface RenderImageResult {
   durationMs: number;
   /** The bytes came from an earlier attempt's spool: the model was not called again. */
   fromSpool?: boolean;
-  /** An earlier attempt had rendered, on another worker: this attempt paid for a second render. */
+  /** An earlier attempt rendered (or died while its request was with the provider) and left no spooled bytes here: this attempt paid again. */
   reRendered?: boolean;
 }
 
 /** What a render attempt reports; the next attempt reads it to know whether a render was already paid for. */
 interface RenderProgress {
-  stage: 'references' | 'rendering' | 'rendered';
+  stage: 'rendering' | 'failed' | 'rendered';
   spoolId?: string;
   worker?: string;
 }
@@ -61,20 +61,26 @@ export function renderImageActivity(deps: { imageModel: ImageModel; store: Objec
       let out: RenderOutput | undefined = await deps.spool.take(spoolId);
       const fromSpool = out !== undefined;
       if (!out) {
-        // Heartbeats (workers/heartbeatInterceptor.ts) let Temporal notice a dead GPU worker within heartbeatTimeout.
-        reportProgress({ stage: 'references' } satisfies RenderProgress);
+        // The first heartbeat is sent at once (later ones are throttled): from here on, a retry knows this
+        // attempt may have reached the provider. Heartbeats also let Temporal notice a dead GPU worker.
+        reportProgress({ stage: 'rendering' } satisfies RenderProgress);
         const references: ReferenceImage[] = await Promise.all(
           input.referenceKeys.map(async (key, i) => ({ name: `reference-${i}.png`, data: await deps.store.get(key), contentType: 'image/png' })),
         );
-        reportProgress({ stage: 'rendering' } satisfies RenderProgress);
-        out = await deps.imageModel.render({
-          prompt: input.prompt,
-          sections: input.sections,
-          size: input.size,
-          seed: input.seed,
-          references,
-          signal: ctx.cancellationSignal,
-        });
+        try {
+          out = await deps.imageModel.render({
+            prompt: input.prompt,
+            sections: input.sections,
+            size: input.size,
+            seed: input.seed,
+            references,
+            signal: ctx.cancellationSignal,
+          });
+        } catch (err) {
+          // The provider answered with an error: nothing was paid for.
+          reportProgress({ stage: 'failed' } satisfies RenderProgress);
+          throw err;
+        }
         await deps.spool.keep(spoolId, out);
         reportProgress({ stage: 'rendered', spoolId, worker: WORKER } satisfies RenderProgress);
       }
@@ -89,7 +95,9 @@ export function renderImageActivity(deps: { imageModel: ImageModel; store: Objec
         revisedPrompt: out.revisedPrompt,
         durationMs: Date.now() - started,
         ...(fromSpool ? { fromSpool: true } : {}),
-        ...(!fromSpool && earlier?.stage === 'rendered' ? { reRendered: true } : {}),
+        // Counted conservatively: an attempt that died while its request may have been with the provider
+        // is taken as paid, so the run's cost never under-reports.
+        ...(!fromSpool && (earlier?.stage === 'rendered' || earlier?.stage === 'rendering') ? { reRendered: true } : {}),
       };
     } catch (err) {
       throw toActivityFailure(err);

@@ -60,8 +60,14 @@ export const tracingActivityInterceptor: ActivityInterceptorsFactory = (ctx) => 
 });
 
 /** Workflow spans are made inside the sandbox and leave it through this sink. */
+/**
+ * The sink the bundle's workflow interceptors export spans to. The prebuilt bundle always carries those
+ * interceptors, so a worker without tracing still registers the sink, as a no-op: an unregistered sink
+ * is an error on every workflow task.
+ */
 export function tracingSinks(tracing: Tracing | undefined): InjectedSinks<Sinks> {
-  return tracing ? { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) } : {};
+  if (tracing) return { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) };
+  return { exporter: { export: { fn: () => undefined, callDuringReplay: false } } } as unknown as InjectedSinks<Sinks>;
 }
 
 export function tracingClientInterceptors(): WorkflowClientInterceptor[] {

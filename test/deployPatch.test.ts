@@ -34,9 +34,8 @@ async function bundleChangedWorkflows(name: string, change: string): Promise<str
   const file = path.join(root, 'workflows', 'generateImage.ts');
   const source = fs.readFileSync(file, 'utf8');
   if (!source.includes(ANCHOR)) throw new Error('generateImage.ts no longer has the line this proof changes; update ANCHOR');
-  const changed = source
-    .replace("import { CancellationScope, isCancellation,", 'import { CancellationScope, isCancellation, patched, sleep,')
-    .replace(ANCHOR, `${change}\n${ANCHOR}`);
+  // Its own import line, so the proof does not depend on how generateImage.ts spells its imports.
+  const changed = `import { patched as deployProofPatched, sleep as deployProofSleep } from '@temporalio/workflow';\n${source.replace(ANCHOR, `${change}\n${ANCHOR}`)}`;
   fs.writeFileSync(file, changed);
   const bundle = path.join(root, 'workflow-bundle.js');
   await writeWorkflowBundle(bundle, path.join(root, 'workflows'));
@@ -61,8 +60,8 @@ describe('a deploy while a run waits for its reviewer', () => {
 
   test('the patched change keeps the waiting run; the unguarded change would break it', async () => {
     const [patchedBundle, unguardedBundle] = await Promise.all([
-      bundleChangedWorkflows('patched', `  if (patched('${PATCH_ID}')) await sleep(1);`),
-      bundleChangedWorkflows('unguarded', '  await sleep(1);'),
+      bundleChangedWorkflows('patched', `  if (deployProofPatched('${PATCH_ID}')) await deployProofSleep(1);`),
+      bundleChangedWorkflows('unguarded', '  await deployProofSleep(1);'),
     ]);
 
     before = await startTestEnv({ name: 'deploy' });

@@ -23,6 +23,8 @@ export interface RecordedRequest {
   seq: number;
   route: Route;
   at: number;
+  /** A fault the chaos mode injected instead of (or, for "slow", before) the answer. */
+  injected?: ChaosFault;
   /** When the answer was finished (or the connection closed); unset while in flight. */
   doneAt?: number;
   /** JSON body, or the text fields of a multipart body. */
@@ -58,6 +60,19 @@ export interface Fault {
   malformed?: boolean;
 }
 
+/** What real endpoints do under load, injected at random by the chaos mode. */
+export type ChaosFault = 'rate_limit' | 'server_error' | 'timeout' | 'malformed' | 'truncated' | 'slow';
+
+export interface Chaos {
+  /** Share of requests that get a fault, 0-1. */
+  rate: number;
+  faults: ChaosFault[];
+  /** A seeded generator, so a soak can be repeated. */
+  random: () => number;
+  /** Latency of a "slow" answer. */
+  slowMs?: number;
+}
+
 export interface Rule {
   route: Route;
   /** Serialisable matchers (usable through the admin API). All given must hold. */
@@ -88,6 +103,8 @@ export class FakeOpenAIServer {
   private readonly hung = new Set<http.ServerResponse>();
   private seq = 0;
   baseURL = '';
+  /** Random faults on a share of model requests (the soak); off when unset. */
+  chaos?: Chaos;
 
   constructor() {
     this.server = http.createServer((req, res) => {
@@ -150,6 +167,12 @@ export class FakeOpenAIServer {
     const recorded = await this.record(route, req, raw);
     if (!recorded) return send(res, 400, { error: { message: 'fake-openai: body is not valid JSON', type: 'invalid_request_error' } });
     res.on('close', () => (recorded.doneAt = Date.now()));
+    if (this.chaos && this.chaos.random() < this.chaos.rate) {
+      const fault = this.chaos.faults[Math.floor(this.chaos.random() * this.chaos.faults.length)]!;
+      recorded.injected = fault;
+      if (fault === 'slow') await new Promise((r) => setTimeout(r, this.chaos?.slowMs ?? 1500));
+      else return this.inject(res, fault);
+    }
 
     const rule = this.rules.find((r) => matches(r, recorded)) ?? this.fallbacks.find((r) => matches(r, recorded));
     if (rule?.times !== undefined) rule.times -= 1;
@@ -194,6 +217,29 @@ export class FakeOpenAIServer {
     }
     this.requests.push(recorded);
     return recorded;
+  }
+
+  private inject(res: http.ServerResponse, fault: Exclude<ChaosFault, 'slow'>): void {
+    switch (fault) {
+      case 'rate_limit':
+        return this.fail(res, { status: 429, retryAfterSeconds: 1 });
+      case 'server_error':
+        return this.fail(res, { status: 500 });
+      case 'timeout':
+        return this.fail(res, { hang: true });
+      case 'malformed':
+        return this.fail(res, { malformed: true });
+      case 'truncated':
+        // A well-formed envelope whose answer stops half-way: the structured output does not parse.
+        return send(res, 200, {
+          id: 'chatcmpl-truncated',
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: 'fake',
+          choices: [{ index: 0, message: { role: 'assistant', content: '{"answer": "cut off', refusal: null }, finish_reason: 'length', logprobs: null }],
+          usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+        });
+    }
   }
 
   private fail(res: http.ServerResponse, fault: Fault): void {
