@@ -41,18 +41,9 @@ summary() {
 }
 trap summary EXIT
 
-# A target's count: passed, failed, and a drop against test/test-counts.json.
-check_count() {
-  local target="$1" results="$2"
-  local passed failed total expected
-  if [ ! -s "$results" ]; then
-    counts+=("$target: no results written (the runner itself failed)")
-    total_failed=$((total_failed + 1))
-    return 1
-  fi
-  read -r passed failed total < <(node -e '
-    const r = require(process.argv[1]);
-    console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites, r.numTotalTests);' "$PWD/$results")
+# A target's count (passed, failed) against test/test-counts.json: fewer than committed fails the run.
+record_count() {
+  local target="$1" passed="$2" failed="$3" total="$4" expected
   expected="$(node -e 'const c = require(process.argv[1]); console.log(c[process.argv[2]] ?? 0)' "$PWD/test/test-counts.json" "$target")"
   total_passed=$((total_passed + passed))
   total_failed=$((total_failed + failed))
@@ -61,6 +52,37 @@ check_count() {
     echo "[test] $target ran $total tests, fewer than the $expected in test/test-counts.json: a test was lost. If that was on purpose, lower the count there in the same commit." >&2
     return 1
   fi
+}
+
+# Jest's JSON results.
+check_count() {
+  local target="$1" results="$2" passed failed total
+  if [ ! -s "$results" ]; then
+    counts+=("$target: no results written (the runner itself failed)")
+    total_failed=$((total_failed + 1))
+    return 1
+  fi
+  read -r passed failed total < <(node -e '
+    const r = require(process.argv[1]);
+    console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites, r.numTotalTests);' "$PWD/$results")
+  record_count "$target" "$passed" "$failed" "$total"
+}
+
+# A command whose closing line says "<word>: N passed, M failed" (the deploy checks, the soak).
+run_counted() {
+  local target="$1" log="$results_dir/$1.log" status=0 line passed failed
+  shift
+  "$@" 2>&1 | tee "$log" || status=$?
+  line="$(grep -E '^[a-z0-9-]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)"
+  if [ -z "$line" ]; then
+    counts+=("$target: no closing count line (the command itself failed)")
+    total_failed=$((total_failed + 1))
+    return 1
+  fi
+  passed="$(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$line")"
+  failed="$(sed -E 's/.*, ([0-9]+) failed/\1/' <<<"$line")"
+  record_count "$target" "$passed" "$failed" $((passed + failed)) || status=1
+  return $status
 }
 
 stage install make --no-print-directory install
@@ -78,9 +100,17 @@ else
 fi
 
 run_jest() {
-  local status=0
-  npx jest --json --outputFile="$results_dir/jest.json" "$@" || status=$?
-  check_count jest "$results_dir/jest.json" || status=1
+  local target="$1" status=0
+  shift
+  "$@" npx jest --json --outputFile="$results_dir/$target.json" || status=$?
+  check_count "$target" "$results_dir/$target.json" || status=1
   return $status
 }
-stage jest run_jest
+# Every stage runs even when an earlier one failed, so one CI run shows everything that is wrong.
+overall=0
+stage jest run_jest jest || overall=1
+stage deploy-check run_counted deploy ./infra/ci/deploy-check.sh || overall=1
+stage soak run_counted soak node dist/test/soak/soak.js --short --out "$results_dir/soak" || overall=1
+# The current Node LTS, from the npm registry (infra/ci/node24.sh), over the same suite.
+stage jest-node24 run_jest jest-node24 ./infra/ci/node24.sh || overall=1
+exit $overall
