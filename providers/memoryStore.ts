@@ -31,6 +31,9 @@ export interface TurnToRemember {
 
 const CANDIDATES = 20;
 
+/** Compare-and-set tries for a profile update before giving up (the activity's retry then tries again). */
+const PROFILE_UPDATE_TRIES = 50;
+
 export class MemoryStore {
   private vectorColumns: Promise<boolean> | undefined;
 
@@ -142,32 +145,34 @@ export class MemoryStore {
     return res.rowCount === 1;
   }
 
-  /** Merges facts into the profile once per workflow id, in one transaction; returns the profile after. */
+  /**
+   * Merges facts into the profile once per workflow id; returns the profile after. The change and its
+   * record are one statement, compare-and-set on the profile's version: the embedded server (PGlite over
+   * pglite-socket) multiplexes every connection onto one session, so a transaction that spans several
+   * round trips is not isolated there — another connection's statements would run inside it.
+   */
   async applyProfileUpdate(tenantId: string, userId: string, workflowId: string, facts: UserProfile): Promise<{ applied: boolean; profile: UserProfile }> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('begin');
-      await this.ensureUser(tenantId, userId, client);
-      const current = await client.query<{ profile: UserProfile }>('select profile from users where tenant_id = $1 and id = $2 for update', [tenantId, userId]);
-      const inserted = await client.query('insert into profile_updates (tenant_id, user_id, workflow_id, facts) values ($1, $2, $3, $4) on conflict do nothing', [
-        tenantId,
-        userId,
-        workflowId,
-        JSON.stringify(facts),
-      ]);
-      let profile = current.rows[0]?.profile ?? {};
-      if (inserted.rowCount === 1) {
-        profile = mergeProfile(profile, facts);
-        await client.query('update users set profile = $3, updated_at = now() where tenant_id = $1 and id = $2', [tenantId, userId, JSON.stringify(profile)]);
-      }
-      await client.query('commit');
-      return { applied: inserted.rowCount === 1, profile };
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
+    await this.ensureUser(tenantId, userId);
+    for (let tries = 0; tries < PROFILE_UPDATE_TRIES; tries++) {
+      const current = await this.pool.query<{ profile: UserProfile; version: string }>('select profile, updated_at::text as version from users where tenant_id = $1 and id = $2', [tenantId, userId]);
+      const before = current.rows[0]?.profile ?? {};
+      const after = mergeProfile(before, facts);
+      const res = await this.pool.query<{ already: boolean; applied: boolean }>(
+        `with already as (select 1 from profile_updates where tenant_id = $1 and user_id = $2 and workflow_id = $3),
+              upd as (update users set profile = $4, updated_at = clock_timestamp()
+                      where tenant_id = $1 and id = $2 and updated_at::text = $5 and not exists (select 1 from already) returning 1),
+              ins as (insert into profile_updates (tenant_id, user_id, workflow_id, facts) select $1, $2, $3, $6 from upd on conflict do nothing returning 1)
+         select exists (select 1 from already) as already, exists (select 1 from ins) as applied`,
+        [tenantId, userId, workflowId, JSON.stringify(after), current.rows[0]?.version ?? '', JSON.stringify(facts)],
+      );
+      const row = res.rows[0];
+      if (row?.already) return { applied: false, profile: before };
+      if (row?.applied) return { applied: true, profile: after };
+      // Another run changed the profile between the read and the write: read it again, after a short
+      // random pause so that runs writing the same profile at once stop colliding.
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
     }
+    throw new Error(`the profile of ${userId} kept changing under ${PROFILE_UPDATE_TRIES} updates; try again`);
   }
 
   async addKnowledge(item: { id: string; tenantId: string; userId?: string; title: string; body: string; imageKey?: string; source?: string; embedding?: { vector: number[]; model: string } }): Promise<void> {

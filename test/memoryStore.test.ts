@@ -17,7 +17,7 @@ describe.each(databaseTargets())('memory on %s', (_name, url) => {
   const tenantId = `t-${randomUUID().slice(0, 8)}`;
 
   beforeAll(async () => {
-    pool = createPool(url, 4);
+    pool = createPool(url, 8);
     vector = (await migrate(pool)).vector;
     memory = new MemoryStore(pool);
   });
@@ -34,6 +34,24 @@ describe.each(databaseTargets())('memory on %s', (_name, url) => {
     expect(await memory.getProfile(tenantId, 'ann')).toEqual({ dislikes: ['red'], likes: ['kites'] });
     const rows = await pool.query('select count(*)::int as n from conversation_turns where tenant_id = $1 and workflow_id = $2', [tenantId, 'wf-1']);
     expect(rows.rows[0].n).toBe(1);
+  });
+
+  test('concurrent runs remembering at once: every turn row and every profile update lands, each once', async () => {
+    // Many connections at once, as several workers write: on the embedded server they share one session.
+    const runs = Array.from({ length: 16 }, (_, i) => `wf-concurrent-${i}`);
+    const results = await Promise.all(
+      runs.map(async (workflowId, i) => {
+        const inserted = await memory.rememberTurn({ tenantId, userId: 'cora', sessionId: 's-c', workflowId, request: `turn ${i}`, imageKeys: [] });
+        const update = await memory.applyProfileUpdate(tenantId, 'cora', workflowId, { facts: { [`fact${i}`]: `value ${i}` } });
+        return { inserted, applied: update.applied };
+      }),
+    );
+    expect(results.every((r) => r.inserted && r.applied)).toBe(true);
+    const turns = await pool.query('select count(*)::int as n from conversation_turns where tenant_id = $1 and user_id = $2', [tenantId, 'cora']);
+    expect(turns.rows[0].n).toBe(runs.length);
+    const updates = await pool.query('select count(*)::int as n from profile_updates where tenant_id = $1 and user_id = $2', [tenantId, 'cora']);
+    expect(updates.rows[0].n).toBe(runs.length);
+    expect(Object.keys((await memory.getProfile(tenantId, 'cora')).facts ?? {})).toHaveLength(runs.length);
   });
 
   test('full-text recall finds the relevant turn and knowledge, never another tenant’s', async () => {
