@@ -9,10 +9,13 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { safeFetch } from '../providers/search/safeFetch';
 import type { AgentDeps } from './agentDeps';
 
+/** The events a run notifies its webhook of. */
+export type WebhookEvent = 'review_needed' | 'completed' | 'cancelled';
+
 export interface WebhookDelivery {
   /** Where the URL is kept: it may carry a secret, so it is read here rather than passed through the history. */
   webhookKey: string;
-  event: 'review_needed' | 'completed' | 'cancelled';
+  event: WebhookEvent;
   idempotencyKey: string;
   payload: Record<string, unknown>;
 }

@@ -19,7 +19,7 @@ import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 const PATCH_ID = 'deploy-proof-pause-before-render';
-const ANCHOR = "  run.setStage('generating');\n  run.images = await renderImages(run, today, { feedback, promptOverride });";
+const ANCHOR = "  run.setStage('generating');\n  run.images = await renderImages(run, start);";
 
 /**
  * A copy of workflows/ with one change before the first render, bundled. It sits inside the project so
@@ -35,9 +35,9 @@ async function bundleChangedWorkflows(name: string, change: string): Promise<str
   const source = fs.readFileSync(file, 'utf8');
   if (!source.includes(ANCHOR)) throw new Error('generateImage.ts no longer has the line this proof changes; update ANCHOR');
   const changed = source
-    .replace("import { CancellationScope, isCancellation,", 'import { CancellationScope, isCancellation, patched, sleep,')
+    // Its own import line, so the proof does not depend on how the file's imports are written.
     .replace(ANCHOR, `${change}\n${ANCHOR}`);
-  fs.writeFileSync(file, changed);
+  fs.writeFileSync(file, `import { patched, sleep } from '@temporalio/workflow';\n${changed}`);
   const bundle = path.join(root, 'workflow-bundle.js');
   await writeWorkflowBundle(bundle, path.join(root, 'workflows'));
   return bundle;
