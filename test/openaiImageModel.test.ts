@@ -1,6 +1,6 @@
 /** The image-model role over the images API of a (fake) OpenAI-compatible endpoint. */
 import sharp from 'sharp';
-import { ContentPolicyRefusal } from '../providers/imageModel';
+import { ContentPolicyRefusal } from '../providers/modelErrors';
 import { createOpenAIClient } from '../providers/openai/openaiClient';
 import { OpenAIImageModel } from '../providers/openai/openaiImageModel';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';

@@ -8,7 +8,7 @@
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { AgentActivities, GpuActivities } from '../activities';
 import { durationMs } from '../common/duration';
-import { NON_RETRYABLE_TYPES } from '../common/failureTypes';
+import { FailureType, NON_RETRYABLE_TYPES } from '../common/failureTypes';
 import { gpuTaskQueueFor } from '../common/taskQueues';
 
 export const DEFAULT_OUTAGE_WINDOW = '10 minutes';
@@ -57,7 +57,7 @@ export function activitiesFor(outageWindow: string = DEFAULT_OUTAGE_WINDOW) {
     webhooks: proxyActivities<Pick<AgentActivities, 'deliverWebhook'>>(
       withinWindow(windowMs, 30 * SECOND, {
         heartbeatTimeout: undefined,
-        retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['WebhookRejected', 'InvalidInput'] },
+        retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [FailureType.WebhookRejected, FailureType.InvalidInput] },
       }),
     ),
     /** Renders run on the GPU queue named after the workflow's own queue; a render holds a slot 10 minutes at most. */

@@ -6,18 +6,10 @@ import OpenAI from 'openai';
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { ModelCallRecord } from '../../common/modelCall';
+import { InvalidModelOutputError, ModelRefusalError } from '../modelErrors';
+import { classified } from './openaiErrors';
 
 const MAX_RECORDED_CHARS = 12_000;
-
-/** The model answered, but not in the promised shape; a retry may do better. */
-export class InvalidModelOutputError extends Error {
-  override name = 'InvalidModelOutputError';
-}
-
-/** The model declined to answer (message.refusal). */
-export class ModelRefusalError extends Error {
-  override name = 'ModelRefusalError';
-}
 
 export interface ChatRequest<T> {
   purpose: string;
@@ -55,7 +47,8 @@ export class ChatModel {
   ): Promise<{ content: string; refusal?: string; call: ModelCallRecord }> {
     const started = Date.now();
     const imageParts = await Promise.all((req.images ?? []).map(toImagePart));
-    const completion = await this.client.chat.completions.create(
+    const completion = await classified(() =>
+      this.client.chat.completions.create(
       {
         model: req.model,
         temperature: req.temperature ?? 0,
@@ -67,6 +60,7 @@ export class ChatModel {
         ...(responseFormat ? { response_format: responseFormat } : {}),
       },
       { signal: req.signal },
+      ),
     );
     const message = completion.choices[0]?.message;
     const content = message?.content ?? '';

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { planProblems, ROUTES, type ContextPlan } from '../../common/plan';
 import type { Modelled } from '../../common/modelCall';
 import type { ContextPlanner, PlanContextInput } from '../agentRoles';
-import { InvalidModelOutputError, type ChatModel } from './chatModel';
+import { InvalidModelOutputError } from '../modelErrors';
+import type { ChatModel } from './chatModel';
 
 const node = { id: z.string().min(1).max(40), dependsOn: z.array(z.string()).default([]) };
 export const contextPlanSchema = z.object({
