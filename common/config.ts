@@ -12,6 +12,7 @@ import { durationSchema, outageWindowSchema } from './requestSchema';
 import type { ReviewPolicy } from './review';
 import { withStackSlot } from './stackSlot';
 import { gpuTaskQueueFor } from './taskQueues';
+import { allSettings, IMAGE_BACKEND_NAMES, requiredSettings, WEB_BACKEND_NAMES, type ImageBackendName, type WebBackendName } from '../providers/search/searchBackends';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
@@ -63,13 +64,12 @@ const envSchema = z.object({
   IMAGE_AGENT_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
 
   // Grounding: web and image search, page fetching
-  WEB_SEARCH_BACKEND: z.enum(['local', 'searxng', 'tavily', 'brave']).default('local'),
-  IMAGE_SEARCH_BACKEND: z.enum(['local', 'searxng', 'brave']).default('local'),
+  // The choices come from the backends' descriptions (providers/search/searchBackendList.ts), and so do
+  // the settings each one needs (read below, by searchSettings).
+  WEB_SEARCH_BACKEND: z.enum(WEB_BACKEND_NAMES).default('local'),
+  IMAGE_SEARCH_BACKEND: z.enum(IMAGE_BACKEND_NAMES).default('local'),
   LOCAL_CORPUS_DIR: z.string().min(1).default('knowledge/corpus'),
   LOCAL_IMAGE_DIR: z.string().min(1).default('knowledge/images'),
-  SEARXNG_URL: optionalString.pipe(z.url().optional()),
-  TAVILY_API_KEY: optionalString,
-  BRAVE_API_KEY: optionalString,
   SEARCH_MAX_RESULTS: z.coerce.number().int().min(1).max(5).default(5),
   WEB_FETCH_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   WEB_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
@@ -157,13 +157,12 @@ export interface AppConfig {
     sendSeed: boolean;
   };
   search: {
-    webBackend: 'local' | 'searxng' | 'tavily' | 'brave';
-    imageBackend: 'local' | 'searxng' | 'brave';
+    webBackend: WebBackendName;
+    imageBackend: ImageBackendName;
     localCorpusDir: string;
     localImageDir: string;
-    searxngUrl: string | undefined;
-    tavilyApiKey: string | undefined;
-    braveApiKey: string | undefined;
+    /** The backends' own settings by variable name (SEARXNG_URL, TAVILY_API_KEY…), as their descriptions declare them. */
+    settings: Record<string, string | undefined>;
     /** At most 5, as in the paper. */
     maxResults: number;
     fetch: {
@@ -254,15 +253,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         ? 'openai'
         : 'offline'
       : e.IMAGE_AGENT_PROVIDERS;
-  const missingKey =
-    (e.WEB_SEARCH_BACKEND === 'searxng' || e.IMAGE_SEARCH_BACKEND === 'searxng') && !e.SEARXNG_URL
-      ? 'SEARXNG_URL'
-      : e.WEB_SEARCH_BACKEND === 'tavily' && !e.TAVILY_API_KEY
-        ? 'TAVILY_API_KEY'
-        : (e.WEB_SEARCH_BACKEND === 'brave' || e.IMAGE_SEARCH_BACKEND === 'brave') && !e.BRAVE_API_KEY
-          ? 'BRAVE_API_KEY'
-          : undefined;
-  if (missingKey) throw new ConfigError(`the configured search backend needs ${missingKey}`);
+  const searchSettingValues = searchSettings(env, e.WEB_SEARCH_BACKEND, e.IMAGE_SEARCH_BACKEND);
   if (mode === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
     throw new ConfigError('IMAGE_AGENT_PROVIDERS=openai needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (any compatible endpoint)');
   }
@@ -277,7 +268,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       connection: temporal.connection,
       namespace: temporal.namespace,
       taskQueue: e.IMAGE_AGENT_TASK_QUEUE,
-      // Workflows derive the GPU queue from their own queue (see workflows/taskQueues.ts).
+      // Workflows derive the GPU queue from their own queue (see common/taskQueues.ts).
       gpuTaskQueue: gpuTaskQueueFor(e.IMAGE_AGENT_TASK_QUEUE),
       uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, ''),
     },
@@ -315,9 +306,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       imageBackend: e.IMAGE_SEARCH_BACKEND,
       localCorpusDir: path.resolve(projectRoot, e.LOCAL_CORPUS_DIR),
       localImageDir: path.resolve(projectRoot, e.LOCAL_IMAGE_DIR),
-      searxngUrl: e.SEARXNG_URL,
-      tavilyApiKey: e.TAVILY_API_KEY,
-      braveApiKey: e.BRAVE_API_KEY,
+      settings: searchSettingValues,
       maxResults: e.SEARCH_MAX_RESULTS,
       fetch: {
         timeoutMs: e.WEB_FETCH_TIMEOUT_MS,
@@ -412,6 +401,22 @@ function loadTemporalConnection(env: NodeJS.ProcessEnv): { connection: NativeCon
   } catch (err) {
     throw new ConfigError(`invalid Temporal configuration (TEMPORAL_* variables or profile file): ${(err as Error).message}`);
   }
+}
+
+/**
+ * Every search backend's settings, validated (a URL must parse), and a missing one for the configured
+ * backends named, as the backends' descriptions declare them.
+ */
+function searchSettings(env: NodeJS.ProcessEnv, web: string, image: string): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const [variable, kind] of Object.entries(allSettings())) {
+    const value = env[variable]?.trim() ? env[variable] : undefined;
+    if (value !== undefined && kind === 'url' && !URL.canParse(value)) throw new ConfigError(`invalid configuration: ${variable}: not a URL (see README, "Configuration")`);
+    values[variable] = value;
+  }
+  const missing = Object.keys(requiredSettings(web, image)).find((variable) => !values[variable]);
+  if (missing) throw new ConfigError(`the configured search backend needs ${missing}`);
+  return values;
 }
 
 /** The configuration with every secret replaced, safe to print or log. */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ImageSearch, ImageSearchResult } from './imageSearch';
 import { apiUrl, callSearchApi, plainText, toWebResult, type SearchApiRequest } from './searchApi';
+import type { SearchBackend } from './searchBackend';
 import type { WebSearch, WebSearchResult } from './webSearch';
 
 export interface BraveOptions {
@@ -80,3 +81,11 @@ function braveRequest(brave: BraveOptions, path: string, query: string, options:
     signal: options.signal,
   };
 }
+
+/** WEB_SEARCH_BACKEND=brave, IMAGE_SEARCH_BACKEND=brave */
+export const braveBackend = {
+  name: 'brave',
+  settings: { BRAVE_API_KEY: 'secret' },
+  web: (ctx) => new BraveWebSearch({ apiKey: ctx.settings.BRAVE_API_KEY, timeoutMs: ctx.timeoutMs }),
+  image: (ctx) => new BraveImageSearch({ apiKey: ctx.settings.BRAVE_API_KEY, timeoutMs: ctx.timeoutMs }),
+} as const satisfies SearchBackend<'BRAVE_API_KEY'>;
