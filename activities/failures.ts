@@ -12,7 +12,7 @@ import { ContentPolicyRefusal, InvalidModelOutputError, ModelRateLimitedError, M
 import { SearchApiError } from '../providers/search/searchApi';
 
 /** Attempts a model gets to give a valid answer before the run fails with InvalidModelOutput. */
-export const INVALID_OUTPUT_ATTEMPTS = 3;
+const INVALID_OUTPUT_ATTEMPTS = 3;
 
 /** The typed failure for an error, given the attempt it happened on; other errors pass through and are retried. */
 export function toActivityFailure(err: unknown, attempt: number): unknown {

@@ -105,7 +105,7 @@ async function existingRun(g: Generations, workflowId: string, tenantId: string)
 }
 
 /** The run's tenant from its search attributes; throws unless `tenant` (when given) owns it. */
-export async function describeOwned(g: Generations, workflowId: string, tenant?: string): Promise<WorkflowExecutionDescription> {
+async function describeOwned(g: Generations, workflowId: string, tenant?: string): Promise<WorkflowExecutionDescription> {
   let info: WorkflowExecutionDescription;
   try {
     info = await g.client.workflow.getHandle(workflowId).describe();
@@ -183,7 +183,7 @@ export interface RunSummary {
 }
 
 /** The visibility query for a filter; quoted values come only from validated ids. */
-export function listQuery(f: ListFilter): string {
+function listQuery(f: ListFilter): string {
   const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
   const parts = [`${Kind.name} = 'generate'`];
   if (f.tenant) parts.push(`${Tenant.name} = ${quote(f.tenant)}`);

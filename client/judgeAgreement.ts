@@ -46,7 +46,7 @@ export async function judgeAgreement(store: ObjectStore, batchId: string, second
       cases.slice(i, i + PARALLEL).map(async (c) => {
         const result = await store.getJson<CaseResult>(caseResultKey(batchId, c.id)).catch(() => undefined);
         const first = decisionsOf(result?.judge?.verdict as ChecklistVerdict | WiseVerdict | undefined);
-        if (!result?.imageKey || !first) return void skipped.push({ caseId: c.id, reason: !result ? 'no result' : !result.imageKey ? 'no image' : `first judge: ${(result.judge?.verdict as { outcome: string }).outcome}` });
+        if (!result?.imageKey || !first) return void skipped.push({ caseId: c.id, reason: !result ? 'no result' : !result.imageKey ? 'no image' : `first judge: ${(result.judge?.verdict as { outcome: string } | undefined)?.outcome ?? 'none'}` });
         firstModels.add(result.judge!.model);
         const again = await judgeCaseImage({ models: { judge: second }, store }, c, result.imageKey).catch((err: Error) => ({ verdict: { outcome: 'error', message: err.message } }));
         const secondDecisions = decisionsOf(again.verdict as ChecklistVerdict | WiseVerdict);

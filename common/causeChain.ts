@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 
 /** The error and its causes, outermost first, at most `depth` of them. */
-export function causeChain(err: unknown, depth = 8): unknown[] {
+function causeChain(err: unknown, depth = 8): unknown[] {
   const chain: unknown[] = [];
   for (let e = err; e !== undefined && e !== null && chain.length < depth; e = (e as { cause?: unknown }).cause) chain.push(e);
   return chain;

@@ -116,7 +116,6 @@ const envSchema = z.object({
   STACK_DIR: z.string().min(1).default('.stack'),
 });
 
-export type Env = z.infer<typeof envSchema>;
 
 export type ProviderMode = 'offline' | 'openai';
 export type ModelRole = 'planner' | 'reasoner' | 'vlm' | 'image' | 'embeddings' | 'judge';

@@ -49,7 +49,7 @@ export function planProblems(plan: ContextPlan): string[] {
   return problems;
 }
 
-export function findCycle(nodes: readonly { id: string; dependsOn: readonly string[] }[]): string[] | undefined {
+function findCycle(nodes: readonly { id: string; dependsOn: readonly string[] }[]): string[] | undefined {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];

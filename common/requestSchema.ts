@@ -23,7 +23,7 @@ export const durationSchema = z.string().regex(DURATION_PATTERN, 'a duration suc
 /** How long a run waits out a dependency's outage before a stage gives up (README, "Outages"). */
 export const outageWindowSchema = durationSchema.refine((d) => durationMs(d) >= 60_000 && durationMs(d) <= 7 * 86_400_000, 'the outage window must be between 1 minute and 7 days');
 
-export const ablationsSchema = z
+const ablationsSchema = z
   .object({
     noReason: z.boolean().optional(),
     noSearch: z.boolean().optional(),
@@ -33,7 +33,7 @@ export const ablationsSchema = z
   })
   .strict();
 
-export const generateOptionsSchema = z
+const generateOptionsSchema = z
   .object({
     maxRounds: z.number().int().min(1).max(10).optional(),
     size: z
@@ -46,7 +46,7 @@ export const generateOptionsSchema = z
   })
   .strict();
 
-export const reviewPolicySchema = z
+const reviewPolicySchema = z
   .object({
     required: z.boolean(),
     planApproval: z.boolean().optional(),

@@ -16,7 +16,7 @@ export const Providers = defineSearchAttributeKey('ImageAgentProviders', SearchA
 export const BatchId = defineSearchAttributeKey('ImageAgentBatch', SearchAttributeType.KEYWORD);
 export const ItemsPassed = defineSearchAttributeKey('ImageAgentItemsPassed', SearchAttributeType.INT);
 
-export const ALL_SEARCH_ATTRIBUTES = [Stage, Round, Approval, Tenant, UserTag, Kind, Providers, BatchId, ItemsPassed] as const;
+const ALL_SEARCH_ATTRIBUTES = [Stage, Round, Approval, Tenant, UserTag, Kind, Providers, BatchId, ItemsPassed] as const;
 
 /** `--search-attribute` values in the temporal CLI's spelling. */
 export function cliSearchAttributeSpecs(): string[] {

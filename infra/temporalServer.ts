@@ -9,7 +9,7 @@ import { runningPid, startDetached, stopProcess, tailLog, waitUntil, type Proces
 import { isLoopbackHost, StackError, type StackService } from './stackService';
 import { resolveTool } from './toolchain';
 
-export async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<boolean> {
+async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<boolean> {
   let connection: Connection | undefined;
   try {
     // No retry interceptor: a probe answers once. The default one leaves a retry timer behind when the

@@ -208,7 +208,7 @@ function toKnowledge(row: KnowledgeRow): KnowledgeHit {
 }
 
 /** An OR query over the request's words, safe for to_tsquery (letters and digits only). */
-export function tsTerms(text: string): string | undefined {
+function tsTerms(text: string): string | undefined {
   const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])].slice(0, 24);
   return words.length ? words.join(' | ') : undefined;
 }

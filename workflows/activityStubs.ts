@@ -11,7 +11,7 @@ import { durationMs } from '../common/duration';
 import { FailureType, NON_RETRYABLE_TYPES } from '../common/failureTypes';
 import { gpuTaskQueueFor } from '../common/taskQueues';
 
-export const DEFAULT_OUTAGE_WINDOW = '10 minutes';
+const DEFAULT_OUTAGE_WINDOW = '10 minutes';
 
 /** Memory reads give up sooner than the window: a run goes on without memory rather than wait long. */
 const MEMORY_READ_WINDOW_MS = 2 * 60_000;

@@ -23,7 +23,7 @@ export function recordCandidate(candidates: readonly Candidate[], stage: string)
   setCurrentDetails(roundsTable(candidates, stage));
 }
 
-export function roundsTable(candidates: readonly Candidate[], stage: string): string {
+function roundsTable(candidates: readonly Candidate[], stage: string): string {
   const rows = candidates.map(
     (c) =>
       `| ${c.imageIndex} | ${c.round} | ${c.critique ? `${c.critique.passed}/${c.critique.total}` : '–'} | ${c.critique?.verdicts.filter((v) => !v.pass).length ?? 0} | \`${c.image.key}\` |`,

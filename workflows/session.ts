@@ -23,7 +23,7 @@ export interface SessionInput {
 }
 
 /** Turns kept in the workflow's state: enough for relevance selection, bounded for the history. */
-export const RETAINED_TURNS = 50;
+const RETAINED_TURNS = 50;
 /** How many earlier turns, and how many characters of them, a new turn may bring along. */
 const HISTORY_TURNS = 3;
 const HISTORY_BUDGET_CHARS = 4000;

@@ -5,7 +5,7 @@ import type { ReportComparison } from './compareReports';
 
 const FONT = 'DejaVu Sans';
 
-export function comparisonChartSpec(c: ReportComparison): vega.Spec {
+function comparisonChartSpec(c: ReportComparison): vega.Spec {
   const series = (s: { system: string; runId?: string }, tag: string) => `${tag}: ${s.system}${s.runId ? ` (${s.runId})` : ''}`;
   const values = c.rows.flatMap((r) => {
     const group = `${r.benchmark === 'IA-Bench' ? '' : `${r.benchmark} `}${r.group}`;

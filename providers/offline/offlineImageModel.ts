@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { parseSize, type ImageModel, type RenderOutput, type RenderRequest } from '../imageModel';
 
-export const OFFLINE_IMAGE_MODEL = 'offline-layout-renderer';
+const OFFLINE_IMAGE_MODEL = 'offline-layout-renderer';
 
 export class OfflineImageModel implements ImageModel {
   readonly provider = 'offline' as const;

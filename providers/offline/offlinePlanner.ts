@@ -55,7 +55,7 @@ export class OfflinePlanner implements ContextPlanner {
 }
 
 /** Decks, slide sets and "a X and a Y" product sets become several images; panels stay one image. */
-export function splitImages(request: string): PlannedImage[] {
+function splitImages(request: string): PlannedImage[] {
   const count = /\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)[- ](slides?|pages?|posters?|cards?|images?|pictures?|variations?)\b/i.exec(request);
   const n = count ? (NUMBER_WORDS[count[1]!.toLowerCase()] ?? Number(count[1])) : 0;
   if (n >= 2 && n <= 12 && !/panel/i.test(count![0])) {

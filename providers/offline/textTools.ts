@@ -20,7 +20,7 @@ export function subjectWords(text: string, max = 4): string[] {
   return contentWords(text).filter((w) => /^\p{L}+$/u.test(w) && !NOT_A_SUBJECT.has(w)).slice(0, max);
 }
 
-export function stem(word: string): string {
+function stem(word: string): string {
   const w = word.toLowerCase();
   if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
   if (w.length > 3 && w.endsWith('es') && /(sh|ch|x|z|ss)es$/.test(w)) return w.slice(0, -2);
@@ -28,7 +28,7 @@ export function stem(word: string): string {
   return w;
 }
 
-export function words(text: string): string[] {
+function words(text: string): string[] {
   return text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu) ?? [];
 }
 

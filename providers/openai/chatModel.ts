@@ -85,7 +85,7 @@ export class ChatModel {
 }
 
 /** Parses a JSON answer, tolerating code fences and prose around the object. */
-export function parseStructured<T>(content: string, schema: z.ZodType<T>, purpose: string): T {
+function parseStructured<T>(content: string, schema: z.ZodType<T>, purpose: string): T {
   const text = content.trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, '');
   let parsed: unknown;
   try {

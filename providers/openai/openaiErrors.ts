@@ -7,7 +7,7 @@ import OpenAI from 'openai';
 import { ContentPolicyRefusal, ModelRateLimitedError, ModelRequestRejectedError } from '../modelErrors';
 import { retryAfterMs } from '../retryAfter';
 
-export function classifyOpenAIError(err: unknown): unknown {
+function classifyOpenAIError(err: unknown): unknown {
   if (err instanceof OpenAI.RateLimitError) return new ModelRateLimitedError(`model endpoint rate-limited the request: ${err.message}`, retryAfterMs(err.headers));
   if (!(err instanceof OpenAI.APIError) || err.status === undefined) return err;
   if (err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 409) {

@@ -7,7 +7,7 @@ import { InvalidModelOutputError } from '../modelErrors';
 import type { ChatModel } from './chatModel';
 
 const node = { id: z.string().min(1).max(40), dependsOn: z.array(z.string()).default([]) };
-export const contextPlanSchema = z.object({
+const contextPlanSchema = z.object({
   intent: z.string().min(1),
   questions: z
     .array(z.object({ ...node, question: z.string().min(3), route: z.enum(ROUTES), rationale: z.string().default('') }))
@@ -16,7 +16,7 @@ export const contextPlanSchema = z.object({
   sharedStyle: z.string().optional(),
 });
 
-export const PLANNER_SYSTEM = `You plan the context an image request is missing before a text-to-image model renders it.
+const PLANNER_SYSTEM = `You plan the context an image request is missing before a text-to-image model renders it.
 Write explicit questions for each missing piece and route each to exactly one source:
 - "reason": commonsense, arithmetic, logic, science, spatial or visual reasoning the model can work out itself.
 - "web_search": precise facts (numbers, dates, names, scores, prices) and anything that changes over time (weather, stock prices, news, recent releases). Never guess these.

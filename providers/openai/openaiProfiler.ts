@@ -5,7 +5,7 @@ import type { Modelled } from '../../common/modelCall';
 import type { ProfileExtractor } from '../agentRoles';
 import type { ChatModel } from './chatModel';
 
-export const profileSchema = z.object({
+const profileSchema = z.object({
   identity: z.string().optional(),
   profession: z.string().optional(),
   preferredStyle: z.string().optional(),

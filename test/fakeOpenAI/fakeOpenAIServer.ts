@@ -75,7 +75,7 @@ export interface Rule {
   times?: number;
 }
 
-export const EMBEDDING_DIMENSIONS = 64;
+const EMBEDDING_DIMENSIONS = 64;
 
 export class FakeOpenAIServer {
   readonly requests: RecordedRequest[] = [];
@@ -353,7 +353,7 @@ function embeddingsResponse(req: RecordedRequest): unknown {
 }
 
 /** A small deterministic picture: a colour from the prompt's hash. */
-export async function promptPicture(prompt: string, size = '256x256'): Promise<Buffer> {
+async function promptPicture(prompt: string, size = '256x256'): Promise<Buffer> {
   const [w, h] = size.split('x').map((n) => Math.min(Number(n) || 256, 256));
   const d = createHash('sha256').update(prompt).digest();
   return sharp({ create: { width: w ?? 256, height: h ?? 256, channels: 3, background: { r: d[0]!, g: d[1]!, b: d[2]! } } })
