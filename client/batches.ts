@@ -14,6 +14,7 @@ import { BatchId, Kind, Tenant } from '../common/searchAttributes';
 import { batchWorkflowId } from '../workflows/batchMessages';
 import type { Generations } from './generations';
 import { withOutageWindow } from './startOptions';
+import { batch } from '../workflows/batch';
 
 export interface StartBatchOptions {
   suite?: SuiteKind;
@@ -56,7 +57,7 @@ export async function startBatch(g: Generations, files: string[], o: StartBatchO
     options: withOutageWindow(g.config, o.options) ?? {},
     ...(o.casesPerRun ? { casesPerRun: o.casesPerRun } : {}),
   };
-  const handle = await g.client.workflow.start('batch', {
+  const handle = await g.client.workflow.start(batch, {
     taskQueue: g.config.temporal.taskQueue,
     workflowId: batchWorkflowId(batchId),
     // A running batch of the same id is joined; a finished one is run again, skipping its finished cases.

@@ -17,6 +17,8 @@ import type { ObjectStore } from '../providers/objectStore';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { runUiUrl } from './temporalClient';
+// By function reference, so the input and result types are checked end to end.
+import { generateImage } from '../workflows/generateImage';
 
 /** The caller is not allowed to see or touch this run (another tenant's, or not a generation). */
 export class ForbiddenError extends Error {
@@ -74,7 +76,7 @@ export async function startGeneration(g: Generations, request: GenerateRequest, 
   const runOptions = withOutageWindow(g.config, rest.options);
   const full: GenerateImageInput = { ...rest, ...(runOptions ? { options: runOptions } : {}), review: request.review ?? g.config.review.defaults, ...(webhook ? { webhook } : {}) };
   try {
-    const handle = await g.client.workflow.start('generateImage', {
+    const handle = await g.client.workflow.start(generateImage, {
       ...startOptions(g.config, full, workflowId),
       args: [full],
       // A second start with the same id joins the first run while it is open, and is refused once it has closed.

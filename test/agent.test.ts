@@ -13,6 +13,7 @@ import { FakeOpenAIServer, maxConcurrent, schemaName, userTextOf, type RecordedR
 import { articleHtml, FakeSearchServer } from './support/fakeSearchServer';
 import { dumpHistory, findImageBytes } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
@@ -58,7 +59,7 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     return { request, tenantId: tenant, userId: 'alice', ...extra, options: { size: '256x256', ...options } };
   }
   function run(i: GenerateImageInput, workflowId = `agent-${randomUUID()}`): Promise<GenerateImageResult> {
-    return env.client.workflow.execute('generateImage', { taskQueue: env.taskQueue, workflowId, args: [i] });
+    return env.client.workflow.execute(generateImage, { taskQueue: env.taskQueue, workflowId, args: [i] });
   }
   const calls = (schema: string): RecordedRequest[] => fake.requestsFor('chat').filter((r) => schemaName(r) === schema);
   const plan = (questions: { id: string; question: string; route: string; dependsOn?: string[] }[], images?: unknown[], sharedStyle?: string) =>

@@ -11,6 +11,7 @@ import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { runCli } from './support/cli';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 describe('offline providers', () => {
   let env: TestEnv;
@@ -22,7 +23,7 @@ describe('offline providers', () => {
   afterAll(() => env?.stop());
 
   const run = (request: string, extra: Partial<GenerateImageInput> = {}): Promise<GenerateImageResult> =>
-    env.client.workflow.execute('generateImage', {
+    env.client.workflow.execute(generateImage, {
       taskQueue: env.taskQueue,
       workflowId: `offline-${randomUUID()}`,
       args: [{ request, tenantId, userId: 'olga', options: { size: '512x512' }, ...extra }],

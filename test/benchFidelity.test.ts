@@ -17,6 +17,7 @@ import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer, textOf, type RecordedRequest } from './fakeOpenAI/fakeOpenAIServer';
 import { runCli } from './support/cli';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 const TEMPLATE = 'OFFICIAL-TEMPLATE\nPrompt: {prompt}\nExplanation: {explanation}\nA collapsed or unusable image scores 0. Literal braces: {{x}}.\nEnd with Score: 0 or Score: 1.';
 
@@ -161,7 +162,7 @@ describe('benchmark fidelity', () => {
     expect(second.verdict).toEqual(first.verdict);
     // The control: the same recall, run as the first batch's user, does find that batch's turns, so the second
     // batch found none because its user is its own.
-    const control: GenerateImageResult = await env.client.workflow.execute('generateImage', {
+    const control: GenerateImageResult = await env.client.workflow.execute(generateImage, {
       taskQueue: env.taskQueue,
       workflowId: `mem-iso-control-${randomUUID().slice(0, 8)}`,
       args: [{ request: 'the lantern from before, glowing at night', tenantId: 'acme-isolation', userId: first.turns[0]!.input.userId, options: { size: '128x128', maxRounds: 1, ablations: {} } }],

@@ -10,6 +10,7 @@ import type { GenerateImageResult } from '../common/runResult';
 import { runCli, runCommand } from './support/cli';
 import { dumpHistory, findImageBytes } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 describe('foundation: generate on the local stack', () => {
   let env: TestEnv;
@@ -19,7 +20,7 @@ describe('foundation: generate on the local stack', () => {
   beforeAll(async () => {
     env = await startTestEnv({ name: 'foundation' });
     workflowId = `test-foundation-${randomUUID()}`;
-    result = await env.client.workflow.execute('generateImage', {
+    result = await env.client.workflow.execute(generateImage, {
       taskQueue: env.taskQueue,
       workflowId,
       args: [{ request: 'a launch poster for a solar lamp', tenantId: 'test', userId: 'foundation', options: { size: '512x512' } }],

@@ -13,6 +13,7 @@ import { requestLine, scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 const OUTAGE_MS = 60_000;
 
@@ -41,7 +42,7 @@ describe('outages of a dependency shorter than the window', () => {
     userId: `u-${randomUUID().slice(0, 8)}`,
     options: { size: '256x256', ...(outageWindow ? { outageWindow } : {}) },
   });
-  const start = (i: GenerateImageInput) => env.client.workflow.start('generateImage', { taskQueue: env.taskQueue, workflowId: `outage-${randomUUID()}`, args: [i] });
+  const start = (i: GenerateImageInput) => env.client.workflow.start(generateImage, { taskQueue: env.taskQueue, workflowId: `outage-${randomUUID()}`, args: [i] });
   const workflowTaskFailures = async (workflowId: string) =>
     ((await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).length;
 

@@ -16,6 +16,7 @@ import { eventually } from './support/eventually';
 import { DIST } from './support/paths';
 import { metricSum } from './support/prometheusText';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 const IMAGE_MODEL = 'fake-image-model';
 
@@ -82,7 +83,7 @@ describe('worker processes: metrics and graceful shutdown', () => {
   });
 
   const generate = (workflowId: string, request: string) =>
-    env.client.workflow.start('generateImage', {
+    env.client.workflow.start(generateImage, {
       taskQueue: env.taskQueue,
       workflowId,
       args: [{ request, tenantId, userId: 'u1', options: { size: '256x256', maxRounds: 2 } }],
