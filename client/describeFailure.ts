@@ -2,7 +2,8 @@
  * Turns any error a command can meet into one line that names the component and the fix, instead of a
  * stack trace. Set IMAGE_AGENT_DEBUG=1 to see the original error as well.
  */
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { causeChain } from '../common/causeChain';
 import { ConfigError, loadConfig, redactUrl, type AppConfig } from '../common/config';
 
 function safeConfig(): AppConfig | undefined {
@@ -14,35 +15,22 @@ function safeConfig(): AppConfig | undefined {
 }
 
 function errorCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
+  for (const e of causeChain(err, 5)) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause ?? (e as { errors?: unknown[] }).errors?.[0];
   }
   return undefined;
 }
 
 function allMessages(err: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = err;
-  for (let i = 0; i < 6 && e; i++) {
-    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-    e = e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
-  }
-  return parts.join(' | ');
+  return causeChain(err, 6)
+    .map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)))
+    .join(' | ');
 }
 
 /** The innermost meaningful failure of a workflow: an activity's application failure, with its type. */
 export function rootFailure(err: unknown): ApplicationFailure | undefined {
-  let e: unknown = err;
-  for (let i = 0; i < 8 && e; i++) {
-    if (e instanceof ApplicationFailure) return e;
-    if (e instanceof WorkflowFailedError || e instanceof ActivityFailure || e instanceof ChildWorkflowFailure || e instanceof Error) {
-      e = (e as { cause?: unknown }).cause;
-    } else break;
-  }
-  return undefined;
+  return causeChain(err).find((e): e is ApplicationFailure => e instanceof ApplicationFailure);
 }
 
 export function describeFailure(err: unknown, config: AppConfig | undefined = safeConfig()): string {

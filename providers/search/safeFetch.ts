@@ -8,6 +8,7 @@ import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import { blockedRangeOf, isAllowedHost, isIpLiteral } from './addressPolicy';
+import { causeChain } from '../../common/causeChain';
 
 export interface SafeFetchOptions {
   /** Budget for the whole fetch: every redirect hop and the body. */
@@ -199,8 +200,5 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 function findCause<T extends Error>(err: unknown, type: new (...args: never[]) => T): T | undefined {
-  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof type) return e;
-  }
-  return undefined;
+  return causeChain(err).find((e): e is T => e instanceof type);
 }
