@@ -4,7 +4,7 @@
  * ones only the run can check: a stale candidate, a duplicate decision, a decision that comes too late.
  * Pure: workflow code imports it.
  */
-import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewRecord } from './review';
+import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from './review';
 import { TEXT_LIMITS, textProblem } from './textLimits';
 
 /** Rejections a run accepts before the gate ends it as rejected (each costs a render). */
@@ -34,18 +34,21 @@ export function resultDecisionProblem(state: ReviewGateState, d: ReviewDecision)
   if (shape) return shape;
   const earlier = state.decisions.find((r) => r.kind === 'result' && r.candidateKey === d.candidateKey && r.decision !== 'timeout');
   if (state.pending?.kind !== 'result') {
-    if (earlier) return `duplicate decision: candidate ${d.candidateKey} was already ${earlier.decision === 'approve' ? 'approved' : 'rejected'} by ${earlier.reviewer}`;
+    if (earlier)
+      return `duplicate decision: candidate ${d.candidateKey} was already ${earlier.decision === 'approve' ? 'approved' : 'rejected'} by ${earlier.reviewer}`;
     if (CLOSED.includes(state.approval)) return `too late: the run is no longer waiting for review (${state.approval})`;
     return 'no result is waiting for review yet';
   }
-  if (d.candidateKey !== state.pending.candidateKey) return `stale decision: it names ${d.candidateKey}, but the candidate under review is ${state.pending.candidateKey}`;
+  if (d.candidateKey !== state.pending.candidateKey)
+    return `stale decision: it names ${d.candidateKey}, but the candidate under review is ${state.pending.candidateKey}`;
   return undefined;
 }
 
 /** Why a decision on the plan is refused; an edited prompt applies to single-image requests only. */
 export function planDecisionProblem(state: ReviewGateState, d: PlanReviewDecision, singleImage: boolean): string | undefined {
   if (!d || (d.decision !== 'approve' && d.decision !== 'reject')) return 'decision must be "approve" or "reject"';
-  if (state.pending?.kind !== 'plan') return state.decisions.some((r) => r.kind === 'plan') ? 'duplicate decision: the plan was already decided' : 'no plan is waiting for review';
+  if (state.pending?.kind !== 'plan')
+    return state.decisions.some((r) => r.kind === 'plan') ? 'duplicate decision: the plan was already decided' : 'no plan is waiting for review';
   if (d.decision === 'reject' && !d.feedback?.trim()) return 'feedback is required when rejecting';
   if (d.prompt !== undefined && (typeof d.prompt !== 'string' || !d.prompt.trim())) return 'an edited prompt must not be empty';
   if (d.prompt !== undefined && !singleImage) return 'an edited prompt applies to single-image requests; use instructions for a set';
@@ -55,6 +58,28 @@ export function planDecisionProblem(state: ReviewGateState, d: PlanReviewDecisio
     if (problem) return `${field} ${problem}`;
   }
   return undefined;
+}
+
+/** What the policy decides when a review wait runs out: the recorded decision, the approval state, the outcome. */
+export function timeoutDecision(
+  policy: ReviewPolicy,
+  kind: 'plan' | 'result',
+  candidateKey: string | undefined,
+  at: string,
+): { record: ReviewRecord; approval: ApprovalState; outcome: 'approved' | 'rejected' | 'expired' } {
+  const onTimeout = policy.onTimeout;
+  const record: ReviewRecord = {
+    kind,
+    decision: 'timeout',
+    candidateKey,
+    feedback: `no decision within ${policy.timeout}; policy: ${onTimeout}`,
+    reviewer: 'timeout policy',
+    at,
+    via: 'timeout',
+  };
+  if (onTimeout === 'approve_best') return { record, approval: kind === 'plan' && policy.required ? 'pending' : 'approved', outcome: 'approved' };
+  if (onTimeout === 'reject') return { record, approval: kind === 'plan' ? 'plan_rejected' : 'rejected', outcome: 'rejected' };
+  return { record, approval: 'expired', outcome: 'expired' };
 }
 
 function resultShapeProblem(d: ReviewDecision): string | undefined {

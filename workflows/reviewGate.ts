@@ -8,10 +8,13 @@ import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workf
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../common/review';
 import { durationMs } from '../common/duration';
 import { Approval } from '../common/searchAttributes';
-import { MAX_REJECTIONS, planDecisionProblem, resultDecisionProblem } from '../common/reviewRules';
+import { MAX_REJECTIONS, planDecisionProblem, resultDecisionProblem, timeoutDecision } from '../common/reviewRules';
 import { planReviewSignal, planReviewUpdate, reviewSignal, reviewUpdate, type ReviewAccepted } from './generationMessages';
 
-export type ResultOutcome = { kind: 'approved'; record: ReviewRecord } | { kind: 'rejected_with_feedback'; record: ReviewRecord } | { kind: 'rejected' | 'expired'; record?: ReviewRecord };
+export type ResultOutcome =
+  | { kind: 'approved'; record: ReviewRecord }
+  | { kind: 'rejected_with_feedback'; record: ReviewRecord }
+  | { kind: 'rejected' | 'expired'; record?: ReviewRecord };
 export type PlanOutcome = { kind: 'approved'; decision: PlanReviewDecision } | { kind: 'rejected'; decision?: PlanReviewDecision };
 
 export class ReviewGate {
@@ -52,7 +55,15 @@ export class ReviewGate {
     this.pending = undefined;
     if (!decided) return this.timedOut('result', candidateKey);
     const { decision, via } = this.resultDecision!;
-    const record: ReviewRecord = { kind: 'result', decision: decision.decision, candidateKey, feedback: decision.feedback, reviewer: decision.reviewer ?? 'anonymous', at: new Date().toISOString(), via };
+    const record: ReviewRecord = {
+      kind: 'result',
+      decision: decision.decision,
+      candidateKey,
+      feedback: decision.feedback,
+      reviewer: decision.reviewer ?? 'anonymous',
+      at: new Date().toISOString(),
+      via,
+    };
     this.decisions.push(record);
     if (decision.decision === 'approve') {
       this.setApproval('approved');
@@ -75,7 +86,14 @@ export class ReviewGate {
       return outcome.kind === 'approved' ? { kind: 'approved', decision: { decision: 'approve' } } : { kind: 'rejected' };
     }
     const { decision, via } = this.planDecision!;
-    this.decisions.push({ kind: 'plan', decision: decision.decision, feedback: decision.feedback ?? decision.instructions, reviewer: decision.reviewer ?? 'anonymous', at: new Date().toISOString(), via });
+    this.decisions.push({
+      kind: 'plan',
+      decision: decision.decision,
+      feedback: decision.feedback ?? decision.instructions,
+      reviewer: decision.reviewer ?? 'anonymous',
+      at: new Date().toISOString(),
+      via,
+    });
     if (decision.decision === 'reject') {
       this.setApproval('plan_rejected');
       return { kind: 'rejected', decision };
@@ -110,23 +128,10 @@ export class ReviewGate {
   }
 
   private timedOut(kind: 'plan' | 'result', candidateKey?: string): ResultOutcome {
-    const policy = this.policy.onTimeout;
-    const record: ReviewRecord = {
-      kind,
-      decision: 'timeout',
-      candidateKey,
-      feedback: `no decision within ${this.policy.timeout}; policy: ${policy}`,
-      reviewer: 'timeout policy',
-      at: new Date().toISOString(),
-      via: 'timeout',
-    };
+    const { record, approval, outcome } = timeoutDecision(this.policy, kind, candidateKey, new Date().toISOString());
     this.decisions.push(record);
-    if (policy === 'approve_best') {
-      this.setApproval(kind === 'plan' && this.policy.required ? 'pending' : 'approved');
-      return { kind: 'approved', record };
-    }
-    this.setApproval(policy === 'reject' ? (kind === 'plan' ? 'plan_rejected' : 'rejected') : 'expired');
-    return { kind: policy === 'reject' ? 'rejected' : 'expired', record };
+    this.setApproval(approval);
+    return { kind: outcome, record };
   }
 
   private acceptResult(decision: ReviewDecision, via: 'update' | 'signal'): ReviewAccepted {
@@ -145,11 +150,6 @@ export class ReviewGate {
     if (problem) throw new Error(problem);
   }
 
-  private resultProblem(d: ReviewDecision): string | undefined {
-    return resultDecisionProblem(this, d);
-  }
-
-  private planProblem(d: PlanReviewDecision): string | undefined {
-    return planDecisionProblem(this, d, this.singleImage());
-  }
+  private resultProblem = (d: ReviewDecision): string | undefined => resultDecisionProblem(this, d);
+  private planProblem = (d: PlanReviewDecision): string | undefined => planDecisionProblem(this, d, this.singleImage());
 }
