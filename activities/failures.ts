@@ -23,7 +23,11 @@ export function toActivityFailure(err: unknown, attempt: number): unknown {
   if (err instanceof InvalidModelOutputError) {
     // The same prompt often yields a valid answer on the next try, but a model that keeps answering badly
     // is not an outage: after a few attempts the run fails typed instead of paying until the window ends.
-    return ApplicationFailure.create({ type: FailureType.InvalidModelOutput, message: `${err.message} (attempt ${attempt} of ${INVALID_OUTPUT_ATTEMPTS})`, nonRetryable: attempt >= INVALID_OUTPUT_ATTEMPTS });
+    return ApplicationFailure.create({
+      type: FailureType.InvalidModelOutput,
+      message: `${err.message} (attempt ${attempt} of ${INVALID_OUTPUT_ATTEMPTS})`,
+      nonRetryable: attempt >= INVALID_OUTPUT_ATTEMPTS,
+    });
   }
   if (err instanceof DatabaseError && err.code?.startsWith('22')) {
     // A data exception (a NUL byte, an invalid encoding): the same row fails the same way on every retry.

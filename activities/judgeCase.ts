@@ -34,7 +34,14 @@ export function judgeCaseActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
     };
     let result: CaseResult;
     if (!input.imageKey) {
-      result = { ...base, status: 'generation_failed', error: input.generationError, ...(input.case.judge ? { judge: { model: 'none', provider: 'none', verdict: { outcome: 'no_image', message: input.generationError ?? 'no image' } } } : {}) };
+      result = {
+        ...base,
+        status: 'generation_failed',
+        error: input.generationError,
+        ...(input.case.judge
+          ? { judge: { model: 'none', provider: 'none', verdict: { outcome: 'no_image', message: input.generationError ?? 'no image' } } }
+          : {}),
+      };
     } else {
       const judged = !input.case.judge
         ? undefined

@@ -6,7 +6,12 @@ import { answerBase, type GroundQuestionInput } from './groundingInput';
 export function reasonQuestionActivity(deps: Pick<AgentDeps, 'models'>) {
   return async function reasonQuestion(input: GroundQuestionInput): Promise<GroundedAnswer> {
     const started = Date.now();
-    const { value, calls } = await deps.models.reasoner.answer({ request: input.request, question: input.question.question, parents: input.parents, today: input.today });
+    const { value, calls } = await deps.models.reasoner.answer({
+      request: input.request,
+      question: input.question.question,
+      parents: input.parents,
+      today: input.today,
+    });
     return {
       ...answerBase(input),
       status: value.answer || value.items.length ? 'answered' : 'no_answer',

@@ -31,16 +31,29 @@ export function recallMemoryActivity(deps: Pick<AgentDeps, 'models' | 'memory'>)
     const started = Date.now();
     if (!input.question) {
       const profile = await deps.memory.getProfile(input.tenantId, input.userId);
-      return { memory: { profile, turns: [], knowledge: [], retrieval: { method: 'none', consideredTurns: 0, consideredKnowledge: 0, droppedForBudget: 0 } }, referenceKeys: [] };
+      return {
+        memory: { profile, turns: [], knowledge: [], retrieval: { method: 'none', consideredTurns: 0, consideredKnowledge: 0, droppedForBudget: 0 } },
+        referenceKeys: [],
+      };
     }
     const query = `${input.question.question} ${input.request}`;
     const embedder = deps.models.embedder;
     const vector = embedder && (await deps.memory.hasVector()) ? { vector: (await embedder.embed([query]))[0]!, model: embedder.model } : undefined;
-    const memory = await deps.memory.recall({ tenantId: input.tenantId, userId: input.userId, query, excludeWorkflowIds: input.excludeWorkflowIds, budgetChars: input.budgetChars, embedding: vector });
+    const memory = await deps.memory.recall({
+      tenantId: input.tenantId,
+      userId: input.userId,
+      query,
+      excludeWorkflowIds: input.excludeWorkflowIds,
+      budgetChars: input.budgetChars,
+      embedding: vector,
+    });
     const referenceKeys = BACK_REFERENCE.test(input.request) ? (memory.turns.find((t) => t.imageKeys.length)?.imageKeys.slice(0, 1) ?? []) : [];
     const items = [
       ...profileItems(memory),
-      ...memory.turns.map((t) => ({ text: `earlier request: ${t.request}${t.imageKeys.length ? ' (has an image)' : ''}`, sources: [{ title: 'earlier turn', url: `memory://turns/${t.workflowId}` }] })),
+      ...memory.turns.map((t) => ({
+        text: `earlier request: ${t.request}${t.imageKeys.length ? ' (has an image)' : ''}`,
+        sources: [{ title: 'earlier turn', url: `memory://turns/${t.workflowId}` }],
+      })),
       ...memory.knowledge.map((k) => ({ text: `${k.title}: ${k.body}`, sources: [{ title: k.title, url: k.source ?? `memory://knowledge/${k.id}` }] })),
     ];
     const answer: GroundedAnswer = {
@@ -48,7 +61,10 @@ export function recallMemoryActivity(deps: Pick<AgentDeps, 'models' | 'memory'>)
       question: input.question.question,
       route: 'memory',
       status: items.length ? 'answered' : 'no_answer',
-      answer: items.map((i) => i.text).join('; ').slice(0, 1000),
+      answer: items
+        .map((i) => i.text)
+        .join('; ')
+        .slice(0, 1000),
       items,
       references: [],
       via: `postgres (${memory.retrieval.method})`,

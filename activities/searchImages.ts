@@ -18,7 +18,10 @@ export function searchImagesActivity(deps: Pick<AgentDeps, 'models' | 'imageSear
     const started = Date.now();
     const limit = deps.config.search.maxResults;
     const results = (await deps.imageSearch.search(searchQuery(input), { limit })).slice(0, limit);
-    const { images, rejected } = await downloadCandidates(results, deps.config.search.fetch, { maxCandidates: limit, localImageDir: deps.config.search.localImageDir });
+    const { images, rejected } = await downloadCandidates(results, deps.config.search.fetch, {
+      maxCandidates: limit,
+      localImageDir: deps.config.search.localImageDir,
+    });
     if (!images.length) {
       return {
         ...answerBase(input),
@@ -47,7 +50,10 @@ export function searchImagesActivity(deps: Pick<AgentDeps, 'models' | 'imageSear
         source: encodeURIComponent(candidate.result.pageUrl ?? candidate.result.imageUrl).slice(0, 1024),
       });
       references.push({ ...stored, width: candidate.width, height: candidate.height });
-      items.push({ text: `reference image: ${candidate.result.title} (${r.reason})`, sources: [{ title: candidate.result.title, url: candidate.result.pageUrl ?? candidate.result.imageUrl }] });
+      items.push({
+        text: `reference image: ${candidate.result.title} (${r.reason})`,
+        sources: [{ title: candidate.result.title, url: candidate.result.pageUrl ?? candidate.result.imageUrl }],
+      });
     }
     return {
       ...answerBase(input),

@@ -27,9 +27,24 @@ export function searchWebActivity(deps: Pick<AgentDeps, 'models' | 'webSearch' |
       }),
     );
     if (!documents.length) {
-      return { ...answerBase(input), status: 'no_answer', answer: '', items: [], references: [], via: deps.webSearch.name, calls: [], durationMs: Date.now() - started, note: 'no search results' };
+      return {
+        ...answerBase(input),
+        status: 'no_answer',
+        answer: '',
+        items: [],
+        references: [],
+        via: deps.webSearch.name,
+        calls: [],
+        durationMs: Date.now() - started,
+        note: 'no search results',
+      };
     }
-    const { value, calls } = await deps.models.summarizer.summarize({ request: input.request, question: input.question.question, documents, today: input.today });
+    const { value, calls } = await deps.models.summarizer.summarize({
+      request: input.request,
+      question: input.question.question,
+      documents,
+      today: input.today,
+    });
     return {
       ...answerBase(input),
       status: value.items.length ? 'answered' : 'no_answer',

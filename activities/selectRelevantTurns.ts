@@ -30,7 +30,8 @@ export function selectRelevantTurnsActivity(deps: Pick<AgentDeps, 'models'>) {
     if (!input.turns.length) return { selected: [], scores: [], method: 'lexical' };
     const explicit = new Set<number>();
     for (const m of input.request.matchAll(/\b(?:turn|image|step)\s*#?(\d+)\b/gi)) explicit.add(Number(m[1]));
-    for (const m of input.request.matchAll(/\bthe (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?:one|image|turn|picture|design)\b/gi)) explicit.add(ORDINALS[m[1]!.toLowerCase()]!);
+    for (const m of input.request.matchAll(/\bthe (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?:one|image|turn|picture|design)\b/gi))
+      explicit.add(ORDINALS[m[1]!.toLowerCase()]!);
 
     let similarity: number[] | undefined;
     if (deps.models.embedder) {

@@ -37,12 +37,22 @@ export function describeFailure(err: unknown, config: AppConfig | undefined = sa
   const text = allMessages(err);
   const code = errorCode(err);
   if (err instanceof ConfigError) return err.message;
-  if (err instanceof Error && ['StackError', 'MissingToolError', 'UsageError', 'InvalidRequestError', 'ForbiddenError', 'NotFoundError', 'ConflictError', 'SuiteFormatError'].includes(err.name)) return err.message;
+  if (
+    err instanceof Error &&
+    ['StackError', 'MissingToolError', 'UsageError', 'InvalidRequestError', 'ForbiddenError', 'NotFoundError', 'ConflictError', 'SuiteFormatError'].includes(
+      err.name,
+    )
+  )
+    return err.message;
   if (err instanceof WorkflowUpdateFailedError) return `refused: ${(err.cause as Error | undefined)?.message ?? err.message}`;
   if (err instanceof WorkflowNotFoundError) return `no such run: ${err.workflowId}`;
 
   const temporalAddress = config?.temporal.connection.address ?? 'localhost:7233';
-  if (/TransportError|Failed to connect|tcp connect error|UNAVAILABLE|ECONNREFUSED.*:7233|No connection established/i.test(text) && /temporal|transport|grpc|UNAVAILABLE|connect/i.test(text) && !/55432|8333|s3/i.test(text)) {
+  if (
+    /TransportError|Failed to connect|tcp connect error|UNAVAILABLE|ECONNREFUSED.*:7233|No connection established/i.test(text) &&
+    /temporal|transport|grpc|UNAVAILABLE|connect/i.test(text) &&
+    !/55432|8333|s3/i.test(text)
+  ) {
     return `Temporal is unreachable at ${temporalAddress}: start the local stack with \`npm run stack:up\`, or set TEMPORAL_ADDRESS to your cluster`;
   }
   if (/Namespace .* is not found|NamespaceNotFound/i.test(text)) {

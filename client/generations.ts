@@ -65,7 +65,12 @@ export interface StartedGeneration {
  * id is derived from it, and a repeated start (a client retrying a timed-out POST) returns the first run,
  * running or closed, instead of paying for a second one.
  */
-export async function startGeneration(g: Generations, request: GenerateRequest, workflowId = newWorkflowId(), options: { idempotent?: boolean } = {}): Promise<StartedGeneration> {
+export async function startGeneration(
+  g: Generations,
+  request: GenerateRequest,
+  workflowId = newWorkflowId(),
+  options: { idempotent?: boolean } = {},
+): Promise<StartedGeneration> {
   const { webhookUrl, ...rest } = request;
   if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
   if (options.idempotent) {
@@ -74,7 +79,12 @@ export async function startGeneration(g: Generations, request: GenerateRequest, 
   }
   const webhook = webhookUrl ? { key: (await g.store.putJson(webhookKey(workflowId), { url: webhookUrl })).key } : undefined;
   const runOptions = withOutageWindow(g.config, rest.options);
-  const full: GenerateImageInput = { ...rest, ...(runOptions ? { options: runOptions } : {}), review: request.review ?? g.config.review.defaults, ...(webhook ? { webhook } : {}) };
+  const full: GenerateImageInput = {
+    ...rest,
+    ...(runOptions ? { options: runOptions } : {}),
+    review: request.review ?? g.config.review.defaults,
+    ...(webhook ? { webhook } : {}),
+  };
   try {
     const handle = await g.client.workflow.start(generateImage, {
       ...startOptions(g.config, full, workflowId),
@@ -149,12 +159,24 @@ export async function generationStatus(g: Generations, workflowId: string, tenan
 }
 
 /** A review decision; the caller's request id is the update id, so a retried click is the same decision. */
-export async function reviewGeneration(g: Generations, workflowId: string, decision: ReviewDecision, requestId: string, tenant?: string): Promise<ReviewAccepted> {
+export async function reviewGeneration(
+  g: Generations,
+  workflowId: string,
+  decision: ReviewDecision,
+  requestId: string,
+  tenant?: string,
+): Promise<ReviewAccepted> {
   await describeOwned(g, workflowId, tenant);
   return g.client.workflow.getHandle(workflowId).executeUpdate(reviewUpdate, { args: [decision], updateId: requestId });
 }
 
-export async function reviewPlan(g: Generations, workflowId: string, decision: PlanReviewDecision, requestId: string, tenant?: string): Promise<ReviewAccepted> {
+export async function reviewPlan(
+  g: Generations,
+  workflowId: string,
+  decision: PlanReviewDecision,
+  requestId: string,
+  tenant?: string,
+): Promise<ReviewAccepted> {
   await describeOwned(g, workflowId, tenant);
   return g.client.workflow.getHandle(workflowId).executeUpdate(planReviewUpdate, { args: [decision], updateId: requestId });
 }
@@ -220,4 +242,3 @@ export async function generationReport(g: Generations, workflowId: string, tenan
     throw new NotFoundError(`run ${workflowId} has no report yet (it is written when the run ends)`);
   }
 }
-

@@ -14,4 +14,10 @@ export const FailureType = {
 } as const;
 
 /** Retrying these changes nothing: the same request fails the same way. */
-export const NON_RETRYABLE_TYPES: string[] = [FailureType.ContentPolicyRefusal, FailureType.ModelRequestRejected, FailureType.ModelRefusal, FailureType.SearchRequestRejected, FailureType.InvalidInput];
+export const NON_RETRYABLE_TYPES: string[] = [
+  FailureType.ContentPolicyRefusal,
+  FailureType.ModelRequestRejected,
+  FailureType.ModelRefusal,
+  FailureType.SearchRequestRejected,
+  FailureType.InvalidInput,
+];

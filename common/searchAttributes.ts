@@ -20,6 +20,14 @@ const ALL_SEARCH_ATTRIBUTES = [Stage, Round, Approval, Tenant, UserTag, Kind, Pr
 
 /** `--search-attribute` values in the temporal CLI's spelling. */
 export function cliSearchAttributeSpecs(): string[] {
-  const cliType: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', TEXT: 'Text', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
+  const cliType: Record<string, string> = {
+    KEYWORD: 'Keyword',
+    INT: 'Int',
+    DOUBLE: 'Double',
+    TEXT: 'Text',
+    BOOL: 'Bool',
+    DATETIME: 'Datetime',
+    KEYWORD_LIST: 'KeywordList',
+  };
   return ALL_SEARCH_ATTRIBUTES.map((k) => `${k.name}=${cliType[k.type]}`);
 }

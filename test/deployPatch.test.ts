@@ -68,7 +68,11 @@ describe('a deploy while a run waits for its reviewer', () => {
     before = await startTestEnv({ name: 'deploy' });
     const g = { client: before.client, config: before.config, store: before.store };
     const start = (request: string) =>
-      startGeneration(g, { request, tenantId: 'acme', userId: 'deployer', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } }, `deploy-${randomUUID()}`);
+      startGeneration(
+        g,
+        { request, tenantId: 'acme', userId: 'deployer', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } },
+        `deploy-${randomUUID()}`,
+      );
     const waiting = before.client.workflow.getHandle((await start('a lighthouse poster')).workflowId);
     const key = await waitingKey(waiting);
     const recorded = await waiting.fetchHistory();
@@ -84,17 +88,35 @@ describe('a deploy while a run waits for its reviewer', () => {
     before = undefined;
     after = await startTestEnv({ name: 'deploy', taskQueue, workflowBundlePath: patchedBundle });
 
-    await after.client.workflow.getHandle(waiting.workflowId).executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: key, reviewer: 'rev-1' }] });
+    await after.client.workflow
+      .getHandle(waiting.workflowId)
+      .executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: key, reviewer: 'rev-1' }] });
     const result: GenerateImageResult = await after.client.workflow.getHandle(waiting.workflowId).result();
     expect(result.outcome).toBe('completed');
     expect(result.approval).toBe('approved');
     const markers = async (workflowId: string) =>
-      ((await after!.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+      ((await after!.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+      );
     // The run that started on the old code kept the old path to its end...
     expect(await markers(waiting.workflowId)).toHaveLength(0);
 
     // ...while a run that starts on the new code takes the new one.
-    const fresh = after.client.workflow.getHandle((await startGeneration({ client: after.client, config: after.config, store: after.store }, { request: 'a harbour at night', tenantId: 'acme', userId: 'deployer', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } }, `deploy-${randomUUID()}`)).workflowId);
+    const fresh = after.client.workflow.getHandle(
+      (
+        await startGeneration(
+          { client: after.client, config: after.config, store: after.store },
+          {
+            request: 'a harbour at night',
+            tenantId: 'acme',
+            userId: 'deployer',
+            options: { size: '256x256' },
+            review: { required: true, onTimeout: 'expire' },
+          },
+          `deploy-${randomUUID()}`,
+        )
+      ).workflowId,
+    );
     await waitingKey(fresh);
     expect(await markers(fresh.workflowId)).toHaveLength(1);
     await fresh.cancel();

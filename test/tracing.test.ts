@@ -46,7 +46,8 @@ describe('OpenTelemetry traces', () => {
     expect((result as GenerateImageResult).outcome).toBe('completed');
 
     const spans = exporter.getFinishedSpans();
-    if (process.env.DEBUG_SPANS) console.log(spans.map((s) => `${s.name} ${s.spanContext().spanId} <- ${s.parentSpanId} ${JSON.stringify(s.attributes)}`).join('\n'));
+    if (process.env.DEBUG_SPANS)
+      console.log(spans.map((s) => `${s.name} ${s.spanContext().spanId} <- ${s.parentSpanId} ${JSON.stringify(s.attributes)}`).join('\n'));
     const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
     const parentOf = (s: ReadableSpan) => (s.parentSpanId ? byId.get(s.parentSpanId) : undefined);
     // Client and activity spans name it temporalWorkflowId; spans made inside the workflow carry its info (workflowId).

@@ -69,16 +69,27 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
     if (shouldContinueAsNew()) {
       // Queued turns travel in the state; updates still being handled finish first.
       await condition(allHandlersFinished);
-      await continueAsNew<typeof session>({ ...input, state: { ...state, turns: state.turns.slice(-RETAINED_TURNS), continuedAsNew: state.continuedAsNew + 1 } });
+      await continueAsNew<typeof session>({
+        ...input,
+        state: { ...state, turns: state.turns.slice(-RETAINED_TURNS), continuedAsNew: state.continuedAsNew + 1 },
+      });
     }
     const next = state.queue.shift();
     if (!next) continue;
     turnsThisRun += 1;
     const record = state.turns.find((t) => t.index === next.index)!;
     const earlier = state.turns.filter((t) => t.status === 'done' && t.index < next.index);
-    const { selected } = await activitiesFor(input.options?.outageWindow).session.selectRelevantTurns.executeWithOptions({ summary: `select context for turn ${next.index}` }, [
-      { request: next.request, turns: earlier.map(({ index, workflowId, request, prompt, imageKeys }) => ({ index, workflowId, request, prompt, imageKeys })), maxTurns: HISTORY_TURNS, budgetChars: HISTORY_BUDGET_CHARS },
-    ]);
+    const { selected } = await activitiesFor(input.options?.outageWindow).session.selectRelevantTurns.executeWithOptions(
+      { summary: `select context for turn ${next.index}` },
+      [
+        {
+          request: next.request,
+          turns: earlier.map(({ index, workflowId, request, prompt, imageKeys }) => ({ index, workflowId, request, prompt, imageKeys })),
+          maxTurns: HISTORY_TURNS,
+          budgetChars: HISTORY_BUDGET_CHARS,
+        },
+      ],
+    );
     record.usedTurns = selected.map((t) => t.index);
     try {
       const child = await startChild(generateImage, {

@@ -176,11 +176,22 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
     try {
       tenant = tenantOf(req, tokens);
     } catch {
-      return reply.code(401).type('text/html').send('<!doctype html><title>image-agent review</title><p>Sign in with the review link you were given (…/review/login?token=…).</p>');
+      return reply
+        .code(401)
+        .type('text/html')
+        .send('<!doctype html><title>image-agent review</title><p>Sign in with the review link you were given (…/review/login?token=…).</p>');
     }
     const pending = await listGenerations(g, { tenant, pendingReview: true, limit: 20 });
     const views = await Promise.all(pending.map((r) => generationStatus(g, r.workflowId, tenant).catch(() => undefined)));
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderReviewPage(tenant, views.filter((v) => v !== undefined)));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(
+        renderReviewPage(
+          tenant,
+          views.filter((v) => v !== undefined),
+        ),
+      );
   });
 
   return app;

@@ -4,7 +4,10 @@ import type { Embedder } from '../agentRoles';
 import { classified } from './openaiErrors';
 
 export class OpenAIEmbedder implements Embedder {
-  constructor(private readonly client: OpenAI, readonly model: string) {}
+  constructor(
+    private readonly client: OpenAI,
+    readonly model: string,
+  ) {}
 
   async embed(texts: string[]): Promise<number[][]> {
     if (!texts.length) return [];

@@ -8,7 +8,8 @@ import { ContentPolicyRefusal, ModelRateLimitedError, ModelRequestRejectedError 
 import { retryAfterMs } from '../retryAfter';
 
 function classifyOpenAIError(err: unknown): unknown {
-  if (err instanceof OpenAI.RateLimitError) return new ModelRateLimitedError(`model endpoint rate-limited the request: ${err.message}`, retryAfterMs(err.headers));
+  if (err instanceof OpenAI.RateLimitError)
+    return new ModelRateLimitedError(`model endpoint rate-limited the request: ${err.message}`, retryAfterMs(err.headers));
   if (!(err instanceof OpenAI.APIError) || err.status === undefined) return err;
   if (err.status >= 400 && err.status < 500 && err.status !== 408 && err.status !== 409) {
     // 400/401/403/404/422: the same request will fail the same way (bad key, unknown model, invalid parameters).

@@ -9,10 +9,11 @@ import type { ChatModel } from './chatModel';
 const node = { id: z.string().min(1).max(40), dependsOn: z.array(z.string()).default([]) };
 const contextPlanSchema = z.object({
   intent: z.string().min(1),
-  questions: z
-    .array(z.object({ ...node, question: z.string().min(3), route: z.enum(ROUTES), rationale: z.string().default('') }))
-    .max(10),
-  images: z.array(z.object({ ...node, brief: z.string().min(1) })).min(1).max(12),
+  questions: z.array(z.object({ ...node, question: z.string().min(3), route: z.enum(ROUTES), rationale: z.string().default('') })).max(10),
+  images: z
+    .array(z.object({ ...node, brief: z.string().min(1) }))
+    .min(1)
+    .max(12),
   sharedStyle: z.string().optional(),
 });
 
@@ -28,7 +29,10 @@ Also decide how many images the request needs: one unless it asks for several (a
 Answer with JSON only.`;
 
 export class OpenAIPlanner implements ContextPlanner {
-  constructor(private readonly chat: ChatModel, private readonly model: string) {}
+  constructor(
+    private readonly chat: ChatModel,
+    private readonly model: string,
+  ) {}
 
   async planContext(input: PlanContextInput): Promise<Modelled<ContextPlan>> {
     const history = input.history.length

@@ -46,7 +46,9 @@ export class BraveWebSearch implements WebSearch {
 
   async search(query: string, options: { limit: number; signal?: AbortSignal }): Promise<WebSearchResult[]> {
     const answer = await callSearchApi(braveRequest(this.options, 'res/v1/web/search', query, options), webAnswer);
-    return (answer.web?.results ?? []).slice(0, options.limit).map((r) => toWebResult({ url: r.url, title: r.title, snippet: r.description, publishedAt: r.page_age }));
+    return (answer.web?.results ?? [])
+      .slice(0, options.limit)
+      .map((r) => toWebResult({ url: r.url, title: r.title, snippet: r.description, publishedAt: r.page_age }));
   }
 }
 

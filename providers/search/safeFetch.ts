@@ -140,9 +140,7 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
 /** A Content-Type header as its lowercased media type ('' when absent) and its charset, when it names one. */
 export function parseContentType(header: string): { mediaType: string; charset: string | undefined } {
   const [type = '', ...params] = header.split(';');
-  const charset = params
-    .map((p) => p.trim().match(/^charset\s*=\s*"?([^";]+)"?$/i)?.[1])
-    .find((c): c is string => Boolean(c));
+  const charset = params.map((p) => p.trim().match(/^charset\s*=\s*"?([^";]+)"?$/i)?.[1]).find((c): c is string => Boolean(c));
   return { mediaType: type.trim().toLowerCase(), charset };
 }
 
