@@ -70,7 +70,7 @@ describe('a deploy while a run waits for its reviewer', () => {
     const start = (request: string) =>
       startGeneration(
         g,
-        { request, tenantId: 'acme', userId: 'deployer', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } },
+        { request, tenantId: 'deploy-proof', userId: 'deployer', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } },
         `deploy-${randomUUID()}`,
       );
     const waiting = before.client.workflow.getHandle((await start('a lighthouse poster')).workflowId);
@@ -108,7 +108,7 @@ describe('a deploy while a run waits for its reviewer', () => {
           { client: after.client, config: after.config, store: after.store },
           {
             request: 'a harbour at night',
-            tenantId: 'acme',
+            tenantId: 'deploy-proof',
             userId: 'deployer',
             options: { size: '256x256' },
             review: { required: true, onTimeout: 'expire' },
@@ -119,6 +119,8 @@ describe('a deploy while a run waits for its reviewer', () => {
     );
     await waitingKey(fresh);
     expect(await markers(fresh.workflowId)).toHaveLength(1);
+    // Cancelled and finished before the workers stop, so no run is left waiting on a queue nobody polls.
     await fresh.cancel();
+    await fresh.result().catch(() => undefined);
   });
 });
