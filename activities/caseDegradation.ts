@@ -14,10 +14,12 @@ export async function caseDegradation(store: ObjectStore, turnWorkflowIds: reado
     if (!report) continue; // a turn that produced no report failed outright: that is a generation failure, not a degraded run
     const turn = turnWorkflowIds.length > 1 ? `turn ${i + 1}: ` : '';
     for (const a of report.result.answers) {
-      if (a.status === 'no_answer' && a.note?.includes('failed after its retries')) reasons.push(`${turn}${a.route} ${a.questionId} unanswered: ${a.note}`.slice(0, 300));
+      if (a.status === 'no_answer' && a.note?.includes('failed after its retries'))
+        reasons.push(`${turn}${a.route} ${a.questionId} unanswered: ${a.note}`.slice(0, 300));
     }
     for (const image of report.result.images) {
-      if (image.stoppedBecause === 'critique_unavailable') reasons.push(`${turn}image ${image.imageIndex}: the critique was unavailable, so the feedback loop stopped early`);
+      if (image.stoppedBecause === 'critique_unavailable')
+        reasons.push(`${turn}image ${image.imageIndex}: the critique was unavailable, so the feedback loop stopped early`);
     }
   }
   return reasons;

@@ -3,7 +3,6 @@ import type { GenerationContext } from '../common/generation';
 import type { Modelled } from '../common/modelCall';
 import type { ComposeInput } from '../providers/agentRoles';
 import type { AgentDeps } from './agentDeps';
-import { toActivityFailure } from './failures';
 
 export interface ComposePromptInput extends ComposeInput {
   seed?: number;
@@ -11,14 +10,10 @@ export interface ComposePromptInput extends ComposeInput {
 
 export function composePromptActivity(deps: Pick<AgentDeps, 'models'>) {
   return async function composePrompt(input: ComposePromptInput): Promise<Modelled<GenerationContext>> {
-    try {
-      const { value, calls } = await deps.models.composer.compose(input);
-      return {
-        value: { ...value, referenceKeys: input.references.map((r) => r.key), size: input.size, ...(input.seed !== undefined ? { seed: input.seed } : {}) },
-        calls,
-      };
-    } catch (err) {
-      throw toActivityFailure(err);
-    }
+    const { value, calls } = await deps.models.composer.compose(input);
+    return {
+      value: { ...value, referenceKeys: input.references.map((r) => r.key), size: input.size, ...(input.seed !== undefined ? { seed: input.seed } : {}) },
+      calls,
+    };
   };
 }

@@ -1,7 +1,6 @@
 /** critique: the VLM judges the rendered candidate against the checklist, item by item. */
 import type { ChecklistItem, Critique } from '../common/generation';
 import type { AgentDeps } from './agentDeps';
-import { toActivityFailure } from './failures';
 
 export interface CritiqueImageInput {
   request: string;
@@ -12,19 +11,15 @@ export interface CritiqueImageInput {
 
 export function critiqueImageActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
   return async function critiqueImage(input: CritiqueImageInput): Promise<Critique> {
-    try {
-      const [png, ...references] = await Promise.all([input.imageKey, ...input.referenceKeys].map((k) => deps.store.get(k)));
-      const { value, calls } = await deps.models.critic.critique({ request: input.request, png: png!, checklist: input.checklist, references });
-      return {
-        verdicts: value,
-        passed: value.filter((v) => v.pass).length,
-        total: input.checklist.length,
-        provider: deps.models.critic.provider,
-        model: deps.models.critic.model,
-        calls,
-      };
-    } catch (err) {
-      throw toActivityFailure(err);
-    }
+    const [png, ...references] = await Promise.all([input.imageKey, ...input.referenceKeys].map((k) => deps.store.get(k)));
+    const { value, calls } = await deps.models.critic.critique({ request: input.request, png: png!, checklist: input.checklist, references });
+    return {
+      verdicts: value,
+      passed: value.filter((v) => v.pass).length,
+      total: input.checklist.length,
+      provider: deps.models.critic.provider,
+      model: deps.models.critic.model,
+      calls,
+    };
   };
 }

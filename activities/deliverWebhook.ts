@@ -6,13 +6,17 @@
  */
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
+import { FailureType } from '../common/failureTypes';
 import { safeFetch } from '../providers/search/safeFetch';
 import type { AgentDeps } from './agentDeps';
+
+/** The events a run notifies its webhook of. */
+export type WebhookEvent = 'review_needed' | 'completed' | 'cancelled';
 
 export interface WebhookDelivery {
   /** Where the URL is kept: it may carry a secret, so it is read here rather than passed through the history. */
   webhookKey: string;
-  event: 'review_needed' | 'completed' | 'cancelled';
+  event: WebhookEvent;
   idempotencyKey: string;
   payload: Record<string, unknown>;
 }
@@ -24,7 +28,12 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 export function deliverWebhookActivity(deps: Pick<AgentDeps, 'config' | 'store'>) {
   return async function deliverWebhook(delivery: WebhookDelivery): Promise<{ status: number }> {
     const secret = deps.config.webhooks.secret;
-    if (!secret) throw ApplicationFailure.create({ type: 'InvalidInput', message: 'webhooks need IMAGE_AGENT_WEBHOOK_SECRET to sign deliveries', nonRetryable: true });
+    if (!secret)
+      throw ApplicationFailure.create({
+        type: FailureType.InvalidInput,
+        message: 'webhooks need IMAGE_AGENT_WEBHOOK_SECRET to sign deliveries',
+        nonRetryable: true,
+      });
     const { url } = await deps.store.getJson<{ url: string }>(delivery.webhookKey);
     const body = JSON.stringify({ event: delivery.event, idempotencyKey: delivery.idempotencyKey, ...delivery.payload });
     const timestamp = String(Math.floor(Date.now() / 1000));
@@ -45,11 +54,16 @@ export function deliverWebhookActivity(deps: Pick<AgentDeps, 'config' | 'store'>
         },
       }));
     } catch (err) {
-      if ((err as Error).name === 'BlockedUrlError') throw ApplicationFailure.create({ type: 'InvalidInput', message: (err as Error).message, nonRetryable: true });
+      if ((err as Error).name === 'BlockedUrlError')
+        throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: (err as Error).message, nonRetryable: true });
       throw err;
     }
     if (status >= 200 && status < 300) return { status };
     const retryable = status === 408 || status === 429 || status >= 500;
-    throw ApplicationFailure.create({ type: retryable ? 'WebhookUnavailable' : 'WebhookRejected', message: `webhook receiver answered HTTP ${status}`, nonRetryable: !retryable });
+    throw ApplicationFailure.create({
+      type: retryable ? FailureType.WebhookUnavailable : FailureType.WebhookRejected,
+      message: `webhook receiver answered HTTP ${status}`,
+      nonRetryable: !retryable,
+    });
   };
 }

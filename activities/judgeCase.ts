@@ -8,7 +8,6 @@ import { caseResultKey } from '../common/objectKeys';
 import type { AgentDeps } from './agentDeps';
 import { caseDegradation } from './caseDegradation';
 import { judgeCaseImage } from './judgeCaseImage';
-import { toActivityFailure } from './failures';
 
 export interface JudgeCaseInput {
   batchId: string;
@@ -35,15 +34,20 @@ export function judgeCaseActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
     };
     let result: CaseResult;
     if (!input.imageKey) {
-      result = { ...base, status: 'generation_failed', error: input.generationError, ...(input.case.judge ? { judge: { model: 'none', provider: 'none', verdict: { outcome: 'no_image', message: input.generationError ?? 'no image' } } } : {}) };
+      result = {
+        ...base,
+        status: 'generation_failed',
+        error: input.generationError,
+        ...(input.case.judge
+          ? { judge: { model: 'none', provider: 'none', verdict: { outcome: 'no_image', message: input.generationError ?? 'no image' } } }
+          : {}),
+      };
     } else {
       const judged = !input.case.judge
         ? undefined
         : input.judgeError !== undefined
           ? { model: deps.models.judge.model, provider: deps.models.judge.provider, verdict: { outcome: 'error', message: input.judgeError.slice(0, 500) } }
-          : await judgeCaseImage(deps, input.case, input.imageKey).catch((err: unknown) => {
-              throw toActivityFailure(err);
-            });
+          : await judgeCaseImage(deps, input.case, input.imageKey);
       result = { ...base, status: 'done', imageKey: input.imageKey, ...(judged ? { judge: judged } : {}) };
     }
     await deps.store.putJson(caseResultKey(input.batchId, input.case.id), result);

@@ -24,10 +24,20 @@ export async function judgeCaseImage(deps: JudgeDeps, c: BatchCase, imageKey: st
     const references = await Promise.all(spec.referenceImageKeys.map((k) => deps.store.get(k)));
     const request = c.turns.at(-1)!.request;
     const prompt = spec.promptTemplateKey
-      ? fromTemplate(await templateText(deps, spec.promptTemplateKey), { prompt: request, checklist: spec.checklist.map((item, i) => `${i + 1}. ${item}`).join('\n'), world_knowledge: spec.referenceText ?? '' })
+      ? fromTemplate(await templateText(deps, spec.promptTemplateKey), {
+          prompt: request,
+          checklist: spec.checklist.map((item, i) => `${i + 1}. ${item}`).join('\n'),
+          world_knowledge: spec.referenceText ?? '',
+        })
       : buildChecklistJudgePrompt({ checklist: spec.checklist, request, referenceText: spec.referenceText, referenceImages: references.length });
     const { text, call } = await judgeModel.judgeChecklist({ ...prompt, images: [png, ...references], checklist: spec.checklist });
-    return { model: call.model, provider: judgeModel.provider, verdict: parseChecklistJudgement(text, spec.checklist.length), raw: text.slice(0, 2000), usage: call.usage };
+    return {
+      model: call.model,
+      provider: judgeModel.provider,
+      verdict: parseChecklistJudgement(text, spec.checklist.length),
+      raw: text.slice(0, 2000),
+      usage: call.usage,
+    };
   }
   const prompt = spec.promptTemplateKey
     ? fromTemplate(await templateText(deps, spec.promptTemplateKey), { prompt: spec.prompt, explanation: spec.explanation })
@@ -38,7 +48,8 @@ export async function judgeCaseImage(deps: JudgeDeps, c: BatchCase, imageKey: st
     const { text, call } = await judgeModel.judgeWise({ ...prompt, images: [png], prompt: spec.prompt, explanation: spec.explanation });
     usage = { inputTokens: usage.inputTokens + call.usage.inputTokens, outputTokens: usage.outputTokens + call.usage.outputTokens };
     const verdict = parseWiseScore(text);
-    if (verdict.outcome === 'judged' || attempt >= WISE_JUDGE_ATTEMPTS) return { model: call.model, provider: judgeModel.provider, verdict, raw: text.slice(0, 2000), usage, attempts: attempt };
+    if (verdict.outcome === 'judged' || attempt >= WISE_JUDGE_ATTEMPTS)
+      return { model: call.model, provider: judgeModel.provider, verdict, raw: text.slice(0, 2000), usage, attempts: attempt };
   }
 }
 
@@ -59,4 +70,3 @@ function templateText(deps: JudgeDeps, key: string): Promise<string> {
   }
   return text;
 }
-

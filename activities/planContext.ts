@@ -3,14 +3,9 @@ import type { Modelled } from '../common/modelCall';
 import type { ContextPlan } from '../common/plan';
 import type { PlanContextInput } from '../providers/agentRoles';
 import type { AgentDeps } from './agentDeps';
-import { toActivityFailure } from './failures';
 
 export function planContextActivity(deps: Pick<AgentDeps, 'models'>) {
   return async function planContext(input: PlanContextInput): Promise<Modelled<ContextPlan>> {
-    try {
-      return await deps.models.planner.planContext(input);
-    } catch (err) {
-      throw toActivityFailure(err);
-    }
+    return await deps.models.planner.planContext(input);
   };
 }

@@ -6,7 +6,6 @@
 import type { GroundedAnswer, MemoryContext } from '../common/evidence';
 import type { PlannedQuestion } from '../common/plan';
 import type { AgentDeps } from './agentDeps';
-import { toActivityFailure } from './failures';
 
 export interface RecallMemoryInput {
   tenantId: string;
@@ -30,38 +29,50 @@ const BACK_REFERENCE = /\b(before|earlier|last time|previous(ly)?|again|same|the
 export function recallMemoryActivity(deps: Pick<AgentDeps, 'models' | 'memory'>) {
   return async function recallMemory(input: RecallMemoryInput): Promise<RecallMemoryResult> {
     const started = Date.now();
-    try {
-      if (!input.question) {
-        const profile = await deps.memory.getProfile(input.tenantId, input.userId);
-        return { memory: { profile, turns: [], knowledge: [], retrieval: { method: 'none', consideredTurns: 0, consideredKnowledge: 0, droppedForBudget: 0 } }, referenceKeys: [] };
-      }
-      const query = `${input.question.question} ${input.request}`;
-      const embedder = deps.models.embedder;
-      const vector = embedder && (await deps.memory.hasVector()) ? { vector: (await embedder.embed([query]))[0]!, model: embedder.model } : undefined;
-      const memory = await deps.memory.recall({ tenantId: input.tenantId, userId: input.userId, query, excludeWorkflowIds: input.excludeWorkflowIds, budgetChars: input.budgetChars, embedding: vector });
-      const referenceKeys = BACK_REFERENCE.test(input.request) ? (memory.turns.find((t) => t.imageKeys.length)?.imageKeys.slice(0, 1) ?? []) : [];
-      const items = [
-        ...profileItems(memory),
-        ...memory.turns.map((t) => ({ text: `earlier request: ${t.request}${t.imageKeys.length ? ' (has an image)' : ''}`, sources: [{ title: 'earlier turn', url: `memory://turns/${t.workflowId}` }] })),
-        ...memory.knowledge.map((k) => ({ text: `${k.title}: ${k.body}`, sources: [{ title: k.title, url: k.source ?? `memory://knowledge/${k.id}` }] })),
-      ];
-      const answer: GroundedAnswer = {
-        questionId: input.question.id,
-        question: input.question.question,
-        route: 'memory',
-        status: items.length ? 'answered' : 'no_answer',
-        answer: items.map((i) => i.text).join('; ').slice(0, 1000),
-        items,
-        references: [],
-        via: `postgres (${memory.retrieval.method})`,
-        calls: [],
-        durationMs: Date.now() - started,
-        note: `${memory.retrieval.consideredTurns} turn(s) and ${memory.retrieval.consideredKnowledge} knowledge item(s) considered, ${memory.retrieval.droppedForBudget} dropped for the budget`,
+    if (!input.question) {
+      const profile = await deps.memory.getProfile(input.tenantId, input.userId);
+      return {
+        memory: { profile, turns: [], knowledge: [], retrieval: { method: 'none', consideredTurns: 0, consideredKnowledge: 0, droppedForBudget: 0 } },
+        referenceKeys: [],
       };
-      return { memory, answer, referenceKeys };
-    } catch (err) {
-      throw toActivityFailure(err);
     }
+    const query = `${input.question.question} ${input.request}`;
+    const embedder = deps.models.embedder;
+    const vector = embedder && (await deps.memory.hasVector()) ? { vector: (await embedder.embed([query]))[0]!, model: embedder.model } : undefined;
+    const memory = await deps.memory.recall({
+      tenantId: input.tenantId,
+      userId: input.userId,
+      query,
+      excludeWorkflowIds: input.excludeWorkflowIds,
+      budgetChars: input.budgetChars,
+      embedding: vector,
+    });
+    const referenceKeys = BACK_REFERENCE.test(input.request) ? (memory.turns.find((t) => t.imageKeys.length)?.imageKeys.slice(0, 1) ?? []) : [];
+    const items = [
+      ...profileItems(memory),
+      ...memory.turns.map((t) => ({
+        text: `earlier request: ${t.request}${t.imageKeys.length ? ' (has an image)' : ''}`,
+        sources: [{ title: 'earlier turn', url: `memory://turns/${t.workflowId}` }],
+      })),
+      ...memory.knowledge.map((k) => ({ text: `${k.title}: ${k.body}`, sources: [{ title: k.title, url: k.source ?? `memory://knowledge/${k.id}` }] })),
+    ];
+    const answer: GroundedAnswer = {
+      questionId: input.question.id,
+      question: input.question.question,
+      route: 'memory',
+      status: items.length ? 'answered' : 'no_answer',
+      answer: items
+        .map((i) => i.text)
+        .join('; ')
+        .slice(0, 1000),
+      items,
+      references: [],
+      via: `postgres (${memory.retrieval.method})`,
+      calls: [],
+      durationMs: Date.now() - started,
+      note: `${memory.retrieval.consideredTurns} turn(s) and ${memory.retrieval.consideredKnowledge} knowledge item(s) considered, ${memory.retrieval.droppedForBudget} dropped for the budget`,
+    };
+    return { memory, answer, referenceKeys };
   };
 }
 

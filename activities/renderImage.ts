@@ -14,7 +14,6 @@ import type { ImageRef, ProviderLabel } from '../common/types';
 import type { ImageModel, LabelledSection, ReferenceImage, RenderOutput } from '../providers/imageModel';
 import type { ObjectStore } from '../providers/objectStore';
 import { currentWorkflowId } from './currentWorkflow';
-import { toActivityFailure } from './failures';
 import { reportProgress } from './progress';
 import type { RenderSpool } from './renderSpool';
 
@@ -57,50 +56,46 @@ export function renderImageActivity(deps: { imageModel: ImageModel; store: Objec
     const started = Date.now();
     const spoolId = deps.spool.idOf({ workflowId: currentWorkflowId(), runId: ctx.info.workflowExecution?.runId ?? '', activityId: ctx.info.activityId });
     const earlier = ctx.info.heartbeatDetails as RenderProgress | undefined;
-    try {
-      let out: RenderOutput | undefined = await deps.spool.take(spoolId);
-      const fromSpool = out !== undefined;
-      if (!out) {
-        // The first heartbeat is sent at once (later ones are throttled): from here on, a retry knows this
-        // attempt may have reached the provider. Heartbeats also let Temporal notice a dead GPU worker.
-        reportProgress({ stage: 'rendering' } satisfies RenderProgress);
-        const references: ReferenceImage[] = await Promise.all(
-          input.referenceKeys.map(async (key, i) => ({ name: `reference-${i}.png`, data: await deps.store.get(key), contentType: 'image/png' })),
-        );
-        try {
-          out = await deps.imageModel.render({
-            prompt: input.prompt,
-            sections: input.sections,
-            size: input.size,
-            seed: input.seed,
-            references,
-            signal: ctx.cancellationSignal,
-          });
-        } catch (err) {
-          // The provider answered with an error: nothing was paid for.
-          reportProgress({ stage: 'failed' } satisfies RenderProgress);
-          throw err;
-        }
-        await deps.spool.keep(spoolId, out);
-        reportProgress({ stage: 'rendered', spoolId, worker: WORKER } satisfies RenderProgress);
+    let out: RenderOutput | undefined = await deps.spool.take(spoolId);
+    const fromSpool = out !== undefined;
+    if (!out) {
+      // The first heartbeat is sent at once (later ones are throttled): from here on, a retry knows this
+      // attempt may have reached the provider. Heartbeats also let Temporal notice a dead GPU worker.
+      reportProgress({ stage: 'rendering' } satisfies RenderProgress);
+      const references: ReferenceImage[] = await Promise.all(
+        input.referenceKeys.map(async (key, i) => ({ name: `reference-${i}.png`, data: await deps.store.get(key), contentType: 'image/png' })),
+      );
+      try {
+        out = await deps.imageModel.render({
+          prompt: input.prompt,
+          sections: input.sections,
+          size: input.size,
+          seed: input.seed,
+          references,
+          signal: ctx.cancellationSignal,
+        });
+      } catch (err) {
+        // The provider answered with an error: nothing was paid for.
+        reportProgress({ stage: 'failed' } satisfies RenderProgress);
+        throw err;
       }
-      const key = candidateKey(currentWorkflowId(), input.imageIndex, input.round);
-      const stored = await deps.store.put(key, out.png, 'image/png', { provider: out.provider, model: out.model });
-      await deps.spool.drop(spoolId);
-      return {
-        image: { ...stored, width: out.width, height: out.height },
-        provider: out.provider,
-        model: out.model,
-        mode: out.mode,
-        revisedPrompt: out.revisedPrompt,
-        durationMs: Date.now() - started,
-        ...(fromSpool ? { fromSpool: true } : {}),
-        // Counted conservatively: an attempt that died while its request may have been with the provider
-        // is taken as paid, so the run's cost never under-reports.
-        ...(!fromSpool && (earlier?.stage === 'rendered' || earlier?.stage === 'rendering') ? { reRendered: true } : {}),
-      };
-    } catch (err) {
-      throw toActivityFailure(err);
+      await deps.spool.keep(spoolId, out);
+      reportProgress({ stage: 'rendered', spoolId, worker: WORKER } satisfies RenderProgress);
     }
+    const key = candidateKey(currentWorkflowId(), input.imageIndex, input.round);
+    const stored = await deps.store.put(key, out.png, 'image/png', { provider: out.provider, model: out.model });
+    await deps.spool.drop(spoolId);
+    return {
+      image: { ...stored, width: out.width, height: out.height },
+      provider: out.provider,
+      model: out.model,
+      mode: out.mode,
+      revisedPrompt: out.revisedPrompt,
+      durationMs: Date.now() - started,
+      ...(fromSpool ? { fromSpool: true } : {}),
+      // Counted conservatively: an attempt that died while its request may have been with the provider
+      // is taken as paid, so the run's cost never under-reports.
+      ...(!fromSpool && (earlier?.stage === 'rendered' || earlier?.stage === 'rendering') ? { reRendered: true } : {}),
+    };
   };
 }

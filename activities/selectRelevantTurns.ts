@@ -6,7 +6,6 @@
 import type { HistoryTurn } from '../common/request';
 import { contentWords } from '../providers/offline/textTools';
 import type { AgentDeps } from './agentDeps';
-import { toActivityFailure } from './failures';
 
 export interface SelectTurnsInput {
   request: string;
@@ -28,48 +27,45 @@ const THRESHOLD = 0.34;
 
 export function selectRelevantTurnsActivity(deps: Pick<AgentDeps, 'models'>) {
   return async function selectRelevantTurns(input: SelectTurnsInput): Promise<SelectTurnsResult> {
-    try {
-      if (!input.turns.length) return { selected: [], scores: [], method: 'lexical' };
-      const explicit = new Set<number>();
-      for (const m of input.request.matchAll(/\b(?:turn|image|step)\s*#?(\d+)\b/gi)) explicit.add(Number(m[1]));
-      for (const m of input.request.matchAll(/\bthe (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?:one|image|turn|picture|design)\b/gi)) explicit.add(ORDINALS[m[1]!.toLowerCase()]!);
+    if (!input.turns.length) return { selected: [], scores: [], method: 'lexical' };
+    const explicit = new Set<number>();
+    for (const m of input.request.matchAll(/\b(?:turn|image|step)\s*#?(\d+)\b/gi)) explicit.add(Number(m[1]));
+    for (const m of input.request.matchAll(/\bthe (first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?:one|image|turn|picture|design)\b/gi))
+      explicit.add(ORDINALS[m[1]!.toLowerCase()]!);
 
-      let similarity: number[] | undefined;
-      if (deps.models.embedder) {
-        const [q, ...rest] = await deps.models.embedder.embed([input.request, ...input.turns.map((t) => `${t.request}\n${t.prompt ?? ''}`)]);
-        similarity = rest.map((v) => cosine(q!, v));
-      }
-      const last = input.turns[input.turns.length - 1]!;
-      const shortFollowUp = FOLLOW_UP.test(input.request.trim()) || contentWords(input.request).length <= 2;
-      const refersBack = BACK_REFERENCE.test(input.request);
-      const wanted = new Set(contentWords(input.request));
-      const scores = input.turns.map((t, i) => {
-        const theirs = contentWords(t.request);
-        const shared = theirs.filter((w) => wanted.has(w)).length;
-        // Overlap coefficient: a short request naming one thing of an earlier turn ("the logo") matches it fully.
-        let score = shared / Math.max(1, Math.min(wanted.size, theirs.length));
-        if (refersBack && shared > 0) score += 0.4;
-        if (similarity) score = Math.max(score, (similarity[i]! - 0.5) * 2);
-        if (explicit.has(t.index)) score += 1;
-        if (shortFollowUp && t === last) score += 0.5;
-        return { index: t.index, score: Math.round(score * 1000) / 1000 };
-      });
-      const ranked = [...scores].filter((s) => s.score >= THRESHOLD).sort((a, b) => b.score - a.score || b.index - a.index);
-      const selected: HistoryTurn[] = [];
-      let budget = input.budgetChars;
-      for (const s of ranked) {
-        if (selected.length >= input.maxTurns) break;
-        const turn = input.turns.find((t) => t.index === s.index)!;
-        const cost = turn.request.length + (turn.prompt?.length ?? 0);
-        if (cost > budget) continue;
-        budget -= cost;
-        selected.push(turn);
-      }
-      selected.sort((a, b) => a.index - b.index);
-      return { selected, scores, method: similarity ? 'lexical+embeddings' : 'lexical' };
-    } catch (err) {
-      throw toActivityFailure(err);
+    let similarity: number[] | undefined;
+    if (deps.models.embedder) {
+      const [q, ...rest] = await deps.models.embedder.embed([input.request, ...input.turns.map((t) => `${t.request}\n${t.prompt ?? ''}`)]);
+      similarity = rest.map((v) => cosine(q!, v));
     }
+    const last = input.turns[input.turns.length - 1]!;
+    const shortFollowUp = FOLLOW_UP.test(input.request.trim()) || contentWords(input.request).length <= 2;
+    const refersBack = BACK_REFERENCE.test(input.request);
+    const wanted = new Set(contentWords(input.request));
+    const scores = input.turns.map((t, i) => {
+      const theirs = contentWords(t.request);
+      const shared = theirs.filter((w) => wanted.has(w)).length;
+      // Overlap coefficient: a short request naming one thing of an earlier turn ("the logo") matches it fully.
+      let score = shared / Math.max(1, Math.min(wanted.size, theirs.length));
+      if (refersBack && shared > 0) score += 0.4;
+      if (similarity) score = Math.max(score, (similarity[i]! - 0.5) * 2);
+      if (explicit.has(t.index)) score += 1;
+      if (shortFollowUp && t === last) score += 0.5;
+      return { index: t.index, score: Math.round(score * 1000) / 1000 };
+    });
+    const ranked = [...scores].filter((s) => s.score >= THRESHOLD).sort((a, b) => b.score - a.score || b.index - a.index);
+    const selected: HistoryTurn[] = [];
+    let budget = input.budgetChars;
+    for (const s of ranked) {
+      if (selected.length >= input.maxTurns) break;
+      const turn = input.turns.find((t) => t.index === s.index)!;
+      const cost = turn.request.length + (turn.prompt?.length ?? 0);
+      if (cost > budget) continue;
+      budget -= cost;
+      selected.push(turn);
+    }
+    selected.sort((a, b) => a.index - b.index);
+    return { selected, scores, method: similarity ? 'lexical+embeddings' : 'lexical' };
   };
 }
 

@@ -46,12 +46,19 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
     const imagesPrefix = batchImagesPrefix(input.batchId);
 
     // Judged images under their official names, next to the report.
-    await inBatches(results.filter((r) => r.imageKey), async (r) => {
-      const name = byId.get(r.caseId)!.outputName ?? `${r.caseId}.png`;
-      await deps.store.put(`${imagesPrefix}${name}`, await deps.store.get(r.imageKey!), 'image/png');
-    });
+    await inBatches(
+      results.filter((r) => r.imageKey),
+      async (r) => {
+        const name = byId.get(r.caseId)!.outputName ?? `${r.caseId}.png`;
+        await deps.store.put(`${imagesPrefix}${name}`, await deps.store.get(r.imageKey!), 'image/png');
+      },
+    );
 
-    const run: BenchmarkRunResults = { system: input.system, runId: input.batchId, generatedAt: input.generatedAt, ...(manifest.record ? { record: withJudgeModelsUsed(manifest.record, results) } : {}),
+    const run: BenchmarkRunResults = {
+      system: input.system,
+      runId: input.batchId,
+      generatedAt: input.generatedAt,
+      ...(manifest.record ? { record: withJudgeModelsUsed(manifest.record, results) } : {}),
       degraded: results.filter((r) => r.degraded?.length).map((r) => ({ caseId: r.caseId, reasons: r.degraded! })),
     };
     let official: { name: string; body: string } | undefined;
@@ -66,21 +73,30 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
         ...(r.imageKey ? { image: r.imageKey } : {}),
       }));
     } else if (input.suite === 'mindbench') {
-      run.mindBench = results.map((r): MindBenchCaseResult => ({ type: String(r.meta?.Type), id: r.meta?.ID ?? r.caseId, checklist: checklistOf(byId.get(r.caseId)!), verdict: r.judge!.verdict as ChecklistVerdict }));
+      run.mindBench = results.map((r): MindBenchCaseResult => ({
+        type: String(r.meta?.Type),
+        id: r.meta?.ID ?? r.caseId,
+        checklist: checklistOf(byId.get(r.caseId)!),
+        verdict: r.judge!.verdict as ChecklistVerdict,
+      }));
       official = { name: 'results.jsonl', body: formatMindBenchResults(run.mindBench).jsonl };
     } else if (input.suite === 'wise') {
       const judged = results.map((r): WiseCaseResult => ({ promptId: Number(r.meta?.prompt_id), verdict: r.judge!.verdict as WiseVerdict }));
       // Every prompt of the input gets its line, so a case that never finished (a cancelled batch) is a 0 with its reason.
       const unfinished = cases
         .filter((c) => !results.some((r) => r.caseId === c.id))
-        .map((c): WiseCaseResult => ({ promptId: Number(c.meta?.prompt_id), verdict: { outcome: 'error', message: 'the case did not finish (batch cancelled or incomplete)' } }));
+        .map((c): WiseCaseResult => ({
+          promptId: Number(c.meta?.prompt_id),
+          verdict: { outcome: 'error', message: 'the case did not finish (batch cancelled or incomplete)' },
+        }));
       run.wise = [...judged, ...unfinished];
       const files = formatWiseScores(run.wise);
       official = { name: 'scores.jsonl', body: files.jsonl };
       sideFile = { name: 'unjudged.jsonl', body: files.unjudgedJsonl };
     }
 
-    const requestsSummary = input.suite === 'requests' ? { cases: results.map((r) => ({ caseId: r.caseId, status: r.status, imageKey: r.imageKey, error: r.error })) } : {};
+    const requestsSummary =
+      input.suite === 'requests' ? { cases: results.map((r) => ({ caseId: r.caseId, status: r.status, imageKey: r.imageKey, error: r.error })) } : {};
     const { json, markdown, chartPng } = await renderReport(run, { ...requestsSummary, caseResults: results });
     await deps.store.put(`${prefix}report.json`, Buffer.from(json), 'application/json');
     await deps.store.put(`${prefix}report.md`, Buffer.from(markdown), 'text/markdown; charset=utf-8');

@@ -36,7 +36,8 @@ export function costOf(report: Omit<RunReport, 'cost'>, prices: Prices): CostBre
       unpriced.push(model);
       continue;
     }
-    entry.cost = (entry.inputTokens / 1e6) * (price.inputPerMTok ?? 0) + (entry.outputTokens / 1e6) * (price.outputPerMTok ?? 0) + entry.images * (price.perImage ?? 0);
+    entry.cost =
+      (entry.inputTokens / 1e6) * (price.inputPerMTok ?? 0) + (entry.outputTokens / 1e6) * (price.outputPerMTok ?? 0) + entry.images * (price.perImage ?? 0);
     total += entry.cost;
   }
   return { total: Math.round(total * 1e6) / 1e6, byModel, unpriced };

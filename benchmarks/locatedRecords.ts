@@ -1,5 +1,6 @@
 /** Reading JSON Lines and JSON arrays while keeping the line each record (and each field) came from. */
 import type { SuiteProblem } from './suiteFormatError';
+import { outsideStrings } from './jsonScan';
 
 export interface LocatedRecord {
   /** 1-based line where the record starts. */
@@ -65,20 +66,10 @@ export function parseJsonArray(file: string, text: string): { records: LocatedRe
 function topLevelElementSpans(text: string): Array<{ start: number; end: number }> {
   const spans: Array<{ start: number; end: number }> = [];
   let depth = 0;
-  let inString = false;
-  let escaped = false;
   let current: { start: number; end: number } | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (ch === '\\') escaped = true;
-      else if (ch === '"') inString = false;
-      continue;
-    }
+  for (const { index: i, ch } of outsideStrings(text)) {
     if (depth === 1 && current === undefined && !/[\s,\]]/.test(ch)) current = { start: i, end: i };
-    if (ch === '"') inString = true;
-    else if (ch === '[' || ch === '{') depth++;
+    if (ch === '[' || ch === '{') depth++;
     else if (ch === ']' || ch === '}') depth--;
     if (current !== undefined && ((depth === 1 && ch === ',') || depth === 0)) {
       current.end = i;

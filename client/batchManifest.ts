@@ -32,7 +32,13 @@ export interface BatchCaseOptions {
   strictImages?: boolean;
 }
 
-export async function buildBatchCases(kind: SuiteKind, files: string[], store: ObjectStore, batchId: string, folders: BatchCaseOptions = {}): Promise<BatchCase[]> {
+export async function buildBatchCases(
+  kind: SuiteKind,
+  files: string[],
+  store: ObjectStore,
+  batchId: string,
+  folders: BatchCaseOptions = {},
+): Promise<BatchCase[]> {
   const cases = await suiteCases(kind, files, store, batchId, folders);
   const userHash = (text: string) => createHash('sha256').update(text).digest('hex');
   return cases.map((c) => ({ ...c, userId: batchUserId(batchId, c.id, userHash) }));
@@ -46,7 +52,12 @@ async function suiteCases(kind: SuiteKind, files: string[], store: ObjectStore, 
       return Promise.all(
         cases.map(async (c) => ({
           id: c.id,
-          turns: await Promise.all(c.turns.map(async (t) => ({ request: t.prompt, ...(t.inputImages.length ? { inputImageKeys: await Promise.all(t.inputImages.map(upload)) } : {}) }))),
+          turns: await Promise.all(
+            c.turns.map(async (t) => ({
+              request: t.prompt,
+              ...(t.inputImages.length ? { inputImageKeys: await Promise.all(t.inputImages.map(upload)) } : {}),
+            })),
+          ),
           judge: {
             kind: 'checklist' as const,
             checklist: c.checklist,
@@ -105,7 +116,13 @@ function uploader(store: ObjectStore, batchId: string): (file: string) => Promis
     if (!key) {
       key = (async () => {
         const k = `batches/${safeSegment(batchId)}/inputs/${safeSegment(path.basename(file).replace(/\.\w+$/, ''))}-${createHash('sha256').update(file).digest('hex').slice(0, 12)}.png`;
-        await store.put(k, await sharp(await readFile(file)).png().toBuffer(), 'image/png');
+        await store.put(
+          k,
+          await sharp(await readFile(file))
+            .png()
+            .toBuffer(),
+          'image/png',
+        );
         return k;
       })();
       done.set(file, key);

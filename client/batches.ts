@@ -14,6 +14,7 @@ import { BatchId, Kind, Tenant } from '../common/searchAttributes';
 import { batchWorkflowId } from '../workflows/batchMessages';
 import type { Generations } from './generations';
 import { withOutageWindow } from './startOptions';
+import { batch } from '../workflows/batch';
 
 export interface StartBatchOptions {
   suite?: SuiteKind;
@@ -30,7 +31,11 @@ export interface StartBatchOptions {
   record?: () => Promise<BenchmarkRunRecord>;
 }
 
-export async function startBatch(g: Generations, files: string[], o: StartBatchOptions): Promise<{ batchId: string; suite: SuiteKind; total: number; concurrency: number; workflowId: string }> {
+export async function startBatch(
+  g: Generations,
+  files: string[],
+  o: StartBatchOptions,
+): Promise<{ batchId: string; suite: SuiteKind; total: number; concurrency: number; workflowId: string }> {
   const suite = o.suite ?? (await detectSuite(files));
   const batchId = o.batchId ?? `${suite}-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 6)}`;
   let cases = await buildBatchCases(suite, files, g.store, batchId, o.folders ?? {});
@@ -42,7 +47,13 @@ export async function startBatch(g: Generations, files: string[], o: StartBatchO
   const manifestKey = batchManifestKey(batchId);
   const pages = Math.ceil(cases.length / MANIFEST_PAGE_SIZE);
   for (let p = 0; p < pages; p++) await g.store.putJson(batchManifestPageKey(batchId, p), cases.slice(p * MANIFEST_PAGE_SIZE, (p + 1) * MANIFEST_PAGE_SIZE));
-  const manifest: BatchManifest = { suite, files: files.map((f) => path.resolve(f)), total: cases.length, pages, ...(o.record ? { record: await o.record() } : {}) };
+  const manifest: BatchManifest = {
+    suite,
+    files: files.map((f) => path.resolve(f)),
+    total: cases.length,
+    pages,
+    ...(o.record ? { record: await o.record() } : {}),
+  };
   await g.store.putJson(manifestKey, manifest);
   const offline = g.config.models.mode === 'offline';
   const input: BatchInput = {
@@ -56,7 +67,7 @@ export async function startBatch(g: Generations, files: string[], o: StartBatchO
     options: withOutageWindow(g.config, o.options) ?? {},
     ...(o.casesPerRun ? { casesPerRun: o.casesPerRun } : {}),
   };
-  const handle = await g.client.workflow.start('batch', {
+  const handle = await g.client.workflow.start(batch, {
     taskQueue: g.config.temporal.taskQueue,
     workflowId: batchWorkflowId(batchId),
     // A running batch of the same id is joined; a finished one is run again, skipping its finished cases.
@@ -90,7 +101,9 @@ export async function downloadBatchOutputs(g: Generations, result: BatchResult, 
     images: path.join(dir, 'images'),
     ...(result.report.official ? { official: await save(result.report.official, path.basename(result.report.official)) } : {}),
     // WISE-Verified's side file sits next to scores.jsonl (its key is derived, so the workflow result needs no new field).
-    ...(result.report.official?.endsWith('/scores.jsonl') ? { unjudged: await save(result.report.official.replace(/scores\.jsonl$/, 'unjudged.jsonl'), 'unjudged.jsonl') } : {}),
+    ...(result.report.official?.endsWith('/scores.jsonl')
+      ? { unjudged: await save(result.report.official.replace(/scores\.jsonl$/, 'unjudged.jsonl'), 'unjudged.jsonl') }
+      : {}),
     batchId: result.batchId,
   };
 }

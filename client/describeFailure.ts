@@ -2,7 +2,8 @@
  * Turns any error a command can meet into one line that names the component and the fix, instead of a
  * stack trace. Set IMAGE_AGENT_DEBUG=1 to see the original error as well.
  */
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { causeChain } from '../common/causeChain';
 import { ConfigError, loadConfig, redactUrl, type AppConfig } from '../common/config';
 
 function safeConfig(): AppConfig | undefined {
@@ -14,47 +15,44 @@ function safeConfig(): AppConfig | undefined {
 }
 
 function errorCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let i = 0; i < 5 && e && typeof e === 'object'; i++) {
+  for (const e of causeChain(err, 5)) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string') return code;
-    e = (e as { cause?: unknown }).cause ?? (e as { errors?: unknown[] }).errors?.[0];
   }
   return undefined;
 }
 
 function allMessages(err: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = err;
-  for (let i = 0; i < 6 && e; i++) {
-    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-    e = e instanceof Error ? (e as { cause?: unknown }).cause : undefined;
-  }
-  return parts.join(' | ');
+  return causeChain(err, 6)
+    .map((e) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e)))
+    .join(' | ');
 }
 
 /** The innermost meaningful failure of a workflow: an activity's application failure, with its type. */
 export function rootFailure(err: unknown): ApplicationFailure | undefined {
-  let e: unknown = err;
-  for (let i = 0; i < 8 && e; i++) {
-    if (e instanceof ApplicationFailure) return e;
-    if (e instanceof WorkflowFailedError || e instanceof ActivityFailure || e instanceof ChildWorkflowFailure || e instanceof Error) {
-      e = (e as { cause?: unknown }).cause;
-    } else break;
-  }
-  return undefined;
+  return causeChain(err).find((e): e is ApplicationFailure => e instanceof ApplicationFailure);
 }
 
 export function describeFailure(err: unknown, config: AppConfig | undefined = safeConfig()): string {
   const text = allMessages(err);
   const code = errorCode(err);
   if (err instanceof ConfigError) return err.message;
-  if (err instanceof Error && ['StackError', 'MissingToolError', 'UsageError', 'InvalidRequestError', 'ForbiddenError', 'NotFoundError', 'ConflictError', 'SuiteFormatError'].includes(err.name)) return err.message;
+  if (
+    err instanceof Error &&
+    ['StackError', 'MissingToolError', 'UsageError', 'InvalidRequestError', 'ForbiddenError', 'NotFoundError', 'ConflictError', 'SuiteFormatError'].includes(
+      err.name,
+    )
+  )
+    return err.message;
   if (err instanceof WorkflowUpdateFailedError) return `refused: ${(err.cause as Error | undefined)?.message ?? err.message}`;
   if (err instanceof WorkflowNotFoundError) return `no such run: ${err.workflowId}`;
 
   const temporalAddress = config?.temporal.connection.address ?? 'localhost:7233';
-  if (/TransportError|Failed to connect|tcp connect error|UNAVAILABLE|ECONNREFUSED.*:7233|No connection established/i.test(text) && /temporal|transport|grpc|UNAVAILABLE|connect/i.test(text) && !/55432|8333|s3/i.test(text)) {
+  if (
+    /TransportError|Failed to connect|tcp connect error|UNAVAILABLE|ECONNREFUSED.*:7233|No connection established/i.test(text) &&
+    /temporal|transport|grpc|UNAVAILABLE|connect/i.test(text) &&
+    !/55432|8333|s3/i.test(text)
+  ) {
     return `Temporal is unreachable at ${temporalAddress}: start the local stack with \`npm run stack:up\`, or set TEMPORAL_ADDRESS to your cluster`;
   }
   if (/Namespace .* is not found|NamespaceNotFound/i.test(text)) {

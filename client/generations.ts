@@ -17,6 +17,8 @@ import type { ObjectStore } from '../providers/objectStore';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { runUiUrl } from './temporalClient';
+// By function reference, so the input and result types are checked end to end.
+import { generateImage } from '../workflows/generateImage';
 
 /** The caller is not allowed to see or touch this run (another tenant's, or not a generation). */
 export class ForbiddenError extends Error {
@@ -63,7 +65,12 @@ export interface StartedGeneration {
  * id is derived from it, and a repeated start (a client retrying a timed-out POST) returns the first run,
  * running or closed, instead of paying for a second one.
  */
-export async function startGeneration(g: Generations, request: GenerateRequest, workflowId = newWorkflowId(), options: { idempotent?: boolean } = {}): Promise<StartedGeneration> {
+export async function startGeneration(
+  g: Generations,
+  request: GenerateRequest,
+  workflowId = newWorkflowId(),
+  options: { idempotent?: boolean } = {},
+): Promise<StartedGeneration> {
   const { webhookUrl, ...rest } = request;
   if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
   if (options.idempotent) {
@@ -72,9 +79,14 @@ export async function startGeneration(g: Generations, request: GenerateRequest, 
   }
   const webhook = webhookUrl ? { key: (await g.store.putJson(webhookKey(workflowId), { url: webhookUrl })).key } : undefined;
   const runOptions = withOutageWindow(g.config, rest.options);
-  const full: GenerateImageInput = { ...rest, ...(runOptions ? { options: runOptions } : {}), review: request.review ?? g.config.review.defaults, ...(webhook ? { webhook } : {}) };
+  const full: GenerateImageInput = {
+    ...rest,
+    ...(runOptions ? { options: runOptions } : {}),
+    review: request.review ?? g.config.review.defaults,
+    ...(webhook ? { webhook } : {}),
+  };
   try {
-    const handle = await g.client.workflow.start('generateImage', {
+    const handle = await g.client.workflow.start(generateImage, {
       ...startOptions(g.config, full, workflowId),
       args: [full],
       // A second start with the same id joins the first run while it is open, and is refused once it has closed.
@@ -105,7 +117,7 @@ async function existingRun(g: Generations, workflowId: string, tenantId: string)
 }
 
 /** The run's tenant from its search attributes; throws unless `tenant` (when given) owns it. */
-export async function describeOwned(g: Generations, workflowId: string, tenant?: string): Promise<WorkflowExecutionDescription> {
+async function describeOwned(g: Generations, workflowId: string, tenant?: string): Promise<WorkflowExecutionDescription> {
   let info: WorkflowExecutionDescription;
   try {
     info = await g.client.workflow.getHandle(workflowId).describe();
@@ -147,12 +159,24 @@ export async function generationStatus(g: Generations, workflowId: string, tenan
 }
 
 /** A review decision; the caller's request id is the update id, so a retried click is the same decision. */
-export async function reviewGeneration(g: Generations, workflowId: string, decision: ReviewDecision, requestId: string, tenant?: string): Promise<ReviewAccepted> {
+export async function reviewGeneration(
+  g: Generations,
+  workflowId: string,
+  decision: ReviewDecision,
+  requestId: string,
+  tenant?: string,
+): Promise<ReviewAccepted> {
   await describeOwned(g, workflowId, tenant);
   return g.client.workflow.getHandle(workflowId).executeUpdate(reviewUpdate, { args: [decision], updateId: requestId });
 }
 
-export async function reviewPlan(g: Generations, workflowId: string, decision: PlanReviewDecision, requestId: string, tenant?: string): Promise<ReviewAccepted> {
+export async function reviewPlan(
+  g: Generations,
+  workflowId: string,
+  decision: PlanReviewDecision,
+  requestId: string,
+  tenant?: string,
+): Promise<ReviewAccepted> {
   await describeOwned(g, workflowId, tenant);
   return g.client.workflow.getHandle(workflowId).executeUpdate(planReviewUpdate, { args: [decision], updateId: requestId });
 }
@@ -183,7 +207,7 @@ export interface RunSummary {
 }
 
 /** The visibility query for a filter; quoted values come only from validated ids. */
-export function listQuery(f: ListFilter): string {
+function listQuery(f: ListFilter): string {
   const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
   const parts = [`${Kind.name} = 'generate'`];
   if (f.tenant) parts.push(`${Tenant.name} = ${quote(f.tenant)}`);
@@ -218,4 +242,3 @@ export async function generationReport(g: Generations, workflowId: string, tenan
     throw new NotFoundError(`run ${workflowId} has no report yet (it is written when the run ends)`);
   }
 }
-

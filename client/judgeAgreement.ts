@@ -46,9 +46,19 @@ export async function judgeAgreement(store: ObjectStore, batchId: string, second
       cases.slice(i, i + PARALLEL).map(async (c) => {
         const result = await store.getJson<CaseResult>(caseResultKey(batchId, c.id)).catch(() => undefined);
         const first = decisionsOf(result?.judge?.verdict as ChecklistVerdict | WiseVerdict | undefined);
-        if (!result?.imageKey || !first) return void skipped.push({ caseId: c.id, reason: !result ? 'no result' : !result.imageKey ? 'no image' : `first judge: ${(result.judge?.verdict as { outcome: string }).outcome}` });
+        if (!result?.imageKey || !first)
+          return void skipped.push({
+            caseId: c.id,
+            reason: !result
+              ? 'no result'
+              : !result.imageKey
+                ? 'no image'
+                : `first judge: ${(result.judge?.verdict as { outcome: string } | undefined)?.outcome ?? 'none'}`,
+          });
         firstModels.add(result.judge!.model);
-        const again = await judgeCaseImage({ models: { judge: second }, store }, c, result.imageKey).catch((err: Error) => ({ verdict: { outcome: 'error', message: err.message } }));
+        const again = await judgeCaseImage({ models: { judge: second }, store }, c, result.imageKey).catch((err: Error) => ({
+          verdict: { outcome: 'error', message: err.message },
+        }));
         const secondDecisions = decisionsOf(again.verdict as ChecklistVerdict | WiseVerdict);
         if (!secondDecisions) return void skipped.push({ caseId: c.id, reason: `second judge: ${(again.verdict as { outcome: string }).outcome}` });
         rows.push({ caseId: c.id, first, second: secondDecisions });
@@ -80,16 +90,22 @@ export function judgeAgreementMarkdown(a: JudgeAgreement): string {
     '',
     `| Unit | Decisions | Agreements | Observed agreement | Chance agreement | Cohen's κ |`,
     '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...([['checklist items / scores', a.decisions], ['cases (pass/fail)', a.cases]] as const).map(
-      ([unit, r]) => `| ${unit} | ${r.decisions} | ${r.agreements} | ${r.observed?.toFixed(3) ?? '–'} | ${r.expected?.toFixed(3) ?? '–'} | ${k(r)} |`,
-    ),
+    ...(
+      [
+        ['checklist items / scores', a.decisions],
+        ['cases (pass/fail)', a.cases],
+      ] as const
+    ).map(([unit, r]) => `| ${unit} | ${r.decisions} | ${r.agreements} | ${r.observed?.toFixed(3) ?? '–'} | ${r.expected?.toFixed(3) ?? '–'} | ${k(r)} |`),
     '',
     `## Disagreements (${a.disagreements.length} cases)`,
     '',
   ];
   if (a.disagreements.length) {
     out.push('| Case | Items | First | Second |', '| --- | --- | --- | --- |');
-    for (const d of a.disagreements) out.push(`| ${d.caseId} | ${d.items.join(', ')} | ${d.first.map((x) => (x ? '✓' : '✗')).join(' ')} | ${d.second.map((x) => (x ? '✓' : '✗')).join(' ')} |`);
+    for (const d of a.disagreements)
+      out.push(
+        `| ${d.caseId} | ${d.items.join(', ')} | ${d.first.map((x) => (x ? '✓' : '✗')).join(' ')} | ${d.second.map((x) => (x ? '✓' : '✗')).join(' ')} |`,
+      );
   }
   if (a.skipped.length) out.push('', `## Left out (${a.skipped.length})`, '', ...a.skipped.map((s) => `- ${s.caseId}: ${s.reason}`));
   return `${out.join('\n')}\n`;

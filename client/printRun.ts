@@ -4,16 +4,25 @@ import type { GenerateImageResult } from '../common/runResult';
 export function formatRun(result: GenerateImageResult, links: { copies: { file: string; url: string }[]; ui?: string; bucket: string }): string {
   const out: string[] = [];
   const offline = result.providers === 'offline';
-  out.push(offline ? 'providers  OFFLINE (rule-based planner, local corpus, layout renderer; no model was called — set OPENAI_API_KEY or OPENAI_BASE_URL for real models)' : 'providers  openai-compatible endpoint');
+  out.push(
+    offline
+      ? 'providers  OFFLINE (rule-based planner, local corpus, layout renderer; no model was called — set OPENAI_API_KEY or OPENAI_BASE_URL for real models)'
+      : 'providers  openai-compatible endpoint',
+  );
   if (result.ablations.direct) out.push('mode       direct: the image model alone, no agent');
-  const ablated = Object.entries(result.ablations).filter(([k, v]) => v && k !== 'direct').map(([k]) => k);
+  const ablated = Object.entries(result.ablations)
+    .filter(([k, v]) => v && k !== 'direct')
+    .map(([k]) => k);
   if (ablated.length) out.push(`ablations  ${ablated.join(', ')}`);
 
   if (result.plan) {
     out.push('', `plan       ${result.plan.intent}`);
     if (!result.plan.questions.length) out.push('           no missing context found');
     for (const q of result.plan.questions) out.push(`  ${q.id} [${q.route}]${q.dependsOn.length ? ` after ${q.dependsOn.join(',')}` : ''} ${q.question}`);
-    if (result.plan.images.length > 1) out.push(`  ${result.plan.images.length} images: ${result.plan.images.map((i) => `${i.id}${i.dependsOn.length ? `←${i.dependsOn.join(',')}` : ''}`).join(', ')}`);
+    if (result.plan.images.length > 1)
+      out.push(
+        `  ${result.plan.images.length} images: ${result.plan.images.map((i) => `${i.id}${i.dependsOn.length ? `←${i.dependsOn.join(',')}` : ''}`).join(', ')}`,
+      );
   }
   if (result.answers.length) {
     out.push('', 'grounded context');
@@ -29,14 +38,20 @@ export function formatRun(result: GenerateImageResult, links: { copies: { file: 
   if (result.memory) {
     const p = result.memory.profile;
     const facts = [p.profession, p.preferredStyle && `style: ${p.preferredStyle}`, p.dislikes?.length && `dislikes: ${p.dislikes.join(', ')}`].filter(Boolean);
-    out.push('', `memory     profile: ${facts.length ? facts.join('; ') : 'nothing known yet'}; ${result.memory.turns.length} earlier turn(s), ${result.memory.knowledge.length} knowledge item(s)`);
+    out.push(
+      '',
+      `memory     profile: ${facts.length ? facts.join('; ') : 'nothing known yet'}; ${result.memory.turns.length} earlier turn(s), ${result.memory.knowledge.length} knowledge item(s)`,
+    );
   }
   if (result.checklist.length) {
     out.push('', 'checklist');
     for (const c of result.checklist) out.push(`  ${c.id}${c.imageId ? ` (${c.imageId})` : ''} ${c.statement}`);
   }
   for (const image of result.images) {
-    out.push('', `image ${image.imageIndex}${result.images.length > 1 ? ` (${image.imageId})` : ''}: ${image.candidates.length} round(s), stopped: ${image.stoppedBecause.replace(/_/g, ' ')}`);
+    out.push(
+      '',
+      `image ${image.imageIndex}${result.images.length > 1 ? ` (${image.imageId})` : ''}: ${image.candidates.length} round(s), stopped: ${image.stoppedBecause.replace(/_/g, ' ')}`,
+    );
     for (const c of image.candidates) {
       const score = c.critique ? `${c.critique.passed}/${c.critique.total} passed` : 'not judged';
       out.push(`  round ${c.round}: ${score}${c === image.final || c.image.key === image.final.image.key ? '  ← chosen' : ''}`);
@@ -46,7 +61,8 @@ export function formatRun(result: GenerateImageResult, links: { copies: { file: 
   }
   if (result.decisions.length) {
     out.push('', 'review');
-    for (const d of result.decisions) out.push(`  ${d.at} ${d.kind} ${d.decision} by ${d.reviewer} (${d.via})${d.feedback ? `: ${oneLine(d.feedback, 120)}` : ''}`);
+    for (const d of result.decisions)
+      out.push(`  ${d.at} ${d.kind} ${d.decision} by ${d.reviewer} (${d.via})${d.feedback ? `: ${oneLine(d.feedback, 120)}` : ''}`);
   }
   out.push('', `outcome    ${result.outcome}${result.approval !== 'not_required' ? ` (approval: ${result.approval})` : ''}`);
   const u = result.usage;

@@ -18,7 +18,13 @@ const settingsSchema = z.object({
   size: z.string().optional(),
   maxRounds: z.number().int().optional(),
   seed: z.number().int().optional(),
-  ablations: z.object({ noReason: z.boolean().optional(), noSearch: z.boolean().optional(), noMemory: z.boolean().optional(), noFeedback: z.boolean().optional(), direct: z.boolean().optional() }),
+  ablations: z.object({
+    noReason: z.boolean().optional(),
+    noSearch: z.boolean().optional(),
+    noMemory: z.boolean().optional(),
+    noFeedback: z.boolean().optional(),
+    direct: z.boolean().optional(),
+  }),
   inputImageDir: z.string().optional(),
   referenceImageDir: z.string().optional(),
   strictImages: z.boolean().optional(),
@@ -72,15 +78,23 @@ export async function rerunSettings<F extends RerunFlags>(reportFile: string, fi
   const { record } = parsed.data;
   const s = record.rerun;
   for (const f of record.suite.files) {
-    const now = await readFile(f.path).then((b) => createHash('sha256').update(b).digest('hex'), () => 'missing');
+    const now = await readFile(f.path).then(
+      (b) => createHash('sha256').update(b).digest('hex'),
+      () => 'missing',
+    );
     if (now !== f.sha256) console.error(`warning: ${f.path} ${now === 'missing' ? 'is missing' : 'changed since the recorded run'}`);
   }
   if (s.judgePromptFile) {
-    const now = await readFile(s.judgePromptFile).then((b) => createHash('sha256').update(b).digest('hex'), () => 'missing');
-    if (now !== record.judge.prompt.sha256) console.error(`warning: the judge prompt ${s.judgePromptFile} ${now === 'missing' ? 'is missing' : 'changed since the recorded run'}`);
+    const now = await readFile(s.judgePromptFile).then(
+      (b) => createHash('sha256').update(b).digest('hex'),
+      () => 'missing',
+    );
+    if (now !== record.judge.prompt.sha256)
+      console.error(`warning: the judge prompt ${s.judgePromptFile} ${now === 'missing' ? 'is missing' : 'changed since the recorded run'}`);
   }
   const commit = currentCommit();
-  if (record.code.commit && commit && commit !== record.code.commit) console.error(`warning: the code is at ${commit.slice(0, 12)}, the recorded run at ${record.code.commit.slice(0, 12)}`);
+  if (record.code.commit && commit && commit !== record.code.commit)
+    console.error(`warning: the code is at ${commit.slice(0, 12)}, the recorded run at ${record.code.commit.slice(0, 12)}`);
   return [
     s.files,
     {

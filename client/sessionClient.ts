@@ -12,6 +12,7 @@ import { userTag } from '../common/userTag';
 import { withOutageWindow } from './startOptions';
 import type { GenerateImageResult } from '../common/runResult';
 import { sessionQuery, sessionWorkflowId, submitTurnUpdate, type TurnAccepted, type TurnRequest } from '../workflows/sessionMessages';
+import { session } from '../workflows/session';
 
 export interface Conversation {
   tenantId: string;
@@ -22,13 +23,27 @@ export interface Conversation {
   maxTurnsPerRun?: number;
 }
 
-export async function submitTurn(client: Client, config: AppConfig, conversation: Conversation, turn: TurnRequest, requestId: string = randomUUID()): Promise<TurnAccepted> {
+export async function submitTurn(
+  client: Client,
+  config: AppConfig,
+  conversation: Conversation,
+  turn: TurnRequest,
+  requestId: string = randomUUID(),
+): Promise<TurnAccepted> {
   const workflowId = sessionWorkflowId(conversation.tenantId, conversation.userId, conversation.sessionId);
-  const start = new WithStartWorkflowOperation('session', {
+  const start = new WithStartWorkflowOperation(session, {
     workflowId,
     taskQueue: config.temporal.taskQueue,
     workflowIdConflictPolicy: 'USE_EXISTING',
-    args: [{ tenantId: conversation.tenantId, userId: conversation.userId, sessionId: conversation.sessionId, options: withOutageWindow(config, conversation.options), maxTurnsPerRun: conversation.maxTurnsPerRun }],
+    args: [
+      {
+        tenantId: conversation.tenantId,
+        userId: conversation.userId,
+        sessionId: conversation.sessionId,
+        options: withOutageWindow(config, conversation.options),
+        maxTurnsPerRun: conversation.maxTurnsPerRun,
+      },
+    ],
     staticSummary: `conversation ${conversation.sessionId}`,
     typedSearchAttributes: [
       { key: Tenant, value: conversation.tenantId },

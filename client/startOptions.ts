@@ -5,7 +5,12 @@ import type { GenerateImageInput } from '../common/request';
 import { Kind, Providers, Tenant, UserTag } from '../common/searchAttributes';
 import { userTag } from '../common/userTag';
 
-export function startOptions(config: AppConfig, input: GenerateImageInput, workflowId: string, kind = 'generate'): Pick<WorkflowStartOptions, 'taskQueue' | 'workflowId' | 'typedSearchAttributes' | 'staticSummary'> {
+export function startOptions(
+  config: AppConfig,
+  input: GenerateImageInput,
+  workflowId: string,
+  kind = 'generate',
+): Pick<WorkflowStartOptions, 'taskQueue' | 'workflowId' | 'typedSearchAttributes' | 'staticSummary'> {
   return {
     taskQueue: config.temporal.taskQueue,
     workflowId,

@@ -31,7 +31,7 @@ export interface BatchCase {
   /** The file name the official output format wants (`1_7.png`, `17.png`), else `<id>.png`. */
   outputName?: string;
   /** Benchmark metadata kept for the report (capability, subtask, Type, prompt_id…). */
-  meta?: Record<string, string | number>;  /**
+  meta?: Record<string, string | number>; /**
    * The user every turn of the case runs as: scoped to the batch, so the same case in two batches never shares
    * memory while a memory case's turns share one user (`batchUserId`).
    */

@@ -12,10 +12,16 @@ import { durationSchema, outageWindowSchema } from './requestSchema';
 import type { ReviewPolicy } from './review';
 import { withStackSlot } from './stackSlot';
 import { gpuTaskQueueFor } from './taskQueues';
+import {
+  allSettings,
+  IMAGE_BACKEND_NAMES,
+  requiredSettings,
+  WEB_BACKEND_NAMES,
+  type ImageBackendName,
+  type WebBackendName,
+} from '../providers/search/searchBackends';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
-  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 const port = z.coerce.number().int().min(1).max(65535);
 /** An optional port: unset or empty means none. */
 const optionalPort = z
@@ -36,14 +42,20 @@ const envSchema = z.object({
   S3_ENDPOINT: optionalString.pipe(z.url().optional()).default('http://127.0.0.1:8333'),
   S3_PUBLIC_ENDPOINT: optionalString.pipe(z.url().optional()),
   S3_REGION: z.string().min(1).default('us-east-1'),
-  S3_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'S3 bucket names are 3-63 lowercase letters, digits, dots or hyphens').default('image-agent'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'S3 bucket names are 3-63 lowercase letters, digits, dots or hyphens')
+    .default('image-agent'),
   S3_ACCESS_KEY_ID: z.string().min(1).default('image-agent-dev'),
   S3_SECRET_ACCESS_KEY: z.string().min(1).default('image-agent-dev-secret'),
   S3_FORCE_PATH_STYLE: bool.default(true),
   S3_PRESIGN_SECONDS: z.coerce.number().int().min(60).max(604800).default(3600),
 
   // Postgres (embedded PGlite by default)
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').default('postgres://postgres@127.0.0.1:55432/postgres'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:55432/postgres'),
 
   // Models, through any OpenAI-compatible endpoint
   IMAGE_AGENT_PROVIDERS: z.enum(['auto', 'offline', 'openai']).default('auto'),
@@ -63,16 +75,20 @@ const envSchema = z.object({
   IMAGE_AGENT_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
 
   // Grounding: web and image search, page fetching
-  WEB_SEARCH_BACKEND: z.enum(['local', 'searxng', 'tavily', 'brave']).default('local'),
-  IMAGE_SEARCH_BACKEND: z.enum(['local', 'searxng', 'brave']).default('local'),
+  // The choices come from the backends' descriptions (providers/search/searchBackendList.ts), and so do
+  // the settings each one needs (read below, by searchSettings).
+  WEB_SEARCH_BACKEND: z.enum(WEB_BACKEND_NAMES).default('local'),
+  IMAGE_SEARCH_BACKEND: z.enum(IMAGE_BACKEND_NAMES).default('local'),
   LOCAL_CORPUS_DIR: z.string().min(1).default('knowledge/corpus'),
   LOCAL_IMAGE_DIR: z.string().min(1).default('knowledge/images'),
-  SEARXNG_URL: optionalString.pipe(z.url().optional()),
-  TAVILY_API_KEY: optionalString,
-  BRAVE_API_KEY: optionalString,
   SEARCH_MAX_RESULTS: z.coerce.number().int().min(1).max(5).default(5),
   WEB_FETCH_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
-  WEB_FETCH_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+  WEB_FETCH_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
   WEB_FETCH_ALLOW_HOSTS: optionalString,
 
   // Human review, webhooks, HTTP API
@@ -116,8 +132,6 @@ const envSchema = z.object({
   STACK_DIR: z.string().min(1).default('.stack'),
 });
 
-export type Env = z.infer<typeof envSchema>;
-
 export type ProviderMode = 'offline' | 'openai';
 export type ModelRole = 'planner' | 'reasoner' | 'vlm' | 'image' | 'embeddings' | 'judge';
 
@@ -157,13 +171,12 @@ export interface AppConfig {
     sendSeed: boolean;
   };
   search: {
-    webBackend: 'local' | 'searxng' | 'tavily' | 'brave';
-    imageBackend: 'local' | 'searxng' | 'brave';
+    webBackend: WebBackendName;
+    imageBackend: ImageBackendName;
     localCorpusDir: string;
     localImageDir: string;
-    searxngUrl: string | undefined;
-    tavilyApiKey: string | undefined;
-    braveApiKey: string | undefined;
+    /** The backends' own settings by variable name (SEARXNG_URL, TAVILY_API_KEY…), as their descriptions declare them. */
+    settings: Record<string, string | undefined>;
     /** At most 5, as in the paper. */
     maxResults: number;
     fetch: {
@@ -248,21 +261,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   const temporal = loadTemporalConnection(env);
-  const mode: ProviderMode =
-    e.IMAGE_AGENT_PROVIDERS === 'auto'
-      ? e.OPENAI_API_KEY || e.OPENAI_BASE_URL
-        ? 'openai'
-        : 'offline'
-      : e.IMAGE_AGENT_PROVIDERS;
-  const missingKey =
-    (e.WEB_SEARCH_BACKEND === 'searxng' || e.IMAGE_SEARCH_BACKEND === 'searxng') && !e.SEARXNG_URL
-      ? 'SEARXNG_URL'
-      : e.WEB_SEARCH_BACKEND === 'tavily' && !e.TAVILY_API_KEY
-        ? 'TAVILY_API_KEY'
-        : (e.WEB_SEARCH_BACKEND === 'brave' || e.IMAGE_SEARCH_BACKEND === 'brave') && !e.BRAVE_API_KEY
-          ? 'BRAVE_API_KEY'
-          : undefined;
-  if (missingKey) throw new ConfigError(`the configured search backend needs ${missingKey}`);
+  const mode: ProviderMode = e.IMAGE_AGENT_PROVIDERS === 'auto' ? (e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'offline') : e.IMAGE_AGENT_PROVIDERS;
+  const searchSettingValues = searchSettings(env, e.WEB_SEARCH_BACKEND, e.IMAGE_SEARCH_BACKEND);
   if (mode === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
     throw new ConfigError('IMAGE_AGENT_PROVIDERS=openai needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (any compatible endpoint)');
   }
@@ -277,7 +277,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       connection: temporal.connection,
       namespace: temporal.namespace,
       taskQueue: e.IMAGE_AGENT_TASK_QUEUE,
-      // Workflows derive the GPU queue from their own queue (see workflows/taskQueues.ts).
+      // Workflows derive the GPU queue from their own queue (see common/taskQueues.ts).
       gpuTaskQueue: gpuTaskQueueFor(e.IMAGE_AGENT_TASK_QUEUE),
       uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, ''),
     },
@@ -315,9 +315,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       imageBackend: e.IMAGE_SEARCH_BACKEND,
       localCorpusDir: path.resolve(projectRoot, e.LOCAL_CORPUS_DIR),
       localImageDir: path.resolve(projectRoot, e.LOCAL_IMAGE_DIR),
-      searxngUrl: e.SEARXNG_URL,
-      tavilyApiKey: e.TAVILY_API_KEY,
-      braveApiKey: e.BRAVE_API_KEY,
+      settings: searchSettingValues,
       maxResults: e.SEARCH_MAX_RESULTS,
       fetch: {
         timeoutMs: e.WEB_FETCH_TIMEOUT_MS,
@@ -340,13 +338,16 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     workers: {
       gpuConcurrency: e.IMAGE_AGENT_GPU_CONCURRENCY,
       activityConcurrency: e.IMAGE_AGENT_ACTIVITY_CONCURRENCY,
-      renderSpoolDir: e.IMAGE_AGENT_RENDER_SPOOL_DIR ? path.resolve(projectRoot, e.IMAGE_AGENT_RENDER_SPOOL_DIR) : path.join(os.tmpdir(), 'image-agent-render-spool'),
+      renderSpoolDir: e.IMAGE_AGENT_RENDER_SPOOL_DIR
+        ? path.resolve(projectRoot, e.IMAGE_AGENT_RENDER_SPOOL_DIR)
+        : path.join(os.tmpdir(), 'image-agent-render-spool'),
     },
     outageWindow: e.IMAGE_AGENT_OUTAGE_WINDOW,
     telemetry: {
       opsHost: e.IMAGE_AGENT_OPS_HOST,
       opsPort: e.IMAGE_AGENT_OPS_PORT,
-      sdkMetricsPort: e.IMAGE_AGENT_SDK_METRICS_PORT ?? (e.IMAGE_AGENT_OPS_PORT !== undefined && e.IMAGE_AGENT_OPS_PORT > 0 ? e.IMAGE_AGENT_OPS_PORT + 1 : undefined),
+      sdkMetricsPort:
+        e.IMAGE_AGENT_SDK_METRICS_PORT ?? (e.IMAGE_AGENT_OPS_PORT !== undefined && e.IMAGE_AGENT_OPS_PORT > 0 ? e.IMAGE_AGENT_OPS_PORT + 1 : undefined),
       logFormat: e.IMAGE_AGENT_LOG_FORMAT,
       otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
     },
@@ -365,13 +366,19 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 function hostList(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return (text ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** IMAGE_AGENT_API_TOKENS: "token1:tenantA,token2:tenantB". */
 function parseTokens(text: string | undefined): Map<string, string> {
   const tokens = new Map<string, string>();
-  for (const entry of (text ?? '').split(',').map((t) => t.trim()).filter(Boolean)) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const at = entry.lastIndexOf(':');
     const token = entry.slice(0, at);
     const tenant = entry.slice(at + 1);
@@ -400,9 +407,7 @@ function parsePrices(text: string | undefined): Prices {
 }
 
 function loadTemporalConnection(env: NodeJS.ProcessEnv): { connection: NativeConnectionOptions; namespace: string } {
-  const overrideEnvVars = Object.fromEntries(
-    Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined),
-  );
+  const overrideEnvVars = Object.fromEntries(Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined));
   try {
     const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars });
     return {
@@ -412,6 +417,23 @@ function loadTemporalConnection(env: NodeJS.ProcessEnv): { connection: NativeCon
   } catch (err) {
     throw new ConfigError(`invalid Temporal configuration (TEMPORAL_* variables or profile file): ${(err as Error).message}`);
   }
+}
+
+/**
+ * Every search backend's settings, validated (a URL must parse), and a missing one for the configured
+ * backends named, as the backends' descriptions declare them.
+ */
+function searchSettings(env: NodeJS.ProcessEnv, web: string, image: string): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const [variable, kind] of Object.entries(allSettings())) {
+    const value = env[variable]?.trim() ? env[variable] : undefined;
+    if (value !== undefined && kind === 'url' && !URL.canParse(value))
+      throw new ConfigError(`invalid configuration: ${variable}: not a URL (see README, "Configuration")`);
+    values[variable] = value;
+  }
+  const missing = Object.keys(requiredSettings(web, image)).find((variable) => !values[variable]);
+  if (missing) throw new ConfigError(`the configured search backend needs ${missing}`);
+  return values;
 }
 
 /** The configuration with every secret replaced, safe to print or log. */

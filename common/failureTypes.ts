@@ -7,7 +7,17 @@ export const FailureType = {
   RateLimited: 'RateLimited',
   SearchRequestRejected: 'SearchRequestRejected',
   InvalidInput: 'InvalidInput',
+  /** A webhook receiver answered 4xx: it will not take this delivery. */
+  WebhookRejected: 'WebhookRejected',
+  /** A webhook receiver is down or busy (408, 429, 5xx): delivery is retried. */
+  WebhookUnavailable: 'WebhookUnavailable',
 } as const;
 
 /** Retrying these changes nothing: the same request fails the same way. */
-export const NON_RETRYABLE_TYPES: string[] = [FailureType.ContentPolicyRefusal, FailureType.ModelRequestRejected, FailureType.ModelRefusal, FailureType.SearchRequestRejected, FailureType.InvalidInput];
+export const NON_RETRYABLE_TYPES: string[] = [
+  FailureType.ContentPolicyRefusal,
+  FailureType.ModelRequestRejected,
+  FailureType.ModelRefusal,
+  FailureType.SearchRequestRejected,
+  FailureType.InvalidInput,
+];

@@ -35,7 +35,10 @@ export interface ContextPlan {
 /** Problems that make a plan unusable: duplicate ids, unknown dependencies, cycles. Empty when valid. */
 export function planProblems(plan: ContextPlan): string[] {
   const problems: string[] = [];
-  for (const [kind, nodes] of [['question', plan.questions], ['image', plan.images]] as const) {
+  for (const [kind, nodes] of [
+    ['question', plan.questions],
+    ['image', plan.images],
+  ] as const) {
     const ids = new Set<string>();
     for (const n of nodes) {
       if (ids.has(n.id)) problems.push(`duplicate ${kind} id ${n.id}`);
@@ -49,7 +52,7 @@ export function planProblems(plan: ContextPlan): string[] {
   return problems;
 }
 
-export function findCycle(nodes: readonly { id: string; dependsOn: readonly string[] }[]): string[] | undefined {
+function findCycle(nodes: readonly { id: string; dependsOn: readonly string[] }[]): string[] | undefined {
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const state = new Map<string, 'visiting' | 'done'>();
   const stack: string[] = [];

@@ -21,9 +21,12 @@ export function safeText(max: number) {
 export const durationSchema = z.string().regex(DURATION_PATTERN, 'a duration such as "90 seconds" or "24 hours"');
 
 /** How long a run waits out a dependency's outage before a stage gives up (README, "Outages"). */
-export const outageWindowSchema = durationSchema.refine((d) => durationMs(d) >= 60_000 && durationMs(d) <= 7 * 86_400_000, 'the outage window must be between 1 minute and 7 days');
+export const outageWindowSchema = durationSchema.refine(
+  (d) => durationMs(d) >= 60_000 && durationMs(d) <= 7 * 86_400_000,
+  'the outage window must be between 1 minute and 7 days',
+);
 
-export const ablationsSchema = z
+const ablationsSchema = z
   .object({
     noReason: z.boolean().optional(),
     noSearch: z.boolean().optional(),
@@ -33,20 +36,25 @@ export const ablationsSchema = z
   })
   .strict();
 
-export const generateOptionsSchema = z
+const generateOptionsSchema = z
   .object({
     maxRounds: z.number().int().min(1).max(10).optional(),
     size: z
       .string()
       .regex(/^\d{2,5}x\d{2,5}$/, 'size must look like 1024x1024')
       .optional(),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
     ablations: ablationsSchema.optional(),
     outageWindow: outageWindowSchema.optional(),
   })
   .strict();
 
-export const reviewPolicySchema = z
+const reviewPolicySchema = z
   .object({
     required: z.boolean(),
     planApproval: z.boolean().optional(),
@@ -61,10 +69,16 @@ export const generateRequestSchema = z
     tenantId: id,
     userId: id,
     sessionId: id.optional(),
-    inputImageKeys: z.array(safeText(TEXT_LIMITS.objectKey).pipe(z.string().min(1))).max(8).optional(),
+    inputImageKeys: z
+      .array(safeText(TEXT_LIMITS.objectKey).pipe(z.string().min(1)))
+      .max(8)
+      .optional(),
     options: generateOptionsSchema.optional(),
     review: reviewPolicySchema.optional(),
-    webhookUrl: z.url({ protocol: /^https?$/, error: 'webhookUrl must be an http(s) URL' }).max(2048).optional(),
+    webhookUrl: z
+      .url({ protocol: /^https?$/, error: 'webhookUrl must be an http(s) URL' })
+      .max(2048)
+      .optional(),
   })
   .strict();
 

@@ -16,10 +16,18 @@ export const Providers = defineSearchAttributeKey('ImageAgentProviders', SearchA
 export const BatchId = defineSearchAttributeKey('ImageAgentBatch', SearchAttributeType.KEYWORD);
 export const ItemsPassed = defineSearchAttributeKey('ImageAgentItemsPassed', SearchAttributeType.INT);
 
-export const ALL_SEARCH_ATTRIBUTES = [Stage, Round, Approval, Tenant, UserTag, Kind, Providers, BatchId, ItemsPassed] as const;
+const ALL_SEARCH_ATTRIBUTES = [Stage, Round, Approval, Tenant, UserTag, Kind, Providers, BatchId, ItemsPassed] as const;
 
 /** `--search-attribute` values in the temporal CLI's spelling. */
 export function cliSearchAttributeSpecs(): string[] {
-  const cliType: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', TEXT: 'Text', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
+  const cliType: Record<string, string> = {
+    KEYWORD: 'Keyword',
+    INT: 'Int',
+    DOUBLE: 'Double',
+    TEXT: 'Text',
+    BOOL: 'Bool',
+    DATETIME: 'Datetime',
+    KEYWORD_LIST: 'KeywordList',
+  };
   return ALL_SEARCH_ATTRIBUTES.map((k) => `${k.name}=${cliType[k.type]}`);
 }

@@ -5,10 +5,10 @@
  */
 import { z } from 'zod';
 
-export const STACK_SLOT_VAR = 'IMAGE_AGENT_STACK_SLOT';
+const STACK_SLOT_VAR = 'IMAGE_AGENT_STACK_SLOT';
 
 /** Slot-0 ports; every other port of a SeaweedFS or Postgres server is derived from these. */
-export const BASE_PORTS = {
+const BASE_PORTS = {
   temporal: 7233,
   temporalUi: 8233,
   s3: 8333,
@@ -19,7 +19,7 @@ export const BASE_PORTS = {
 
 const slotSchema = z.coerce.number().int().min(0).max(9);
 
-export function stackSlot(env: NodeJS.ProcessEnv): number {
+function stackSlot(env: NodeJS.ProcessEnv): number {
   const raw = env[STACK_SLOT_VAR];
   if (raw === undefined || raw.trim() === '') return 0;
   const parsed = slotSchema.safeParse(raw);
@@ -27,7 +27,7 @@ export function stackSlot(env: NodeJS.ProcessEnv): number {
   return parsed.data;
 }
 
-export function slotPort(base: number, slot: number): number {
+function slotPort(base: number, slot: number): number {
   return base + 10 * slot;
 }
 

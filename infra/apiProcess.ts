@@ -9,7 +9,7 @@ import type { AppConfig } from '../common/config';
 import { nodeProcessService } from './nodeProcessService';
 import type { StackService } from './stackService';
 
-export function localApiToken(config: AppConfig): string {
+function localApiToken(config: AppConfig): string {
   const file = path.join(config.stack.dir, 'api-token');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(config.stack.dir, { recursive: true });

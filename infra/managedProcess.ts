@@ -17,15 +17,15 @@ export interface ProcessSpec {
   logDir: string;
 }
 
-export function pidFile(spec: Pick<ProcessSpec, 'name' | 'runDir'>): string {
+function pidFile(spec: Pick<ProcessSpec, 'name' | 'runDir'>): string {
   return path.join(spec.runDir, `${spec.name}.pid`);
 }
 
-export function logFile(spec: Pick<ProcessSpec, 'name' | 'logDir'>): string {
+function logFile(spec: Pick<ProcessSpec, 'name' | 'logDir'>): string {
   return path.join(spec.logDir, `${spec.name}.log`);
 }
 
-export function isAlive(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Pool } from 'pg';
 import { projectRoot } from '../common/paths';
 
-export const MIGRATIONS_DIR = path.join(projectRoot, 'infra', 'migrations');
+const MIGRATIONS_DIR = path.join(projectRoot, 'infra', 'migrations');
 
 export interface MigrationResult {
   applied: string[];

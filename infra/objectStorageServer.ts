@@ -10,7 +10,7 @@ import { resolveTool } from './toolchain';
 import { seaweedPortArgs } from '../common/stackSlot';
 
 /** The one object the stack itself writes: outside every run's and tenant's prefix. */
-export const HEALTH_PROBE_KEY = 'stack/health-probe';
+const HEALTH_PROBE_KEY = 'stack/health-probe';
 
 async function s3Answers(endpoint: string): Promise<boolean> {
   try {

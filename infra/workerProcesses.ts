@@ -21,7 +21,13 @@ export async function queueHasPoller(config: AppConfig, taskQueue: string, kind:
   }
 }
 
-function workerService(config: AppConfig, name: 'orchestration-worker' | 'gpu-worker', entry: string, queue: string, kind: 'workflow' | 'activity'): StackService {
+function workerService(
+  config: AppConfig,
+  name: 'orchestration-worker' | 'gpu-worker',
+  entry: string,
+  queue: string,
+  kind: 'workflow' | 'activity',
+): StackService {
   return nodeProcessService(config, {
     name,
     args: [path.join('workers', entry)],

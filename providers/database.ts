@@ -23,7 +23,7 @@ function literal(value: unknown): string {
 }
 
 /** `$1`-style placeholders replaced by literals; our statements never hold `$n` inside a string literal. */
-export function inlineParameters(text: string, values: readonly unknown[]): string {
+function inlineParameters(text: string, values: readonly unknown[]): string {
   return text.replace(/\$(\d+)/g, (whole, n: string) => {
     const index = Number(n) - 1;
     if (index < 0 || index >= values.length) throw new RangeError(`${whole} has no value (${values.length} given)`);

@@ -40,14 +40,6 @@ export interface ImageModel {
   render(request: RenderRequest): Promise<RenderOutput>;
 }
 
-/** The provider declined the prompt on content-policy grounds; retrying the same prompt will not help. */
-export class ContentPolicyRefusal extends Error {
-  override name = 'ContentPolicyRefusal';
-  constructor(readonly reason: string) {
-    super(`the image model refused the prompt: ${reason}`);
-  }
-}
-
 export function parseSize(size: string): { width: number; height: number } {
   const m = /^(\d{2,5})x(\d{2,5})$/.exec(size);
   if (!m) throw new Error(`size must look like 1024x1024, got ${JSON.stringify(size)}`);

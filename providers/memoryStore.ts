@@ -140,7 +140,17 @@ export class MemoryStore {
       `insert into conversation_turns (tenant_id, user_id, session_id, workflow_id, request, composed_prompt, image_keys, summary${vector ? ', embedding, embedding_model' : ''})
        values ($1, $2, $3, $4, $5, $6, $7, $8${vector ? ', $9::vector, $10' : ''})
        on conflict do nothing`,
-      [t.tenantId, t.userId, t.sessionId, t.workflowId, t.request, t.composedPrompt ?? null, JSON.stringify(t.imageKeys), t.summary ?? null, ...(vector ? [`[${vector.vector.join(',')}]`, vector.model] : [])],
+      [
+        t.tenantId,
+        t.userId,
+        t.sessionId,
+        t.workflowId,
+        t.request,
+        t.composedPrompt ?? null,
+        JSON.stringify(t.imageKeys),
+        t.summary ?? null,
+        ...(vector ? [`[${vector.vector.join(',')}]`, vector.model] : []),
+      ],
     );
     return res.rowCount === 1;
   }
@@ -154,7 +164,10 @@ export class MemoryStore {
   async applyProfileUpdate(tenantId: string, userId: string, workflowId: string, facts: UserProfile): Promise<{ applied: boolean; profile: UserProfile }> {
     await this.ensureUser(tenantId, userId);
     for (let tries = 0; tries < PROFILE_UPDATE_TRIES; tries++) {
-      const current = await this.pool.query<{ profile: UserProfile; version: string }>('select profile, updated_at::text as version from users where tenant_id = $1 and id = $2', [tenantId, userId]);
+      const current = await this.pool.query<{ profile: UserProfile; version: string }>(
+        'select profile, updated_at::text as version from users where tenant_id = $1 and id = $2',
+        [tenantId, userId],
+      );
       const before = current.rows[0]?.profile ?? {};
       const after = mergeProfile(before, facts);
       const res = await this.pool.query<{ already: boolean; applied: boolean }>(
@@ -175,14 +188,32 @@ export class MemoryStore {
     throw new Error(`the profile of ${userId} kept changing under ${PROFILE_UPDATE_TRIES} updates; try again`);
   }
 
-  async addKnowledge(item: { id: string; tenantId: string; userId?: string; title: string; body: string; imageKey?: string; source?: string; embedding?: { vector: number[]; model: string } }): Promise<void> {
+  async addKnowledge(item: {
+    id: string;
+    tenantId: string;
+    userId?: string;
+    title: string;
+    body: string;
+    imageKey?: string;
+    source?: string;
+    embedding?: { vector: number[]; model: string };
+  }): Promise<void> {
     await this.pool.query('insert into tenants (id) values ($1) on conflict do nothing', [item.tenantId]);
     const vector = item.embedding && (await this.hasVector()) ? item.embedding : undefined;
     await this.pool.query(
       `insert into knowledge_items (id, tenant_id, user_id, title, body, image_key, source${vector ? ', embedding, embedding_model' : ''})
        values ($1, $2, $3, $4, $5, $6, $7${vector ? ', $8::vector, $9' : ''})
        on conflict (id) do update set title = excluded.title, body = excluded.body, image_key = excluded.image_key, source = excluded.source`,
-      [item.id, item.tenantId, item.userId ?? null, item.title, item.body, item.imageKey ?? null, item.source ?? null, ...(vector ? [`[${vector.vector.join(',')}]`, vector.model] : [])],
+      [
+        item.id,
+        item.tenantId,
+        item.userId ?? null,
+        item.title,
+        item.body,
+        item.imageKey ?? null,
+        item.source ?? null,
+        ...(vector ? [`[${vector.vector.join(',')}]`, vector.model] : []),
+      ],
     );
   }
 }
@@ -205,15 +236,28 @@ interface KnowledgeRow {
 }
 
 function toTurn(row: TurnRow): RememberedTurn {
-  return { workflowId: row.workflow_id, sessionId: row.session_id, request: row.request, summary: row.summary.slice(0, 600), imageKeys: row.image_keys, createdAt: row.created_at.toISOString() };
+  return {
+    workflowId: row.workflow_id,
+    sessionId: row.session_id,
+    request: row.request,
+    summary: row.summary.slice(0, 600),
+    imageKeys: row.image_keys,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 function toKnowledge(row: KnowledgeRow): KnowledgeHit {
-  return { id: row.id, title: row.title, body: row.body.slice(0, 1200), ...(row.image_key ? { imageKey: row.image_key } : {}), ...(row.source ? { source: row.source } : {}) };
+  return {
+    id: row.id,
+    title: row.title,
+    body: row.body.slice(0, 1200),
+    ...(row.image_key ? { imageKey: row.image_key } : {}),
+    ...(row.source ? { source: row.source } : {}),
+  };
 }
 
 /** An OR query over the request's words, safe for to_tsquery (letters and digits only). */
-export function tsTerms(text: string): string | undefined {
+function tsTerms(text: string): string | undefined {
   const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]{3,}/gu) ?? [])].slice(0, 24);
   return words.length ? words.join(' | ') : undefined;
 }

@@ -45,9 +45,7 @@ export class ObjectStore {
   /** Writes bytes under a deterministic key; a retried activity overwrites rather than duplicates. */
   async put(key: string, body: Buffer, contentType: string, metadata: Record<string, string> = {}): Promise<StoredObject> {
     const sha256 = createHash('sha256').update(body).digest('hex');
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, Metadata: { sha256, ...metadata } }),
-    );
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, Metadata: { sha256, ...metadata } }));
     return { bucket: this.bucket, key, sha256, bytes: body.length, contentType };
   }
 

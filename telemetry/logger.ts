@@ -11,12 +11,12 @@ export type LogFormat = 'text' | 'json';
 /** Metadata keys whose values are never written, whatever a caller passes. */
 const SECRET_KEY = /(api[_-]?key|secret|password|token|authorization|prompt)/i;
 
-export function redactMeta(meta: Record<string, unknown> | undefined): Record<string, unknown> {
+function redactMeta(meta: Record<string, unknown> | undefined): Record<string, unknown> {
   if (!meta) return {};
   return Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, SECRET_KEY.test(k) ? '<redacted>' : v]));
 }
 
-export function formatLogLine(entry: LogEntry, format: LogFormat, service: string): string {
+function formatLogLine(entry: LogEntry, format: LogFormat, service: string): string {
   const meta = redactMeta(entry.meta);
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
   if (format === 'json') return JSON.stringify({ time, level: entry.level.toLowerCase(), service, msg: entry.message, ...meta });

@@ -29,7 +29,8 @@ export async function startOpsServer(options: OpsServerOptions): Promise<OpsServ
       const path = (req.url ?? '/').split('?')[0];
       if (req.method !== 'GET') return send(res, 405, 'text/plain', 'method not allowed\n');
       if (path === '/healthz') return send(res, 200, 'application/json', '{"ok":true}\n');
-      if (path === '/readyz') return draining ? send(res, 503, 'application/json', '{"ready":false,"draining":true}\n') : send(res, 200, 'application/json', '{"ready":true}\n');
+      if (path === '/readyz')
+        return draining ? send(res, 503, 'application/json', '{"ready":false,"draining":true}\n') : send(res, 200, 'application/json', '{"ready":true}\n');
       if (path === '/metrics') return send(res, 200, registry.contentType, await metricsText(options.sdkMetricsUrl));
       return send(res, 404, 'text/plain', 'not found\n');
     })().catch(() => send(res, 500, 'text/plain', 'metrics unavailable\n'));

@@ -9,7 +9,7 @@ import { costOf } from '../activities/writeReport';
 import * as m from './appMetrics';
 
 /** "render (image 0, round 2)" → "render": stage labels stay bounded. */
-export function stageLabel(stage: string): string {
+function stageLabel(stage: string): string {
   return stage.replace(/\s*\(.*\)\s*$/, '').trim() || 'other';
 }
 

@@ -27,7 +27,7 @@ export const tracedFetch: typeof fetch = async (input, init) => {
         'http.request.method': method,
         'server.address': url.hostname,
         'url.path': url.pathname,
-        ...(workflowId ? { 'temporalWorkflowId': workflowId } : {}),
+        ...(workflowId ? { temporalWorkflowId: workflowId } : {}),
       },
     },
     context.active(),

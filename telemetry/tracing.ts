@@ -34,7 +34,8 @@ let installed: Tracing | undefined;
 export function installTracing(serviceName: string, options: { otlpEndpoint?: string; spanProcessor?: SpanProcessor } = {}): Tracing | undefined {
   if (installed) return installed;
   const spanProcessor =
-    options.spanProcessor ?? (options.otlpEndpoint ? new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })) : undefined);
+    options.spanProcessor ??
+    (options.otlpEndpoint ? new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` })) : undefined);
   if (!spanProcessor) return undefined;
   const resource = new Resource({ 'service.name': serviceName });
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });

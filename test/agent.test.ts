@@ -13,6 +13,7 @@ import { FakeOpenAIServer, maxConcurrent, schemaName, userTextOf, type RecordedR
 import { articleHtml, FakeSearchServer } from './support/fakeSearchServer';
 import { dumpHistory, findImageBytes } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
@@ -24,7 +25,9 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
 
   beforeAll(async () => {
     fake = await new FakeOpenAIServer().start();
-    characterPng = await sharp({ create: { width: 64, height: 96, channels: 3, background: { r: 200, g: 80, b: 40 } } }).png().toBuffer();
+    characterPng = await sharp({ create: { width: 64, height: 96, channels: 3, background: { r: 200, g: 80, b: 40 } } })
+      .png()
+      .toBuffer();
     search = await new FakeSearchServer({
       pages: [
         {
@@ -36,7 +39,9 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
           ]),
         },
       ],
-      images: [{ path: '/img/mira.png', title: 'Mira the lantern keeper, official character art', png: characterPng, pageUrl: 'https://example.org/wiki/mira' }],
+      images: [
+        { path: '/img/mira.png', title: 'Mira the lantern keeper, official character art', png: characterPng, pageUrl: 'https://example.org/wiki/mira' },
+      ],
     }).start();
     env = await startTestEnv({
       name: 'agent',
@@ -58,14 +63,21 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     return { request, tenantId: tenant, userId: 'alice', ...extra, options: { size: '256x256', ...options } };
   }
   function run(i: GenerateImageInput, workflowId = `agent-${randomUUID()}`): Promise<GenerateImageResult> {
-    return env.client.workflow.execute('generateImage', { taskQueue: env.taskQueue, workflowId, args: [i] });
+    return env.client.workflow.execute(generateImage, { taskQueue: env.taskQueue, workflowId, args: [i] });
   }
   const calls = (schema: string): RecordedRequest[] => fake.requestsFor('chat').filter((r) => schemaName(r) === schema);
   const plan = (questions: { id: string; question: string; route: string; dependsOn?: string[] }[], images?: unknown[], sharedStyle?: string) =>
     fake.script({
       route: 'chat',
       schema: 'context_plan',
-      reply: { json: { intent: 'test', questions: questions.map((q) => ({ dependsOn: [], rationale: 'test', ...q })), images: images ?? [{ id: 'image-1', brief: 'the image', dependsOn: [] }], sharedStyle } },
+      reply: {
+        json: {
+          intent: 'test',
+          questions: questions.map((q) => ({ dependsOn: [], rationale: 'test', ...q })),
+          images: images ?? [{ id: 'image-1', brief: 'the image', dependsOn: [] }],
+          sharedStyle,
+        },
+      },
     });
 
   test('reason: the reasoned answer reaches the composed prompt', async () => {
@@ -83,7 +95,7 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
   test('web search: pages are fetched and read, and the answer keeps its source URL into the recorded context', async () => {
     plan([{ id: 'q1', question: 'Hangzhou weather forecast for 2026-11-28', route: 'web_search' }]);
     scriptAgentDefaults(fake);
-    const result = await run(input("a forecast card for Hangzhou on 28 November 2026"));
+    const result = await run(input('a forecast card for Hangzhou on 28 November 2026'));
     const pageUrl = `${search.base}/forecast/hangzhou-2026-11-28`;
     expect(search.queries[search.queries.length - 1]).toMatchObject({ category: 'general' });
     // The summariser saw the readable article text, not the navigation or footer.
@@ -126,15 +138,33 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     const composeText = userTextOf(calls('generation_context')[0]!);
     expect(composeText).toContain('paediatric nurse');
     expect(composeText).toContain('watercolour');
-    expect(later.answers[0]!.items.map((i) => i.text)).toEqual(expect.arrayContaining(["the user's profession: paediatric nurse", "the user's usual style: watercolour"]));
+    expect(later.answers[0]!.items.map((i) => i.text)).toEqual(
+      expect.arrayContaining(["the user's profession: paediatric nurse", "the user's usual style: watercolour"]),
+    );
     // The earlier turn from the other session was recalled by full-text/embedding search.
     expect(later.memory!.turns.map((t) => t.sessionId)).toContain('s1');
   });
 
   test('feedback: round 1 fails an item and round 2 passes, with exactly 2 renders', async () => {
     fake.script(
-      { route: 'chat', schema: 'checklist', reply: { json: { items: [{ statement: 'The basket holds exactly 7 apples' }, { statement: 'The label reads "Fresh"' }] } } },
-      { route: 'chat', schema: 'critique', times: 1, reply: { json: { results: [{ item: 1, pass: false, reason: 'only 5 apples are visible' }, { item: 2, pass: true, reason: 'label ok' }] } } },
+      {
+        route: 'chat',
+        schema: 'checklist',
+        reply: { json: { items: [{ statement: 'The basket holds exactly 7 apples' }, { statement: 'The label reads "Fresh"' }] } },
+      },
+      {
+        route: 'chat',
+        schema: 'critique',
+        times: 1,
+        reply: {
+          json: {
+            results: [
+              { item: 1, pass: false, reason: 'only 5 apples are visible' },
+              { item: 2, pass: true, reason: 'label ok' },
+            ],
+          },
+        },
+      },
     );
     scriptAgentDefaults(fake);
     const workflowId = `agent-feedback-${randomUUID()}`;
@@ -158,7 +188,11 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     const passes = [1, 2, 1];
     let round = 0;
     fake.script(
-      { route: 'chat', schema: 'checklist', reply: { json: { items: [{ statement: 'a red door' }, { statement: 'a blue roof' }, { statement: 'a green lawn' }] } } },
+      {
+        route: 'chat',
+        schema: 'checklist',
+        reply: { json: { items: [{ statement: 'a red door' }, { statement: 'a blue roof' }, { statement: 'a green lawn' }] } },
+      },
       {
         route: 'chat',
         schema: 'critique',
@@ -180,7 +214,14 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
   test('a content-policy refusal fails the run clearly, without retries', async () => {
     fake.script({
       route: 'images.generate',
-      fault: { status: 400, error: { message: 'Your request was rejected as a result of our safety system.', type: 'image_generation_user_error', code: 'content_policy_violation' } },
+      fault: {
+        status: 400,
+        error: {
+          message: 'Your request was rejected as a result of our safety system.',
+          type: 'image_generation_user_error',
+          code: 'content_policy_violation',
+        },
+      },
     });
     scriptAgentDefaults(fake);
     const err = await run(input('something the provider refuses')).catch((e: unknown) => e);

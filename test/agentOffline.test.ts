@@ -11,6 +11,7 @@ import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { runCli } from './support/cli';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 describe('offline providers', () => {
   let env: TestEnv;
@@ -22,7 +23,7 @@ describe('offline providers', () => {
   afterAll(() => env?.stop());
 
   const run = (request: string, extra: Partial<GenerateImageInput> = {}): Promise<GenerateImageResult> =>
-    env.client.workflow.execute('generateImage', {
+    env.client.workflow.execute(generateImage, {
       taskQueue: env.taskQueue,
       workflowId: `offline-${randomUUID()}`,
       args: [{ request, tenantId, userId: 'olga', options: { size: '512x512' }, ...extra }],
@@ -66,10 +67,24 @@ describe('offline providers', () => {
   });
 
   test("the CLI's main command prints the plan, the grounded context with sources, each round's verdicts and the image", async () => {
-    const res = await runCli(['generate', '--wait', '--size', '512x512', 'a weather forecast card for Hangzhou on 2026-07-15'], { IMAGE_AGENT_TASK_QUEUE: env.taskQueue, IMAGE_AGENT_PROVIDERS: 'offline' });
+    const res = await runCli(['generate', '--wait', '--size', '512x512', 'a weather forecast card for Hangzhou on 2026-07-15'], {
+      IMAGE_AGENT_TASK_QUEUE: env.taskQueue,
+      IMAGE_AGENT_PROVIDERS: 'offline',
+    });
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    for (const expected of [/providers\s+OFFLINE/, /^plan\s+/m, /\[web_search\]/, /source: https:\/\/example\.org\/sample-weather\/hangzhou\/2026-07-15/, /^checklist/m, /round 1: \d+\/\d+ passed/, /(pass|FAIL) c1:/, /^final\s+s3:\/\/image-agent\/runs\//m, /^copy\s+out\//m, new RegExp(`^Temporal\\s+${loadConfig().temporal.uiUrl}/`, 'm')]) {
+    for (const expected of [
+      /providers\s+OFFLINE/,
+      /^plan\s+/m,
+      /\[web_search\]/,
+      /source: https:\/\/example\.org\/sample-weather\/hangzhou\/2026-07-15/,
+      /^checklist/m,
+      /round 1: \d+\/\d+ passed/,
+      /(pass|FAIL) c1:/,
+      /^final\s+s3:\/\/image-agent\/runs\//m,
+      /^copy\s+out\//m,
+      new RegExp(`^Temporal\\s+${loadConfig().temporal.uiUrl}/`, 'm'),
+    ]) {
       expect(res.stdout).toMatch(expected);
     }
   });
@@ -80,7 +95,13 @@ test('the CLI prints the same run against an OpenAI-compatible endpoint', async 
   fake.script({
     route: 'chat',
     schema: 'context_plan',
-    reply: { json: { intent: 'apples', questions: [{ id: 'q1', question: 'What is 3²−2?', route: 'reason', dependsOn: [], rationale: 'hidden count' }], images: [{ id: 'image-1', brief: 'basket', dependsOn: [] }] } },
+    reply: {
+      json: {
+        intent: 'apples',
+        questions: [{ id: 'q1', question: 'What is 3²−2?', route: 'reason', dependsOn: [], rationale: 'hidden count' }],
+        images: [{ id: 'image-1', brief: 'basket', dependsOn: [] }],
+      },
+    },
   });
   const env = await startTestEnv({ name: 'cli-endpoint', fake });
   try {

@@ -159,7 +159,12 @@ describe('HTTP API and review page', () => {
       expect(d.headers['x-imageagent-signature']).toBe(signWebhook(SECRET, timestamp, d.body));
       expect(JSON.parse(d.body).idempotencyKey).toBe(d.headers['x-imageagent-idempotency-key']);
     }
-    expect(JSON.parse(events.find((d) => d.headers['x-imageagent-event'] === 'completed')!.body)).toMatchObject({ event: 'completed', outcome: 'completed', approval: 'approved', tenantId: 'acme' });
+    expect(JSON.parse(events.find((d) => d.headers['x-imageagent-event'] === 'completed')!.body)).toMatchObject({
+      event: 'completed',
+      outcome: 'completed',
+      approval: 'approved',
+      tenantId: 'acme',
+    });
     expect(failNext).toBe(0); // the first delivery was answered 503 and retried
     const history = await dumpHistory(env.client.workflow.getHandle(id));
     expect(history.payloadTexts.join('\n')).not.toContain(SECRET);

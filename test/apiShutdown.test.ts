@@ -33,7 +33,9 @@ async function startSlowRequest(port: number, token: string, body: string): Prom
   socket.on('data', (d: Buffer) => (answer += d.toString()));
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   const half = Math.floor(body.length / 2);
-  socket.write(`POST /v1/generations HTTP/1.1\r\nHost: api\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n${body.slice(0, half)}`);
+  socket.write(
+    `POST /v1/generations HTTP/1.1\r\nHost: api\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n${body.slice(0, half)}`,
+  );
   await eventually(async () => expect(answer).toContain('100 Continue'), 10_000, 20);
   return async () => {
     // write, not end: a client that half-closes its side aborts its own request in Node's HTTP server.
@@ -69,7 +71,9 @@ describe('API graceful shutdown', () => {
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     try {
       await eventually(async () => expect((await fetch(`http://127.0.0.1:${apiPort}/readyz`)).status).toBe(200), 30_000, 200);
       expect((await fetch(`http://127.0.0.1:${apiPort}/v1/generations`)).status).toBe(401);
@@ -79,7 +83,17 @@ describe('API graceful shutdown', () => {
       const finish = await startSlowRequest(apiPort, token, JSON.stringify({ request: 'a lighthouse at dawn', userId: 'u1' }));
       child.kill('SIGTERM');
       await eventually(async () => expect((await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status).toBe(503), 5_000, 50);
-      await eventually(async () => expect(await fetch(`http://127.0.0.1:${apiPort}/healthz`).then(() => 'answered', () => 'refused')).toBe('refused'), 5_000, 50);
+      await eventually(
+        async () =>
+          expect(
+            await fetch(`http://127.0.0.1:${apiPort}/healthz`).then(
+              () => 'answered',
+              () => 'refused',
+            ),
+          ).toBe('refused'),
+        5_000,
+        50,
+      );
 
       const answer = await finish();
       expect(answer).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 202 /);

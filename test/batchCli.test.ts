@@ -28,7 +28,10 @@ describe('batches from the CLI', () => {
 
   test('a CSV of requests becomes one image per row, written locally with the report', async () => {
     const csv = path.join(dir, 'catalogue.csv');
-    fs.writeFileSync(csv, 'id,request,size\nmug,"a ceramic mug on a white background",256x256\ntote,"a canvas tote bag, studio light",256x256\nlamp,a brass desk lamp,256x256\n');
+    fs.writeFileSync(
+      csv,
+      'id,request,size\nmug,"a ceramic mug on a white background",256x256\ntote,"a canvas tote bag, studio light",256x256\nlamp,a brass desk lamp,256x256\n',
+    );
     const out = path.join(dir, 'out');
     const res = await runCli(['batch', csv, '--json', '--out', out], { IMAGE_AGENT_TASK_QUEUE: env.taskQueue, IMAGE_AGENT_PROVIDERS: 'offline' }, 180_000);
     expect(res.stderr).toBe('');
@@ -65,7 +68,10 @@ describe('batches from the CLI', () => {
 
   test('cancel stops new cases and leaves a partial report; starting the batch again finishes only the rest', async () => {
     const jsonl = path.join(dir, 'twenty.jsonl');
-    fs.writeFileSync(jsonl, Array.from({ length: 20 }, (_, i) => JSON.stringify({ id: `item-${i}`, request: `product shot number ${i}`, size: '128x128' })).join('\n'));
+    fs.writeFileSync(
+      jsonl,
+      Array.from({ length: 20 }, (_, i) => JSON.stringify({ id: `item-${i}`, request: `product shot number ${i}`, size: '128x128' })).join('\n'),
+    );
     const g = { client: env.client, config: env.config, store: env.store };
     const batchId = `cancel-${randomUUID().slice(0, 8)}`;
     await startBatch(g, [jsonl], { batchId, tenantId: 'acme', system: 'test', concurrency: 1 });

@@ -55,7 +55,11 @@ describe('image-agent bench', () => {
     await eventually(async () => expect(await queueHasPoller(env.config, env.taskQueue, 'workflow')).toBe(true), 60_000, 500);
 
     const batchId = `bench-${randomUUID().slice(0, 8)}`;
-    const cli = runCli(['bench', SUITE, '--batch-id', batchId, '--size', '256x256', '--concurrency', '6', '--json', '--out', path.join(projectRoot, 'out', 'test-bench')], workerEnv, 600_000);
+    const cli = runCli(
+      ['bench', SUITE, '--batch-id', batchId, '--size', '256x256', '--concurrency', '6', '--json', '--out', path.join(projectRoot, 'out', 'test-bench')],
+      workerEnv,
+      600_000,
+    );
 
     // Mid-run: kill the orchestration worker outright, then start a new one.
     const handle = env.client.workflow.getHandle(batchWorkflowId(batchId));
@@ -69,7 +73,11 @@ describe('image-agent bench', () => {
     const res = await cli;
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);
-    const out = JSON.parse(res.stdout) as { outcome: string; progress: { done: number; failed: number; total: number }; local: { json: string; chart: string; markdown: string; images: string } };
+    const out = JSON.parse(res.stdout) as {
+      outcome: string;
+      progress: { done: number; failed: number; total: number };
+      local: { json: string; chart: string; markdown: string; images: string };
+    };
     expect(out.outcome).toBe('completed');
     expect(out.progress).toMatchObject({ done: cases.length, failed: 0, total: cases.length });
 

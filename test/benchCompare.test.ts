@@ -30,7 +30,13 @@ describe('bench compare', () => {
         system,
         runId: name,
         generatedAt: '2026-01-01T00:00:00Z',
-        iaBench: cases.map((c) => ({ id: c.id, capability: c.capability, subtask: c.subtask, checklist: c.checklist, verdict: { outcome: 'judged', results: c.checklist.map(() => passes(c)), notes: [] } })),
+        iaBench: cases.map((c) => ({
+          id: c.id,
+          capability: c.capability,
+          subtask: c.subtask,
+          checklist: c.checklist,
+          verdict: { outcome: 'judged', results: c.checklist.map(() => passes(c)), notes: [] },
+        })),
       });
       const file = path.join(dir, name, 'report.json');
       fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -17,8 +17,10 @@ import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer, textOf, type RecordedRequest } from './fakeOpenAI/fakeOpenAIServer';
 import { runCli } from './support/cli';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
-const TEMPLATE = 'OFFICIAL-TEMPLATE\nPrompt: {prompt}\nExplanation: {explanation}\nA collapsed or unusable image scores 0. Literal braces: {{x}}.\nEnd with Score: 0 or Score: 1.';
+const TEMPLATE =
+  'OFFICIAL-TEMPLATE\nPrompt: {prompt}\nExplanation: {explanation}\nA collapsed or unusable image scores 0. Literal braces: {{x}}.\nEnd with Score: 0 or Score: 1.';
 
 describe('benchmark fidelity', () => {
   let fake: FakeOpenAIServer;
@@ -37,12 +39,20 @@ describe('benchmark fidelity', () => {
   });
 
   let firstRun: { report: string; scores: string; record: { rerun: unknown; judge: { prompt: unknown }; suite: unknown } } | undefined;
-  const isJudge = (marker: string) => (req: RecordedRequest) => !req.body.response_format && textOf(req).includes('OFFICIAL-TEMPLATE') && textOf(req).includes(marker);
+  const isJudge = (marker: string) => (req: RecordedRequest) =>
+    !req.body.response_format && textOf(req).includes('OFFICIAL-TEMPLATE') && textOf(req).includes(marker);
 
   test('WISE-Verified with the official template: every id in scores.jsonl, reasons in unjudged.jsonl, judge asked again', async () => {
     const ids = [1, 401, 521, 641, 761, 881];
     const suite = path.join(dir, 'wise.json');
-    fs.writeFileSync(suite, JSON.stringify(ids.map((id) => ({ prompt_id: id, Prompt: `PROMPT-${id} a lantern`, Explanation: `EXPLANATION-${id}`, Category: 'x', Subcategory: 'y' })), null, 1));
+    fs.writeFileSync(
+      suite,
+      JSON.stringify(
+        ids.map((id) => ({ prompt_id: id, Prompt: `PROMPT-${id} a lantern`, Explanation: `EXPLANATION-${id}`, Category: 'x', Subcategory: 'y' })),
+        null,
+        1,
+      ),
+    );
     const templateFile = path.join(dir, 'wise-judge.txt');
     fs.writeFileSync(templateFile, TEMPLATE);
     fake.script(
@@ -65,9 +75,21 @@ describe('benchmark fidelity', () => {
     const result = JSON.parse(res.stdout) as { local: { json: string; official: string; unjudged: string } };
 
     expect(fs.readFileSync(result.local.official, 'utf8')).toBe(
-      ['{"prompt_id":1,"score":0}', '{"prompt_id":401,"score":0}', '{"prompt_id":521,"score":0}', '{"prompt_id":641,"score":1}', '{"prompt_id":761,"score":0}', '{"prompt_id":881,"score":1}', ''].join('\n'),
+      [
+        '{"prompt_id":1,"score":0}',
+        '{"prompt_id":401,"score":0}',
+        '{"prompt_id":521,"score":0}',
+        '{"prompt_id":641,"score":1}',
+        '{"prompt_id":761,"score":0}',
+        '{"prompt_id":881,"score":1}',
+        '',
+      ].join('\n'),
     );
-    const unjudged = fs.readFileSync(result.local.unjudged, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { prompt_id: number; outcome: string; reason: string });
+    const unjudged = fs
+      .readFileSync(result.local.unjudged, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { prompt_id: number; outcome: string; reason: string });
     expect(unjudged.map((u) => [u.prompt_id, u.outcome])).toEqual([
       [1, 'unparseable'],
       [401, 'error'],
@@ -87,13 +109,19 @@ describe('benchmark fidelity', () => {
     const messages = request.body.messages as Array<{ role: string; content: Array<{ type: string; text?: string }> }>;
     expect(messages.map((m) => m.role)).toEqual(['user']);
     expect(messages[0]!.content.map((p) => p.type)).toEqual(['text', 'image_url']);
-    expect(messages[0]!.content[0]!.text).toBe(TEMPLATE.replace('{prompt}', 'PROMPT-881 a lantern').replace('{explanation}', 'EXPLANATION-881').replace('{{x}}', '{x}'));
+    expect(messages[0]!.content[0]!.text).toBe(
+      TEMPLATE.replace('{prompt}', 'PROMPT-881 a lantern').replace('{explanation}', 'EXPLANATION-881').replace('{{x}}', '{x}'),
+    );
 
     const report = JSON.parse(fs.readFileSync(result.local.json, 'utf8'));
     expect(report.wise.metrics.wiseOverall).toBeCloseTo(0.12 * 2, 10);
     expect(report.unjudged.map((u: { case: string }) => u.case)).toEqual(['1', '401', '521']);
     expect(report.record.mode).toBe('official');
-    expect(report.record.judge.prompt).toEqual({ source: 'file', name: 'wise-judge.txt', sha256: require('node:crypto').createHash('sha256').update(TEMPLATE).digest('hex') });
+    expect(report.record.judge.prompt).toEqual({
+      source: 'file',
+      name: 'wise-judge.txt',
+      sha256: require('node:crypto').createHash('sha256').update(TEMPLATE).digest('hex'),
+    });
     expect(report.record.judge.endpointHost).toBe(new URL(fake.baseURL).host);
     expect(report.record.code.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(report.record.suite.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -138,7 +166,13 @@ describe('benchmark fidelity', () => {
       route: 'chat',
       schema: 'context_plan',
       when: (req) => textOf(req).includes('lantern'),
-      reply: { json: { intent: 'lantern', questions: [{ id: 'q1', question: 'Which lantern did the user ask for before?', route: 'memory', dependsOn: [], rationale: 'back-reference' }], images: [{ id: 'image-1', brief: 'a lantern', dependsOn: [] }] } },
+      reply: {
+        json: {
+          intent: 'lantern',
+          questions: [{ id: 'q1', question: 'Which lantern did the user ask for before?', route: 'memory', dependsOn: [], rationale: 'back-reference' }],
+          images: [{ id: 'image-1', brief: 'a lantern', dependsOn: [] }],
+        },
+      },
     });
     const g = { client: env.client, config: env.config, store: env.store };
     const run = async () => {
@@ -161,10 +195,17 @@ describe('benchmark fidelity', () => {
     expect(second.verdict).toEqual(first.verdict);
     // The control: the same recall, run as the first batch's user, does find that batch's turns, so the second
     // batch found none because its user is its own.
-    const control: GenerateImageResult = await env.client.workflow.execute('generateImage', {
+    const control: GenerateImageResult = await env.client.workflow.execute(generateImage, {
       taskQueue: env.taskQueue,
       workflowId: `mem-iso-control-${randomUUID().slice(0, 8)}`,
-      args: [{ request: 'the lantern from before, glowing at night', tenantId: 'acme-isolation', userId: first.turns[0]!.input.userId, options: { size: '128x128', maxRounds: 1, ablations: {} } }],
+      args: [
+        {
+          request: 'the lantern from before, glowing at night',
+          tenantId: 'acme-isolation',
+          userId: first.turns[0]!.input.userId,
+          options: { size: '128x128', maxRounds: 1, ablations: {} },
+        },
+      ],
     });
     expect(control.memory?.turns.some((m) => m.workflowId.startsWith(first.batchId))).toBe(true);
     expect(second.result.progress).toMatchObject({ done: 1, failed: 0 });

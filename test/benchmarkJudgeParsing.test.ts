@@ -4,7 +4,11 @@ import { buildWiseJudgePrompt, parseWiseScore } from '../benchmarks/judge/wiseJu
 
 describe('checklist judge prompt', () => {
   test('numbers the checklist, states the temperature tolerance and strictness, orders images', () => {
-    const prompt = buildChecklistJudgePrompt({ checklist: ['The card names Hangzhou.', 'The high is 14 °C.'], referenceText: 'Hangzhou, high 14 °C', referenceImages: 1 });
+    const prompt = buildChecklistJudgePrompt({
+      checklist: ['The card names Hangzhou.', 'The high is 14 °C.'],
+      referenceText: 'Hangzhou, high 14 °C',
+      referenceImages: 1,
+    });
     expect(prompt.user).toContain('1. The card names Hangzhou.\n2. The high is 14 °C.');
     expect(prompt.user).toContain('Reference (ground truth):\nHangzhou, high 14 °C');
     expect(prompt.user).toContain('exactly 2 booleans');
@@ -67,7 +71,12 @@ describe('parseChecklistJudgement', () => {
   });
 
   test('refusals are flagged as refused, with the raw answer', () => {
-    for (const text of ["I can't help with that.", 'I’m sorry, but I cannot evaluate this image.', 'I am unable to assess images of real people.', 'This request violates our content policy.']) {
+    for (const text of [
+      "I can't help with that.",
+      'I’m sorry, but I cannot evaluate this image.',
+      'I am unable to assess images of real people.',
+      'This request violates our content policy.',
+    ]) {
       expect(parseChecklistJudgement(text, 2)).toEqual({ outcome: 'refused', raw: text });
     }
   });

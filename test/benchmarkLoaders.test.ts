@@ -72,7 +72,9 @@ describe('IA-Bench-style suites', () => {
     const err = await rejection(loadIaBenchSuite(file));
     expect(err.message).toContain(`${file}:1: field "turns": a memory case needs at least 2 turns (only the last is judged)`);
     expect(err.message).toContain(`${file}:2: field "checklst": is not a field of this format (misspelt?)`);
-    expect(err.message).toContain(`${file}:3: field "turns[0].input_images[0]": file not found: ${path.join(benchmarks, 'fixtures/malformed/images/no-such-maze.png')}`);
+    expect(err.message).toContain(
+      `${file}:3: field "turns[0].input_images[0]": file not found: ${path.join(benchmarks, 'fixtures/malformed/images/no-such-maze.png')}`,
+    );
     expect(err.message).toContain(`${file}:4: field "id": duplicate id "missing-image" (first on line 3)`);
     expect(err.message).toContain(`${file}:5: field "turns[1].prompt": must be a non-empty string`);
     expect(err.problems.map((p) => p.line)).toEqual([1, 2, 3, 4, 5]);

@@ -31,7 +31,12 @@ describe('IA-Bench', () => {
   });
 
   test('per-case results with those pass rates give the same IA-score', () => {
-    const results = [...capabilityCases('plan', 453, 1000), ...capabilityCases('reason', 437, 1000), ...capabilityCases('search', 461, 1000), ...capabilityCases('memory', 490, 1000)];
+    const results = [
+      ...capabilityCases('plan', 453, 1000),
+      ...capabilityCases('reason', 437, 1000),
+      ...capabilityCases('search', 461, 1000),
+      ...capabilityCases('memory', 490, 1000),
+    ];
     const m = computeIaBenchMetrics(results);
     expect(m.capabilities.plan.passRate).toBeCloseTo(0.453, 10);
     expect(m.capabilities.memory.passRate).toBeCloseTo(0.49, 10);
@@ -56,7 +61,13 @@ describe('IA-Bench', () => {
 
   test('checklist accuracy is the mean per-case fraction', () => {
     const results: IaBenchCaseResult[] = [
-      { id: 'a', capability: 'reason', subtask: 'math', checklist: ['1', '2', '3', '4'], verdict: { outcome: 'judged', results: [true, true, true, false], notes: [] } },
+      {
+        id: 'a',
+        capability: 'reason',
+        subtask: 'math',
+        checklist: ['1', '2', '3', '4'],
+        verdict: { outcome: 'judged', results: [true, true, true, false], notes: [] },
+      },
       { id: 'b', capability: 'reason', subtask: 'math', checklist: ['1', '2'], verdict: { outcome: 'judged', results: [false, false], notes: [] } },
     ];
     const m = computeIaBenchMetrics(results);
@@ -102,7 +113,12 @@ describe('MindBench', () => {
       { type: '1_SpecialEvent', id: 1, checklist: ['a', 'b'], verdict: pass(2) },
       { type: '1_SpecialEvent', id: 2, checklist: ['a', 'b'], verdict: failOne(2) },
       { type: '2_Weather', id: 1, checklist: ['a'], verdict: pass(1) },
-      { type: '10_Math', id: 1, checklist: ['a', 'b', 'c'], verdict: { outcome: 'judged', results: [true, true], notes: ['1 of 3 answers missing; counted as false'] } },
+      {
+        type: '10_Math',
+        id: 1,
+        checklist: ['a', 'b', 'c'],
+        verdict: { outcome: 'judged', results: [true, true], notes: ['1 of 3 answers missing; counted as false'] },
+      },
       { type: '10_Math', id: 2, checklist: ['a'], verdict: { outcome: 'error', message: 'judge 500' } },
     ]);
     expect(m.categories.map((c) => [c.category, c.types, c.summary.passRate])).toEqual([

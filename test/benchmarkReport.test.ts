@@ -103,7 +103,10 @@ describe('renderReport', () => {
 describe('MindBench results file', () => {
   test('one line per judged case, in the official shape; a missing image and an unparseable answer get no line', () => {
     const { jsonl, unwritten } = formatMindBenchResults(mindResults);
-    const lines = jsonl.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = jsonl
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
       { Type: '1_SpecialEvent', ID: 1, Image_Name: '1_1.png', Eval: true, Checklist: ['Eiffel Tower', 'Paris'], Checklist_results: [true, true] },
       { Type: '1_SpecialEvent', ID: 2, Image_Name: '1_2.png', Eval: false, Checklist: ['stadium', 'fireworks'], Checklist_results: [true, false] },
@@ -125,7 +128,9 @@ describe('WISE-Verified scores file', () => {
       { promptId: 900, verdict: { outcome: 'error', message: 'timeout' } },
     ];
     const { jsonl, unjudged, unjudgedJsonl } = formatWiseScores(results);
-    expect(jsonl).toBe('{"prompt_id":1,"score":0}\n{"prompt_id":3,"score":0}\n{"prompt_id":7,"score":0}\n{"prompt_id":402,"score":1}\n{"prompt_id":900,"score":0}\n');
+    expect(jsonl).toBe(
+      '{"prompt_id":1,"score":0}\n{"prompt_id":3,"score":0}\n{"prompt_id":7,"score":0}\n{"prompt_id":402,"score":1}\n{"prompt_id":900,"score":0}\n',
+    );
     expect(unjudged).toEqual([
       { promptId: 3, outcome: 'refused', reason: 'the judge refused: "no"' },
       { promptId: 7, outcome: 'no_image', reason: 'no image: render failed' },

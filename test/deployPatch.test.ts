@@ -19,7 +19,7 @@ import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 const PATCH_ID = 'deploy-proof-pause-before-render';
-const ANCHOR = "  run.setStage('generating');\n  run.images = await renderImages(run, today, { feedback, promptOverride });";
+const ANCHOR = "  run.setStage('generating');\n  run.images = await renderImages(run, start);";
 
 /**
  * A copy of workflows/ with one change before the first render, bundled. It sits inside the project so
@@ -34,9 +34,10 @@ async function bundleChangedWorkflows(name: string, change: string): Promise<str
   const file = path.join(root, 'workflows', 'generateImage.ts');
   const source = fs.readFileSync(file, 'utf8');
   if (!source.includes(ANCHOR)) throw new Error('generateImage.ts no longer has the line this proof changes; update ANCHOR');
-  // Its own import line, so the proof does not depend on how generateImage.ts spells its imports.
-  const changed = `import { patched as deployProofPatched, sleep as deployProofSleep } from '@temporalio/workflow';\n${source.replace(ANCHOR, `${change}\n${ANCHOR}`)}`;
-  fs.writeFileSync(file, changed);
+  const changed = source
+    // Its own import line, so the proof does not depend on how the file's imports are written.
+    .replace(ANCHOR, `${change}\n${ANCHOR}`);
+  fs.writeFileSync(file, `import { patched, sleep } from '@temporalio/workflow';\n${changed}`);
   const bundle = path.join(root, 'workflow-bundle.js');
   await writeWorkflowBundle(bundle, path.join(root, 'workflows'));
   return bundle;
@@ -60,14 +61,18 @@ describe('a deploy while a run waits for its reviewer', () => {
 
   test('the patched change keeps the waiting run; the unguarded change would break it', async () => {
     const [patchedBundle, unguardedBundle] = await Promise.all([
-      bundleChangedWorkflows('patched', `  if (deployProofPatched('${PATCH_ID}')) await deployProofSleep(1);`),
-      bundleChangedWorkflows('unguarded', '  await deployProofSleep(1);'),
+      bundleChangedWorkflows('patched', `  if (patched('${PATCH_ID}')) await sleep(1);`),
+      bundleChangedWorkflows('unguarded', '  await sleep(1);'),
     ]);
 
     before = await startTestEnv({ name: 'deploy' });
     const g = { client: before.client, config: before.config, store: before.store };
     const start = (request: string) =>
-      startGeneration(g, { request, tenantId: 'acme', userId: 'deployer', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } }, `deploy-${randomUUID()}`);
+      startGeneration(
+        g,
+        { request, tenantId: 'deploy-proof', userId: 'deployer', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } },
+        `deploy-${randomUUID()}`,
+      );
     const waiting = before.client.workflow.getHandle((await start('a lighthouse poster')).workflowId);
     const key = await waitingKey(waiting);
     const recorded = await waiting.fetchHistory();
@@ -83,19 +88,39 @@ describe('a deploy while a run waits for its reviewer', () => {
     before = undefined;
     after = await startTestEnv({ name: 'deploy', taskQueue, workflowBundlePath: patchedBundle });
 
-    await after.client.workflow.getHandle(waiting.workflowId).executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: key, reviewer: 'rev-1' }] });
+    await after.client.workflow
+      .getHandle(waiting.workflowId)
+      .executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: key, reviewer: 'rev-1' }] });
     const result: GenerateImageResult = await after.client.workflow.getHandle(waiting.workflowId).result();
     expect(result.outcome).toBe('completed');
     expect(result.approval).toBe('approved');
     const markers = async (workflowId: string) =>
-      ((await after!.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+      ((await after!.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter(
+        (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+      );
     // The run that started on the old code kept the old path to its end...
     expect(await markers(waiting.workflowId)).toHaveLength(0);
 
     // ...while a run that starts on the new code takes the new one.
-    const fresh = after.client.workflow.getHandle((await startGeneration({ client: after.client, config: after.config, store: after.store }, { request: 'a harbour at night', tenantId: 'acme', userId: 'deployer', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } }, `deploy-${randomUUID()}`)).workflowId);
+    const fresh = after.client.workflow.getHandle(
+      (
+        await startGeneration(
+          { client: after.client, config: after.config, store: after.store },
+          {
+            request: 'a harbour at night',
+            tenantId: 'deploy-proof',
+            userId: 'deployer',
+            options: { size: '256x256' },
+            review: { required: true, onTimeout: 'expire' },
+          },
+          `deploy-${randomUUID()}`,
+        )
+      ).workflowId,
+    );
     await waitingKey(fresh);
     expect(await markers(fresh.workflowId)).toHaveLength(1);
+    // Cancelled and finished before the workers stop, so no run is left waiting on a queue nobody polls.
     await fresh.cancel();
+    await fresh.result().catch(() => undefined);
   });
 });

@@ -18,7 +18,15 @@ describe('fake OpenAI-compatible server', () => {
     fake.script({ route: 'chat', schema: 'plan', reply: { json: { questions: ['q1'] } } });
     const res = await openai.chat.completions.create({
       model: 'planner-x',
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'plan this' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'plan this' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+          ],
+        },
+      ],
       response_format: { type: 'json_schema', json_schema: { name: 'plan', schema: { type: 'object' } } },
     });
     expect(JSON.parse(res.choices[0]!.message.content!)).toEqual({ questions: ['q1'] });
@@ -79,8 +87,14 @@ describe('fake OpenAI-compatible server', () => {
   });
 
   test('image edits arrive as multipart with every reference file recorded', async () => {
-    const ref = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'blue' } }).png().toBuffer();
-    await openai.images.edit({ model: 'img', prompt: 'put it on a mug', image: [await toFile(ref, 'a.png', { type: 'image/png' }), await toFile(ref, 'b.png', { type: 'image/png' })] });
+    const ref = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'blue' } })
+      .png()
+      .toBuffer();
+    await openai.images.edit({
+      model: 'img',
+      prompt: 'put it on a mug',
+      image: [await toFile(ref, 'a.png', { type: 'image/png' }), await toFile(ref, 'b.png', { type: 'image/png' })],
+    });
     const [req] = fake.requestsFor('images.edit');
     expect(req!.body.prompt).toBe('put it on a mug');
     expect(req!.files.map((f) => f.name)).toEqual(['a.png', 'b.png']);

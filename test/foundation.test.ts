@@ -10,6 +10,7 @@ import type { GenerateImageResult } from '../common/runResult';
 import { runCli, runCommand } from './support/cli';
 import { dumpHistory, findImageBytes } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 describe('foundation: generate on the local stack', () => {
   let env: TestEnv;
@@ -19,7 +20,7 @@ describe('foundation: generate on the local stack', () => {
   beforeAll(async () => {
     env = await startTestEnv({ name: 'foundation' });
     workflowId = `test-foundation-${randomUUID()}`;
-    result = await env.client.workflow.execute('generateImage', {
+    result = await env.client.workflow.execute(generateImage, {
       taskQueue: env.taskQueue,
       workflowId,
       args: [{ request: 'a launch poster for a solar lamp', tenantId: 'test', userId: 'foundation', options: { size: '512x512' } }],
@@ -48,10 +49,28 @@ describe('foundation: generate on the local stack', () => {
 
   test('the real temporal CLI lists and shows the run', async () => {
     const temporal = resolveTool('temporal', loadConfig().stack.dir);
-    const list = await runCommand(temporal, ['workflow', 'list', '--address', loadConfig().temporal.connection.address!, '--query', `WorkflowId = '${workflowId}'`, '-o', 'json']);
+    const list = await runCommand(temporal, [
+      'workflow',
+      'list',
+      '--address',
+      loadConfig().temporal.connection.address!,
+      '--query',
+      `WorkflowId = '${workflowId}'`,
+      '-o',
+      'json',
+    ]);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)[0].execution.workflowId).toBe(workflowId);
-    const show = await runCommand(temporal, ['workflow', 'show', '--address', loadConfig().temporal.connection.address!, '--workflow-id', workflowId, '-o', 'json']);
+    const show = await runCommand(temporal, [
+      'workflow',
+      'show',
+      '--address',
+      loadConfig().temporal.connection.address!,
+      '--workflow-id',
+      workflowId,
+      '-o',
+      'json',
+    ]);
     expect(show.code).toBe(0);
     expect(show.stdout).toContain('"renderImage"');
     expect(show.stdout).toMatch(/WorkflowExecutionCompleted|WORKFLOW_EXECUTION_COMPLETED/);
@@ -59,15 +78,16 @@ describe('foundation: generate on the local stack', () => {
 });
 
 describe('a missing or unreachable component is one line naming it and the fix', () => {
-  test.each([
-    ['Temporal', { TEMPORAL_ADDRESS: '127.0.0.1:1' }, /^image-agent: Temporal is unreachable at 127\.0\.0\.1:1: .*stack:up.*TEMPORAL_ADDRESS/],
-  ])('%s', async (_name, badEnv, expected) => {
-    const res = await runCli(['generate', 'a cat'], badEnv);
-    expect(res.code).toBe(1);
-    const lines = res.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(expected);
-  });
+  test.each([['Temporal', { TEMPORAL_ADDRESS: '127.0.0.1:1' }, /^image-agent: Temporal is unreachable at 127\.0\.0\.1:1: .*stack:up.*TEMPORAL_ADDRESS/]])(
+    '%s',
+    async (_name, badEnv, expected) => {
+      const res = await runCli(['generate', 'a cat'], badEnv);
+      expect(res.code).toBe(1);
+      const lines = res.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(expected);
+    },
+  );
 
   test.each([
     ['object storage', { S3_ENDPOINT: 'http://127.0.0.1:1' }, /DOWN\s+object storage is unreachable: check S3_ENDPOINT/],

@@ -28,6 +28,10 @@ export default async function globalSetup(): Promise<void> {
   await stackUp(config, { workers: false, log: (line) => process.stdout.write(`  ${line}\n`) });
   globalThis.imageAgentStartedBySuite = before.filter((s) => s.managed && !s.up).map((s) => s.name);
   await writeWorkflowBundle(TEST_BUNDLE);
-  process.stdout.write(`  database targets: ${databaseTargets().map(([name, url]) => `${name} (${redactUrl(url)})`).join(', ')}\n`);
+  process.stdout.write(
+    `  database targets: ${databaseTargets()
+      .map(([name, url]) => `${name} (${redactUrl(url)})`)
+      .join(', ')}\n`,
+  );
   process.stdout.write(`  stack ready and workflows bundled in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }

@@ -38,7 +38,9 @@ async function startServer(routes: Record<string, { type?: string; body: Buffer 
 
 /** A tiny valid PNG whose header then claims other dimensions: what a decompression bomb looks like to metadata(). */
 async function pngClaiming(width: number, height: number): Promise<Buffer> {
-  const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: 'white' } }).png().toBuffer();
+  const png = await sharp({ create: { width: 20, height: 20, channels: 3, background: 'white' } })
+    .png()
+    .toBuffer();
   // IHDR data starts after the 8-byte signature, 4-byte length and 4-byte type; its CRC covers type + 13 data bytes.
   png.writeUInt32BE(width, 16);
   png.writeUInt32BE(height, 20);
@@ -124,7 +126,12 @@ describe('hosted image search (against a local imitation)', () => {
         res.end(
           JSON.stringify({
             results: [
-              { url: 'https://wiki.example/mira', title: 'Mira &amp; her lantern', img_src: '//img.example/mira.png', thumbnail_src: 'https://t.example/m.jpg' },
+              {
+                url: 'https://wiki.example/mira',
+                title: 'Mira &amp; her lantern',
+                img_src: '//img.example/mira.png',
+                thumbnail_src: 'https://t.example/m.jpg',
+              },
               { url: 'https://page.example/no-image', title: 'No image here' },
               { url: 'https://page.example/two', title: 'Second', img_src: 'https://img.example/two.jpg' },
               { url: 'https://page.example/three', title: 'Third', img_src: 'https://img.example/three.jpg' },
@@ -136,7 +143,13 @@ describe('hosted image search (against a local imitation)', () => {
           JSON.stringify({
             type: 'images',
             results: [
-              { title: 'Mira fan art', url: 'https://fans.example/mira', source: 'fans.example', thumbnail: { src: 'https://imgs.search.brave.com/t1' }, properties: { url: 'https://fans.example/mira.jpg' } },
+              {
+                title: 'Mira fan art',
+                url: 'https://fans.example/mira',
+                source: 'fans.example',
+                thumbnail: { src: 'https://imgs.search.brave.com/t1' },
+                properties: { url: 'https://fans.example/mira.jpg' },
+              },
               { title: 'Thumbnail only', url: 'https://other.example/p', thumbnail: { src: 'https://imgs.search.brave.com/t2' } },
             ],
           }),
@@ -177,21 +190,35 @@ describe('downloadCandidates', () => {
   const result = (imageUrl: string): ImageSearchResult => ({ title: path.basename(imageUrl), imageUrl });
 
   beforeAll(async () => {
-    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 30 } } }).jpeg().toBuffer();
-    const bigPng = await sharp({ create: { width: 600, height: 600, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 200, g: 30, b: 30 } } })
+      .jpeg()
+      .toBuffer();
+    const bigPng = await sharp({ create: { width: 600, height: 600, channels: 3, background: 'black', noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+      .png()
+      .toBuffer();
     server = await startServer({
       '/photo.jpg': { type: 'image/jpeg', body: jpeg },
       '/photo-as-html': { type: 'text/html; charset=utf-8', body: jpeg },
       '/page.html': { type: 'text/html', body: '<html><body>not an image</body></html>' },
       '/big.png': { type: 'image/png', body: bigPng },
       '/garbage.png': { type: 'image/png', body: Buffer.from('this is not a PNG file at all, only text pretending to be one') },
-      '/tiny.png': { type: 'image/png', body: await sharp({ create: { width: 8, height: 8, channels: 3, background: 'blue' } }).png().toBuffer() },
+      '/tiny.png': {
+        type: 'image/png',
+        body: await sharp({ create: { width: 8, height: 8, channels: 3, background: 'blue' } })
+          .png()
+          .toBuffer(),
+      },
       '/bomb.png': { type: 'image/png', body: await pngClaiming(8000, 6000) },
       '/logo.svg': { type: 'image/svg+xml', body: '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"/>' },
       '/missing.png': { type: 'text/html', body: 'not found', status: 404 },
     });
     outsideDir = await fs.mkdtemp(path.join(os.tmpdir(), 'outside-'));
-    await fs.writeFile(path.join(outsideDir, 'elsewhere.png'), await sharp({ create: { width: 32, height: 32, channels: 3, background: 'red' } }).png().toBuffer());
+    await fs.writeFile(
+      path.join(outsideDir, 'elsewhere.png'),
+      await sharp({ create: { width: 32, height: 32, channels: 3, background: 'red' } })
+        .png()
+        .toBuffer(),
+    );
   });
   afterAll(async () => {
     await server.close();
@@ -212,7 +239,11 @@ describe('downloadCandidates', () => {
 
   test('each bad candidate is rejected with its own reason; the good ones survive', async () => {
     const urls = ['/photo-as-html', '/page.html', '/big.png', '/garbage.png', '/tiny.png', '/photo.jpg'].map((p) => `${server.base}${p}`);
-    const { images, rejected } = await downloadCandidates(urls.map(result), fetchOptions(), { localImageDir: imageDir, maxBytes: 100 * 1024, maxCandidates: 6 });
+    const { images, rejected } = await downloadCandidates(urls.map(result), fetchOptions(), {
+      localImageDir: imageDir,
+      maxBytes: 100 * 1024,
+      maxCandidates: 6,
+    });
     expect(images.map((i) => i.result.imageUrl)).toEqual([`${server.base}/photo.jpg`]);
     expect(rejected).toEqual([
       { url: urls[0], reason: 'content type "text/html" is not an image' },
@@ -245,7 +276,9 @@ describe('downloadCandidates', () => {
 
   test('downloads the candidates in parallel', async () => {
     // The server answers no request until all five are waiting: one at a time, the first would time out.
-    const jpeg = await sharp({ create: { width: 32, height: 32, channels: 3, background: 'green' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 32, height: 32, channels: 3, background: 'green' } })
+      .jpeg()
+      .toBuffer();
     const waiting: http.ServerResponse[] = [];
     const gate = http.createServer((_req, res) => {
       waiting.push(res);
@@ -255,7 +288,11 @@ describe('downloadCandidates', () => {
     const port = (gate.address() as AddressInfo).port;
     try {
       const urls = Array.from({ length: 5 }, (_, i) => `http://127.0.0.1:${port}/photo.jpg?n=${i}`);
-      const { images, rejected } = await downloadCandidates(urls.map(result), { timeoutMs: 3000, maxBytes: 1024 * 1024, allowHosts: [`127.0.0.1:${port}`] }, { localImageDir: imageDir });
+      const { images, rejected } = await downloadCandidates(
+        urls.map(result),
+        { timeoutMs: 3000, maxBytes: 1024 * 1024, allowHosts: [`127.0.0.1:${port}`] },
+        { localImageDir: imageDir },
+      );
       expect(rejected).toEqual([]);
       expect(images).toHaveLength(5);
     } finally {
@@ -268,7 +305,9 @@ describe('downloadCandidates', () => {
     const inside = pathToFileURL(path.join(imageDir, 'claw-hammer.png')).href;
     const outside = pathToFileURL(path.join(outsideDir, 'elsewhere.png')).href;
     const escaping = `${pathToFileURL(imageDir).href}/../corpus/carpenter-tools.md`;
-    const { images, rejected } = await downloadCandidates([inside, outside, escaping, 'file:///etc/passwd'].map(result), fetchOptions(), { localImageDir: imageDir });
+    const { images, rejected } = await downloadCandidates([inside, outside, escaping, 'file:///etc/passwd'].map(result), fetchOptions(), {
+      localImageDir: imageDir,
+    });
     expect(images.map((i) => [i.result.imageUrl, i.width, i.height])).toEqual([[inside, 320, 320]]);
     expect(rejected.map((r) => r.reason)).toEqual([
       `local files are read only from the image folder (${imageDir})`,

@@ -24,7 +24,14 @@ describe.each(databaseTargets())('memory on %s', (_name, url) => {
   afterAll(() => pool.end());
 
   test('a retried remember adds no duplicate rows and applies a profile update once', async () => {
-    const turn = { tenantId, userId: 'ann', sessionId: 's1', workflowId: 'wf-1', request: 'I dislike red; draw a kite', imageKeys: ['runs/wf-1/image-0/round-1.png'] };
+    const turn = {
+      tenantId,
+      userId: 'ann',
+      sessionId: 's1',
+      workflowId: 'wf-1',
+      request: 'I dislike red; draw a kite',
+      imageKeys: ['runs/wf-1/image-0/round-1.png'],
+    };
     expect(await memory.rememberTurn(turn)).toBe(true);
     expect(await memory.rememberTurn(turn)).toBe(false);
     const first = await memory.applyProfileUpdate(tenantId, 'ann', 'wf-1', { dislikes: ['red'], likes: ['kites'] });
@@ -55,9 +62,23 @@ describe.each(databaseTargets())('memory on %s', (_name, url) => {
   });
 
   test('full-text recall finds the relevant turn and knowledge, never another tenant’s', async () => {
-    await memory.rememberTurn({ tenantId, userId: 'ben', sessionId: 's1', workflowId: 'wf-logo', request: 'a minimalist fox logo for our café', imageKeys: ['k/logo.png'] });
+    await memory.rememberTurn({
+      tenantId,
+      userId: 'ben',
+      sessionId: 's1',
+      workflowId: 'wf-logo',
+      request: 'a minimalist fox logo for our café',
+      imageKeys: ['k/logo.png'],
+    });
     await memory.rememberTurn({ tenantId, userId: 'ben', sessionId: 's1', workflowId: 'wf-mountain', request: 'a poster of snowy mountains', imageKeys: [] });
-    await memory.rememberTurn({ tenantId: `${tenantId}-other`, userId: 'ben', sessionId: 's1', workflowId: 'wf-foreign', request: 'a fox logo for a rival', imageKeys: [] });
+    await memory.rememberTurn({
+      tenantId: `${tenantId}-other`,
+      userId: 'ben',
+      sessionId: 's1',
+      workflowId: 'wf-foreign',
+      request: 'a fox logo for a rival',
+      imageKeys: [],
+    });
     await memory.addKnowledge({ id: `${tenantId}-brand`, tenantId, title: 'Café brand colours', body: 'The café logo uses forest green and cream.' });
     const recalled = await memory.recall({ tenantId, userId: 'ben', query: 'the fox logo from before', budgetChars: 4000 });
     expect(recalled.turns.map((t) => t.workflowId)).toEqual(['wf-logo']);
@@ -67,7 +88,14 @@ describe.each(databaseTargets())('memory on %s', (_name, url) => {
 
   test('the budget keeps the best items and reports what it dropped', async () => {
     for (let i = 0; i < 6; i++) {
-      await memory.rememberTurn({ tenantId, userId: 'cat', sessionId: 's', workflowId: `wf-b${i}`, request: `a garden with roses number ${i} ${'and tulips '.repeat(20)}`, imageKeys: [] });
+      await memory.rememberTurn({
+        tenantId,
+        userId: 'cat',
+        sessionId: 's',
+        workflowId: `wf-b${i}`,
+        request: `a garden with roses number ${i} ${'and tulips '.repeat(20)}`,
+        imageKeys: [],
+      });
     }
     const recalled = await memory.recall({ tenantId, userId: 'cat', query: 'roses garden', budgetChars: 1200 });
     expect(recalled.turns.length).toBeGreaterThan(0);
@@ -78,9 +106,31 @@ describe.each(databaseTargets())('memory on %s', (_name, url) => {
 
   test('embedding recall is used where pgvector exists', async () => {
     const model = 'fake-embeddings';
-    await memory.rememberTurn({ tenantId, userId: 'dan', sessionId: 's', workflowId: 'wf-e1', request: 'lighthouse on a cliff', imageKeys: [], embedding: { vector: fakeEmbedding('lighthouse on a cliff'), model } });
-    await memory.rememberTurn({ tenantId, userId: 'dan', sessionId: 's', workflowId: 'wf-e2', request: 'bowl of ramen', imageKeys: [], embedding: { vector: fakeEmbedding('bowl of ramen'), model } });
-    const recalled = await memory.recall({ tenantId, userId: 'dan', query: 'zzz', budgetChars: 4000, embedding: { vector: fakeEmbedding('a lighthouse'), model } });
+    await memory.rememberTurn({
+      tenantId,
+      userId: 'dan',
+      sessionId: 's',
+      workflowId: 'wf-e1',
+      request: 'lighthouse on a cliff',
+      imageKeys: [],
+      embedding: { vector: fakeEmbedding('lighthouse on a cliff'), model },
+    });
+    await memory.rememberTurn({
+      tenantId,
+      userId: 'dan',
+      sessionId: 's',
+      workflowId: 'wf-e2',
+      request: 'bowl of ramen',
+      imageKeys: [],
+      embedding: { vector: fakeEmbedding('bowl of ramen'), model },
+    });
+    const recalled = await memory.recall({
+      tenantId,
+      userId: 'dan',
+      query: 'zzz',
+      budgetChars: 4000,
+      embedding: { vector: fakeEmbedding('a lighthouse'), model },
+    });
     if (vector) {
       expect(recalled.retrieval.method).toBe('full_text+embeddings');
       expect(recalled.turns[0]!.workflowId).toBe('wf-e1');

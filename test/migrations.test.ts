@@ -14,11 +14,14 @@ describe.each(databaseTargets())('migrations on %s', (_name, url) => {
       await migrate(pool);
       const second = await migrate(pool);
       expect(second.applied).toEqual([]);
-      const tables = (await pool.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'public'`)).rows.map((r) => r.table_name);
+      const tables = (await pool.query<{ table_name: string }>(`select table_name from information_schema.tables where table_schema = 'public'`)).rows.map(
+        (r) => r.table_name,
+      );
       expect(tables).toEqual(expect.arrayContaining(['tenants', 'users', 'profile_updates', 'conversation_turns', 'knowledge_items', 'schema_migrations']));
       const versions = (await pool.query<{ version: string }>('select version from schema_migrations order by version')).rows.map((r) => r.version);
       expect(versions).toContain('001_memory');
-      const embeddingColumn = (await pool.query(`select 1 from information_schema.columns where table_name = 'knowledge_items' and column_name = 'embedding'`)).rowCount;
+      const embeddingColumn = (await pool.query(`select 1 from information_schema.columns where table_name = 'knowledge_items' and column_name = 'embedding'`))
+        .rowCount;
       expect(embeddingColumn === 1).toBe(second.vector);
       expect(versions.includes('002_embeddings.vector')).toBe(second.vector);
     } finally {

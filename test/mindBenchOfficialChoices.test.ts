@@ -36,7 +36,10 @@ describe('MindBench official choices', () => {
       type: c.type,
       id: c.id,
       checklist: c.checklist,
-      verdict: i < answers.length ? parseChecklistJudgement(answers[i]!, c.checklist.length) : { outcome: 'no_image', message: 'ContentPolicyRefusal: the image model refused' },
+      verdict:
+        i < answers.length
+          ? parseChecklistJudgement(answers[i]!, c.checklist.length)
+          : { outcome: 'no_image', message: 'ContentPolicyRefusal: the image model refused' },
     }));
     expect(results[2]!.verdict.outcome).toBe('refused');
     const { jsonl, unwritten } = formatMindBenchResults(results);

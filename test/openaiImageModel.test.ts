@@ -1,6 +1,6 @@
 /** The image-model role over the images API of a (fake) OpenAI-compatible endpoint. */
 import sharp from 'sharp';
-import { ContentPolicyRefusal } from '../providers/imageModel';
+import { ContentPolicyRefusal } from '../providers/modelErrors';
 import { createOpenAIClient } from '../providers/openai/openaiClient';
 import { OpenAIImageModel } from '../providers/openai/openaiImageModel';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
@@ -18,7 +18,9 @@ describe('OpenAIImageModel', () => {
   beforeEach(() => fake.reset());
 
   test('generates from base64 and normalises to PNG with its dimensions', async () => {
-    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: 'green' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: 'green' } })
+      .jpeg()
+      .toBuffer();
     fake.script({ route: 'images.generate', reply: { png: jpeg } });
     const out = await model.render(request);
     expect((await sharp(out.png).metadata()).format).toBe('png');
@@ -33,7 +35,9 @@ describe('OpenAIImageModel', () => {
   });
 
   test('uses the edit endpoint with every reference when references exist', async () => {
-    const ref = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } }).png().toBuffer();
+    const ref = await sharp({ create: { width: 8, height: 8, channels: 3, background: 'red' } })
+      .png()
+      .toBuffer();
     const out = await model.render({ ...request, references: [{ name: 'logo.png', data: ref, contentType: 'image/png' }] });
     expect(out.mode).toBe('edit');
     const [edit] = fake.requestsFor('images.edit');
@@ -44,7 +48,14 @@ describe('OpenAIImageModel', () => {
   test('a content-policy rejection becomes a typed refusal carrying the provider reason', async () => {
     fake.script({
       route: 'images.generate',
-      fault: { status: 400, error: { message: 'Your request was rejected as a result of our safety system.', type: 'image_generation_user_error', code: 'content_policy_violation' } },
+      fault: {
+        status: 400,
+        error: {
+          message: 'Your request was rejected as a result of our safety system.',
+          type: 'image_generation_user_error',
+          code: 'content_policy_violation',
+        },
+      },
     });
     const err = await model.render(request).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ContentPolicyRefusal);

@@ -13,6 +13,7 @@ import { requestLine, scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 const OUTAGE_MS = 60_000;
 
@@ -41,7 +42,8 @@ describe('outages of a dependency shorter than the window', () => {
     userId: `u-${randomUUID().slice(0, 8)}`,
     options: { size: '256x256', ...(outageWindow ? { outageWindow } : {}) },
   });
-  const start = (i: GenerateImageInput) => env.client.workflow.start('generateImage', { taskQueue: env.taskQueue, workflowId: `outage-${randomUUID()}`, args: [i] });
+  const start = (i: GenerateImageInput) =>
+    env.client.workflow.start(generateImage, { taskQueue: env.taskQueue, workflowId: `outage-${randomUUID()}`, args: [i] });
   const workflowTaskFailures = async (workflowId: string) =>
     ((await env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((e) => e.workflowTaskFailedEventAttributes).length;
 
@@ -72,7 +74,9 @@ describe('outages of a dependency shorter than the window', () => {
 
     const degraded: GenerateImageResult = await degrading.result();
     expect(degraded.outcome).toBe('completed');
-    expect(degraded.degraded).toEqual([expect.objectContaining({ stage: 'ground', dependency: 'memory', reason: expect.stringMatching(/user profile could not be loaded/) })]);
+    expect(degraded.degraded).toEqual([
+      expect.objectContaining({ stage: 'ground', dependency: 'memory', reason: expect.stringMatching(/user profile could not be loaded/) }),
+    ]);
     // The write after rendering waits for the store (window + one attempt), so the turn is kept.
     expect(degraded.remembered?.turnInserted).toBe(true);
     expect(await workflowTaskFailures(degrading.workflowId)).toBe(0);

@@ -44,7 +44,10 @@ describe('recorded histories replay against the current workflow code', () => {
       expect(result.workflowId).toBe(recorded.workflowId);
       if (result.error) {
         // The core's own words: the non-determinism reason, or the workflow task's failure message.
-        const reason = /\[TMPRL\d+\][^"\\]*/.exec(result.error.message)?.[0] ?? /message: \\?"([^"\\]*)/.exec(result.error.message)?.[1] ?? result.error.message.split('\n')[0];
+        const reason =
+          /\[TMPRL\d+\][^"\\]*/.exec(result.error.message)?.[0] ??
+          /message: \\?"([^"\\]*)/.exec(result.error.message)?.[1] ??
+          result.error.message.split('\n')[0];
         failures.push(`${file}: ${result.error.name}: ${reason}`);
       }
     }

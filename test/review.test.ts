@@ -48,10 +48,15 @@ describe('review gates', () => {
     expect(first).toMatch(/round-1\.png$/);
     await expect(refusal(handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: first }] }))).resolves.toMatch(/feedback is required/);
 
-    const rejected = await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: first, feedback: 'a stormy purple sky', reviewer: 'rev-1' }], updateId: 'click-1' });
+    const rejected = await handle.executeUpdate(reviewUpdate, {
+      args: [{ decision: 'reject', candidateKey: first, feedback: 'a stormy purple sky', reviewer: 'rev-1' }],
+      updateId: 'click-1',
+    });
     expect(rejected).toEqual({ accepted: true, decision: 'reject', next: 'new_round' });
     // A retried click with the same request id is the same decision, not a second one.
-    await expect(handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: first, feedback: 'a stormy purple sky' }], updateId: 'click-1' })).resolves.toEqual(rejected);
+    await expect(
+      handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: first, feedback: 'a stormy purple sky' }], updateId: 'click-1' }),
+    ).resolves.toEqual(rejected);
 
     const second = await waitForReview(handle);
     expect(second).toMatch(/round-2\.png$/);
@@ -122,7 +127,9 @@ describe('review gates', () => {
     expect(status.candidates).toHaveLength(0);
     expect(status.plan!.questions[0]!.route).toBe('reason');
     expect(status.answers[0]!.answer).toBe('7');
-    await expect(handle.executeUpdate(planReviewUpdate, { args: [{ decision: 'approve', prompt: 'Seven red apples in a wicker basket, watercolour' }] })).resolves.toEqual({
+    await expect(
+      handle.executeUpdate(planReviewUpdate, { args: [{ decision: 'approve', prompt: 'Seven red apples in a wicker basket, watercolour' }] }),
+    ).resolves.toEqual({
       accepted: true,
       decision: 'approve',
       next: 'render',
@@ -136,13 +143,34 @@ describe('review gates', () => {
     const key = await waitForReview(handle);
     const temporal = resolveTool('temporal', loadConfig().stack.dir);
     const listed = await eventually(async () => {
-      const out = await runCommand(temporal, ['workflow', 'list', '--address', loadConfig().temporal.connection.address!, '--query', `ImageAgentApproval = 'pending' AND WorkflowId = '${handle.workflowId}'`, '-o', 'json']);
+      const out = await runCommand(temporal, [
+        'workflow',
+        'list',
+        '--address',
+        loadConfig().temporal.connection.address!,
+        '--query',
+        `ImageAgentApproval = 'pending' AND WorkflowId = '${handle.workflowId}'`,
+        '-o',
+        'json',
+      ]);
       expect(JSON.parse(out.stdout || '[]')).toHaveLength(1);
       return out;
     });
     expect(listed.code).toBe(0);
     const input = JSON.stringify({ decision: 'approve', candidateKey: key, reviewer: 'temporal-cli' });
-    const updated = await runCommand(temporal, ['workflow', 'update', 'execute', '--address', loadConfig().temporal.connection.address!, '--workflow-id', handle.workflowId, '--name', 'review', '--input', input]);
+    const updated = await runCommand(temporal, [
+      'workflow',
+      'update',
+      'execute',
+      '--address',
+      loadConfig().temporal.connection.address!,
+      '--workflow-id',
+      handle.workflowId,
+      '--name',
+      'review',
+      '--input',
+      input,
+    ]);
     expect(updated.stderr).toBe('');
     expect(updated.code).toBe(0);
     const result: GenerateImageResult = await handle.result();

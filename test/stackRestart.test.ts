@@ -8,6 +8,7 @@ import { infrastructure } from '../infra/stack';
 import { createPool } from '../providers/database';
 import type { GenerateImageResult } from '../common/runResult';
 import { startTestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 test('a stack restart keeps earlier runs, objects and database rows', async () => {
   const config = loadConfig();
@@ -19,7 +20,11 @@ test('a stack restart keeps earlier runs, objects and database rows', async () =
   const tenant = `tenant-${randomUUID()}`;
   let result: GenerateImageResult;
   try {
-    result = await env.client.workflow.execute('generateImage', { taskQueue: env.taskQueue, workflowId, args: [{ request: 'a red kite', tenantId: 'test', userId: 'restart', options: { size: '256x256' } }] });
+    result = await env.client.workflow.execute(generateImage, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: [{ request: 'a red kite', tenantId: 'test', userId: 'restart', options: { size: '256x256' } }],
+    });
   } finally {
     await env.stop();
   }

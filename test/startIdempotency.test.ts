@@ -31,7 +31,11 @@ describe('starting a run over HTTP', () => {
   });
 
   const post = async (body: string | Buffer, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${base}/v1/generations`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers }, body });
+    const res = await fetch(`${base}/v1/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
+      body,
+    });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
   const request = (text: string) => JSON.stringify({ request: text, userId: 'edge-user', options: { size: '128x128' } });
@@ -64,10 +68,22 @@ describe('starting a run over HTTP', () => {
     ['a NUL', request('a poster\u0000 of a lighthouse'), /request: the text contains the control character U\+0000 \(NUL\)/],
     ['a bell character', request('a poster \u0007 of a lighthouse'), /control character U\+0007/],
     ['an unpaired surrogate', '{"request":"a poster \\ud800 of a lighthouse","userId":"edge-user"}', /not valid Unicode/],
-    ['invalid UTF-8 bytes', Buffer.concat([Buffer.from('{"request":"a poster '), Buffer.from([0xc3, 0x28]), Buffer.from('","userId":"edge-user"}')]), /not valid UTF-8/],
+    [
+      'invalid UTF-8 bytes',
+      Buffer.concat([Buffer.from('{"request":"a poster '), Buffer.from([0xc3, 0x28]), Buffer.from('","userId":"edge-user"}')]),
+      /not valid UTF-8/,
+    ],
     ['an over-long request', request('x'.repeat(8001)), /longer than 8000 characters/],
-    ['a control character in a reference key', JSON.stringify({ request: 'a lamp', userId: 'edge-user', inputImageKeys: ['uploads/a\u0000.png'] }), /inputImageKeys\.0: the text contains the control character U\+0000/],
-    ['an outage window out of range', JSON.stringify({ request: 'a lamp', userId: 'edge-user', options: { outageWindow: '5 seconds' } }), /outage window must be between/],
+    [
+      'a control character in a reference key',
+      JSON.stringify({ request: 'a lamp', userId: 'edge-user', inputImageKeys: ['uploads/a\u0000.png'] }),
+      /inputImageKeys\.0: the text contains the control character U\+0000/,
+    ],
+    [
+      'an outage window out of range',
+      JSON.stringify({ request: 'a lamp', userId: 'edge-user', options: { outageWindow: '5 seconds' } }),
+      /outage window must be between/,
+    ],
   ])('%s is refused with 400 and a clear message, and no run starts', async (_what, body, message) => {
     // The key names the run this POST would have started: it must not exist.
     const key = `bad-${randomUUID()}`;

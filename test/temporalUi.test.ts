@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { runUiUrl } from '../client/temporalClient';
 import { launchBrowser, screenshot } from './support/browser';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 describe('Temporal UI', () => {
   let env: TestEnv;
@@ -12,7 +13,11 @@ describe('Temporal UI', () => {
 
   beforeAll(async () => {
     env = await startTestEnv({ name: 'ui' });
-    await env.client.workflow.execute('generateImage', { taskQueue: env.taskQueue, workflowId, args: [{ request: 'a lighthouse at dawn', tenantId: 'test', userId: 'ui', options: { size: '256x256' } }] });
+    await env.client.workflow.execute(generateImage, {
+      taskQueue: env.taskQueue,
+      workflowId,
+      args: [{ request: 'a lighthouse at dawn', tenantId: 'test', userId: 'ui', options: { size: '256x256' } }],
+    });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -29,7 +34,12 @@ describe('Temporal UI', () => {
 
     await page.goto(runUiUrl(env.config, workflowId));
     await page.getByText('renderImage').first().waitFor({ timeout: 30_000 });
-    await expect(page.getByText(/Completed/).first().isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByText(/Completed/)
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
     await screenshot(page, 'temporal-ui-history');
   });
 });

@@ -16,6 +16,7 @@ import { writeWorkflowBundle } from '../workers/workflowBundle';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 const exporter = new InMemorySpanExporter();
 
@@ -37,7 +38,7 @@ describe('OpenTelemetry traces', () => {
 
   test('client → workflow → activity → model HTTP call is one tree, with the workflow id on every Temporal span', async () => {
     const workflowId = `trace-${randomUUID()}`;
-    const result = await env.client.workflow.execute('generateImage', {
+    const result = await env.client.workflow.execute(generateImage, {
       taskQueue: env.taskQueue,
       workflowId,
       args: [{ request: 'a lighthouse at dawn', tenantId: 'trace-tenant', userId: 'u1', options: { size: '256x256', maxRounds: 1 } }],
@@ -45,7 +46,8 @@ describe('OpenTelemetry traces', () => {
     expect((result as GenerateImageResult).outcome).toBe('completed');
 
     const spans = exporter.getFinishedSpans();
-    if (process.env.DEBUG_SPANS) console.log(spans.map((s) => `${s.name} ${s.spanContext().spanId} <- ${s.parentSpanId} ${JSON.stringify(s.attributes)}`).join('\n'));
+    if (process.env.DEBUG_SPANS)
+      console.log(spans.map((s) => `${s.name} ${s.spanContext().spanId} <- ${s.parentSpanId} ${JSON.stringify(s.attributes)}`).join('\n'));
     const byId = new Map(spans.map((s) => [s.spanContext().spanId, s]));
     const parentOf = (s: ReadableSpan) => (s.parentSpanId ? byId.get(s.parentSpanId) : undefined);
     // Client and activity spans name it temporalWorkflowId; spans made inside the workflow carry its info (workflowId).
@@ -94,7 +96,7 @@ describe('OpenTelemetry traces', () => {
     const plain = await startTestEnv({ name: 'replay-plain', fake, workflowBundlePath: plainBundle });
     try {
       const workflowId = `replay-${randomUUID()}`;
-      await plain.client.workflow.execute('generateImage', {
+      await plain.client.workflow.execute(generateImage, {
         taskQueue: plain.taskQueue,
         workflowId,
         args: [{ request: 'a 2-slide deck about tides', tenantId: 'trace-tenant', userId: 'u2', options: { size: '256x256', maxRounds: 2 } }],

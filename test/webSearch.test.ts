@@ -300,7 +300,11 @@ describe('the shipped sample corpus', () => {
   test.each([
     ['Hangzhou weather forecast 15 July 2026', 'https://example.org/sample-weather/hangzhou/2026-07-15', /High 34 °C, low 27 °C/],
     ['QTRB last close and daily change', 'https://example.org/sample-markets/QTRB/2026-07-14', /Last close: 48\.36 USD/],
-    ['final score Hangzhou Harbour FC Westlake United', 'https://example.org/sample-sports/harbour-vs-westlake-2026-07-12', /Hangzhou Harbour FC 2, Westlake United 1/],
+    [
+      'final score Hangzhou Harbour FC Westlake United',
+      'https://example.org/sample-sports/harbour-vs-westlake-2026-07-12',
+      /Hangzhou Harbour FC 2, Westlake United 1/,
+    ],
     ['what tool does a carpenter use to drive nails', 'https://example.org/sample-reference/carpenter-tools', /claw hammer/],
     ['ice cube melting in a warm room after an hour', 'https://example.org/sample-reference/ice-melting', /melts completely in roughly an hour/],
     ['30-60-90 triangle side ratio', 'https://example.org/sample-reference/30-60-90-triangle', /1 : √3 : 2/],
@@ -344,7 +348,12 @@ describe('hosted search APIs (against a local imitation)', () => {
               type: 'search',
               web: {
                 results: [
-                  { title: 'Match <strong>report</strong>', url: 'https://sport.example/match', description: 'Harbour won <strong>2–1</strong>', page_age: '2026-07-12T20:00:00' },
+                  {
+                    title: 'Match <strong>report</strong>',
+                    url: 'https://sport.example/match',
+                    description: 'Harbour won <strong>2–1</strong>',
+                    page_age: '2026-07-12T20:00:00',
+                  },
                   { title: 'Table', url: 'https://sport.example/table', description: 'League table' },
                 ],
               },
@@ -385,7 +394,9 @@ describe('hosted search APIs (against a local imitation)', () => {
     ['Tavily', () => new TavilySearch({ apiKey: 'tvly-wrong', baseUrl: server.base, timeoutMs: 5000 }), 'tvly-wrong'],
     ['Brave', () => new BraveWebSearch({ apiKey: 'brave-wrong', baseUrl: server.base, timeoutMs: 5000 }), 'brave-wrong'],
   ])('%s: a rejected key is a non-retryable SearchApiError that does not repeat the key the API echoed', async (_name, create, key) => {
-    const err = await create().search('x', { limit: 1 }).catch((e: unknown) => e);
+    const err = await create()
+      .search('x', { limit: 1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SearchApiError);
     expect(err).toMatchObject({ status: 401, retryable: false });
     expect((err as Error).message).toMatch(/HTTP 401: .*\[redacted\]/);

@@ -12,7 +12,7 @@ import { officialWiseCalculator } from './support/officialWiseCalculator';
 /** A small deterministic generator, so a failure reproduces. */
 function lcg(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function verdictsFor(seed: number): WiseCaseResult[] {
@@ -21,11 +21,15 @@ function verdictsFor(seed: number): WiseCaseResult[] {
   for (let id = 1; id <= 1000; id++) {
     const r = rand();
     const verdict: WiseVerdict =
-      r < 0.05 ? { outcome: 'error', message: `judge timed out (${id})` }
-      : r < 0.09 ? { outcome: 'refused', raw: "I can't help with that." }
-      : r < 0.12 ? { outcome: 'unparseable', raw: '**Score:** 1' }
-      : r < 0.15 ? { outcome: 'no_image', message: 'ContentPolicyRefusal: the image model refused' }
-      : { outcome: 'judged', score: rand() < 0.7 ? 1 : 0 };
+      r < 0.05
+        ? { outcome: 'error', message: `judge timed out (${id})` }
+        : r < 0.09
+          ? { outcome: 'refused', raw: "I can't help with that." }
+          : r < 0.12
+            ? { outcome: 'unparseable', raw: '**Score:** 1' }
+            : r < 0.15
+              ? { outcome: 'no_image', message: 'ContentPolicyRefusal: the image model refused' }
+              : { outcome: 'judged', score: rand() < 0.7 ? 1 : 0 };
     results.push({ promptId: id, verdict });
   }
   // In the order cases finish, not in id order.
@@ -54,9 +58,21 @@ describe('WISE-Verified official scores on 1,000 ids', () => {
   });
 
   test('every case without a verdict is a 0 in scores.jsonl and has its reason in unjudged.jsonl', () => {
-    const scoreOf = new Map(files.jsonl.trimEnd().split('\n').map((l) => JSON.parse(l) as { prompt_id: number; score: number }).map((r) => [r.prompt_id, r.score]));
-    const unjudged = files.unjudgedJsonl.trimEnd().split('\n').map((l) => JSON.parse(l) as { prompt_id: number; outcome: string; reason: string });
-    const expected = results.filter((r) => r.verdict.outcome !== 'judged').map((r) => r.promptId).sort((a, b) => a - b);
+    const scoreOf = new Map(
+      files.jsonl
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { prompt_id: number; score: number })
+        .map((r) => [r.prompt_id, r.score]),
+    );
+    const unjudged = files.unjudgedJsonl
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { prompt_id: number; outcome: string; reason: string });
+    const expected = results
+      .filter((r) => r.verdict.outcome !== 'judged')
+      .map((r) => r.promptId)
+      .sort((a, b) => a - b);
     expect(unjudged.map((u) => u.prompt_id)).toEqual(expected);
     for (const u of unjudged) {
       expect(scoreOf.get(u.prompt_id)).toBe(0);
@@ -82,7 +98,10 @@ describe('WISE-Verified official scores on 1,000 ids', () => {
   });
 
   test('the calculator itself refuses a file with an id missing, as the official one does', () => {
-    const withoutOne = files.jsonl.split('\n').filter((l) => !l.startsWith('{"prompt_id":500,')).join('\n');
+    const withoutOne = files.jsonl
+      .split('\n')
+      .filter((l) => !l.startsWith('{"prompt_id":500,'))
+      .join('\n');
     expect(() => officialWiseCalculator(withoutOne)).toThrow(/missing prompt ids: 500/);
   });
 });

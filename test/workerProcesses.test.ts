@@ -16,6 +16,7 @@ import { eventually } from './support/eventually';
 import { DIST } from './support/paths';
 import { metricSum } from './support/prometheusText';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { generateImage } from '../workflows/generateImage';
 
 const IMAGE_MODEL = 'fake-image-model';
 
@@ -48,13 +49,21 @@ describe('worker processes: metrics and graceful shutdown', () => {
     const opsPort = await freePort();
     const sdkPort = await freePort();
     const child = spawn(process.execPath, [path.join(DIST, 'workers', `${entry}.js`)], {
-      env: { ...process.env, ...workerEnv, IMAGE_AGENT_OPS_PORT: String(opsPort), IMAGE_AGENT_SDK_METRICS_PORT: String(sdkPort), IMAGE_AGENT_LOG_FORMAT: 'json' },
+      env: {
+        ...process.env,
+        ...workerEnv,
+        IMAGE_AGENT_OPS_PORT: String(opsPort),
+        IMAGE_AGENT_SDK_METRICS_PORT: String(sdkPort),
+        IMAGE_AGENT_LOG_FORMAT: 'json',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     const proc = { child, opsPort, exited, output: () => output };
     processes.push(proc);
     await eventually(async () => expect((await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status).toBe(200), 60_000, 300);
@@ -82,7 +91,7 @@ describe('worker processes: metrics and graceful shutdown', () => {
   });
 
   const generate = (workflowId: string, request: string) =>
-    env.client.workflow.start('generateImage', {
+    env.client.workflow.start(generateImage, {
       taskQueue: env.taskQueue,
       workflowId,
       args: [{ request, tenantId, userId: 'u1', options: { size: '256x256', maxRounds: 2 } }],
@@ -95,7 +104,13 @@ describe('worker processes: metrics and graceful shutdown', () => {
       route: 'chat',
       schema: 'context_plan',
       times: 1,
-      reply: { json: { intent: 'apples', questions: [{ id: 'q1', question: 'What is 3*3-2?', route: 'reason', dependsOn: [] }], images: [{ id: 'image-1', brief: 'apples', dependsOn: [] }] } },
+      reply: {
+        json: {
+          intent: 'apples',
+          questions: [{ id: 'q1', question: 'What is 3*3-2?', route: 'reason', dependsOn: [] }],
+          images: [{ id: 'image-1', brief: 'apples', dependsOn: [] }],
+        },
+      },
     });
     const handle = await generate(`metrics-${randomUUID()}`, 'a basket with 3*3-2 apples');
     const result = (await handle.result()) as GenerateImageResult;
@@ -115,7 +130,9 @@ describe('worker processes: metrics and graceful shutdown', () => {
     expect(metricSum(o, 'image_agent_rounds_per_run_sum')).toBe(rounds);
     const judged = result.images[0]!.candidates.reduce((n, c) => n + (c.critique?.total ?? 0), 0);
     expect(metricSum(o, 'image_agent_checklist_verdicts_total')).toBe(judged);
-    expect(metricSum(o, 'image_agent_checklist_verdicts_total', { verdict: 'pass' })).toBe(result.images[0]!.candidates.reduce((n, c) => n + (c.critique?.passed ?? 0), 0));
+    expect(metricSum(o, 'image_agent_checklist_verdicts_total', { verdict: 'pass' })).toBe(
+      result.images[0]!.candidates.reduce((n, c) => n + (c.critique?.passed ?? 0), 0),
+    );
     expect(metricSum(o, 'image_agent_model_tokens_total', { tenant: tenantId, direction: 'input' })).toBe(result.usage.inputTokens);
     expect(metricSum(o, 'image_agent_model_tokens_total', { tenant: tenantId, direction: 'output' })).toBe(result.usage.outputTokens);
     expect(metricSum(o, 'image_agent_model_cost_total', { tenant: tenantId, model: IMAGE_MODEL })).toBeCloseTo(0.04 * renders, 9);
@@ -124,7 +141,10 @@ describe('worker processes: metrics and graceful shutdown', () => {
     expect(metricSum(o, 'temporal_workflow_completed_total')).toBeGreaterThanOrEqual(1);
     expect(g).toMatch(/^temporal_activity_schedule_to_start_latency_seconds_bucket\{/m);
     // Structured logs: JSON lines, no prompt text.
-    const lines = orchestration.output().split('\n').filter((l) => l.startsWith('{'));
+    const lines = orchestration
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'));
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
     expect(orchestration.output()).not.toContain('3*3-2 apples');

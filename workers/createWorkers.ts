@@ -17,6 +17,7 @@ import { LocalCorpusSearch } from '../providers/search/localCorpusSearch';
 import { createImageSearch, createWebSearch } from '../providers/search/searchRegistry';
 import { activityMetrics } from '../telemetry/metricsInterceptor';
 import { tracingActivityInterceptor, tracingSinks, type Tracing } from '../telemetry/tracing';
+import { typedFailures } from './failureInterceptor';
 import { heartbeatWhileRunning } from './heartbeatInterceptor';
 import { workflowInterceptorModules, workflowSource } from './workflowBundle';
 
@@ -24,7 +25,7 @@ export async function connectWorker(config: AppConfig): Promise<NativeConnection
   return NativeConnection.connect(config.temporal.connection);
 }
 
-export function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
+function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
   const webSearch = createWebSearch(config);
   return {
     config,
@@ -53,6 +54,7 @@ function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry) {
       heartbeatWhileRunning,
       activityMetrics({ prices: config.prices, imageModel: config.models.mode === 'offline' ? 'offline' : config.models.roles.image }),
       tracingActivityInterceptor,
+      typedFailures,
     ],
   };
 }

@@ -8,7 +8,7 @@ import type { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { lastProgress } from '../activities/progress';
 
-export const HEARTBEAT_EVERY_MS = 3_000;
+const HEARTBEAT_EVERY_MS = 3_000;
 
 export const heartbeatWhileRunning: ActivityInterceptorsFactory = (ctx: Context) => ({
   inbound: {

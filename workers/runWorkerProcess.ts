@@ -11,7 +11,10 @@ import { installSdkRuntime } from '../telemetry/sdkRuntime';
 import { installTracing } from '../telemetry/tracing';
 import { connectWorker, type ManagedWorker, type WorkerTelemetry } from './createWorkers';
 
-export function runWorkerProcess(name: string, create: (config: AppConfig, connection: NativeConnection, telemetry: WorkerTelemetry) => Promise<ManagedWorker>): void {
+export function runWorkerProcess(
+  name: string,
+  create: (config: AppConfig, connection: NativeConnection, telemetry: WorkerTelemetry) => Promise<ManagedWorker>,
+): void {
   let ops: OpsServer | undefined;
   (async () => {
     const config = loadConfig();
@@ -23,7 +26,9 @@ export function runWorkerProcess(name: string, create: (config: AppConfig, conne
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => ops?.startDraining());
     const connection = await connectWorker(config);
     const { worker, close } = await create(config, connection, { tracing });
-    console.log(`${name} worker polling ${worker.options.taskQueue} on ${config.temporal.connection.address} (providers: ${config.models.mode}${ops ? `, ops on :${ops.port}` : ''})`);
+    console.log(
+      `${name} worker polling ${worker.options.taskQueue} on ${config.temporal.connection.address} (providers: ${config.models.mode}${ops ? `, ops on :${ops.port}` : ''})`,
+    );
     try {
       await worker.run(); // resolves once polling stopped and running activities finished or hit the grace time
     } finally {

@@ -8,10 +8,10 @@
 import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { AgentActivities, GpuActivities } from '../activities';
 import { durationMs } from '../common/duration';
-import { NON_RETRYABLE_TYPES } from '../common/failureTypes';
+import { FailureType, NON_RETRYABLE_TYPES } from '../common/failureTypes';
 import { gpuTaskQueueFor } from '../common/taskQueues';
 
-export const DEFAULT_OUTAGE_WINDOW = '10 minutes';
+const DEFAULT_OUTAGE_WINDOW = '10 minutes';
 
 /** Memory reads give up sooner than the window: a run goes on without memory rather than wait long. */
 const MEMORY_READ_WINDOW_MS = 2 * 60_000;
@@ -45,7 +45,9 @@ export function activitiesFor(outageWindow: string = DEFAULT_OUTAGE_WINDOW) {
       ...withinWindow(0, Math.min(windowMs, MEMORY_READ_WINDOW_MS, MINUTE)),
       scheduleToCloseTimeout: Math.min(windowMs, MEMORY_READ_WINDOW_MS),
     }),
-    memoryWrite: proxyActivities<Pick<AgentActivities, 'rememberTurn'>>(withinWindow(windowMs, MINUTE, { summary: 'remember the turn and update the profile' })),
+    memoryWrite: proxyActivities<Pick<AgentActivities, 'rememberTurn'>>(
+      withinWindow(windowMs, MINUTE, { summary: 'remember the turn and update the profile' }),
+    ),
     compose: proxyActivities<Pick<AgentActivities, 'composePrompt'>>(withinWindow(windowMs, 2 * MINUTE)),
     checklist: proxyActivities<Pick<AgentActivities, 'planChecklist'>>(withinWindow(windowMs, 2 * MINUTE, { summary: 'plan the feedback checklist' })),
     critique: proxyActivities<Pick<AgentActivities, 'critiqueImage'>>(withinWindow(windowMs, 3 * MINUTE)),
@@ -57,7 +59,12 @@ export function activitiesFor(outageWindow: string = DEFAULT_OUTAGE_WINDOW) {
     webhooks: proxyActivities<Pick<AgentActivities, 'deliverWebhook'>>(
       withinWindow(windowMs, 30 * SECOND, {
         heartbeatTimeout: undefined,
-        retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['WebhookRejected', 'InvalidInput'] },
+        retry: {
+          initialInterval: '2 seconds',
+          backoffCoefficient: 2,
+          maximumInterval: '1 minute',
+          nonRetryableErrorTypes: [FailureType.WebhookRejected, FailureType.InvalidInput],
+        },
       }),
     ),
     /** Renders run on the GPU queue named after the workflow's own queue; a render holds a slot 10 minutes at most. */

@@ -6,7 +6,18 @@ import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow'
 import type { Candidate } from '../common/generation';
 import { ItemsPassed, Round, Stage } from '../common/searchAttributes';
 
-export type RunStage = 'planning' | 'grounding' | 'checklist' | 'awaiting_plan_review' | 'generating' | 'awaiting_review' | 'remembering' | 'reporting' | 'completed' | 'failed' | 'cancelled';
+export type RunStage =
+  | 'planning'
+  | 'grounding'
+  | 'checklist'
+  | 'awaiting_plan_review'
+  | 'generating'
+  | 'awaiting_review'
+  | 'remembering'
+  | 'reporting'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
 
 export function setStage(stage: RunStage): void {
   upsertSearchAttributes([{ key: Stage, value: stage }]);
@@ -15,15 +26,12 @@ export function setStage(stage: RunStage): void {
 export function recordCandidate(candidates: readonly Candidate[], stage: string): void {
   const last = candidates[candidates.length - 1];
   if (last) {
-    upsertSearchAttributes([
-      { key: Round, value: last.round },
-      ...(last.critique ? [{ key: ItemsPassed, value: last.critique.passed }] : []),
-    ]);
+    upsertSearchAttributes([{ key: Round, value: last.round }, ...(last.critique ? [{ key: ItemsPassed, value: last.critique.passed }] : [])]);
   }
   setCurrentDetails(roundsTable(candidates, stage));
 }
 
-export function roundsTable(candidates: readonly Candidate[], stage: string): string {
+function roundsTable(candidates: readonly Candidate[], stage: string): string {
   const rows = candidates.map(
     (c) =>
       `| ${c.imageIndex} | ${c.round} | ${c.critique ? `${c.critique.passed}/${c.critique.total}` : '–'} | ${c.critique?.verdicts.filter((v) => !v.pass).length ?? 0} | \`${c.image.key}\` |`,

@@ -5,7 +5,17 @@
  * started again, continues as new to keep its history bounded, and on cancel stops new cases, lets the
  * cancellation reach the running ones, and still writes a partial report.
  */
-import { CancellationScope, condition, continueAsNew, isCancellation, setHandler, startChild, upsertSearchAttributes, workflowInfo, type ChildWorkflowHandle } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  continueAsNew,
+  isCancellation,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
 import { MANIFEST_PAGE_SIZE, type BatchCase, type BatchInput, type BatchProgress, type BatchResult, type BatchState, type CaseSummary } from '../common/batch';
 import { BatchId, Kind, Stage, Tenant } from '../common/searchAttributes';
 import { activitiesFor } from './activityStubs';
@@ -56,11 +66,19 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
       typedSearchAttributes: [
         { key: Kind, value: 'batch-case' },
         { key: BatchId, value: input.batchId },
-        ...workflowInfo().typedSearchAttributes.getAll().filter((p) => p.key.name === Tenant.name),
+        ...workflowInfo()
+          .typedSearchAttributes.getAll()
+          .filter((p) => p.key.name === Tenant.name),
       ],
       args: [{ batchId: input.batchId, tenantId: input.tenantId, case: c, options: input.options }],
     });
-    running.set(c.id, handle.result().then(record, () => record({ caseId: c.id, status: 'generation_failed' })).finally(() => running.delete(c.id)));
+    running.set(
+      c.id,
+      handle
+        .result()
+        .then(record, () => record({ caseId: c.id, status: 'generation_failed' }))
+        .finally(() => running.delete(c.id)),
+    );
   };
 
   try {
@@ -104,12 +122,29 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
     throw err;
   }
   const keys = await report(input, 'completed');
-  return { batchId: input.batchId, outcome: 'completed', progress: { ...state, batchId: input.batchId, total: input.total, running: 0, cancelled, etaSeconds: 0 }, report: keys };
+  return {
+    batchId: input.batchId,
+    outcome: 'completed',
+    progress: { ...state, batchId: input.batchId, total: input.total, running: 0, cancelled, etaSeconds: 0 },
+    report: keys,
+  };
 }
 
 async function report(input: BatchInput, ending: 'completed' | 'cancelled'): Promise<BatchResult['report']> {
   upsertSearchAttributes([{ key: Stage, value: 'reporting' }]);
-  const written = await activitiesFor(input.options?.outageWindow).batch.writeBatchReport({ batchId: input.batchId, suite: input.suite, system: input.system, manifestKey: input.manifestKey, generatedAt: new Date().toISOString() });
+  const written = await activitiesFor(input.options?.outageWindow).batch.writeBatchReport({
+    batchId: input.batchId,
+    suite: input.suite,
+    system: input.system,
+    manifestKey: input.manifestKey,
+    generatedAt: new Date().toISOString(),
+  });
   upsertSearchAttributes([{ key: Stage, value: ending }]);
-  return { json: written.json, markdown: written.markdown, chart: written.chart, imagesPrefix: written.imagesPrefix, ...(written.official ? { official: written.official } : {}) };
+  return {
+    json: written.json,
+    markdown: written.markdown,
+    chart: written.chart,
+    imagesPrefix: written.imagesPrefix,
+    ...(written.official ? { official: written.official } : {}),
+  };
 }

@@ -30,7 +30,9 @@ export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
   let generationError: string | undefined;
   const options = { ...input.options, ...c.options, ablations: { ...input.options?.ablations, ...c.options?.ablations } };
   const { judge } = activitiesFor(options.outageWindow);
-  const inherited = workflowInfo().typedSearchAttributes.getAll().filter((p) => p.key.name !== Kind.name && p.key.name !== BatchId.name);
+  const inherited = workflowInfo()
+    .typedSearchAttributes.getAll()
+    .filter((p) => p.key.name !== Kind.name && p.key.name !== BatchId.name);
 
   for (const [i, turn] of c.turns.entries()) {
     const workflowId = `${workflowInfo().workflowId}-turn-${i + 1}`;
@@ -60,7 +62,13 @@ export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
       break;
     }
     usage = addUsage(usage, last.usage);
-    history.push({ index: i + 1, workflowId, request: turn.request, prompt: last.final?.context.prompt, imageKeys: last.images.map((im) => im.final.image.key) });
+    history.push({
+      index: i + 1,
+      workflowId,
+      request: turn.request,
+      prompt: last.final?.context.prompt,
+      imageKeys: last.images.map((im) => im.final.image.key),
+    });
   }
 
   const judgeInput = {
@@ -80,4 +88,3 @@ export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
     return judge.judgeCase.executeWithOptions({ summary: `record judge error for case ${c.id}` }, [{ ...judgeInput, judgeError: failureReason(err) }]);
   }
 }
-

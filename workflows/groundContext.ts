@@ -6,22 +6,14 @@
 import { ActivityFailure } from '@temporalio/workflow';
 import { failureReason } from '../common/causeChain';
 import type { GroundedAnswer, MemoryContext } from '../common/evidence';
-import type { ContextPlan, PlannedQuestion } from '../common/plan';
-import type { Ablations } from '../common/request';
+import type { ContextPlan } from '../common/plan';
 import type { Degradation } from '../common/runResult';
-import type { RecallMemoryResult } from '../activities/recallMemory';
-import { activitiesFor, type RunActivities } from './activityStubs';
+import { activitiesFor } from './activityStubs';
 import { runDag } from './dagRunner';
+import { answerQuestion, type QuestionArgs, type QuestionResult } from './groundQuestion';
 
-export interface GroundArgs {
-  request: string;
+export interface GroundArgs extends QuestionArgs {
   plan: ContextPlan;
-  tenantId: string;
-  userId: string;
-  today: string;
-  ablations: Ablations;
-  excludeWorkflowIds: string[];
-  memoryBudgetChars: number;
   outageWindow?: string;
 }
 
@@ -55,14 +47,23 @@ export async function groundContext(args: GroundArgs): Promise<Grounded> {
           },
           (err: unknown) => {
             if (!(err instanceof ActivityFailure)) return err;
-            degraded.push({ stage: 'ground', dependency: 'memory', reason: `the user profile could not be loaded, so the run went on without it (${failureReason(err)})` });
+            degraded.push({
+              stage: 'ground',
+              dependency: 'memory',
+              reason: `the user profile could not be loaded, so the run went on without it (${failureReason(err)})`,
+            });
             return undefined;
           },
         );
 
   let questionsFailed: unknown;
   const done = await runDag(args.plan.questions, (q, _index, finished: ReadonlyMap<string, QuestionResult>) =>
-    answerQuestion(acts, args, q, q.dependsOn.map((d) => finished.get(d)!.answer)).then((result) => {
+    answerQuestion(
+      acts,
+      args,
+      q,
+      q.dependsOn.map((d) => finished.get(d)!.answer),
+    ).then((result) => {
       if (result.recalled) memories.push(result.recalled.memory);
       if (result.degraded) degraded.push(result.degraded);
       return result;
@@ -81,55 +82,6 @@ export async function groundContext(args: GroundArgs): Promise<Grounded> {
     memoryReferenceKeys: [...new Set(results.flatMap((r) => r.recalled?.referenceKeys ?? []))],
     degraded,
   };
-}
-
-interface QuestionResult {
-  answer: GroundedAnswer;
-  recalled?: RecallMemoryResult;
-  degraded?: Degradation;
-}
-
-async function answerQuestion(acts: RunActivities, args: GroundArgs, q: PlannedQuestion, parents: GroundedAnswer[]): Promise<QuestionResult> {
-  const skipped = skipReason(q, args.ablations);
-  if (skipped) return { answer: unanswered(q, 'skipped', skipped) };
-  const input = { request: args.request, question: q, parents, today: args.today };
-  const summary = `${q.route} ${q.id}: ${q.question}`.slice(0, 200);
-  try {
-    switch (q.route) {
-      case 'reason':
-        return { answer: await acts.reason.reasonQuestion.executeWithOptions({ summary }, [input]) };
-      case 'web_search':
-        return { answer: await acts.web.searchWeb.executeWithOptions({ summary }, [input]) };
-      case 'image_search':
-        return { answer: await acts.images.searchImages.executeWithOptions({ summary }, [input]) };
-      case 'memory': {
-        const recalled = await acts.memoryRead.recallMemory.executeWithOptions({ summary }, [
-          { tenantId: args.tenantId, userId: args.userId, request: args.request, question: q, excludeWorkflowIds: args.excludeWorkflowIds, budgetChars: args.memoryBudgetChars },
-        ]);
-        return { answer: recalled.answer ?? unanswered(q, 'no_answer', 'memory returned nothing'), recalled };
-      }
-    }
-  } catch (err) {
-    if (err instanceof ActivityFailure) {
-      const note = `the ${q.route} source failed after its retries (${failureReason(err)})`;
-      return {
-        answer: unanswered(q, 'no_answer', note),
-        ...(q.route === 'memory' ? { degraded: { stage: 'ground', dependency: 'memory', reason: `question ${q.id} went unanswered: ${note}` } as Degradation } : {}),
-      };
-    }
-    throw err;
-  }
-}
-
-function skipReason(q: PlannedQuestion, a: Ablations): string | undefined {
-  if (a.noReason && q.route === 'reason') return 'reasoning is switched off (--no-reason)';
-  if (a.noSearch && (q.route === 'web_search' || q.route === 'image_search')) return 'search is switched off (--no-search)';
-  if (a.noMemory && q.route === 'memory') return 'memory is switched off (--no-memory)';
-  return undefined;
-}
-
-function unanswered(q: PlannedQuestion, status: 'skipped' | 'no_answer', note: string): GroundedAnswer {
-  return { questionId: q.id, question: q.question, route: q.route, status, answer: '', items: [], references: [], via: 'none', calls: [], durationMs: 0, note };
 }
 
 function mergeMemories(memories: MemoryContext[]): MemoryContext | undefined {

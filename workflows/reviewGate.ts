@@ -8,13 +8,13 @@ import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workf
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../common/review';
 import { durationMs } from '../common/duration';
 import { Approval } from '../common/searchAttributes';
-import { TEXT_LIMITS, textProblem } from '../common/textLimits';
+import { MAX_REJECTIONS, planDecisionProblem, resultDecisionProblem, timeoutDecision } from '../common/reviewRules';
 import { planReviewSignal, planReviewUpdate, reviewSignal, reviewUpdate, type ReviewAccepted } from './generationMessages';
 
-/** Rejections a run accepts before the gate ends it as rejected (each costs a render). */
-export const MAX_REJECTIONS = 10;
-
-export type ResultOutcome = { kind: 'approved'; record: ReviewRecord } | { kind: 'rejected_with_feedback'; record: ReviewRecord } | { kind: 'rejected' | 'expired'; record?: ReviewRecord };
+export type ResultOutcome =
+  | { kind: 'approved'; record: ReviewRecord }
+  | { kind: 'rejected_with_feedback'; record: ReviewRecord }
+  | { kind: 'rejected' | 'expired'; record?: ReviewRecord };
 export type PlanOutcome = { kind: 'approved'; decision: PlanReviewDecision } | { kind: 'rejected'; decision?: PlanReviewDecision };
 
 export class ReviewGate {
@@ -55,7 +55,15 @@ export class ReviewGate {
     this.pending = undefined;
     if (!decided) return this.timedOut('result', candidateKey);
     const { decision, via } = this.resultDecision!;
-    const record: ReviewRecord = { kind: 'result', decision: decision.decision, candidateKey, feedback: decision.feedback, reviewer: decision.reviewer ?? 'anonymous', at: new Date().toISOString(), via };
+    const record: ReviewRecord = {
+      kind: 'result',
+      decision: decision.decision,
+      candidateKey,
+      feedback: decision.feedback,
+      reviewer: decision.reviewer ?? 'anonymous',
+      at: new Date().toISOString(),
+      via,
+    };
     this.decisions.push(record);
     if (decision.decision === 'approve') {
       this.setApproval('approved');
@@ -78,7 +86,14 @@ export class ReviewGate {
       return outcome.kind === 'approved' ? { kind: 'approved', decision: { decision: 'approve' } } : { kind: 'rejected' };
     }
     const { decision, via } = this.planDecision!;
-    this.decisions.push({ kind: 'plan', decision: decision.decision, feedback: decision.feedback ?? decision.instructions, reviewer: decision.reviewer ?? 'anonymous', at: new Date().toISOString(), via });
+    this.decisions.push({
+      kind: 'plan',
+      decision: decision.decision,
+      feedback: decision.feedback ?? decision.instructions,
+      reviewer: decision.reviewer ?? 'anonymous',
+      at: new Date().toISOString(),
+      via,
+    });
     if (decision.decision === 'reject') {
       this.setApproval('plan_rejected');
       return { kind: 'rejected', decision };
@@ -113,23 +128,10 @@ export class ReviewGate {
   }
 
   private timedOut(kind: 'plan' | 'result', candidateKey?: string): ResultOutcome {
-    const policy = this.policy.onTimeout;
-    const record: ReviewRecord = {
-      kind,
-      decision: 'timeout',
-      candidateKey,
-      feedback: `no decision within ${this.policy.timeout}; policy: ${policy}`,
-      reviewer: 'timeout policy',
-      at: new Date().toISOString(),
-      via: 'timeout',
-    };
+    const { record, approval, outcome } = timeoutDecision(this.policy, kind, candidateKey, new Date().toISOString());
     this.decisions.push(record);
-    if (policy === 'approve_best') {
-      this.setApproval(kind === 'plan' && this.policy.required ? 'pending' : 'approved');
-      return { kind: 'approved', record };
-    }
-    this.setApproval(policy === 'reject' ? (kind === 'plan' ? 'plan_rejected' : 'rejected') : 'expired');
-    return { kind: policy === 'reject' ? 'rejected' : 'expired', record };
+    this.setApproval(approval);
+    return { kind: outcome, record };
   }
 
   private acceptResult(decision: ReviewDecision, via: 'update' | 'signal'): ReviewAccepted {
@@ -148,40 +150,6 @@ export class ReviewGate {
     if (problem) throw new Error(problem);
   }
 
-  resultProblem(d: ReviewDecision): string | undefined {
-    const shape = decisionShapeProblem(d);
-    if (shape) return shape;
-    const earlier = this.decisions.find((r) => r.kind === 'result' && r.candidateKey === d.candidateKey && r.decision !== 'timeout');
-    if (this.pending?.kind !== 'result') {
-      if (earlier) return `duplicate decision: candidate ${d.candidateKey} was already ${earlier.decision === 'approve' ? 'approved' : 'rejected'} by ${earlier.reviewer}`;
-      if (['approved', 'rejected', 'expired', 'cancelled', 'plan_rejected'].includes(this.approval)) return `too late: the run is no longer waiting for review (${this.approval})`;
-      return 'no result is waiting for review yet';
-    }
-    if (d.candidateKey !== this.pending.candidateKey) return `stale decision: it names ${d.candidateKey}, but the candidate under review is ${this.pending.candidateKey}`;
-    return undefined;
-  }
-
-  planProblem(d: PlanReviewDecision): string | undefined {
-    if (!d || (d.decision !== 'approve' && d.decision !== 'reject')) return 'decision must be "approve" or "reject"';
-    if (this.pending?.kind !== 'plan') return this.decisions.some((r) => r.kind === 'plan') ? 'duplicate decision: the plan was already decided' : 'no plan is waiting for review';
-    if (d.decision === 'reject' && !d.feedback?.trim()) return 'feedback is required when rejecting';
-    if (d.prompt !== undefined && (typeof d.prompt !== 'string' || !d.prompt.trim())) return 'an edited prompt must not be empty';
-    if (d.prompt !== undefined && !this.singleImage()) return 'an edited prompt applies to single-image requests; use instructions for a set';
-    for (const [field, max] of [['feedback', TEXT_LIMITS.feedback], ['instructions', TEXT_LIMITS.instructions], ['prompt', TEXT_LIMITS.prompt]] as const) {
-      const text = d[field];
-      const problem = typeof text === 'string' ? textProblem(text, max) : undefined;
-      if (problem) return `${field} ${problem}`;
-    }
-    return undefined;
-  }
-}
-
-function decisionShapeProblem(d: ReviewDecision): string | undefined {
-  if (!d || (d.decision !== 'approve' && d.decision !== 'reject')) return 'decision must be "approve" or "reject"';
-  if (typeof d.candidateKey !== 'string' || !d.candidateKey) return 'the decision must name the candidate (candidateKey, as status shows it)';
-  if (d.decision === 'reject' && (typeof d.feedback !== 'string' || !d.feedback.trim())) return 'feedback is required when rejecting: say what to change';
-  const feedback = typeof d.feedback === 'string' ? textProblem(d.feedback, TEXT_LIMITS.feedback) : undefined;
-  if (feedback) return `feedback ${feedback}`;
-  if (d.reviewer !== undefined && (typeof d.reviewer !== 'string' || textProblem(d.reviewer, TEXT_LIMITS.reviewer))) return `reviewer must be a name of at most ${TEXT_LIMITS.reviewer} characters, without control characters`;
-  return undefined;
+  private resultProblem = (d: ReviewDecision): string | undefined => resultDecisionProblem(this, d);
+  private planProblem = (d: PlanReviewDecision): string | undefined => planDecisionProblem(this, d, this.singleImage());
 }

@@ -23,7 +23,7 @@ export interface SessionInput {
 }
 
 /** Turns kept in the workflow's state: enough for relevance selection, bounded for the history. */
-export const RETAINED_TURNS = 50;
+const RETAINED_TURNS = 50;
 /** How many earlier turns, and how many characters of them, a new turn may bring along. */
 const HISTORY_TURNS = 3;
 const HISTORY_BUDGET_CHARS = 4000;
@@ -69,16 +69,27 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
     if (shouldContinueAsNew()) {
       // Queued turns travel in the state; updates still being handled finish first.
       await condition(allHandlersFinished);
-      await continueAsNew<typeof session>({ ...input, state: { ...state, turns: state.turns.slice(-RETAINED_TURNS), continuedAsNew: state.continuedAsNew + 1 } });
+      await continueAsNew<typeof session>({
+        ...input,
+        state: { ...state, turns: state.turns.slice(-RETAINED_TURNS), continuedAsNew: state.continuedAsNew + 1 },
+      });
     }
     const next = state.queue.shift();
     if (!next) continue;
     turnsThisRun += 1;
     const record = state.turns.find((t) => t.index === next.index)!;
     const earlier = state.turns.filter((t) => t.status === 'done' && t.index < next.index);
-    const { selected } = await activitiesFor(input.options?.outageWindow).session.selectRelevantTurns.executeWithOptions({ summary: `select context for turn ${next.index}` }, [
-      { request: next.request, turns: earlier.map(({ index, workflowId, request, prompt, imageKeys }) => ({ index, workflowId, request, prompt, imageKeys })), maxTurns: HISTORY_TURNS, budgetChars: HISTORY_BUDGET_CHARS },
-    ]);
+    const { selected } = await activitiesFor(input.options?.outageWindow).session.selectRelevantTurns.executeWithOptions(
+      { summary: `select context for turn ${next.index}` },
+      [
+        {
+          request: next.request,
+          turns: earlier.map(({ index, workflowId, request, prompt, imageKeys }) => ({ index, workflowId, request, prompt, imageKeys })),
+          maxTurns: HISTORY_TURNS,
+          budgetChars: HISTORY_BUDGET_CHARS,
+        },
+      ],
+    );
     record.usedTurns = selected.map((t) => t.index);
     try {
       const child = await startChild(generateImage, {

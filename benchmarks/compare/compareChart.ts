@@ -5,7 +5,7 @@ import type { ReportComparison } from './compareReports';
 
 const FONT = 'DejaVu Sans';
 
-export function comparisonChartSpec(c: ReportComparison): vega.Spec {
+function comparisonChartSpec(c: ReportComparison): vega.Spec {
   const series = (s: { system: string; runId?: string }, tag: string) => `${tag}: ${s.system}${s.runId ? ` (${s.runId})` : ''}`;
   const values = c.rows.flatMap((r) => {
     const group = `${r.benchmark === 'IA-Bench' ? '' : `${r.benchmark} `}${r.group}`;
@@ -20,7 +20,13 @@ export function comparisonChartSpec(c: ReportComparison): vega.Spec {
     height: 300,
     padding: 12,
     background: 'white',
-    title: { text: 'Benchmark comparison: A vs B', subtitle: 'Pass rate or score per subtask / category, in percent', font: FONT, subtitleFont: FONT, fontSize: 14 },
+    title: {
+      text: 'Benchmark comparison: A vs B',
+      subtitle: 'Pass rate or score per subtask / category, in percent',
+      font: FONT,
+      subtitleFont: FONT,
+      fontSize: 14,
+    },
     data: [{ name: 'bars', values }],
     scales: [
       { name: 'x', type: 'band', domain: { data: 'bars', field: 'group' }, range: 'width', padding: 0.2 },
@@ -43,7 +49,15 @@ export function comparisonChartSpec(c: ReportComparison): vega.Spec {
           {
             type: 'rect',
             from: { data: 'groupBars' },
-            encode: { enter: { x: { scale: 'slot', field: 'series' }, width: { scale: 'slot', band: 1 }, y: { scale: 'y', field: 'value' }, y2: { scale: 'y', value: 0 }, fill: { scale: 'color', field: 'series' } } },
+            encode: {
+              enter: {
+                x: { scale: 'slot', field: 'series' },
+                width: { scale: 'slot', band: 1 },
+                y: { scale: 'y', field: 'value' },
+                y2: { scale: 'y', value: 0 },
+                fill: { scale: 'color', field: 'series' },
+              },
+            },
           },
         ],
       },

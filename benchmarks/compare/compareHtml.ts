@@ -6,9 +6,17 @@ export function comparisonHtml(c: ReportComparison, chartSvg: string): string {
   const pct = (v: number | null) => (v === null ? '–' : (v * 100).toFixed(1));
   const delta = (v: number | null) => (v === null ? '–' : `${v > 0 ? '+' : ''}${(v * 100).toFixed(1)}`);
   const rows = c.rows
-    .map((r) => `<tr><td>${esc(r.benchmark)}</td><td>${esc(r.group)}</td><td>${pct(r.a)}</td><td>${pct(r.b)}</td><td class="${(r.delta ?? 0) < 0 ? 'down' : (r.delta ?? 0) > 0 ? 'up' : ''}">${delta(r.delta)}</td><td>${r.casesA}</td><td>${r.casesB}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td>${esc(r.benchmark)}</td><td>${esc(r.group)}</td><td>${pct(r.a)}</td><td>${pct(r.b)}</td><td class="${(r.delta ?? 0) < 0 ? 'down' : (r.delta ?? 0) > 0 ? 'up' : ''}">${delta(r.delta)}</td><td>${r.casesA}</td><td>${r.casesB}</td></tr>`,
+    )
     .join('\n');
-  const flipped = c.flipped.map((f) => `<tr><td>${esc(f.benchmark)}</td><td>${esc(f.case)}</td><td>${esc(f.group)}</td><td>${f.a}</td><td class="${f.b === 'pass' ? 'up' : 'down'}">${f.b}</td></tr>`).join('\n');
+  const flipped = c.flipped
+    .map(
+      (f) =>
+        `<tr><td>${esc(f.benchmark)}</td><td>${esc(f.case)}</td><td>${esc(f.group)}</td><td>${f.a}</td><td class="${f.b === 'pass' ? 'up' : 'down'}">${f.b}</td></tr>`,
+    )
+    .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Benchmark comparison</title>
 <style>body{font-family:'DejaVu Sans',sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:12px 0}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:nth-child(-n+3),th{text-align:left}.up{color:#1a7f37}.down{color:#c62828}</style></head>

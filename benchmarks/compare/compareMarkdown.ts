@@ -16,7 +16,13 @@ export function comparisonMarkdown(c: ReportComparison): string {
   const gained = c.flipped.filter((f) => f.b === 'pass').length;
   out.push('', `## Flipped cases: ${c.flipped.length} (${gained} now pass, ${c.flipped.length - gained} no longer pass)`, '');
   if (c.flipped.length > 0) {
-    out.push(table(['Benchmark', 'Case', 'Group', 'A', 'B'], c.flipped.slice(0, FLIPPED_SHOWN).map((f) => [f.benchmark, f.case, f.group, f.a, f.b]), 'lllll'));
+    out.push(
+      table(
+        ['Benchmark', 'Case', 'Group', 'A', 'B'],
+        c.flipped.slice(0, FLIPPED_SHOWN).map((f) => [f.benchmark, f.case, f.group, f.a, f.b]),
+        'lllll',
+      ),
+    );
     if (c.flipped.length > FLIPPED_SHOWN) out.push('', `… and ${c.flipped.length - FLIPPED_SHOWN} more in compare.json.`);
   }
   return `${out.join('\n')}\n`;

@@ -74,7 +74,10 @@ export async function loadIaBenchSuite(file: string): Promise<IaBenchCase[]> {
       id: raw.id,
       capability: raw.capability,
       subtask: raw.subtask,
-      turns: raw.turns.map((t, ti) => ({ prompt: t.prompt, inputImages: (t.input_images ?? []).map((p, pi) => resolve(p, `turns[${ti}].input_images[${pi}]`)) })),
+      turns: raw.turns.map((t, ti) => ({
+        prompt: t.prompt,
+        inputImages: (t.input_images ?? []).map((p, pi) => resolve(p, `turns[${ti}].input_images[${pi}]`)),
+      })),
       checklist: raw.checklist,
       ...(raw.ground_truth && {
         groundTruth: {

@@ -2,6 +2,7 @@
  * JSON values embedded in a model's free text: inside code fences, or as balanced `{…}` / `[…]`
  * spans amid prose. Returned in the order they appear.
  */
+import { outsideStrings } from '../jsonScan';
 
 export function embeddedJsonValues(text: string): unknown[] {
   const values: unknown[] = [];
@@ -27,22 +28,12 @@ export function embeddedJsonValues(text: string): unknown[] {
 /** Index of the bracket closing the one at `start`, respecting strings; undefined when unbalanced. */
 function matchingClose(text: string, start: number): number | undefined {
   const stack: string[] = [];
-  let inString = false;
-  let escaped = false;
-  for (let i = start; i < text.length; i++) {
-    const ch = text[i]!;
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (ch === '\\') escaped = true;
-      else if (ch === '"') inString = false;
-      continue;
-    }
-    if (ch === '"') inString = true;
-    else if (ch === '{') stack.push('}');
+  for (const { index, ch } of outsideStrings(text, start)) {
+    if (ch === '{') stack.push('}');
     else if (ch === '[') stack.push(']');
     else if (ch === '}' || ch === ']') {
       if (stack.pop() !== ch) return undefined;
-      if (stack.length === 0) return i;
+      if (stack.length === 0) return index;
     }
   }
   return undefined;

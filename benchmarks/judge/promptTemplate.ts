@@ -33,7 +33,8 @@ export function parseJudgePromptTemplate(file: string, name: string, text: strin
     if (token === '{{' || token === '}}') continue;
     const line = text.slice(0, match.index).split('\n').length;
     if (match[1] === undefined) problems.push({ file, line, field: '', message: `a lone "${token}" (write "${token}${token}" for a literal brace)` });
-    else if (!allowed.includes(match[1])) problems.push({ file, line, field: `{${match[1]}}`, message: `is not a field this judge fills in (${allowed.map((f) => `{${f}}`).join(', ')})` });
+    else if (!allowed.includes(match[1]))
+      problems.push({ file, line, field: `{${match[1]}}`, message: `is not a field this judge fills in (${allowed.map((f) => `{${f}}`).join(', ')})` });
   }
   if (text.trim() === '') problems.push({ file, line: 1, field: '', message: 'the template is empty' });
   throwIfProblems(problems);

@@ -26,7 +26,11 @@ const SYSTEM = [
 export const BUILT_IN_WISE_JUDGE_PROMPT = { name: 'image-agent WISE judge', sha256: sha256Of(SYSTEM) } as const;
 
 export function buildWiseJudgePrompt(req: WiseJudgeRequest): JudgePrompt {
-  const user = [`Prompt:\n${req.prompt}`, `Explanation:\n${req.explanation}`, 'The attached image is the generated image. End your answer with "Score: 0" or "Score: 1".'].join('\n\n');
+  const user = [
+    `Prompt:\n${req.prompt}`,
+    `Explanation:\n${req.explanation}`,
+    'The attached image is the generated image. End your answer with "Score: 0" or "Score: 1".',
+  ].join('\n\n');
   return { system: SYSTEM, user, images: ['generated'] };
 }
 
@@ -55,6 +59,9 @@ function officialWiseScore(text: string): 0 | 1 | undefined {
   const answer = stripThinkBlocks(text);
   const match = SCORE_PATTERN.exec(answer);
   if (match) return match[1] === '1' ? 1 : 0;
-  const bare = answer.split('\n').map((line) => line.trim()).filter((line) => line === '0' || line === '1');
+  const bare = answer
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line === '0' || line === '1');
   return bare.length === 1 ? (bare[0] === '1' ? 1 : 0) : undefined;
 }

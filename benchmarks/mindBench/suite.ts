@@ -17,7 +17,9 @@ const recordSchema = z
   .looseObject({
     Type: z.string().regex(/^\d+_\S/, 'must start with the category number and "_", e.g. "1_SpecialEvent"'),
     // IDs become part of an image file name.
-    ID: z.union([z.int().nonnegative(), z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/)], { error: 'must be a non-negative integer or a string of letters, digits, "." or "-"' }),
+    ID: z.union([z.int().nonnegative(), z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/)], {
+      error: 'must be a non-negative integer or a string of letters, digits, "." or "-"',
+    }),
     Generation_Type: z.enum(['T2I', 'I2I'], { error: 'must be "T2I" or "I2I"' }),
     Image_Name: z.string().optional(),
     Prompt: nonEmpty,
@@ -74,9 +76,15 @@ export async function loadMindBenchSuite(metadataFile: string, folders: MindBenc
     const outputImageName = mindBenchImageName(raw.Type, raw.ID);
     // Two cases with one output name would overwrite each other's image.
     if (!checks.isFirst(`case ${outputImageName}`, { file: metadataFile, line: record.line, field: 'ID' })) continue;
-    const reference = (dir: string, relative: string, field: string): string => checks.resolveFile(dir, relative, { file: metadataFile, line: record.line, field });
+    const reference = (dir: string, relative: string, field: string): string =>
+      checks.resolveFile(dir, relative, { file: metadataFile, line: record.line, field });
     // As the official evaluator reads it: a string ending in an image extension is an image path, not text.
-    const knowledge = typeof raw.World_Knowledge !== 'string' ? raw.World_Knowledge : isImagePath(raw.World_Knowledge) ? { image: raw.World_Knowledge.trim() } : { text: raw.World_Knowledge };
+    const knowledge =
+      typeof raw.World_Knowledge !== 'string'
+        ? raw.World_Knowledge
+        : isImagePath(raw.World_Knowledge)
+          ? { image: raw.World_Knowledge.trim() }
+          : { text: raw.World_Knowledge };
     const knowledgeImages = Array.isArray(knowledge.image)
       ? knowledge.image.map((p, i) => reference(referenceDir, p, `World_Knowledge.image[${i}]`))
       : knowledge.image === undefined

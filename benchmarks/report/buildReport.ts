@@ -93,7 +93,9 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
     warnings: [],
   };
   if (report.degraded.length > 0) {
-    report.warnings.push(`${report.degraded.length} case(s) ran degraded (a grounding source down after its retries, or the critique unavailable): their verdicts do not measure the whole system; they are listed under "Degraded cases".`);
+    report.warnings.push(
+      `${report.degraded.length} case(s) ran degraded (a grounding source down after its retries, or the critique unavailable): their verdicts do not measure the whole system; they are listed under "Degraded cases".`,
+    );
   }
   const noteUnjudged = (benchmark: BenchmarkName, id: string, verdict: ChecklistVerdict | WiseVerdict): void => {
     if (verdict.outcome !== 'judged') report.unjudged.push({ benchmark, case: id, outcome: verdict.outcome, reason: verdictReason(verdict) });
@@ -117,7 +119,8 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
     report.comparison.push(row('IA-score', metrics.iaScore, published.iaScore, metrics.overall.cases));
     for (const c of CAPABILITIES) {
       const publishedRate = published.passRates[c];
-      if (publishedRate !== undefined) report.comparison.push(row(`Pass rate ${CAPABILITY_LABELS[c]}`, metrics.capabilities[c].passRate, publishedRate, metrics.capabilities[c].cases));
+      if (publishedRate !== undefined)
+        report.comparison.push(row(`Pass rate ${CAPABILITY_LABELS[c]}`, metrics.capabilities[c].passRate, publishedRate, metrics.capabilities[c].cases));
     }
     report.warnings.push(...coverageWarnings('IA-Bench', metrics.overall.cases, FULL_SIZES.iaBench), ...unjudgedWarnings('IA-Bench', metrics.overall.outcomes));
     const missing = CAPABILITIES.filter((c) => metrics.capabilities[c].cases === 0);
@@ -126,7 +129,10 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
   if (run.mindBench) {
     const metrics = computeMindBenchMetrics(run.mindBench);
     for (const c of run.mindBench) noteUnjudged('MindBench', mindBenchImageName(c.type, c.id), c.verdict);
-    report.mindBench = { metrics, cases: run.mindBench.map((c) => ({ ...c, imageName: mindBenchImageName(c.type, c.id), score: scoreOf(c.verdict, c.checklist) })) };
+    report.mindBench = {
+      metrics,
+      cases: run.mindBench.map((c) => ({ ...c, imageName: mindBenchImageName(c.type, c.id), score: scoreOf(c.verdict, c.checklist) })),
+    };
     report.comparison.push({
       benchmark: 'MindBench',
       metric: 'Accuracy',
@@ -137,7 +143,10 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
       publishedSystem: REFERENCE_SYSTEM,
       cases: metrics.overall.cases,
     });
-    report.warnings.push(...coverageWarnings('MindBench', metrics.overall.cases, FULL_SIZES.mindBench), ...unjudgedWarnings('MindBench', metrics.overall.outcomes));
+    report.warnings.push(
+      ...coverageWarnings('MindBench', metrics.overall.cases, FULL_SIZES.mindBench),
+      ...unjudgedWarnings('MindBench', metrics.overall.outcomes),
+    );
   }
   if (run.wise) {
     const metrics = computeWiseMetrics(run.wise);
@@ -153,9 +162,13 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
       publishedSystem: REFERENCE_SYSTEM,
       cases: metrics.overall.cases,
     });
-    report.warnings.push(...coverageWarnings('WISE-Verified', metrics.overall.cases, FULL_SIZES.wise), ...unjudgedWarnings('WISE-Verified', metrics.overall.outcomes));
+    report.warnings.push(
+      ...coverageWarnings('WISE-Verified', metrics.overall.cases, FULL_SIZES.wise),
+      ...unjudgedWarnings('WISE-Verified', metrics.overall.outcomes),
+    );
     const missing = WISE_CATEGORIES.filter((c) => metrics.categories[c].cases === 0);
-    if (missing.length > 0) report.warnings.push(`WISE-Verified: no cases for ${missing.join(', ')}, so no overall score (its weights need all six categories).`);
+    if (missing.length > 0)
+      report.warnings.push(`WISE-Verified: no cases for ${missing.join(', ')}, so no overall score (its weights need all six categories).`);
   }
   return report;
 }
@@ -169,7 +182,11 @@ function percent(fraction: number | null): number | null {
 }
 
 function coverageWarnings(benchmark: BenchmarkName, cases: number, full: number): string[] {
-  return cases < full ? [`${benchmark}: ${cases} of the benchmark's ${full} instances were run; the published numbers are over all ${full}, so the comparison is indicative only.`] : [];
+  return cases < full
+    ? [
+        `${benchmark}: ${cases} of the benchmark's ${full} instances were run; the published numbers are over all ${full}, so the comparison is indicative only.`,
+      ]
+    : [];
 }
 
 function unjudgedWarnings(benchmark: BenchmarkName, outcomes: OutcomeCounts): string[] {

@@ -109,5 +109,7 @@ async function renderChartSvg(report: BenchmarkReport): Promise<string> {
 
 /** Rasterised at 2× (144 dpi) so the PNG stays legible when embedded or zoomed. */
 export async function renderChartPng(report: BenchmarkReport): Promise<Buffer> {
-  return sharp(Buffer.from(await renderChartSvg(report)), { density: 144 }).png().toBuffer();
+  return sharp(Buffer.from(await renderChartSvg(report)), { density: 144 })
+    .png()
+    .toBuffer();
 }

@@ -20,7 +20,13 @@ export function reportMarkdown(report: BenchmarkReport): string {
 
   if (report.iaBench) {
     const { metrics } = report.iaBench;
-    out.push('', '## IA-Bench by capability and subtask', '', 'Rates in percent. Headline rates count unjudged cases as failures; "with verdict" rates leave them out.', '');
+    out.push(
+      '',
+      '## IA-Bench by capability and subtask',
+      '',
+      'Rates in percent. Headline rates count unjudged cases as failures; "with verdict" rates leave them out.',
+      '',
+    );
     const rows: string[][] = [];
     for (const c of CAPABILITIES) {
       rows.push([`**${c}**`, '(all)', ...checklistCells(metrics.capabilities[c], 100, 1)]);
@@ -30,10 +36,20 @@ export function reportMarkdown(report: BenchmarkReport): string {
     out.push(table(['Capability', 'Subtask', 'Cases', 'Pass rate', 'Checklist accuracy', 'Pass rate (with verdict)', 'Unjudged'], rows, 'llrrrrr'));
     out.push('', '### IA-score among published systems', '');
     const ranking = [
-      ...PUBLISHED_IA_BENCH.map((e) => ({ system: `${e.system}${e.kind === 'ablation' ? ' (ablation)' : ''}`, score: e.iaScore as number | null, ours: false })),
+      ...PUBLISHED_IA_BENCH.map((e) => ({
+        system: `${e.system}${e.kind === 'ablation' ? ' (ablation)' : ''}`,
+        score: e.iaScore as number | null,
+        ours: false,
+      })),
       { system: `**${report.system} (ours)**`, score: metrics.iaScore === null ? null : metrics.iaScore * 100, ours: true },
     ].sort((a, b) => (b.score ?? -1) - (a.score ?? -1));
-    out.push(table(['System', 'IA-score'], ranking.map((r) => [r.system, r.ours ? `**${fixed(r.score, 1)}**` : fixed(r.score, 1)]), 'lr'));
+    out.push(
+      table(
+        ['System', 'IA-score'],
+        ranking.map((r) => [r.system, r.ours ? `**${fixed(r.score, 1)}**` : fixed(r.score, 1)]),
+        'lr',
+      ),
+    );
   }
 
   if (report.mindBench) {
@@ -51,7 +67,13 @@ export function reportMarkdown(report: BenchmarkReport): string {
       const s = metrics.categories[c];
       return [c, `${s.cases} of ${s.benchmarkCases}`, fixed(s.score, 4), fixed(s.scoreWithVerdict, 4), String(s.unjudged)];
     });
-    rows.push(['**overall**', `${metrics.overall.cases} of 1000`, fixed(metrics.wiseOverall, 4), fixed(metrics.wiseOverallWithVerdict, 4), String(metrics.overall.unjudged)]);
+    rows.push([
+      '**overall**',
+      `${metrics.overall.cases} of 1000`,
+      fixed(metrics.wiseOverall, 4),
+      fixed(metrics.wiseOverallWithVerdict, 4),
+      String(metrics.overall.unjudged),
+    ]);
     out.push(table(['Category', 'Cases', 'Score', 'Score (with verdict)', 'Unjudged'], rows, 'lrrrr'));
   }
 
@@ -62,15 +84,33 @@ export function reportMarkdown(report: BenchmarkReport): string {
   if (report.wise) outcomeRows.push(outcomeCells('WISE-Verified', report.wise.metrics.overall.outcomes));
   out.push(table(['Benchmark', 'Judged', 'No image (scored as fail)', 'Refused', 'Unparseable', 'Error'], outcomeRows, 'lrrrrr'));
   if (report.unjudged.length > 0) {
-    out.push('', '## Cases without a verdict of their own', '', 'Each counts as a failure in the headline; WISE-Verified writes it as score 0 in scores.jsonl and lists it in unjudged.jsonl.', '');
+    out.push(
+      '',
+      '## Cases without a verdict of their own',
+      '',
+      'Each counts as a failure in the headline; WISE-Verified writes it as score 0 in scores.jsonl and lists it in unjudged.jsonl.',
+      '',
+    );
     const shown = report.unjudged.slice(0, UNJUDGED_SHOWN);
-    out.push(table(['Benchmark', 'Case', 'Outcome', 'Reason'], shown.map((u) => [u.benchmark, u.case, u.outcome, u.reason.replace(/\s+/g, ' ')]), 'llll'));
+    out.push(
+      table(
+        ['Benchmark', 'Case', 'Outcome', 'Reason'],
+        shown.map((u) => [u.benchmark, u.case, u.outcome, u.reason.replace(/\s+/g, ' ')]),
+        'llll',
+      ),
+    );
     if (report.unjudged.length > shown.length) out.push('', `… and ${report.unjudged.length - shown.length} more in report.json.`);
   }
   if (report.degraded.length > 0) {
     out.push('', '## Degraded cases', '', 'Scored as they came out, but the run was not whole.', '');
     const shown = report.degraded.slice(0, UNJUDGED_SHOWN);
-    out.push(table(['Case', 'Why'], shown.map((d) => [d.caseId, d.reasons.join('; ').replace(/\s+/g, ' ')]), 'll'));
+    out.push(
+      table(
+        ['Case', 'Why'],
+        shown.map((d) => [d.caseId, d.reasons.join('; ').replace(/\s+/g, ' ')]),
+        'll',
+      ),
+    );
     if (report.degraded.length > shown.length) out.push('', `… and ${report.degraded.length - shown.length} more in report.json.`);
   }
   return `${out.join('\n')}\n`;

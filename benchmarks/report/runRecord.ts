@@ -57,9 +57,17 @@ export interface RerunSettings {
 
 export function runRecordMarkdown(r: BenchmarkRunRecord): string[] {
   const out = ['## Run settings', ''];
-  out.push(`- Mode: **${r.mode}**${r.nonOfficial.length ? ` (${r.nonOfficial.join('; ')})` : ' (every output file as the benchmark\'s own evaluator writes it)'}`);
-  out.push(`- Judge: ${r.judge.provider} \`${r.judge.model}\`${r.judge.endpointHost ? ` at ${r.judge.endpointHost}` : ''}, temperature ${r.judge.temperature},${r.judge.modelsUsed?.length ? ` models used ${r.judge.modelsUsed.map((m) => `\`${m}\``).join(', ')},` : ''} prompt ${r.judge.prompt.source === 'file' ? `file \`${r.judge.prompt.name}\`` : `built-in (${r.judge.prompt.name})`} sha256 \`${r.judge.prompt.sha256.slice(0, 16)}…\``);
-  out.push(`- Agent: ${r.agent.providers}; ${Object.entries(r.agent.models).map(([role, m]) => `${role} \`${m}\``).join(', ')}`);
+  out.push(
+    `- Mode: **${r.mode}**${r.nonOfficial.length ? ` (${r.nonOfficial.join('; ')})` : " (every output file as the benchmark's own evaluator writes it)"}`,
+  );
+  out.push(
+    `- Judge: ${r.judge.provider} \`${r.judge.model}\`${r.judge.endpointHost ? ` at ${r.judge.endpointHost}` : ''}, temperature ${r.judge.temperature},${r.judge.modelsUsed?.length ? ` models used ${r.judge.modelsUsed.map((m) => `\`${m}\``).join(', ')},` : ''} prompt ${r.judge.prompt.source === 'file' ? `file \`${r.judge.prompt.name}\`` : `built-in (${r.judge.prompt.name})`} sha256 \`${r.judge.prompt.sha256.slice(0, 16)}…\``,
+  );
+  out.push(
+    `- Agent: ${r.agent.providers}; ${Object.entries(r.agent.models)
+      .map(([role, m]) => `${role} \`${m}\``)
+      .join(', ')}`,
+  );
   out.push(`- Code: ${r.code.commit ? `\`${r.code.commit.slice(0, 12)}\`${r.code.dirty ? ' (uncommitted changes)' : ''}` : 'unknown (not a git checkout)'}`);
   out.push(`- Suite (${r.suite.kind}): ${r.suite.files.map((f) => `\`${f.path.split('/').pop()}\` sha256 \`${f.sha256.slice(0, 16)}…\``).join(', ')}`);
   out.push(`- Options: \`${JSON.stringify(r.options)}\`; seed ${r.seed ?? 'none'}`);

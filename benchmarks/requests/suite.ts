@@ -37,11 +37,18 @@ export interface RequestItem {
 
 function csvRecords(file: string, text: string): { records: LocatedRecord[]; problems: SuiteProblem[] } {
   try {
-    const rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }) as { record: Record<string, string>; info: { lines: number } }[];
+    const rows = parseCsv(text, { columns: true, skip_empty_lines: true, trim: true, bom: true, info: true }) as {
+      record: Record<string, string>;
+      info: { lines: number };
+    }[];
     return {
       records: rows.map(({ record, info }) => {
         const value: Record<string, unknown> = Object.fromEntries(Object.entries(record).filter(([, v]) => v !== ''));
-        if (typeof value.images === 'string') value.images = value.images.split(';').map((s) => s.trim()).filter(Boolean);
+        if (typeof value.images === 'string')
+          value.images = value.images
+            .split(';')
+            .map((s) => s.trim())
+            .filter(Boolean);
         return { line: info.lines, value, lineOf: () => info.lines };
       }),
       problems: [],
@@ -64,7 +71,14 @@ export async function loadRequestList(file: string): Promise<RequestItem[]> {
     // The id names the case's output files: a second request under it would overwrite the first's.
     if (!checks.isFirst(`id "${id}"`, { file, line: record.line, field: 'id' })) continue;
     const images = (r.images ?? []).map((p, i) => checks.resolveFile(path.dirname(file), p, { file, line: record.line, field: `images[${i}]` }));
-    items.push({ id, request: r.request, ...(r.size ? { size: r.size } : {}), ...(r.seed !== undefined ? { seed: r.seed } : {}), images, source: { file, line: record.line } });
+    items.push({
+      id,
+      request: r.request,
+      ...(r.size ? { size: r.size } : {}),
+      ...(r.seed !== undefined ? { seed: r.seed } : {}),
+      images,
+      source: { file, line: record.line },
+    });
   }
   if (!records.length && !problems.length) problems.push({ file, line: 1, field: '', message: 'the file holds no requests' });
   await checks.checkFiles();

@@ -52,7 +52,13 @@ export function wiseCaseScore(verdict: WiseVerdict): 0 | 1 | undefined {
 export function computeWiseMetrics(results: readonly WiseCaseResult[]): WiseMetrics {
   assertUnique(results, (r) => r.promptId, 'WISE prompt_id');
   const categories = Object.fromEntries(
-    WISE_CATEGORIES.map((c) => [c, summarise(results.filter((r) => wiseCategoryOf(r.promptId) === c), WISE_ID_RANGES[c][1] - WISE_ID_RANGES[c][0] + 1)]),
+    WISE_CATEGORIES.map((c) => [
+      c,
+      summarise(
+        results.filter((r) => wiseCategoryOf(r.promptId) === c),
+        WISE_ID_RANGES[c][1] - WISE_ID_RANGES[c][0] + 1,
+      ),
+    ]),
   ) as Record<WiseCategory, WiseScoreSummary>;
   const scores = (pick: (s: WiseScoreSummary) => number | null) => Object.fromEntries(WISE_CATEGORIES.map((c) => [c, pick(categories[c])]));
   return {

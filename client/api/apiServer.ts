@@ -7,7 +7,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { generateRequestSchema, InvalidRequestError, safeText } from '../../common/requestSchema';
-import { TEXT_LIMITS } from '../../common/textLimits';
+import { REVIEW_TEXT_LIMITS } from '../../common/reviewRules';
 import { describeFailure } from '../describeFailure';
 import {
   cancelGeneration,
@@ -31,18 +31,18 @@ const startBody = generateRequestSchema.omit({ tenantId: true });
 const reviewBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
-    candidateKey: safeText(TEXT_LIMITS.objectKey).pipe(z.string().min(1)),
-    feedback: safeText(TEXT_LIMITS.feedback).optional(),
-    reviewer: safeText(TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
+    candidateKey: safeText(REVIEW_TEXT_LIMITS.candidateKey).pipe(z.string().min(1)),
+    feedback: safeText(REVIEW_TEXT_LIMITS.feedback).optional(),
+    reviewer: safeText(REVIEW_TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
   })
   .strict();
 const planReviewBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
-    instructions: safeText(TEXT_LIMITS.instructions).optional(),
-    prompt: safeText(TEXT_LIMITS.prompt).pipe(z.string().min(1)).optional(),
-    feedback: safeText(TEXT_LIMITS.feedback).optional(),
-    reviewer: safeText(TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
+    instructions: safeText(REVIEW_TEXT_LIMITS.instructions).optional(),
+    prompt: safeText(REVIEW_TEXT_LIMITS.prompt).pipe(z.string().min(1)).optional(),
+    feedback: safeText(REVIEW_TEXT_LIMITS.feedback).optional(),
+    reviewer: safeText(REVIEW_TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
   })
   .strict();
 const idParam = z.object({ id: z.string().regex(/^[A-Za-z0-9._:@-]{1,200}$/, 'not a run id') });
@@ -176,11 +176,22 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
     try {
       tenant = tenantOf(req, tokens);
     } catch {
-      return reply.code(401).type('text/html').send('<!doctype html><title>image-agent review</title><p>Sign in with the review link you were given (…/review/login?token=…).</p>');
+      return reply
+        .code(401)
+        .type('text/html')
+        .send('<!doctype html><title>image-agent review</title><p>Sign in with the review link you were given (…/review/login?token=…).</p>');
     }
     const pending = await listGenerations(g, { tenant, pendingReview: true, limit: 20 });
     const views = await Promise.all(pending.map((r) => generationStatus(g, r.workflowId, tenant).catch(() => undefined)));
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderReviewPage(tenant, views.filter((v) => v !== undefined)));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(
+        renderReviewPage(
+          tenant,
+          views.filter((v) => v !== undefined),
+        ),
+      );
   });
 
   return app;

@@ -5,13 +5,13 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-export const TOKEN_COOKIE = 'ia_token';
+const TOKEN_COOKIE = 'ia_token';
 
 export class UnauthorizedError extends Error {
   override name = 'UnauthorizedError';
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
+function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
     if (k === name) return decodeURIComponent(v.join('='));

@@ -15,11 +15,17 @@ function runCard(v: StatusView): string {
   const pending = v.pendingReview!;
   const current = v.current.length ? v.current : v.candidates.slice(-1);
   const images = current
-    .map((c) => `<figure><img src="${esc(v.urls[c.image.key])}" alt="candidate image ${c.imageIndex}, round ${c.round}" width="384"><figcaption>image ${c.imageIndex} · round ${c.round} · ${c.critique ? `${c.critique.passed}/${c.critique.total} checks passed` : 'not judged'}</figcaption></figure>`)
+    .map(
+      (c) =>
+        `<figure><img src="${esc(v.urls[c.image.key])}" alt="candidate image ${c.imageIndex}, round ${c.round}" width="384"><figcaption>image ${c.imageIndex} · round ${c.round} · ${c.critique ? `${c.critique.passed}/${c.critique.total} checks passed` : 'not judged'}</figcaption></figure>`,
+    )
     .join('');
   const earlier = v.candidates
     .filter((c) => !current.some((k) => k.image.key === c.image.key))
-    .map((c) => `<a href="${esc(v.urls[c.image.key])}" target="_blank" rel="noopener"><img src="${esc(v.urls[c.image.key])}" alt="earlier candidate, round ${c.round}" width="96"></a>`)
+    .map(
+      (c) =>
+        `<a href="${esc(v.urls[c.image.key])}" target="_blank" rel="noopener"><img src="${esc(v.urls[c.image.key])}" alt="earlier candidate, round ${c.round}" width="96"></a>`,
+    )
     .join('');
   const questions = (v.plan?.questions ?? []).map((q) => `<li><b>${esc(q.route)}</b> ${esc(q.question)}</li>`).join('');
   const answers = v.answers

@@ -82,13 +82,18 @@ export function registerBatch(program: Command): void {
     .option('--no-feedback', 'ablation: without the critique loop')
     .option('--direct', 'baseline: the image model alone')
     .option('--seed <n>', 'seed for every render (sent where the image endpoint accepts one: IMAGE_AGENT_IMAGE_SEED)', intOption)
-    .option('--judge-prompt <file>', "the benchmark's own judge prompt template (Python str.format fields, e.g. {prompt}, {explanation}); the built-in prompt otherwise")
+    .option(
+      '--judge-prompt <file>',
+      "the benchmark's own judge prompt template (Python str.format fields, e.g. {prompt}, {explanation}); the built-in prompt otherwise",
+    )
     .option('--strict-images', 'MindBench: send every World_Knowledge image to the judge (NOT the official setting, which sends the first)')
     .option('--rerun <report.json>', 'run again with the suite files and settings recorded in an earlier report')
     .action(async (files: string[], flags: BatchFlags) => {
       const [benchFiles, benchFlags] = flags.rerun ? await rerunSettings(flags.rerun, files, flags) : [files, flags];
       if (benchFiles.length === 0) throw new Error('bench: give the suite file(s), or --rerun <report.json>');
-      const judgePrompt = benchFlags.judgePrompt ? await loadJudgePrompt(benchFlags.judgePrompt, benchFlags.suite ?? (await detectSuite(benchFiles))) : undefined;
+      const judgePrompt = benchFlags.judgePrompt
+        ? await loadJudgePrompt(benchFlags.judgePrompt, benchFlags.suite ?? (await detectSuite(benchFiles)))
+        : undefined;
       await withGenerations((g) => runBatch(g, benchFiles, benchFlags, judgePrompt));
     });
   registerBenchCompare(bench);
@@ -115,14 +120,21 @@ function ablationsOf(flags: BatchFlags): Ablations {
 function systemLabel(flags: BatchFlags, ablations: Ablations): string {
   if (flags.system) return flags.system;
   if (ablations.direct) return 'image model alone (direct)';
-  const off = Object.entries(ablations).filter(([k, v]) => v && k !== 'direct').map(([k]) => k.replace(/^no/, '').toLowerCase());
+  const off = Object.entries(ablations)
+    .filter(([k, v]) => v && k !== 'direct')
+    .map(([k]) => k.replace(/^no/, '').toLowerCase());
   return off.length ? `image-agent (without ${off.join(', ')})` : 'image-agent';
 }
 
 async function runBatch(g: Generations, files: string[], flags: BatchFlags, judgePrompt?: JudgePromptTemplate): Promise<void> {
   const ablations = ablationsOf(flags);
   const system = systemLabel(flags, ablations);
-  const options = { ...(flags.size ? { size: flags.size } : {}), ...(flags.maxRounds ? { maxRounds: flags.maxRounds } : {}), ...(flags.seed !== undefined ? { seed: flags.seed } : {}), ablations };
+  const options = {
+    ...(flags.size ? { size: flags.size } : {}),
+    ...(flags.maxRounds ? { maxRounds: flags.maxRounds } : {}),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ablations,
+  };
   const suite = flags.suite ?? (await detectSuite(files));
   const started = await startBatch(g, files, {
     suite,
@@ -161,7 +173,9 @@ async function runBatch(g: Generations, files: string[], flags: BatchFlags, judg
   });
   const providers = g.config.models.mode;
   if (!flags.json) {
-    console.log(`batch ${started.batchId}: ${started.total} ${started.suite} case(s), concurrency ${started.concurrency}, providers ${providers}${providers === 'offline' ? ' (OFFLINE: scores measure the offline pipeline, not a model)' : ''}`);
+    console.log(
+      `batch ${started.batchId}: ${started.total} ${started.suite} case(s), concurrency ${started.concurrency}, providers ${providers}${providers === 'offline' ? ' (OFFLINE: scores measure the offline pipeline, not a model)' : ''}`,
+    );
   }
   if (flags.detach) {
     if (flags.json) printJson(started);
@@ -172,14 +186,19 @@ async function runBatch(g: Generations, files: string[], flags: BatchFlags, judg
   const local = await downloadBatchOutputs(g, result, path.join(flags.out, started.batchId));
   if (flags.json) return printJson({ ...result, local });
   console.log(fs.readFileSync(local.markdown, 'utf8'));
-  console.log(`report     ${local.json}\nmarkdown   ${local.markdown}\nchart      ${local.chart}\nimages     ${local.images}${local.official ? `\nofficial   ${local.official}` : ''}\nS3         s3://${g.config.s3.bucket}/${batchReportPrefix(started.batchId)}`);
+  console.log(
+    `report     ${local.json}\nmarkdown   ${local.markdown}\nchart      ${local.chart}\nimages     ${local.images}${local.official ? `\nofficial   ${local.official}` : ''}\nS3         s3://${g.config.s3.bucket}/${batchReportPrefix(started.batchId)}`,
+  );
 }
 
 function progressLine(p: BatchProgress): string {
   return `${p.batchId}: ${p.done + p.failed}/${p.total} finished (${p.failed} failed, ${p.running} running${p.judged ? `, ${p.passed}/${p.judged} passed` : ''})${p.etaSeconds !== undefined ? `, ETA ${p.etaSeconds}s` : ''}`;
 }
 
-async function followWithBar(handle: { result(): Promise<unknown>; query: (q: typeof batchProgressQuery) => Promise<BatchProgress> }, total: number): Promise<BatchResult> {
+async function followWithBar(
+  handle: { result(): Promise<unknown>; query: (q: typeof batchProgressQuery) => Promise<BatchProgress> },
+  total: number,
+): Promise<BatchResult> {
   const bar = new SingleBar({
     format: '{bar} {value}/{total} cases | {passed} passed | {failed} failed | {running} running | ETA {eta_formatted}',
     hideCursor: true,

@@ -41,7 +41,12 @@ export function registerBenchCompare(bench: Command): void {
       const dir = parent.getOptionValueSource('out') === 'cli' ? flags.out : path.dirname(path.resolve(b));
       fs.mkdirSync(dir, { recursive: true });
       const svg = await comparisonChartSvg(comparison);
-      const files = { markdown: path.join(dir, 'compare.md'), json: path.join(dir, 'compare.json'), chart: path.join(dir, 'compare.png'), html: path.join(dir, 'compare.html') };
+      const files = {
+        markdown: path.join(dir, 'compare.md'),
+        json: path.join(dir, 'compare.json'),
+        chart: path.join(dir, 'compare.png'),
+        html: path.join(dir, 'compare.html'),
+      };
       const markdown = comparisonMarkdown(comparison);
       fs.writeFileSync(files.markdown, markdown);
       fs.writeFileSync(files.json, `${JSON.stringify(comparison, null, 2)}\n`);

@@ -35,7 +35,8 @@ export function registerBenchJudgeAgreement(bench: Command): void {
       const common = parent.opts<{ out: string; json?: boolean }>();
       const batchId = batchIdOf(report);
       await withGenerations(async (g) => {
-        if (g.config.models.mode !== 'openai') throw new Error('judge-agreement needs a model endpoint (OPENAI_BASE_URL or OPENAI_API_KEY); the offline judge is not a model');
+        if (g.config.models.mode !== 'openai')
+          throw new Error('judge-agreement needs a model endpoint (OPENAI_BASE_URL or OPENAI_API_KEY); the offline judge is not a model');
         const second = new OpenAIJudge(new ChatModel(createOpenAIClient(g.config.models.chat)), flags.judgeModel);
         const agreement = await judgeAgreement(g.store, batchId, second);
         const dir = parent.getOptionValueSource('out') === 'cli' ? common.out : path.dirname(path.resolve(report));

@@ -42,7 +42,12 @@ export function registerReview(program: Command): void {
     .action((workflowId: string, flags: ReviewFlags) =>
       withGenerations(async (g) => {
         const candidateKey = flags.candidate ?? (await currentCandidate(g, workflowId));
-        const accepted = await reviewGeneration(g, workflowId, { decision: 'approve', candidateKey, reviewer: flags.reviewer }, flags.requestId ?? randomUUID());
+        const accepted = await reviewGeneration(
+          g,
+          workflowId,
+          { decision: 'approve', candidateKey, reviewer: flags.reviewer },
+          flags.requestId ?? randomUUID(),
+        );
         report(flags, accepted, `approved ${candidateKey}; the run completes`);
       }),
     );
@@ -53,7 +58,12 @@ export function registerReview(program: Command): void {
     .action((workflowId: string, flags: ReviewFlags) =>
       withGenerations(async (g) => {
         const candidateKey = flags.candidate ?? (await currentCandidate(g, workflowId));
-        const accepted = await reviewGeneration(g, workflowId, { decision: 'reject', candidateKey, feedback: flags.feedback, reviewer: flags.reviewer }, flags.requestId ?? randomUUID());
+        const accepted = await reviewGeneration(
+          g,
+          workflowId,
+          { decision: 'reject', candidateKey, feedback: flags.feedback, reviewer: flags.reviewer },
+          flags.requestId ?? randomUUID(),
+        );
         report(flags, accepted, `rejected ${candidateKey}; a new round uses your feedback`);
       }),
     );
@@ -66,7 +76,12 @@ export function registerReview(program: Command): void {
         const accepted = await reviewPlan(
           g,
           workflowId,
-          { decision: 'approve', reviewer: flags.reviewer, ...(flags.prompt ? { prompt: flags.prompt } : {}), ...(flags.instructions ? { instructions: flags.instructions } : {}) },
+          {
+            decision: 'approve',
+            reviewer: flags.reviewer,
+            ...(flags.prompt ? { prompt: flags.prompt } : {}),
+            ...(flags.instructions ? { instructions: flags.instructions } : {}),
+          },
           flags.requestId ?? randomUUID(),
         );
         report(flags, accepted, 'plan approved; rendering starts');
@@ -77,7 +92,12 @@ export function registerReview(program: Command): void {
     .requiredOption('--feedback <text>', 'why')
     .action((workflowId: string, flags: ReviewFlags) =>
       withGenerations(async (g) => {
-        const accepted = await reviewPlan(g, workflowId, { decision: 'reject', feedback: flags.feedback, reviewer: flags.reviewer }, flags.requestId ?? randomUUID());
+        const accepted = await reviewPlan(
+          g,
+          workflowId,
+          { decision: 'reject', feedback: flags.feedback, reviewer: flags.reviewer },
+          flags.requestId ?? randomUUID(),
+        );
         report(flags, accepted, 'plan rejected; the run ends');
       }),
     );

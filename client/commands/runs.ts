@@ -18,11 +18,15 @@ export function registerRuns(program: Command): void {
         console.log(`run        ${s.workflowId} (${s.runStatus.toLowerCase()})`);
         console.log(`stage      ${s.stage}, round ${s.round}, approval ${s.approval}, providers ${s.providers}`);
         if (s.pendingReview) {
-          console.log(`review     waiting for a ${s.pendingReview.kind} decision since ${s.pendingReview.since}${s.pendingReview.deadline ? ` (until ${s.pendingReview.deadline}, then ${s.pendingReview.onTimeout})` : ''}`);
+          console.log(
+            `review     waiting for a ${s.pendingReview.kind} decision since ${s.pendingReview.since}${s.pendingReview.deadline ? ` (until ${s.pendingReview.deadline}, then ${s.pendingReview.onTimeout})` : ''}`,
+          );
           if (s.pendingReview.candidateKey) console.log(`           candidate ${s.pendingReview.candidateKey}`);
         }
         for (const c of s.candidates) {
-          console.log(`image ${c.imageIndex} round ${c.round}: ${c.critique ? `${c.critique.passed}/${c.critique.total} passed` : 'not judged'}  ${c.image.key}`);
+          console.log(
+            `image ${c.imageIndex} round ${c.round}: ${c.critique ? `${c.critique.passed}/${c.critique.total} passed` : 'not judged'}  ${c.image.key}`,
+          );
           for (const v of c.critique?.verdicts ?? []) console.log(`   ${v.pass ? 'pass' : 'FAIL'} ${v.itemId}: ${v.reason}`);
           console.log(`   ${s.urls[c.image.key]}`);
         }
@@ -56,7 +60,8 @@ export function registerRuns(program: Command): void {
         const runs = await listGenerations(g, { pendingReview: flags.pending, tenant: flags.tenant, user: flags.user, limit: flags.limit });
         if (flags.json) return printJson(runs);
         if (!runs.length) console.log(flags.pending ? 'no runs are waiting for review' : 'no runs');
-        for (const r of runs) console.log(`${r.workflowId}  ${r.status.toLowerCase().padEnd(10)} ${(r.stage ?? '').padEnd(16)} ${(r.approval ?? '').padEnd(12)} ${r.startTime}`);
+        for (const r of runs)
+          console.log(`${r.workflowId}  ${r.status.toLowerCase().padEnd(10)} ${(r.stage ?? '').padEnd(16)} ${(r.approval ?? '').padEnd(12)} ${r.startTime}`);
       }),
     );
 
@@ -73,8 +78,12 @@ export function registerRuns(program: Command): void {
         console.log(formatRun(report.result, { copies: [], bucket: g.config.s3.bucket }));
         console.log('', `calls      ${report.calls.length} (${report.result.providers})`);
         for (const c of report.calls) {
-          console.log(`  ${c.purpose.padEnd(20)} ${c.model.padEnd(30)} ${String(c.usage.inputTokens).padStart(6)}+${String(c.usage.outputTokens).padEnd(6)} ${c.durationMs} ms`);
-          if (flags.prompts) for (const m of c.messages) console.log(indent(`[${m.role}${m.images ? `, ${m.images} image(s)` : ''}] ${m.text}`), indent(`[response] ${c.response}`));
+          console.log(
+            `  ${c.purpose.padEnd(20)} ${c.model.padEnd(30)} ${String(c.usage.inputTokens).padStart(6)}+${String(c.usage.outputTokens).padEnd(6)} ${c.durationMs} ms`,
+          );
+          if (flags.prompts)
+            for (const m of c.messages)
+              console.log(indent(`[${m.role}${m.images ? `, ${m.images} image(s)` : ''}] ${m.text}`), indent(`[response] ${c.response}`));
         }
         printCost(report);
       }),
@@ -82,7 +91,10 @@ export function registerRuns(program: Command): void {
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((l) => `      ${l}`).join('\n');
+  return text
+    .split('\n')
+    .map((l) => `      ${l}`)
+    .join('\n');
 }
 
 function printCost(report: RunReport): void {

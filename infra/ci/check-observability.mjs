@@ -12,7 +12,8 @@ const defined = new Set([...read('telemetry/appMetrics.ts').matchAll(/name: '(im
 const problems = [];
 const base = (name) => name.replace(/_(bucket|sum|count)$/, '');
 function checkExpr(where, expr) {
-  for (const [name] of expr.matchAll(/image_agent_[a-z_]+/g)) if (!defined.has(base(name)) && !defined.has(name)) problems.push(`${where}: ${name} is not defined in telemetry/appMetrics.ts`);
+  for (const [name] of expr.matchAll(/image_agent_[a-z_]+/g))
+    if (!defined.has(base(name)) && !defined.has(name)) problems.push(`${where}: ${name} is not defined in telemetry/appMetrics.ts`);
 }
 
 const rules = YAML.parse(read('infra/deploy/observability/alerts.yaml'));

@@ -108,6 +108,7 @@ run_jest() {
 }
 # Every stage runs even when an earlier one failed, so one CI run shows everything that is wrong.
 overall=0
+stage lint run_counted lint ./infra/ci/lint.sh || overall=1
 stage jest run_jest jest || overall=1
 stage deploy-check run_counted deploy ./infra/ci/deploy-check.sh || overall=1
 stage soak run_counted soak node dist/test/soak/soak.js --short --out "$results_dir/soak" || overall=1

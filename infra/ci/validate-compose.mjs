@@ -47,7 +47,9 @@ delete schema.$schema;
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
 const validate = ajv.compile(schema);
-if (!validate(compose)) for (const e of validate.errors ?? []) problems.push(`schema: ${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`);
+if (!validate(compose))
+  for (const e of validate.errors ?? [])
+    problems.push(`schema: ${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`);
 
 // Consistency with the image: every dist/ entry point a service runs must exist in the build.
 for (const [name, service] of Object.entries(compose.services ?? {})) {

@@ -8,8 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 const KINDS = [
-  'configmap-v1', 'secret-v1', 'service-v1', 'serviceaccount-v1', 'deployment-apps-v1', 'job-batch-v1',
-  'poddisruptionbudget-policy-v1', 'horizontalpodautoscaler-autoscaling-v2',
+  'configmap-v1',
+  'secret-v1',
+  'service-v1',
+  'serviceaccount-v1',
+  'deployment-apps-v1',
+  'job-batch-v1',
+  'poddisruptionbudget-policy-v1',
+  'horizontalpodautoscaler-autoscaling-v2',
 ];
 const [source, outDir = path.join(import.meta.dirname, '../deploy/schemas/kubernetes/v1.33.0-standalone-strict')] = process.argv.slice(2);
 if (!source) {
@@ -43,7 +49,7 @@ for (const kind of KINDS) {
   const reached = new Set();
   const schema = rewrite(JSON.parse(fs.readFileSync(path.join(source, `${kind}.json`), 'utf8')), reached);
   const included = {};
-  for (const queue = [...reached]; queue.length; ) {
+  for (const queue = [...reached]; queue.length;) {
     const name = queue.pop();
     if (included[name]) continue;
     if (!defs[name]) throw new Error(`missing definition ${name}`);

@@ -20,10 +20,12 @@ export class OfflineComposer implements PromptComposer {
     if (profile.identity && /\b(me|my|i)\b/i.test(input.request)) attributes.push(`the person: ${profile.identity}`);
     for (const turn of input.memory?.turns ?? []) attributes.push(`continues the earlier request "${turn.request}"`);
     const mustFix = input.feedback?.failed.map((f) => f.statement) ?? [];
-    const style = [input.plan.images.length > 1 ? input.plan.sharedStyle : undefined, profile.preferredStyle ? `${profile.preferredStyle} style` : undefined]
-      .filter(Boolean)
-      .join('; ') || 'clean, well-lit, high-quality illustration';
-    const layout = input.plan.images.length > 1 ? `image ${input.image.id} of a set of ${input.plan.images.length}` : 'single centred composition with clear hierarchy';
+    const style =
+      [input.plan.images.length > 1 ? input.plan.sharedStyle : undefined, profile.preferredStyle ? `${profile.preferredStyle} style` : undefined]
+        .filter(Boolean)
+        .join('; ') || 'clean, well-lit, high-quality illustration';
+    const layout =
+      input.plan.images.length > 1 ? `image ${input.image.id} of a set of ${input.plan.images.length}` : 'single centred composition with clear hierarchy';
     const textToRender = quotedStrings(input.request);
     const avoid = profile.dislikes ?? [];
     const parts = [
@@ -37,7 +39,15 @@ export class OfflineComposer implements PromptComposer {
       input.references.length ? `Follow the ${input.references.length} reference image(s): ${input.references.map((r) => r.description).join('; ')}.` : '',
       avoid.length ? `Avoid: ${avoid.join(', ')}.` : '',
     ];
-    const value: GenerationContextDraft = { subject, attributes: [...attributes, ...mustFix], layout, style, textToRender, avoid, prompt: parts.filter(Boolean).join(' ') };
+    const value: GenerationContextDraft = {
+      subject,
+      attributes: [...attributes, ...mustFix],
+      layout,
+      style,
+      textToRender,
+      avoid,
+      prompt: parts.filter(Boolean).join(' '),
+    };
     return { value, calls: [offlineCall('compose_prompt', 'offline-template-composer', input.request, value.prompt, started)] };
   }
 }

@@ -25,7 +25,11 @@ export class OfflineCritic implements ImageCritic {
       if (negative) {
         const outsideAvoid = layout.replace(/Avoid:[^\n.]*\.?/gi, '');
         const present = new RegExp(`(?<![\\p{L}])${escapeRegExp(negative[2]!.trim())}(?![\\p{L}])`, 'iu').test(outsideAvoid);
-        return { itemId: item.id, pass: !present, reason: present ? `"${negative[2]}" is in the rendered layout` : `"${negative[2]}" is absent from the rendered layout` };
+        return {
+          itemId: item.id,
+          pass: !present,
+          reason: present ? `"${negative[2]}" is in the rendered layout` : `"${negative[2]}" is absent from the rendered layout`,
+        };
       }
       const terms = checklistTerms(item.statement);
       const share = coverage(terms, layout);

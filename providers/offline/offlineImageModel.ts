@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { parseSize, type ImageModel, type RenderOutput, type RenderRequest } from '../imageModel';
 
-export const OFFLINE_IMAGE_MODEL = 'offline-layout-renderer';
+const OFFLINE_IMAGE_MODEL = 'offline-layout-renderer';
 
 export class OfflineImageModel implements ImageModel {
   readonly provider = 'offline' as const;
@@ -26,11 +26,7 @@ export class OfflineImageModel implements ImageModel {
         top: Math.round(height - margin * 1.5 - thumb),
       })),
     );
-    const png = await sharp(Buffer.from(svg))
-      .composite(thumbnails)
-      .withXmp(xmpPacket(request))
-      .png({ compressionLevel: 9 })
-      .toBuffer();
+    const png = await sharp(Buffer.from(svg)).composite(thumbnails).withXmp(xmpPacket(request)).png({ compressionLevel: 9 }).toBuffer();
     return {
       png,
       width,
@@ -66,7 +62,9 @@ function xmpPacket(request: RenderRequest): string {
 function layoutSvg(request: RenderRequest, width: number, height: number): string {
   // A set of images shares its style section, and so its colours.
   const style = request.sections.find((sec) => sec.title.toLowerCase() === 'style')?.body;
-  const digest = createHash('sha256').update(`${style ?? request.prompt}|${request.seed ?? 0}`).digest();
+  const digest = createHash('sha256')
+    .update(`${style ?? request.prompt}|${request.seed ?? 0}`)
+    .digest();
   const hue = (digest[0]! * 360) / 256;
   const hue2 = (hue + 40 + (digest[1]! % 80)) % 360;
   const margin = Math.round(width * 0.05);
@@ -78,7 +76,9 @@ function layoutSvg(request: RenderRequest, width: number, height: number): strin
   const maxChars = Math.floor((width - margin * 2 - base) / (base * 0.56));
   for (const section of sections) {
     if (y > height - margin * 2) break;
-    lines.push(`<text x="${margin + base * 0.6}" y="${y}" font-size="${base * 0.9}" font-weight="bold" fill="#1d1d1f" opacity="0.85">${escapeXml(section.title.toUpperCase())}</text>`);
+    lines.push(
+      `<text x="${margin + base * 0.6}" y="${y}" font-size="${base * 0.9}" font-weight="bold" fill="#1d1d1f" opacity="0.85">${escapeXml(section.title.toUpperCase())}</text>`,
+    );
     y += base * 1.3;
     for (const line of wrap(section.body, maxChars)) {
       if (y > height - margin * 2) {

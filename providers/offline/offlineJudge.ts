@@ -15,14 +15,18 @@ export class OfflineJudge implements ImageJudge {
   async judgeChecklist(ask: JudgeAsk & { checklist: string[] }) {
     const started = Date.now();
     const layout = ask.images[0] ? await readOfflineLayout(ask.images[0]) : undefined;
-    const text = layout === undefined ? 'I cannot judge this image offline.' : JSON.stringify({ results: ask.checklist.map((item) => coverage(checklistTerms(item), layout) >= 0.75) });
+    const text =
+      layout === undefined
+        ? 'I cannot judge this image offline.'
+        : JSON.stringify({ results: ask.checklist.map((item) => coverage(checklistTerms(item), layout) >= 0.75) });
     return { text, call: offlineCall('judge_checklist', this.model, ask.user, text, started) };
   }
 
   async judgeWise(ask: JudgeAsk & { prompt: string; explanation: string }) {
     const started = Date.now();
     const layout = ask.images[0] ? await readOfflineLayout(ask.images[0]) : undefined;
-    const text = layout === undefined ? 'I cannot judge this image offline.' : `Score: ${coverage(contentWords(ask.explanation).slice(0, 12), layout) >= 0.3 ? 1 : 0}`;
+    const text =
+      layout === undefined ? 'I cannot judge this image offline.' : `Score: ${coverage(contentWords(ask.explanation).slice(0, 12), layout) >= 0.3 ? 1 : 0}`;
     return { text, call: offlineCall('judge_wise', this.model, ask.user, text, started) };
   }
 }

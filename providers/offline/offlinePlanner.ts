@@ -12,11 +12,15 @@ import { offlineCall } from './offlineCall';
 
 const NUMBER_WORDS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
 
-const DYNAMIC = /\b(today|tonight|tomorrow|yesterday|this (week|weekend|month)|current(ly)?|latest|right now|live|forecast|weather|temperature|stock|shares?|share price|closing price|last close|close[ds]?|market|exchange rate|score[sd]?|final score|match|fixture|election|news|headline|release date|recent(ly)?|newest|price of)\b/i;
-const EXPLICIT_DATE = /\b(\d{4}-\d{2}-\d{2}|\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{4}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2},? \d{4})\b/i;
+const DYNAMIC =
+  /\b(today|tonight|tomorrow|yesterday|this (week|weekend|month)|current(ly)?|latest|right now|live|forecast|weather|temperature|stock|shares?|share price|closing price|last close|close[ds]?|market|exchange rate|score[sd]?|final score|match|fixture|election|news|headline|release date|recent(ly)?|newest|price of)\b/i;
+const EXPLICIT_DATE =
+  /\b(\d{4}-\d{2}-\d{2}|\d{1,2} (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{4}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2},? \d{4})\b/i;
 const PERSONAL = /\b(me|my|mine|myself|i'm|i am|our|ours|us|usual|as before|like last time|from before|earlier|previous(ly)?|again)\b/i;
-const REFERENCE = /\b(reference|looks? like|likeness|character from|from the (game|movie|film|anime|show|series)|portrait of the real|in the game|in the anime|in the film)\b/i;
-const REASONING = /\b(as many|how many|answer|solve|solution|result of|correct (path|answer|way)|maze|triangle|angle|hypotenuse|after (an|one|\d+) hours?|left (out|in)|what (tool|happens)|which (tool|one)|uses? to|the tool|equation|sum of|product of|half of|twice|double|the number of)\b/i;
+const REFERENCE =
+  /\b(reference|looks? like|likeness|character from|from the (game|movie|film|anime|show|series)|portrait of the real|in the game|in the anime|in the film)\b/i;
+const REASONING =
+  /\b(as many|how many|answer|solve|solution|result of|correct (path|answer|way)|maze|triangle|angle|hypotenuse|after (an|one|\d+) hours?|left (out|in)|what (tool|happens)|which (tool|one)|uses? to|the tool|equation|sum of|product of|half of|twice|double|the number of)\b/i;
 
 export class OfflinePlanner implements ContextPlanner {
   async planContext(input: PlanContextInput): Promise<Modelled<ContextPlan>> {
@@ -31,14 +35,19 @@ export class OfflinePlanner implements ContextPlanner {
 
     let memoryId: string | undefined;
     if (PERSONAL.test(request)) {
-      memoryId = add('memory', `What do we know about this user and their earlier outputs that matters for: ${request}`, 'the request refers to the user or to earlier work');
+      memoryId = add(
+        'memory',
+        `What do we know about this user and their earlier outputs that matters for: ${request}`,
+        'the request refers to the user or to earlier work',
+      );
     }
     const arithmetic = findArithmetic(request);
     if (arithmetic) add('reason', `What is ${arithmetic}?`, 'the request hides a number behind arithmetic');
     if (DYNAMIC.test(request) || EXPLICIT_DATE.test(request)) {
       add('web_search', `${request.replace(/[.!?]+$/, '')} (as of ${input.today})`, 'precise or time-dependent facts must be looked up');
     }
-    if (REFERENCE.test(request)) add('image_search', `What does the named character or person in "${request}" look like?`, 'an explicit reference to a specific character or person');
+    if (REFERENCE.test(request))
+      add('image_search', `What does the named character or person in "${request}" look like?`, 'an explicit reference to a specific character or person');
     if (!arithmetic && REASONING.test(request)) {
       add('reason', `What exactly must the image show to answer: ${request}`, 'the request states a problem, not the picture', memoryId ? [memoryId] : []);
     }
@@ -55,7 +64,7 @@ export class OfflinePlanner implements ContextPlanner {
 }
 
 /** Decks, slide sets and "a X and a Y" product sets become several images; panels stay one image. */
-export function splitImages(request: string): PlannedImage[] {
+function splitImages(request: string): PlannedImage[] {
   const count = /\b(\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)[- ](slides?|pages?|posters?|cards?|images?|pictures?|variations?)\b/i.exec(request);
   const n = count ? (NUMBER_WORDS[count[1]!.toLowerCase()] ?? Number(count[1])) : 0;
   if (n >= 2 && n <= 12 && !/panel/i.test(count![0])) {

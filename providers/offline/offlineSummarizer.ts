@@ -20,7 +20,10 @@ export class OfflineSummarizer implements EvidenceSummarizer {
       .filter((x) => x.score > 0 && !DISCLAIMER.test(x.p))
       .sort((a, b) => b.score - a.score)
       .slice(0, 2);
-    const items = scored.map((x) => ({ text: x.p.length > MAX_ITEM_CHARS ? `${x.p.slice(0, MAX_ITEM_CHARS - 1)}…` : x.p, sources: [{ title: x.doc.title, url: x.doc.url }] }));
+    const items = scored.map((x) => ({
+      text: x.p.length > MAX_ITEM_CHARS ? `${x.p.slice(0, MAX_ITEM_CHARS - 1)}…` : x.p,
+      sources: [{ title: x.doc.title, url: x.doc.url }],
+    }));
     const value = { answer: items[0]?.text ?? '', items };
     return { value, calls: [offlineCall('summarize_evidence', 'offline-extractive-summarizer', input.question, JSON.stringify(value), started)] };
   }

@@ -10,17 +10,21 @@ const STOPWORDS = new Set(
 );
 
 /** Words that say nothing about content in a checklist statement. */
-const CHECKLIST_FILLER = new Set('image contains contain appears appear visible clearly exactly text style shown present depicted includes include reflect reflects'.split(' '));
+const CHECKLIST_FILLER = new Set(
+  'image contains contain appears appear visible clearly exactly text style shown present depicted includes include reflect reflects'.split(' '),
+);
 
 /** Quantifiers and vague words that name no thing to draw. */
 const NOT_A_SUBJECT = new Set('many much few several some lot lots kind sort way thing things'.split(' '));
 
 /** The first few content words that name something to draw (letters only). */
 export function subjectWords(text: string, max = 4): string[] {
-  return contentWords(text).filter((w) => /^\p{L}+$/u.test(w) && !NOT_A_SUBJECT.has(w)).slice(0, max);
+  return contentWords(text)
+    .filter((w) => /^\p{L}+$/u.test(w) && !NOT_A_SUBJECT.has(w))
+    .slice(0, max);
 }
 
-export function stem(word: string): string {
+function stem(word: string): string {
   const w = word.toLowerCase();
   if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
   if (w.length > 3 && w.endsWith('es') && /(sh|ch|x|z|ss)es$/.test(w)) return w.slice(0, -2);
@@ -28,12 +32,23 @@ export function stem(word: string): string {
   return w;
 }
 
-export function words(text: string): string[] {
-  return text.toLowerCase().normalize('NFKC').match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu) ?? [];
+function words(text: string): string[] {
+  return (
+    text
+      .toLowerCase()
+      .normalize('NFKC')
+      .match(/[\p{L}\p{N}]+(?:[-'][\p{L}\p{N}]+)*/gu) ?? []
+  );
 }
 
 export function contentWords(text: string): string[] {
-  return [...new Set(words(text).filter((w) => !STOPWORDS.has(w) && w.length > 1).map(stem))];
+  return [
+    ...new Set(
+      words(text)
+        .filter((w) => !STOPWORDS.has(w) && w.length > 1)
+        .map(stem),
+    ),
+  ];
 }
 
 export function checklistTerms(statement: string): string[] {
@@ -87,6 +102,13 @@ export function paragraphs(text: string): string[] {
   return text
     .replace(/^---[\s\S]*?---\s*/m, '')
     .split(/\n\s*\n/)
-    .map((p) => p.split('\n').filter((l) => !/^\s*#/.test(l)).join(' ').replace(/\s+/g, ' ').trim())
+    .map((p) =>
+      p
+        .split('\n')
+        .filter((l) => !/^\s*#/.test(l))
+        .join(' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
     .filter((p) => p.length > 20);
 }

@@ -6,18 +6,10 @@ import OpenAI from 'openai';
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { ModelCallRecord } from '../../common/modelCall';
+import { InvalidModelOutputError, ModelRefusalError } from '../modelErrors';
+import { classified } from './openaiErrors';
 
 const MAX_RECORDED_CHARS = 12_000;
-
-/** The model answered, but not in the promised shape; a retry may do better. */
-export class InvalidModelOutputError extends Error {
-  override name = 'InvalidModelOutputError';
-}
-
-/** The model declined to answer (message.refusal). */
-export class ModelRefusalError extends Error {
-  override name = 'ModelRefusalError';
-}
 
 export interface ChatRequest<T> {
   purpose: string;
@@ -44,7 +36,10 @@ export class ChatModel {
   async structured<T>(req: ChatRequest<T>): Promise<{ value: T; call: ModelCallRecord }> {
     const jsonSchema = z.toJSONSchema(req.schema, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
     delete jsonSchema.$schema;
-    const { content, refusal, call } = await this.complete(req, { type: 'json_schema', json_schema: { name: req.schemaName, schema: jsonSchema, strict: false } });
+    const { content, refusal, call } = await this.complete(req, {
+      type: 'json_schema',
+      json_schema: { name: req.schemaName, schema: jsonSchema, strict: false },
+    });
     if (refusal) throw new ModelRefusalError(`${req.purpose}: the model refused: ${refusal}`);
     return { value: parseStructured(content, req.schema, req.purpose), call };
   }
@@ -55,18 +50,20 @@ export class ChatModel {
   ): Promise<{ content: string; refusal?: string; call: ModelCallRecord }> {
     const started = Date.now();
     const imageParts = await Promise.all((req.images ?? []).map(toImagePart));
-    const completion = await this.client.chat.completions.create(
-      {
-        model: req.model,
-        temperature: req.temperature ?? 0,
-        messages: [
-          // An empty system prompt is left out: a benchmark's own judge template is one user message, as its script sends it.
-          ...(req.system === '' ? [] : [{ role: 'system' as const, content: req.system }]),
-          { role: 'user', content: imageParts.length ? [{ type: 'text', text: req.user }, ...imageParts] : req.user },
-        ],
-        ...(responseFormat ? { response_format: responseFormat } : {}),
-      },
-      { signal: req.signal },
+    const completion = await classified(() =>
+      this.client.chat.completions.create(
+        {
+          model: req.model,
+          temperature: req.temperature ?? 0,
+          messages: [
+            // An empty system prompt is left out: a benchmark's own judge template is one user message, as its script sends it.
+            ...(req.system === '' ? [] : [{ role: 'system' as const, content: req.system }]),
+            { role: 'user', content: imageParts.length ? [{ type: 'text', text: req.user }, ...imageParts] : req.user },
+          ],
+          ...(responseFormat ? { response_format: responseFormat } : {}),
+        },
+        { signal: req.signal },
+      ),
     );
     const message = completion.choices[0]?.message;
     const content = message?.content ?? '';
@@ -91,8 +88,11 @@ export class ChatModel {
 }
 
 /** Parses a JSON answer, tolerating code fences and prose around the object. */
-export function parseStructured<T>(content: string, schema: z.ZodType<T>, purpose: string): T {
-  const text = content.trim().replace(/^```(?:json)?\s*/i, '').replace(/\s*```$/, '');
+function parseStructured<T>(content: string, schema: z.ZodType<T>, purpose: string): T {
+  const text = content
+    .trim()
+    .replace(/^```(?:json)?\s*/i, '')
+    .replace(/\s*```$/, '');
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

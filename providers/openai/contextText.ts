@@ -37,7 +37,9 @@ export function composeContextText(input: ComposeInput): string {
   return [
     `Today is ${input.today}. Output size ${input.size}.`,
     `User request: ${input.request}`,
-    many ? `This is image "${input.image.id}" of ${input.plan.images.length}: ${input.image.brief}\nShared style for the set: ${input.plan.sharedStyle ?? 'keep the set consistent'}` : '',
+    many
+      ? `This is image "${input.image.id}" of ${input.plan.images.length}: ${input.image.brief}\nShared style for the set: ${input.plan.sharedStyle ?? 'keep the set consistent'}`
+      : '',
     `Grounded answers:\n${answersText(input.answers)}`,
     `Memory:\n${memoryText(input.memory)}`,
     input.history.length ? `Earlier turns:\n${input.history.map((t) => `- turn ${t.index}: ${t.request}`).join('\n')}` : '',

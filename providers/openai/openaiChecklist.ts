@@ -7,7 +7,10 @@ import type { ChatModel } from './chatModel';
 import { answersText, memoryText } from './contextText';
 
 const checklistSchema = z.object({
-  items: z.array(z.object({ statement: z.string().min(3), imageId: z.string().optional() })).min(1).max(10),
+  items: z
+    .array(z.object({ statement: z.string().min(3), imageId: z.string().optional() }))
+    .min(1)
+    .max(10),
 });
 
 const SYSTEM = `You write the checklist a vision model will use to verify a generated image.
@@ -17,7 +20,10 @@ request's riddle ("exactly 7 apples", not "3²−2 apples"). 2 to 6 items; no va
 For a request with several images, set imageId on items that concern one image. JSON only.`;
 
 export class OpenAIChecklistPlanner implements ChecklistPlanner {
-  constructor(private readonly chat: ChatModel, private readonly model: string) {}
+  constructor(
+    private readonly chat: ChatModel,
+    private readonly model: string,
+  ) {}
 
   async planChecklist(input: ChecklistInput): Promise<Modelled<ChecklistItem[]>> {
     const images = input.plan.images.length > 1 ? `\nImages: ${input.plan.images.map((i) => `${i.id}: ${i.brief}`).join('; ')}` : '';
@@ -31,7 +37,11 @@ export class OpenAIChecklistPlanner implements ChecklistPlanner {
     });
     const imageIds = new Set(input.plan.images.map((i) => i.id));
     return {
-      value: value.items.map((item, i) => ({ id: `c${i + 1}`, statement: item.statement, ...(item.imageId && imageIds.has(item.imageId) ? { imageId: item.imageId } : {}) })),
+      value: value.items.map((item, i) => ({
+        id: `c${i + 1}`,
+        statement: item.statement,
+        ...(item.imageId && imageIds.has(item.imageId) ? { imageId: item.imageId } : {}),
+      })),
       calls: [call],
     };
   }

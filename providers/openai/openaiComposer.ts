@@ -23,7 +23,10 @@ an explicit request wins over a stored preference. Never include things the user
 the prompt so each one is met explicitly. "prompt" is the complete prompt, self-contained, in one paragraph. JSON only.`;
 
 export class OpenAIComposer implements PromptComposer {
-  constructor(private readonly chat: ChatModel, private readonly model: string) {}
+  constructor(
+    private readonly chat: ChatModel,
+    private readonly model: string,
+  ) {}
 
   async compose(input: ComposeInput): Promise<Modelled<GenerationContextDraft>> {
     const { value, call } = await this.chat.structured({

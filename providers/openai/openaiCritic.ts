@@ -16,7 +16,10 @@ Count objects carefully and read rendered text letter by letter. When unsure, fa
 export class OpenAICritic implements ImageCritic {
   readonly provider = 'openai' as const;
 
-  constructor(private readonly chat: ChatModel, readonly model: string) {}
+  constructor(
+    private readonly chat: ChatModel,
+    readonly model: string,
+  ) {}
 
   async critique(input: CritiqueInput): Promise<Modelled<Verdict[]>> {
     const { value, call } = await this.chat.structured({

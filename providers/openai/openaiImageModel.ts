@@ -4,7 +4,8 @@
  */
 import OpenAI, { toFile } from 'openai';
 import sharp from 'sharp';
-import { ContentPolicyRefusal, type ImageModel, type RenderOutput, type RenderRequest } from '../imageModel';
+import type { ImageModel, RenderOutput, RenderRequest } from '../imageModel';
+import { classifyOpenAIImageError } from './openaiErrors';
 
 const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
 
@@ -33,7 +34,7 @@ export class OpenAIImageModel implements ImageModel {
         response = await this.client.images.generate({ model: this.model, prompt: request.prompt, size, n: 1, ...seed }, { signal: request.signal });
       }
     } catch (err) {
-      throw asRefusal(err) ?? err;
+      throw classifyOpenAIImageError(err);
     }
     const first = response.data?.[0];
     if (!first) throw new Error('the image model returned no image');
@@ -63,13 +64,4 @@ async function download(url: string, signal?: AbortSignal): Promise<Buffer> {
   const body = Buffer.from(await res.arrayBuffer());
   if (body.length > MAX_DOWNLOAD_BYTES) throw new Error(`generated image is too large (${body.length} bytes)`);
   return body;
-}
-
-function asRefusal(err: unknown): ContentPolicyRefusal | undefined {
-  if (!(err instanceof OpenAI.APIError) || err.status !== 400) return undefined;
-  const code = `${err.code ?? ''} ${(err.error as { type?: string } | undefined)?.type ?? ''}`;
-  if (/content_policy|moderation_blocked|safety|image_generation_user_error/i.test(code) || /safety system|content policy/i.test(err.message)) {
-    return new ContentPolicyRefusal(err.message.replace(/^400\s*/, ''));
-  }
-  return undefined;
 }

@@ -5,7 +5,10 @@ import type { ChatModel } from './chatModel';
 export class OpenAIJudge implements ImageJudge {
   readonly provider = 'openai' as const;
 
-  constructor(private readonly chat: ChatModel, readonly model: string) {}
+  constructor(
+    private readonly chat: ChatModel,
+    readonly model: string,
+  ) {}
 
   async judgeChecklist(ask: JudgeAsk) {
     const out = await this.chat.text({ purpose: 'judge_checklist', model: this.model, system: ask.system, user: ask.user, images: ask.images, temperature: 0 });

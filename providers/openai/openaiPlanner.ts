@@ -3,19 +3,21 @@ import { z } from 'zod';
 import { planProblems, ROUTES, type ContextPlan } from '../../common/plan';
 import type { Modelled } from '../../common/modelCall';
 import type { ContextPlanner, PlanContextInput } from '../agentRoles';
-import { InvalidModelOutputError, type ChatModel } from './chatModel';
+import { InvalidModelOutputError } from '../modelErrors';
+import type { ChatModel } from './chatModel';
 
 const node = { id: z.string().min(1).max(40), dependsOn: z.array(z.string()).default([]) };
-export const contextPlanSchema = z.object({
+const contextPlanSchema = z.object({
   intent: z.string().min(1),
-  questions: z
-    .array(z.object({ ...node, question: z.string().min(3), route: z.enum(ROUTES), rationale: z.string().default('') }))
-    .max(10),
-  images: z.array(z.object({ ...node, brief: z.string().min(1) })).min(1).max(12),
+  questions: z.array(z.object({ ...node, question: z.string().min(3), route: z.enum(ROUTES), rationale: z.string().default('') })).max(10),
+  images: z
+    .array(z.object({ ...node, brief: z.string().min(1) }))
+    .min(1)
+    .max(12),
   sharedStyle: z.string().optional(),
 });
 
-export const PLANNER_SYSTEM = `You plan the context an image request is missing before a text-to-image model renders it.
+const PLANNER_SYSTEM = `You plan the context an image request is missing before a text-to-image model renders it.
 Write explicit questions for each missing piece and route each to exactly one source:
 - "reason": commonsense, arithmetic, logic, science, spatial or visual reasoning the model can work out itself.
 - "web_search": precise facts (numbers, dates, names, scores, prices) and anything that changes over time (weather, stock prices, news, recent releases). Never guess these.
@@ -27,7 +29,10 @@ Also decide how many images the request needs: one unless it asks for several (a
 Answer with JSON only.`;
 
 export class OpenAIPlanner implements ContextPlanner {
-  constructor(private readonly chat: ChatModel, private readonly model: string) {}
+  constructor(
+    private readonly chat: ChatModel,
+    private readonly model: string,
+  ) {}
 
   async planContext(input: PlanContextInput): Promise<Modelled<ContextPlan>> {
     const history = input.history.length

@@ -5,7 +5,7 @@ import type { Modelled } from '../../common/modelCall';
 import type { ProfileExtractor } from '../agentRoles';
 import type { ChatModel } from './chatModel';
 
-export const profileSchema = z.object({
+const profileSchema = z.object({
   identity: z.string().optional(),
   profession: z.string().optional(),
   preferredStyle: z.string().optional(),
@@ -19,7 +19,10 @@ likes, dislikes (colours, motifs), and other stable facts (pets, company name, b
 themselves, not about the image's subject. Leave out anything not stated. Return an empty object when nothing is revealed. JSON only.`;
 
 export class OpenAIProfiler implements ProfileExtractor {
-  constructor(private readonly chat: ChatModel, private readonly model: string) {}
+  constructor(
+    private readonly chat: ChatModel,
+    private readonly model: string,
+  ) {}
 
   async extract(input: { request: string; profile: UserProfile }): Promise<Modelled<UserProfile>> {
     const { value, call } = await this.chat.structured({

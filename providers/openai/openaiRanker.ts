@@ -13,7 +13,10 @@ Keep only images that clearly show the needed character, IP or person (right ide
 Order the kept ones best first. Mark every other image relevant=false. JSON only.`;
 
 export class OpenAIRanker implements ReferenceRanker {
-  constructor(private readonly chat: ChatModel, private readonly model: string) {}
+  constructor(
+    private readonly chat: ChatModel,
+    private readonly model: string,
+  ) {}
 
   async rank(input: RankInput): Promise<Modelled<{ index: number; reason: string }[]>> {
     const { value, call } = await this.chat.structured({
@@ -25,9 +28,7 @@ export class OpenAIRanker implements ReferenceRanker {
       schema: rankingSchema,
       schemaName: 'reference_ranking',
     });
-    const kept = value.ranking
-      .filter((r) => r.relevant && r.index <= input.candidates.length)
-      .map((r) => ({ index: r.index - 1, reason: r.reason }));
+    const kept = value.ranking.filter((r) => r.relevant && r.index <= input.candidates.length).map((r) => ({ index: r.index - 1, reason: r.reason }));
     return { value: kept.filter((r, i) => kept.findIndex((k) => k.index === r.index) === i), calls: [call] };
   }
 }

@@ -15,7 +15,10 @@ Work it out step by step internally, then give a concise final answer and the ex
 (counts, arrangements, states, labels, the correct object). Do not invent facts that need a lookup. JSON only.`;
 
 export class OpenAIReasoner implements Reasoner {
-  constructor(private readonly chat: ChatModel, private readonly model: string) {}
+  constructor(
+    private readonly chat: ChatModel,
+    private readonly model: string,
+  ) {}
 
   async answer(input: ReasonInput): Promise<Modelled<{ answer: string; items: ContextItem[] }>> {
     const parents = input.parents.length ? `\nKnown answers it builds on:\n${input.parents.map((p) => `- ${p.question} → ${p.answer}`).join('\n')}` : '';

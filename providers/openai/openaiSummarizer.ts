@@ -15,7 +15,10 @@ Use only what the documents say. Give a concise answer and the facts it rests on
 Prefer the most recent and most specific source; mention the date a dynamic fact refers to. If the documents do not answer, say so in "answer" and return no items. JSON only.`;
 
 export class OpenAISummarizer implements EvidenceSummarizer {
-  constructor(private readonly chat: ChatModel, private readonly model: string) {}
+  constructor(
+    private readonly chat: ChatModel,
+    private readonly model: string,
+  ) {}
 
   async summarize(input: SummarizeInput): Promise<Modelled<{ answer: string; items: ContextItem[] }>> {
     const docs = input.documents.map((d, i) => `[${i + 1}] ${d.title}\nURL: ${d.url}\n${clip(d.text, 4000)}`).join('\n\n');

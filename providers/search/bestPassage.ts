@@ -10,7 +10,12 @@ export function bestPassage(text: string, query: string, maxChars = 300): string
     // Headings repeat the title the result already carries; the facts are in the prose.
     .filter((line) => !/^\s*#/.test(line))
     .flatMap((line) => line.split(/(?<=[.!?。！？])\s+/))
-    .map((s) => s.replace(/^[>*\-\s]+/, '').replace(/\s+/g, ' ').trim())
+    .map((s) =>
+      s
+        .replace(/^[>*\-\s]+/, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
     .filter(Boolean);
   if (!sentences.length) return '';
   const queryTerms = [...new Set(searchTerms(query))];

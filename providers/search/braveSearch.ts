@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ImageSearch, ImageSearchResult } from './imageSearch';
 import { apiUrl, callSearchApi, plainText, toWebResult, type SearchApiRequest } from './searchApi';
+import type { SearchBackend } from './searchBackend';
 import type { WebSearch, WebSearchResult } from './webSearch';
 
 export interface BraveOptions {
@@ -45,7 +46,9 @@ export class BraveWebSearch implements WebSearch {
 
   async search(query: string, options: { limit: number; signal?: AbortSignal }): Promise<WebSearchResult[]> {
     const answer = await callSearchApi(braveRequest(this.options, 'res/v1/web/search', query, options), webAnswer);
-    return (answer.web?.results ?? []).slice(0, options.limit).map((r) => toWebResult({ url: r.url, title: r.title, snippet: r.description, publishedAt: r.page_age }));
+    return (answer.web?.results ?? [])
+      .slice(0, options.limit)
+      .map((r) => toWebResult({ url: r.url, title: r.title, snippet: r.description, publishedAt: r.page_age }));
   }
 }
 
@@ -80,3 +83,11 @@ function braveRequest(brave: BraveOptions, path: string, query: string, options:
     signal: options.signal,
   };
 }
+
+/** WEB_SEARCH_BACKEND=brave, IMAGE_SEARCH_BACKEND=brave */
+export const braveBackend = {
+  name: 'brave',
+  settings: { BRAVE_API_KEY: 'secret' },
+  web: (ctx) => new BraveWebSearch({ apiKey: ctx.settings.BRAVE_API_KEY, timeoutMs: ctx.timeoutMs }),
+  image: (ctx) => new BraveImageSearch({ apiKey: ctx.settings.BRAVE_API_KEY, timeoutMs: ctx.timeoutMs }),
+} as const satisfies SearchBackend<'BRAVE_API_KEY'>;

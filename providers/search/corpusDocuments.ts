@@ -73,9 +73,7 @@ export async function loadCorpus(dir: string, files: CorpusFile[]): Promise<Load
           continue;
         }
         const list = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
-        list.forEach((d, i) =>
-          documents.push({ id: `${file}#${i}`, title: d.title, url: d.url ?? `${fileUrl}#${i}`, content: d.content, date: d.date, file }),
-        );
+        list.forEach((d, i) => documents.push({ id: `${file}#${i}`, title: d.title, url: d.url ?? `${fileUrl}#${i}`, content: d.content, date: d.date, file }));
       } else {
         const { fields, body } = splitFrontMatter(source);
         const heading = body.match(/^#\s+(.+)$/m)?.[1]?.trim();

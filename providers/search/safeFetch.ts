@@ -8,6 +8,7 @@ import dns from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import { Agent, request } from 'undici';
 import { blockedRangeOf, isAllowedHost, isIpLiteral } from './addressPolicy';
+import { causeChain } from '../../common/causeChain';
 
 export interface SafeFetchOptions {
   /** Budget for the whole fetch: every redirect hop and the body. */
@@ -139,9 +140,7 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
 /** A Content-Type header as its lowercased media type ('' when absent) and its charset, when it names one. */
 export function parseContentType(header: string): { mediaType: string; charset: string | undefined } {
   const [type = '', ...params] = header.split(';');
-  const charset = params
-    .map((p) => p.trim().match(/^charset\s*=\s*"?([^";]+)"?$/i)?.[1])
-    .find((c): c is string => Boolean(c));
+  const charset = params.map((p) => p.trim().match(/^charset\s*=\s*"?([^";]+)"?$/i)?.[1]).find((c): c is string => Boolean(c));
   return { mediaType: type.trim().toLowerCase(), charset };
 }
 
@@ -199,8 +198,5 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 }
 
 function findCause<T extends Error>(err: unknown, type: new (...args: never[]) => T): T | undefined {
-  for (let e = err, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    if (e instanceof type) return e;
-  }
-  return undefined;
+  return causeChain(err).find((e): e is T => e instanceof type);
 }

@@ -3,6 +3,7 @@
  * timeout (the API host is trusted configuration, so no address filter), the answer validated at the edge.
  */
 import type { z } from 'zod';
+import { retryAfterMs } from '../retryAfter';
 import type { WebSearchResult } from './webSearch';
 
 /** A search API call failed. `retryAfterMs` carries the API's Retry-After, when it sent one. */
@@ -65,7 +66,7 @@ export async function callSearchApi<T>(request: SearchApiRequest, schema: z.ZodT
   }
   if (!response.ok) {
     const detail = (await response.text().catch(() => '')).slice(0, 200);
-    throw fail(`HTTP ${response.status}${detail ? `: ${detail}` : ''}`, response.status, retryAfterMs(response.headers.get('retry-after')));
+    throw fail(`HTTP ${response.status}${detail ? `: ${detail}` : ''}`, response.status, retryAfterMs(response.headers));
   }
   let json: unknown;
   try {
@@ -102,14 +103,6 @@ export function plainText(html: string | null | undefined): string {
     })
     .replace(/\s+/g, ' ')
     .trim();
-}
-
-function retryAfterMs(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 function redact(text: string, secrets: readonly string[]): string {

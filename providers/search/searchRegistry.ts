@@ -1,43 +1,29 @@
-/** Picks the web- and image-search backends from configuration; the local ones are the offline default. */
+/** Builds the configured web- and image-search backends from their descriptions (searchBackendList.ts). */
 import { ConfigError, type AppConfig } from '../../common/config';
-import { BraveImageSearch, BraveWebSearch } from './braveSearch';
 import type { ImageSearch } from './imageSearch';
-import { LocalCorpusSearch } from './localCorpusSearch';
-import { LocalImageSearch } from './localImageSearch';
-import { SearxngImageSearch, SearxngWebSearch } from './searxngSearch';
-import { TavilySearch } from './tavilySearch';
+import type { SearchBackendContext } from './searchBackend';
+import { SEARCH_BACKENDS } from './searchBackends';
 import type { WebSearch } from './webSearch';
 
 export function createWebSearch(config: AppConfig): WebSearch {
-  const search = config.search;
-  const timeoutMs = search.fetch.timeoutMs;
-  switch (search.webBackend) {
-    case 'local':
-      return new LocalCorpusSearch(search.localCorpusDir);
-    case 'searxng':
-      return new SearxngWebSearch({ baseUrl: required(search.searxngUrl, 'SEARXNG_URL'), timeoutMs });
-    case 'tavily':
-      return new TavilySearch({ apiKey: required(search.tavilyApiKey, 'TAVILY_API_KEY'), timeoutMs });
-    case 'brave':
-      return new BraveWebSearch({ apiKey: required(search.braveApiKey, 'BRAVE_API_KEY'), timeoutMs });
-  }
+  const backend = SEARCH_BACKENDS.find((b) => b.name === config.search.webBackend);
+  if (!backend?.web) throw new ConfigError(`unknown web search backend ${config.search.webBackend}`);
+  return backend.web(contextFor(config, backend.settings));
 }
 
 export function createImageSearch(config: AppConfig): ImageSearch {
-  const search = config.search;
-  const timeoutMs = search.fetch.timeoutMs;
-  switch (search.imageBackend) {
-    case 'local':
-      return new LocalImageSearch(search.localImageDir);
-    case 'searxng':
-      return new SearxngImageSearch({ baseUrl: required(search.searxngUrl, 'SEARXNG_URL'), timeoutMs });
-    case 'brave':
-      return new BraveImageSearch({ apiKey: required(search.braveApiKey, 'BRAVE_API_KEY'), timeoutMs });
-  }
+  const backend = SEARCH_BACKENDS.find((b) => b.name === config.search.imageBackend);
+  if (!backend?.image) throw new ConfigError(`unknown image search backend ${config.search.imageBackend}`);
+  return backend.image(contextFor(config, backend.settings));
 }
 
-/** loadConfig already insists on these; this keeps a hand-built config from failing later and vaguely. */
-function required(value: string | undefined, variable: string): string {
-  if (!value) throw new ConfigError(`the configured search backend needs ${variable}`);
-  return value;
+/** loadConfig already insists on the settings; this keeps a hand-built config from failing later and vaguely. */
+function contextFor(config: AppConfig, wanted: Readonly<Record<string, unknown>>): SearchBackendContext<string> {
+  const settings: Record<string, string> = {};
+  for (const variable of Object.keys(wanted)) {
+    const value = config.search.settings[variable];
+    if (!value) throw new ConfigError(`the configured search backend needs ${variable}`);
+    settings[variable] = value;
+  }
+  return { settings, timeoutMs: config.search.fetch.timeoutMs, localCorpusDir: config.search.localCorpusDir, localImageDir: config.search.localImageDir };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ImageSearch, ImageSearchResult } from './imageSearch';
 import { apiUrl, callSearchApi, plainText, toWebResult } from './searchApi';
+import type { SearchBackend } from './searchBackend';
 import type { WebSearch, WebSearchResult } from './webSearch';
 
 export interface SearxngOptions {
@@ -81,3 +82,11 @@ function absoluteUrl(src: string, base: string | undefined): string | undefined 
     return undefined;
   }
 }
+
+/** WEB_SEARCH_BACKEND=searxng, IMAGE_SEARCH_BACKEND=searxng */
+export const searxngBackend = {
+  name: 'searxng',
+  settings: { SEARXNG_URL: 'url' },
+  web: (ctx) => new SearxngWebSearch({ baseUrl: ctx.settings.SEARXNG_URL, timeoutMs: ctx.timeoutMs }),
+  image: (ctx) => new SearxngImageSearch({ baseUrl: ctx.settings.SEARXNG_URL, timeoutMs: ctx.timeoutMs }),
+} as const satisfies SearchBackend<'SEARXNG_URL'>;

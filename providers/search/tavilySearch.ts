@@ -1,6 +1,7 @@
 /** Web search through Tavily's search API (POST /search, bearer API key). */
 import { z } from 'zod';
 import { apiUrl, callSearchApi, toWebResult } from './searchApi';
+import type { SearchBackend } from './searchBackend';
 import type { WebSearch, WebSearchResult } from './webSearch';
 
 export interface TavilyOptions {
@@ -42,3 +43,10 @@ export class TavilySearch implements WebSearch {
     return answer.results.slice(0, options.limit).map((r) => toWebResult({ url: r.url, title: r.title, snippet: r.content, publishedAt: r.published_date }));
   }
 }
+
+/** WEB_SEARCH_BACKEND=tavily */
+export const tavilyBackend = {
+  name: 'tavily',
+  settings: { TAVILY_API_KEY: 'secret' },
+  web: (ctx) => new TavilySearch({ apiKey: ctx.settings.TAVILY_API_KEY, timeoutMs: ctx.timeoutMs }),
+} as const satisfies SearchBackend<'TAVILY_API_KEY'>;

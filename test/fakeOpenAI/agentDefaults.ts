@@ -18,7 +18,11 @@ export function checklistStatements(req: RecordedRequest): string[] {
 
 export function scriptAgentDefaults(fake: FakeOpenAIServer): FakeOpenAIServer {
   return fake.fallback(
-    { route: 'chat', schema: 'context_plan', reply: (req) => ({ json: { intent: requestLine(req), questions: [], images: [{ id: 'image-1', brief: requestLine(req), dependsOn: [] }] } }) },
+    {
+      route: 'chat',
+      schema: 'context_plan',
+      reply: (req) => ({ json: { intent: requestLine(req), questions: [], images: [{ id: 'image-1', brief: requestLine(req), dependsOn: [] }] } }),
+    },
     { route: 'chat', schema: 'reason_answer', reply: { json: { answer: 'scripted reasoning', items: ['scripted reasoning item'] } } },
     {
       route: 'chat',
@@ -35,10 +39,22 @@ export function scriptAgentDefaults(fake: FakeOpenAIServer): FakeOpenAIServer {
       reply: (req) => ({ json: { subject: requestLine(req), prompt: `COMPOSED FROM: ${userTextOf(req).split('\n').join(' | ')}` } }),
     },
     { route: 'chat', schema: 'checklist', reply: { json: { items: [{ statement: 'The image shows the requested subject' }] } } },
-    { route: 'chat', schema: 'critique', reply: (req) => ({ json: { results: checklistStatements(req).map((_, i) => ({ item: i + 1, pass: true, reason: 'looks right' })) } }) },
+    {
+      route: 'chat',
+      schema: 'critique',
+      reply: (req) => ({ json: { results: checklistStatements(req).map((_, i) => ({ item: i + 1, pass: true, reason: 'looks right' })) } }),
+    },
     { route: 'chat', schema: 'profile_update', reply: { json: {} } },
     // Benchmark judges answer in their benchmark's own format (no response_format).
-    { route: 'chat', textIncludes: 'Reply with {"results": [...]}', reply: (req) => ({ content: JSON.stringify({ results: checklistStatements(req).map(() => true) }) }) },
-    { route: 'chat', when: (req) => /WISE|Score: 0|Score: 1/.test(textOf(req)) && !req.body.response_format, reply: { content: 'The image matches the explanation.\nScore: 1' } },
+    {
+      route: 'chat',
+      textIncludes: 'Reply with {"results": [...]}',
+      reply: (req) => ({ content: JSON.stringify({ results: checklistStatements(req).map(() => true) }) }),
+    },
+    {
+      route: 'chat',
+      when: (req) => /WISE|Score: 0|Score: 1/.test(textOf(req)) && !req.body.response_format,
+      reply: { content: 'The image matches the explanation.\nScore: 1' },
+    },
   );
 }

@@ -90,7 +90,7 @@ export interface Rule {
   times?: number;
 }
 
-export const EMBEDDING_DIMENSIONS = 64;
+const EMBEDDING_DIMENSIONS = 64;
 
 export class FakeOpenAIServer {
   readonly requests: RecordedRequest[] = [];
@@ -256,7 +256,12 @@ export class FakeOpenAIServer {
     const status = fault.status ?? 500;
     const headers: Record<string, string> = {};
     if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-    send(res, status, { error: fault.error ?? { message: `fake-openai injected HTTP ${status}`, type: status === 429 ? 'rate_limit_error' : 'server_error' } }, headers);
+    send(
+      res,
+      status,
+      { error: fault.error ?? { message: `fake-openai injected HTTP ${status}`, type: status === 429 ? 'rate_limit_error' : 'server_error' } },
+      headers,
+    );
   }
 
   private chat(res: http.ServerResponse, req: RecordedRequest, reply: ChatReply | undefined): void {
@@ -266,7 +271,7 @@ export class FakeOpenAIServer {
         error: { message: `fake-openai: no scripted chat answer${schema ? ` for schema ${schema}` : ''}`, type: 'invalid_request_error', code: 'unscripted' },
       });
     }
-    const content = reply.refusal ? null : reply.content ?? JSON.stringify(reply.json ?? {});
+    const content = reply.refusal ? null : (reply.content ?? JSON.stringify(reply.json ?? {}));
     const promptTokens = Math.ceil(textOf(req).length / 4);
     const completionTokens = Math.ceil((content ?? reply.refusal ?? '').length / 4);
     send(res, 200, {
@@ -290,14 +295,23 @@ export class FakeOpenAIServer {
     } else {
       item.b64_json = png.toString('base64');
     }
-    send(res, 200, { created: Math.floor(req.at / 1000), data: [item], usage: { input_tokens: Math.ceil(prompt.length / 4), output_tokens: 0, total_tokens: Math.ceil(prompt.length / 4) } });
+    send(res, 200, {
+      created: Math.floor(req.at / 1000),
+      data: [item],
+      usage: { input_tokens: Math.ceil(prompt.length / 4), output_tokens: 0, total_tokens: Math.ceil(prompt.length / 4) },
+    });
   }
 
   /** Scripts and recordings over HTTP, for a fake server in another process. */
   private async admin(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
     if (url.pathname === '/__admin/rules' && req.method === 'POST') {
       const rules = JSON.parse((await readBody(req)).toString('utf8')) as Rule[];
-      this.script(...rules.map((r) => ({ ...r, reply: r.reply && typeof r.reply === 'object' && 'png' in r.reply ? { ...r.reply, png: Buffer.from(String(r.reply.png), 'base64') } : r.reply })));
+      this.script(
+        ...rules.map((r) => ({
+          ...r,
+          reply: r.reply && typeof r.reply === 'object' && 'png' in r.reply ? { ...r.reply, png: Buffer.from(String(r.reply.png), 'base64') } : r.reply,
+        })),
+      );
       return send(res, 200, { rules: this.rules.length });
     }
     if (url.pathname === '/__admin/reset' && req.method === 'POST') {
@@ -354,7 +368,11 @@ export function userTextOf(req: RecordedRequest): string {
   return messages
     .filter((m) => m.role === 'user')
     .flatMap((m) =>
-      typeof m.content === 'string' ? [m.content] : Array.isArray(m.content) ? (m.content as { type?: string; text?: string }[]).filter((p) => p.type === 'text').map((p) => p.text ?? '') : [],
+      typeof m.content === 'string'
+        ? [m.content]
+        : Array.isArray(m.content)
+          ? (m.content as { type?: string; text?: string }[]).filter((p) => p.type === 'text').map((p) => p.text ?? '')
+          : [],
     )
     .join('\n');
 }
@@ -399,7 +417,7 @@ function embeddingsResponse(req: RecordedRequest): unknown {
 }
 
 /** A small deterministic picture: a colour from the prompt's hash. */
-export async function promptPicture(prompt: string, size = '256x256'): Promise<Buffer> {
+async function promptPicture(prompt: string, size = '256x256'): Promise<Buffer> {
   const [w, h] = size.split('x').map((n) => Math.min(Number(n) || 256, 256));
   const d = createHash('sha256').update(prompt).digest();
   return sharp({ create: { width: w ?? 256, height: h ?? 256, channels: 3, background: { r: d[0]!, g: d[1]!, b: d[2]! } } })
@@ -421,7 +439,6 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
-
 
 /**
  * The most of these requests the server held at once: how concurrency is asserted without a wall-time

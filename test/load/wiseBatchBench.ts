@@ -14,7 +14,9 @@ async function main(): Promise<void> {
     .opts<{ records: string; casesPerRun: string; concurrency: string }>();
   const run = await runWiseBatchLoad({ records: Number(opts.records), casesPerRun: Number(opts.casesPerRun), concurrency: Number(opts.concurrency) });
   const p = run.result.progress;
-  console.log(`WISE batch: ${p.done}/${p.total} cases in ${run.seconds.toFixed(1)} s (${(p.done / run.seconds).toFixed(1)} cases/s), ${p.failed} failed, continued as new ${p.continuedAsNew} times, ${run.scoresLines.length} score lines`);
+  console.log(
+    `WISE batch: ${p.done}/${p.total} cases in ${run.seconds.toFixed(1)} s (${(p.done / run.seconds).toFixed(1)} cases/s), ${p.failed} failed, continued as new ${p.continuedAsNew} times, ${run.scoresLines.length} score lines`,
+  );
 }
 
 main().then(

@@ -45,7 +45,13 @@ const tenantId = 'replay';
 async function startRun(env: TestEnv, request: string, extra: { review?: ReviewPolicy; size?: string } = {}): Promise<WorkflowHandle> {
   const { workflowId } = await startGeneration(
     { client: env.client, config: env.config, store: env.store },
-    { request, tenantId, userId: 'recorder', options: { size: extra.size ?? '256x256' }, review: extra.review ?? { required: false, planApproval: false, onTimeout: 'expire' } },
+    {
+      request,
+      tenantId,
+      userId: 'recorder',
+      options: { size: extra.size ?? '256x256' },
+      review: extra.review ?? { required: false, planApproval: false, onTimeout: 'expire' },
+    },
     `replay-${randomUUID()}`,
   );
   return env.client.workflow.getHandle(workflowId);
@@ -73,7 +79,11 @@ const offlineScenarios: Scenario[] = [
     await handle.executeUpdate(planReviewUpdate, { args: [{ decision: 'approve', reviewer: 'recorder' }] });
     await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: await pendingReview(handle, 'result'), reviewer: 'recorder' }] });
     await handle.result();
-    await capture({ scenario: 'generate-plan-and-result-approved', description: 'plan approved, then the result approved, completed', workflowId: handle.workflowId });
+    await capture({
+      scenario: 'generate-plan-and-result-approved',
+      description: 'plan approved, then the result approved, completed',
+      workflowId: handle.workflowId,
+    });
   },
   async (env, capture) => {
     const handle = await startRun(env, 'a lighthouse poster', { review: { required: true, onTimeout: 'expire' } });
@@ -85,7 +95,11 @@ const offlineScenarios: Scenario[] = [
     const third = await pendingReview(handle, 'result');
     await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: third, reviewer: 'recorder' }] });
     await handle.result();
-    await capture({ scenario: 'generate-rejected-twice-then-approved', description: 'rejected twice with feedback, then approved', workflowId: handle.workflowId });
+    await capture({
+      scenario: 'generate-rejected-twice-then-approved',
+      description: 'rejected twice with feedback, then approved',
+      workflowId: handle.workflowId,
+    });
   },
   async (env, capture) => {
     const handle = await startRun(env, 'a 3-slide deck on renewable energy with a shared style');
@@ -102,19 +116,31 @@ const offlineScenarios: Scenario[] = [
     }
     const workflowId = sessionWorkflowId(conversation.tenantId, conversation.userId, conversation.sessionId);
     if (!(await firstRunContinued(env, workflowId))) throw new Error('the session did not continue as new');
-    await capture({ scenario: 'session-first-run-continued-as-new', description: "a session's first run, which continued as new after 2 turns", workflowId, runId: await firstExecution(env, workflowId) });
+    await capture({
+      scenario: 'session-first-run-continued-as-new',
+      description: "a session's first run, which continued as new after 2 turns",
+      workflowId,
+      runId: await firstExecution(env, workflowId),
+    });
     await capture({ scenario: 'session-after-continue-as-new', description: 'a session after continue-as-new, waiting for turns (open)', workflowId });
   },
   async (env, capture) => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-batch-'));
     const jsonl = path.join(dir, 'ten.jsonl');
-    fs.writeFileSync(jsonl, Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `item-${i}`, request: `product shot number ${i}`, size: '128x128' })).join('\n'));
+    fs.writeFileSync(
+      jsonl,
+      Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `item-${i}`, request: `product shot number ${i}`, size: '128x128' })).join('\n'),
+    );
     const batchId = `replay-${randomUUID().slice(0, 8)}`;
     await startBatch({ client: env.client, config: env.config, store: env.store }, [jsonl], { batchId, tenantId, system: 'replay recording', concurrency: 1 });
     const handle = env.client.workflow.getHandle(batchWorkflowId(batchId));
-    await eventually(async () => {
-      if ((await handle.query(batchProgressQuery)).done < 3) throw new Error('fewer than 3 cases done');
-    }, 120_000, 100);
+    await eventually(
+      async () => {
+        if ((await handle.query(batchProgressQuery)).done < 3) throw new Error('fewer than 3 cases done');
+      },
+      120_000,
+      100,
+    );
     await capture({ scenario: 'batch-midway', description: 'a batch of 10 with 3 or more cases done (open)', workflowId: handle.workflowId });
     await handle.result();
     const children = (await handle.fetchHistory()).events?.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []) ?? [];
@@ -129,7 +155,11 @@ const endpointScenarios: Scenario[] = [
   async (env, capture) => {
     const handle = await startRun(env, 'a red bicycle leaning on a blue door');
     await handle.result();
-    await capture({ scenario: 'generate-endpoint-two-rounds', description: 'against an OpenAI-compatible endpoint: round 1 fails the critique, round 2 passes', workflowId: handle.workflowId });
+    await capture({
+      scenario: 'generate-endpoint-two-rounds',
+      description: 'against an OpenAI-compatible endpoint: round 1 fails the critique, round 2 passes',
+      workflowId: handle.workflowId,
+    });
   },
 ];
 
@@ -170,7 +200,20 @@ async function main(): Promise<void> {
   const captureWith = (env: TestEnv) => async (c: Capture) => {
     const handle = env.client.workflow.getHandle(c.workflowId, c.runId);
     const described = await handle.describe();
-    const args = ['workflow', 'show', '--address', config.temporal.connection.address!, '--namespace', config.temporal.namespace, '--workflow-id', c.workflowId, '--run-id', described.runId, '-o', 'json'];
+    const args = [
+      'workflow',
+      'show',
+      '--address',
+      config.temporal.connection.address!,
+      '--namespace',
+      config.temporal.namespace,
+      '--workflow-id',
+      c.workflowId,
+      '--run-id',
+      described.runId,
+      '-o',
+      'json',
+    ];
     const shown = await runCommand(temporal, args);
     if (shown.code !== 0) throw new Error(`temporal workflow show ${c.workflowId}: ${shown.stderr.trim()}`);
     const file = writeRecordedHistory(recordingDir, {

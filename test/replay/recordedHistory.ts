@@ -49,7 +49,10 @@ export function loadRecordedHistories(dir = HISTORIES_DIR): RecordedHistoryFile[
     .map((rel) => {
       const file = path.join(dir, rel);
       const parsed = recordedHistorySchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-      if (!parsed.success) throw new Error(`${path.relative(process.cwd(), file)}: not a recorded history: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      if (!parsed.success)
+        throw new Error(
+          `${path.relative(process.cwd(), file)}: not a recorded history: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+        );
       return { file: path.relative(dir, file), recorded: parsed.data };
     });
 }

@@ -72,13 +72,18 @@ async function main(o: Options): Promise<number> {
   const rand = seeded(o.seed);
   const tenantId = `soak-${randomUUID().slice(0, 8)}`;
   const secrets = { apiKey: `sk-soak-${randomUUID()}`, webhook: `whsec-soak-${randomUUID()}`, token: `tok-soak-${randomUUID()}` };
-  const databaseUrl = o.database === 'real' ? execFileSync(path.join(projectRoot, 'infra', 'ci', 'real-postgres.sh'), ['start'], { encoding: 'utf8' }).trim() : undefined;
+  const databaseUrl =
+    o.database === 'real' ? execFileSync(path.join(projectRoot, 'infra', 'ci', 'real-postgres.sh'), ['start'], { encoding: 'utf8' }).trim() : undefined;
   const base = loadConfig();
   const servicesBefore = await Promise.all(infrastructure(base).map(async (s) => ({ s, up: await s.healthy().catch(() => false) })));
   await stackUp(base, { workers: false, log: (l) => console.log(`  ${l}`) });
   if (databaseUrl) {
     const pool = createPool(databaseUrl, 1);
-    await migrate(pool).finally(() => pool.end());
+    try {
+      await migrate(pool);
+    } finally {
+      await pool.end();
+    }
   }
 
   const fake = await new FakeOpenAIServer().start();
@@ -95,7 +100,9 @@ async function main(o: Options): Promise<number> {
         return {
           json: {
             intent: 'soak',
-            questions: text.includes('usual style') ? [{ id: 'q1', question: 'What is my usual style?', route: 'memory', dependsOn: [], rationale: 'personal' }] : [],
+            questions: text.includes('usual style')
+              ? [{ id: 'q1', question: 'What is my usual style?', route: 'memory', dependsOn: [], rationale: 'personal' }]
+              : [],
             images: set
               ? [
                   { id: 'cover', brief: 'cover slide', dependsOn: [] },
@@ -152,7 +159,11 @@ async function main(o: Options): Promise<number> {
   const submissions: Promise<void>[] = [];
   const loadDone = (async () => {
     submissions.push(load.session(env.client, config, o.short ? 3 : 5).catch((err: unknown) => void load.errors.push(`session: ${(err as Error).message}`)));
-    submissions.push(load.batch({ client: env.client, config, store: env.store }, o.short ? 5 : 10).catch((err: unknown) => void load.errors.push(`batch: ${(err as Error).message}`)));
+    submissions.push(
+      load
+        .batch({ client: env.client, config, store: env.store }, o.short ? 5 : 10)
+        .catch((err: unknown) => void load.errors.push(`batch: ${(err as Error).message}`)),
+    );
     for (let i = 0; i < o.runs; i++) {
       submissions.push(load.submit(i).catch((err: unknown) => void load.errors.push(`run ${i}: ${(err as Error).message}`)));
       await sleep(paceMs);
@@ -198,13 +209,21 @@ async function main(o: Options): Promise<number> {
   for (const id of [...load.runs.map((r) => r.workflowId), ...(load.batchWorkflowId ? [load.batchWorkflowId] : [])]) {
     const left = waitUntil - Date.now();
     if (left <= 0) break;
-    await Promise.race([env.client.workflow.getHandle(id).result().catch(() => undefined), sleep(left)]);
+    await Promise.race([
+      env.client.workflow
+        .getHandle(id)
+        .result()
+        .catch(() => undefined),
+      sleep(left),
+    ]);
   }
   fake.chaos = undefined;
   // Webhook deliveries still being retried finish within their own backoff.
   await sleep(5000);
   const pool = createPool(databaseUrl ?? config.databaseUrl, 2);
-  const stackLogs = fs.existsSync(path.join(config.stack.dir, 'logs')) ? fs.readdirSync(path.join(config.stack.dir, 'logs')).map((f) => path.join(config.stack.dir, 'logs', f)) : [];
+  const stackLogs = fs.existsSync(path.join(config.stack.dir, 'logs'))
+    ? fs.readdirSync(path.join(config.stack.dir, 'logs')).map((f) => path.join(config.stack.dir, 'logs', f))
+    : [];
   const { checks, figures } = await verifySoak({
     client: env.client,
     store: env.store,
@@ -247,7 +266,10 @@ async function main(o: Options): Promise<number> {
   return failedChecks.length ? 1 : 0;
 }
 
-function markdown(s: { command: string; seconds: number; figures: Record<string, number>; kills: Record<string, number>; faults: string[] }, checks: Check[]): string {
+function markdown(
+  s: { command: string; seconds: number; figures: Record<string, number>; kills: Record<string, number>; faults: string[] },
+  checks: Check[],
+): string {
   return [
     `# Soak: ${s.command}`,
     '',

@@ -111,7 +111,10 @@ export class SoakLoad {
     }
     const run: SubmittedRun = { kind, workflowId: res.body.workflowId, webhook, review, decisions: 0 };
     this.runs.push(run);
-    if (review) await this.reviewer(run, kind === 'review_reject_then_approve' ? 1 : 0).catch((err: unknown) => this.errors.push(`review of ${run.workflowId}: ${(err as Error).message}`));
+    if (review)
+      await this.reviewer(run, kind === 'review_reject_then_approve' ? 1 : 0).catch((err: unknown) =>
+        this.errors.push(`review of ${run.workflowId}: ${(err as Error).message}`),
+      );
   }
 
   /** A reviewer: waits for the candidate, rejects `rejections` times with feedback, then approves. */
@@ -120,13 +123,21 @@ export class SoakLoad {
       let candidateKey: string | undefined;
       while (!candidateKey) {
         if (Date.now() > this.deadline) throw new Error('no candidate to review before the deadline');
-        const status = await this.http<{ pendingReview?: { kind: string; candidateKey?: string }; stage?: string }>('GET', `/v1/generations/${run.workflowId}`).catch(() => undefined);
+        const status = await this.http<{ pendingReview?: { kind: string; candidateKey?: string }; stage?: string }>(
+          'GET',
+          `/v1/generations/${run.workflowId}`,
+        ).catch(() => undefined);
         candidateKey = status?.body.pendingReview?.kind === 'result' ? status.body.pendingReview.candidateKey : undefined;
         if (!candidateKey) await new Promise((r) => setTimeout(r, 1000));
       }
       const decision = n < rejections ? { decision: 'reject', candidateKey, feedback: 'warmer light, please' } : { decision: 'approve', candidateKey };
       // The same key for the same decision: a retried click is the same decision, never a second one.
-      const res = await untilAnswered(`decision ${n + 1} on ${run.workflowId}`, () => this.http<{ error?: string }>('POST', `/v1/generations/${run.workflowId}/review`, decision, { 'idempotency-key': `${run.workflowId}-decision-${n}` }), this.deadline);
+      const res = await untilAnswered(
+        `decision ${n + 1} on ${run.workflowId}`,
+        () =>
+          this.http<{ error?: string }>('POST', `/v1/generations/${run.workflowId}/review`, decision, { 'idempotency-key': `${run.workflowId}-decision-${n}` }),
+        this.deadline,
+      );
       if (res.status !== 200) throw new Error(`decision ${n + 1} answered ${res.status}: ${res.body.error ?? ''}`);
       run.decisions += 1;
     }
@@ -134,12 +145,27 @@ export class SoakLoad {
 
   /** A conversation of `turns` turns, each submitted once (the request id makes a retried submission the same turn). */
   async session(client: Client, config: AppConfig, turns: number): Promise<void> {
-    const conversation: Conversation = { tenantId: this.targets.tenantId, userId: 'talker', sessionId: randomUUID().slice(0, 8), options: { size: '128x128' }, maxTurnsPerRun: 2 };
-    const requests = ['a paper boat logo', 'a lighthouse at dusk', 'the boat logo from before on a sail', 'the lighthouse again, at night', 'a postcard with both'];
+    const conversation: Conversation = {
+      tenantId: this.targets.tenantId,
+      userId: 'talker',
+      sessionId: randomUUID().slice(0, 8),
+      options: { size: '128x128' },
+      maxTurnsPerRun: 2,
+    };
+    const requests = [
+      'a paper boat logo',
+      'a lighthouse at dusk',
+      'the boat logo from before on a sail',
+      'the lighthouse again, at night',
+      'a postcard with both',
+    ];
     for (let t = 0; t < turns; t++) {
       const accepted = await untilAnswered(
         `session turn ${t + 1}`,
-        async () => ({ status: 200, body: await submitTurn(client, config, conversation, { request: requests[t % requests.length]! }, `soak-turn-${conversation.sessionId}-${t}`) }),
+        async () => ({
+          status: 200,
+          body: await submitTurn(client, config, conversation, { request: requests[t % requests.length]! }, `soak-turn-${conversation.sessionId}-${t}`),
+        }),
         this.deadline,
       );
       this.sessionWorkflowIds.push(accepted.body.workflowId);
@@ -150,7 +176,10 @@ export class SoakLoad {
   async batch(g: { client: Client; config: AppConfig; store: ObjectStore }, cases: number): Promise<void> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'soak-batch-'));
     const file = path.join(dir, 'cases.jsonl');
-    fs.writeFileSync(file, Array.from({ length: cases }, (_, i) => JSON.stringify({ id: `case-${i}`, request: `a catalogue photo of item ${i}`, size: '128x128' })).join('\n'));
+    fs.writeFileSync(
+      file,
+      Array.from({ length: cases }, (_, i) => JSON.stringify({ id: `case-${i}`, request: `a catalogue photo of item ${i}`, size: '128x128' })).join('\n'),
+    );
     const batchId = `soak-${randomUUID().slice(0, 8)}`;
     await untilAnswered(
       'start the batch',

@@ -81,7 +81,8 @@ export async function verifySoak(args: {
       const c = ev.activityTaskCompletedEventAttributes;
       if (c && scheduled.get(String(c.scheduledEventId)) === 'renderImage') {
         const result = decodePayload(c.result?.payloads?.[0]) as { image: { key: string }; reRendered?: boolean; fromSpool?: boolean } | undefined;
-        if (result) renders.push({ workflowId: e.workflowId, key: result.image.key, reRendered: result.reRendered === true, fromSpool: result.fromSpool === true });
+        if (result)
+          renders.push({ workflowId: e.workflowId, key: result.image.key, reRendered: result.reRendered === true, fromSpool: result.fromSpool === true });
       }
     }
   }
@@ -89,8 +90,12 @@ export async function verifySoak(args: {
   const failedDetail: string[] = [];
   const disallowedFailures: string[] = [];
   for (const e of failed) {
-    const err = await client.workflow.getHandle(e.workflowId, e.runId).result().catch((x: unknown) => x as { cause?: { type?: string; cause?: { type?: string }; message?: string } });
-    const type = (err as { cause?: { type?: string; cause?: { type?: string } } })?.cause?.cause?.type ?? (err as { cause?: { type?: string } })?.cause?.type ?? 'unknown';
+    const err = await client.workflow
+      .getHandle(e.workflowId, e.runId)
+      .result()
+      .catch((x: unknown) => x as { cause?: { type?: string; cause?: { type?: string }; message?: string } });
+    const type =
+      (err as { cause?: { type?: string; cause?: { type?: string } } })?.cause?.cause?.type ?? (err as { cause?: { type?: string } })?.cause?.type ?? 'unknown';
     failedDetail.push(`${e.workflowId}: ${type}`);
     if (!ALLOWED_FAILURES.includes(type)) disallowedFailures.push(`${e.workflowId}: ${type}`);
   }
@@ -106,17 +111,31 @@ export async function verifySoak(args: {
 
   // Database: one turn row per completed run that remembered, no duplicate profile updates.
   const completedRuns = executions.filter((e) => e.type === 'generateImage' && e.status.name === 'COMPLETED').map((e) => e.workflowId);
-  const rows = (await pool.query<{ workflow_id: string; n: string }>('select workflow_id, count(*) as n from conversation_turns where tenant_id = $1 group by workflow_id', [tenantId])).rows;
+  const rows = (
+    await pool.query<{ workflow_id: string; n: string }>(
+      'select workflow_id, count(*) as n from conversation_turns where tenant_id = $1 group by workflow_id',
+      [tenantId],
+    )
+  ).rows;
   const rowCount = new Map(rows.map((r) => [r.workflow_id, Number(r.n)]));
   const duplicateRows = rows.filter((r) => Number(r.n) > 1).map((r) => r.workflow_id);
   const degradedMemory = new Set<string>();
   for (const id of completedRuns) {
-    const result = (await client.workflow.getHandle(id).result().catch(() => undefined)) as { degraded?: { stage: string }[] } | undefined;
+    const result = (await client.workflow
+      .getHandle(id)
+      .result()
+      .catch(() => undefined)) as { degraded?: { stage: string }[] } | undefined;
     if (result?.degraded?.some((d) => d.stage === 'remember')) degradedMemory.add(id);
   }
   const missingRows = completedRuns.filter((id) => !rowCount.has(id) && !degradedMemory.has(id));
   const strayRows = rows.map((r) => r.workflow_id).filter((id) => !completedRuns.includes(id));
-  const profileDuplicates = (await pool.query<{ n: string }>('select count(*) as n from (select workflow_id from profile_updates where tenant_id = $1 group by tenant_id, user_id, workflow_id having count(*) > 1) d', [tenantId])).rows[0]?.n ?? '0';
+  const profileDuplicates =
+    (
+      await pool.query<{ n: string }>(
+        'select count(*) as n from (select workflow_id from profile_updates where tenant_id = $1 group by tenant_id, user_id, workflow_id having count(*) > 1) d',
+        [tenantId],
+      )
+    ).rows[0]?.n ?? '0';
 
   // Billing: image requests the provider answered are paid; each is a candidate or a recorded re-render.
   const paid = fake.requests.filter((r) => (r.route === 'images.generate' || r.route === 'images.edit') && (!r.injected || r.injected === 'slow')).length;
@@ -124,8 +143,12 @@ export async function verifySoak(args: {
 
   // Webhooks: every event at least once; one event per idempotency key.
   const webhookRuns = load.runs.filter((r) => r.webhook && byId.get(r.workflowId)?.status.name === 'COMPLETED');
-  const undelivered = webhookRuns.filter((r) => !receiver.deliveries.some((d) => d.workflowId === r.workflowId && d.event === 'completed')).map((r) => r.workflowId);
-  const reviewUndelivered = webhookRuns.filter((r) => r.review && !receiver.deliveries.some((d) => d.workflowId === r.workflowId && d.event === 'review_needed')).map((r) => r.workflowId);
+  const undelivered = webhookRuns
+    .filter((r) => !receiver.deliveries.some((d) => d.workflowId === r.workflowId && d.event === 'completed'))
+    .map((r) => r.workflowId);
+  const reviewUndelivered = webhookRuns
+    .filter((r) => r.review && !receiver.deliveries.some((d) => d.workflowId === r.workflowId && d.event === 'review_needed'))
+    .map((r) => r.workflowId);
   const bodiesByKey = new Map<string, Set<string>>();
   for (const d of receiver.deliveries) (bodiesByKey.get(d.idempotencyKey) ?? bodiesByKey.set(d.idempotencyKey, new Set()).get(d.idempotencyKey)!).add(d.body);
   const conflictingKeys = [...bodiesByKey].filter(([, bodies]) => bodies.size > 1).map(([k]) => k);
@@ -138,14 +161,29 @@ export async function verifySoak(args: {
   }
   const reportSecrets: string[] = [];
   for (const id of completedRuns) {
-    const text = await store.get(`runs/${safeSegment(id)}/report.json`).then((b) => b.toString('utf8')).catch(() => '');
+    const text = await store
+      .get(`runs/${safeSegment(id)}/report.json`)
+      .then((b) => b.toString('utf8'))
+      .catch(() => '');
     for (const secret of args.secrets) if (text.includes(secret)) reportSecrets.push(`${id}: ${secret.slice(0, 4)}…`);
   }
 
-  const check = (name: string, value: number, expected: string, ok: boolean, detail: string[] = []): Check => ({ name, value, expected, ok, ...(detail.length ? { detail: detail.slice(0, 20) } : {}) });
+  const check = (name: string, value: number, expected: string, ok: boolean, detail: string[] = []): Check => ({
+    name,
+    value,
+    expected,
+    ok,
+    ...(detail.length ? { detail: detail.slice(0, 20) } : {}),
+  });
   const checks: Check[] = [
     check('runs lost', lost.length, '0', lost.length === 0, lost),
-    check('runs stuck (open at the end)', open.length, '0', open.length === 0, open.map((e) => `${e.type} ${e.workflowId}`)),
+    check(
+      'runs stuck (open at the end)',
+      open.length,
+      '0',
+      open.length === 0,
+      open.map((e) => `${e.type} ${e.workflowId}`),
+    ),
     check('runs stuck (workflow task failed twice or more)', taskFailures.length, '0', taskFailures.length === 0, taskFailures),
     check('runs failed with a reason the policy does not allow', disallowedFailures.length, '0', disallowedFailures.length === 0, disallowedFailures),
     check('duplicate candidates', duplicateCandidates, '0', duplicateCandidates === 0),
@@ -155,7 +193,12 @@ export async function verifySoak(args: {
     check('completed runs without their turn row', missingRows.length, '0', missingRows.length === 0, missingRows),
     check('turn rows of runs that did not complete', strayRows.length, '0', strayRows.length === 0, strayRows),
     check('duplicate profile updates', Number(profileDuplicates), '0', Number(profileDuplicates) === 0),
-    check('paid renders − candidates − recorded re-renders', paid - candidateKeys.size - recordedReRenders, '≤ 0', paid <= candidateKeys.size + recordedReRenders),
+    check(
+      'paid renders − candidates − recorded re-renders',
+      paid - candidateKeys.size - recordedReRenders,
+      '≤ 0',
+      paid <= candidateKeys.size + recordedReRenders,
+    ),
     check('paid renders − candidates', paid - candidateKeys.size, '≥ 0', paid >= candidateKeys.size),
     check('webhook runs without a completed delivery', undelivered.length, '0', undelivered.length === 0, undelivered),
     check('review runs without a review_needed delivery', reviewUndelivered.length, '0', reviewUndelivered.length === 0, reviewUndelivered),
@@ -180,6 +223,13 @@ export async function verifySoak(args: {
     turnRows: rows.length,
     memoryDegradedRuns: degradedMemory.size,
   };
-  if (failedDetail.length) checks.push({ name: 'failed runs (detail)', value: failedDetail.length, expected: 'allowed types only', ok: disallowedFailures.length === 0, detail: failedDetail.slice(0, 20) });
+  if (failedDetail.length)
+    checks.push({
+      name: 'failed runs (detail)',
+      value: failedDetail.length,
+      expected: 'allowed types only',
+      ok: disallowedFailures.length === 0,
+      detail: failedDetail.slice(0, 20),
+    });
   return { checks, figures };
 }

@@ -28,7 +28,12 @@ export class WebhookReceiver {
         }
         try {
           const parsed = JSON.parse(body) as { event?: string; idempotencyKey?: string; workflowId?: string };
-          this.deliveries.push({ event: parsed.event ?? '?', idempotencyKey: parsed.idempotencyKey ?? String(req.headers['x-imageagent-idempotency-key']), workflowId: parsed.workflowId ?? '?', body });
+          this.deliveries.push({
+            event: parsed.event ?? '?',
+            idempotencyKey: parsed.idempotencyKey ?? String(req.headers['x-imageagent-idempotency-key']),
+            workflowId: parsed.workflowId ?? '?',
+            body,
+          });
         } catch {
           this.deliveries.push({ event: 'unparseable', idempotencyKey: String(req.headers['x-imageagent-idempotency-key']), workflowId: '?', body });
         }

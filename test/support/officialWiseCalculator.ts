@@ -28,7 +28,8 @@ export function officialWiseCalculator(scoresJsonl: string): OfficialWiseResult 
   }
   const missing: number[] = [];
   for (let id = 1; id <= 1000; id++) if (!scores.has(id)) missing.push(id);
-  if (missing.length > 0) throw new Error(`missing prompt ids: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''} (${missing.length} in all)`);
+  if (missing.length > 0)
+    throw new Error(`missing prompt ids: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''} (${missing.length} in all)`);
   const categories: Record<string, number> = {};
   let overall = 0;
   for (const [name, from, to, weight] of RANGES) {

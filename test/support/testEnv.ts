@@ -47,11 +47,17 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
   const config = loadConfig({
     ...process.env,
     IMAGE_AGENT_TASK_QUEUE: taskQueue,
-    ...(options.fake ? { IMAGE_AGENT_PROVIDERS: 'openai', OPENAI_BASE_URL: options.fake.baseURL, OPENAI_API_KEY: 'sk-test-fake-key' } : { IMAGE_AGENT_PROVIDERS: 'offline' }),
+    ...(options.fake
+      ? { IMAGE_AGENT_PROVIDERS: 'openai', OPENAI_BASE_URL: options.fake.baseURL, OPENAI_API_KEY: 'sk-test-fake-key' }
+      : { IMAGE_AGENT_PROVIDERS: 'offline' }),
     ...options.env,
   });
   const connection = await Connection.connect(config.temporal.connection);
-  const client = new Client({ connection, namespace: config.temporal.namespace, ...(options.telemetry?.tracing ? { interceptors: { workflow: tracingClientInterceptors() } } : {}) });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    ...(options.telemetry?.tracing ? { interceptors: { workflow: tracingClientInterceptors() } } : {}),
+  });
   const store = new ObjectStore(config.s3);
   const managed: ManagedWorker[] = [];
   let nativeConnection: NativeConnection | undefined;

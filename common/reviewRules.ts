@@ -1,0 +1,95 @@
+/**
+ * The rules a review decision must meet, defined once: the API's request schema takes its limits from
+ * here, and the workflow's update validators (and the signal fallback) apply every rule, including the
+ * ones only the run can check: a stale candidate, a duplicate decision, a decision that comes too late.
+ * Pure: workflow code imports it.
+ */
+import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from './review';
+import { TEXT_LIMITS, textProblem } from './textLimits';
+
+/** Rejections a run accepts before the gate ends it as rejected (each costs a render). */
+export const MAX_REJECTIONS = 10;
+
+/** The longest text each decision field may carry. */
+export const REVIEW_TEXT_LIMITS = {
+  candidateKey: TEXT_LIMITS.objectKey,
+  feedback: TEXT_LIMITS.feedback,
+  instructions: TEXT_LIMITS.instructions,
+  prompt: TEXT_LIMITS.prompt,
+  reviewer: TEXT_LIMITS.reviewer,
+} as const;
+
+/** What the gate knows when a decision arrives. */
+export interface ReviewGateState {
+  pending?: PendingReview;
+  approval: ApprovalState;
+  decisions: readonly ReviewRecord[];
+}
+
+const CLOSED: readonly ApprovalState[] = ['approved', 'rejected', 'expired', 'cancelled', 'plan_rejected'];
+
+/** Why a decision on a result is refused, or undefined when it is accepted. */
+export function resultDecisionProblem(state: ReviewGateState, d: ReviewDecision): string | undefined {
+  const shape = resultShapeProblem(d);
+  if (shape) return shape;
+  const earlier = state.decisions.find((r) => r.kind === 'result' && r.candidateKey === d.candidateKey && r.decision !== 'timeout');
+  if (state.pending?.kind !== 'result') {
+    if (earlier)
+      return `duplicate decision: candidate ${d.candidateKey} was already ${earlier.decision === 'approve' ? 'approved' : 'rejected'} by ${earlier.reviewer}`;
+    if (CLOSED.includes(state.approval)) return `too late: the run is no longer waiting for review (${state.approval})`;
+    return 'no result is waiting for review yet';
+  }
+  if (d.candidateKey !== state.pending.candidateKey)
+    return `stale decision: it names ${d.candidateKey}, but the candidate under review is ${state.pending.candidateKey}`;
+  return undefined;
+}
+
+/** Why a decision on the plan is refused; an edited prompt applies to single-image requests only. */
+export function planDecisionProblem(state: ReviewGateState, d: PlanReviewDecision, singleImage: boolean): string | undefined {
+  if (!d || (d.decision !== 'approve' && d.decision !== 'reject')) return 'decision must be "approve" or "reject"';
+  if (state.pending?.kind !== 'plan')
+    return state.decisions.some((r) => r.kind === 'plan') ? 'duplicate decision: the plan was already decided' : 'no plan is waiting for review';
+  if (d.decision === 'reject' && !d.feedback?.trim()) return 'feedback is required when rejecting';
+  if (d.prompt !== undefined && (typeof d.prompt !== 'string' || !d.prompt.trim())) return 'an edited prompt must not be empty';
+  if (d.prompt !== undefined && !singleImage) return 'an edited prompt applies to single-image requests; use instructions for a set';
+  for (const field of ['feedback', 'instructions', 'prompt'] as const) {
+    const text = d[field];
+    const problem = typeof text === 'string' ? textProblem(text, REVIEW_TEXT_LIMITS[field]) : undefined;
+    if (problem) return `${field} ${problem}`;
+  }
+  return undefined;
+}
+
+/** What the policy decides when a review wait runs out: the recorded decision, the approval state, the outcome. */
+export function timeoutDecision(
+  policy: ReviewPolicy,
+  kind: 'plan' | 'result',
+  candidateKey: string | undefined,
+  at: string,
+): { record: ReviewRecord; approval: ApprovalState; outcome: 'approved' | 'rejected' | 'expired' } {
+  const onTimeout = policy.onTimeout;
+  const record: ReviewRecord = {
+    kind,
+    decision: 'timeout',
+    candidateKey,
+    feedback: `no decision within ${policy.timeout}; policy: ${onTimeout}`,
+    reviewer: 'timeout policy',
+    at,
+    via: 'timeout',
+  };
+  if (onTimeout === 'approve_best') return { record, approval: kind === 'plan' && policy.required ? 'pending' : 'approved', outcome: 'approved' };
+  if (onTimeout === 'reject') return { record, approval: kind === 'plan' ? 'plan_rejected' : 'rejected', outcome: 'rejected' };
+  return { record, approval: 'expired', outcome: 'expired' };
+}
+
+function resultShapeProblem(d: ReviewDecision): string | undefined {
+  if (!d || (d.decision !== 'approve' && d.decision !== 'reject')) return 'decision must be "approve" or "reject"';
+  if (typeof d.candidateKey !== 'string' || !d.candidateKey) return 'the decision must name the candidate (candidateKey, as status shows it)';
+  if (d.decision === 'reject' && (typeof d.feedback !== 'string' || !d.feedback.trim())) return 'feedback is required when rejecting: say what to change';
+  const feedback = typeof d.feedback === 'string' ? textProblem(d.feedback, REVIEW_TEXT_LIMITS.feedback) : undefined;
+  if (feedback) return `feedback ${feedback}`;
+  if (d.reviewer !== undefined && (typeof d.reviewer !== 'string' || textProblem(d.reviewer, REVIEW_TEXT_LIMITS.reviewer))) {
+    return `reviewer must be a name of at most ${REVIEW_TEXT_LIMITS.reviewer} characters, without control characters`;
+  }
+  return undefined;
+}

@@ -1,0 +1,26 @@
+/**
+ * A search backend, described once: its name, the settings (environment variables) it needs, and the
+ * web and/or image search it provides. Configuration derives its choices and required settings from these
+ * descriptions (searchBackends.ts lists them), and the registry builds the configured ones.
+ */
+import type { ImageSearch } from './imageSearch';
+import type { WebSearch } from './webSearch';
+
+/** How a setting is validated and shown: a URL must parse; a secret is never printed. */
+export type SettingKind = 'url' | 'secret';
+
+/** What a backend's factories get: its own settings, all present, and the settings every backend shares. */
+export interface SearchBackendContext<K extends string> {
+  settings: Record<K, string>;
+  timeoutMs: number;
+  localCorpusDir: string;
+  localImageDir: string;
+}
+
+export interface SearchBackend<K extends string = string> {
+  readonly name: string;
+  readonly settings: Readonly<Record<K, SettingKind>>;
+  // Methods, not function properties: a backend that reads only its own settings is still a SearchBackend<string>.
+  web?(ctx: SearchBackendContext<K>): WebSearch;
+  image?(ctx: SearchBackendContext<K>): ImageSearch;
+}

@@ -1,0 +1,30 @@
+/**
+ * Every search backend image-agent knows (searchBackendList.ts). Configuration's choices for
+ * WEB_SEARCH_BACKEND and IMAGE_SEARCH_BACKEND and the settings each choice requires come from here.
+ */
+import type { SearchBackend, SettingKind } from './searchBackend';
+import * as listed from './searchBackendList';
+
+type Backend = (typeof listed)[keyof typeof listed];
+export type WebBackendName = Extract<Backend, { web: unknown }>['name'];
+export type ImageBackendName = Extract<Backend, { image: unknown }>['name'];
+
+export const SEARCH_BACKENDS: readonly SearchBackend[] = Object.values(listed);
+
+function namesOf<N extends string>(kind: 'web' | 'image'): [N, ...N[]] {
+  return SEARCH_BACKENDS.filter((b) => kind in b).map((b) => b.name) as [N, ...N[]];
+}
+
+/** The choices of WEB_SEARCH_BACKEND and IMAGE_SEARCH_BACKEND. */
+export const WEB_BACKEND_NAMES = namesOf<WebBackendName>('web');
+export const IMAGE_BACKEND_NAMES = namesOf<ImageBackendName>('image');
+
+/** The settings a backend needs (variable name → kind), for the configured web and image backends. */
+export function requiredSettings(web: string, image: string): Record<string, SettingKind> {
+  return Object.assign({}, ...SEARCH_BACKENDS.filter((b) => b.name === web || b.name === image).map((b) => b.settings));
+}
+
+/** Every setting any backend reads, for validation and for redacted printing. */
+export function allSettings(): Record<string, SettingKind> {
+  return Object.assign({}, ...SEARCH_BACKENDS.map((b) => b.settings));
+}

@@ -1,0 +1,24 @@
+/** [review]: the result gate. Approve ends it; reject with feedback renders a new round with the reviewer's words. */
+import type { Feedback } from '../../common/generation';
+import type { RunOutcome } from '../../common/runResult';
+import { notify } from './notify';
+import { renderImages } from './renderImages';
+import type { Run } from './run';
+
+export async function resultReview(run: Run): Promise<RunOutcome> {
+  const { gate, input } = run;
+  if (!input.review?.required) return 'completed';
+  for (;;) {
+    run.setStage('awaiting_review');
+    notify(run, 'review_needed', { kind: 'result', candidateKey: run.reviewKey() });
+    const decided = await gate.awaitResult(run.reviewKey()!);
+    if (decided.kind === 'approved') return 'completed';
+    if (decided.kind !== 'rejected_with_feedback') return decided.kind;
+    run.setStage('generating');
+    const lastRound = Math.max(...run.candidates.map((c) => c.round));
+    const feedback: Feedback = { round: lastRound, previousPrompt: run.images[0]!.final.context.prompt, failed: [], reviewer: decided.record.feedback };
+    const rerun = await renderImages(run, { feedback, firstRound: lastRound + 1, maxRounds: 1 });
+    // The new candidates join the old ones; each image keeps every candidate it ever had.
+    run.images = rerun.map((o, i) => ({ ...o, candidates: [...(run.images[i]?.candidates ?? []), ...o.candidates], final: o.final }));
+  }
+}

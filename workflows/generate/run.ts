@@ -1,0 +1,68 @@
+/**
+ * The state of one GenerateImage run: everything it has produced so far, which status, the result and the
+ * report are built from. Pure workflow state; the stages fill it in.
+ */
+import type { Candidate, ChecklistItem } from '../../common/generation';
+import type { ContextPlan } from '../../common/plan';
+import { DEFAULT_OPTIONS, type GenerateImageInput, type GenerateOptions } from '../../common/request';
+import type { Degradation, ImageOutcome } from '../../common/runResult';
+import type { ProviderLabel } from '../../common/types';
+import { activitiesFor, type RunActivities } from '../activityStubs';
+import { recordCandidate, setStage, type RunStage } from '../audit';
+import type { Grounded } from '../groundContext';
+import type { ReviewGate } from '../reviewGate';
+import { RunRecorder } from '../runRecorder';
+
+export function resolveOptions(partial: Partial<GenerateOptions> | undefined): GenerateOptions {
+  return { ...DEFAULT_OPTIONS, ...partial, ablations: { ...partial?.ablations } };
+}
+
+export class Run {
+  stage: RunStage = 'planning';
+  plan?: ContextPlan;
+  grounded: Grounded = { answers: [], memoryReferenceKeys: [], degraded: [] };
+  /** Dependencies the run went on without after grounding (a memory write that failed). */
+  readonly degradedLater: Degradation[] = [];
+  checklist: ChecklistItem[] = [];
+  images: ImageOutcome[] = [];
+  readonly candidates: Candidate[] = [];
+  readonly recorder = new RunRecorder();
+  readonly webhookDeliveries: Promise<unknown>[] = [];
+  /** The workflow's date, fixed at the start: every stage plans for the same day. */
+  readonly today = new Date().toISOString().slice(0, 10);
+
+  readonly acts: RunActivities;
+
+  constructor(
+    readonly input: GenerateImageInput,
+    readonly options: GenerateOptions,
+    readonly gate: ReviewGate,
+  ) {
+    this.acts = activitiesFor(options.outageWindow);
+  }
+
+  degraded(): Degradation[] {
+    return [...this.grounded.degraded, ...this.degradedLater];
+  }
+
+  setStage(stage: RunStage): void {
+    this.stage = stage;
+    setStage(stage);
+    recordCandidate(this.candidates, stage);
+  }
+
+  addCandidate = (c: Candidate): void => {
+    this.candidates.push(c);
+    recordCandidate(this.candidates, this.stage);
+  };
+
+  /** The key a reviewer's decision must name: the current set's first image. */
+  reviewKey(): string | undefined {
+    return this.images[0]?.final.image.key;
+  }
+
+  providers(): ProviderLabel {
+    const offline = this.recorder.calls.some((c) => c.provider === 'offline') || this.candidates.some((c) => c.renderedBy.provider === 'offline');
+    return offline ? 'offline' : 'openai';
+  }
+}
