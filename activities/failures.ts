@@ -11,11 +11,15 @@ import { FailureType } from '../common/failureTypes';
 import { ContentPolicyRefusal, InvalidModelOutputError, ModelRateLimitedError, ModelRefusalError, ModelRequestRejectedError } from '../providers/modelErrors';
 import { SearchApiError } from '../providers/search/searchApi';
 
-/** Attempts a model gets to give a valid answer before the run fails with InvalidModelOutput. */
-const INVALID_OUTPUT_ATTEMPTS = 3;
+/** Invalid answers a model may give in one activity before the run fails with InvalidModelOutput. */
+export const INVALID_OUTPUT_ATTEMPTS = 3;
 
-/** The typed failure for an error, given the attempt it happened on; other errors pass through and are retried. */
-export function toActivityFailure(err: unknown, attempt: number): unknown {
+/**
+ * The typed failure for an error, given how many invalid model answers this activity has had, this one
+ * included (only those count: attempts lost to a rate limit or an outage do not); other errors pass
+ * through and are retried.
+ */
+export function toActivityFailure(err: unknown, invalidOutputs: number): unknown {
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof ContentPolicyRefusal) {
     return ApplicationFailure.create({ type: FailureType.ContentPolicyRefusal, message: err.message, nonRetryable: true, details: [{ reason: err.reason }] });
@@ -25,8 +29,8 @@ export function toActivityFailure(err: unknown, attempt: number): unknown {
     // is not an outage: after a few attempts the run fails typed instead of paying until the window ends.
     return ApplicationFailure.create({
       type: FailureType.InvalidModelOutput,
-      message: `${err.message} (attempt ${attempt} of ${INVALID_OUTPUT_ATTEMPTS})`,
-      nonRetryable: attempt >= INVALID_OUTPUT_ATTEMPTS,
+      message: `${err.message} (invalid answer ${invalidOutputs} of ${INVALID_OUTPUT_ATTEMPTS})`,
+      nonRetryable: invalidOutputs >= INVALID_OUTPUT_ATTEMPTS,
     });
   }
   if (err instanceof DatabaseError && err.code?.startsWith('22')) {
@@ -41,14 +45,19 @@ export function toActivityFailure(err: unknown, attempt: number): unknown {
       type: err.retryable ? FailureType.RateLimited : FailureType.SearchRequestRejected,
       message: err.message,
       nonRetryable: !err.retryable,
-      nextRetryDelay: err.retryAfterMs,
+      nextRetryDelay: retryDelay(err.retryAfterMs),
     });
   }
   if (err instanceof ModelRateLimitedError) {
-    return ApplicationFailure.create({ type: FailureType.RateLimited, message: err.message, nextRetryDelay: err.retryAfterMs });
+    return ApplicationFailure.create({ type: FailureType.RateLimited, message: err.message, nextRetryDelay: retryDelay(err.retryAfterMs) });
   }
   if (err instanceof ModelRequestRejectedError) {
     return ApplicationFailure.create({ type: FailureType.ModelRequestRejected, message: err.message, nonRetryable: true });
   }
   return err;
+}
+
+/** A provider's Retry-After as Temporal's next retry delay; "0" (retry now) leaves it to the retry policy, which refuses a zero delay. */
+function retryDelay(ms: number | undefined): number | undefined {
+  return ms !== undefined && ms > 0 ? ms : undefined;
 }

@@ -9,7 +9,10 @@ import { Context } from '@temporalio/activity';
 const latest = new WeakMap<Context, unknown>();
 
 export function reportProgress(details: unknown): void {
-  const ctx = Context.current();
+  reportProgressOn(Context.current(), details);
+}
+
+export function reportProgressOn(ctx: Context, details: unknown): void {
   latest.set(ctx, details);
   ctx.heartbeat(details);
 }

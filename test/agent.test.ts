@@ -276,6 +276,20 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     expect(calls('context_plan')).toHaveLength(3);
   });
 
+  test('attempts lost to a rate limit or a server error do not use up the invalid-answer budget', async () => {
+    fake.script(
+      // "Retry-After: 0" means retry now: it must not end the run.
+      { route: 'chat', schema: 'context_plan', times: 1, fault: { status: 429, retryAfterSeconds: 0 } },
+      { route: 'chat', schema: 'context_plan', times: 1, fault: { status: 500 } },
+      { route: 'chat', schema: 'context_plan', times: 2, reply: { content: '{"intent": "x", "questions": "not a list"}' } },
+    );
+    scriptAgentDefaults(fake);
+    const result = await run(input('a quiet harbour'));
+    expect(result.outcome).toBe('completed');
+    // Attempt 5 is the first after two infrastructure failures and two invalid answers: still allowed.
+    expect(calls('context_plan')).toHaveLength(5);
+  });
+
   test('multi-image: independent images in parallel, dependent ones after, sharing the cover as reference', async () => {
     plan(
       [],

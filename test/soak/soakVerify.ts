@@ -30,8 +30,8 @@ interface RenderRecord {
 }
 
 const OPEN = 'RUNNING';
-/** Failure types the outage policy allows a run to end with (none is expected in a soak). */
-const ALLOWED_FAILURES = ['ContentPolicyRefusal', 'ModelRefusal'];
+/** Typed failures the policy allows a run to end with: refusals, and a model that answered invalid output three times. */
+const ALLOWED_FAILURES = ['ContentPolicyRefusal', 'ModelRefusal', 'InvalidModelOutput'];
 
 function decodePayload(p: { data?: Uint8Array | null } | undefined): unknown {
   if (!p?.data) return undefined;
