@@ -12,7 +12,7 @@ import { ContentPolicyRefusal, InvalidModelOutputError, ModelRateLimitedError, M
 import { SearchApiError } from '../providers/search/searchApi';
 
 /** Invalid answers a model may give in one activity before the run fails with InvalidModelOutput. */
-export const INVALID_OUTPUT_ATTEMPTS = 3;
+const INVALID_OUTPUT_ATTEMPTS = 3;
 
 /**
  * The typed failure for an error, given how many invalid model answers this activity has had, this one
