@@ -5,6 +5,7 @@
  */
 import type { GroundedAnswer, MemoryContext } from '../common/evidence';
 import type { PlannedQuestion } from '../common/plan';
+import { gateByRelevance } from '../providers/relevance';
 import type { AgentDeps } from './agentDeps';
 
 export interface RecallMemoryInput {
@@ -26,7 +27,7 @@ export interface RecallMemoryResult {
 
 const BACK_REFERENCE = /\b(before|earlier|last time|previous(ly)?|again|same|the one|that one|from yesterday|from last)\b/i;
 
-export function recallMemoryActivity(deps: Pick<AgentDeps, 'models' | 'memory'>) {
+export function recallMemoryActivity(deps: Pick<AgentDeps, 'models' | 'memory' | 'config'>) {
   return async function recallMemory(input: RecallMemoryInput): Promise<RecallMemoryResult> {
     const started = Date.now();
     if (!input.question) {
@@ -39,7 +40,7 @@ export function recallMemoryActivity(deps: Pick<AgentDeps, 'models' | 'memory'>)
     const query = `${input.question.question} ${input.request}`;
     const embedder = deps.models.embedder;
     const vector = embedder && (await deps.memory.hasVector()) ? { vector: (await embedder.embed([query]))[0]!, model: embedder.model } : undefined;
-    const memory = await deps.memory.recall({
+    const recalled = await deps.memory.recall({
       tenantId: input.tenantId,
       userId: input.userId,
       query,
@@ -47,6 +48,23 @@ export function recallMemoryActivity(deps: Pick<AgentDeps, 'models' | 'memory'>)
       budgetChars: input.budgetChars,
       embedding: vector,
     });
+    // Retrieval ranks; it does not decide. Only turns and knowledge about this request pass on: an earlier
+    // "launch poster" must not become a fact of an unrelated birthday card.
+    const gate = await gateByRelevance(
+      input.question.question,
+      [
+        ...recalled.turns.map((t) => ({ label: `memory://turns/${t.workflowId}`, text: t.request, turn: t })),
+        ...recalled.knowledge.map((k) => ({ label: k.source ?? `memory://knowledge/${k.id}`, text: `${k.title}\n${k.body}`, knowledge: k })),
+      ],
+      deps.config.search.relevance,
+      deps.models.embedder,
+    );
+    const kept = gate.scored.filter((s) => s.kept).map((s) => s.item);
+    const memory: typeof recalled = {
+      ...recalled,
+      turns: kept.flatMap((k) => ('turn' in k && k.turn ? [k.turn] : [])),
+      knowledge: kept.flatMap((k) => ('knowledge' in k && k.knowledge ? [k.knowledge] : [])),
+    };
     const referenceKeys = BACK_REFERENCE.test(input.request) ? (memory.turns.find((t) => t.imageKeys.length)?.imageKeys.slice(0, 1) ?? []) : [];
     const items = [
       ...profileItems(memory),
@@ -70,7 +88,8 @@ export function recallMemoryActivity(deps: Pick<AgentDeps, 'models' | 'memory'>)
       via: `postgres (${memory.retrieval.method})`,
       calls: [],
       durationMs: Date.now() - started,
-      note: `${memory.retrieval.consideredTurns} turn(s) and ${memory.retrieval.consideredKnowledge} knowledge item(s) considered, ${memory.retrieval.droppedForBudget} dropped for the budget`,
+      note: `${memory.retrieval.consideredTurns} turn(s) and ${memory.retrieval.consideredKnowledge} knowledge item(s) considered, ${memory.retrieval.droppedForBudget} dropped for the budget, ${gate.record.dropped.length} dropped as irrelevant`,
+      relevance: gate.record,
     };
     return { memory, answer, referenceKeys };
   };

@@ -85,8 +85,10 @@ export function renderImageActivity(deps: { imageModel: ImageModel; store: Objec
     const key = candidateKey(currentWorkflowId(), input.imageIndex, input.round);
     const stored = await deps.store.put(key, out.png, 'image/png', { provider: out.provider, model: out.model });
     await deps.spool.drop(spoolId);
+    const warning = renderWarning(input.size, out);
+    if (warning) console.warn(`render ${key}: ${warning}`);
     return {
-      image: { ...stored, width: out.width, height: out.height },
+      image: { ...stored, width: out.width, height: out.height, ...(warning ? { warning } : {}) },
       provider: out.provider,
       model: out.model,
       mode: out.mode,
@@ -98,4 +100,13 @@ export function renderImageActivity(deps: { imageModel: ImageModel; store: Objec
       ...(!fromSpool && (earlier?.stage === 'rendered' || earlier?.stage === 'rendering') ? { reRendered: true } : {}),
     };
   };
+}
+
+/** What differs between the request and the image the model returned: size (WxH) or format. */
+function renderWarning(size: string, out: { width: number; height: number; sourceFormat?: string }): string | undefined {
+  const problems: string[] = [];
+  const asked = /^(\d+)x(\d+)$/.exec(size);
+  if (asked && (Number(asked[1]) !== out.width || Number(asked[2]) !== out.height)) problems.push(`asked for ${size}, got ${out.width}x${out.height}`);
+  if (out.sourceFormat) problems.push(`asked for png, got ${out.sourceFormat} (converted)`);
+  return problems.length ? `the image model returned another image than requested: ${problems.join('; ')}` : undefined;
 }

@@ -4,6 +4,7 @@
  */
 import type { GroundedAnswer } from '../common/evidence';
 import type { EvidenceDocument } from '../providers/agentRoles';
+import { gateByRelevance } from '../providers/relevance';
 import { readPage } from '../providers/search/pageReader';
 import type { AgentDeps } from './agentDeps';
 import { answerBase, searchQuery, type GroundQuestionInput } from './groundingInput';
@@ -14,7 +15,7 @@ export function searchWebActivity(deps: Pick<AgentDeps, 'models' | 'webSearch' |
   return async function searchWeb(input: GroundQuestionInput): Promise<GroundedAnswer> {
     const started = Date.now();
     const results = (await deps.webSearch.search(searchQuery(input), { limit: deps.config.search.maxResults })).slice(0, deps.config.search.maxResults);
-    const documents: EvidenceDocument[] = await Promise.all(
+    const fetched: EvidenceDocument[] = await Promise.all(
       results.map(async (r) => {
         if (r.content) return { url: r.url, title: r.title, text: r.content.slice(0, PAGE_CHARS) };
         try {
@@ -26,7 +27,7 @@ export function searchWebActivity(deps: Pick<AgentDeps, 'models' | 'webSearch' |
         }
       }),
     );
-    if (!documents.length) {
+    if (!fetched.length) {
       return {
         ...answerBase(input),
         status: 'no_answer',
@@ -37,6 +38,28 @@ export function searchWebActivity(deps: Pick<AgentDeps, 'models' | 'webSearch' |
         calls: [],
         durationMs: Date.now() - started,
         note: 'no search results',
+      };
+    }
+    // Only results about the question may reach the summary: a match on one shared word is not evidence.
+    const gate = await gateByRelevance(
+      input.question.question,
+      fetched.map((d) => ({ label: d.url, text: `${d.title}\n${d.text}`, doc: d })),
+      deps.config.search.relevance,
+      deps.models.embedder,
+    );
+    const documents = gate.scored.filter((s) => s.kept).map((s) => s.item.doc);
+    if (!documents.length) {
+      return {
+        ...answerBase(input),
+        status: 'no_answer',
+        answer: 'unknown',
+        items: [],
+        references: [],
+        via: deps.webSearch.name,
+        calls: [],
+        durationMs: Date.now() - started,
+        note: `unknown: all ${fetched.length} result(s) dropped as irrelevant to the question`,
+        relevance: gate.record,
       };
     }
     const { value, calls } = await deps.models.summarizer.summarize({
@@ -54,7 +77,8 @@ export function searchWebActivity(deps: Pick<AgentDeps, 'models' | 'webSearch' |
       via: deps.webSearch.name,
       calls,
       durationMs: Date.now() - started,
-      note: `${results.length} result(s): ${results.map((r) => r.url).join(' ')}`,
+      note: `${results.length} result(s), ${documents.length} relevant: ${documents.map((d) => d.url).join(' ')}${gate.record.dropped.length ? `; dropped as irrelevant: ${gate.record.dropped.map((d) => d.label).join(' ')}` : ''}`,
+      relevance: gate.record,
     };
   };
 }

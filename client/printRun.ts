@@ -1,4 +1,5 @@
 /** A finished run, readable in a terminal: plan, grounded context with sources, rounds and verdicts, where the image is. */
+import { verdictStatus, verdictSummary } from '../common/generation';
 import type { GenerateImageResult } from '../common/runResult';
 
 export function formatRun(result: GenerateImageResult, links: { copies: { file: string; url: string }[]; ui?: string; bucket: string }): string {
@@ -28,6 +29,10 @@ export function formatRun(result: GenerateImageResult, links: { copies: { file: 
     out.push('', 'grounded context');
     for (const a of result.answers) {
       out.push(`  ${a.questionId} [${a.route} via ${a.via}] ${a.status}${a.note && a.status !== 'answered' ? ` (${a.note})` : ''}`);
+      if (a.relevance?.dropped.length) {
+        out.push(`     relevance gate (${a.relevance.method}, threshold ${a.relevance.threshold}) dropped ${a.relevance.dropped.length}:`);
+        for (const d of a.relevance.dropped.slice(0, 4)) out.push(`     x ${d.label}: ${oneLine(d.reason, 120)}`);
+      }
       if (a.answer) out.push(`     ${oneLine(a.answer, 160)}`);
       for (const item of a.items.slice(0, 4)) {
         out.push(`     - ${oneLine(item.text, 140)}`);
@@ -50,13 +55,15 @@ export function formatRun(result: GenerateImageResult, links: { copies: { file: 
   for (const image of result.images) {
     out.push(
       '',
-      `image ${image.imageIndex}${result.images.length > 1 ? ` (${image.imageId})` : ''}: ${image.candidates.length} round(s), stopped: ${image.stoppedBecause.replace(/_/g, ' ')}`,
+      `image ${image.imageIndex}${result.images.length > 1 ? ` (${image.imageId})` : ''}: ${image.candidates.length} round(s), stopped: ${image.stoppedBecause === 'unverified' ? 'nothing failed, but items are unverified (no model looked at the image)' : image.stoppedBecause.replace(/_/g, ' ')}`,
     );
     for (const c of image.candidates) {
-      const score = c.critique ? `${c.critique.passed}/${c.critique.total} passed` : 'not judged';
+      const score = c.critique ? verdictSummary(c.critique) : 'not judged';
       out.push(`  round ${c.round}: ${score}${c === image.final || c.image.key === image.final.image.key ? '  ← chosen' : ''}`);
       out.push(`     prompt: ${oneLine(c.context.prompt, 200)}`);
-      for (const v of c.critique?.verdicts ?? []) out.push(`     ${v.pass ? 'pass' : 'FAIL'} ${v.itemId}: ${oneLine(v.reason, 120)}`);
+      if (c.image.warning) out.push(`     WARNING: ${c.image.warning}`);
+      for (const v of c.critique?.verdicts ?? [])
+        out.push(`     ${({ pass: 'pass', fail: 'FAIL', unverified: 'unverified' } as const)[verdictStatus(v)]} ${v.itemId}: ${oneLine(v.reason, 120)}`);
     }
   }
   if (result.decisions.length) {

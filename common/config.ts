@@ -82,6 +82,10 @@ const envSchema = z.object({
   LOCAL_CORPUS_DIR: z.string().min(1).default('knowledge/corpus'),
   LOCAL_IMAGE_DIR: z.string().min(1).default('knowledge/images'),
   SEARCH_MAX_RESULTS: z.coerce.number().int().min(1).max(5).default(5),
+  /** Share of a question's key terms a search result, memory item or earlier turn must hold to be used. */
+  IMAGE_AGENT_RELEVANCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
+  /** Cosine similarity that also admits an item, where an embedding model exists. */
+  IMAGE_AGENT_RELEVANCE_MIN_SIMILARITY: z.coerce.number().min(0).max(1).default(0.8),
   WEB_FETCH_TIMEOUT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
   WEB_FETCH_MAX_BYTES: z.coerce
     .number()
@@ -179,6 +183,8 @@ export interface AppConfig {
     settings: Record<string, string | undefined>;
     /** At most 5, as in the paper. */
     maxResults: number;
+    /** The relevance gate every search result, memory item and earlier turn passes (recorded with each answer). */
+    relevance: { threshold: number; minSimilarity: number };
     fetch: {
       timeoutMs: number;
       maxBytes: number;
@@ -317,6 +323,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       localImageDir: path.resolve(projectRoot, e.LOCAL_IMAGE_DIR),
       settings: searchSettingValues,
       maxResults: e.SEARCH_MAX_RESULTS,
+      relevance: { threshold: e.IMAGE_AGENT_RELEVANCE_THRESHOLD, minSimilarity: e.IMAGE_AGENT_RELEVANCE_MIN_SIMILARITY },
       fetch: {
         timeoutMs: e.WEB_FETCH_TIMEOUT_MS,
         maxBytes: e.WEB_FETCH_MAX_BYTES,

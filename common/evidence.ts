@@ -32,6 +32,17 @@ export interface GroundedAnswer {
   durationMs: number;
   /** Why it was skipped or unanswered. */
   note?: string;
+  /** The relevance gate's scores: what was kept and what was dropped, and why (absent for reasoning). */
+  relevance?: RelevanceRecord;
+}
+
+/** What the relevance gate kept and dropped for one question, with its method and threshold. */
+export interface RelevanceRecord {
+  method: 'key_terms' | 'key_terms+embeddings';
+  threshold: number;
+  minSimilarity?: number;
+  kept: { label: string; score: number; similarity?: number }[];
+  dropped: { label: string; score: number; similarity?: number; reason: string }[];
 }
 
 export interface UserProfile {

@@ -11,6 +11,8 @@ export const FailureType = {
   WebhookRejected: 'WebhookRejected',
   /** A webhook receiver is down or busy (408, 429, 5xx): delivery is retried. */
   WebhookUnavailable: 'WebhookUnavailable',
+  /** A review decision refused by the update's validator: stale, duplicate, late or malformed. */
+  ReviewDecisionRefused: 'ReviewDecisionRefused',
 } as const;
 
 /** Retrying these changes nothing: the same request fails the same way. */

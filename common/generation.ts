@@ -27,15 +27,63 @@ export interface ChecklistItem {
   imageId?: string;
 }
 
+/**
+ * pass: the critic looked and the item holds; fail: it looked and it does not (or the image cannot hold it);
+ * unverified: nobody looked at the image (the offline critic, a judge outage), so nothing is claimed.
+ */
+export type VerdictStatus = 'pass' | 'fail' | 'unverified';
+
 export interface Verdict {
   itemId: string;
+  /** Absent in histories recorded before verdicts had three values: then `pass` decides. */
+  status?: VerdictStatus;
+  /** True only for `pass`; kept for readers of older reports. */
   pass: boolean;
   reason: string;
 }
 
+export function verdictStatus(v: Pick<Verdict, 'status' | 'pass'>): VerdictStatus {
+  return v.status ?? (v.pass ? 'pass' : 'fail');
+}
+
+export function verdict(itemId: string, status: VerdictStatus, reason: string): Verdict {
+  return { itemId, status, pass: status === 'pass', reason };
+}
+
+/** Passed, failed and unverified items of a critique (older critiques have no unverified ones). */
+export function critiqueCounts(c: Pick<Critique, 'verdicts' | 'total'>): { passed: number; failed: number; unverified: number; total: number } {
+  const statuses = c.verdicts.map(verdictStatus);
+  const passed = statuses.filter((s) => s === 'pass').length;
+  const unverified = statuses.filter((s) => s === 'unverified').length;
+  return { passed, unverified, failed: c.total - passed - unverified, total: c.total };
+}
+
+/** "5/6 passed" or "3 passed, 3 unverified of 6": unverified items are never counted as passed. */
+export function verdictSummary(c: Pick<Critique, 'verdicts' | 'total'>): string {
+  const { passed, failed, unverified, total } = critiqueCounts(c);
+  if (!unverified) return `${passed}/${total} passed`;
+  return `${passed} passed, ${unverified} unverified${failed ? `, ${failed} failed` : ''} of ${total}`;
+}
+
+/** A critique where nobody looked: every item unverified, with the reason. */
+export function unverifiedCritique(checklist: readonly ChecklistItem[], reason: string, provider: ProviderLabel, model: string): Critique {
+  return {
+    verdicts: checklist.map((c) => verdict(c.id, 'unverified', reason)),
+    passed: 0,
+    unverified: checklist.length,
+    total: checklist.length,
+    provider,
+    model,
+    calls: [],
+  };
+}
+
 export interface Critique {
   verdicts: Verdict[];
+  /** Items verified as passed; unverified items are not passed. */
   passed: number;
+  /** Items nobody could check (absent in older histories: 0). */
+  unverified?: number;
   total: number;
   provider: ProviderLabel;
   model: string;

@@ -16,7 +16,8 @@ export interface StageTiming {
 /** How a run ended: delivered, or stopped by review (rejected, expired, plan rejected) or cancellation. */
 export type RunOutcome = 'completed' | 'rejected' | 'expired' | 'plan_rejected' | 'cancelled';
 
-export type StopReason = 'all_passed' | 'max_rounds' | 'no_feedback' | 'direct' | 'critique_unavailable';
+/** `unverified`: nothing failed but some items could not be checked (no model looked), so another round cannot help. */
+export type StopReason = 'all_passed' | 'unverified' | 'max_rounds' | 'no_feedback' | 'direct' | 'critique_unavailable';
 
 /**
  * A dependency the run went on without, and why: memory during a Postgres outage, a memory write that

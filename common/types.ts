@@ -16,6 +16,8 @@ export interface StoredObject {
 export interface ImageRef extends StoredObject {
   width: number;
   height: number;
+  /** Set when the image model returned another size or format than requested ("asked for 1024x1024, got 64x64"). */
+  warning?: string;
 }
 
 /** Which providers produced a result; offline output is always labelled as such. */

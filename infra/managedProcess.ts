@@ -17,11 +17,11 @@ export interface ProcessSpec {
   logDir: string;
 }
 
-function pidFile(spec: Pick<ProcessSpec, 'name' | 'runDir'>): string {
+export function pidFile(spec: Pick<ProcessSpec, 'name' | 'runDir'>): string {
   return path.join(spec.runDir, `${spec.name}.pid`);
 }
 
-function logFile(spec: Pick<ProcessSpec, 'name' | 'logDir'>): string {
+export function logFile(spec: Pick<ProcessSpec, 'name' | 'logDir'>): string {
   return path.join(spec.logDir, `${spec.name}.log`);
 }
 

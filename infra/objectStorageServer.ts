@@ -50,6 +50,7 @@ export function objectStorageServer(config: AppConfig): StackService {
 
   return {
     name: 'object storage',
+    processName: 'seaweedfs',
     managed,
     fix: managed ? 'run `npm run stack:up` (logs in .stack/logs/seaweedfs.log)' : `check S3_ENDPOINT=${endpoint}, S3_BUCKET and the S3 credentials`,
     describe: () => [

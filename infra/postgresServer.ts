@@ -19,6 +19,7 @@ export function postgresServer(config: AppConfig): StackService {
 
   return {
     name: 'postgres',
+    processName: 'pglite',
     managed,
     fix: managed ? 'run `npm run stack:up` (logs in .stack/logs/pglite.log)' : 'check DATABASE_URL and that the server accepts connections',
     describe: () => [

@@ -1,7 +1,10 @@
 /** `npm run stack:up | stack:down | stack:status`: the local stack's commands. */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../common/config';
 import { describeFailure } from '../client/describeFailure';
+import { logFile, pidFile, runningPid } from './managedProcess';
 import { stackDown, stackStatus, stackUp } from './stack';
 
 const log = (line: string): void => console.log(line);
@@ -36,11 +39,13 @@ program
   .command('status')
   .description("show every service's health and address")
   .action(async () => {
-    const rows = await stackStatus(loadConfig());
+    const config = loadConfig();
+    const rows = await stackStatus(config);
     for (const { service, healthy } of rows) {
       const [first, ...rest] = service.describe();
       console.log(`${healthy ? 'up  ' : 'DOWN'}  ${first}`);
       printAddresses(rest);
+      if (service.managed) console.log(`    ${processLine(config.stack.dir, service.processName ?? service.name)}`);
     }
     if (rows.some((r) => !r.healthy)) process.exitCode = 1;
   });
@@ -49,3 +54,19 @@ program.parseAsync().catch((err: unknown) => {
   console.error(`stack: ${describeFailure(err)}`);
   process.exit(1);
 });
+
+/** pid, uptime and log file of a process the stack started (uptime from when its pid file was written). */
+function processLine(stackDir: string, name: string): string {
+  const spec = { name, runDir: path.join(stackDir, 'run'), logDir: path.join(stackDir, 'logs') };
+  const pid = runningPid(spec);
+  const log = logFile(spec);
+  if (pid === undefined) return `process     not running (log ${log})`;
+  const since = fs.statSync(pidFile(spec)).mtimeMs;
+  return `process     pid ${pid}, up ${formatUptime(Date.now() - since)}, log ${log}`;
+}
+
+function formatUptime(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const [d, h, m] = [Math.floor(s / 86400), Math.floor((s % 86400) / 3600), Math.floor((s % 3600) / 60)];
+  return d ? `${d}d ${h}h ${m}m` : h ? `${h}h ${m}m` : m ? `${m}m ${s % 60}s` : `${s}s`;
+}

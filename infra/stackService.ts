@@ -2,6 +2,8 @@
 export interface StackService {
   /** Short name used in messages, pid and log files. */
   name: string;
+  /** The name of its pid and log files when it differs from `name` (object storage runs as seaweedfs). */
+  processName?: string;
   /** False when configuration points at an external server: then it is only health-checked. */
   managed: boolean;
   /** Human-readable lines: addresses, UI links, data folders. */

@@ -33,6 +33,8 @@ export interface RenderOutput {
   model: string;
   mode: 'generate' | 'edit';
   revisedPrompt?: string;
+  /** The format the provider returned, when it was not PNG (converted to PNG above). */
+  sourceFormat?: string;
 }
 
 export interface ImageModel {

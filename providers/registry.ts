@@ -45,7 +45,7 @@ export function createAgentModels(config: AppConfig, options: { corpus?: WebSear
     return {
       provider: 'offline',
       planner: new OfflinePlanner(),
-      reasoner: new OfflineReasoner(options.corpus ?? new LocalCorpusSearch(config.search.localCorpusDir)),
+      reasoner: new OfflineReasoner(options.corpus ?? new LocalCorpusSearch(config.search.localCorpusDir), config.search.relevance),
       summarizer: new OfflineSummarizer(),
       ranker: new OfflineRanker(),
       composer: new OfflineComposer(),

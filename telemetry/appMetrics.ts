@@ -47,7 +47,7 @@ export const groundingCalls = new Counter({
 
 export const checklistVerdicts = new Counter({
   name: 'image_agent_checklist_verdicts_total',
-  help: 'Checklist items judged by the critic, by verdict (pass, fail); pass rate = pass / all.',
+  help: 'Checklist items judged by the critic, by verdict (pass, fail, unverified); pass rate = pass / all (unverified is not passed).',
   labelNames: ['verdict'] as const,
   registers,
 });

@@ -6,7 +6,7 @@
 import { CancelledFailure, type Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Prices } from '../common/config';
-import type { Critique } from '../common/generation';
+import { verdictStatus, type Critique } from '../common/generation';
 import type { RunReport } from '../common/runResult';
 import * as m from './appMetrics';
 import { recordRunReport } from './runReportMetrics';
@@ -62,7 +62,7 @@ function onCompleted(activity: string, args: unknown[], result: unknown, options
       m.renders.inc({ model: (result as { model: string }).model, outcome: 'ok' });
       break;
     case 'critiqueImage':
-      for (const v of (result as Critique).verdicts) m.checklistVerdicts.inc({ verdict: v.pass ? 'pass' : 'fail' });
+      for (const v of (result as Critique).verdicts) m.checklistVerdicts.inc({ verdict: verdictStatus(v) });
       break;
     case 'writeReport':
       recordRunReport(args[0] as Omit<RunReport, 'cost'>, options.prices);

@@ -141,8 +141,11 @@ describe('the agent against an OpenAI-compatible endpoint', () => {
     expect(later.answers[0]!.items.map((i) => i.text)).toEqual(
       expect.arrayContaining(["the user's profession: paediatric nurse", "the user's usual style: watercolour"]),
     );
-    // The earlier turn from the other session was recalled by full-text/embedding search.
-    expect(later.memory!.turns.map((t) => t.sessionId)).toContain('s1');
+    // The earlier turn ("Draw a sunflower") was recalled by full-text/embedding search, but it is not about this
+    // request: the relevance gate drops it, recorded, and only the profile's preferences shape the prompt.
+    expect(later.memory!.turns).toEqual([]);
+    expect(later.answers[0]!.relevance!.dropped.map((d) => d.label)).toEqual([expect.stringMatching(/^memory:\/\/turns\//)]);
+    expect(composeText).not.toContain('sunflower');
   });
 
   test('feedback: round 1 fails an item and round 2 passes, with exactly 2 renders', async () => {

@@ -42,4 +42,23 @@ describe('Temporal UI', () => {
     ).resolves.toBe(true);
     await screenshot(page, 'temporal-ui-history');
   });
+
+  test('current details read as a table: one column per field, unverified apart from passed', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+    await page.goto(runUiUrl(env.config, workflowId));
+    // Current details live under "User Metadata"; the UI asks the (running) worker for them with a query.
+    await page.getByText('User Metadata').first().click();
+    // The details are rendered in a frame of their own. The header row is one line of separate, aligned
+    // columns, not "imageroundpassedfailed".
+    const header = page
+      .frameLocator('iframe')
+      .getByText(/image\s+round\s+passed\s+failed\s+unverified\s+review\s+object/)
+      .first();
+    await header.waitFor({ timeout: 30_000 });
+    const text = (await header.innerText()).replace(/\u00a0/g, ' ');
+    expect(text).toMatch(/^image {2,}round {2,}passed {2,}failed {2,}unverified {2,}review {2,}object/m);
+    // The offline critic looked at nothing: the row says 0 passed, its items unverified.
+    expect(text).toMatch(/^0 +1 +0\/\d+ +0 +[1-9]\d* +image-0\/round-1\.png$/m);
+    await screenshot(page, 'temporal-ui-current-details');
+  });
 });

@@ -3,7 +3,8 @@
  * stage and round (no prompt text, no personal data), and current details as a markdown table of rounds.
  */
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Candidate } from '../common/generation';
+import { critiqueCounts, type Candidate } from '../common/generation';
+import type { ReviewRecord } from '../common/review';
 import { ItemsPassed, Round, Stage } from '../common/searchAttributes';
 
 export type RunStage =
@@ -23,18 +24,52 @@ export function setStage(stage: RunStage): void {
   upsertSearchAttributes([{ key: Stage, value: stage }]);
 }
 
-export function recordCandidate(candidates: readonly Candidate[], stage: string): void {
+export function recordCandidate(candidates: readonly Candidate[], stage: string, decisions: readonly ReviewRecord[] = []): void {
   const last = candidates[candidates.length - 1];
   if (last) {
     upsertSearchAttributes([{ key: Round, value: last.round }, ...(last.critique ? [{ key: ItemsPassed, value: last.critique.passed }] : [])]);
   }
-  setCurrentDetails(roundsTable(candidates, stage));
+  setCurrentDetails(roundsTable(candidates, stage, decisions));
 }
 
-function roundsTable(candidates: readonly Candidate[], stage: string): string {
-  const rows = candidates.map(
-    (c) =>
-      `| ${c.imageIndex} | ${c.round} | ${c.critique ? `${c.critique.passed}/${c.critique.total}` : '–'} | ${c.critique?.verdicts.filter((v) => !v.pass).length ?? 0} | \`${c.image.key}\` |`,
-  );
-  return [`**Stage:** ${stage}`, '', '| image | round | passed | failed | object |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+/**
+ * The rounds as an aligned table in a code block: the Temporal UI's markdown styles give table cells no
+ * padding (headers ran together as "imageroundpassedfailed"), a monospaced block reads the same everywhere.
+ * Unverified items are counted apart from passed ones; a round the reviewer rejected says so.
+ */
+function roundsTable(candidates: readonly Candidate[], stage: string, decisions: readonly ReviewRecord[] = []): string {
+  const rejected = new Map(decisions.filter((d) => d.kind === 'result' && d.decision === 'reject' && d.candidateKey).map((d) => [d.candidateKey!, d]));
+  const approved = new Set(decisions.filter((d) => d.kind === 'result' && d.decision === 'approve' && d.candidateKey).map((d) => d.candidateKey!));
+  const header = ['image', 'round', 'passed', 'failed', 'unverified', 'review', 'object'];
+  const rows = candidates.map((c) => {
+    const counts = c.critique ? critiqueCounts(c.critique) : undefined;
+    const review = rejected.has(c.image.key) ? 'REJECTED' : approved.has(c.image.key) ? 'approved' : '';
+    // The object's last two segments (image-N/round-R.png): the run's prefix is the page's own workflow.
+    return [
+      String(c.imageIndex),
+      String(c.round),
+      counts ? `${counts.passed}/${counts.total}` : '-',
+      counts ? String(counts.failed) : '-',
+      counts ? String(counts.unverified) : '-',
+      review,
+      c.image.key.split('/').slice(-2).join('/'),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const feedback = [...rejected.values()].filter((d) => d.feedback).map((d) => `- rejected \`${d.candidateKey}\`: ${d.feedback!.slice(0, 200)}`);
+  return [
+    `**Stage:** ${stage}`,
+    '',
+    '```',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...(rows.length ? rows.map(line) : ['(no candidate yet)']),
+    '```',
+    ...(feedback.length ? ['', '**Reviewer feedback**', '', ...feedback] : []),
+  ].join('\n');
 }

@@ -5,7 +5,7 @@
  */
 import { ActivityFailure } from '@temporalio/workflow';
 import type { GroundedAnswer, MemoryContext } from '../common/evidence';
-import { bestCandidate, type Candidate, type ChecklistItem, type Feedback } from '../common/generation';
+import { bestCandidate, critiqueCounts, unverifiedCritique, verdictStatus, type Candidate, type ChecklistItem, type Feedback } from '../common/generation';
 import type { ContextPlan, PlannedImage } from '../common/plan';
 import type { GenerateOptions, HistoryTurn } from '../common/request';
 import type { ImageOutcome, StopReason } from '../common/runResult';
@@ -103,14 +103,22 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
       recorder.record(candidate.critique.calls);
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      // A judge outage should not cost the user the image: keep it, unjudged, and say why.
+      // A judge outage should not cost the user the image: keep it, every item unverified, and say why.
+      candidate.critique = unverifiedCritique(args.checklist, `the critic was unavailable: ${err.cause?.message ?? err.message}`, 'offline', 'none');
       args.onCandidate?.(candidate);
       stoppedBecause = 'critique_unavailable';
       break;
     }
     args.onCandidate?.(candidate);
-    if (candidate.critique.passed === candidate.critique.total) {
+    // "All passed" only when every item was verified as passed. With nothing failed but items unverified,
+    // another round has no feedback to act on: stop, and say they are unverified.
+    const counts = critiqueCounts(candidate.critique);
+    if (counts.passed === counts.total) {
       stoppedBecause = 'all_passed';
+      break;
+    }
+    if (counts.failed === 0) {
+      stoppedBecause = 'unverified';
       break;
     }
     feedback = {
@@ -118,7 +126,9 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
       previousPrompt: context.prompt,
       failed: candidate.critique.verdicts.flatMap((v) => {
         const item = args.checklist.find((c) => c.id === v.itemId);
-        return !v.pass && item ? [{ statement: item.statement, reason: v.reason }] : [];
+        if (verdictStatus(v) !== 'fail') return [];
+        if (v.itemId === 'size') return [{ statement: 'The image has the size the request names', reason: v.reason }];
+        return item ? [{ statement: item.statement, reason: v.reason }] : [];
       }),
     };
   }

@@ -4,7 +4,8 @@
  * shape is the fallback (an invalid signal cannot be refused, so it is recorded as ignored). The wait is a
  * durable timer: when it runs out, the request's timeout policy decides.
  */
-import { condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { FailureType } from '../common/failureTypes';
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../common/review';
 import { durationMs } from '../common/duration';
 import { Approval } from '../common/searchAttributes';
@@ -147,7 +148,8 @@ export class ReviewGate {
   }
 
   private refuse(problem: string | undefined): void {
-    if (problem) throw new Error(problem);
+    // A refusal is an answer, not a fault: non-retryable, typed, and it leaves no history.
+    if (problem) throw ApplicationFailure.create({ type: FailureType.ReviewDecisionRefused, message: problem, nonRetryable: true });
   }
 
   private resultProblem = (d: ReviewDecision): string | undefined => resultDecisionProblem(this, d);

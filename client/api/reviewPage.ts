@@ -4,6 +4,7 @@
  * Server-rendered; all data is escaped; the buttons call the JSON API with the page's cookie.
  */
 import type { StatusView } from '../generations';
+import { verdictSummary } from '../../common/generation';
 
 const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -17,7 +18,7 @@ function runCard(v: StatusView): string {
   const images = current
     .map(
       (c) =>
-        `<figure><img src="${esc(v.urls[c.image.key])}" alt="candidate image ${c.imageIndex}, round ${c.round}" width="384"><figcaption>image ${c.imageIndex} · round ${c.round} · ${c.critique ? `${c.critique.passed}/${c.critique.total} checks passed` : 'not judged'}</figcaption></figure>`,
+        `<figure><img src="${esc(v.urls[c.image.key])}" alt="candidate image ${c.imageIndex}, round ${c.round}" width="384"><figcaption>image ${c.imageIndex} · round ${c.round} · ${c.critique ? `checks: ${esc(verdictSummary(c.critique))}` : 'not judged'}</figcaption></figure>`,
     )
     .join('');
   const earlier = v.candidates

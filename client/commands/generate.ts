@@ -95,14 +95,15 @@ async function generate(g: Generations, request: string, flags: GenerateFlags): 
   });
   const started = await startGeneration(g, input, workflowId, { idempotent: flags.requestId !== undefined });
   if (started.existing && !flags.json) console.log(`(request id ${flags.requestId} already started this run; nothing new was started)`);
+  const howToReview = reviewHelp(started.workflowId, input.review, g.config.api);
   if (!flags.wait) {
     if (flags.json) printJson(started);
-    else console.log(`run        ${started.workflowId}\nTemporal   ${started.ui}`);
+    else console.log(`run        ${started.workflowId}\nTemporal   ${started.ui}${howToReview}`);
     return;
   }
   const handle = g.client.workflow.getHandle(workflowId);
   if (!flags.json) {
-    console.log(`run        ${started.workflowId}\nTemporal   ${started.ui}\n`);
+    console.log(`run        ${started.workflowId}\nTemporal   ${started.ui}${howToReview}\n`);
     await watchRun(handle, (line) => console.log(line));
     console.log('');
   }
@@ -110,4 +111,14 @@ async function generate(g: Generations, request: string, flags: GenerateFlags): 
   const copies = await copyFinalImages(g, result, flags.out, workflowId);
   if (flags.json) printJson({ ...result, copies, ui: started.ui });
   else console.log(formatRun(result, { copies, ui: started.ui, bucket: g.config.s3.bucket }));
+}
+
+/** For a run that waits for a reviewer: the commands that decide it and the review page. */
+function reviewHelp(workflowId: string, review: { required?: boolean; planApproval?: boolean } | undefined, api: { host: string; port: number }): string {
+  if (!review?.required && !review?.planApproval) return '';
+  const lines = [''];
+  if (review.planApproval) lines.push(`plan       image-agent approve-plan ${workflowId}   (or: image-agent approve-plan ${workflowId} --prompt "…")`);
+  if (review.required) lines.push(`review     image-agent approve ${workflowId}`, `           image-agent reject ${workflowId} --feedback "…"`);
+  lines.push(`           review page http://${api.host}:${api.port}/review (log in once with /review/login?token=<your API token>)`);
+  return lines.join('\n');
 }

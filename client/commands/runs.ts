@@ -1,6 +1,7 @@
 /** `image-agent status | cancel | list | show`: operators watching runs and auditors reading them. */
 import { Option, type Command } from 'commander';
 import type { RunReport } from '../../common/runResult';
+import { verdictSummary } from '../../common/generation';
 import { cancelGeneration, generationReport, generationStatus, listGenerations } from '../generations';
 import { formatRun } from '../printRun';
 import { intOption, printJson, withGenerations } from './context';
@@ -24,9 +25,7 @@ export function registerRuns(program: Command): void {
           if (s.pendingReview.candidateKey) console.log(`           candidate ${s.pendingReview.candidateKey}`);
         }
         for (const c of s.candidates) {
-          console.log(
-            `image ${c.imageIndex} round ${c.round}: ${c.critique ? `${c.critique.passed}/${c.critique.total} passed` : 'not judged'}  ${c.image.key}`,
-          );
+          console.log(`image ${c.imageIndex} round ${c.round}: ${c.critique ? verdictSummary(c.critique) : 'not judged'}  ${c.image.key}`);
           for (const v of c.critique?.verdicts ?? []) console.log(`   ${v.pass ? 'pass' : 'FAIL'} ${v.itemId}: ${v.reason}`);
           console.log(`   ${s.urls[c.image.key]}`);
         }

@@ -1,5 +1,6 @@
 /** Live progress of a run in the terminal: stage changes, each round's verdicts, a pending review. */
 import type { WorkflowHandle } from '@temporalio/client';
+import { verdictSummary } from '../../common/generation';
 import { statusQuery, type RunStatus } from '../../workflows/generationMessages';
 
 export async function watchRun(handle: WorkflowHandle, print: (line: string) => void, intervalMs = 1000): Promise<void> {
@@ -19,14 +20,16 @@ export async function watchRun(handle: WorkflowHandle, print: (line: string) => 
       status = undefined; // no worker has picked the run up yet
     }
     if (status) {
+      // Rounds first: a poll that sees the last round and "completed" together prints them in the order they happened.
+      const newRounds = status.candidates.slice(seenCandidates);
+      for (const c of newRounds) {
+        print(`  image ${c.imageIndex} round ${c.round}: ${c.critique ? `${verdictSummary(c.critique)} (checks)` : 'rendered'}`);
+      }
+      seenCandidates = status.candidates.length;
       if (status.stage !== lastStage) {
         print(`… ${status.stage.replace(/_/g, ' ')}`);
         lastStage = status.stage;
       }
-      for (const c of status.candidates.slice(seenCandidates)) {
-        print(`  image ${c.imageIndex} round ${c.round}: ${c.critique ? `${c.critique.passed}/${c.critique.total} checks passed` : 'rendered'}`);
-      }
-      seenCandidates = status.candidates.length;
       const pending = status.pendingReview;
       const marker = pending ? `${pending.kind}:${pending.candidateKey ?? ''}` : '';
       if (pending && marker !== announcedReview) {

@@ -4,6 +4,7 @@
  */
 import type { Modelled } from '../../common/modelCall';
 import type { ComposeInput, GenerationContextDraft, PromptComposer } from '../agentRoles';
+import { subjectPhrase } from './offlineChecklist';
 import { offlineCall } from './offlineCall';
 import { quotedStrings } from './textTools';
 
@@ -11,13 +12,22 @@ export class OfflineComposer implements PromptComposer {
   async compose(input: ComposeInput): Promise<Modelled<GenerationContextDraft>> {
     const started = Date.now();
     const profile = input.memory?.profile ?? {};
-    const subject = input.plan.images.length > 1 ? input.image.brief : input.request;
+    // A hidden number is stated, not restated as a puzzle: "exactly 7 apples, on a wooden table".
+    const subject =
+      input.plan.images.length > 1
+        ? input.image.brief
+        : (subjectPhrase(
+            input.request,
+            input.answers.filter((a) => a.status === 'answered' && a.route !== 'memory'),
+          ) ?? input.request);
+    // Earlier turns are named once, below, from memory's kept turns; the profile's preferences go to style and avoid.
     const attributes = input.answers
-      .filter((a) => a.status === 'answered')
+      .filter((a) => a.status === 'answered' && a.route !== 'memory')
       .flatMap((a) => (a.items.length ? a.items.map((i) => i.text) : [a.answer]))
       .filter(Boolean);
     if (profile.profession && /\b(me|my|i)\b/i.test(input.request)) attributes.push(`the person is a ${profile.profession}`);
     if (profile.identity && /\b(me|my|i)\b/i.test(input.request)) attributes.push(`the person: ${profile.identity}`);
+    for (const k of input.memory?.knowledge ?? []) attributes.push(`${k.title}: ${k.body.length > 300 ? `${k.body.slice(0, 299)}…` : k.body}`);
     for (const turn of input.memory?.turns ?? []) attributes.push(`continues the earlier request "${turn.request}"`);
     const mustFix = input.feedback?.failed.map((f) => f.statement) ?? [];
     const style =

@@ -7,7 +7,7 @@
 import type { Modelled } from '../../common/modelCall';
 import type { ContextPlan, PlannedImage, PlannedQuestion } from '../../common/plan';
 import type { ContextPlanner, PlanContextInput } from '../agentRoles';
-import { findArithmetic } from './arithmetic';
+import { findArithmetic, findConversion, findRelativeDate } from './arithmetic';
 import { offlineCall } from './offlineCall';
 
 const NUMBER_WORDS: Record<string, number> = { two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10 };
@@ -43,12 +43,17 @@ export class OfflinePlanner implements ContextPlanner {
     }
     const arithmetic = findArithmetic(request);
     if (arithmetic) add('reason', `What is ${arithmetic}?`, 'the request hides a number behind arithmetic');
+    const conversion = findConversion(request);
+    if (conversion) add('reason', `What is ${conversion.expression}?`, 'the request asks for a unit conversion');
+    const relative = findRelativeDate(request, input.today);
+    if (relative && relative.phrase !== 'today')
+      add('reason', `Which date is "${relative.phrase}" (today is ${input.today})?`, 'the request names a date relative to today');
     if (DYNAMIC.test(request) || EXPLICIT_DATE.test(request)) {
       add('web_search', `${request.replace(/[.!?]+$/, '')} (as of ${input.today})`, 'precise or time-dependent facts must be looked up');
     }
     if (REFERENCE.test(request))
       add('image_search', `What does the named character or person in "${request}" look like?`, 'an explicit reference to a specific character or person');
-    if (!arithmetic && REASONING.test(request)) {
+    if (!arithmetic && !conversion && REASONING.test(request)) {
       add('reason', `What exactly must the image show to answer: ${request}`, 'the request states a problem, not the picture', memoryId ? [memoryId] : []);
     }
 

@@ -14,17 +14,7 @@ const CHECKLIST_FILLER = new Set(
   'image contains contain appears appear visible clearly exactly text style shown present depicted includes include reflect reflects'.split(' '),
 );
 
-/** Quantifiers and vague words that name no thing to draw. */
-const NOT_A_SUBJECT = new Set('many much few several some lot lots kind sort way thing things'.split(' '));
-
-/** The first few content words that name something to draw (letters only). */
-export function subjectWords(text: string, max = 4): string[] {
-  return contentWords(text)
-    .filter((w) => /^\p{L}+$/u.test(w) && !NOT_A_SUBJECT.has(w))
-    .slice(0, max);
-}
-
-function stem(word: string): string {
+export function stem(word: string): string {
   const w = word.toLowerCase();
   if (w.length > 4 && w.endsWith('ies')) return `${w.slice(0, -3)}y`;
   if (w.length > 3 && w.endsWith('es') && /(sh|ch|x|z|ss)es$/.test(w)) return w.slice(0, -2);
@@ -32,7 +22,7 @@ function stem(word: string): string {
   return w;
 }
 
-function words(text: string): string[] {
+export function words(text: string): string[] {
   return (
     text
       .toLowerCase()

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ChecklistItem } from '../../common/generation';
 import type { Modelled } from '../../common/modelCall';
 import type { ChecklistInput, ChecklistPlanner } from '../agentRoles';
+import { InvalidModelOutputError } from '../modelErrors';
 import type { ChatModel } from './chatModel';
 import { answersText, memoryText } from './contextText';
 
@@ -35,6 +36,8 @@ export class OpenAIChecklistPlanner implements ChecklistPlanner {
       schema: checklistSchema,
       schemaName: 'checklist',
     });
+    const problem = checklistProblem(value.items.map((i) => i.statement));
+    if (problem) throw new InvalidModelOutputError(`plan_checklist: ${problem}`);
     const imageIds = new Set(input.plan.images.map((i) => i.id));
     return {
       value: value.items.map((item, i) => ({
@@ -45,4 +48,20 @@ export class OpenAIChecklistPlanner implements ChecklistPlanner {
       calls: [call],
     };
   }
+}
+
+/**
+ * Degenerate checklists are invalid output: the same statement twice, or a keyword list instead of a statement
+ * ("apple, squared, minus, wooden"). A statement is a sentence: at least three words, not just commas between words.
+ */
+function checklistProblem(statements: readonly string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const s of statements) {
+    const key = s.trim().toLowerCase().replace(/\s+/g, ' ');
+    if (seen.has(key)) return `the statement "${s}" appears twice`;
+    seen.add(key);
+    const words = key.split(/[\s,;]+/).filter(Boolean);
+    if (words.length < 3 || /^[\p{L}\p{N}'-]+(\s*,\s*[\p{L}\p{N}'-]+)+$/u.test(key)) return `"${s}" is a keyword list, not a statement about the image`;
+  }
+  return undefined;
 }

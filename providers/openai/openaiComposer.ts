@@ -6,13 +6,14 @@ import type { ChatModel } from './chatModel';
 import { composeContextText } from './contextText';
 
 const draftSchema = z.object({
-  subject: z.string().min(1),
+  subject: z.string().trim().min(1),
   attributes: z.array(z.string()).default([]),
   layout: z.string().default(''),
   style: z.string().default(''),
   textToRender: z.array(z.string()).default([]),
   avoid: z.array(z.string()).default([]),
-  prompt: z.string().min(10),
+  // An empty or whitespace prompt would render nothing the request asked for: invalid output, asked again.
+  prompt: z.string().trim().min(10),
 });
 
 const SYSTEM = `You write the final prompt for a text-to-image model that cannot look anything up or remember anything.

@@ -1,8 +1,9 @@
 /** The VLM judges a rendered image against the checklist, item by item, with a reason for each. */
 import { z } from 'zod';
-import type { Verdict } from '../../common/generation';
+import { verdict, type Verdict } from '../../common/generation';
 import type { Modelled } from '../../common/modelCall';
 import type { CritiqueInput, ImageCritic } from '../agentRoles';
+import { InvalidModelOutputError } from '../modelErrors';
 import type { ChatModel } from './chatModel';
 
 const critiqueSchema = z.object({
@@ -31,11 +32,28 @@ export class OpenAICritic implements ImageCritic {
       schema: critiqueSchema,
       schemaName: 'critique',
     });
-    // A missing verdict is a failure: an item the judge did not confirm is not met.
+    // An answer that does not judge every item exactly once is invalid output, retried like any other: an
+    // empty list must not read as "every item failed".
+    const problem = verdictListProblem(
+      value.results.map((r) => r.item),
+      input.checklist.length,
+    );
+    if (problem) throw new InvalidModelOutputError(`critique_image: ${problem}`);
     const verdicts = input.checklist.map((item, i) => {
-      const r = value.results.find((x) => x.item === i + 1);
-      return { itemId: item.id, pass: r?.pass ?? false, reason: r ? r.reason : 'the judge gave no verdict for this item' };
+      const r = value.results.find((x) => x.item === i + 1)!;
+      return verdict(item.id, r.pass ? 'pass' : 'fail', r.reason);
     });
     return { value: verdicts, calls: [call] };
   }
+}
+
+/** Why a list of judged item numbers (1-based) does not cover `count` items exactly once, or undefined. */
+function verdictListProblem(items: readonly number[], count: number): string | undefined {
+  if (!items.length && count) return `the verdict list is empty (${count} item(s) to judge)`;
+  const unknown = items.filter((n) => n < 1 || n > count);
+  if (unknown.length) return `verdicts for unknown item(s) ${unknown.join(', ')} (items are 1-${count})`;
+  const duplicate = items.filter((n, i) => items.indexOf(n) !== i);
+  if (duplicate.length) return `item(s) ${[...new Set(duplicate)].join(', ')} judged more than once`;
+  if (items.length !== count) return `${items.length} verdict(s) for ${count} item(s)`;
+  return undefined;
 }

@@ -51,6 +51,7 @@ export class OpenAIImageModel implements ImageModel {
       model: this.model,
       mode: request.references.length ? 'edit' : 'generate',
       revisedPrompt: first.revised_prompt ?? undefined,
+      ...(meta.format !== 'png' ? { sourceFormat: meta.format ?? 'unknown' } : {}),
     };
   }
 }

@@ -48,12 +48,12 @@ export class Run {
   setStage(stage: RunStage): void {
     this.stage = stage;
     setStage(stage);
-    recordCandidate(this.candidates, stage);
+    recordCandidate(this.candidates, stage, this.gate.decisions);
   }
 
   addCandidate = (c: Candidate): void => {
     this.candidates.push(c);
-    recordCandidate(this.candidates, this.stage);
+    recordCandidate(this.candidates, this.stage, this.gate.decisions);
   };
 
   /** The key a reviewer's decision must name: the current set's first image. */
