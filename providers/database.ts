@@ -19,7 +19,18 @@ function literal(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'string') return escapeLiteral(value);
   if (value instanceof Date) return escapeLiteral(value.toISOString());
-  throw new TypeError(`unsupported query parameter of type ${typeof value}: pass strings (JSON.stringify for jsonb), numbers, booleans, dates or null`);
+  // An array as Postgres's array literal ('{"a","b"}'), typed by its context as pg's own arrays are.
+  if (Array.isArray(value)) return escapeLiteral(`{${value.map(arrayElement).join(',')}}`);
+  throw new TypeError(
+    `unsupported query parameter of type ${typeof value}: pass strings (JSON.stringify for jsonb), numbers, booleans, dates, arrays of them or null`,
+  );
+}
+
+function arrayElement(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string') return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  throw new TypeError(`unsupported array element of type ${typeof value}`);
 }
 
 /** `$1`-style placeholders replaced by literals; our statements never hold `$n` inside a string literal. */

@@ -61,6 +61,15 @@ describe.each(databaseTargets())('memory on %s', (_name, url) => {
     expect(Object.keys((await memory.getProfile(tenantId, 'cora')).facts ?? {})).toHaveLength(runs.length);
   });
 
+  test('recall leaves out the runs it is told to, whatever their ids hold (quotes, backslashes, commas)', async () => {
+    const odd = ['wf-"quoted"', 'wf-back\\slash', "wf-it's,comma"];
+    for (const workflowId of [...odd, 'wf-kept']) {
+      await memory.rememberTurn({ tenantId, userId: 'dora', sessionId: 's1', workflowId, request: 'a lighthouse on a cliff at dusk', imageKeys: [] });
+    }
+    const recalled = await memory.recall({ tenantId, userId: 'dora', query: 'lighthouse cliff', excludeWorkflowIds: odd, budgetChars: 4000 });
+    expect(recalled.turns.map((t) => t.workflowId)).toEqual(['wf-kept']);
+  });
+
   test('full-text recall finds the relevant turn and knowledge, never another tenant’s', async () => {
     await memory.rememberTurn({
       tenantId,
