@@ -25,7 +25,7 @@ export async function connectWorker(config: AppConfig): Promise<NativeConnection
   return NativeConnection.connect(config.temporal.connection);
 }
 
-function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
+export function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
   const webSearch = createWebSearch(config);
   return {
     config,
