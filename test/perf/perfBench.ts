@@ -129,30 +129,33 @@ async function rejectedTwice(env: TestEnv, request: string): Promise<string> {
 
 async function measureSizes(short: boolean, log: (s: string) => void): Promise<SizeRow[]> {
   const rows: SizeRow[] = [];
+  const push = rows.push.bind(rows);
+  rows.push = (...added: SizeRow[]) => {
+    for (const r of added) log(`  sizes: ${r.shape}: ${r.events} events, ${kb(r.historySizeBytes)}, largest payload ${kb(r.largestPayloadBytes)}`);
+    return push(...added);
+  };
   const offline = await startTestEnv({ name: 'perf-offline', env: { IMAGE_AGENT_BATCH_CONCURRENCY: '8' } });
   try {
     const c = offline.client;
     let h = await startRun(offline, 'a weather forecast card for Hangzhou on 2026-07-15');
     await h.result();
     rows.push(await withChildren(c, 'offline single-round', h.workflowId, true));
-    log(`  sizes: offline single-round`);
     rows.push(
       await withChildren(c, 'offline, review with 2 rejections', await rejectedTwice(offline, 'a weather forecast card for Hangzhou on 2026-07-15'), true),
     );
-    log(`  sizes: offline review with 2 rejections`);
     h = await startRun(offline, 'a 4-slide deck on renewable energy with a shared style');
     await h.result();
     rows.push(await withChildren(c, '4 images (offline)', h.workflowId));
-    log(`  sizes: 4 images`);
 
     const conversation: Conversation = { tenantId, userId: 'perf-user', sessionId: randomUUID().slice(0, 8), options: { size: '128x128' } };
-    const turns = 20;
+    // A turn takes about a minute offline on a loaded 2-core machine: the short mode keeps 4 (a session's
+    // history grows by the same few events per turn, and continues as new long before the limits).
+    const turns = short ? 4 : 20;
     for (let i = 0; i < turns; i++) {
       const request = i % 3 === 2 ? `the logo from turn ${i} on a mug` : `a minimalist logo number ${i + 1} for our café`;
       await turnResult(c, conversation, await submitTurn(c, offline.config, conversation, { request }));
     }
     rows.push(await withChildren(c, `session of ${turns} turns (offline)`, sessionWorkflowId(tenantId, conversation.userId, conversation.sessionId)));
-    log(`  sizes: session`);
 
     const cases = short ? 20 : 1000;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perf-batch-'));
@@ -166,7 +169,6 @@ async function measureSizes(short: boolean, log: (s: string) => void): Promise<S
     await c.workflow.getHandle(batchWorkflowId(batchId)).result();
     fs.rmSync(dir, { recursive: true, force: true });
     rows.push(await batchSizes(c, `batch of ${cases} (offline)`, batchWorkflowId(batchId)));
-    log(`  sizes: batch`);
   } finally {
     await offline.stop();
   }
@@ -178,7 +180,6 @@ async function measureSizes(short: boolean, log: (s: string) => void): Promise<S
     const h = await startRun(endpoint, 'a weather forecast card for Hangzhou on 2026-07-15');
     await h.result();
     rows.push(await withChildren(endpoint.client, '3 rounds against the endpoint', h.workflowId, true));
-    log(`  sizes: endpoint 3 rounds`);
     scriptRealistic(fake, { failingCritiques: 2 });
     rows.push(
       await withChildren(
@@ -188,7 +189,6 @@ async function measureSizes(short: boolean, log: (s: string) => void): Promise<S
         true,
       ),
     );
-    log(`  sizes: endpoint 3 rounds and 2 rejections`);
   } finally {
     await endpoint.stop();
     await fake.stop();
