@@ -10,14 +10,14 @@ const SENTENCE =
   'Rendered with attention to the brand palette, balanced negative space, legible typography at small sizes and a clear visual hierarchy that leads the eye from headline to detail';
 
 /** About `n` characters of plausible prose. */
-export function prose(n: number, seed = ''): string {
+function prose(n: number, seed = ''): string {
   let s = seed ? `${seed}: ` : '';
   while (s.length < n) s += `${SENTENCE}. `;
   return s.slice(0, n);
 }
 
 /** A plan with `questions` independent reason questions (3 by default), one image. */
-export function planReply(questions: number) {
+function planReply(questions: number) {
   return (req: RecordedRequest) => ({
     json: {
       intent: prose(160, requestLine(req)),
