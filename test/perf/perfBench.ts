@@ -544,17 +544,21 @@ function kb(n: number): string {
 
 function markdown(report: PerfReport): string {
   const lines = [`# image-agent performance (${report.mode} mode)`, '', `${report.when}, ${report.machine}`, ''];
-  lines.push(
-    '## History and payload sizes',
-    '',
-    '| shape | events | historySizeBytes | largest payload | children (largest history, largest payload) |',
-    '| --- | --- | --- | --- | --- |',
-  );
-  for (const r of report.sizes) {
-    const ch = r.children ? `${r.children.count}: ${kb(r.children.maxHistorySizeBytes)}, ${kb(r.children.maxLargestPayloadBytes)}` : '–';
-    lines.push(`| ${r.shape}${r.runs ? ` (${r.runs} runs, largest)` : ''} | ${r.events} | ${kb(r.historySizeBytes)} | ${kb(r.largestPayloadBytes)} | ${ch} |`);
+  if (report.sizes.length) {
+    lines.push(
+      '## History and payload sizes',
+      '',
+      '| shape | events | historySizeBytes | largest payload | children (largest history, largest payload) |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const r of report.sizes) {
+      const ch = r.children ? `${r.children.count}: ${kb(r.children.maxHistorySizeBytes)}, ${kb(r.children.maxLargestPayloadBytes)}` : '–';
+      lines.push(
+        `| ${r.shape}${r.runs ? ` (${r.runs} runs, largest)` : ''} | ${r.events} | ${kb(r.historySizeBytes)} | ${kb(r.largestPayloadBytes)} | ${ch} |`,
+      );
+    }
+    lines.push('', `Payload limit: ${kb(PAYLOAD_LIMIT)}. Targets: history ≤ 64 KB (single image, ≤ 3 rounds, ≤ 2 rejections), payload ≤ 256 KB.`);
   }
-  lines.push('', `Payload limit: ${kb(PAYLOAD_LIMIT)}. Targets: history ≤ 64 KB (single image, ≤ 3 rounds, ≤ 2 rejections), payload ≤ 256 KB.`);
   if (report.overhead) {
     lines.push(
       '',
