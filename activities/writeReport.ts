@@ -3,8 +3,10 @@
  * the cost computed here from configured prices (workflows cannot read configuration).
  */
 import type { Prices } from '../common/config';
+import type { ModelCallRecord } from '../common/modelCall';
 import { reportKey } from '../common/objectKeys';
 import type { CostBreakdown, RunReport } from '../common/runResult';
+import type { ObjectStore } from '../providers/objectStore';
 import type { AgentDeps } from './agentDeps';
 import { currentWorkflowId } from './currentWorkflow';
 
@@ -12,7 +14,9 @@ export function writeReportActivity(deps: Pick<AgentDeps, 'store' | 'config'>) {
   return async function writeReport(report: Omit<RunReport, 'cost'>): Promise<{ key: string; bytes: number; cost?: number }> {
     const key = reportKey(currentWorkflowId());
     const cost = costOf(report, deps.config.prices);
-    const stored = await deps.store.putJson(key, { ...report, ...(cost ? { cost } : {}) });
+    // The report shows every call in full: slim records (claim check) are put back from object storage.
+    const calls = await resolveCalls(report.calls, deps.store);
+    const stored = await deps.store.putJson(key, { ...report, calls, ...(cost ? { cost } : {}) });
     return { key, bytes: stored.bytes, ...(cost ? { cost: cost.total } : {}) };
   };
 }
@@ -41,4 +45,20 @@ export function costOf(report: Omit<RunReport, 'cost'>, prices: Prices): CostBre
     total += entry.cost;
   }
   return { total: Math.round(total * 1e6) / 1e6, byModel, unpriced };
+}
+
+/**
+ * The full records behind slim ones (workers/modelCallClaimCheck.ts); records without `ref`, as in runs
+ * recorded before the claim check, are already full.
+ */
+async function resolveCalls(calls: readonly ModelCallRecord[], store: Pick<ObjectStore, 'getJson'>): Promise<ModelCallRecord[]> {
+  const objects = new Map<string, Promise<ModelCallRecord[]>>();
+  return Promise.all(
+    calls.map(async (c) => {
+      if (!c.ref) return c;
+      if (!objects.has(c.ref.key)) objects.set(c.ref.key, store.getJson<ModelCallRecord[]>(c.ref.key));
+      const { ref: _ref, ...rest } = c;
+      return (await objects.get(c.ref.key)!)[c.ref.index] ?? rest;
+    }),
+  );
 }

@@ -20,6 +20,11 @@ export interface ModelCallRecord {
   response: string;
   usage: { inputTokens: number; outputTokens: number };
   durationMs: number;
+  /**
+   * Claim check: the full record (messages and response) is in object storage at `key`, element `index`;
+   * here `messages` and `response` are left empty. Absent on records written before claim checks.
+   */
+  ref?: { key: string; index: number };
 }
 
 export const EMPTY_USAGE: Usage = { inputTokens: 0, outputTokens: 0, images: 0, calls: 0 };

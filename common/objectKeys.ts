@@ -18,6 +18,11 @@ export function webhookKey(workflowId: string): string {
   return `runs/${safeSegment(workflowId)}/webhook.json`;
 }
 
+/** The full model-call records of one activity of a run (claim check), by its activity id. */
+export function modelCallsKey(workflowId: string, activityId: string): string {
+  return `runs/${safeSegment(workflowId)}/calls/${safeSegment(activityId)}.json`;
+}
+
 export function reportKey(workflowId: string): string {
   return `runs/${safeSegment(workflowId)}/report.json`;
 }

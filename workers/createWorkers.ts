@@ -19,13 +19,14 @@ import { activityMetrics } from '../telemetry/metricsInterceptor';
 import { tracingActivityInterceptor, tracingSinks, type Tracing } from '../telemetry/tracing';
 import { typedFailures } from './failureInterceptor';
 import { heartbeatWhileRunning } from './heartbeatInterceptor';
+import { modelCallClaimCheck } from './modelCallClaimCheck';
 import { workflowInterceptorModules, workflowSource } from './workflowBundle';
 
 export async function connectWorker(config: AppConfig): Promise<NativeConnection> {
   return NativeConnection.connect(config.temporal.connection);
 }
 
-function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
+export function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
   const webSearch = createWebSearch(config);
   return {
     config,
@@ -81,7 +82,11 @@ export async function createOrchestrationWorker(
     taskQueue: config.temporal.taskQueue,
     maxConcurrentActivityTaskExecutions: config.workers.activityConcurrency,
     activities: createAgentActivities(deps),
-    interceptors: { activity: shared.activityInterceptors, workflowModules: workflowInterceptorModules(source) },
+    // The claim check sits just outside typedFailures: an object-storage error is retried like any other.
+    interceptors: {
+      activity: [...shared.activityInterceptors.slice(0, -1), modelCallClaimCheck(deps.store), ...shared.activityInterceptors.slice(-1)],
+      workflowModules: workflowInterceptorModules(source),
+    },
     sinks: shared.sinks,
     shutdownGraceTime: shared.shutdownGraceTime,
     ...source,

@@ -52,7 +52,8 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
           request: args.request,
           plan: args.plan,
           image: args.image,
-          answers: args.answers,
+          // The composer reads the answers, not the calls that produced them (those are in the report).
+          answers: args.answers.map((a) => ({ ...a, calls: [] })),
           memory: args.memory,
           history: args.history,
           references: args.references,

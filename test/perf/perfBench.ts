@@ -1,0 +1,683 @@
+/**
+ * `npm run bench:perf [-- --short]`: what orchestration costs, on the real local stack against the fake
+ * OpenAI-compatible server. Prints a table and writes perf.json and perf.md under out/perf/<time>/.
+ *
+ * Full mode measures every figure of the performance section (README): orchestration overhead against an
+ * in-process pipeline, grounding parallelism, throughput for 1, 2 and 4 worker processes of each kind,
+ * the 1,000-case batch rate, history sizes per run shape, recovery after SIGKILL, worker RSS over 1,000
+ * runs. Timings are measured side by side in one run and given as ratios where noise would make absolute
+ * numbers meaningless. `--short` (CI) measures history and payload sizes only (they are deterministic)
+ * and fails only when a size target is broken; it closes with "perf: N passed, M failed".
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { startBatch } from '../../client/batches';
+import { startGeneration } from '../../client/generations';
+import { submitTurn, turnResult, type Conversation } from '../../client/sessionClient';
+import { loadConfig, type AppConfig } from '../../common/config';
+import { projectRoot } from '../../common/paths';
+import type { ReviewPolicy } from '../../common/review';
+import { stackUp } from '../../infra/stack';
+import { writeWorkflowBundle } from '../../workers/workflowBundle';
+import { batchWorkflowId } from '../../workflows/batchMessages';
+import { reviewUpdate, statusQuery } from '../../workflows/generationMessages';
+import { sessionWorkflowId } from '../../workflows/sessionMessages';
+import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
+import { runWiseBatchLoad } from '../load/wiseBatchLoad';
+import { eventually } from '../support/eventually';
+import { dumpHistory } from '../support/history';
+import { DIST, TEST_BUNDLE } from '../support/paths';
+import { startTestEnv, type TestEnv } from '../support/testEnv';
+import { Pipeline, stepsOf } from './pipeline';
+import { scriptRealistic } from './perfScripts';
+
+const KB = 1024;
+const HISTORY_TARGET = 64 * KB;
+const PAYLOAD_TARGET = 256 * KB;
+const PAYLOAD_LIMIT = 2 * KB * KB;
+
+interface SizeRow {
+  shape: string;
+  /** Single-image runs of up to 3 rounds and 2 rejections are held to the history target. */
+  singleImage: boolean;
+  events: number;
+  historySizeBytes: number;
+  largestPayloadBytes: number;
+  /** Children (images of a set, session turns, batch cases): the largest of them. */
+  children?: { count: number; maxHistorySizeBytes: number; maxLargestPayloadBytes: number };
+  runs?: number;
+}
+
+interface Check {
+  name: string;
+  value: number;
+  target: number;
+  passed: boolean;
+}
+
+const tenantId = 'perf';
+
+async function measure(client: Client, workflowId: string, runId?: string): Promise<{ events: number; historySizeBytes: number; largestPayloadBytes: number }> {
+  const handle = client.workflow.getHandle(workflowId, runId);
+  const described = await handle.describe();
+  const dump = await dumpHistory(handle);
+  return {
+    events: described.historyLength,
+    historySizeBytes: described.historySize ?? dump.bytes,
+    largestPayloadBytes: Math.max(0, ...dump.payloadBytes.map((b) => b.length)),
+  };
+}
+
+async function childrenOf(client: Client, workflowId: string, runId?: string): Promise<string[]> {
+  const events = (await client.workflow.getHandle(workflowId, runId).fetchHistory()).events ?? [];
+  return events.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
+}
+
+async function withChildren(client: Client, shape: string, workflowId: string, singleImage = false): Promise<SizeRow> {
+  const own = await measure(client, workflowId);
+  const children = await childrenOf(client, workflowId);
+  const measured = [];
+  for (const id of children) measured.push(await measure(client, id));
+  return {
+    shape,
+    singleImage,
+    ...own,
+    ...(children.length
+      ? {
+          children: {
+            count: children.length,
+            maxHistorySizeBytes: Math.max(...measured.map((m) => m.historySizeBytes)),
+            maxLargestPayloadBytes: Math.max(...measured.map((m) => m.largestPayloadBytes)),
+          },
+        }
+      : {}),
+  };
+}
+
+async function startRun(env: TestEnv, request: string, review?: ReviewPolicy): Promise<WorkflowHandle> {
+  const { workflowId } = await startGeneration(
+    { client: env.client, config: env.config, store: env.store },
+    { request, tenantId, userId: 'perf-user', options: { size: '256x256' }, review: review ?? { required: false, planApproval: false, onTimeout: 'expire' } },
+    `perf-${randomUUID()}`,
+  );
+  return env.client.workflow.getHandle(workflowId);
+}
+
+async function pendingReview(handle: WorkflowHandle): Promise<string> {
+  return eventually(async () => {
+    const s = await handle.query(statusQuery);
+    if (s.pendingReview?.kind !== 'result') throw new Error(`not yet waiting for review (stage ${s.stage})`);
+    return s.pendingReview.candidateKey ?? '';
+  }, 120_000);
+}
+
+/** A single-image run rejected twice with feedback, then approved. */
+async function rejectedTwice(env: TestEnv, request: string): Promise<string> {
+  const handle = await startRun(env, request, { required: true, planApproval: false, onTimeout: 'expire' });
+  for (const feedback of ['warmer colours, and a larger headline', 'add the temperature range in the corner']) {
+    await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: await pendingReview(handle), feedback, reviewer: 'perf' }] });
+  }
+  await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: await pendingReview(handle), reviewer: 'perf' }] });
+  await handle.result();
+  return handle.workflowId;
+}
+
+async function measureSizes(short: boolean, log: (s: string) => void): Promise<SizeRow[]> {
+  const rows: SizeRow[] = [];
+  const push = rows.push.bind(rows);
+  rows.push = (...added: SizeRow[]) => {
+    for (const r of added) log(`  sizes: ${r.shape}: ${r.events} events, ${kb(r.historySizeBytes)}, largest payload ${kb(r.largestPayloadBytes)}`);
+    return push(...added);
+  };
+  const offline = await startTestEnv({ name: 'perf-offline', env: { IMAGE_AGENT_BATCH_CONCURRENCY: '8' } });
+  try {
+    const c = offline.client;
+    let h = await startRun(offline, 'a weather forecast card for Hangzhou on 2026-07-15');
+    await h.result();
+    rows.push(await withChildren(c, 'offline single-round', h.workflowId, true));
+    rows.push(
+      await withChildren(c, 'offline, review with 2 rejections', await rejectedTwice(offline, 'a weather forecast card for Hangzhou on 2026-07-15'), true),
+    );
+    h = await startRun(offline, 'a 4-slide deck on renewable energy with a shared style');
+    await h.result();
+    rows.push(await withChildren(c, '4 images (offline)', h.workflowId));
+
+    const conversation: Conversation = { tenantId, userId: 'perf-user', sessionId: randomUUID().slice(0, 8), options: { size: '128x128' } };
+    // A turn takes about a minute offline on a loaded 2-core machine: the short mode keeps 4 (a session's
+    // history grows by the same few events per turn, and continues as new long before the limits).
+    const turns = short ? 4 : 20;
+    for (let i = 0; i < turns; i++) {
+      const request = i % 3 === 2 ? `the logo from turn ${i} on a mug` : `a minimalist logo number ${i + 1} for our café`;
+      await turnResult(c, conversation, await submitTurn(c, offline.config, conversation, { request }));
+    }
+    rows.push(await withChildren(c, `session of ${turns} turns (offline)`, sessionWorkflowId(tenantId, conversation.userId, conversation.sessionId)));
+
+    const cases = short ? 20 : 1000;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perf-batch-'));
+    const jsonl = path.join(dir, 'cases.jsonl');
+    fs.writeFileSync(
+      jsonl,
+      Array.from({ length: cases }, (_, i) => JSON.stringify({ id: `item-${i}`, request: `product shot number ${i}`, size: '64x64' })).join('\n'),
+    );
+    const batchId = `perf-${randomUUID().slice(0, 8)}`;
+    await startBatch({ client: c, config: offline.config, store: offline.store }, [jsonl], { batchId, tenantId, system: 'perf', concurrency: 8 });
+    await c.workflow.getHandle(batchWorkflowId(batchId)).result();
+    fs.rmSync(dir, { recursive: true, force: true });
+    rows.push(await batchSizes(c, `batch of ${cases} (offline)`, batchWorkflowId(batchId)));
+  } finally {
+    await offline.stop();
+  }
+
+  const fake = await new FakeOpenAIServer().start();
+  const endpoint = await startTestEnv({ name: 'perf-endpoint', fake });
+  try {
+    scriptRealistic(fake, { failingCritiques: 2 });
+    const h = await startRun(endpoint, 'a weather forecast card for Hangzhou on 2026-07-15');
+    await h.result();
+    rows.push(await withChildren(endpoint.client, '3 rounds against the endpoint', h.workflowId, true));
+    scriptRealistic(fake, { failingCritiques: 2 });
+    rows.push(
+      await withChildren(
+        endpoint.client,
+        '3 rounds + 2 rejections against the endpoint',
+        await rejectedTwice(endpoint, 'a weather forecast card for Hangzhou on 2026-07-15'),
+        true,
+      ),
+    );
+  } finally {
+    await endpoint.stop();
+    await fake.stop();
+  }
+  return rows;
+}
+
+/** Every run of a batch (it continues as new), and its cases. */
+async function batchSizes(client: Client, shape: string, workflowId: string): Promise<SizeRow> {
+  const runs: string[] = [];
+  for await (const w of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs.push(w.runId);
+  const measured = [];
+  const cases: string[] = [];
+  for (const runId of runs) {
+    measured.push(await measure(client, workflowId, runId));
+    cases.push(...(await childrenOf(client, workflowId, runId)));
+  }
+  // Every case's size is alike: measure a sample of 20 of them.
+  const sample = cases.filter((_, i) => i % Math.max(1, Math.floor(cases.length / 20)) === 0);
+  const caseSizes = [];
+  for (const id of sample) caseSizes.push(await measure(client, id));
+  return {
+    shape,
+    singleImage: false,
+    runs: runs.length,
+    events: Math.max(...measured.map((m) => m.events)),
+    historySizeBytes: Math.max(...measured.map((m) => m.historySizeBytes)),
+    largestPayloadBytes: Math.max(...measured.map((m) => m.largestPayloadBytes)),
+    children: {
+      count: cases.length,
+      maxHistorySizeBytes: Math.max(...caseSizes.map((m) => m.historySizeBytes)),
+      maxLargestPayloadBytes: Math.max(...caseSizes.map((m) => m.largestPayloadBytes)),
+    },
+  };
+}
+
+function sizeChecks(rows: SizeRow[]): Check[] {
+  const checks: Check[] = [];
+  for (const r of rows) {
+    if (r.singleImage)
+      checks.push({ name: `history ≤ 64 KB: ${r.shape}`, value: r.historySizeBytes, target: HISTORY_TARGET, passed: r.historySizeBytes <= HISTORY_TARGET });
+    const largest = Math.max(r.largestPayloadBytes, r.children?.maxLargestPayloadBytes ?? 0);
+    checks.push({ name: `largest payload ≤ 256 KB: ${r.shape}`, value: largest, target: PAYLOAD_TARGET, passed: largest <= PAYLOAD_TARGET });
+  }
+  return checks;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Timings (full mode only)
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+interface OverheadRow {
+  latency: string;
+  pairs: number;
+  workflowP50Ms: number;
+  pipelineP50Ms: number;
+  overheadP50Ms: number;
+  overheadP95Ms: number;
+  ratioP50: number;
+  ratioP95: number;
+}
+
+async function measureOverhead(pairs: number, log: (s: string) => void): Promise<OverheadRow[]> {
+  const fake = await new FakeOpenAIServer().start();
+  const env = await startTestEnv({ name: 'perf-overhead', fake });
+  const pipeline = new Pipeline(env.config);
+  const rows: OverheadRow[] = [];
+  try {
+    for (const [label, chat, image] of [
+      ['zero model latency', 0, 0],
+      ['chat 200 ms, image 1 s', 200, 1000],
+    ] as const) {
+      scriptRealistic(fake);
+      fake.baseLatencyMs.chat = chat;
+      fake.baseLatencyMs['images.generate'] = image;
+      const wf: number[] = [];
+      const pipe: number[] = [];
+      for (let i = 0; i <= pairs; i++) {
+        const started = performance.now();
+        const h = await startRun(env, 'a weather forecast card for Hangzhou on 2026-07-15');
+        await h.result();
+        const workflowMs = performance.now() - started;
+        const pipelineMs = await pipeline.run(await stepsOf(h));
+        if (i === 0) continue; // warm-up
+        wf.push(workflowMs);
+        pipe.push(pipelineMs);
+      }
+      const diff = wf.map((w, i) => w - pipe[i]!);
+      const ratio = wf.map((w, i) => w / pipe[i]!);
+      rows.push({
+        latency: label,
+        pairs,
+        workflowP50Ms: percentile(wf, 50),
+        pipelineP50Ms: percentile(pipe, 50),
+        overheadP50Ms: percentile(diff, 50),
+        overheadP95Ms: percentile(diff, 95),
+        ratioP50: percentile(ratio, 50),
+        ratioP95: percentile(ratio, 95),
+      });
+      log(`  overhead (${label}): p50 ${percentile(diff, 50).toFixed(0)} ms`);
+    }
+  } finally {
+    await pipeline.close();
+    await env.stop();
+    await fake.stop();
+  }
+  return rows;
+}
+
+interface GroundingRow {
+  questions: number;
+  wallMs: number;
+  slowestBranchMs: number;
+  ratio: number;
+}
+
+async function measureGrounding(log: (s: string) => void): Promise<GroundingRow[]> {
+  const fake = await new FakeOpenAIServer().start();
+  const env = await startTestEnv({ name: 'perf-grounding', fake });
+  const rows: GroundingRow[] = [];
+  try {
+    for (const questions of [3, 8]) {
+      scriptRealistic(fake, { questions, reasonLatencyMs: 1000 });
+      const h = await startRun(env, 'a weather forecast card for Hangzhou on 2026-07-15');
+      await h.result();
+      const events = (await h.fetchHistory()).events ?? [];
+      const scheduled = new Map<number, number>();
+      const started = new Map<number, number>();
+      let first = Infinity;
+      let last = 0;
+      let slowest = 0;
+      const time = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
+      for (const e of events) {
+        const s = e.activityTaskScheduledEventAttributes;
+        if (s?.activityType?.name === 'reasonQuestion') {
+          scheduled.set(Number(e.eventId), time(e));
+          first = Math.min(first, time(e));
+        }
+        const st = e.activityTaskStartedEventAttributes;
+        if (st && scheduled.has(Number(st.scheduledEventId))) started.set(Number(st.scheduledEventId), time(e));
+        const done = e.activityTaskCompletedEventAttributes;
+        if (done && started.has(Number(done.scheduledEventId))) {
+          last = Math.max(last, time(e));
+          slowest = Math.max(slowest, time(e) - started.get(Number(done.scheduledEventId))!);
+        }
+      }
+      rows.push({ questions, wallMs: last - first, slowestBranchMs: slowest, ratio: (last - first) / slowest });
+      log(`  grounding ${questions} questions: ${((last - first) / slowest).toFixed(2)}`);
+    }
+  } finally {
+    await env.stop();
+    await fake.stop();
+  }
+  return rows;
+}
+
+/** Worker processes of both kinds on their own queue, as `node dist/workers/*.js`. */
+class WorkerProcesses {
+  readonly children: { role: string; child: ChildProcess }[] = [];
+  constructor(
+    readonly env: Record<string, string>,
+    private readonly logDir: string,
+  ) {
+    fs.mkdirSync(logDir, { recursive: true });
+  }
+
+  spawn(role: 'orchestrationWorker' | 'gpuWorker', n: number): void {
+    for (let i = 0; i < n; i++) {
+      const out = fs.openSync(path.join(this.logDir, `${role}-${this.children.length}.log`), 'a');
+      const env = { ...process.env, ...this.env };
+      delete env.IMAGE_AGENT_OPS_PORT;
+      const child = spawn(process.execPath, [path.join(DIST, 'workers', `${role}.js`)], { env, stdio: ['ignore', out, out] });
+      fs.closeSync(out);
+      this.children.push({ role, child });
+    }
+  }
+
+  rssBytes(role: string): number[] {
+    return this.children
+      .filter((c) => c.role === role && c.child.exitCode === null)
+      .map((c) => {
+        const status = fs.readFileSync(`/proc/${c.child.pid}/status`, 'utf8');
+        return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      });
+  }
+
+  kill(pid: number): void {
+    process.kill(pid, 'SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    const exits = this.children.map(
+      ({ child }) => new Promise<void>((r) => (child.exitCode !== null || child.signalCode ? r() : child.once('exit', () => r()))),
+    );
+    for (const { child } of this.children) if (child.exitCode === null) child.kill('SIGTERM');
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 20_000))]);
+    for (const { child } of this.children) if (child.exitCode === null && !child.signalCode) child.kill('SIGKILL');
+  }
+}
+
+function workerEnv(fake: FakeOpenAIServer, queue: string): Record<string, string> {
+  return {
+    IMAGE_AGENT_TASK_QUEUE: queue,
+    IMAGE_AGENT_PROVIDERS: 'openai',
+    OPENAI_BASE_URL: fake.baseURL,
+    OPENAI_API_KEY: 'sk-test-fake-key',
+    IMAGE_AGENT_LOG_FORMAT: 'json',
+    IMAGE_AGENT_WORKER_GRACE_SECONDS: '5',
+  };
+}
+
+async function generateMany(client: Client, config: AppConfig, total: number, inflight: number, onDone?: (n: number) => void): Promise<number> {
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  const store = { client, config, store: undefined as never };
+  const lane = async () => {
+    while (next < total) {
+      next++;
+      const { workflowId } = await startGeneration(
+        store,
+        { request: 'a weather forecast card for Hangzhou on 2026-07-15', tenantId, userId: `perf-${next % 16}`, options: { size: '64x64' } },
+        `perf-tp-${randomUUID()}`,
+      );
+      await client.workflow.getHandle(workflowId).result();
+      done++;
+      onDone?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: inflight }, lane));
+  return (performance.now() - started) / 1000;
+}
+
+interface ThroughputRow {
+  workers: number;
+  generations: number;
+  seconds: number;
+  perSecond: number;
+  scaling: number;
+}
+
+interface MemoryRow {
+  runs: number;
+  rssAfterWarmupMb: number;
+  rssAfterRunsMb: number;
+  growthPct: number;
+}
+
+async function measureThroughput(
+  client: Client,
+  runs: number,
+  leakRuns: number,
+  logDir: string,
+  log: (s: string) => void,
+): Promise<{ rows: ThroughputRow[]; memory?: MemoryRow }> {
+  const fake = await new FakeOpenAIServer().start();
+  scriptRealistic(fake);
+  const rows: ThroughputRow[] = [];
+  let memory: MemoryRow | undefined;
+  try {
+    for (const n of [1, 2, 4]) {
+      const queue = `perf-tp${n}-${randomUUID().slice(0, 8)}`;
+      const workers = new WorkerProcesses(workerEnv(fake, queue), path.join(logDir, `throughput-${n}`));
+      workers.spawn('orchestrationWorker', n);
+      workers.spawn('gpuWorker', n);
+      const config = loadConfig({ ...process.env, IMAGE_AGENT_TASK_QUEUE: queue });
+      try {
+        await generateMany(client, config, 10 * n, 4 * n); // warm-up: workers up, caches filled
+        const seconds = await generateMany(client, config, runs, 16);
+        rows.push({ workers: n, generations: runs, seconds, perSecond: runs / seconds, scaling: rows[0] ? runs / seconds / rows[0].perSecond : 1 });
+        log(`  throughput with ${n} worker process(es) of each kind: ${(runs / seconds).toFixed(2)}/s`);
+        if (n === 1 && leakRuns > 0) {
+          const before = workers.rssBytes('orchestrationWorker')[0]!;
+          await generateMany(client, config, leakRuns, 16);
+          const after = workers.rssBytes('orchestrationWorker')[0]!;
+          memory = { runs: leakRuns, rssAfterWarmupMb: before / 2 ** 20, rssAfterRunsMb: after / 2 ** 20, growthPct: ((after - before) / before) * 100 };
+          log(`  memory: ${memory.rssAfterWarmupMb.toFixed(0)} → ${memory.rssAfterRunsMb.toFixed(0)} MB over ${leakRuns} runs`);
+        }
+      } finally {
+        await workers.stop();
+      }
+    }
+  } finally {
+    await fake.stop();
+  }
+  return { rows, ...(memory ? { memory } : {}) };
+}
+
+interface RecoveryRow {
+  killed: string;
+  resumeMs: number;
+}
+
+/** SIGKILL the worker running a slow model call; time until the call arrives again from another worker. */
+async function measureRecovery(client: Client, logDir: string, log: (s: string) => void): Promise<RecoveryRow[]> {
+  const rows: RecoveryRow[] = [];
+  for (const [role, route] of [
+    ['gpuWorker', 'images.generate'],
+    ['orchestrationWorker', 'chat'],
+  ] as const) {
+    const fake = await new FakeOpenAIServer().start();
+    scriptRealistic(fake);
+    fake.baseLatencyMs[route] = 60_000;
+    const queue = `perf-recovery-${randomUUID().slice(0, 8)}`;
+    const workers = new WorkerProcesses(workerEnv(fake, queue), path.join(logDir, `recovery-${role}`));
+    workers.spawn('orchestrationWorker', 2);
+    workers.spawn('gpuWorker', 2);
+    const config = loadConfig({ ...process.env, IMAGE_AGENT_TASK_QUEUE: queue });
+    try {
+      const { workflowId } = await startGeneration(
+        { client, config, store: undefined as never },
+        { request: 'a weather forecast card for Hangzhou on 2026-07-15', tenantId, userId: 'perf-recovery', options: { size: '64x64' } },
+        `perf-recovery-${randomUUID()}`,
+      );
+      const handle = client.workflow.getHandle(workflowId);
+      const pid = await eventually(async () => {
+        const pending = (await handle.describe()).raw.pendingActivities ?? [];
+        const running = pending.find((p) => p.lastWorkerIdentity && fake.requestsFor(route).length > 0);
+        if (!running) throw new Error('no call in flight yet');
+        return Number(/^(\d+)@/.exec(running.lastWorkerIdentity!)?.[1]);
+      }, 120_000);
+      const calls = fake.requestsFor(route).length;
+      fake.baseLatencyMs[route] = 0;
+      const killedAt = performance.now();
+      workers.kill(pid);
+      await eventually(
+        async () => {
+          if (fake.requestsFor(route).length <= calls) throw new Error('not resumed yet');
+        },
+        120_000,
+        50,
+      );
+      rows.push({ killed: role, resumeMs: performance.now() - killedAt });
+      log(`  recovery after SIGKILL of the ${role}: ${((performance.now() - killedAt) / 1000).toFixed(1)} s`);
+      await handle.result();
+    } finally {
+      await workers.stop();
+      await fake.stop();
+    }
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function kb(n: number): string {
+  return `${(n / KB).toFixed(1)} KB`;
+}
+
+function markdown(report: PerfReport): string {
+  const lines = [`# image-agent performance (${report.mode} mode)`, '', `${report.when}, ${report.machine}`, ''];
+  if (report.sizes.length) {
+    lines.push(
+      '## History and payload sizes',
+      '',
+      '| shape | events | historySizeBytes | largest payload | children (largest history, largest payload) |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const r of report.sizes) {
+      const ch = r.children ? `${r.children.count}: ${kb(r.children.maxHistorySizeBytes)}, ${kb(r.children.maxLargestPayloadBytes)}` : '–';
+      lines.push(
+        `| ${r.shape}${r.runs ? ` (${r.runs} runs, largest)` : ''} | ${r.events} | ${kb(r.historySizeBytes)} | ${kb(r.largestPayloadBytes)} | ${ch} |`,
+      );
+    }
+    lines.push('', `Payload limit: ${kb(PAYLOAD_LIMIT)}. Targets: history ≤ 64 KB (single image, ≤ 3 rounds, ≤ 2 rejections), payload ≤ 256 KB.`);
+  }
+  if (report.overhead) {
+    lines.push(
+      '',
+      '## Orchestration overhead (workflow − in-process pipeline, single round)',
+      '',
+      '| model latency | pairs | workflow p50 | pipeline p50 | overhead p50 | overhead p95 | ratio p50 | ratio p95 |',
+    );
+    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const o of report.overhead)
+      lines.push(
+        `| ${o.latency} | ${o.pairs} | ${o.workflowP50Ms.toFixed(0)} ms | ${o.pipelineP50Ms.toFixed(0)} ms | ${o.overheadP50Ms.toFixed(0)} ms | ${o.overheadP95Ms.toFixed(0)} ms | ${o.ratioP50.toFixed(2)} | ${o.ratioP95.toFixed(2)} |`,
+      );
+  }
+  if (report.grounding) {
+    lines.push('', '## Grounding parallelism (reason questions at 1 s each)', '', '| questions | wall | slowest branch | ratio |', '| --- | --- | --- | --- |');
+    for (const g of report.grounding) lines.push(`| ${g.questions} | ${g.wallMs} ms | ${g.slowestBranchMs} ms | ${g.ratio.toFixed(2)} |`);
+  }
+  if (report.throughput) {
+    lines.push(
+      '',
+      '## Throughput (zero model latency, worker processes of each kind)',
+      '',
+      '| workers | generations | seconds | per second | vs 1 worker |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const t of report.throughput)
+      lines.push(`| ${t.workers} | ${t.generations} | ${t.seconds.toFixed(1)} | ${t.perSecond.toFixed(2)} | ${t.scaling.toFixed(2)}× |`);
+  }
+  if (report.batchRate) lines.push('', `1,000-case WISE batch: ${report.batchRate.perSecond.toFixed(2)} cases/s (${report.batchRate.seconds.toFixed(0)} s).`);
+  if (report.memory)
+    lines.push(
+      '',
+      `Orchestration worker RSS: ${report.memory.rssAfterWarmupMb.toFixed(0)} MB after warm-up, ${report.memory.rssAfterRunsMb.toFixed(0)} MB after ${report.memory.runs} more runs (${report.memory.growthPct.toFixed(1)}%).`,
+    );
+  if (report.recovery)
+    for (const r of report.recovery) lines.push('', `Resume after SIGKILL of the ${r.killed}: ${(r.resumeMs / 1000).toFixed(1)} s (heartbeat timeout 15 s).`);
+  lines.push('', '## Size checks', '');
+  for (const c of report.checks) lines.push(`- ${c.passed ? 'ok' : 'FAILED'} ${c.name}: ${kb(c.value)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+interface PerfReport {
+  mode: 'short' | 'full';
+  when: string;
+  machine: string;
+  sizes: SizeRow[];
+  checks: Check[];
+  overhead?: OverheadRow[];
+  grounding?: GroundingRow[];
+  throughput?: ThroughputRow[];
+  memory?: MemoryRow;
+  batchRate?: { cases: number; seconds: number; perSecond: number };
+  recovery?: RecoveryRow[];
+}
+
+async function main(): Promise<void> {
+  const opts = new Command()
+    .option('--short', 'history and payload sizes only (CI): fails only on a broken size target')
+    .option('--only <parts>', 'comma-separated: sizes,overhead,grounding,throughput,batch,recovery')
+    .option('--pairs <n>', 'overhead pairs per latency', '10')
+    .option('--runs <n>', 'generations per throughput measurement', '100')
+    .option('--leak-runs <n>', 'runs for the RSS growth check', '1000')
+    .parse()
+    .opts<{ short?: boolean; only?: string; pairs: string; runs: string; leakRuns: string }>();
+  const parts = new Set((opts.only ?? (opts.short ? 'sizes' : 'sizes,overhead,grounding,throughput,batch,recovery')).split(','));
+  const log = (s: string) => console.log(s);
+  const config = loadConfig();
+  await stackUp(config, { workers: false, log: () => undefined });
+  await writeWorkflowBundle(TEST_BUNDLE);
+  const outDir = path.join(projectRoot, 'out', 'perf', new Date().toISOString().replace(/[:.]/g, '-'));
+  fs.mkdirSync(outDir, { recursive: true });
+  const report: PerfReport = {
+    mode: opts.short ? 'short' : 'full',
+    when: new Date().toISOString(),
+    machine: `${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} at start`,
+    sizes: [],
+    checks: [],
+  };
+  const started = performance.now();
+  if (parts.has('sizes')) {
+    report.sizes = await measureSizes(!!opts.short, log);
+    report.checks = sizeChecks(report.sizes);
+  }
+  if (parts.has('overhead')) report.overhead = await measureOverhead(Number(opts.pairs), log);
+  if (parts.has('grounding')) report.grounding = await measureGrounding(log);
+  const connection = await Connection.connect(config.temporal.connection);
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  try {
+    if (parts.has('throughput')) {
+      const t = await measureThroughput(client, Number(opts.runs), Number(opts.leakRuns), path.join(outDir, 'logs'), log);
+      report.throughput = t.rows;
+      if (t.memory) report.memory = t.memory;
+    }
+    if (parts.has('recovery')) report.recovery = await measureRecovery(client, path.join(outDir, 'logs'), log);
+  } finally {
+    await connection.close();
+  }
+  if (parts.has('batch')) {
+    const load = await runWiseBatchLoad({ records: 1000, casesPerRun: 250 });
+    report.batchRate = { cases: 1000, seconds: load.seconds, perSecond: 1000 / load.seconds };
+    log(`  1,000-case batch: ${report.batchRate.perSecond.toFixed(2)} cases/s`);
+  }
+  fs.writeFileSync(path.join(outDir, 'perf.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const md = markdown(report);
+  fs.writeFileSync(path.join(outDir, 'perf.md'), md);
+  console.log(`\n${md}`);
+  console.log(`written to ${path.relative(projectRoot, outDir)}/ in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const failed = report.checks.filter((c) => !c.passed).length;
+  console.log(`perf: ${report.checks.length - failed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err: unknown) => {
+    console.error(`bench:perf failed: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);

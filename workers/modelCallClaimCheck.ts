@@ -1,0 +1,70 @@
+/**
+ * Claim check for model-call records: what each model call sent and answered (the prompts, often the largest
+ * text of a run) goes to object storage once, under a deterministic key in the run's prefix
+ * (`runs/<workflowId>/calls/<activityId>.json`, so a retried activity overwrites its own object), and the
+ * activity's result carries slim records: purpose, provider, model, usage and duration, with `ref` naming the
+ * full record. Workflows only add up usage, so they work alike with both shapes; the report activity puts the
+ * full records back (activities/writeReport.ts). Same activities, same order: replay-safe.
+ */
+import type { Context } from '@temporalio/activity';
+import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { ModelCallRecord } from '../common/modelCall';
+import { modelCallsKey } from '../common/objectKeys';
+import type { ObjectStore } from '../providers/objectStore';
+
+/** The activities of a generation whose results carry model-call records for the run report. */
+const CLAIM_CHECKED = new Set([
+  'planContext',
+  'reasonQuestion',
+  'searchWeb',
+  'searchImages',
+  'composePrompt',
+  'planChecklist',
+  'critiqueImage',
+  'rememberTurn',
+]);
+
+function isFullRecord(v: unknown): v is ModelCallRecord {
+  return (
+    !!v &&
+    typeof v === 'object' &&
+    Array.isArray((v as ModelCallRecord).messages) &&
+    typeof (v as ModelCallRecord).response === 'string' &&
+    !(v as ModelCallRecord).ref
+  );
+}
+
+/** Replaces every `calls` array of full records in `value` (at any depth) with slim records, collecting the full ones. */
+export function slimCalls(value: unknown, key: string, full: ModelCallRecord[]): unknown {
+  if (Array.isArray(value)) return value.map((v) => slimCalls(v, key, full));
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'calls' && Array.isArray(v) && v.some(isFullRecord)) {
+      out[k] = v.map((c: unknown) => {
+        if (!isFullRecord(c)) return c;
+        full.push(c);
+        return { ...c, messages: [], response: '', ref: { key, index: full.length - 1 } } satisfies ModelCallRecord;
+      });
+    } else out[k] = slimCalls(v, key, full);
+  }
+  return out;
+}
+
+export function modelCallClaimCheck(store: ObjectStore): ActivityInterceptorsFactory {
+  return (ctx: Context) => ({
+    inbound: {
+      async execute(input, next) {
+        const result: unknown = await next(input);
+        const workflowId = ctx.info.workflowExecution?.workflowId;
+        if (!workflowId || !CLAIM_CHECKED.has(ctx.info.activityType)) return result;
+        const key = modelCallsKey(workflowId, ctx.info.activityId);
+        const full: ModelCallRecord[] = [];
+        const slim = slimCalls(result, key, full);
+        if (!full.length) return result;
+        await store.putJson(key, full);
+        return slim;
+      },
+    },
+  });
+}
