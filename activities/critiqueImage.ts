@@ -1,6 +1,7 @@
 /** critique: the VLM judges the rendered candidate against the checklist, item by item. */
 import type { ChecklistItem, Critique } from '../common/generation';
 import type { AgentDeps } from './agentDeps';
+import { assertReadable } from './currentWorkflow';
 
 export interface CritiqueImageInput {
   request: string;
@@ -11,7 +12,9 @@ export interface CritiqueImageInput {
 
 export function critiqueImageActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
   return async function critiqueImage(input: CritiqueImageInput): Promise<Critique> {
-    const [png, ...references] = await Promise.all([input.imageKey, ...input.referenceKeys].map((k) => deps.store.get(k)));
+    const keys = [input.imageKey, ...input.referenceKeys];
+    keys.forEach(assertReadable);
+    const [png, ...references] = await Promise.all(keys.map((k) => deps.store.get(k)));
     const { value, calls } = await deps.models.critic.critique({ request: input.request, png: png!, checklist: input.checklist, references });
     return {
       verdicts: value,

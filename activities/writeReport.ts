@@ -6,11 +6,11 @@ import type { Prices } from '../common/config';
 import { reportKey } from '../common/objectKeys';
 import type { CostBreakdown, RunReport } from '../common/runResult';
 import type { AgentDeps } from './agentDeps';
-import { currentWorkflowId } from './currentWorkflow';
+import { currentTenant, currentWorkflowId } from './currentWorkflow';
 
 export function writeReportActivity(deps: Pick<AgentDeps, 'store' | 'config'>) {
   return async function writeReport(report: Omit<RunReport, 'cost'>): Promise<{ key: string; bytes: number; cost?: number }> {
-    const key = reportKey(currentWorkflowId());
+    const key = reportKey(currentTenant(), currentWorkflowId());
     const cost = costOf(report, deps.config.prices);
     const stored = await deps.store.putJson(key, { ...report, ...(cost ? { cost } : {}) });
     return { key, bytes: stored.bytes, ...(cost ? { cost: cost.total } : {}) };

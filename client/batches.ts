@@ -38,7 +38,7 @@ export async function startBatch(
 ): Promise<{ batchId: string; suite: SuiteKind; total: number; concurrency: number; workflowId: string }> {
   const suite = o.suite ?? (await detectSuite(files));
   const batchId = o.batchId ?? `${suite}-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 6)}`;
-  let cases = await buildBatchCases(suite, files, g.store, batchId, o.folders ?? {});
+  let cases = await buildBatchCases(suite, files, g.store, batchId, o.tenantId, o.folders ?? {});
   if (o.judgePrompt) {
     const templateKey = judgePromptKey(batchId);
     await g.store.put(templateKey, Buffer.from(o.judgePrompt.text), 'text/plain; charset=utf-8');

@@ -97,6 +97,8 @@ const envSchema = z.object({
   IMAGE_AGENT_REVIEW_TIMEOUT: optionalString.pipe(durationSchema.optional()),
   IMAGE_AGENT_REVIEW_ON_TIMEOUT: z.enum(['approve_best', 'reject', 'expire']).default('expire'),
   IMAGE_AGENT_WEBHOOK_SECRET: optionalString,
+  /** HMAC key for ids built from user-chosen names (session workflow ids): set your own in production. */
+  IMAGE_AGENT_ID_KEY: z.string().min(16, 'IMAGE_AGENT_ID_KEY must be at least 16 characters').default('image-agent-local-id-key'),
   WEBHOOK_ALLOW_HOSTS: optionalString,
   IMAGE_AGENT_API_TOKENS: optionalString,
   IMAGE_AGENT_API_PORT: port.default(8080),
@@ -192,6 +194,10 @@ export interface AppConfig {
   review: {
     /** The default review policy for requests that do not carry one. */
     defaults: ReviewPolicy;
+  };
+  ids: {
+    /** The key of the keyed hashes in workflow ids (sessions): never the names themselves. */
+    key: string;
   };
   webhooks: {
     /** HMAC-SHA256 key for signing deliveries; webhooks are refused without one. */
@@ -331,6 +337,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         ...(e.IMAGE_AGENT_REVIEW_TIMEOUT ? { timeout: e.IMAGE_AGENT_REVIEW_TIMEOUT } : {}),
       },
     },
+    ids: { key: e.IMAGE_AGENT_ID_KEY },
     webhooks: { secret: e.IMAGE_AGENT_WEBHOOK_SECRET, allowHosts: hostList(e.WEBHOOK_ALLOW_HOSTS) },
     api: { host: e.IMAGE_AGENT_API_HOST, port: e.IMAGE_AGENT_API_PORT, tokens: parseTokens(e.IMAGE_AGENT_API_TOKENS) },
     prices: parsePrices(e.IMAGE_AGENT_PRICES),

@@ -96,7 +96,7 @@ describe('HTTP API and review page', () => {
     return { id, candidateKey: pending.pendingReview.candidateKey as string, status: pending };
   }
 
-  test('without a valid token: 401; with another tenant’s token: 403, and nothing is shown', async () => {
+  test('without a valid token: 401; with another tenant’s token: 404, as for a run that does not exist, and nothing is shown', async () => {
     const { id } = await startReviewed();
     expect((await call('GET', `/v1/generations/${id}`)).status).toBe(401);
     expect((await call('GET', `/v1/generations/${id}`, 'not-a-token')).status).toBe(401);
@@ -107,7 +107,8 @@ describe('HTTP API and review page', () => {
       ['POST', `/v1/generations/${id}/cancel`, undefined],
     ] as const) {
       const res = await call(method, path, TOKEN_B, body);
-      expect(res.status).toBe(403);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: `no run ${id}` });
       expect(JSON.stringify(res.body)).not.toContain('paper lantern');
     }
     const pendingB = await call('GET', '/v1/reviews/pending', TOKEN_B);

@@ -19,6 +19,7 @@ import { activityMetrics } from '../telemetry/metricsInterceptor';
 import { tracingActivityInterceptor, tracingSinks, type Tracing } from '../telemetry/tracing';
 import { typedFailures } from './failureInterceptor';
 import { heartbeatWhileRunning } from './heartbeatInterceptor';
+import { tenantScope } from './tenantInterceptor';
 import { workflowInterceptorModules, workflowSource } from './workflowBundle';
 
 export async function connectWorker(config: AppConfig): Promise<NativeConnection> {
@@ -51,6 +52,7 @@ function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry) {
     shutdownGraceTime: config.shutdown.workerGraceMs,
     sinks: tracingSinks(telemetry.tracing),
     activityInterceptors: [
+      tenantScope,
       heartbeatWhileRunning,
       activityMetrics({ prices: config.prices, imageModel: config.models.mode === 'offline' ? 'offline' : config.models.roles.image }),
       tracingActivityInterceptor,

@@ -1,6 +1,6 @@
 /**
  * The HTTP API (JSON, validated at the edge, documented in the README) and the review page, one server.
- * Every route is tenant-scoped by the caller's token; another tenant's run answers 403 and shows nothing.
+ * Every route is tenant-scoped by the caller's token; another tenant's run answers 404, as a missing one does.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
