@@ -8,6 +8,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { AppConfig } from '../common/config';
 import { legacyReportKey, reportKey, tenantKeyProblem, UPLOAD_ID_PATTERN, uploadKey, webhookKey } from '../common/objectKeys';
 import { InvalidRequestError } from '../common/requestSchema';
+import { blockedRangeOf, isAllowedHost, isIpLiteral } from '../providers/search/addressPolicy';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateRequest } from '../common/requestSchema';
 import type { PlanReviewDecision, ReviewDecision } from '../common/review';
@@ -74,6 +75,7 @@ export async function startGeneration(
 ): Promise<StartedGeneration> {
   const { webhookUrl, ...rest } = request;
   if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
+  if (webhookUrl) checkWebhookTarget(webhookUrl, g.config.webhooks.allowHosts);
   if (options.idempotent) {
     const found = await existingRun(g, workflowId, request.tenantId);
     if (found) return found;
@@ -126,6 +128,21 @@ export async function resolveInputImages(g: Pick<Generations, 'store'>, tenantId
   const missing = exists.indexOf(false);
   if (missing >= 0) throw new InvalidRequestError(`invalid request: inputImageKeys.${missing}: no such upload or image "${refs[missing]!.slice(0, 200)}"`);
   return keys;
+}
+
+/**
+ * A webhook to a literal non-public address (loopback, private, link-local, the metadata service) is refused
+ * at the edge, before a run starts; names are checked again after DNS, at every delivery (safeFetch).
+ */
+function checkWebhookTarget(webhookUrl: string, allowHosts: readonly string[]): void {
+  const url = new URL(webhookUrl);
+  const host = url.hostname.toLowerCase();
+  if (isAllowedHost(url, allowHosts)) return;
+  const blocked = isIpLiteral(host) ? blockedRangeOf(host) : host === 'localhost' || host.endsWith('.localhost') ? 'loopback' : undefined;
+  if (blocked)
+    throw new InvalidRequestError(
+      `invalid request: webhookUrl: ${url.origin} is a ${blocked} address, which webhooks may not reach (WEBHOOK_ALLOW_HOSTS exempts internal receivers)`,
+    );
 }
 
 /** The run an earlier start with this id began, if it exists and belongs to the tenant. */

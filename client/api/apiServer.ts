@@ -158,9 +158,9 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
   }
   app.post('/v1/uploads', { bodyLimit: UPLOAD_MAX_BYTES + 1 }, async (req, reply) => {
     const tenantId = tenantOf(req, tokens);
-    if (!Buffer.isBuffer(req.body))
-      throw new UploadRejectedError('send the image bytes as the body, with Content-Type image/png, image/jpeg, image/webp or image/gif', 415);
-    const upload = await storeUpload(g.store, tenantId, req.body, req.headers['content-type']);
+    const body = Buffer.isBuffer(req.body) ? req.body : req.body === undefined || req.body === null ? Buffer.alloc(0) : undefined;
+    if (!body) throw new UploadRejectedError('send the image bytes as the body, with Content-Type image/png, image/jpeg, image/webp or image/gif', 415);
+    const upload = await storeUpload(g.store, tenantId, body, req.headers['content-type']);
     return reply.code(201).send(upload);
   });
 
