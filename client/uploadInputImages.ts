@@ -15,7 +15,7 @@ import { UsageError } from './usageError';
 export const UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
 /** Decoded size limit: a small file that decodes into a huge bitmap (a decompression bomb) is refused. */
 const MAX_PIXELS = 40_000_000;
-export const UPLOAD_CONTENT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
+const UPLOAD_CONTENT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] as const;
 
 /** An upload refused for its content; `status` is the HTTP answer (400, 413 or 415). */
 export class UploadRejectedError extends InvalidRequestError {

@@ -13,7 +13,7 @@ export function safeSegment(id: string): string {
  * character becomes `~XX`, so `a:b`, `a_b` and `a~3Ab` are three different prefixes and `.`/`..` never
  * appear as a segment of their own.
  */
-export function tenantSegment(tenantId: string): string {
+function tenantSegment(tenantId: string): string {
   if (!tenantId) throw new Error('an object key needs a tenant');
   return tenantId.replace(/[^A-Za-z0-9_-]/g, (c) => `~${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
