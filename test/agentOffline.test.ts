@@ -81,7 +81,7 @@ describe('offline providers', () => {
       /^checklist/m,
       /round 1: \d+\/\d+ passed/,
       /(pass|FAIL) c1:/,
-      /^final\s+s3:\/\/image-agent\/runs\//m,
+      /^final\s+s3:\/\/image-agent\/tenants\/local\/runs\//m,
       /^copy\s+out\//m,
       new RegExp(`^Temporal\\s+${loadConfig().temporal.uiUrl}/`, 'm'),
     ]) {
