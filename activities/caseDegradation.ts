@@ -3,14 +3,17 @@
  * grounding source that failed after its retries (search or memory down) or a critique that was unavailable
  * leaves a run that is not the system at its best; such a case is flagged, never scored as if it were whole.
  */
-import { reportKey } from '../common/objectKeys';
+import { legacyReportKey, reportKey } from '../common/objectKeys';
 import type { RunReport } from '../common/runResult';
 import type { ObjectStore } from '../providers/objectStore';
 
-export async function caseDegradation(store: ObjectStore, turnWorkflowIds: readonly string[]): Promise<string[]> {
+export async function caseDegradation(store: ObjectStore, tenantId: string, turnWorkflowIds: readonly string[]): Promise<string[]> {
   const reasons: string[] = [];
   for (const [i, workflowId] of turnWorkflowIds.entries()) {
-    const report = await store.getJson<RunReport>(reportKey(workflowId)).catch(() => undefined);
+    const report = await store
+      .getJson<RunReport>(reportKey(tenantId, workflowId))
+      .catch(() => store.getJson<RunReport>(legacyReportKey(workflowId)))
+      .catch(() => undefined);
     if (!report) continue; // a turn that produced no report failed outright: that is a generation failure, not a degraded run
     const turn = turnWorkflowIds.length > 1 ? `turn ${i + 1}: ` : '';
     for (const a of report.result.answers) {

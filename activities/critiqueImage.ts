@@ -6,6 +6,7 @@
 import sharp from 'sharp';
 import { critiqueCounts, verdict, type ChecklistItem, type Critique, type Verdict } from '../common/generation';
 import type { AgentDeps } from './agentDeps';
+import { assertReadable } from './currentWorkflow';
 
 export interface CritiqueImageInput {
   request: string;
@@ -19,7 +20,9 @@ const SIZE_ITEM_ID = 'size';
 
 export function critiqueImageActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
   return async function critiqueImage(input: CritiqueImageInput): Promise<Critique> {
-    const [png, ...references] = await Promise.all([input.imageKey, ...input.referenceKeys].map((k) => deps.store.get(k)));
+    const keys = [input.imageKey, ...input.referenceKeys];
+    keys.forEach(assertReadable);
+    const [png, ...references] = await Promise.all(keys.map((k) => deps.store.get(k)));
     const { value, calls } = await deps.models.critic.critique({ request: input.request, png: png!, checklist: input.checklist, references });
     const verdicts: Verdict[] = [...value];
     const sizeVerdict = await checkNamedSize(input.request, png!);

@@ -54,9 +54,11 @@ export function deliverWebhookActivity(deps: Pick<AgentDeps, 'config' | 'store'>
         },
       }));
     } catch (err) {
-      if ((err as Error).name === 'BlockedUrlError')
-        throw ApplicationFailure.create({ type: FailureType.InvalidInput, message: (err as Error).message, nonRetryable: true });
-      throw err;
+      // The URL may carry a secret anywhere (a Slack-style path, a query token, user:password): a failure names
+      // only the receiver's origin, since its message lands in the history.
+      const message = withoutUrl((err as Error).message, url);
+      if ((err as Error).name === 'BlockedUrlError') throw ApplicationFailure.create({ type: FailureType.InvalidInput, message, nonRetryable: true });
+      throw ApplicationFailure.create({ type: FailureType.WebhookUnavailable, message, nonRetryable: false });
     }
     if (status >= 200 && status < 300) return { status };
     const retryable = status === 408 || status === 429 || status >= 500;
@@ -66,4 +68,15 @@ export function deliverWebhookActivity(deps: Pick<AgentDeps, 'config' | 'store'>
       nonRetryable: !retryable,
     });
   };
+}
+
+/** The message with the webhook URL (and anything after its origin) replaced by the origin. */
+function withoutUrl(message: string, url: string): string {
+  let origin = '<webhook>';
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    // an unparseable URL: name none of it
+  }
+  return `webhook delivery to ${origin} failed: ${message.split(url).join(origin)}`.slice(0, 1000);
 }

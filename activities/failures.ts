@@ -8,6 +8,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { DatabaseError } from 'pg';
 import { FailureType } from '../common/failureTypes';
+import { TenantKeyError } from '../common/objectKeys';
 import { ContentPolicyRefusal, InvalidModelOutputError, ModelRateLimitedError, ModelRefusalError, ModelRequestRejectedError } from '../providers/modelErrors';
 import { SearchApiError } from '../providers/search/searchApi';
 
@@ -36,6 +37,10 @@ export function toActivityFailure(err: unknown, invalidOutputs: number): unknown
   if (err instanceof DatabaseError && err.code?.startsWith('22')) {
     // A data exception (a NUL byte, an invalid encoding): the same row fails the same way on every retry.
     return ApplicationFailure.create({ type: FailureType.InvalidInput, message: `the database refused the data: ${err.message}`, nonRetryable: true });
+  }
+  if (err instanceof TenantKeyError) {
+    // A key outside the run's tenant is refused the same way on every retry.
+    return ApplicationFailure.create({ type: FailureType.InvalidInput, message: err.message, nonRetryable: true });
   }
   if (err instanceof ModelRefusalError) {
     return ApplicationFailure.create({ type: FailureType.ModelRefusal, message: err.message, nonRetryable: true });

@@ -7,6 +7,7 @@ import type { BatchCase, CaseResult, CaseSummary } from '../common/batch';
 import { caseResultKey } from '../common/objectKeys';
 import type { AgentDeps } from './agentDeps';
 import { caseDegradation } from './caseDegradation';
+import { currentTenant } from './currentWorkflow';
 import { judgeCaseImage } from './judgeCaseImage';
 
 export interface JudgeCaseInput {
@@ -23,7 +24,7 @@ export interface JudgeCaseInput {
 
 export function judgeCaseActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
   return async function judgeCase(input: JudgeCaseInput): Promise<CaseSummary> {
-    const degraded = await caseDegradation(deps.store, input.turnWorkflowIds);
+    const degraded = await caseDegradation(deps.store, currentTenant(), input.turnWorkflowIds);
     const base = {
       caseId: input.case.id,
       ...(input.case.meta ? { meta: input.case.meta } : {}),

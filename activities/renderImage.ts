@@ -13,7 +13,7 @@ import { candidateKey } from '../common/objectKeys';
 import type { ImageRef, ProviderLabel } from '../common/types';
 import type { ImageModel, LabelledSection, ReferenceImage, RenderOutput } from '../providers/imageModel';
 import type { ObjectStore } from '../providers/objectStore';
-import { currentWorkflowId } from './currentWorkflow';
+import { assertReadable, currentTenant, currentWorkflowId } from './currentWorkflow';
 import { reportProgress } from './progress';
 import type { RenderSpool } from './renderSpool';
 
@@ -62,6 +62,7 @@ export function renderImageActivity(deps: { imageModel: ImageModel; store: Objec
       // The first heartbeat is sent at once (later ones are throttled): from here on, a retry knows this
       // attempt may have reached the provider. Heartbeats also let Temporal notice a dead GPU worker.
       reportProgress({ stage: 'rendering' } satisfies RenderProgress);
+      input.referenceKeys.forEach(assertReadable);
       const references: ReferenceImage[] = await Promise.all(
         input.referenceKeys.map(async (key, i) => ({ name: `reference-${i}.png`, data: await deps.store.get(key), contentType: 'image/png' })),
       );
@@ -82,7 +83,7 @@ export function renderImageActivity(deps: { imageModel: ImageModel; store: Objec
       await deps.spool.keep(spoolId, out);
       reportProgress({ stage: 'rendered', spoolId, worker: WORKER } satisfies RenderProgress);
     }
-    const key = candidateKey(currentWorkflowId(), input.imageIndex, input.round);
+    const key = candidateKey(currentTenant(), currentWorkflowId(), input.imageIndex, input.round);
     const stored = await deps.store.put(key, out.png, 'image/png', { provider: out.provider, model: out.model });
     await deps.spool.drop(spoolId);
     const warning = renderWarning(input.size, out);

@@ -7,7 +7,7 @@ import { referenceKey } from '../common/objectKeys';
 import type { ImageRef } from '../common/types';
 import { downloadCandidates } from '../providers/search/imageDownload';
 import type { AgentDeps } from './agentDeps';
-import { currentWorkflowId } from './currentWorkflow';
+import { currentTenant, currentWorkflowId } from './currentWorkflow';
 import { answerBase, searchQuery, type GroundQuestionInput } from './groundingInput';
 
 /** More than two references confuse edit models (the paper: extra references hurt). */
@@ -46,7 +46,7 @@ export function searchImagesActivity(deps: Pick<AgentDeps, 'models' | 'imageSear
     const items = [];
     for (const [rank, r] of kept.entries()) {
       const candidate = images[r.index]!;
-      const stored = await deps.store.put(referenceKey(workflowId, input.question.id, rank, 'png'), candidate.png, 'image/png', {
+      const stored = await deps.store.put(referenceKey(currentTenant(), workflowId, input.question.id, rank, 'png'), candidate.png, 'image/png', {
         source: encodeURIComponent(candidate.result.pageUrl ?? candidate.result.imageUrl).slice(0, 1024),
       });
       references.push({ ...stored, width: candidate.width, height: candidate.height });

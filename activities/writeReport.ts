@@ -8,11 +8,11 @@ import { reportKey } from '../common/objectKeys';
 import type { CostBreakdown, RunReport } from '../common/runResult';
 import type { ObjectStore } from '../providers/objectStore';
 import type { AgentDeps } from './agentDeps';
-import { currentWorkflowId } from './currentWorkflow';
+import { currentTenant, currentWorkflowId } from './currentWorkflow';
 
 export function writeReportActivity(deps: Pick<AgentDeps, 'store' | 'config'>) {
   return async function writeReport(report: Omit<RunReport, 'cost'>): Promise<{ key: string; bytes: number; cost?: number }> {
-    const key = reportKey(currentWorkflowId());
+    const key = reportKey(currentTenant(), currentWorkflowId());
     const cost = costOf(report, deps.config.prices);
     // The report shows every call in full: slim records (claim check) are put back from object storage.
     const calls = await resolveCalls(report.calls, deps.store);

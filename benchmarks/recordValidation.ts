@@ -2,6 +2,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
+import { isInsideDir } from '../providers/search/insideDir';
 import type { LocatedRecord } from './locatedRecords';
 import { fieldPath, issueFields, type SuiteProblem } from './suiteFormatError';
 
@@ -46,6 +47,11 @@ export class RecordChecks {
   /** `relative` resolved against `dir`, remembered for checkFiles. */
   resolveFile(dir: string, relative: string, at: FieldPlace): string {
     const absolute = path.resolve(dir, relative);
+    // A name from the input file stays inside its folder: no absolute path, no climbing out with "..".
+    if (path.isAbsolute(relative) || relative.includes('\0') || !isInsideDir(path.resolve(dir), absolute)) {
+      this.problems.push({ ...at, message: `"${relative.slice(0, 120)}" leaves its folder ${dir} (an absolute path or "..")` });
+      return absolute;
+    }
     this.references.push({ ...at, path: absolute });
     return absolute;
   }

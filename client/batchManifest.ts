@@ -1,14 +1,13 @@
 /**
  * Turns a loaded suite (IA-Bench-style, MindBench, WISE-Verified, or a request list) into Batch cases, uploading
- * every local image it needs (inputs, reference images) to object storage first, under the batch's folder.
+ * every local image it needs (inputs, reference images) to object storage first, as the tenant's uploads.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import sharp from 'sharp';
 import { batchUserId, type BatchCase, type SuiteKind } from '../common/batch';
-import { safeSegment } from '../common/objectKeys';
 import type { ObjectStore } from '../providers/objectStore';
+import { storeUpload } from './uploadInputImages';
+import { safeSegment } from '../common/objectKeys';
 import { loadIaBenchSuite } from '../benchmarks/iaBench/suite';
 import { judgeReferenceImages, loadMindBenchSuite } from '../benchmarks/mindBench/suite';
 import { loadRequestList } from '../benchmarks/requests/suite';
@@ -37,15 +36,23 @@ export async function buildBatchCases(
   files: string[],
   store: ObjectStore,
   batchId: string,
+  tenantId: string,
   folders: BatchCaseOptions = {},
 ): Promise<BatchCase[]> {
-  const cases = await suiteCases(kind, files, store, batchId, folders);
+  const cases = await suiteCases(kind, files, store, batchId, tenantId, folders);
   const userHash = (text: string) => createHash('sha256').update(text).digest('hex');
   return cases.map((c) => ({ ...c, userId: batchUserId(batchId, c.id, userHash) }));
 }
 
-async function suiteCases(kind: SuiteKind, files: string[], store: ObjectStore, batchId: string, folders: BatchCaseOptions): Promise<BatchCase[]> {
-  const upload = uploader(store, batchId);
+async function suiteCases(
+  kind: SuiteKind,
+  files: string[],
+  store: ObjectStore,
+  batchId: string,
+  tenantId: string,
+  folders: BatchCaseOptions,
+): Promise<BatchCase[]> {
+  const upload = uploader(store, tenantId);
   switch (kind) {
     case 'ia-bench': {
       const cases = await loadIaBenchSuite(files[0]!);
@@ -108,23 +115,13 @@ async function suiteCases(kind: SuiteKind, files: string[], store: ObjectStore, 
   }
 }
 
-/** Each local image once, normalised to PNG, under a key derived from its path (re-running re-uses it). */
-function uploader(store: ObjectStore, batchId: string): (file: string) => Promise<string> {
+/** Each local image once, through the tenant's upload checks (an upload is keyed by its content, so re-running re-uses it). */
+function uploader(store: ObjectStore, tenantId: string): (file: string) => Promise<string> {
   const done = new Map<string, Promise<string>>();
   return (file) => {
     let key = done.get(file);
     if (!key) {
-      key = (async () => {
-        const k = `batches/${safeSegment(batchId)}/inputs/${safeSegment(path.basename(file).replace(/\.\w+$/, ''))}-${createHash('sha256').update(file).digest('hex').slice(0, 12)}.png`;
-        await store.put(
-          k,
-          await sharp(await readFile(file))
-            .png()
-            .toBuffer(),
-          'image/png',
-        );
-        return k;
-      })();
+      key = readFile(file).then(async (bytes) => (await storeUpload(store, tenantId, bytes)).key);
       done.set(file, key);
     }
     return key;

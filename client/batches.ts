@@ -1,6 +1,7 @@
 /**
  * Starting a batch (manifest to S3, one Batch workflow) and fetching its outputs, shared by the CLI and tests.
  */
+import { checkBatchId, outputPath } from './outputPath';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,7 +39,8 @@ export async function startBatch(
 ): Promise<{ batchId: string; suite: SuiteKind; total: number; concurrency: number; workflowId: string }> {
   const suite = o.suite ?? (await detectSuite(files));
   const batchId = o.batchId ?? `${suite}-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 6)}`;
-  let cases = await buildBatchCases(suite, files, g.store, batchId, o.folders ?? {});
+  checkBatchId(batchId);
+  let cases = await buildBatchCases(suite, files, g.store, batchId, o.tenantId, o.folders ?? {});
   if (o.judgePrompt) {
     const templateKey = judgePromptKey(batchId);
     await g.store.put(templateKey, Buffer.from(o.judgePrompt.text), 'text/plain; charset=utf-8');
@@ -86,7 +88,7 @@ export async function startBatch(
 export async function downloadBatchOutputs(g: Generations, result: BatchResult, dir: string) {
   fs.mkdirSync(path.join(dir, 'images'), { recursive: true });
   const save = async (key: string, name: string) => {
-    const file = path.join(dir, name);
+    const file = outputPath(dir, name);
     fs.writeFileSync(file, await g.store.get(key));
     return file;
   };

@@ -6,7 +6,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
-import { reportKey, webhookKey } from '../common/objectKeys';
+import { legacyReportKey, reportKey, tenantKeyProblem, UPLOAD_ID_PATTERN, uploadKey, webhookKey } from '../common/objectKeys';
+import { InvalidRequestError } from '../common/requestSchema';
+import { blockedRangeOf, isAllowedHost, isIpLiteral } from '../providers/search/addressPolicy';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateRequest } from '../common/requestSchema';
 import type { PlanReviewDecision, ReviewDecision } from '../common/review';
@@ -73,14 +75,18 @@ export async function startGeneration(
 ): Promise<StartedGeneration> {
   const { webhookUrl, ...rest } = request;
   if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
+  if (webhookUrl) checkWebhookTarget(webhookUrl, g.config.webhooks.allowHosts);
   if (options.idempotent) {
     const found = await existingRun(g, workflowId, request.tenantId);
     if (found) return found;
   }
-  const webhook = webhookUrl ? { key: (await g.store.putJson(webhookKey(workflowId), { url: webhookUrl })).key } : undefined;
+  // Before anything is written or started: every input image must be the caller's own.
+  const inputImageKeys = rest.inputImageKeys ? await resolveInputImages(g, request.tenantId, rest.inputImageKeys) : undefined;
+  const webhook = webhookUrl ? { key: (await g.store.putJson(webhookKey(request.tenantId, workflowId), { url: webhookUrl })).key } : undefined;
   const runOptions = withOutageWindow(g.config, rest.options);
   const full: GenerateImageInput = {
     ...rest,
+    ...(inputImageKeys ? { inputImageKeys } : {}),
     ...(runOptions ? { options: runOptions } : {}),
     review: request.review ?? g.config.review.defaults,
     ...(webhook ? { webhook } : {}),
@@ -102,6 +108,41 @@ export async function startGeneration(
     }
     throw err;
   }
+}
+
+/**
+ * The object keys of a request's input images: each names an upload id (`up_…`, from POST /v1/uploads) or a
+ * PNG key under the caller's own tenant prefix that exists. Anything else is refused before a run starts: a
+ * key of another tenant (or outside every tenant) with 403, a malformed or missing one with 400.
+ */
+export async function resolveInputImages(g: Pick<Generations, 'store'>, tenantId: string, refs: readonly string[]): Promise<string[]> {
+  const keys = refs.map((ref, i) => {
+    if (UPLOAD_ID_PATTERN.test(ref)) return uploadKey(tenantId, ref);
+    const problem = tenantKeyProblem(tenantId, ref);
+    if (problem?.status === 403) throw new ForbiddenError(`inputImageKeys.${i}: ${problem.message}; upload images with POST /v1/uploads`);
+    if (problem) throw new InvalidRequestError(`invalid request: inputImageKeys.${i}: ${problem.message}`);
+    if (!ref.endsWith('.png')) throw new InvalidRequestError(`invalid request: inputImageKeys.${i}: not an image key (an upload id or a .png key)`);
+    return ref;
+  });
+  const exists = await Promise.all(keys.map((k) => g.store.exists(k)));
+  const missing = exists.indexOf(false);
+  if (missing >= 0) throw new InvalidRequestError(`invalid request: inputImageKeys.${missing}: no such upload or image "${refs[missing]!.slice(0, 200)}"`);
+  return keys;
+}
+
+/**
+ * A webhook to a literal non-public address (loopback, private, link-local, the metadata service) is refused
+ * at the edge, before a run starts; names are checked again after DNS, at every delivery (safeFetch).
+ */
+function checkWebhookTarget(webhookUrl: string, allowHosts: readonly string[]): void {
+  const url = new URL(webhookUrl);
+  const host = url.hostname.toLowerCase();
+  if (isAllowedHost(url, allowHosts)) return;
+  const blocked = isIpLiteral(host) ? blockedRangeOf(host) : host === 'localhost' || host.endsWith('.localhost') ? 'loopback' : undefined;
+  if (blocked)
+    throw new InvalidRequestError(
+      `invalid request: webhookUrl: ${url.origin} is a ${blocked} address, which webhooks may not reach (WEBHOOK_ALLOW_HOSTS exempts internal receivers)`,
+    );
 }
 
 /** The run an earlier start with this id began, if it exists and belongs to the tenant. */
@@ -127,8 +168,8 @@ async function describeOwned(g: Generations, workflowId: string, tenant?: string
   }
   const owner = info.typedSearchAttributes.get(Tenant);
   if (info.type !== 'generateImage' || (tenant !== undefined && owner !== tenant)) {
-    // The same answer for "not yours" and "not a generation", so ids of other tenants are not confirmed.
-    throw new ForbiddenError(`run ${workflowId} is not accessible with these credentials`);
+    // The same answer as for a run that does not exist, so an outsider cannot learn which ids exist.
+    throw new NotFoundError(`no run ${workflowId}`);
   }
   return info;
 }
@@ -235,9 +276,11 @@ export async function listGenerations(g: Generations, f: ListFilter): Promise<Ru
 }
 
 export async function generationReport(g: Generations, workflowId: string, tenant?: string): Promise<RunReport> {
-  await describeOwned(g, workflowId, tenant);
+  const info = await describeOwned(g, workflowId, tenant);
+  const owner = info.typedSearchAttributes.get(Tenant) ?? '';
   try {
-    return await g.store.getJson<RunReport>(reportKey(workflowId));
+    // Runs started before keys carried the tenant kept their report under runs/.
+    return await g.store.getJson<RunReport>(reportKey(owner, workflowId)).catch(() => g.store.getJson<RunReport>(legacyReportKey(workflowId)));
   } catch {
     throw new NotFoundError(`run ${workflowId} has no report yet (it is written when the run ends)`);
   }

@@ -2,16 +2,24 @@
  * Talking to a conversation: the first turn starts its Session workflow and later turns reach the running
  * one (update-with-start, so there is no race between "is it running?" and "start it"). The caller's request
  * id is the update id, so a retried submission is not a second turn.
+ *
+ * The session's id is a keyed hash of (tenant, user, session) (common/sessionId.ts). A session started under
+ * the old `session-<tenant>-<user>-<session>` id keeps working while it runs: its turns go to it when its
+ * owner is the caller's triple (the update's validator checks), and once it has ended the conversation goes
+ * on under the new id.
  */
 import { randomUUID } from 'node:crypto';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import type { GenerateOptions } from '../common/request';
 import { Kind, Providers, Tenant, UserTag } from '../common/searchAttributes';
+import { legacySessionWorkflowId, sessionWorkflowId } from '../common/sessionId';
 import { userTag } from '../common/userTag';
+import { resolveInputImages } from './generations';
 import { withOutageWindow } from './startOptions';
 import type { GenerateImageResult } from '../common/runResult';
-import { sessionQuery, sessionWorkflowId, submitTurnUpdate, type TurnAccepted, type TurnRequest } from '../workflows/sessionMessages';
+import type { ObjectStore } from '../providers/objectStore';
+import { sessionQuery, submitTurnUpdate, type TurnAccepted, type TurnRequest } from '../workflows/sessionMessages';
 import { session } from '../workflows/session';
 
 export interface Conversation {
@@ -23,14 +31,36 @@ export interface Conversation {
   maxTurnsPerRun?: number;
 }
 
+/** An accepted turn, and the session workflow that holds it. */
+export interface SessionTurnAccepted extends TurnAccepted {
+  sessionWorkflowId: string;
+}
+
 export async function submitTurn(
   client: Client,
   config: AppConfig,
   conversation: Conversation,
-  turn: TurnRequest,
+  turn: Omit<TurnRequest, 'owner'>,
   requestId: string = randomUUID(),
-): Promise<TurnAccepted> {
-  const workflowId = sessionWorkflowId(conversation.tenantId, conversation.userId, conversation.sessionId);
+  store?: ObjectStore,
+): Promise<SessionTurnAccepted> {
+  const owner = { tenantId: conversation.tenantId, userId: conversation.userId, sessionId: conversation.sessionId };
+  if (turn.inputImageKeys?.length) {
+    if (!store) throw new Error('a turn with input images needs the object store to check them');
+    turn = { ...turn, inputImageKeys: await resolveInputImages({ store }, conversation.tenantId, turn.inputImageKeys) };
+  }
+  const request: TurnRequest = { ...turn, owner };
+  const legacy = await runningLegacySession(client, conversation);
+  if (legacy) {
+    try {
+      const accepted = await client.workflow.getHandle(legacy).executeUpdate(submitTurnUpdate, { args: [request], updateId: requestId });
+      return { ...accepted, sessionWorkflowId: legacy };
+    } catch (err) {
+      // Another triple's session under the colliding old id: this conversation is not that one.
+      if (!(err instanceof WorkflowUpdateFailedError && /another owner/.test((err.cause as Error | undefined)?.message ?? ''))) throw err;
+    }
+  }
+  const workflowId = sessionWorkflowId(config.ids.key, conversation.tenantId, conversation.userId, conversation.sessionId);
   const start = new WithStartWorkflowOperation(session, {
     workflowId,
     taskQueue: config.temporal.taskQueue,
@@ -41,10 +71,11 @@ export async function submitTurn(
         userId: conversation.userId,
         sessionId: conversation.sessionId,
         options: withOutageWindow(config, conversation.options),
+        review: config.review.defaults,
         maxTurnsPerRun: conversation.maxTurnsPerRun,
       },
     ],
-    staticSummary: `conversation ${conversation.sessionId}`,
+    staticSummary: 'conversation',
     typedSearchAttributes: [
       { key: Tenant, value: conversation.tenantId },
       { key: UserTag, value: userTag(conversation.tenantId, conversation.userId) },
@@ -52,15 +83,28 @@ export async function submitTurn(
       { key: Providers, value: config.models.mode },
     ],
   });
-  return client.workflow.executeUpdateWithStart(submitTurnUpdate, { args: [turn], updateId: requestId, startWorkflowOperation: start });
+  const accepted = await client.workflow.executeUpdateWithStart(submitTurnUpdate, { args: [request], updateId: requestId, startWorkflowOperation: start });
+  return { ...accepted, sessionWorkflowId: workflowId };
+}
+
+/** The conversation's session under its old id, when one is still running in the caller's tenant. */
+async function runningLegacySession(client: Client, c: Conversation): Promise<string | undefined> {
+  const id = legacySessionWorkflowId(c.tenantId, c.userId, c.sessionId);
+  try {
+    const info = await client.workflow.getHandle(id).describe();
+    return info.status.name === 'RUNNING' && info.type === 'session' && info.typedSearchAttributes.get(Tenant) === c.tenantId ? id : undefined;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return undefined;
+    throw err;
+  }
 }
 
 /**
  * The result of an accepted turn. A turn waits in the session's queue until earlier turns finish, so its
  * child may not exist yet: the session's query says when it has started.
  */
-export async function turnResult(client: Client, conversation: Conversation, accepted: TurnAccepted, pollMs = 250): Promise<GenerateImageResult> {
-  const session = client.workflow.getHandle(sessionWorkflowId(conversation.tenantId, conversation.userId, conversation.sessionId));
+export async function turnResult(client: Client, accepted: SessionTurnAccepted, pollMs = 250): Promise<GenerateImageResult> {
+  const session = client.workflow.getHandle(accepted.sessionWorkflowId);
   for (;;) {
     const turn = (await session.query(sessionQuery)).turns.find((t) => t.index === accepted.index);
     if (!turn) throw new Error(`turn ${accepted.index} is no longer in the session's state`);

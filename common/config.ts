@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
+import { registerSecrets } from './redact';
 import { projectRoot } from './paths';
 import { durationSchema, outageWindowSchema } from './requestSchema';
 import type { ReviewPolicy } from './review';
@@ -101,10 +102,18 @@ const envSchema = z.object({
   IMAGE_AGENT_REVIEW_TIMEOUT: optionalString.pipe(durationSchema.optional()),
   IMAGE_AGENT_REVIEW_ON_TIMEOUT: z.enum(['approve_best', 'reject', 'expire']).default('expire'),
   IMAGE_AGENT_WEBHOOK_SECRET: optionalString,
+  /** HMAC key for ids built from user-chosen names (session workflow ids): set your own in production. */
+  IMAGE_AGENT_ID_KEY: z.string().min(16, 'IMAGE_AGENT_ID_KEY must be at least 16 characters').default('image-agent-local-id-key'),
   WEBHOOK_ALLOW_HOSTS: optionalString,
   IMAGE_AGENT_API_TOKENS: optionalString,
   IMAGE_AGENT_API_PORT: port.default(8080),
   IMAGE_AGENT_API_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Requests per minute per token (per address without one). */
+  IMAGE_AGENT_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (the review cookie is then Secure for https). */
+  IMAGE_AGENT_API_TRUST_PROXY: bool.default(false),
+  IMAGE_AGENT_API_TLS_CERT: optionalString,
+  IMAGE_AGENT_API_TLS_KEY: optionalString,
   IMAGE_AGENT_PRICES: optionalString,
 
   // Worker processes
@@ -199,6 +208,10 @@ export interface AppConfig {
     /** The default review policy for requests that do not carry one. */
     defaults: ReviewPolicy;
   };
+  ids: {
+    /** The key of the keyed hashes in workflow ids (sessions): never the names themselves. */
+    key: string;
+  };
   webhooks: {
     /** HMAC-SHA256 key for signing deliveries; webhooks are refused without one. */
     secret: string | undefined;
@@ -209,6 +222,10 @@ export interface AppConfig {
     port: number;
     /** Bearer token → tenant. */
     tokens: Map<string, string>;
+    rateLimitPerMinute: number;
+    trustProxy: boolean;
+    /** PEM files: the API serves https itself when both are set. */
+    tls?: { certFile: string; keyFile: string };
   };
   /** Per-model prices for cost accounting, when configured. */
   prices: Prices;
@@ -269,6 +286,17 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
   const temporal = loadTemporalConnection(env);
   const mode: ProviderMode = e.IMAGE_AGENT_PROVIDERS === 'auto' ? (e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'offline') : e.IMAGE_AGENT_PROVIDERS;
   const searchSettingValues = searchSettings(env, e.WEB_SEARCH_BACKEND, e.IMAGE_SEARCH_BACKEND);
+  // Every secret this process holds is masked in error messages (common/redact.ts).
+  registerSecrets([
+    e.OPENAI_API_KEY,
+    e.IMAGE_AGENT_IMAGE_API_KEY,
+    e.IMAGE_AGENT_WEBHOOK_SECRET,
+    e.S3_SECRET_ACCESS_KEY,
+    e.IMAGE_AGENT_ID_KEY,
+    env.TEMPORAL_API_KEY,
+    ...Object.entries(searchSettingValues).flatMap(([k, v]) => (/KEY|TOKEN|SECRET/.test(k) ? [v] : [])),
+    ...(e.IMAGE_AGENT_API_TOKENS ?? '').split(',').map((t) => t.trim().slice(0, t.trim().lastIndexOf(':'))),
+  ]);
   if (mode === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
     throw new ConfigError('IMAGE_AGENT_PROVIDERS=openai needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (any compatible endpoint)');
   }
@@ -338,8 +366,16 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         ...(e.IMAGE_AGENT_REVIEW_TIMEOUT ? { timeout: e.IMAGE_AGENT_REVIEW_TIMEOUT } : {}),
       },
     },
+    ids: { key: e.IMAGE_AGENT_ID_KEY },
     webhooks: { secret: e.IMAGE_AGENT_WEBHOOK_SECRET, allowHosts: hostList(e.WEBHOOK_ALLOW_HOSTS) },
-    api: { host: e.IMAGE_AGENT_API_HOST, port: e.IMAGE_AGENT_API_PORT, tokens: parseTokens(e.IMAGE_AGENT_API_TOKENS) },
+    api: {
+      host: e.IMAGE_AGENT_API_HOST,
+      port: e.IMAGE_AGENT_API_PORT,
+      tokens: parseTokens(e.IMAGE_AGENT_API_TOKENS),
+      rateLimitPerMinute: e.IMAGE_AGENT_API_RATE_LIMIT,
+      trustProxy: e.IMAGE_AGENT_API_TRUST_PROXY,
+      ...(e.IMAGE_AGENT_API_TLS_CERT && e.IMAGE_AGENT_API_TLS_KEY ? { tls: { certFile: e.IMAGE_AGENT_API_TLS_CERT, keyFile: e.IMAGE_AGENT_API_TLS_KEY } } : {}),
+    },
     prices: parsePrices(e.IMAGE_AGENT_PRICES),
     batch: { concurrency: e.IMAGE_AGENT_BATCH_CONCURRENCY },
     workers: {

@@ -1,30 +1,87 @@
 /**
- * Deterministic object keys, derived from the workflow id, image and round: a retried activity
- * overwrites its own object instead of leaving a duplicate beside it.
+ * Deterministic object keys, derived from the tenant, the workflow id, image and round: a retried activity
+ * overwrites its own object instead of leaving a duplicate beside it. Every key starts with its tenant
+ * (`tenants/<tenant>/…`), so one prefix holds everything a tenant owns, and a key outside it is refused
+ * both at the edge (`inputKeyProblem`) and by the activities that read objects (`assertTenantKey`).
  */
 export function safeSegment(id: string): string {
   return id.replace(/[^A-Za-z0-9._=-]/g, '_').slice(0, 200);
 }
 
-export function candidateKey(workflowId: string, imageIndex: number, round: number): string {
-  return `runs/${safeSegment(workflowId)}/image-${imageIndex}/round-${round}.png`;
+/**
+ * The tenant as one key segment, encoded injectively: letters, digits, `_` and `-` stay, every other
+ * character becomes `~XX`, so `a:b`, `a_b` and `a~3Ab` are three different prefixes and `.`/`..` never
+ * appear as a segment of their own.
+ */
+function tenantSegment(tenantId: string): string {
+  if (!tenantId) throw new Error('an object key needs a tenant');
+  return tenantId.replace(/[^A-Za-z0-9_-]/g, (c) => `~${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-export function referenceKey(workflowId: string, questionId: string, rank: number, ext: string): string {
-  return `runs/${safeSegment(workflowId)}/references/${safeSegment(questionId)}-${rank}.${ext}`;
+/** Everything a tenant owns lives under this prefix. */
+export function tenantPrefix(tenantId: string): string {
+  return `tenants/${tenantSegment(tenantId)}/`;
 }
 
-export function webhookKey(workflowId: string): string {
-  return `runs/${safeSegment(workflowId)}/webhook.json`;
+function runPrefix(tenantId: string, workflowId: string): string {
+  return `${tenantPrefix(tenantId)}runs/${safeSegment(workflowId)}/`;
+}
+
+export function candidateKey(tenantId: string, workflowId: string, imageIndex: number, round: number): string {
+  return `${runPrefix(tenantId, workflowId)}image-${imageIndex}/round-${round}.png`;
+}
+
+export function referenceKey(tenantId: string, workflowId: string, questionId: string, rank: number, ext: string): string {
+  return `${runPrefix(tenantId, workflowId)}references/${safeSegment(questionId)}-${rank}.${ext}`;
+}
+
+export function webhookKey(tenantId: string, workflowId: string): string {
+  return `${runPrefix(tenantId, workflowId)}webhook.json`;
 }
 
 /** The full model-call records of one activity of a run (claim check), by its activity id. */
-export function modelCallsKey(workflowId: string, activityId: string): string {
-  return `runs/${safeSegment(workflowId)}/calls/${safeSegment(activityId)}.json`;
+export function modelCallsKey(tenantId: string, workflowId: string, activityId: string): string {
+  return `${runPrefix(tenantId, workflowId)}calls/${safeSegment(activityId)}.json`;
 }
 
-export function reportKey(workflowId: string): string {
+export function reportKey(tenantId: string, workflowId: string): string {
+  return `${runPrefix(tenantId, workflowId)}report.json`;
+}
+
+/** Where runs started before tenant prefixes kept their report (read as a fallback, never written). */
+export function legacyReportKey(workflowId: string): string {
   return `runs/${safeSegment(workflowId)}/report.json`;
+}
+
+/** A user's uploaded image, normalised to PNG; the id is a hash of the bytes, so a repeated upload is the same object. */
+export function uploadKey(tenantId: string, uploadId: string): string {
+  return `${tenantPrefix(tenantId)}uploads/${safeSegment(uploadId)}.png`;
+}
+
+export const UPLOAD_ID_PATTERN = /^up_[0-9a-f]{32}$/;
+
+/** The problem with an object key a run would read for this tenant, or undefined when it is the tenant's own. */
+export function tenantKeyProblem(tenantId: string, key: string): { status: 400 | 403; message: string } | undefined {
+  if (!key || key.length > 1024) return { status: 400, message: 'an object key of 1-1024 characters' };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f\\]/.test(key)) return { status: 400, message: 'an object key with a control character or backslash' };
+  const segments = key.split('/');
+  if (key.startsWith('/') || segments.some((s) => s === '' || s === '.' || s === '..')) {
+    return { status: 400, message: `the object key "${key.slice(0, 200)}" has an empty, "." or ".." segment` };
+  }
+  if (!key.startsWith(tenantPrefix(tenantId))) return { status: 403, message: `the object key "${key.slice(0, 200)}" is outside your tenant's prefix` };
+  return undefined;
+}
+
+/** Activities' second line of defence: a run reads only objects under its own tenant's prefix. */
+export function assertTenantKey(tenantId: string | undefined, key: string): void {
+  if (!tenantId) throw new TenantKeyError(`refusing to read ${key.slice(0, 200)}: the run has no tenant`);
+  const problem = tenantKeyProblem(tenantId, key);
+  if (problem) throw new TenantKeyError(`refusing to read an object outside the run's tenant: ${problem.message}`);
+}
+
+export class TenantKeyError extends Error {
+  override name = 'TenantKeyError';
 }
 
 export function batchManifestKey(batchId: string): string {

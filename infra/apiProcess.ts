@@ -26,6 +26,6 @@ export function apiProcess(config: AppConfig): StackService {
     args: [path.join('client', 'cli.js'), 'serve'],
     env: { ...process.env, ...(ownToken ? { IMAGE_AGENT_API_TOKENS: `${localApiToken(config)}:local` } : {}) },
     answers: async () => (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1500) })).ok,
-    describe: () => [`API           ${base}`, `  review page ${base}${ownToken ? `/review/login?token=${localApiToken(config)} (tenant local)` : '/review'}`],
+    describe: () => [`API           ${base}`, `  review page ${base}${ownToken ? `/review/login (token ${localApiToken(config)}, tenant local)` : '/review'}`],
   });
 }

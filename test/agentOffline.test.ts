@@ -87,7 +87,7 @@ describe('offline providers', () => {
       /round 1: 0 passed, \d+ unverified of \d+/,
       /unverified c1: no model looked at the image/,
       /stopped: nothing failed, but items are unverified/,
-      /^final\s+s3:\/\/image-agent\/runs\//m,
+      /^final\s+s3:\/\/image-agent\/tenants\/local\/runs\//m,
       /^copy\s+out\//m,
       new RegExp(`^Temporal\\s+${loadConfig().temporal.uiUrl}/`, 'm'),
     ]) {

@@ -96,7 +96,7 @@ describe('HTTP API and review page', () => {
     return { id, candidateKey: pending.pendingReview.candidateKey as string, status: pending };
   }
 
-  test('without a valid token: 401; with another tenant’s token: 403, and nothing is shown', async () => {
+  test('without a valid token: 401; with another tenant’s token: 404, as for a run that does not exist, and nothing is shown', async () => {
     const { id } = await startReviewed();
     expect((await call('GET', `/v1/generations/${id}`)).status).toBe(401);
     expect((await call('GET', `/v1/generations/${id}`, 'not-a-token')).status).toBe(401);
@@ -107,7 +107,8 @@ describe('HTTP API and review page', () => {
       ['POST', `/v1/generations/${id}/cancel`, undefined],
     ] as const) {
       const res = await call(method, path, TOKEN_B, body);
-      expect(res.status).toBe(403);
+      expect(res.status).toBe(404);
+      expect(res.body).toEqual({ error: `no run ${id}` });
       expect(JSON.stringify(res.body)).not.toContain('paper lantern');
     }
     const pendingB = await call('GET', '/v1/reviews/pending', TOKEN_B);
@@ -171,13 +172,20 @@ describe('HTTP API and review page', () => {
     expect(history.payloadTexts.join('\n')).not.toContain(hookUrl);
   });
 
+  /** Signs in through the page's form: the token is posted, never put in a URL. */
+  async function logIn(page: import('playwright-core').Page, token: string): Promise<void> {
+    await page.goto(`${base}/review/login`);
+    await page.locator('input[name=token]').fill(token);
+    await Promise.all([page.waitForURL(`${base}/review`), page.locator('form button').click()]);
+  }
+
   test('the review page shows the candidate; clicking approve completes the workflow', async () => {
     const { id, candidateKey } = await startReviewed();
     const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
     const unauthenticated = await page.goto(`${base}/review`);
     expect(unauthenticated!.status()).toBe(401);
-    await page.goto(`${base}/review/login?token=${encodeURIComponent(TOKEN_A)}`);
+    await logIn(page, TOKEN_A);
     expect(page.url()).toBe(`${base}/review`);
     const card = page.locator(`section.run[data-workflow-id="${id}"]`);
     await card.waitFor();
@@ -198,7 +206,7 @@ describe('HTTP API and review page', () => {
     const { id } = await startReviewed();
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${base}/review/login?token=${encodeURIComponent(TOKEN_B)}`);
+    await logIn(page, TOKEN_B);
     await expect(page.locator(`section.run[data-workflow-id="${id}"]`).count()).resolves.toBe(0);
     await expect(page.content()).resolves.not.toContain('paper lantern');
     await context.close();

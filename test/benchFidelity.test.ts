@@ -179,7 +179,7 @@ describe('benchmark fidelity', () => {
       const batchId = `mem-iso-${randomUUID().slice(0, 8)}`;
       await startBatch(g, [suite], { batchId, tenantId: 'acme-isolation', system: 'test', options: { size: '128x128', maxRounds: 1, ablations: {} } });
       const result: BatchResult = await env.client.workflow.getHandle(batchWorkflowId(batchId)).result();
-      const turns = await Promise.all([1, 2].map((t) => env.store.getJson<RunReport>(reportKey(`${batchId}-case-mem-1-turn-${t}`))));
+      const turns = await Promise.all([1, 2].map((t) => env.store.getJson<RunReport>(reportKey('acme-isolation', `${batchId}-case-mem-1-turn-${t}`))));
       const caseResult = await env.store.getJson<{ judge: { verdict: unknown } }>(`batches/${batchId}/cases/mem-1.json`);
       return { batchId, result, turns, verdict: caseResult.judge.verdict };
     };

@@ -30,7 +30,7 @@ describe('foundation: generate on the local stack', () => {
 
   test('the workflow stores a PNG in S3 under a deterministic key and returns only its reference', async () => {
     const image = result.final!.image;
-    expect(image.key).toBe(`runs/${workflowId}/image-0/round-1.png`);
+    expect(image.key).toBe(`tenants/test/runs/${workflowId}/image-0/round-1.png`);
     const png = await env.store.get(image.key);
     const meta = await sharp(png).metadata();
     expect(meta.format).toBe('png');

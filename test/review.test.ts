@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { loadConfig } from '../common/config';
 import type { GenerateImageInput } from '../common/request';
+import { reportKey } from '../common/objectKeys';
 import type { ReviewPolicy } from '../common/review';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { resolveTool } from '../infra/toolchain';
@@ -114,7 +115,7 @@ describe('review gates', () => {
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('CANCELLED');
-    const report = await env.store.getJson<RunReport>(`runs/${handle.workflowId}/report.json`);
+    const report = await env.store.getJson<RunReport>(reportKey('acme', handle.workflowId));
     expect(report.result.outcome).toBe('cancelled');
     expect(report.result.approval).toBe('cancelled');
     expect(report.result.images).toHaveLength(1);

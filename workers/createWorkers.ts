@@ -20,6 +20,7 @@ import { tracingActivityInterceptor, tracingSinks, type Tracing } from '../telem
 import { typedFailures } from './failureInterceptor';
 import { heartbeatWhileRunning } from './heartbeatInterceptor';
 import { modelCallClaimCheck } from './modelCallClaimCheck';
+import { tenantScope } from './tenantInterceptor';
 import { workflowInterceptorModules, workflowSource } from './workflowBundle';
 
 export async function connectWorker(config: AppConfig): Promise<NativeConnection> {
@@ -52,6 +53,7 @@ function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry) {
     shutdownGraceTime: config.shutdown.workerGraceMs,
     sinks: tracingSinks(telemetry.tracing),
     activityInterceptors: [
+      tenantScope,
       heartbeatWhileRunning,
       activityMetrics({ prices: config.prices, imageModel: config.models.mode === 'offline' ? 'offline' : config.models.roles.image }),
       tracingActivityInterceptor,

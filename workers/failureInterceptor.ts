@@ -15,6 +15,7 @@ import { InvalidModelOutputError } from '../providers/modelErrors';
 interface InvalidOutputCount {
   invalidOutputs?: number;
 }
+import { redactSecrets } from '../common/redact';
 
 export const typedFailures: ActivityInterceptorsFactory = (ctx: Context) => ({
   inbound: {
@@ -26,8 +27,21 @@ export const typedFailures: ActivityInterceptorsFactory = (ctx: Context) => ({
         const invalidOutputs = earlier + (err instanceof InvalidModelOutputError ? 1 : 0);
         // Carried to the next attempt with the activity's own progress, if it reported any.
         if (invalidOutputs > 0) reportProgressOn(ctx, { ...(lastProgress(ctx) as object | undefined), invalidOutputs });
-        throw toActivityFailure(err, invalidOutputs);
+        throw redacted(toActivityFailure(err, invalidOutputs));
       }
     },
   },
 });
+
+/**
+ * The failure with its messages and stacks redacted, its causes' too: they land in the workflow's history, so
+ * a URL's credentials or query string, or a known secret, never does (common/redact.ts).
+ */
+function redacted(err: unknown): unknown {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 8; e = e.cause, depth++) {
+    const original = e.message;
+    e.message = redactSecrets(original);
+    if (e.stack) e.stack = redactSecrets(e.stack.replace(original, e.message));
+  }
+  return err;
+}

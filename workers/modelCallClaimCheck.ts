@@ -9,7 +9,9 @@
 import type { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { ModelCallRecord } from '../common/modelCall';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { modelCallsKey } from '../common/objectKeys';
+import { TENANT_HEADER } from '../common/tenantHeaderName';
 import type { ObjectStore } from '../providers/objectStore';
 
 /** The activities of a generation whose results carry model-call records for the run report. */
@@ -58,7 +60,12 @@ export function modelCallClaimCheck(store: ObjectStore): ActivityInterceptorsFac
         const result: unknown = await next(input);
         const workflowId = ctx.info.workflowExecution?.workflowId;
         if (!workflowId || !CLAIM_CHECKED.has(ctx.info.activityType)) return result;
-        const key = modelCallsKey(workflowId, ctx.info.activityId);
+        // The tenant comes from the header the workflow set (workflows/tenantHeader.ts); runs started
+        // before it existed keep their records inline.
+        const header = input.headers[TENANT_HEADER];
+        const tenant = header ? defaultPayloadConverter.fromPayload<unknown>(header) : undefined;
+        if (typeof tenant !== 'string') return result;
+        const key = modelCallsKey(tenant, workflowId, ctx.info.activityId);
         const full: ModelCallRecord[] = [];
         const slim = slimCalls(result, key, full);
         if (!full.length) return result;

@@ -23,10 +23,13 @@ export function workflowInterceptorModules(source: Pick<WorkerOptions, 'workflow
 
 /**
  * Workflow interceptor modules compiled into the bundle (a prebuilt bundle ignores WorkerOptions'
- * workflowModules): OpenTelemetry spans for workflow execution, signals, updates, activities and children.
- * They add no commands, so histories recorded without them replay with them (SDK flags gate the rest).
+ * workflowModules): OpenTelemetry spans for workflow execution, signals, updates, activities and children, and
+ * the run's tenant as a header of every activity (workflows/tenantHeader.ts). They add no commands, so histories recorded without them replay with them (SDK flags gate the rest).
  */
-export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')];
+export const WORKFLOW_INTERCEPTOR_MODULES = [
+  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+  require.resolve('../workflows/tenantHeader'),
+];
 
 export async function writeWorkflowBundle(outFile: string, workflowsPath = path.join(projectRoot, 'workflows')): Promise<void> {
   const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: new DefaultLogger('WARN') });

@@ -6,6 +6,8 @@
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { GenerateOptions } from '../common/request';
+import type { ReviewPolicy } from '../common/review';
+import { Kind } from '../common/searchAttributes';
 import type { GenerateImageResult } from '../common/runResult';
 import { activitiesFor } from './activityStubs';
 import { generateImage } from './generateImage';
@@ -16,6 +18,8 @@ export interface SessionInput {
   userId: string;
   sessionId: string;
   options?: Partial<GenerateOptions>;
+  /** The review policy every turn runs under (the client's configured default); absent in sessions started before it existed. */
+  review?: ReviewPolicy;
   /** Turns one run handles before it continues as new (also done earlier when Temporal suggests it). */
   maxTurnsPerRun?: number;
   /** Carried across continue-as-new. */
@@ -48,6 +52,11 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
     },
     {
       validator: (turn) => {
+        // Validators add no commands: a refused turn leaves no trace in the history.
+        const owner = turn?.owner;
+        if (!owner || owner.tenantId !== input.tenantId || owner.userId !== input.userId || owner.sessionId !== input.sessionId) {
+          throw new Error('this session belongs to another owner');
+        }
         if (closed) throw new Error('this session is closed; start a new session id');
         if (typeof turn?.request !== 'string' || !turn.request.trim()) throw new Error('the turn has no request text');
         if (turn.request.length > 8000) throw new Error('the request is longer than 8000 characters');
@@ -94,7 +103,8 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
     try {
       const child = await startChild(generateImage, {
         workflowId: record.workflowId,
-        typedSearchAttributes: info.typedSearchAttributes,
+        // A turn is a generation like any other: listed among the tenant's runs and pending reviews.
+        typedSearchAttributes: [...info.typedSearchAttributes.getAll().filter((p) => p.key.name !== Kind.name), { key: Kind, value: 'generate' }],
         staticSummary: `turn ${next.index}`,
         args: [
           {
@@ -105,6 +115,7 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
             inputImageKeys: next.inputImageKeys,
             history: selected,
             options: { ...input.options, ...next.options },
+            ...(input.review ? { review: input.review } : {}),
           },
         ],
       });

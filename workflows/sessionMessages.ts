@@ -2,8 +2,17 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { GenerateOptions, HistoryTurn } from '../common/request';
 
+/** Who a session belongs to: stored in the workflow's input, and checked on every turn by the update's validator. */
+export interface SessionOwner {
+  tenantId: string;
+  userId: string;
+  sessionId: string;
+}
+
 export interface TurnRequest {
   request: string;
+  /** The caller's (tenant, user, session); a turn whose owner is not the session's is refused. */
+  owner?: SessionOwner;
   inputImageKeys?: string[];
   options?: Partial<GenerateOptions>;
 }
@@ -32,7 +41,3 @@ export interface SessionView {
 export const submitTurnUpdate = defineUpdate<TurnAccepted, [TurnRequest]>('submitTurn');
 export const sessionQuery = defineQuery<SessionView>('session');
 export const closeSessionSignal = defineSignal('closeSession');
-
-export function sessionWorkflowId(tenantId: string, userId: string, sessionId: string): string {
-  return `session-${tenantId}-${userId}-${sessionId}`;
-}

@@ -1,12 +1,15 @@
 /**
  * The HTTP API (JSON, validated at the edge, documented in the README) and the review page, one server.
- * Every route is tenant-scoped by the caller's token; another tenant's run answers 403 and shows nothing.
+ * Every route is tenant-scoped by the caller's token; another tenant's run answers 404, as a missing one does.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import rateLimit from '@fastify/rate-limit';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { generateRequestSchema, InvalidRequestError, safeText } from '../../common/requestSchema';
+import { redactSecrets } from '../../common/redact';
 import { REVIEW_TEXT_LIMITS } from '../../common/reviewRules';
 import { describeFailure } from '../describeFailure';
 import {
@@ -24,6 +27,7 @@ import {
   type Generations,
 } from '../generations';
 import { httpRequests } from '../../telemetry/appMetrics';
+import { storeUpload, UPLOAD_MAX_BYTES, UploadRejectedError } from '../uploadInputImages';
 import { setTokenCookie, tenantOf, UnauthorizedError } from './auth';
 import { renderReviewPage } from './reviewPage';
 
@@ -80,12 +84,36 @@ export interface Readiness {
   readonly draining: boolean;
 }
 
+/** The bytes of a JSON body at most: the longest text fields (REVIEW_TEXT_LIMITS, TEXT_LIMITS) fit many times over. */
+const JSON_BODY_LIMIT = 256 * 1024;
+
 export function buildApi(g: Generations, readiness: Readiness = { draining: false }): FastifyInstance {
+  const tls = g.config.api.tls;
   // While draining, keep-alive connections are closed after their current request (see serve).
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, return503OnClosing: true });
+  const app = Fastify({
+    logger: false,
+    bodyLimit: JSON_BODY_LIMIT,
+    return503OnClosing: true,
+    trustProxy: g.config.api.trustProxy,
+    ...(tls ? { https: { cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile) } } : {}),
+  });
   const tokens = g.config.api.tokens;
 
-  app.setErrorHandler((err, _req, reply) => sendError(reply, err));
+  app.setErrorHandler((err, req, reply) => sendError(reply, err, req.id));
+  // Per token (a hash of it: the limiter's store never holds a token), per address for anonymous callers.
+  void app.register(rateLimit, {
+    max: g.config.api.rateLimitPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: (req) => {
+      const auth = req.headers.authorization ?? /(?:^|;\s*)ia_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+      return auth ? `t:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}` : `ip:${req.ip}`;
+    },
+    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
+    errorResponseBuilder: (_req, context) => ({
+      statusCode: 429,
+      error: `rate limit exceeded: at most ${context.max} requests per minute; retry after ${context.after}`,
+    }),
+  });
   // Route patterns, not paths: run ids never become label values.
   app.addHook('onResponse', async (req, reply) => {
     httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: `${Math.floor(reply.statusCode / 100)}xx` });
@@ -122,6 +150,18 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
       statusUrl: `/v1/generations/${started.workflowId}`,
       ...(key ? {} : { hint: 'send an Idempotency-Key header to make this start safe to retry: the same key returns the same run' }),
     });
+  });
+
+  // A user's own image, checked and kept under the tenant's prefix; a request names it by its uploadId.
+  for (const type of ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'application/octet-stream']) {
+    app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: UPLOAD_MAX_BYTES + 1 }, (_req, body: Buffer, done) => done(null, body));
+  }
+  app.post('/v1/uploads', { bodyLimit: UPLOAD_MAX_BYTES + 1 }, async (req, reply) => {
+    const tenantId = tenantOf(req, tokens);
+    const body = Buffer.isBuffer(req.body) ? req.body : req.body === undefined || req.body === null ? Buffer.alloc(0) : undefined;
+    if (!body) throw new UploadRejectedError('send the image bytes as the body, with Content-Type image/png, image/jpeg, image/webp or image/gif', 415);
+    const upload = await storeUpload(g.store, tenantId, body, req.headers['content-type']);
+    return reply.code(201).send(upload);
   });
 
   app.get('/v1/generations', async (req) => {
@@ -163,12 +203,24 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
     return { runs: await listGenerations(g, { tenant, pendingReview: true, limit: 50 }) };
   });
 
-  // The review page: a token in the link is exchanged for an HttpOnly cookie, then dropped from the URL.
-  app.get('/review/login', async (req, reply) => {
-    const token = (req.query as { token?: string }).token ?? '';
-    if (!tokens.has(token)) return reply.code(401).type('text/plain').send('invalid token');
-    setTokenCookie(reply, token);
-    return reply.redirect('/review');
+  // The review page: the token is posted once (never in a URL, where logs and browser history keep it) and
+  // exchanged for an HttpOnly cookie, Secure when the page is served over https (or a trusted proxy says so).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, body: string, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body)));
+  });
+  app.get('/review/login', async (_req, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(
+        '<!doctype html><title>image-agent review</title><form method="post" action="/review/login"><label>Token <input name="token" type="password" autocomplete="off"></label> <button>Sign in</button></form>',
+      ),
+  );
+  app.post('/review/login', async (req, reply) => {
+    const token = (req.body as { token?: unknown } | undefined)?.token;
+    if (typeof token !== 'string' || !tokens.has(token)) return reply.code(401).type('text/plain').send('invalid token');
+    setTokenCookie(reply, token, req.protocol === 'https');
+    return reply.redirect('/review', 303);
   });
 
   app.get('/review', async (req, reply) => {
@@ -179,7 +231,7 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
       return reply
         .code(401)
         .type('text/html')
-        .send('<!doctype html><title>image-agent review</title><p>Sign in with the review link you were given (…/review/login?token=…).</p>');
+        .send('<!doctype html><title>image-agent review</title><p><a href="/review/login">Sign in</a> with the token you were given.</p>');
     }
     const pending = await listGenerations(g, { tenant, pendingReview: true, limit: 20 });
     const views = await Promise.all(pending.map((r) => generationStatus(g, r.workflowId, tenant).catch(() => undefined)));
@@ -197,7 +249,8 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
   return app;
 }
 
-function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+function sendError(reply: FastifyReply, err: unknown, requestId: string): FastifyReply {
+  if (err instanceof UploadRejectedError) return reply.code(err.status).send({ error: err.message });
   if (err instanceof UnauthorizedError) return reply.code(401).send({ error: err.message });
   if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
   if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
@@ -206,5 +259,16 @@ function sendError(reply: FastifyReply, err: unknown): FastifyReply {
   if (err instanceof WorkflowUpdateFailedError) return reply.code(409).send({ error: (err.cause as Error | undefined)?.message ?? err.message });
   const fastifyError = err as { statusCode?: number; message?: string };
   if (fastifyError.statusCode && fastifyError.statusCode < 500) return reply.code(fastifyError.statusCode).send({ error: fastifyError.message });
-  return reply.code(502).send({ error: describeFailure(err) });
+  // The details (addresses, ports, endpoints) go to the server's log, never to the caller.
+  console.error(`image-agent API: request ${requestId} failed: ${redactSecrets(describeFailure(err))}`);
+  return reply.code(502).send({ error: `a service image-agent depends on did not answer (${dependencyOf(err)}); try again later (request ${requestId})` });
+}
+
+/** Which dependency failed, by name only. */
+function dependencyOf(err: unknown): string {
+  const text = `${(err as Error)?.name ?? ''} ${(err as Error)?.message ?? ''}`;
+  if (/temporal|grpc|transport|namespace|workflow/i.test(text)) return 'workflow service';
+  if (/s3|bucket|object/i.test(text)) return 'object storage';
+  if (/postgres|database|sql/i.test(text)) return 'database';
+  return 'internal error';
 }

@@ -32,6 +32,6 @@ export function tenantOf(req: FastifyRequest, tokens: Map<string, string>): stri
   return tenant;
 }
 
-export function setTokenCookie(reply: FastifyReply, token: string): void {
-  reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200`);
+export function setTokenCookie(reply: FastifyReply, token: string, secure = false): void {
+  reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200${secure ? '; Secure' : ''}`);
 }

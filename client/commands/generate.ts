@@ -74,7 +74,7 @@ async function generate(g: Generations, request: string, flags: GenerateFlags): 
     tenantId: flags.tenant,
     userId: flags.user,
     ...(flags.session ? { sessionId: flags.session } : {}),
-    ...(flags.image.length ? { inputImageKeys: await uploadInputImages(g.store, workflowId, flags.image) } : {}),
+    ...(flags.image.length ? { inputImageKeys: await uploadInputImages(g.store, flags.tenant, flags.image) } : {}),
     options: {
       size: flags.size,
       ...(flags.seed !== undefined ? { seed: flags.seed } : {}),

@@ -26,7 +26,15 @@ export function registerServe(program: Command): void {
       const store = new ObjectStore(config.s3);
       const app = buildApi({ client, config, store }, readiness);
       await app.listen({ host: config.api.host, port: config.api.port });
-      console.log(`image-agent API on http://${config.api.host}:${config.api.port} (${config.api.tokens.size} token(s)); review page at /review`);
+      const loopback = /^(127\.|localhost$|::1$|\[::1\]$)/.test(config.api.host);
+      if (!loopback && !config.api.tls && !config.api.trustProxy) {
+        console.error(
+          `WARNING: image-agent API listens on ${config.api.host} without TLS: bearer tokens and review cookies cross the network in clear. Set IMAGE_AGENT_API_TLS_CERT/_KEY, or put it behind a TLS proxy and set IMAGE_AGENT_API_TRUST_PROXY=true.`,
+        );
+      }
+      console.log(
+        `image-agent API on ${config.api.tls ? 'https' : 'http'}://${config.api.host}:${config.api.port} (${config.api.tokens.size} token(s)); review page at /review`,
+      );
       let stopping = false;
       const stop = async () => {
         if (stopping) return;

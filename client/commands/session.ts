@@ -24,7 +24,7 @@ export function registerSession(program: Command): void {
         const conversation = { tenantId: flags.tenant, userId: flags.user, sessionId: flags.session, options: { size: flags.size } };
         const accepted = await submitTurn(g.client, g.config, conversation, { request: words.join(' ') });
         if (!flags.json) console.log(`turn ${accepted.index} of session ${flags.session}: ${accepted.workflowId}`);
-        const result = await turnResult(g.client, conversation, accepted);
+        const result = await turnResult(g.client, accepted);
         const copies = await copyFinalImages(g, result, flags.out, accepted.workflowId);
         if (flags.json) printJson({ accepted, result, copies });
         else console.log(formatRun(result, { copies, ui: runUiUrl(g.config, accepted.workflowId), bucket: g.config.s3.bucket }));

@@ -33,14 +33,15 @@ export function isIpLiteral(hostname: string): boolean {
 }
 
 /**
- * True when `url`'s host is exempt from the address block: an entry "host" exempts every port,
- * "host:port" only that port (the scheme's default port when the URL names none).
+ * True when `url`'s host and port are exempt from the address block: an entry "host:port" exempts that
+ * port, a bare "host" only the scheme's default port (80 or 443), never every port of the host.
  */
 export function isAllowedHost(url: URL, allowHosts: readonly string[]): boolean {
   if (!allowHosts.length) return false;
   const hostname = url.hostname.toLowerCase();
   const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return allowHosts.some((entry) => entry === hostname || entry === `${hostname}:${port}`);
+  const defaultPort = port === (url.protocol === 'https:' ? '443' : '80');
+  return allowHosts.some((entry) => entry === `${hostname}:${port}` || (defaultPort && entry === hostname));
 }
 
 function stripBrackets(host: string): string {

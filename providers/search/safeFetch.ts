@@ -100,7 +100,11 @@ export async function safeFetch(url: string, options: SafeFetchOptions): Promise
       if (method === 'GET' && REDIRECT_STATUSES.has(response.statusCode) && location) {
         discard(response.body);
         if (redirects >= maxRedirects) throw new FetchLimitError(current.href, 'redirects', `more than ${maxRedirects} redirects`);
-        current = checkUrl(resolveLocation(location, current), options.allowHosts);
+        const next = checkUrl(resolveLocation(location, current), options.allowHosts);
+        // A public page must not steer the fetch into an internal host the allowlist opens for direct use.
+        if (!exempt && isAllowedHost(next, options.allowHosts))
+          throw new BlockedUrlError(next.href, 'a redirect from a public host into an allowlisted internal host');
+        current = next;
         continue;
       }
       const declared = Number(headerValue(response.headers['content-length']) ?? NaN);

@@ -26,7 +26,6 @@ import { stackUp } from '../../infra/stack';
 import { writeWorkflowBundle } from '../../workers/workflowBundle';
 import { batchWorkflowId } from '../../workflows/batchMessages';
 import { reviewUpdate, statusQuery } from '../../workflows/generationMessages';
-import { sessionWorkflowId } from '../../workflows/sessionMessages';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { runWiseBatchLoad } from '../load/wiseBatchLoad';
 import { eventually } from '../support/eventually';
@@ -151,11 +150,14 @@ async function measureSizes(short: boolean, log: (s: string) => void): Promise<S
     // A turn takes about a minute offline on a loaded 2-core machine: the short mode keeps 4 (a session's
     // history grows by the same few events per turn, and continues as new long before the limits).
     const turns = short ? 4 : 20;
+    let sessionId = '';
     for (let i = 0; i < turns; i++) {
       const request = i % 3 === 2 ? `the logo from turn ${i} on a mug` : `a minimalist logo number ${i + 1} for our café`;
-      await turnResult(c, conversation, await submitTurn(c, offline.config, conversation, { request }));
+      const accepted = await submitTurn(c, offline.config, conversation, { request });
+      sessionId = accepted.sessionWorkflowId;
+      await turnResult(c, accepted);
     }
-    rows.push(await withChildren(c, `session of ${turns} turns (offline)`, sessionWorkflowId(tenantId, conversation.userId, conversation.sessionId)));
+    rows.push(await withChildren(c, `session of ${turns} turns (offline)`, sessionId));
 
     const cases = short ? 20 : 1000;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'perf-batch-'));

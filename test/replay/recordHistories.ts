@@ -22,7 +22,7 @@ import { resolveTool } from '../../infra/toolchain';
 import { writeWorkflowBundle } from '../../workers/workflowBundle';
 import { batchProgressQuery, batchWorkflowId } from '../../workflows/batchMessages';
 import { reviewUpdate, planReviewUpdate, statusQuery } from '../../workflows/generationMessages';
-import { sessionWorkflowId } from '../../workflows/sessionMessages';
+import { sessionWorkflowId } from '../../common/sessionId';
 import { scriptAgentDefaults } from '../fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { runCommand } from '../support/cli';
@@ -112,9 +112,9 @@ const offlineScenarios: Scenario[] = [
   async (env, capture) => {
     const conversation: Conversation = { tenantId, userId: 'recorder', sessionId: randomUUID().slice(0, 8), options: { size: '256x256' }, maxTurnsPerRun: 2 };
     for (const request of ['a paper boat logo', 'a lighthouse at dusk', 'the boat logo from before on a sail']) {
-      await turnResult(env.client, conversation, await submitTurn(env.client, env.config, conversation, { request }));
+      await turnResult(env.client, await submitTurn(env.client, env.config, conversation, { request }));
     }
-    const workflowId = sessionWorkflowId(conversation.tenantId, conversation.userId, conversation.sessionId);
+    const workflowId = sessionWorkflowId(env.config.ids.key, conversation.tenantId, conversation.userId, conversation.sessionId);
     if (!(await firstRunContinued(env, workflowId))) throw new Error('the session did not continue as new');
     await capture({
       scenario: 'session-first-run-continued-as-new',

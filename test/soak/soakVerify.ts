@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { safeSegment } from '../../common/objectKeys';
+import { reportKey, safeSegment, tenantPrefix } from '../../common/objectKeys';
 import { Tenant } from '../../common/searchAttributes';
 import type { ObjectStore } from '../../providers/objectStore';
 import type { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
@@ -105,7 +105,8 @@ export async function verifySoak(args: {
   const duplicateCandidates = renders.length - candidateKeys.size;
   const renderingRuns = new Set(executions.filter((e) => e.type === 'generateImage' || e.type === 'generateImagePart').map((e) => e.workflowId));
   const objects: string[] = [];
-  for (const id of renderingRuns) objects.push(...(await store.list(`runs/${safeSegment(id)}/`)).filter((k) => /\/image-\d+\/round-\d+\.png$/.test(k)));
+  for (const id of renderingRuns)
+    objects.push(...(await store.list(`${tenantPrefix(tenantId)}runs/${safeSegment(id)}/`)).filter((k) => /\/image-\d+\/round-\d+\.png$/.test(k)));
   const orphans = objects.filter((k) => !candidateKeys.has(k));
   const missing = [...candidateKeys].filter((k) => !objects.includes(k));
 
@@ -162,7 +163,7 @@ export async function verifySoak(args: {
   const reportSecrets: string[] = [];
   for (const id of completedRuns) {
     const text = await store
-      .get(`runs/${safeSegment(id)}/report.json`)
+      .get(reportKey(tenantId, id))
       .then((b) => b.toString('utf8'))
       .catch(() => '');
     for (const secret of args.secrets) if (text.includes(secret)) reportSecrets.push(`${id}: ${secret.slice(0, 4)}…`);

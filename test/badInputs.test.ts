@@ -1,0 +1,730 @@
+/**
+ * The bad-input catalogue (README, "Bad input"): one row per bad input, across the HTTP API, the CLI, the suite
+ * loaders, configuration and the review page. Each row checks the answer (a status and a message that names the
+ * problem) and that nothing was started, written or lost: the run an idempotency key would name does not exist,
+ * the tenants' object prefixes hold exactly what they held before, and a waiting run still waits.
+ *
+ * | area | bad input | answer |
+ * | --- | --- | --- |
+ * (the ROWS table below, printed by jest as one test per row)
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import sharp from 'sharp';
+import { loadIaBenchSuite } from '../benchmarks/iaBench/suite';
+import { loadMindBenchSuite } from '../benchmarks/mindBench/suite';
+import { loadRequestList } from '../benchmarks/requests/suite';
+import { loadWiseSuite } from '../benchmarks/wise/suite';
+import { buildApi } from '../client/api/apiServer';
+import { idempotentWorkflowId } from '../client/generations';
+import { submitTurn } from '../client/sessionClient';
+import { loadConfig } from '../common/config';
+import { assertTenantKey, tenantPrefix } from '../common/objectKeys';
+import { safeFetch } from '../providers/search/safeFetch';
+import { submitTurnUpdate } from '../workflows/sessionMessages';
+import { runCli } from './support/cli';
+import { eventually } from './support/eventually';
+import { startTestEnv, type TestEnv } from './support/testEnv';
+
+const TOKEN_A = `tok-cat-acme-${randomUUID()}`;
+const TOKEN_B = `tok-cat-globex-${randomUUID()}`;
+const A = `cat-acme-${randomUUID().slice(0, 6)}`;
+const B = `cat-globex-${randomUUID().slice(0, 6)}`;
+
+interface Answer {
+  status: number | string;
+  message: string;
+}
+
+interface Ctx {
+  env: TestEnv;
+  api: FastifyInstance;
+  base: string;
+  /** A run of tenant A waiting for review, and the candidate it waits on. */
+  pending: { id: string; candidateKey: string };
+  /** An upload of tenant B. */
+  globexUploadKey: string;
+  pngBytes: Buffer;
+  tmp: string;
+}
+
+interface Row {
+  area: string;
+  input: string;
+  status: number | string;
+  message: RegExp;
+  run(c: Ctx, key: string): Promise<Answer>;
+  /** Extra "nothing lost" checks beyond the default ones. */
+  after?(c: Ctx, key: string): Promise<void>;
+  /** The row starts nothing under its Idempotency-Key (checked for every API start). */
+  start?: boolean;
+}
+
+async function call(
+  c: Ctx,
+  method: string,
+  url: string,
+  o: { token?: string; body?: unknown; raw?: Buffer | string; type?: string; headers?: Record<string, string> } = {},
+): Promise<Answer & { headers: Headers; json: unknown }> {
+  const payload = o.raw ?? (o.body !== undefined ? JSON.stringify(o.body) : undefined);
+  const res = await fetch(`${c.base}${url}`, {
+    method,
+    redirect: 'manual',
+    headers: {
+      ...(o.token ? { authorization: `Bearer ${o.token}` } : {}),
+      ...(payload !== undefined ? { 'content-type': o.type ?? 'application/json' } : {}),
+      ...o.headers,
+    },
+    ...(payload !== undefined ? { body: payload } : {}),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const message = (json as { error?: string } | undefined)?.error ?? text;
+  return { status: res.status, message, headers: res.headers, json };
+}
+
+const start =
+  (body: Record<string, unknown>, token = TOKEN_A) =>
+  (c: Ctx, key: string) =>
+    call(c, 'POST', '/v1/generations', { token, body: { request: 'a kite', userId: 'u1', ...body }, headers: { 'idempotency-key': key } });
+
+const errorOf = async (fn: () => Promise<unknown>, status = 'error'): Promise<Answer> => {
+  try {
+    await fn();
+    return { status: 'accepted', message: '' };
+  } catch (err) {
+    const e = err as Error;
+    return { status: e.name === 'Error' ? status : e.name, message: `${e.message} ${(e.cause as Error | undefined)?.message ?? ''}` };
+  }
+};
+
+const stillPending = async (c: Ctx) => {
+  const s = await call(c, 'GET', `/v1/generations/${c.pending.id}`, { token: TOKEN_A });
+  expect((s.json as { pendingReview?: { candidateKey: string } }).pendingReview?.candidateKey).toBe(c.pending.candidateKey);
+};
+
+function write(c: Ctx, name: string, text: string): string {
+  const file = path.join(c.tmp, name);
+  fs.writeFileSync(file, text);
+  return file;
+}
+
+const ROWS: Row[] = [
+  // Cross-tenant keys, ids, cookies and tokens
+  {
+    area: 'api',
+    input: "inputImageKeys naming another tenant's upload",
+    status: 403,
+    message: /outside your tenant's prefix/,
+    start: true,
+    run: (c, k) => start({ inputImageKeys: [c.globexUploadKey] })(c, k),
+  },
+  {
+    area: 'api',
+    input: 'inputImageKeys runs/x/webhook.json (a legacy key outside every tenant)',
+    status: 403,
+    message: /outside your tenant's prefix/,
+    start: true,
+    run: start({ inputImageKeys: ['runs/x/webhook.json'] }),
+  },
+  {
+    area: 'api',
+    input: 'inputImageKeys ../../etc/passwd',
+    status: 400,
+    message: /"\.\." segment/,
+    start: true,
+    run: start({ inputImageKeys: ['../../etc/passwd'] }),
+  },
+  {
+    area: 'api',
+    input: 'inputImageKeys climbing out of the own prefix with ..',
+    status: 400,
+    message: /"\.\." segment/,
+    start: true,
+    run: start({ inputImageKeys: [`${tenantPrefix(A)}uploads/../../${B}/uploads/x.png`] }),
+  },
+  {
+    area: 'api',
+    input: 'inputImageKeys with an upload id that does not exist',
+    status: 400,
+    message: /no such upload/,
+    start: true,
+    run: start({ inputImageKeys: [`up_${'0'.repeat(32)}`] }),
+  },
+  {
+    area: 'api',
+    input: 'inputImageKeys naming a non-image object of the own tenant',
+    status: 400,
+    message: /not an image key/,
+    start: true,
+    run: start({ inputImageKeys: [`${tenantPrefix(A)}runs/x/webhook.json`] }),
+  },
+  {
+    area: 'api',
+    input: "GET another tenant's run",
+    status: 404,
+    message: /^no run /,
+    run: (c) => call(c, 'GET', `/v1/generations/${c.pending.id}`, { token: TOKEN_B }),
+    after: stillPending,
+  },
+  {
+    area: 'api',
+    input: "cancel another tenant's run",
+    status: 404,
+    message: /^no run /,
+    run: (c) => call(c, 'POST', `/v1/generations/${c.pending.id}/cancel`, { token: TOKEN_B }),
+    after: stillPending,
+  },
+  {
+    area: 'api',
+    input: "approve another tenant's run",
+    status: 404,
+    message: /^no run /,
+    run: (c) =>
+      call(c, 'POST', `/v1/generations/${c.pending.id}/review`, { token: TOKEN_B, body: { decision: 'approve', candidateKey: c.pending.candidateKey } }),
+    after: stillPending,
+  },
+  {
+    area: 'api',
+    input: "another tenant's report",
+    status: 404,
+    message: /^no run /,
+    run: (c) => call(c, 'GET', `/v1/generations/${c.pending.id}/report`, { token: TOKEN_B }),
+  },
+  {
+    area: 'api',
+    input: "tenant B's review cookie on tenant A's run",
+    status: 404,
+    message: /^no run /,
+    run: (c) => call(c, 'GET', `/v1/generations/${c.pending.id}`, { headers: { cookie: `ia_token=${encodeURIComponent(TOKEN_B)}` } }),
+  },
+  { area: 'api', input: 'a token no tenant holds', status: 401, message: /token is not valid/, start: true, run: start({}, 'not-a-token-of-anyone') },
+  { area: 'api', input: 'no token at all', status: 401, message: /bearer token is required/, run: (c) => call(c, 'GET', '/v1/generations') },
+  {
+    area: 'api',
+    input: 'a cookie-authenticated write without X-Requested-With',
+    status: 401,
+    message: /X-Requested-With/,
+    run: (c) => call(c, 'POST', `/v1/generations/${c.pending.id}/cancel`, { headers: { cookie: `ia_token=${encodeURIComponent(TOKEN_A)}` } }),
+    after: stillPending,
+  },
+  {
+    area: 'workflow',
+    input: 'a session turn from another (tenant, user, session)',
+    status: 'WorkflowUpdateFailedError',
+    message: /belongs to another owner/,
+    run: async (c) => {
+      const sid = `s-${randomUUID().slice(0, 6)}`;
+      const accepted = await submitTurn(c.env.client, c.env.config, { tenantId: `${A}-sessions`, userId: 'bob-smith', sessionId: sid }, { request: 'a kite' });
+      return errorOf(() =>
+        c.env.client.workflow
+          .getHandle(accepted.sessionWorkflowId)
+          .executeUpdate(submitTurnUpdate, { args: [{ request: 'a kite', owner: { tenantId: `${A}-sessions`, userId: 'bob', sessionId: `smith-${sid}` } }] }),
+      );
+    },
+  },
+  {
+    area: 'activity',
+    input: "an object key of another tenant read by a run's activity",
+    status: 'TenantKeyError',
+    message: /outside the run's tenant/,
+    run: async () => errorOf(async () => assertTenantKey(A, `${tenantPrefix(B)}uploads/x.png`)),
+  },
+
+  // Oversized, control-character and invalid-UTF-8 text
+  {
+    area: 'api',
+    input: 'a NUL character in the request',
+    status: 400,
+    message: /request: the text .*control character/i,
+    start: true,
+    run: start({ request: 'a kite\u0000' }),
+  },
+  {
+    area: 'api',
+    input: 'a request over 8,000 characters',
+    status: 400,
+    message: /request: the text .*8000/,
+    start: true,
+    run: start({ request: 'k'.repeat(8001) }),
+  },
+  {
+    area: 'api',
+    input: 'a body that is not valid UTF-8',
+    status: 400,
+    message: /not valid UTF-8/,
+    start: true,
+    run: (c, k) =>
+      call(c, 'POST', '/v1/generations', {
+        token: TOKEN_A,
+        raw: Buffer.concat([Buffer.from('{"request":"a '), Buffer.from([0xff, 0xfe]), Buffer.from('","userId":"u1"}')]),
+        headers: { 'idempotency-key': k },
+      }),
+  },
+  {
+    area: 'api',
+    input: 'an unpaired surrogate in the request',
+    status: 400,
+    message: /request: the text .*surrogate/i,
+    start: true,
+    run: (c, k) => call(c, 'POST', '/v1/generations', { token: TOKEN_A, raw: '{"request":"a kite \\ud800","userId":"u1"}', headers: { 'idempotency-key': k } }),
+  },
+  {
+    area: 'api',
+    input: 'review feedback over 2,000 characters',
+    status: 400,
+    message: /feedback/,
+    run: (c) =>
+      call(c, 'POST', `/v1/generations/${c.pending.id}/review`, {
+        token: TOKEN_A,
+        body: { decision: 'reject', candidateKey: c.pending.candidateKey, feedback: 'f'.repeat(2001) },
+      }),
+    after: stillPending,
+  },
+  {
+    area: 'api',
+    input: 'a JSON body over 256 KB',
+    status: 413,
+    message: /body is too large/i,
+    start: true,
+    run: start({ request: 'a kite', padding: 'x'.repeat(300 * 1024) }),
+  },
+  {
+    area: 'api',
+    input: 'a body that is not JSON',
+    status: 400,
+    message: /not valid JSON/,
+    start: true,
+    run: (c, k) => call(c, 'POST', '/v1/generations', { token: TOKEN_A, raw: '{"request": "a kite",', headers: { 'idempotency-key': k } }),
+  },
+  {
+    area: 'api',
+    input: 'an unknown field (tenantId smuggled into the body)',
+    status: 400,
+    message: /tenantId|unrecognized/i,
+    start: true,
+    run: start({ tenantId: B }),
+  },
+  {
+    area: 'api',
+    input: 'a userId with spaces and slashes',
+    status: 400,
+    message: /userId: use letters, digits/,
+    start: true,
+    run: start({ userId: 'bob / smith' }),
+  },
+  {
+    area: 'api',
+    input: 'an Idempotency-Key with a space',
+    status: 400,
+    message: /Idempotency-Key must be/,
+    run: (c) => call(c, 'POST', '/v1/generations', { token: TOKEN_A, body: { request: 'a kite', userId: 'u1' }, headers: { 'idempotency-key': 'two words' } }),
+  },
+
+  // Fake and oversized images
+  {
+    area: 'api',
+    input: 'an upload that is text labelled image/png',
+    status: 400,
+    message: /does not decode as an image/,
+    run: (c) => call(c, 'POST', '/v1/uploads', { token: TOKEN_A, raw: Buffer.from('this is not a PNG'), type: 'image/png' }),
+  },
+  {
+    area: 'api',
+    input: 'an upload over 20 MB',
+    status: 413,
+    message: /too large|larger than 20 MB/i,
+    run: (c) => call(c, 'POST', '/v1/uploads', { token: TOKEN_A, raw: Buffer.alloc(21 * 1024 * 1024, 1), type: 'image/png' }),
+  },
+  {
+    area: 'api',
+    input: 'an upload as text/plain',
+    status: 415,
+    message: /Content-Type|content type/i,
+    run: (c) => call(c, 'POST', '/v1/uploads', { token: TOKEN_A, raw: 'hello', type: 'text/plain' }),
+  },
+  {
+    area: 'api',
+    input: 'an empty upload',
+    status: 400,
+    message: /empty/,
+    run: (c) => call(c, 'POST', '/v1/uploads', { token: TOKEN_A, raw: Buffer.alloc(0), type: 'image/png' }),
+  },
+  {
+    area: 'api',
+    input: 'an upload without a token',
+    status: 401,
+    message: /bearer token is required/,
+    run: (c) => call(c, 'POST', '/v1/uploads', { raw: c.pngBytes, type: 'image/png' }),
+  },
+  {
+    area: 'cli',
+    input: 'generate --image with a file that is not an image',
+    status: 1,
+    message: /does not decode as an image/,
+    run: async (c, k) => {
+      const r = await runCli(['generate', '--tenant', A, '--request-id', k, '--image', write(c, 'fake.png', 'not an image'), 'a kite']);
+      return { status: r.code, message: r.stderr + r.stdout };
+    },
+    after: async (c, k) => expectNotStarted(c, idempotentWorkflowId(A, k)),
+  },
+
+  // SSRF targets
+  {
+    area: 'api',
+    input: 'webhookUrl at the cloud metadata address',
+    status: 400,
+    message: /webhookUrl: .*linkLocal/,
+    start: true,
+    run: start({ webhookUrl: 'http://169.254.169.254/latest/meta-data' }),
+  },
+  {
+    area: 'api',
+    input: 'webhookUrl at localhost',
+    status: 400,
+    message: /webhookUrl: .*loopback/,
+    start: true,
+    run: start({ webhookUrl: 'http://localhost:6379/' }),
+  },
+  {
+    area: 'api',
+    input: 'webhookUrl with a file: scheme',
+    status: 400,
+    message: /webhookUrl must be an http\(s\) URL/,
+    start: true,
+    run: start({ webhookUrl: 'file:///etc/passwd' }),
+  },
+  {
+    area: 'fetch',
+    input: 'a page URL at a private address',
+    status: 'BlockedUrlError',
+    message: /private/,
+    run: () => errorOf(() => safeFetch('http://10.0.0.1/', { timeoutMs: 2000, maxBytes: 1024, allowHosts: [] })),
+  },
+  {
+    area: 'fetch',
+    input: 'an IPv4-mapped IPv6 loopback',
+    status: 'BlockedUrlError',
+    message: /loopback/,
+    run: () => errorOf(() => safeFetch('http://[::ffff:127.0.0.1]:1/', { timeoutMs: 2000, maxBytes: 1024, allowHosts: [] })),
+  },
+  {
+    area: 'fetch',
+    input: 'an allowlisted bare host on a port it does not name',
+    status: 'BlockedUrlError',
+    message: /loopback/,
+    run: () => errorOf(() => safeFetch('http://127.0.0.1:1/', { timeoutMs: 2000, maxBytes: 1024, allowHosts: ['127.0.0.1'] })),
+  },
+
+  // Stale and duplicate decisions
+  {
+    area: 'api',
+    input: 'a decision naming a candidate that is not under review',
+    status: 409,
+    message: /stale decision/,
+    run: (c) =>
+      call(c, 'POST', `/v1/generations/${c.pending.id}/review`, {
+        token: TOKEN_A,
+        body: { decision: 'approve', candidateKey: `${c.pending.candidateKey}.old.png` },
+      }),
+    after: stillPending,
+  },
+  {
+    area: 'api',
+    input: 'a second, different decision on an approved candidate',
+    status: 409,
+    message: /duplicate decision|too late/,
+    run: async (c) => {
+      const first = await call(c, 'POST', `/v1/generations/${c.pending.id}/review`, {
+        token: TOKEN_A,
+        body: { decision: 'approve', candidateKey: c.pending.candidateKey },
+        headers: { 'idempotency-key': `ok-${randomUUID()}` },
+      });
+      expect(first.status).toBe(200);
+      return call(c, 'POST', `/v1/generations/${c.pending.id}/review`, {
+        token: TOKEN_A,
+        body: { decision: 'reject', candidateKey: c.pending.candidateKey, feedback: 'no' },
+        headers: { 'idempotency-key': `dup-${randomUUID()}` },
+      });
+    },
+    after: async (c) => {
+      // The first decision stands: the run completes approved.
+      const result = (await c.env.client.workflow.getHandle(c.pending.id).result()) as { approval: string };
+      expect(result.approval).toBe('approved');
+    },
+  },
+
+  // Path traversal
+  {
+    area: 'cli',
+    input: 'batch --batch-id ../../x',
+    status: 1,
+    message: /invalid batch id/,
+    run: async (c) => {
+      const r = await runCli([
+        'batch',
+        write(c, 'list.jsonl', '{"request":"a kite"}\n'),
+        '--tenant',
+        A,
+        '--batch-id',
+        '../../x',
+        '--out',
+        path.join(c.tmp, 'out'),
+      ]);
+      return { status: r.code, message: r.stderr + r.stdout };
+    },
+    after: async (c) => {
+      expect(fs.existsSync(path.join(c.tmp, 'out'))).toBe(false);
+      expect(fs.existsSync(path.resolve(c.tmp, '..', '..', 'x'))).toBe(false);
+    },
+  },
+  {
+    area: 'loader',
+    input: 'a MindBench Image_Name with ..',
+    status: 'SuiteFormatError',
+    message: /Image_Name/,
+    run: (c) =>
+      errorOf(() =>
+        loadMindBenchSuite(
+          write(
+            c,
+            'mb-dots.jsonl',
+            `${JSON.stringify({ Type: '1_SpecialEvent', ID: 1, Generation_Type: 'I2I', Image_Name: '../../etc/passwd', Prompt: 'p', World_Knowledge: 'w', Checklist: ['c'] })}\n`,
+          ),
+        ),
+      ),
+  },
+  {
+    area: 'loader',
+    input: 'a MindBench Image_Name that is an absolute path',
+    status: 'SuiteFormatError',
+    message: /Image_Name/,
+    run: (c) =>
+      errorOf(() =>
+        loadMindBenchSuite(
+          write(
+            c,
+            'mb-abs.jsonl',
+            `${JSON.stringify({ Type: '1_SpecialEvent', ID: 2, Generation_Type: 'I2I', Image_Name: '/etc/passwd', Prompt: 'p', World_Knowledge: 'w', Checklist: ['c'] })}\n`,
+          ),
+        ),
+      ),
+  },
+  {
+    area: 'loader',
+    input: 'a MindBench ID with a slash (it names the output file)',
+    status: 'SuiteFormatError',
+    message: /ID/,
+    run: (c) =>
+      errorOf(() =>
+        loadMindBenchSuite(
+          write(
+            c,
+            'mb-id.jsonl',
+            `${JSON.stringify({ Type: '1_SpecialEvent', ID: '../x', Generation_Type: 'T2I', Prompt: 'p', World_Knowledge: 'w', Checklist: ['c'] })}\n`,
+          ),
+        ),
+      ),
+  },
+  {
+    area: 'loader',
+    input: 'a request-list id with ../ (it names output files)',
+    status: 'SuiteFormatError',
+    message: /id/,
+    run: (c) => errorOf(() => loadRequestList(write(c, 'ids.jsonl', '{"id":"../../x","request":"a kite"}\n'))),
+  },
+  {
+    area: 'loader',
+    input: 'a WISE prompt_id that is not a number',
+    status: 'SuiteFormatError',
+    message: /prompt_id/,
+    run: (c) =>
+      errorOf(() =>
+        loadWiseSuite(write(c, 'wise.json', JSON.stringify([{ prompt_id: '../1', Prompt: 'p', Explanation: 'e', Category: 'Culture', Subcategory: 's' }]))),
+      ),
+  },
+
+  // Malformed JSONL and CSV
+  {
+    area: 'loader',
+    input: 'a JSONL request list with a broken line',
+    status: 'SuiteFormatError',
+    message: /broken\.jsonl:2: not valid JSON/,
+    run: (c) => errorOf(() => loadRequestList(write(c, 'broken.jsonl', '{"request":"a kite"}\n{"request": "a lamp"\n'))),
+  },
+  {
+    area: 'loader',
+    input: 'a CSV request list with an unclosed quote',
+    status: 'SuiteFormatError',
+    message: /csv|quote|line/i,
+    run: (c) => errorOf(() => loadRequestList(write(c, 'broken.csv', 'id,request\na,"a kite\n'))),
+  },
+  {
+    area: 'loader',
+    input: 'a CSV request list without a request column',
+    status: 'SuiteFormatError',
+    message: /request/,
+    run: (c) => errorOf(() => loadRequestList(write(c, 'nocol.csv', 'id,prompt\na,a kite\n'))),
+  },
+  {
+    area: 'loader',
+    input: 'an IA-Bench case without its turns',
+    status: 'SuiteFormatError',
+    message: /ia\.jsonl:1: field "turns": is required/,
+    run: (c) => errorOf(() => loadIaBenchSuite(write(c, 'ia.jsonl', '{"id":"c1","capability":"Plan"}\n'))),
+  },
+
+  // Configuration
+  {
+    area: 'config',
+    input: 'an API token shorter than 16 characters',
+    status: 'ConfigError',
+    message: /IMAGE_AGENT_API_TOKENS/,
+    run: () => errorOf(async () => loadConfig({ ...process.env, IMAGE_AGENT_API_TOKENS: 'short:acme' })),
+  },
+  {
+    area: 'config',
+    input: 'an API token bound to a tenant with spaces',
+    status: 'ConfigError',
+    message: /IMAGE_AGENT_API_TOKENS/,
+    run: () => errorOf(async () => loadConfig({ ...process.env, IMAGE_AGENT_API_TOKENS: `${'t'.repeat(20)}:ac me` })),
+  },
+  {
+    area: 'config',
+    input: 'an id key shorter than 16 characters',
+    status: 'ConfigError',
+    message: /IMAGE_AGENT_ID_KEY/,
+    run: () => errorOf(async () => loadConfig({ ...process.env, IMAGE_AGENT_ID_KEY: 'short' })),
+  },
+  {
+    area: 'config',
+    input: 'an outage window of 5 seconds',
+    status: 'ConfigError',
+    message: /outage window/,
+    run: () => errorOf(async () => loadConfig({ ...process.env, IMAGE_AGENT_OUTAGE_WINDOW: '5 seconds' })),
+  },
+
+  // The review page
+  {
+    area: 'review page',
+    input: 'the page without a cookie',
+    status: 401,
+    message: /Sign in/,
+    run: (c) => call(c, 'GET', '/review'),
+    after: async (c) => expect((await call(c, 'GET', '/review')).message).not.toContain(c.pending.id),
+  },
+  {
+    area: 'review page',
+    input: 'a login with the token in the query string',
+    status: 200,
+    message: /<form method="post"/,
+    run: async (c) => {
+      const r = await call(c, 'GET', `/review/login?token=${encodeURIComponent(TOKEN_A)}`);
+      expect(r.headers.get('set-cookie')).toBeNull();
+      return r;
+    },
+  },
+  {
+    area: 'review page',
+    input: 'a POSTed login with a wrong token',
+    status: 401,
+    message: /invalid token/,
+    run: async (c) => {
+      const r = await call(c, 'POST', '/review/login', { raw: 'token=wrong-token-of-nobody', type: 'application/x-www-form-urlencoded' });
+      expect(r.headers.get('set-cookie')).toBeNull();
+      return r;
+    },
+  },
+  {
+    area: 'review page',
+    input: "tenant B's cookie on the page",
+    status: 200,
+    message: /image-agent/,
+    run: async (c) => {
+      const r = await call(c, 'GET', '/review', { headers: { cookie: `ia_token=${encodeURIComponent(TOKEN_B)}` } });
+      expect(r.message).not.toContain(c.pending.id);
+      return r;
+    },
+  },
+];
+
+async function expectNotStarted(c: Ctx, workflowId: string): Promise<void> {
+  const err = await c.env.client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+  expect(err).toBeInstanceOf(WorkflowNotFoundError);
+}
+
+describe('the bad-input catalogue', () => {
+  const ctx = {} as Ctx;
+
+  beforeAll(async () => {
+    ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-inputs-'));
+    ctx.env = await startTestEnv({
+      name: 'bad-inputs',
+      env: { IMAGE_AGENT_API_TOKENS: `${TOKEN_A}:${A},${TOKEN_B}:${B}`, IMAGE_AGENT_WEBHOOK_SECRET: `whsec-${randomUUID()}` },
+    });
+    ctx.api = buildApi({ client: ctx.env.client, config: ctx.env.config, store: ctx.env.store });
+    await ctx.api.listen({ host: '127.0.0.1', port: 0 });
+    ctx.base = `http://127.0.0.1:${(ctx.api.server.address() as AddressInfo).port}`;
+    ctx.pngBytes = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#3366cc' } })
+      .png()
+      .toBuffer();
+    const up = await call(ctx, 'POST', '/v1/uploads', { token: TOKEN_B, raw: ctx.pngBytes, type: 'image/png' });
+    expect(up.status).toBe(201);
+    ctx.globexUploadKey = (up.json as { key: string }).key;
+    const started = await call(ctx, 'POST', '/v1/generations', {
+      token: TOKEN_A,
+      body: { request: 'a paper lantern poster', userId: 'u1', options: { size: '256x256' }, review: { required: true, onTimeout: 'expire' } },
+    });
+    expect(started.status).toBe(202);
+    const id = (started.json as { workflowId: string }).workflowId;
+    const status = await eventually(async () => {
+      const s = await call(ctx, 'GET', `/v1/generations/${id}`, { token: TOKEN_A });
+      expect((s.json as { pendingReview?: { kind: string } }).pendingReview?.kind).toBe('result');
+      return s.json as { pendingReview: { candidateKey: string } };
+    }, 60_000);
+    ctx.pending = { id, candidateKey: status.pendingReview.candidateKey };
+  }, 180_000);
+
+  afterAll(async () => {
+    await ctx.api?.close();
+    await ctx.env?.stop();
+    fs.rmSync(ctx.tmp, { recursive: true, force: true });
+  });
+
+  test('the catalogue has at least 40 rows, covering every area', () => {
+    expect(ROWS.length).toBeGreaterThanOrEqual(40);
+    expect(new Set(ROWS.map((r) => r.area))).toEqual(new Set(['api', 'cli', 'loader', 'config', 'review page', 'fetch', 'workflow', 'activity']));
+  });
+
+  test.each(ROWS.map((r) => [r.area, r.input, r] as const))('%s: %s', async (_area, _input, row) => {
+    const key = `cat-${randomUUID()}`;
+    const objectsBefore = [...(await ctx.env.store.list(tenantPrefix(A))), ...(await ctx.env.store.list(tenantPrefix(B)))].sort();
+    const answer = await row.run(ctx, key);
+    expect(answer.status).toBe(row.status);
+    expect(answer.message).toMatch(row.message);
+    // Nothing written: both tenants' prefixes hold what they held (a run's own renders aside).
+    const objectsAfter = [...(await ctx.env.store.list(tenantPrefix(A))), ...(await ctx.env.store.list(tenantPrefix(B)))]
+      .filter((k) => !k.includes(`/runs/${ctx.pending.id}/`))
+      .sort();
+    expect(objectsAfter).toEqual(objectsBefore.filter((k) => !k.includes(`/runs/${ctx.pending.id}/`)));
+    // Nothing started.
+    if (row.start) await expectNotStarted(ctx, idempotentWorkflowId(A, key));
+    await row.after?.(ctx, key);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * A workflow interceptor (compiled into the bundle, workers/workflowBundle.ts) that puts the run's tenant
+ * into a header of every activity it schedules: its ImageAgentTenant search attribute, set by the client at
+ * start, or else the `tenantId` of its input (a run started without search attributes). Activities take the
+ * tenant from there (workers/tenantInterceptor.ts) for the keys they write and check the keys they read
+ * against it. Headers add no commands, so recorded histories replay unchanged.
+ */
+import { defaultPayloadConverter, workflowInfo, type ActivityInput, type LocalActivityInput, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import { Tenant } from '../common/searchAttributes';
+import { TENANT_HEADER } from '../common/tenantHeaderName';
+
+export const interceptors: WorkflowInterceptorsFactory = () => {
+  let inputTenant: string | undefined;
+  function withTenant<T extends ActivityInput | LocalActivityInput>(input: T): T {
+    const tenant = workflowInfo().typedSearchAttributes.get(Tenant) ?? inputTenant;
+    if (!tenant) return input;
+    return { ...input, headers: { ...input.headers, [TENANT_HEADER]: defaultPayloadConverter.toPayload(tenant) } };
+  }
+  return {
+    inbound: [
+      {
+        execute(input, next) {
+          const first = input.args[0] as { tenantId?: unknown; parent?: { tenantId?: unknown } } | null | undefined;
+          const tenantId = first?.tenantId ?? first?.parent?.tenantId;
+          if (typeof tenantId === 'string') inputTenant = tenantId;
+          return next(input);
+        },
+      },
+    ],
+    outbound: [
+      {
+        scheduleActivity: (input, next) => next(withTenant(input)),
+        scheduleLocalActivity: (input, next) => next(withTenant(input)),
+      },
+    ],
+  };
+};
