@@ -40,10 +40,15 @@ export class MemoryStore {
   constructor(private readonly pool: Pool) {}
 
   /** True where the pgvector migration applied (PGlite by default; not Debian's stock server). */
+  /** Whether the embedding columns exist; the answer is kept, a failure is not (the store may be back next time). */
   hasVector(): Promise<boolean> {
     this.vectorColumns ??= this.pool
       .query(`select 1 from information_schema.columns where table_name = 'conversation_turns' and column_name = 'embedding'`)
-      .then((r) => r.rowCount === 1);
+      .then((r) => r.rowCount === 1)
+      .catch((err: unknown) => {
+        this.vectorColumns = undefined;
+        throw err;
+      });
     return this.vectorColumns;
   }
 

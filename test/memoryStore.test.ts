@@ -61,6 +61,24 @@ describe.each(databaseTargets())('memory on %s', (_name, url) => {
     expect(Object.keys((await memory.getProfile(tenantId, 'cora')).facts ?? {})).toHaveLength(runs.length);
   });
 
+  test('a store that was down when first asked is asked again, not remembered as down (the soak found runs stuck on it)', async () => {
+    let down = true;
+    // The real pool, whose first query fails as it would while the server is stopped.
+    const flaky = new Proxy(pool, {
+      get(target, prop) {
+        if (prop === 'query' && down) {
+          down = false;
+          return () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+        }
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const store = new MemoryStore(flaky);
+    await expect(store.hasVector()).rejects.toThrow(/ECONNREFUSED/);
+    await expect(store.hasVector()).resolves.toBe(vector);
+  });
+
   test('recall leaves out the runs it is told to, whatever their ids hold (quotes, backslashes, commas)', async () => {
     const odd = ['wf-"quoted"', 'wf-back\\slash', "wf-it's,comma"];
     for (const workflowId of [...odd, 'wf-kept']) {
