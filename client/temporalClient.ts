@@ -1,12 +1,28 @@
 /** A Temporal client from configuration, and links into the Temporal UI for people. */
 import { Client, Connection } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
+import { tenantBindingInterceptor } from '../security/clientTenant';
+import { createEncryption, tenantLookup } from '../security/dataConverter';
 import { tracingClientInterceptors } from '../telemetry/tracing';
 
 export async function connectClient(config: AppConfig): Promise<Client> {
   const connection = await Connection.connect({ ...config.temporal.connection, connectTimeout: 5000 });
-  // Starts, signals and updates carry the trace context to the workflow (a no-op until tracing is installed).
-  return new Client({ connection, namespace: config.temporal.namespace, interceptors: { workflow: tracingClientInterceptors() } });
+  return clientFor(config, connection);
+}
+
+/**
+ * A client on a connection with the data converter of every image-agent process (encryption when on).
+ * Starts, signals and updates carry the trace context to the workflow (a no-op until tracing is installed).
+ */
+export function clientFor(config: AppConfig, connection: Connection, options: { tracing?: boolean } = {}): Client {
+  const { codec, dataConverter } = createEncryption(config);
+  if (codec) codec.lookup = tenantLookup(connection.workflowService, config.temporal.namespace);
+  return new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter,
+    interceptors: { workflow: [...(codec ? [tenantBindingInterceptor(codec)] : []), ...(options.tracing === false ? [] : tracingClientInterceptors())] },
+  });
 }
 
 export function runUiUrl(config: AppConfig, workflowId: string, runId?: string): string {

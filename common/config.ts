@@ -102,6 +102,16 @@ const envSchema = z.object({
   IMAGE_AGENT_API_PORT: port.default(8080),
   IMAGE_AGENT_API_HOST: z.string().min(1).default('127.0.0.1'),
   IMAGE_AGENT_PRICES: optionalString,
+  /** Payload encryption (README, "Encryption and key management"): on unless turned off. */
+  IMAGE_AGENT_ENCRYPTION: bool.default(true),
+  IMAGE_AGENT_ENCRYPTION_KEYS: optionalString,
+  IMAGE_AGENT_ENCRYPTION_KEYRING_FILE: optionalString,
+  /** Ed25519 private key (PEM, or base64 of PKCS#8 DER) the API signs review decisions with. */
+  IMAGE_AGENT_REVIEW_SIGNING_KEY: optionalString,
+  /** Tenants whose runs need a reviewer other than the requester ("acme,beta", or "*"). */
+  IMAGE_AGENT_FOUR_EYES_TENANTS: optionalString,
+  /** The Temporal UI's origin, allowed (with credentials) by the codec server's CORS. */
+  IMAGE_AGENT_CODEC_CORS_ORIGINS: optionalString,
 
   // Worker processes
   IMAGE_AGENT_GPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -206,6 +216,18 @@ export interface AppConfig {
   };
   /** Per-model prices for cost accounting, when configured. */
   prices: Prices;
+  encryption: {
+    enabled: boolean;
+    /** "id:base64,…", the first current; or a keyring file; neither: the local stack's generated dev keyring. */
+    keys?: string;
+    keyringFile?: string;
+  };
+  security: {
+    /** Ed25519 private key for review decisions; unset: the local stack's generated dev key. */
+    reviewSigningKey?: string;
+    fourEyesTenants: string[];
+    codecCorsOrigins: string[];
+  };
   batch: {
     /** Cases in flight per batch, by default. */
     concurrency: number;
@@ -334,6 +356,22 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     webhooks: { secret: e.IMAGE_AGENT_WEBHOOK_SECRET, allowHosts: hostList(e.WEBHOOK_ALLOW_HOSTS) },
     api: { host: e.IMAGE_AGENT_API_HOST, port: e.IMAGE_AGENT_API_PORT, tokens: parseTokens(e.IMAGE_AGENT_API_TOKENS) },
     prices: parsePrices(e.IMAGE_AGENT_PRICES),
+    encryption: {
+      enabled: e.IMAGE_AGENT_ENCRYPTION,
+      ...(e.IMAGE_AGENT_ENCRYPTION_KEYS ? { keys: e.IMAGE_AGENT_ENCRYPTION_KEYS } : {}),
+      ...(e.IMAGE_AGENT_ENCRYPTION_KEYRING_FILE ? { keyringFile: path.resolve(projectRoot, e.IMAGE_AGENT_ENCRYPTION_KEYRING_FILE) } : {}),
+    },
+    security: {
+      ...(e.IMAGE_AGENT_REVIEW_SIGNING_KEY ? { reviewSigningKey: e.IMAGE_AGENT_REVIEW_SIGNING_KEY } : {}),
+      fourEyesTenants: (e.IMAGE_AGENT_FOUR_EYES_TENANTS ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+      codecCorsOrigins: (e.IMAGE_AGENT_CODEC_CORS_ORIGINS ?? `http://localhost:${e.STACK_TEMPORAL_UI_PORT},http://127.0.0.1:${e.STACK_TEMPORAL_UI_PORT}`)
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    },
     batch: { concurrency: e.IMAGE_AGENT_BATCH_CONCURRENCY },
     workers: {
       gpuConcurrency: e.IMAGE_AGENT_GPU_CONCURRENCY,
