@@ -8,6 +8,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { projectRoot } from './paths';
+import { parseTokenEntries, type TokenDirectory } from './principals';
 import { durationSchema, outageWindowSchema } from './requestSchema';
 import type { ReviewPolicy } from './review';
 import { withStackSlot } from './stackSlot';
@@ -211,8 +212,8 @@ export interface AppConfig {
   api: {
     host: string;
     port: number;
-    /** Bearer token → tenant. */
-    tokens: Map<string, string>;
+    /** Bearer token (kept hashed) → principal: tenant, name, roles. */
+    tokens: TokenDirectory;
   };
   /** Per-model prices for cost accounting, when configured. */
   prices: Prices;
@@ -354,7 +355,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       },
     },
     webhooks: { secret: e.IMAGE_AGENT_WEBHOOK_SECRET, allowHosts: hostList(e.WEBHOOK_ALLOW_HOSTS) },
-    api: { host: e.IMAGE_AGENT_API_HOST, port: e.IMAGE_AGENT_API_PORT, tokens: parseTokens(e.IMAGE_AGENT_API_TOKENS) },
+    api: { host: e.IMAGE_AGENT_API_HOST, port: e.IMAGE_AGENT_API_PORT, tokens: parseTokenEntries(e.IMAGE_AGENT_API_TOKENS, (m) => new ConfigError(m)) },
     prices: parsePrices(e.IMAGE_AGENT_PRICES),
     encryption: {
       enabled: e.IMAGE_AGENT_ENCRYPTION,
@@ -408,24 +409,6 @@ function hostList(text: string | undefined): string[] {
     .split(',')
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
-}
-
-/** IMAGE_AGENT_API_TOKENS: "token1:tenantA,token2:tenantB". */
-function parseTokens(text: string | undefined): Map<string, string> {
-  const tokens = new Map<string, string>();
-  for (const entry of (text ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean)) {
-    const at = entry.lastIndexOf(':');
-    const token = entry.slice(0, at);
-    const tenant = entry.slice(at + 1);
-    if (at <= 0 || token.length < 16 || !/^[A-Za-z0-9._:@-]+$/.test(tenant)) {
-      throw new ConfigError('IMAGE_AGENT_API_TOKENS: each entry is token:tenant, with a token of at least 16 characters');
-    }
-    tokens.set(token, tenant);
-  }
-  return tokens;
 }
 
 const priceSchema = z.record(

@@ -87,6 +87,21 @@ export class EncryptionCodec implements PayloadCodec {
     );
   }
 
+  /** The codec server's encode: the caller's tenant key. */
+  async encodeFor(tenant: string, payloads: Payload[]): Promise<Payload[]> {
+    const workflowId = `codec-server:${tenant}`;
+    this.bind(workflowId, tenant);
+    return this.encode(payloads, { type: 'workflow', namespace: '', workflowId });
+  }
+
+  /**
+   * The codec server's decode: only the caller's tenant's payloads (others, and payloads whose key was
+   * destroyed, come back as they are: still encrypted).
+   */
+  async decodeFor(tenant: string, payloads: Payload[]): Promise<Payload[]> {
+    return Promise.all(payloads.map(async (p) => (payloadTenant(p) === tenant ? ((await this.decode([p]).catch(() => [p]))[0] ?? p) : p)));
+  }
+
   private async tenantFor(workflowId: string | undefined): Promise<string> {
     if (!workflowId) return SYSTEM_TENANT;
     const known = this.tenants.get(workflowId);
