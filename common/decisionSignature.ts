@@ -51,7 +51,7 @@ export function decisionMessage(f: SignedFields): Uint8Array {
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** base64 → bytes without Buffer or atob (neither belongs in workflow code); undefined when malformed. */
-export function fromBase64(text: string): Uint8Array | undefined {
+function fromBase64(text: string): Uint8Array | undefined {
   const clean = text.replace(/=+$/, '');
   if (!/^[A-Za-z0-9+/]*$/.test(clean) || clean.length % 4 === 1) return undefined;
   const out: number[] = [];

@@ -25,7 +25,7 @@ async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<b
 }
 
 /** The codec server's base URL as the Temporal UI reaches it: the UI's own host, so the login cookie is same-site. */
-export function codecEndpoint(config: AppConfig): string {
+function codecEndpoint(config: AppConfig): string {
   const uiHost = new URL(config.temporal.uiUrl).hostname;
   return `http://${uiHost}:${config.api.port}/codec`;
 }

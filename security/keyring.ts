@@ -18,7 +18,7 @@ export interface MasterKeyring {
   source: string;
 }
 
-export class KeyringError extends Error {
+class KeyringError extends Error {
   override name = 'KeyringError';
 }
 
@@ -53,7 +53,7 @@ function readKeyringFile(file: string): MasterKeyring {
 }
 
 /** The local stack's keyring: made once (mode 600) in the git-ignored stack folder, shared by every local process. */
-export function devKeyringFile(config: AppConfig): string {
+function devKeyringFile(config: AppConfig): string {
   return path.join(config.stack.dir, 'encryption-keyring.json');
 }
 

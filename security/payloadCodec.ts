@@ -21,7 +21,7 @@ import { temporal } from '@temporalio/proto';
 import { SYSTEM_TENANT, type TenantKeys } from './tenantKeys';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
-export const KEY_ID_METADATA = 'encryption-key-id';
+const KEY_ID_METADATA = 'encryption-key-id';
 const CIPHER = 'AES-256-GCM';
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null | undefined) => (b ? new TextDecoder().decode(b) : undefined);
@@ -127,6 +127,6 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-export class PayloadKeyMissingError extends Error {
+class PayloadKeyMissingError extends Error {
   override name = 'PayloadKeyMissingError';
 }

@@ -33,7 +33,7 @@ export const SYSTEM_TENANT = '_system';
 const TENANT = /^[A-Za-z0-9._:@-]{1,128}$/;
 const CACHE_MS = 60_000;
 
-export const tenantKeyPrefix = (tenant: string): string => `keyring/tenants/${tenant}/`;
+const tenantKeyPrefix = (tenant: string): string => `keyring/tenants/${tenant}/`;
 
 export class TenantKeys {
   private readonly byId = new Map<string, { key?: DataKey; at: number }>();
