@@ -15,8 +15,14 @@ export async function connectClient(config: AppConfig): Promise<Client> {
  * Starts, signals and updates carry the trace context to the workflow (a no-op until tracing is installed).
  */
 export function clientFor(config: AppConfig, connection: Connection, options: { tracing?: boolean } = {}): Client {
-  const { codec, dataConverter } = createEncryption(config);
+  const { codec, dataConverter, close } = createEncryption(config);
   if (codec) codec.lookup = tenantLookup(connection.workflowService, config.temporal.namespace);
+  // The codec's key store is released with the connection (every caller closes the connection).
+  const closeConnection = connection.close.bind(connection);
+  connection.close = async () => {
+    close();
+    await closeConnection();
+  };
   return new Client({
     connection,
     namespace: config.temporal.namespace,

@@ -35,6 +35,11 @@ const CACHE_MS = 60_000;
 
 const tenantKeyPrefix = (tenant: string): string => `keyring/tenants/${tenant}/`;
 
+function isMissing(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
+
 export class TenantKeys {
   private readonly byId = new Map<string, { key?: DataKey; at: number }>();
   private readonly current = new Map<string, { key: DataKey; at: number }>();
@@ -53,7 +58,13 @@ export class TenantKeys {
     if (cached && this.now() - cached.at < CACHE_MS) return cached.key;
     const pending = this.creating.get(tenant);
     if (pending) return pending;
-    const p = this.findOrCreate(tenant).finally(() => this.creating.delete(tenant));
+    // Object storage down: keep encrypting with the key already in hand, so an S3 outage never stops workflow tasks.
+    const p = this.findOrCreate(tenant)
+      .catch((err: unknown) => {
+        if (cached) return cached.key;
+        throw err;
+      })
+      .finally(() => this.creating.delete(tenant));
     this.creating.set(tenant, p);
     return p;
   }
@@ -64,7 +75,16 @@ export class TenantKeys {
     if (cached && this.now() - cached.at < CACHE_MS) return cached.key;
     const [tenant, keyId] = id.split('/');
     if (!tenant || !keyId || !TENANT.test(tenant) || !/^[a-f0-9]{32}$/.test(keyId)) return undefined;
-    const record = await this.store.getJson<KeyRecord>(`${tenantKeyPrefix(tenant)}${keyId}.json`).catch(() => undefined);
+    let record: KeyRecord | undefined;
+    try {
+      record = await this.store.getJson<KeyRecord>(`${tenantKeyPrefix(tenant)}${keyId}.json`);
+    } catch (err) {
+      // Only "no such key" means destroyed; while object storage is unreachable, a key in hand stays usable.
+      if (!isMissing(err)) {
+        if (cached?.key) return cached.key;
+        throw err;
+      }
+    }
     const key = record ? this.unwrap(record) : undefined;
     this.byId.set(id, { key, at: this.now() });
     return key;

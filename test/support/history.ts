@@ -3,9 +3,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../../common/config';
-import { createEncryption, type Encryption } from '../../security/dataConverter';
-
-let encryption: Encryption | undefined;
+import { createEncryption } from '../../security/dataConverter';
 
 export interface HistoryDump {
   events: number;
@@ -32,9 +30,10 @@ export async function dumpHistory(handle: WorkflowHandle): Promise<HistoryDump> 
   const payloads: Payload[] = [];
   collectPayloads(history, payloads);
   // Decoded as the auditor's codec server would (a payload whose key is gone stays as it is).
-  encryption ??= createEncryption(loadConfig());
+  const encryption = createEncryption(loadConfig());
   const codec = encryption.codec;
   const decoded = codec ? await Promise.all(payloads.map(async (p) => (await codec.decode([p]).catch(() => [p]))[0]!)) : payloads;
+  encryption.close();
   const payloadBytes = decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()));
   return {
     events: history.events?.length ?? 0,
