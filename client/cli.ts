@@ -6,6 +6,7 @@ import { stackStatus } from '../infra/stack';
 import { registerBatch } from './commands/batch';
 import { registerGenerate } from './commands/generate';
 import { registerReview } from './commands/review';
+import { registerErase } from './commands/erase';
 import { registerRuns } from './commands/runs';
 import { registerServe } from './commands/serve';
 import { registerSession } from './commands/session';
@@ -19,6 +20,7 @@ registerRuns(program);
 registerSession(program);
 registerServe(program);
 registerBatch(program);
+registerErase(program);
 
 program
   .command('doctor')

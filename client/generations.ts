@@ -16,6 +16,7 @@ import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { Approval, Kind, Stage, Tenant, UserTag } from '../common/searchAttributes';
 import { userTag } from '../common/userTag';
 import type { ObjectStore } from '../providers/objectStore';
+import { reviewSigner } from '../security/reviewSigner';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { runUiUrl } from './temporalClient';
@@ -71,7 +72,7 @@ export async function startGeneration(
   g: Generations,
   request: GenerateRequest,
   workflowId = newWorkflowId(),
-  options: { idempotent?: boolean } = {},
+  options: { idempotent?: boolean; requestedBy?: string } = {},
 ): Promise<StartedGeneration> {
   const { webhookUrl, ...rest } = request;
   if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
@@ -90,6 +91,8 @@ export async function startGeneration(
     ...(runOptions ? { options: runOptions } : {}),
     review: request.review ?? g.config.review.defaults,
     ...(webhook ? { webhook } : {}),
+    // Review decisions must be signed by the API; the requester (an operator when none is named) is recorded.
+    reviewAuth: reviewSigner(g.config).reviewAuth(g.config, request.tenantId, options.requestedBy ?? `operator-${request.userId}`),
   };
   try {
     const handle = await g.client.workflow.start(generateImage, {
@@ -199,6 +202,34 @@ export async function generationStatus(g: Generations, workflowId: string, tenan
   };
 }
 
+/**
+ * Signs a decision for its run: the reviewer is the authenticated principal (the API's), or for the
+ * operator's CLI `operator-<name>`; a reviewer name in the body is never what the run records.
+ */
+function signed<D extends ReviewDecision | PlanReviewDecision>(
+  g: Generations,
+  workflowId: string,
+  kind: 'plan' | 'result',
+  decision: D,
+  principal?: string,
+): D {
+  const { reviewer, ...rest } = decision as ReviewDecision & PlanReviewDecision;
+  const name = principal ?? `operator-${reviewer ?? 'cli'}`;
+  const at = new Date().toISOString();
+  const signature = reviewSigner(g.config).sign({
+    workflowId,
+    kind,
+    decision: rest.decision,
+    candidateKey: kind === 'result' ? rest.candidateKey : undefined,
+    feedback: rest.feedback,
+    instructions: kind === 'plan' ? rest.instructions : undefined,
+    prompt: kind === 'plan' ? rest.prompt : undefined,
+    principal: name,
+    at,
+  });
+  return { ...rest, reviewer: name, principal: name, at, signature } as unknown as D;
+}
+
 /** A review decision; the caller's request id is the update id, so a retried click is the same decision. */
 export async function reviewGeneration(
   g: Generations,
@@ -206,9 +237,11 @@ export async function reviewGeneration(
   decision: ReviewDecision,
   requestId: string,
   tenant?: string,
+  principal?: string,
 ): Promise<ReviewAccepted> {
   await describeOwned(g, workflowId, tenant);
-  return g.client.workflow.getHandle(workflowId).executeUpdate(reviewUpdate, { args: [decision], updateId: requestId });
+  const args: [ReviewDecision] = [signed(g, workflowId, 'result', decision, principal)];
+  return g.client.workflow.getHandle(workflowId).executeUpdate(reviewUpdate, { args, updateId: requestId });
 }
 
 export async function reviewPlan(
@@ -217,9 +250,11 @@ export async function reviewPlan(
   decision: PlanReviewDecision,
   requestId: string,
   tenant?: string,
+  principal?: string,
 ): Promise<ReviewAccepted> {
   await describeOwned(g, workflowId, tenant);
-  return g.client.workflow.getHandle(workflowId).executeUpdate(planReviewUpdate, { args: [decision], updateId: requestId });
+  const args: [PlanReviewDecision] = [signed(g, workflowId, 'plan', decision, principal)];
+  return g.client.workflow.getHandle(workflowId).executeUpdate(planReviewUpdate, { args, updateId: requestId });
 }
 
 export async function cancelGeneration(g: Generations, workflowId: string, tenant?: string): Promise<void> {

@@ -9,6 +9,7 @@ import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { registerSecrets } from './redact';
 import { projectRoot } from './paths';
+import { parseTokenEntries, type TokenDirectory } from './principals';
 import { durationSchema, outageWindowSchema } from './requestSchema';
 import type { ReviewPolicy } from './review';
 import { withStackSlot } from './stackSlot';
@@ -115,6 +116,16 @@ const envSchema = z.object({
   IMAGE_AGENT_API_TLS_CERT: optionalString,
   IMAGE_AGENT_API_TLS_KEY: optionalString,
   IMAGE_AGENT_PRICES: optionalString,
+  /** Payload encryption (README, "Encryption and key management"): on unless turned off. */
+  IMAGE_AGENT_ENCRYPTION: bool.default(true),
+  IMAGE_AGENT_ENCRYPTION_KEYS: optionalString,
+  IMAGE_AGENT_ENCRYPTION_KEYRING_FILE: optionalString,
+  /** Ed25519 private key (PEM, or base64 of PKCS#8 DER) the API signs review decisions with. */
+  IMAGE_AGENT_REVIEW_SIGNING_KEY: optionalString,
+  /** Tenants whose runs need a reviewer other than the requester ("acme,beta", or "*"). */
+  IMAGE_AGENT_FOUR_EYES_TENANTS: optionalString,
+  /** The Temporal UI's origin, allowed (with credentials) by the codec server's CORS. */
+  IMAGE_AGENT_CODEC_CORS_ORIGINS: optionalString,
 
   // Worker processes
   IMAGE_AGENT_GPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -220,8 +231,8 @@ export interface AppConfig {
   api: {
     host: string;
     port: number;
-    /** Bearer token → tenant. */
-    tokens: Map<string, string>;
+    /** Bearer token (kept hashed) → principal: tenant, name, roles. */
+    tokens: TokenDirectory;
     rateLimitPerMinute: number;
     trustProxy: boolean;
     /** PEM files: the API serves https itself when both are set. */
@@ -229,6 +240,18 @@ export interface AppConfig {
   };
   /** Per-model prices for cost accounting, when configured. */
   prices: Prices;
+  encryption: {
+    enabled: boolean;
+    /** "id:base64,…", the first current; or a keyring file; neither: the local stack's generated dev keyring. */
+    keys?: string;
+    keyringFile?: string;
+  };
+  security: {
+    /** Ed25519 private key for review decisions; unset: the local stack's generated dev key. */
+    reviewSigningKey?: string;
+    fourEyesTenants: string[];
+    codecCorsOrigins: string[];
+  };
   batch: {
     /** Cases in flight per batch, by default. */
     concurrency: number;
@@ -371,12 +394,28 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     api: {
       host: e.IMAGE_AGENT_API_HOST,
       port: e.IMAGE_AGENT_API_PORT,
-      tokens: parseTokens(e.IMAGE_AGENT_API_TOKENS),
+      tokens: parseTokenEntries(e.IMAGE_AGENT_API_TOKENS, (m) => new ConfigError(m)),
       rateLimitPerMinute: e.IMAGE_AGENT_API_RATE_LIMIT,
       trustProxy: e.IMAGE_AGENT_API_TRUST_PROXY,
       ...(e.IMAGE_AGENT_API_TLS_CERT && e.IMAGE_AGENT_API_TLS_KEY ? { tls: { certFile: e.IMAGE_AGENT_API_TLS_CERT, keyFile: e.IMAGE_AGENT_API_TLS_KEY } } : {}),
     },
     prices: parsePrices(e.IMAGE_AGENT_PRICES),
+    encryption: {
+      enabled: e.IMAGE_AGENT_ENCRYPTION,
+      ...(e.IMAGE_AGENT_ENCRYPTION_KEYS ? { keys: e.IMAGE_AGENT_ENCRYPTION_KEYS } : {}),
+      ...(e.IMAGE_AGENT_ENCRYPTION_KEYRING_FILE ? { keyringFile: path.resolve(projectRoot, e.IMAGE_AGENT_ENCRYPTION_KEYRING_FILE) } : {}),
+    },
+    security: {
+      ...(e.IMAGE_AGENT_REVIEW_SIGNING_KEY ? { reviewSigningKey: e.IMAGE_AGENT_REVIEW_SIGNING_KEY } : {}),
+      fourEyesTenants: (e.IMAGE_AGENT_FOUR_EYES_TENANTS ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+      codecCorsOrigins: (e.IMAGE_AGENT_CODEC_CORS_ORIGINS ?? `http://localhost:${e.STACK_TEMPORAL_UI_PORT},http://127.0.0.1:${e.STACK_TEMPORAL_UI_PORT}`)
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    },
     batch: { concurrency: e.IMAGE_AGENT_BATCH_CONCURRENCY },
     workers: {
       gpuConcurrency: e.IMAGE_AGENT_GPU_CONCURRENCY,
@@ -413,24 +452,6 @@ function hostList(text: string | undefined): string[] {
     .split(',')
     .map((h) => h.trim().toLowerCase())
     .filter(Boolean);
-}
-
-/** IMAGE_AGENT_API_TOKENS: "token1:tenantA,token2:tenantB". */
-function parseTokens(text: string | undefined): Map<string, string> {
-  const tokens = new Map<string, string>();
-  for (const entry of (text ?? '')
-    .split(',')
-    .map((t) => t.trim())
-    .filter(Boolean)) {
-    const at = entry.lastIndexOf(':');
-    const token = entry.slice(0, at);
-    const tenant = entry.slice(at + 1);
-    if (at <= 0 || token.length < 16 || !/^[A-Za-z0-9._:@-]+$/.test(tenant)) {
-      throw new ConfigError('IMAGE_AGENT_API_TOKENS: each entry is token:tenant, with a token of at least 16 characters');
-    }
-    tokens.set(token, tenant);
-  }
-  return tokens;
 }
 
 const priceSchema = z.record(

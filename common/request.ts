@@ -2,6 +2,7 @@
 import type { ContextPlan, PlannedImage } from './plan';
 import type { GroundedAnswer, MemoryContext } from './evidence';
 import type { ChecklistItem } from './generation';
+import type { ReviewAuth } from './decisionSignature';
 import type { ReviewPolicy } from './review';
 
 /** Parts of the agent switched off, as in the paper's ablations (Table 4). */
@@ -66,4 +67,9 @@ export interface GenerateImageInput {
    * run ends. Webhook URLs often carry a secret (Slack-style), so the URL itself stays out of the history.
    */
   webhook?: { key: string };
+  /**
+   * Set by the API: the public key review decisions must be signed with, the requesting principal and the
+   * tenant's four-eyes policy. Without it (runs started before principals existed) decisions are unsigned.
+   */
+  reviewAuth?: ReviewAuth;
 }

@@ -22,8 +22,12 @@ export interface ReviewDecision {
   candidateKey: string;
   /** Required when rejecting: the reviewer's words become feedback for the next round. */
   feedback?: string;
-  /** Who decided (an id, not an email: it is kept in the run's history). */
+  /** Who decided (an id, not an email: it is kept in the run's history). Ignored when the decision is signed. */
   reviewer?: string;
+  /** Set by the API: the authenticated principal, when, and its Ed25519 signature (common/decisionSignature.ts). */
+  principal?: string;
+  at?: string;
+  signature?: string;
 }
 
 export interface PlanReviewDecision {
@@ -34,6 +38,9 @@ export interface PlanReviewDecision {
   prompt?: string;
   feedback?: string;
   reviewer?: string;
+  principal?: string;
+  at?: string;
+  signature?: string;
 }
 
 export interface ReviewRecord {
@@ -43,6 +50,8 @@ export interface ReviewRecord {
   feedback?: string;
   reviewer: string;
   at: string;
+  /** True when the reviewer is an authenticated principal whose decision the API signed. */
+  signed?: boolean;
   /** How the decision arrived: an update, the signal fallback, or the timeout policy. */
   via: 'update' | 'signal' | 'timeout';
 }

@@ -24,6 +24,12 @@ async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<b
   }
 }
 
+/** The codec server's base URL as the Temporal UI reaches it: the UI's own host, so the login cookie is same-site. */
+function codecEndpoint(config: AppConfig): string {
+  const uiHost = new URL(config.temporal.uiUrl).hostname;
+  return `http://${uiHost}:${config.api.port}/codec`;
+}
+
 export function temporalServer(config: AppConfig): StackService {
   const address = config.temporal.connection.address ?? 'localhost:7233';
   const [host = 'localhost', portText] = address.split(/:(?=\d+$)/);
@@ -50,6 +56,8 @@ export function temporalServer(config: AppConfig): StackService {
       '--log-level',
       'warn',
       '--ui-disable-news-fetch',
+      // The UI decodes encrypted payloads through the API's codec server (an auditor's login cookie).
+      ...(config.encryption.enabled ? ['--ui-codec-endpoint', codecEndpoint(config)] : []),
       '--dynamic-config-value',
       'frontend.enableServerVersionCheck=false',
       ...cliSearchAttributeSpecs().flatMap((s) => ['--search-attribute', s]),

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -82,6 +83,11 @@ export class ObjectStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return keys;
+  }
+
+  /** Deletes objects (erasure, key destruction); a missing key is not an error. */
+  async remove(keys: readonly string[]): Promise<void> {
+    for (const key of keys) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   presign(key: string, expiresIn = this.config.presignSeconds): Promise<string> {

@@ -55,7 +55,11 @@ describe('HTTP API and review page', () => {
     hookUrl = `http://127.0.0.1:${hookPort}/hooks/image-agent`;
     env = await startTestEnv({
       name: 'api',
-      env: { IMAGE_AGENT_API_TOKENS: `${TOKEN_A}:acme,${TOKEN_B}:globex`, IMAGE_AGENT_WEBHOOK_SECRET: SECRET, WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${hookPort}` },
+      env: {
+        IMAGE_AGENT_API_TOKENS: `${TOKEN_A}:acme:api-reviewer:submit+review,${TOKEN_B}:globex`,
+        IMAGE_AGENT_WEBHOOK_SECRET: SECRET,
+        WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${hookPort}`,
+      },
     });
     api = buildApi({ client: env.client, config: env.config, store: env.store });
     await api.listen({ host: '127.0.0.1', port: 0 });
@@ -134,7 +138,8 @@ describe('HTTP API and review page', () => {
 
   test('review through the API: idempotent by Idempotency-Key; stale decisions are 409; webhooks are signed and retried', async () => {
     const { id, candidateKey } = await startReviewed(TOKEN_A, { webhookUrl: hookUrl });
-    const decision = { decision: 'approve', candidateKey, reviewer: 'api-reviewer' };
+    // The body's reviewer is ignored: the run records the token's principal.
+    const decision = { decision: 'approve', candidateKey, reviewer: 'someone-else' };
     const stale = await call('POST', `/v1/generations/${id}/review`, TOKEN_A, { ...decision, candidateKey: 'runs/old.png' });
     expect(stale.status).toBe(409);
     expect(stale.body.error).toMatch(/^stale decision/);

@@ -12,9 +12,10 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
 import { projectRoot } from '../common/paths';
 import type { GenerateImageResult } from '../common/runResult';
-import { startGeneration } from '../client/generations';
+import { reviewGeneration, startGeneration } from '../client/generations';
+import { createEncryption } from '../security/dataConverter';
 import { writeWorkflowBundle } from '../workers/workflowBundle';
-import { reviewUpdate, statusQuery } from '../workflows/generationMessages';
+import { statusQuery } from '../workflows/generationMessages';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
@@ -76,11 +77,18 @@ describe('a deploy while a run waits for its reviewer', () => {
     const waiting = before.client.workflow.getHandle((await start('a lighthouse poster')).workflowId);
     const key = await waitingKey(waiting);
     const recorded = await waiting.fetchHistory();
+    // Histories are encrypted: the replayer decodes them with the workers' data converter.
+    const { dataConverter, close } = createEncryption(before.config);
 
     // The unguarded change cannot replay the waiting run: the replay test would fail CI with this error.
-    const unguarded = await Worker.runReplayHistory({ workflowBundle: { codePath: unguardedBundle } }, recorded, waiting.workflowId).catch((e: unknown) => e);
+    const unguarded = await Worker.runReplayHistory({ workflowBundle: { codePath: unguardedBundle }, dataConverter }, recorded, waiting.workflowId).catch(
+      (e: unknown) => e,
+    );
     expect(unguarded).toBeInstanceOf(DeterminismViolationError);
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: patchedBundle } }, recorded, waiting.workflowId)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: patchedBundle }, dataConverter }, recorded, waiting.workflowId),
+    ).resolves.toBeUndefined();
+    close();
 
     // The deploy: old workers stop, new ones on the changed bundle take the same queue.
     const taskQueue = before.taskQueue;
@@ -88,9 +96,13 @@ describe('a deploy while a run waits for its reviewer', () => {
     before = undefined;
     after = await startTestEnv({ name: 'deploy', taskQueue, workflowBundlePath: patchedBundle });
 
-    await after.client.workflow
-      .getHandle(waiting.workflowId)
-      .executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: key, reviewer: 'rev-1' }] });
+    // A decision signed as the API signs them (the run was started with the review public key).
+    await reviewGeneration(
+      { client: after.client, config: after.config, store: after.store },
+      waiting.workflowId,
+      { decision: 'approve', candidateKey: key, reviewer: 'rev-1' },
+      'approve-1',
+    );
     const result: GenerateImageResult = await after.client.workflow.getHandle(waiting.workflowId).result();
     expect(result.outcome).toBe('completed');
     expect(result.approval).toBe('approved');

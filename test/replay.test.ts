@@ -4,6 +4,8 @@
  * waiting for a reviewer when the deploy lands — fails here, naming the history.
  */
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { loadConfig } from '../common/config';
+import { createEncryption } from '../security/dataConverter';
 import { TEST_BUNDLE } from './support/paths';
 import { loadRecordedHistories } from './replay/recordedHistory';
 
@@ -33,8 +35,11 @@ describe('recorded histories replay against the current workflow code', () => {
     const failures: string[] = [];
     let replayed = 0;
     // runReplayHistories reports each failure in its result instead of throwing: every result is checked.
+    // Through the workers' data converter (the encryption codec passes pre-encryption payloads through).
+    const encryption = createEncryption(loadConfig());
+    expect(encryption.codec).toBeDefined();
     const results = Worker.runReplayHistories(
-      { workflowBundle: { codePath: TEST_BUNDLE } },
+      { workflowBundle: { codePath: TEST_BUNDLE }, dataConverter: encryption.dataConverter },
       recordings.map(({ recorded }) => ({ workflowId: recorded.workflowId, history: recorded.history })),
     );
     for await (const result of results) {
@@ -51,6 +56,7 @@ describe('recorded histories replay against the current workflow code', () => {
         failures.push(`${file}: ${result.error.name}: ${reason}`);
       }
     }
+    encryption.close();
     expect(failures).toEqual([]);
     expect(replayed).toBe(recordings.length);
   });

@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { AddressInfo } from 'node:net';
+import { buildApi } from '../client/api/apiServer';
 import { loadConfig } from '../common/config';
 import type { GenerateImageInput } from '../common/request';
 import { reportKey } from '../common/objectKeys';
@@ -11,7 +13,8 @@ import type { ReviewPolicy } from '../common/review';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { resolveTool } from '../infra/toolchain';
 import { reviewSignal, reviewUpdate, planReviewUpdate, statusQuery } from '../workflows/generationMessages';
-import { startGeneration } from '../client/generations';
+import { startOptions } from '../client/startOptions';
+import { generateImage } from '../workflows/generateImage';
 import { runCommand } from './support/cli';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
@@ -25,8 +28,9 @@ describe('review gates', () => {
 
   async function start(request: string, review: ReviewPolicy): Promise<WorkflowHandle> {
     const input: GenerateImageInput = { request, tenantId: 'acme', userId: 'rita', options: { size: '256x256' }, review };
-    const { workflowId } = await startGeneration({ client: env.client, config: env.config, store: env.store }, input, `review-${randomUUID()}`);
-    return env.client.workflow.getHandle(workflowId);
+    // Started as an operator would, without the API's review key: these runs take unsigned decisions, so the gate's
+    // own rules are tested here (signed decisions and four-eyes: fourEyes.test.ts).
+    return env.client.workflow.start(generateImage, { ...startOptions(env.config, input, `review-${randomUUID()}`), args: [input] });
   }
 
   async function waitForReview(handle: WorkflowHandle, kind: 'plan' | 'result' = 'result'): Promise<string> {
@@ -159,7 +163,20 @@ describe('review gates', () => {
     });
     expect(listed.code).toBe(0);
     const input = JSON.stringify({ decision: 'approve', candidateKey: key, reviewer: 'temporal-cli' });
+    // Results are encrypted: the CLI reads them through the codec server with an auditor's token.
+    const token = `tok-audit-${randomUUID()}`;
+    const api = buildApi({
+      client: env.client,
+      config: loadConfig({ ...process.env, IMAGE_AGENT_API_TOKENS: `${token}:acme:auditor:audit` }),
+      store: env.store,
+    });
+    await api.listen({ host: '127.0.0.1', port: 0 });
+    const codec = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}/codec`;
     const updated = await runCommand(temporal, [
+      '--codec-endpoint',
+      codec,
+      '--codec-auth',
+      `Bearer ${token}`,
       'workflow',
       'update',
       'execute',
@@ -172,6 +189,7 @@ describe('review gates', () => {
       '--input',
       input,
     ]);
+    await api.close();
     expect(updated.stderr).toBe('');
     expect(updated.code).toBe(0);
     const result: GenerateImageResult = await handle.result();

@@ -4,6 +4,7 @@
  * And the workflow interceptors in the bundle keep histories replayable: a history recorded by a bundle
  * without them replays with the production bundle that has them.
  */
+import { createEncryption } from '../security/dataConverter';
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -103,7 +104,11 @@ describe('OpenTelemetry traces', () => {
       });
       const history = await plain.client.workflow.getHandle(workflowId).fetchHistory();
       // Throws DeterminismViolationError if the interceptors changed the commands.
-      await Worker.runReplayHistory({ workflowBundle: { codePath: tracedBundle }, sinks: tracingSinks(tracing) }, history, workflowId);
+      // Through the workers' data converter: the history is encrypted.
+      const { dataConverter, close } = createEncryption(plain.config);
+      await Worker.runReplayHistory({ workflowBundle: { codePath: tracedBundle }, sinks: tracingSinks(tracing), dataConverter }, history, workflowId).finally(
+        close,
+      );
     } finally {
       await plain.stop();
     }

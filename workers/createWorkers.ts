@@ -10,6 +10,7 @@ import { RenderSpool } from '../activities/renderSpool';
 import type { AgentDeps } from '../activities/agentDeps';
 import type { AppConfig } from '../common/config';
 import { createPool } from '../providers/database';
+import { createEncryption, tenantLookup, type Encryption } from '../security/dataConverter';
 import { MemoryStore } from '../providers/memoryStore';
 import { ObjectStore } from '../providers/objectStore';
 import { createAgentModels, createImageModel } from '../providers/registry';
@@ -48,8 +49,9 @@ export interface WorkerTelemetry {
  * Options every worker shares: metrics and trace interceptors, the trace sink, and the drain grace. The
  * SDK's shutdownGraceTime defaults to 0, which would cancel a render the moment SIGTERM arrives.
  */
-function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry) {
+function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry, encryption: Encryption) {
   return {
+    dataConverter: encryption.dataConverter,
     shutdownGraceTime: config.shutdown.workerGraceMs,
     sinks: tracingSinks(telemetry.tracing),
     activityInterceptors: [
@@ -60,6 +62,13 @@ function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry) {
       typedFailures,
     ],
   };
+}
+
+/** The workers' data converter; the codec looks up the tenant of a run it has not seen through the connection. */
+function workerEncryption(config: AppConfig, connection: NativeConnection): Encryption {
+  const encryption = createEncryption(config);
+  if (encryption.codec) encryption.codec.lookup = tenantLookup(connection.workflowService, config.temporal.namespace);
+  return encryption;
 }
 
 /** A worker and the resources its activities hold, released once the worker has stopped. */
@@ -77,7 +86,8 @@ export async function createOrchestrationWorker(
 ): Promise<ManagedWorker> {
   const pool = createPool(config.databaseUrl, Math.min(8, config.workers.activityConcurrency));
   const deps = createAgentDeps(config, pool);
-  const shared = sharedOptions(config, telemetry);
+  const encryption = workerEncryption(config, connection);
+  const shared = sharedOptions(config, telemetry, encryption);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -91,12 +101,14 @@ export async function createOrchestrationWorker(
     },
     sinks: shared.sinks,
     shutdownGraceTime: shared.shutdownGraceTime,
+    dataConverter: shared.dataConverter,
     ...source,
   });
   return {
     worker,
     async close() {
       deps.store.destroy();
+      encryption.close();
       await pool.end().catch(() => undefined);
     },
   };
@@ -107,7 +119,8 @@ export async function createGpuWorker(config: AppConfig, connection: NativeConne
   const store = new ObjectStore(config.s3);
   const spool = new RenderSpool(config.workers.renderSpoolDir);
   await spool.sweep();
-  const shared = sharedOptions(config, telemetry);
+  const encryption = workerEncryption(config, connection);
+  const shared = sharedOptions(config, telemetry, encryption);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -116,6 +129,13 @@ export async function createGpuWorker(config: AppConfig, connection: NativeConne
     interceptors: { activity: shared.activityInterceptors },
     maxConcurrentActivityTaskExecutions: config.workers.gpuConcurrency,
     shutdownGraceTime: shared.shutdownGraceTime,
+    dataConverter: shared.dataConverter,
   });
-  return { worker, close: async () => store.destroy() };
+  return {
+    worker,
+    close: async () => {
+      store.destroy();
+      encryption.close();
+    },
+  };
 }

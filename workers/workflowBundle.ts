@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger, type WorkerOptions } from '@temporalio/worker';
 import { projectRoot } from '../common/paths';
+import { FAILURE_CONVERTER_PATH } from '../security/dataConverter';
 
 export const PREBUILT_BUNDLE = path.join(projectRoot, 'dist', 'workflow-bundle.js');
 
@@ -32,7 +33,13 @@ export const WORKFLOW_INTERCEPTOR_MODULES = [
 ];
 
 export async function writeWorkflowBundle(outFile: string, workflowsPath = path.join(projectRoot, 'workflows')): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
+    // Failure messages inside encoded (so encrypted) attributes, for failures the workflows themselves raise.
+    failureConverterPath: FAILURE_CONVERTER_PATH,
+    logger: new DefaultLogger('WARN'),
+  });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, code);
 }

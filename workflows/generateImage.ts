@@ -25,7 +25,7 @@ import { ReviewGate } from './reviewGate';
 
 export async function generateImage(input: GenerateImageInput): Promise<GenerateImageResult> {
   const options = resolveOptions(input.options);
-  const gate = new ReviewGate(input.review ?? NO_REVIEW, () => (run.plan?.images.length ?? 1) === 1);
+  const gate = new ReviewGate(input.review ?? NO_REVIEW, () => (run.plan?.images.length ?? 1) === 1, input.reviewAuth);
   const run = new Run(input, options, gate);
   gate.install();
   setHandler(statusQuery, () => statusOf(run));

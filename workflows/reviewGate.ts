@@ -4,7 +4,8 @@
  * shape is the fallback (an invalid signal cannot be refused, so it is recorded as ignored). The wait is a
  * durable timer: when it runs out, the request's timeout policy decides.
  */
-import { ApplicationFailure, condition, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { signatureProblem, type ReviewAuth } from '../common/decisionSignature';
 import { FailureType } from '../common/failureTypes';
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../common/review';
 import { durationMs } from '../common/duration';
@@ -29,6 +30,8 @@ export class ReviewGate {
   constructor(
     private readonly policy: ReviewPolicy,
     private readonly singleImage: () => boolean,
+    /** Signed decisions and the four-eyes rule, for runs the API started with a public key. */
+    private readonly auth?: ReviewAuth,
   ) {
     this.approval = 'not_required';
   }
@@ -61,7 +64,7 @@ export class ReviewGate {
       decision: decision.decision,
       candidateKey,
       feedback: decision.feedback,
-      reviewer: decision.reviewer ?? 'anonymous',
+      ...this.reviewerOf(decision),
       at: new Date().toISOString(),
       via,
     };
@@ -91,7 +94,7 @@ export class ReviewGate {
       kind: 'plan',
       decision: decision.decision,
       feedback: decision.feedback ?? decision.instructions,
-      reviewer: decision.reviewer ?? 'anonymous',
+      ...this.reviewerOf(decision),
       at: new Date().toISOString(),
       via,
     });
@@ -152,6 +155,31 @@ export class ReviewGate {
     if (problem) throw ApplicationFailure.create({ type: FailureType.ReviewDecisionRefused, message: problem, nonRetryable: true });
   }
 
-  private resultProblem = (d: ReviewDecision): string | undefined => resultDecisionProblem(this, d);
-  private planProblem = (d: PlanReviewDecision): string | undefined => planDecisionProblem(this, d, this.singleImage());
+  /** The recorded reviewer: the signed principal, else (runs without review auth) the name sent. */
+  private reviewerOf(d: ReviewDecision | PlanReviewDecision): { reviewer: string; signed?: true } {
+    return this.auth && d.principal ? { reviewer: d.principal, signed: true } : { reviewer: d.reviewer ?? 'anonymous' };
+  }
+
+  /** Signature and four-eyes rules; no commands, so runs recorded before them replay unchanged. */
+  private authProblem(kind: 'plan' | 'result', d: ReviewDecision | PlanReviewDecision): string | undefined {
+    if (!this.auth) return undefined;
+    const fields = {
+      workflowId: workflowInfo().workflowId,
+      kind,
+      decision: d.decision,
+      candidateKey: kind === 'result' ? (d as ReviewDecision).candidateKey : undefined,
+      feedback: d.feedback,
+      instructions: kind === 'plan' ? (d as PlanReviewDecision).instructions : undefined,
+      prompt: kind === 'plan' ? (d as PlanReviewDecision).prompt : undefined,
+    };
+    const bad = signatureProblem(this.auth, fields, d.principal, d.at, d.signature);
+    if (bad) return bad;
+    if (this.auth.fourEyes && d.decision === 'approve' && d.principal === this.auth.requestedBy) {
+      return `four-eyes policy: ${d.principal} requested this run and cannot approve it; another reviewer must`;
+    }
+    return undefined;
+  }
+
+  private resultProblem = (d: ReviewDecision): string | undefined => resultDecisionProblem(this, d) ?? this.authProblem('result', d);
+  private planProblem = (d: PlanReviewDecision): string | undefined => planDecisionProblem(this, d, this.singleImage()) ?? this.authProblem('plan', d);
 }

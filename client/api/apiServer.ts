@@ -28,8 +28,9 @@ import {
 } from '../generations';
 import { httpRequests } from '../../telemetry/appMetrics';
 import { storeUpload, UPLOAD_MAX_BYTES, UploadRejectedError } from '../uploadInputImages';
-import { setTokenCookie, tenantOf, UnauthorizedError } from './auth';
+import { MissingRoleError, principalOf, setTokenCookie, tenantOf, UnauthorizedError } from './auth';
 import { renderReviewPage } from './reviewPage';
+import { registerCodecRoutes } from '../../security/codecServer';
 
 const startBody = generateRequestSchema.omit({ tenantId: true });
 const reviewBody = z
@@ -135,16 +136,20 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
     }
   });
 
+  // The codec server for auditors (Temporal UI and CLI): security/codecServer.ts.
+  registerCodecRoutes(app, g.config);
+
   app.get('/healthz', async () => ({ ok: true }));
   app.get('/readyz', async (_req, reply) => (readiness.draining ? reply.code(503).send({ ready: false, draining: true }) : { ready: true }));
 
   app.post('/v1/generations', async (req, reply) => {
-    const tenantId = tenantOf(req, tokens);
+    const principal = principalOf(req, tokens, 'submit');
+    const tenantId = principal.tenant;
     const body = parse(startBody, req.body, 'request');
     const key = idempotencyKey(req.headers);
     const started = key
-      ? await startGeneration(g, { ...body, tenantId }, idempotentWorkflowId(tenantId, key), { idempotent: true })
-      : await startGeneration(g, { ...body, tenantId });
+      ? await startGeneration(g, { ...body, tenantId }, idempotentWorkflowId(tenantId, key), { idempotent: true, requestedBy: principal.name })
+      : await startGeneration(g, { ...body, tenantId }, undefined, { requestedBy: principal.name });
     return reply.code(202).send({
       ...started,
       statusUrl: `/v1/generations/${started.workflowId}`,
@@ -175,16 +180,17 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
     return generationStatus(g, parse(idParam, req.params, 'path').id, tenant);
   });
 
+  // The recorded reviewer is the authenticated principal (signed for the run), never the body's `reviewer`.
   app.post('/v1/generations/:id/review', async (req) => {
-    const tenant = tenantOf(req, tokens);
+    const principal = principalOf(req, tokens, 'review');
     const { id } = parse(idParam, req.params, 'path');
-    return reviewGeneration(g, id, parse(reviewBody, req.body, 'decision'), requestId(req.headers), tenant);
+    return reviewGeneration(g, id, parse(reviewBody, req.body, 'decision'), requestId(req.headers), principal.tenant, principal.name);
   });
 
   app.post('/v1/generations/:id/plan-review', async (req) => {
-    const tenant = tenantOf(req, tokens);
+    const principal = principalOf(req, tokens, 'review');
     const { id } = parse(idParam, req.params, 'path');
-    return reviewPlan(g, id, parse(planReviewBody, req.body, 'decision'), requestId(req.headers), tenant);
+    return reviewPlan(g, id, parse(planReviewBody, req.body, 'decision'), requestId(req.headers), principal.tenant, principal.name);
   });
 
   app.post('/v1/generations/:id/cancel', async (req, reply) => {
@@ -252,6 +258,7 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
 function sendError(reply: FastifyReply, err: unknown, requestId: string): FastifyReply {
   if (err instanceof UploadRejectedError) return reply.code(err.status).send({ error: err.message });
   if (err instanceof UnauthorizedError) return reply.code(401).send({ error: err.message });
+  if (err instanceof MissingRoleError) return reply.code(403).send({ error: err.message });
   if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
   if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
   if (err instanceof InvalidRequestError) return reply.code(400).send({ error: err.message });

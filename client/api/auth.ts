@@ -4,6 +4,7 @@
  * cannot send, so the cookie cannot be used for CSRF.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal, Role, TokenDirectory } from '../../common/principals';
 
 const TOKEN_COOKIE = 'ia_token';
 
@@ -19,17 +20,34 @@ function readCookie(header: string | undefined, name: string): string | undefine
   return undefined;
 }
 
+/** The caller is authenticated but lacks the role the route needs. */
+export class MissingRoleError extends Error {
+  override name = 'MissingRoleError';
+}
+
 /** The caller's tenant, or an UnauthorizedError. */
-export function tenantOf(req: FastifyRequest, tokens: Map<string, string>): string {
+export function tenantOf(req: FastifyRequest, tokens: TokenDirectory): string {
+  return principalOf(req, tokens).tenant;
+}
+
+/**
+ * The authenticated principal (bearer token, or the login cookie), or an UnauthorizedError; with a role,
+ * a MissingRoleError unless the principal has it. `cookieWrites`: routes whose cookie-authenticated POSTs
+ * need no X-Requested-With (the codec server, which the Temporal UI calls cross-origin under CORS).
+ */
+export function principalOf(req: FastifyRequest, tokens: TokenDirectory, role?: Role, options: { cookieWrites?: boolean } = {}): Principal {
   const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
   const cookie = readCookie(req.headers.cookie, TOKEN_COOKIE);
   const token = bearer ?? cookie;
-  const tenant = token ? tokens.get(token) : undefined;
-  if (!tenant) throw new UnauthorizedError(token ? 'the token is not valid' : 'a bearer token is required');
-  if (!bearer && req.method !== 'GET' && req.headers['x-requested-with'] !== 'image-agent') {
+  const principal = token ? tokens.principal(token) : undefined;
+  if (!principal) throw new UnauthorizedError(token ? 'the token is not valid' : 'a bearer token is required');
+  if (!bearer && req.method !== 'GET' && !options.cookieWrites && req.headers['x-requested-with'] !== 'image-agent') {
     throw new UnauthorizedError('cookie-authenticated writes need the X-Requested-With: image-agent header');
   }
-  return tenant;
+  if (role && !principal.roles.includes(role) && !principal.roles.includes('admin')) {
+    throw new MissingRoleError(`${principal.name} does not have the ${role} role`);
+  }
+  return principal;
 }
 
 export function setTokenCookie(reply: FastifyReply, token: string, secure = false): void {

@@ -12,6 +12,11 @@ import path from 'node:path';
 import { Command } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
 import { loadConfig } from '../../common/config';
+
+// Recordings are committed and replayed on fresh clones, which do not have this machine's generated dev
+// keyring: record plaintext payloads (the codec passes them through on replay). Set the variable to record
+// encrypted histories against a keyring CI has.
+process.env.IMAGE_AGENT_ENCRYPTION ??= 'off';
 import { projectRoot } from '../../common/paths';
 import type { ReviewPolicy } from '../../common/review';
 import { startBatch } from '../../client/batches';

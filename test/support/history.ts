@@ -1,6 +1,9 @@
 /** Reads a workflow's history as an auditor would: every payload decoded, and its encoded size. */
 import type { WorkflowHandle } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { loadConfig } from '../../common/config';
+import { createEncryption } from '../../security/dataConverter';
 
 export interface HistoryDump {
   events: number;
@@ -11,12 +14,12 @@ export interface HistoryDump {
   payloadBytes: Buffer[];
 }
 
-function collectPayloads(node: unknown, out: Buffer[]): void {
+function collectPayloads(node: unknown, out: Payload[]): void {
   if (!node || typeof node !== 'object') return;
   if (node instanceof Uint8Array) return;
   const maybe = node as { metadata?: unknown; data?: unknown };
   if (maybe.metadata && maybe.data instanceof Uint8Array) {
-    out.push(Buffer.from(maybe.data));
+    out.push(node as Payload);
     return;
   }
   for (const value of Object.values(node)) collectPayloads(value, out);
@@ -24,8 +27,14 @@ function collectPayloads(node: unknown, out: Buffer[]): void {
 
 export async function dumpHistory(handle: WorkflowHandle): Promise<HistoryDump> {
   const history = await handle.fetchHistory();
-  const payloadBytes: Buffer[] = [];
-  collectPayloads(history, payloadBytes);
+  const payloads: Payload[] = [];
+  collectPayloads(history, payloads);
+  // Decoded as the auditor's codec server would (a payload whose key is gone stays as it is).
+  const encryption = createEncryption(loadConfig());
+  const codec = encryption.codec;
+  const decoded = codec ? await Promise.all(payloads.map(async (p) => (await codec.decode([p]).catch(() => [p]))[0]!)) : payloads;
+  encryption.close();
+  const payloadBytes = decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()));
   return {
     events: history.events?.length ?? 0,
     bytes: temporal.api.history.v1.History.encode(history).finish().length,

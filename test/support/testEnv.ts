@@ -4,12 +4,12 @@
  * offline providers, and a Temporal client.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
+import { clientFor } from '../../client/temporalClient';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '../../common/config';
 import { ObjectStore } from '../../providers/objectStore';
 import { createGpuWorker, createOrchestrationWorker, type ManagedWorker, type WorkerTelemetry } from '../../workers/createWorkers';
-import { tracingClientInterceptors } from '../../telemetry/tracing';
 import type { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { TEST_BUNDLE } from './paths';
 
@@ -53,11 +53,8 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
     ...options.env,
   });
   const connection = await Connection.connect(config.temporal.connection);
-  const client = new Client({
-    connection,
-    namespace: config.temporal.namespace,
-    ...(options.telemetry?.tracing ? { interceptors: { workflow: tracingClientInterceptors() } } : {}),
-  });
+  // The processes' own client: the same data converter (encryption), tracing interceptors only when asked.
+  const client = clientFor(config, connection, { tracing: Boolean(options.telemetry?.tracing) });
   const store = new ObjectStore(config.s3);
   const managed: ManagedWorker[] = [];
   let nativeConnection: NativeConnection | undefined;

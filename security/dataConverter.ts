@@ -1,0 +1,42 @@
+/**
+ * The data converter every client, worker and replayer of image-agent uses: the default payload
+ * converter, the encryption codec (when encryption is on) and the failure converter that moves failure
+ * messages into encrypted payloads. One function, so no process talks to Temporal with another shape.
+ */
+import type { DataConverter } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import type { AppConfig } from '../common/config';
+import { Tenant } from '../common/searchAttributes';
+import { ObjectStore } from '../providers/objectStore';
+import { loadKeyring } from './keyring';
+import { EncryptionCodec, type TenantLookup } from './payloadCodec';
+import { TenantKeys } from './tenantKeys';
+
+export const FAILURE_CONVERTER_PATH = require.resolve('./failureConverter');
+
+export interface Encryption {
+  /** Undefined when encryption is off. */
+  codec?: EncryptionCodec;
+  dataConverter: DataConverter;
+  close(): void;
+}
+
+/** The data converter for this configuration (and the codec, to bind tenants and look them up). */
+export function createEncryption(config: AppConfig, options: { onlyTenant?: string } = {}): Encryption {
+  const keyring = loadKeyring(config);
+  if (!keyring) return { dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH }, close: () => undefined };
+  const store = new ObjectStore(config.s3);
+  const codec = new EncryptionCodec(new TenantKeys(keyring, store), options.onlyTenant);
+  return { codec, dataConverter: { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH }, close: () => store.destroy() };
+}
+
+/** A run's tenant from its search attribute (never encrypted), through the connection's workflow service. */
+export function tenantLookup(service: temporal.api.workflowservice.v1.WorkflowService, namespace: string): TenantLookup {
+  return async (workflowId) => {
+    const described = await service.describeWorkflowExecution({ namespace, execution: { workflowId } });
+    const data = described.workflowExecutionInfo?.searchAttributes?.indexedFields?.[Tenant.name]?.data;
+    if (!data) return undefined;
+    const value: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
+    return typeof value === 'string' ? value : undefined;
+  };
+}

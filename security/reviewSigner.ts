@@ -1,0 +1,62 @@
+/**
+ * The API's review signer: an Ed25519 private key from IMAGE_AGENT_REVIEW_SIGNING_KEY (PEM, or base64 of
+ * PKCS#8 DER), or on the local stack one generated once into the stack folder (mode 600, never committed).
+ * Runs receive the public key in their input and verify every decision with it (common/decisionSignature.ts).
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AppConfig } from '../common/config';
+import { decisionMessage, type ReviewAuth, type SignedFields } from '../common/decisionSignature';
+
+export class ReviewSigner {
+  readonly publicKey: string;
+
+  constructor(private readonly key: KeyObject) {
+    const jwk = createPublicKey(key).export({ format: 'jwk' });
+    this.publicKey = Buffer.from(jwk.x!, 'base64url').toString('base64');
+  }
+
+  /** The signature over the decision's fields, base64. */
+  sign(fields: SignedFields): string {
+    return sign(null, decisionMessage(fields), this.key).toString('base64');
+  }
+
+  /** What a new run needs to check its reviewers. */
+  reviewAuth(config: AppConfig, tenant: string, requestedBy: string): ReviewAuth {
+    const fourEyes = config.security.fourEyesTenants.includes('*') || config.security.fourEyesTenants.includes(tenant);
+    return { publicKey: this.publicKey, requestedBy, fourEyes };
+  }
+}
+
+function keyFromText(text: string): KeyObject {
+  const key = text.includes('BEGIN') ? createPrivateKey(text) : createPrivateKey({ key: Buffer.from(text, 'base64'), format: 'der', type: 'pkcs8' });
+  if (key.asymmetricKeyType !== 'ed25519') throw new Error('IMAGE_AGENT_REVIEW_SIGNING_KEY must be an Ed25519 private key');
+  return key;
+}
+
+const signers = new Map<string, ReviewSigner>();
+
+export function reviewSigner(config: AppConfig): ReviewSigner {
+  const cacheKey = config.security.reviewSigningKey ?? config.stack.dir;
+  let signer = signers.get(cacheKey);
+  if (!signer) {
+    signer = new ReviewSigner(keyFromText(config.security.reviewSigningKey ?? devSigningKey(config)));
+    signers.set(cacheKey, signer);
+  }
+  return signer;
+}
+
+function devSigningKey(config: AppConfig): string {
+  const file = path.join(config.stack.dir, 'review-signing-key.pem');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const { privateKey } = generateKeyPairSync('ed25519');
+    try {
+      fs.writeFileSync(file, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  return fs.readFileSync(file, 'utf8');
+}

@@ -1,0 +1,154 @@
+/**
+ * Principals and four-eyes review: the API records the authenticated principal as reviewer and signs each
+ * decision; the run's validator refuses the requester's own approval (four-eyes tenant), unsigned or
+ * badly signed decisions (a forged reviewer sent straight to Temporal), and ignores such signals.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { buildApi } from '../client/api/apiServer';
+import { loadConfig } from '../common/config';
+import { decisionMessage, signatureProblem } from '../common/decisionSignature';
+import { parseTokenEntries } from '../common/principals';
+import type { GenerateImageResult } from '../common/runResult';
+import { resolveTool } from '../infra/toolchain';
+import { ReviewSigner } from '../security/reviewSigner';
+import { runCommand } from './support/cli';
+import { eventually } from './support/eventually';
+import { dumpHistory } from './support/history';
+import { startTestEnv, type TestEnv } from './support/testEnv';
+import { reviewSignal, reviewUpdate } from '../workflows/generationMessages';
+import { generateKeyPairSync } from 'node:crypto';
+
+const ALICE = `tok-alice-${randomUUID()}`;
+const BOB = `tok-bob-${randomUUID()}`;
+const CAROL = `tok-carol-${randomUUID()}`;
+
+describe('principals and four-eyes review', () => {
+  let env: TestEnv;
+  let api: FastifyInstance;
+  let base: string;
+  let id: string;
+  let candidateKey: string;
+
+  const call = async (method: string, path: string, token: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, any> };
+  };
+
+  beforeAll(async () => {
+    env = await startTestEnv({
+      name: 'foureyes',
+      env: {
+        IMAGE_AGENT_API_TOKENS: `${ALICE}:fe:alice:submit+review,${BOB}:fe:bob:review,${CAROL}:fe:carol:submit`,
+        IMAGE_AGENT_FOUR_EYES_TENANTS: 'fe',
+      },
+    });
+    api = buildApi({ client: env.client, config: env.config, store: env.store });
+    await api.listen({ host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+    const started = await call('POST', '/v1/generations', ALICE, {
+      request: 'a teal kite over dunes',
+      userId: 'u1',
+      options: { size: '256x256', maxRounds: 1 },
+      review: { required: true, onTimeout: 'expire' },
+    });
+    expect(started.status).toBe(202);
+    id = started.body.workflowId as string;
+    candidateKey = await eventually(async () => {
+      const s = await call('GET', `/v1/generations/${id}`, ALICE);
+      expect(s.body.pendingReview?.candidateKey).toBeDefined();
+      return s.body.pendingReview.candidateKey as string;
+    }, 60_000);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await env?.stop();
+  });
+
+  test('a forged reviewer sent straight to Temporal is refused by the validator, and a forged signal is ignored', async () => {
+    const temporal = resolveTool('temporal', loadConfig().stack.dir);
+    const address = loadConfig().temporal.connection.address!;
+    const update = (input: unknown) =>
+      runCommand(temporal, ['workflow', 'update', 'execute', '--address', address, '--workflow-id', id, '--name', 'review', '--input', JSON.stringify(input)]);
+    const unsigned = { decision: 'approve' as const, candidateKey, reviewer: 'bob' };
+    const forged = {
+      decision: 'approve' as const,
+      candidateKey,
+      principal: 'bob',
+      at: new Date().toISOString(),
+      signature: randomBytes(64).toString('base64'),
+    };
+    for (const input of [unsigned, forged]) {
+      const out = await update(input);
+      expect(out.code).not.toBe(0);
+      // The failure message is encrypted too (encodeCommonAttributes): the raw CLI sees only that it failed.
+      expect(out.stderr).toMatch(/update|fail/i);
+    }
+    // Read through the data converter, the reasons are the validator's.
+    const handle = env.client.workflow.getHandle(id);
+    await expect(handle.executeUpdate(reviewUpdate, { args: [unsigned] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/^unsigned decision/) },
+    });
+    await expect(handle.executeUpdate(reviewUpdate, { args: [forged] })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/^badly signed decision/) },
+    });
+    // A signature made with another key (an attacker's own) fails the same way.
+    const other = new ReviewSigner(generateKeyPairSync('ed25519').privateKey);
+    const at = new Date().toISOString();
+    const signature = other.sign({ workflowId: id, kind: 'result', decision: 'approve', candidateKey, principal: 'bob', at });
+    await handle.signal(reviewSignal, { decision: 'approve', candidateKey, principal: 'bob', at, signature });
+    // Refused updates leave no history; the signal is there, handled (a task completed after it), and ignored.
+    await eventually(async () => {
+      const events = (await handle.fetchHistory()).events!;
+      const signalled = events.findIndex((e) => e.workflowExecutionSignaledEventAttributes);
+      expect(signalled).toBeGreaterThan(0);
+      expect(events.slice(signalled).some((e) => e.workflowTaskCompletedEventAttributes)).toBe(true);
+      expect(events.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)).toHaveLength(0);
+    }, 30_000);
+    const status = await call('GET', `/v1/generations/${id}`, ALICE);
+    expect(status.body.approval).toBe('pending');
+    expect(status.body.decisions).toEqual([]);
+  });
+
+  test("the requester's own approval is refused; a principal without the review role is 403; another reviewer's approval completes, recorded by name", async () => {
+    const own = await call('POST', `/v1/generations/${id}/review`, ALICE, { decision: 'approve', candidateKey });
+    expect(own.status).toBe(409);
+    expect(own.body.error).toMatch(/four-eyes policy: alice requested this run/);
+    const noRole = await call('POST', `/v1/generations/${id}/review`, CAROL, { decision: 'approve', candidateKey });
+    expect(noRole.status).toBe(403);
+    const bob = await call('POST', `/v1/generations/${id}/review`, BOB, { decision: 'approve', candidateKey, reviewer: 'alice' });
+    expect(bob).toEqual({ status: 200, body: { accepted: true, decision: 'approve', next: 'complete' } });
+    const result: GenerateImageResult = await env.client.workflow.getHandle(id).result();
+    expect(result.decisions).toMatchObject([{ decision: 'approve', reviewer: 'bob', signed: true, via: 'update' }]);
+    const report = await call('GET', `/v1/generations/${id}/report`, ALICE);
+    expect(report.body.ignoredSignals).toEqual([expect.objectContaining({ reason: expect.stringMatching(/badly signed/) })]);
+    // The history (decoded, as an auditor reads it) names the authenticated principal.
+    const dump = await dumpHistory(env.client.workflow.getHandle(id));
+    expect(dump.payloadTexts.some((t) => t.includes('"principal":"bob"'))).toBe(true);
+  });
+
+  test('signatures bind run, decision, candidate, principal and time; tokens are kept hashed with roles', () => {
+    const signer = new ReviewSigner(generateKeyPairSync('ed25519').privateKey);
+    const auth = { publicKey: signer.publicKey, requestedBy: 'alice', fourEyes: true };
+    const fields = { workflowId: 'w1', kind: 'result' as const, decision: 'approve', candidateKey: 'k1' };
+    const at = '2026-01-01T00:00:00.000Z';
+    const sig = signer.sign({ ...fields, principal: 'bob', at });
+    expect(signatureProblem(auth, fields, 'bob', at, sig)).toBeUndefined();
+    expect(signatureProblem(auth, { ...fields, workflowId: 'w2' }, 'bob', at, sig)).toMatch(/badly signed/);
+    expect(signatureProblem(auth, { ...fields, candidateKey: 'k2' }, 'bob', at, sig)).toMatch(/badly signed/);
+    expect(signatureProblem(auth, { ...fields, decision: 'reject' }, 'bob', at, sig)).toMatch(/badly signed/);
+    expect(signatureProblem(auth, fields, 'carol', at, sig)).toMatch(/badly signed/);
+    expect(signatureProblem(auth, fields, 'bob', '2026-01-02T00:00:00.000Z', sig)).toMatch(/badly signed/);
+    expect(signatureProblem(auth, fields, undefined, at, undefined)).toMatch(/unsigned/);
+    expect(decisionMessage({ ...fields, principal: 'bob', at }).length).toBeGreaterThan(0);
+    const dir = parseTokenEntries(`${ALICE}:fe:alice:submit+review,sha256-${'ab'.repeat(32)}:fe:hashed:audit`, (m) => new Error(m));
+    expect(dir.principal(ALICE)).toEqual({ name: 'alice', tenant: 'fe', roles: ['submit', 'review'] });
+    expect(dir.principal(`${ALICE}x`)).toBeUndefined();
+    expect(() => parseTokenEntries(`${ALICE}:fe:alice:root`, (m) => new Error(m))).toThrow(/roles/);
+  });
+});
