@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Pool } from 'pg';
-import { safeSegment } from '../common/objectKeys';
+import { safeSegment, tenantPrefix } from '../common/objectKeys';
 import { Tenant, UserTag } from '../common/searchAttributes';
 import { userTag } from '../common/userTag';
 import { loadKeyring } from '../security/keyring';
@@ -41,10 +41,12 @@ export async function erase(g: Generations, pool: Pool, tenant: string, user?: s
   // Objects of those runs (children's ids start with their parent's), and the tenant's own prefix.
   const doomed = new Set<string>();
   for (const id of runIds) {
-    const prefix = `runs/${safeSegment(id)}`;
-    for (const key of await g.store.list(prefix)) if (key[prefix.length] === '/' || key[prefix.length] === '-') doomed.add(key);
+    // Current keys live under the tenant's prefix; runs from before tenant prefixes under runs/.
+    for (const prefix of [`${tenantPrefix(tenant)}runs/${safeSegment(id)}`, `runs/${safeSegment(id)}`]) {
+      for (const key of await g.store.list(prefix)) if (key[prefix.length] === '/' || key[prefix.length] === '-') doomed.add(key);
+    }
   }
-  if (!tag) for (const key of await g.store.list(`tenants/${tenant}/`)) doomed.add(key);
+  if (!tag) for (const key of await g.store.list(tenantPrefix(tenant))) doomed.add(key);
   await g.store.remove([...doomed]);
 
   // Memory rows, children before parents.

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../client/api/apiServer';
 import { loadConfig } from '../common/config';
+import { tenantPrefix } from '../common/objectKeys';
 import { createPool } from '../providers/database';
 import { resolveTool } from '../infra/toolchain';
 import { runCli, runCommand } from './support/cli';
@@ -96,7 +97,7 @@ describe('codec server and erasure', () => {
   test('erasing a user removes their memory rows and objects; erasing the tenant destroys its key and its histories stop decoding', async () => {
     const pool = createPool(env.config.databaseUrl, 1);
     const count = async () => Number((await pool.query('select count(*) as n from conversation_turns where tenant_id = $1', [tenant])).rows[0].n);
-    const objects = () => env.store.list(`runs/${workflowId}/`);
+    const objects = () => env.store.list(`${tenantPrefix(tenant)}runs/${workflowId}/`);
     expect(await count()).toBeGreaterThan(0);
     expect((await objects()).length).toBeGreaterThan(0);
     const user = await runCli(['erase', '--tenant', tenant, '--user', 'erin', '--json']);
