@@ -6,6 +6,7 @@
 import type { HistoryTurn } from '../common/request';
 import { contentWords } from '../providers/offline/textTools';
 import type { AgentDeps } from './agentDeps';
+import { cosine } from '../providers/relevance';
 
 export interface SelectTurnsInput {
   request: string;
@@ -67,16 +68,4 @@ export function selectRelevantTurnsActivity(deps: Pick<AgentDeps, 'models'>) {
     selected.sort((a, b) => a.index - b.index);
     return { selected, scores, method: similarity ? 'lexical+embeddings' : 'lexical' };
   };
-}
-
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    dot += a[i]! * b[i]!;
-    na += a[i]! * a[i]!;
-    nb += b[i]! * b[i]!;
-  }
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }

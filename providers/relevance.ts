@@ -85,7 +85,8 @@ export function lexicalRelevance(question: string, text: string): { score: numbe
   return { score: Math.round(((total - lost) / total) * 1000) / 1000, missing: [...missingWords, ...missingDates] };
 }
 
-function cosine(a: readonly number[], b: readonly number[]): number {
+/** Cosine similarity of two embeddings (0 when either is empty). */
+export function cosine(a: readonly number[], b: readonly number[]): number {
   let dot = 0;
   let na = 0;
   let nb = 0;
