@@ -13,7 +13,8 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { projectRoot } from '../common/paths';
 import type { GenerateImageResult } from '../common/runResult';
 import { installTracing, tracingSinks, type Tracing } from '../telemetry/tracing';
-import { writeWorkflowBundle } from '../workers/workflowBundle';
+import { WORKFLOW_INTERCEPTOR_MODULES, writeWorkflowBundle } from '../workers/workflowBundle';
+import { FAILURE_CONVERTER_PATH } from '../security/dataConverter';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { startTestEnv, type TestEnv } from './support/testEnv';
@@ -87,7 +88,13 @@ describe('OpenTelemetry traces', () => {
 
   test('a history recorded without the tracing interceptors replays with the bundle that has them', async () => {
     const plainBundle = path.join(projectRoot, '.stack', 'test', 'workflow-bundle-no-interceptors.js');
-    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(projectRoot, 'workflows'), logger: new DefaultLogger('WARN') });
+    // Everything the real bundle has but the tracing interceptors (the tenant header is needed to run at all).
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: path.join(projectRoot, 'workflows'),
+      workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES.filter((m) => !m.includes('interceptors-opentelemetry')),
+      failureConverterPath: FAILURE_CONVERTER_PATH,
+      logger: new DefaultLogger('WARN'),
+    });
     fs.writeFileSync(plainBundle, code);
     const tracedBundle = path.join(projectRoot, '.stack', 'test', 'workflow-bundle-traced.js');
     await writeWorkflowBundle(tracedBundle);
