@@ -20,13 +20,13 @@ process.env.IMAGE_AGENT_ENCRYPTION ??= 'off';
 import { projectRoot } from '../../common/paths';
 import type { ReviewPolicy } from '../../common/review';
 import { startBatch } from '../../client/batches';
-import { startGeneration } from '../../client/generations';
+import { reviewGeneration, reviewPlan, startGeneration } from '../../client/generations';
 import { submitTurn, turnResult, type Conversation } from '../../client/sessionClient';
 import { stackUp } from '../../infra/stack';
 import { resolveTool } from '../../infra/toolchain';
 import { writeWorkflowBundle } from '../../workers/workflowBundle';
 import { batchProgressQuery, batchWorkflowId } from '../../workflows/batchMessages';
-import { reviewUpdate, planReviewUpdate, statusQuery } from '../../workflows/generationMessages';
+import { statusQuery } from '../../workflows/generationMessages';
 import { sessionWorkflowId } from '../../common/sessionId';
 import { scriptAgentDefaults } from '../fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
@@ -46,6 +46,9 @@ interface Capture {
 type Scenario = (env: TestEnv, capture: (c: Capture) => Promise<void>) => Promise<void>;
 
 const tenantId = 'replay';
+
+/** Decisions go through the client's review path, which signs them as the API does. */
+const gen = (env: TestEnv) => ({ client: env.client, config: env.config, store: env.store });
 
 async function startRun(env: TestEnv, request: string, extra: { review?: ReviewPolicy; size?: string } = {}): Promise<WorkflowHandle> {
   const { workflowId } = await startGeneration(
@@ -81,8 +84,15 @@ const offlineScenarios: Scenario[] = [
     const handle = await startRun(env, 'a poster for a jazz night', { review: { required: true, planApproval: true, onTimeout: 'expire' } });
     await pendingReview(handle, 'plan');
     await capture({ scenario: 'generate-waiting-plan-review', description: 'a run waiting for plan review (open)', workflowId: handle.workflowId });
-    await handle.executeUpdate(planReviewUpdate, { args: [{ decision: 'approve', reviewer: 'recorder' }] });
-    await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: await pendingReview(handle, 'result'), reviewer: 'recorder' }] });
+    await reviewPlan(gen(env), handle.workflowId, { decision: 'approve' }, randomUUID(), tenantId, 'recorder');
+    await reviewGeneration(
+      gen(env),
+      handle.workflowId,
+      { decision: 'approve', candidateKey: await pendingReview(handle, 'result') },
+      randomUUID(),
+      tenantId,
+      'recorder',
+    );
     await handle.result();
     await capture({
       scenario: 'generate-plan-and-result-approved',
@@ -94,11 +104,25 @@ const offlineScenarios: Scenario[] = [
     const handle = await startRun(env, 'a lighthouse poster', { review: { required: true, onTimeout: 'expire' } });
     const first = await pendingReview(handle, 'result');
     await capture({ scenario: 'generate-waiting-result-review', description: 'a run waiting for result review (open)', workflowId: handle.workflowId });
-    await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: first, feedback: 'a stormy purple sky', reviewer: 'recorder' }] });
+    await reviewGeneration(
+      gen(env),
+      handle.workflowId,
+      { decision: 'reject', candidateKey: first, feedback: 'a stormy purple sky' },
+      randomUUID(),
+      tenantId,
+      'recorder',
+    );
     const second = await pendingReview(handle, 'result');
-    await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: second, feedback: 'add a small boat', reviewer: 'recorder' }] });
+    await reviewGeneration(
+      gen(env),
+      handle.workflowId,
+      { decision: 'reject', candidateKey: second, feedback: 'add a small boat' },
+      randomUUID(),
+      tenantId,
+      'recorder',
+    );
     const third = await pendingReview(handle, 'result');
-    await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: third, reviewer: 'recorder' }] });
+    await reviewGeneration(gen(env), handle.workflowId, { decision: 'approve', candidateKey: third }, randomUUID(), tenantId, 'recorder');
     await handle.result();
     await capture({
       scenario: 'generate-rejected-twice-then-approved',
