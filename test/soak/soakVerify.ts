@@ -5,7 +5,11 @@
  */
 import fs from 'node:fs';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
 import type { Pool } from 'pg';
+import { loadConfig } from '../../common/config';
+import { createEncryption } from '../../security/dataConverter';
+import type { EncryptionCodec } from '../../security/payloadCodec';
 import { reportKey, safeSegment, tenantPrefix } from '../../common/objectKeys';
 import { Tenant } from '../../common/searchAttributes';
 import type { ObjectStore } from '../../providers/objectStore';
@@ -33,10 +37,12 @@ const OPEN = 'RUNNING';
 /** Typed failures the policy allows a run to end with: refusals, and a model that answered invalid output three times. */
 const ALLOWED_FAILURES = ['ContentPolicyRefusal', 'ModelRefusal', 'InvalidModelOutput'];
 
-function decodePayload(p: { data?: Uint8Array | null } | undefined): unknown {
+/** A history payload as JSON, decoded through the payload codec first (histories are encrypted by default). */
+async function decodePayload(codec: EncryptionCodec | undefined, p: Payload | null | undefined): Promise<unknown> {
   if (!p?.data) return undefined;
   try {
-    return JSON.parse(Buffer.from(p.data).toString('utf8'));
+    const plain = codec ? (await codec.decode([p]))[0]! : p;
+    return JSON.parse(Buffer.from(plain.data ?? new Uint8Array()).toString('utf8'));
   } catch {
     return undefined;
   }
@@ -54,6 +60,7 @@ export async function verifySoak(args: {
   logFiles: string[];
 }): Promise<{ checks: Check[]; figures: Record<string, number> }> {
   const { client, store, pool, fake, receiver, load, tenantId } = args;
+  const encryption = createEncryption(loadConfig());
   const executions: WorkflowExecutionInfo[] = [];
   for await (const w of client.workflow.list({ query: `${Tenant.name} = '${tenantId}'` })) executions.push(w);
   const byId = new Map(executions.map((e) => [e.workflowId, e]));
@@ -80,7 +87,8 @@ export async function verifySoak(args: {
       if (s) scheduled.set(String(ev.eventId), s.activityType?.name ?? '');
       const c = ev.activityTaskCompletedEventAttributes;
       if (c && scheduled.get(String(c.scheduledEventId)) === 'renderImage') {
-        const result = decodePayload(c.result?.payloads?.[0]) as { image: { key: string }; reRendered?: boolean; fromSpool?: boolean } | undefined;
+        const result = (await decodePayload(encryption.codec, c.result?.payloads?.[0] as Payload | undefined)) as
+          { image: { key: string }; reRendered?: boolean; fromSpool?: boolean } | undefined;
         if (result)
           renders.push({ workflowId: e.workflowId, key: result.image.key, reRendered: result.reRendered === true, fromSpool: result.fromSpool === true });
       }
@@ -232,5 +240,6 @@ export async function verifySoak(args: {
       ok: disallowedFailures.length === 0,
       detail: failedDetail.slice(0, 20),
     });
+  encryption.close();
   return { checks, figures };
 }
