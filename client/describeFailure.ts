@@ -51,7 +51,7 @@ export function describeFailure(err: unknown, config: AppConfig | undefined = sa
   if (
     /TransportError|Failed to connect|tcp connect error|UNAVAILABLE|ECONNREFUSED.*:7233|No connection established/i.test(text) &&
     /temporal|transport|grpc|UNAVAILABLE|connect/i.test(text) &&
-    !/55432|8333|s3/i.test(text)
+    !/25432|8333|s3/i.test(text)
   ) {
     return `Temporal is unreachable at ${temporalAddress}: start the local stack with \`npm run stack:up\`, or set TEMPORAL_ADDRESS to your cluster`;
   }
@@ -65,7 +65,7 @@ export function describeFailure(err: unknown, config: AppConfig | undefined = sa
   if (/InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied/.test(text)) {
     return `object storage rejected the credentials for bucket ${config?.s3.bucket ?? ''}: check S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY`;
   }
-  const pgPort = config ? new URL(config.databaseUrl).port || '5432' : '55432';
+  const pgPort = config ? new URL(config.databaseUrl).port || '5432' : '25432';
   if ((code === 'ECONNREFUSED' || code === 'ENOTFOUND') && new RegExp(`:${pgPort}\\b`).test(text)) {
     return `Postgres is unreachable at ${config ? redactUrl(config.databaseUrl) : 'DATABASE_URL'}: start the local stack with \`npm run stack:up\`, or fix DATABASE_URL`;
   }

@@ -57,7 +57,7 @@ const envSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
-    .default('postgres://postgres@127.0.0.1:55432/postgres'),
+    .default('postgres://postgres@127.0.0.1:25432/postgres'),
 
   // Models, through any OpenAI-compatible endpoint
   IMAGE_AGENT_PROVIDERS: z.enum(['auto', 'offline', 'openai']).default('auto'),
@@ -152,7 +152,7 @@ const envSchema = z.object({
   STACK_TEMPORAL_PORT: port.default(7233),
   STACK_TEMPORAL_UI_PORT: port.default(8233),
   STACK_S3_PORT: port.default(8333),
-  STACK_PGLITE_PORT: port.default(55432),
+  STACK_PGLITE_PORT: port.default(25432),
   STACK_DIR: z.string().min(1).default('.stack'),
 });
 

@@ -7,13 +7,17 @@ import { z } from 'zod';
 
 const STACK_SLOT_VAR = 'IMAGE_AGENT_STACK_SLOT';
 
-/** Slot-0 ports; every other port of a SeaweedFS or Postgres server is derived from these. */
+/**
+ * Slot-0 ports; every other port of a SeaweedFS or Postgres server is derived from these. All stay below
+ * Linux's ephemeral range (32768-60999): a server restarted there can find its port taken by an outgoing
+ * connection (EADDRINUSE), as PGlite on 55432 did under load.
+ */
 const BASE_PORTS = {
   temporal: 7233,
   temporalUi: 8233,
   s3: 8333,
-  pglite: 55432,
-  realPostgres: 55433,
+  pglite: 25432,
+  realPostgres: 25433,
   api: 8080,
 } as const;
 

@@ -11,7 +11,7 @@ fail() { echo "real Postgres: $*" >&2; exit 1; }
 
 slot="${IMAGE_AGENT_STACK_SLOT:-0}"
 [[ "$slot" =~ ^[0-9]$ ]] || fail "IMAGE_AGENT_STACK_SLOT must be 0-9, got '$slot'"
-port="${REAL_PG_PORT:-$((55433 + 10 * slot))}"
+port="${REAL_PG_PORT:-$((25433 + 10 * slot))}"
 bin="${REAL_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
 [ -n "$bin" ] && [ -x "$bin/initdb" ] && [ -x "$bin/pg_ctl" ] \
   || fail "no PostgreSQL server binaries (looked in ${REAL_PG_BIN:-/usr/lib/postgresql/*/bin}); install them with: apt-get install -y postgresql"
