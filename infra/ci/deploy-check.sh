@@ -10,18 +10,7 @@ cd "$ROOT"
 CHART=infra/deploy/helm/image-agent
 SCHEMAS=infra/deploy/schemas
 K8S_VERSION=1.33.0
-passed=0 failed=0
-OUT="$(mktemp -d)"
-trap 'rm -rf "$OUT"' EXIT
-
-check() { # name command...
-  local name="$1"; shift
-  if "$@" >"$OUT/log" 2>&1; then
-    passed=$((passed + 1)); echo "ok    $name"
-  else
-    failed=$((failed + 1)); echo "FAIL  $name"; sed 's/^/      /' "$OUT/log" | tail -40
-  fi
-}
+source "$ROOT/infra/ci/checks.sh"
 
 if ! TOOLS="$(./infra/ci/deploy-tools.sh)"; then
   echo "FAIL  installing the deploy tools (helm, kubeconform, hadolint)"
@@ -36,8 +25,8 @@ kubeconform_args=(-strict -summary -kubernetes-version "$K8S_VERSION"
   -schema-location "$SCHEMAS/keda/{{ .ResourceKind }}{{ .KindSuffix }}.json")
 
 template_and_validate() { # values flags...
-  helm template ia "$CHART" --kube-version "$K8S_VERSION" "$@" >"$OUT/rendered.yaml" || return 1
-  kubeconform "${kubeconform_args[@]}" "$OUT/rendered.yaml"
+  helm template ia "$CHART" --kube-version "$K8S_VERSION" "$@" >"$CHECKS_OUT/rendered.yaml" || return 1
+  kubeconform "${kubeconform_args[@]}" "$CHECKS_OUT/rendered.yaml"
 }
 
 check "helm lint (strict)" helm lint --strict "$CHART"
@@ -49,5 +38,4 @@ check "compose file against the Compose Specification schema" node infra/ci/vali
 check "alert rules, dashboard and runbook match the metrics" node infra/ci/check-observability.mjs
 check "hadolint infra/deploy/Dockerfile" hadolint --no-color --config infra/deploy/hadolint.yaml infra/deploy/Dockerfile
 
-echo "deploy: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+checks_summary deploy

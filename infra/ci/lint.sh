@@ -6,18 +6,7 @@
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-passed=0 failed=0
-OUT="$(mktemp -d)"
-trap 'rm -rf "$OUT"' EXIT
-
-check() { # name command...
-  local name="$1"; shift
-  if "$@" >"$OUT/log" 2>&1; then
-    passed=$((passed + 1)); echo "ok    $name"
-  else
-    failed=$((failed + 1)); echo "FAIL  $name"; sed 's/^/      /' "$OUT/log" | tail -60
-  fi
-}
+source "$ROOT/infra/ci/checks.sh"
 
 [[ -x node_modules/.bin/oxlint ]] || npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>&1 || true
 
@@ -25,5 +14,4 @@ check "oxlint (type-aware)" npm run --silent lint:oxlint
 check "knip (unused exports and files)" npm run --silent lint:unused
 check "prettier (format)" npm run --silent format:check
 
-echo "lint: $passed passed, $failed failed"
-[[ $failed -eq 0 ]]
+checks_summary lint
