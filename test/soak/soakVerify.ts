@@ -76,9 +76,9 @@ export async function verifySoak(args: {
   const historySecrets: string[] = [];
   for (const e of executions) {
     const handle = client.workflow.getHandle(e.workflowId, e.runId);
-    const dump = await dumpHistory(handle);
+    const dump = await dumpHistory(handle, encryption);
     for (const secret of args.secrets) if (dump.payloadTexts.some((t) => t.includes(secret))) historySecrets.push(`${e.workflowId}: ${secret.slice(0, 4)}…`);
-    const events = (await handle.fetchHistory()).events ?? [];
+    const events = dump.history.events ?? [];
     const failedTasks = events.filter((ev) => ev.workflowTaskFailedEventAttributes).length;
     if (failedTasks >= 2) taskFailures.push(`${e.workflowId} (${failedTasks} failed workflow tasks)`);
     const scheduled = new Map<string, string>();

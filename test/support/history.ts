@@ -3,9 +3,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../../common/config';
-import { createEncryption } from '../../security/dataConverter';
+import { createEncryption, type Encryption } from '../../security/dataConverter';
 
 export interface HistoryDump {
+  /** The history as fetched (encoded payloads), for callers that walk its events. */
+  history: temporal.api.history.v1.IHistory;
   events: number;
   bytes: number;
   /** Every payload's data as text (JSON payloads are UTF-8). */
@@ -25,17 +27,19 @@ function collectPayloads(node: unknown, out: Payload[]): void {
   for (const value of Object.values(node)) collectPayloads(value, out);
 }
 
-export async function dumpHistory(handle: WorkflowHandle): Promise<HistoryDump> {
+/** `encryption`: a caller that dumps many histories passes its own, instead of one keyring and S3 client per call. */
+export async function dumpHistory(handle: WorkflowHandle, encryption?: Encryption): Promise<HistoryDump> {
   const history = await handle.fetchHistory();
   const payloads: Payload[] = [];
   collectPayloads(history, payloads);
   // Decoded as the auditor's codec server would (a payload whose key is gone stays as it is).
-  const encryption = createEncryption(loadConfig());
-  const codec = encryption.codec;
+  const own = encryption ? undefined : createEncryption(loadConfig());
+  const codec = (encryption ?? own!).codec;
   const decoded = codec ? await Promise.all(payloads.map(async (p) => (await codec.decode([p]).catch(() => [p]))[0]!)) : payloads;
-  encryption.close();
+  own?.close();
   const payloadBytes = decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()));
   return {
+    history,
     events: history.events?.length ?? 0,
     bytes: temporal.api.history.v1.History.encode(history).finish().length,
     payloadTexts: payloadBytes.map((b) => b.toString('utf8')),
