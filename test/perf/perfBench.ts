@@ -17,15 +17,15 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { startBatch } from '../../client/batches';
-import { startGeneration } from '../../client/generations';
+import { reviewGeneration, startGeneration } from '../../client/generations';
 import { submitTurn, turnResult, type Conversation } from '../../client/sessionClient';
 import { loadConfig, type AppConfig } from '../../common/config';
 import { projectRoot } from '../../common/paths';
-import type { ReviewPolicy } from '../../common/review';
+import type { ReviewDecision, ReviewPolicy } from '../../common/review';
 import { stackUp } from '../../infra/stack';
 import { writeWorkflowBundle } from '../../workers/workflowBundle';
 import { batchWorkflowId } from '../../workflows/batchMessages';
-import { reviewUpdate, statusQuery } from '../../workflows/generationMessages';
+import { statusQuery } from '../../workflows/generationMessages';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { runWiseBatchLoad } from '../load/wiseBatchLoad';
 import { eventually } from '../support/eventually';
@@ -118,10 +118,13 @@ async function pendingReview(handle: WorkflowHandle): Promise<string> {
 /** A single-image run rejected twice with feedback, then approved. */
 async function rejectedTwice(env: TestEnv, request: string): Promise<string> {
   const handle = await startRun(env, request, { required: true, planApproval: false, onTimeout: 'expire' });
+  // Decisions go through the client, which signs them as the API does (the update validator refuses unsigned ones).
+  const review = async (decision: ReviewDecision) =>
+    reviewGeneration({ client: env.client, config: env.config, store: env.store }, handle.workflowId, decision, randomUUID(), tenantId, 'perf-reviewer');
   for (const feedback of ['warmer colours, and a larger headline', 'add the temperature range in the corner']) {
-    await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: await pendingReview(handle), feedback, reviewer: 'perf' }] });
+    await review({ decision: 'reject', candidateKey: await pendingReview(handle), feedback });
   }
-  await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: await pendingReview(handle), reviewer: 'perf' }] });
+  await review({ decision: 'approve', candidateKey: await pendingReview(handle) });
   await handle.result();
   return handle.workflowId;
 }
