@@ -119,6 +119,8 @@ const envSchema = z.object({
   /** Payload encryption (README, "Encryption and key management"): on unless turned off. */
   IMAGE_AGENT_ENCRYPTION: bool.default(true),
   IMAGE_AGENT_ENCRYPTION_KEYS: optionalString,
+  /** Brotli compression of payloads ahead of encryption (README, "Performance"). */
+  IMAGE_AGENT_COMPRESSION: bool.default(true),
   IMAGE_AGENT_ENCRYPTION_KEYRING_FILE: optionalString,
   /** Ed25519 private key (PEM, or base64 of PKCS#8 DER) the API signs review decisions with. */
   IMAGE_AGENT_REVIEW_SIGNING_KEY: optionalString,
@@ -242,6 +244,8 @@ export interface AppConfig {
   prices: Prices;
   encryption: {
     enabled: boolean;
+    /** Payloads compressed before they are encrypted (only with encryption on). */
+    compress: boolean;
     /** "id:base64,…", the first current; or a keyring file; neither: the local stack's generated dev keyring. */
     keys?: string;
     keyringFile?: string;
@@ -402,6 +406,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     prices: parsePrices(e.IMAGE_AGENT_PRICES),
     encryption: {
       enabled: e.IMAGE_AGENT_ENCRYPTION,
+      compress: e.IMAGE_AGENT_COMPRESSION,
       ...(e.IMAGE_AGENT_ENCRYPTION_KEYS ? { keys: e.IMAGE_AGENT_ENCRYPTION_KEYS } : {}),
       ...(e.IMAGE_AGENT_ENCRYPTION_KEYRING_FILE ? { keyringFile: path.resolve(projectRoot, e.IMAGE_AGENT_ENCRYPTION_KEYRING_FILE) } : {}),
     },

@@ -9,6 +9,7 @@ import type { Payload } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../common/config';
 import { principalOf } from '../client/api/auth';
+import { CompressionCodec } from './compressionCodec';
 import { createEncryption } from './dataConverter';
 
 interface JsonPayload {
@@ -39,6 +40,7 @@ function cors(config: AppConfig, req: FastifyRequest, reply: FastifyReply): void
 
 export function registerCodecRoutes(app: FastifyInstance, config: AppConfig): void {
   const encryption = createEncryption(config);
+  const compression = config.encryption.compress ? new CompressionCodec() : { encode: async (p: Payload[]) => p, decode: async (p: Payload[]) => p };
   app.addHook('onClose', async () => encryption.close());
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.startsWith('/codec/')) cors(config, req, reply);
@@ -51,7 +53,11 @@ export function registerCodecRoutes(app: FastifyInstance, config: AppConfig): vo
       const payloads = (Array.isArray(body?.payloads) ? body.payloads : []).map(toPayload);
       const codec = encryption.codec;
       if (!codec) return { payloads: payloads.map(fromPayload) };
-      const out = op === 'decode' ? await codec.decodeFor(principal.tenant, payloads) : await codec.encodeFor(principal.tenant, payloads);
+      // The chain around the tenant check: decrypted, then decompressed (encoding the other way round).
+      const out =
+        op === 'decode'
+          ? await compression.decode(await codec.decodeFor(principal.tenant, payloads))
+          : await codec.encodeFor(principal.tenant, await compression.encode(payloads));
       return { payloads: out.map(fromPayload) };
     });
   }

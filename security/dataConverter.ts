@@ -1,13 +1,15 @@
 /**
  * The data converter every client, worker and replayer of image-agent uses: the default payload
- * converter, the encryption codec (when encryption is on) and the failure converter that moves failure
- * messages into encrypted payloads. One function, so no process talks to Temporal with another shape.
+ * converter, the compression and encryption codecs (when encryption is on) and the failure converter
+ * that moves failure messages into encrypted payloads. One function, so no process talks to Temporal
+ * with another shape.
  */
-import type { DataConverter } from '@temporalio/common';
+import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { AppConfig } from '../common/config';
 import { Tenant } from '../common/searchAttributes';
 import { ObjectStore } from '../providers/objectStore';
+import { CompressionCodec } from './compressionCodec';
 import { loadKeyring } from './keyring';
 import { EncryptionCodec, type TenantLookup } from './payloadCodec';
 import { TenantKeys } from './tenantKeys';
@@ -18,16 +20,32 @@ export interface Encryption {
   /** Undefined when encryption is off. */
   codec?: EncryptionCodec;
   dataConverter: DataConverter;
+  /** Decodes payloads through the whole chain, as the SDK does (an auditor's tool, a test reading a history). */
+  decode(payloads: Payload[]): Promise<Payload[]>;
   close(): void;
 }
 
 /** The data converter for this configuration (and the codec, to bind tenants and look them up). */
 export function createEncryption(config: AppConfig, options: { onlyTenant?: string } = {}): Encryption {
   const keyring = loadKeyring(config);
-  if (!keyring) return { dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH }, close: () => undefined };
+  if (!keyring) return { dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH }, decode: async (p) => p, close: () => undefined };
   const store = new ObjectStore(config.s3);
   const codec = new EncryptionCodec(new TenantKeys(keyring, store), options.onlyTenant);
-  return { codec, dataConverter: { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH }, close: () => store.destroy() };
+  // Compression only alongside encryption: plain payloads stay JSON that the UI shows without a codec
+  // server. Compressed first, encrypted last (the SDK encodes in array order and decodes in reverse).
+  const payloadCodecs: PayloadCodec[] = [...(config.encryption.compress ? [new CompressionCodec()] : []), codec];
+  return {
+    codec,
+    dataConverter: { payloadCodecs, failureConverterPath: FAILURE_CONVERTER_PATH },
+    decode: (payloads) => decodeChain(payloadCodecs, payloads),
+    close: () => store.destroy(),
+  };
+}
+
+/** Decodes through codecs in reverse order, as the SDK does. */
+async function decodeChain(codecs: PayloadCodec[], payloads: Payload[]): Promise<Payload[]> {
+  for (const codec of [...codecs].reverse()) payloads = await codec.decode(payloads);
+  return payloads;
 }
 
 /** A run's tenant from its search attribute (never encrypted), through the connection's workflow service. */

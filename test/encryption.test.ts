@@ -13,6 +13,7 @@ import { loadKeyring, parseKeyList } from '../security/keyring';
 import { EncryptionCodec, ENCRYPTED_ENCODING, payloadTenant } from '../security/payloadCodec';
 import { TenantKeys } from '../security/tenantKeys';
 import { createEncryption } from '../security/dataConverter';
+import { CompressionCodec } from '../security/compressionCodec';
 import { TEST_BUNDLE } from './support/paths';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 import { generateImage } from '../workflows/generateImage';
@@ -93,7 +94,8 @@ describe('payload encryption', () => {
     const history = await raw.workflow.getHandle(workflowId).fetchHistory();
     const payloads: Payload[] = [];
     collect(history.events![0]!.workflowExecutionStartedEventAttributes!.input, payloads);
-    const [input] = await codec.decode(payloads);
+    // Decrypted, then decompressed (payloads are compressed ahead of encryption).
+    const [input] = await new CompressionCodec().decode(await codec.decode(payloads));
     expect(Buffer.from(input!.data!).toString()).toContain(secretPrompt);
     // A payload encoded now names a data key wrapped by the new master; a keyring without it cannot read it.
     codec.bind('w-rot', tenant);

@@ -8,8 +8,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import type { Pool } from 'pg';
 import { loadConfig } from '../../common/config';
-import { createEncryption } from '../../security/dataConverter';
-import type { EncryptionCodec } from '../../security/payloadCodec';
+import { createEncryption, type Encryption } from '../../security/dataConverter';
 import { reportKey, safeSegment, tenantPrefix } from '../../common/objectKeys';
 import { Tenant } from '../../common/searchAttributes';
 import type { ObjectStore } from '../../providers/objectStore';
@@ -38,10 +37,10 @@ const OPEN = 'RUNNING';
 const ALLOWED_FAILURES = ['ContentPolicyRefusal', 'ModelRefusal', 'InvalidModelOutput'];
 
 /** A history payload as JSON, decoded through the payload codec first (histories are encrypted by default). */
-async function decodePayload(codec: EncryptionCodec | undefined, p: Payload | null | undefined): Promise<unknown> {
+async function decodePayload(encryption: Encryption, p: Payload | null | undefined): Promise<unknown> {
   if (!p?.data) return undefined;
   try {
-    const plain = codec ? (await codec.decode([p]))[0]! : p;
+    const plain = (await encryption.decode([p]))[0]!;
     return JSON.parse(Buffer.from(plain.data ?? new Uint8Array()).toString('utf8'));
   } catch {
     return undefined;
@@ -87,7 +86,7 @@ export async function verifySoak(args: {
       if (s) scheduled.set(String(ev.eventId), s.activityType?.name ?? '');
       const c = ev.activityTaskCompletedEventAttributes;
       if (c && scheduled.get(String(c.scheduledEventId)) === 'renderImage') {
-        const result = (await decodePayload(encryption.codec, c.result?.payloads?.[0] as Payload | undefined)) as
+        const result = (await decodePayload(encryption, c.result?.payloads?.[0] as Payload | undefined)) as
           { image: { key: string }; reRendered?: boolean; fromSpool?: boolean } | undefined;
         if (result)
           renders.push({ workflowId: e.workflowId, key: result.image.key, reRendered: result.reRendered === true, fromSpool: result.fromSpool === true });

@@ -34,8 +34,8 @@ export async function dumpHistory(handle: WorkflowHandle, encryption?: Encryptio
   collectPayloads(history, payloads);
   // Decoded as the auditor's codec server would (a payload whose key is gone stays as it is).
   const own = encryption ? undefined : createEncryption(loadConfig());
-  const codec = (encryption ?? own!).codec;
-  const decoded = codec ? await Promise.all(payloads.map(async (p) => (await codec.decode([p]).catch(() => [p]))[0]!)) : payloads;
+  const chain = encryption ?? own!;
+  const decoded = await Promise.all(payloads.map(async (p) => (await chain.decode([p]).catch(() => [p]))[0]!));
   own?.close();
   const payloadBytes = decoded.map((p) => Buffer.from(p.data ?? new Uint8Array()));
   return {
