@@ -1,6 +1,6 @@
 /**
  * The PayloadCodec: every payload is encrypted with AES-256-GCM under its tenant's data key. The payload
- * becomes {encoding: binary/encrypted, encryption-key-id: <tenant>/<key id>, encryption-cipher}, its data
+ * becomes {encoding: binary/encrypted, encryption-key-id: <tenant>/<key id>}, its data
  * iv | ciphertext | tag of the original Payload (protobuf), with the key id as additional data.
  *
  * Which tenant a payload belongs to. Temporal hands the codec a serialization context naming the workflow
@@ -22,7 +22,6 @@ import { SYSTEM_TENANT, type TenantKeys } from './tenantKeys';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID_METADATA = 'encryption-key-id';
-const CIPHER = 'AES-256-GCM';
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array | null | undefined) => (b ? new TextDecoder().decode(b) : undefined);
 
@@ -63,7 +62,9 @@ export class EncryptionCodec implements PayloadCodec {
       cipher.setAAD(Buffer.from(key.id));
       const plain = temporal.api.common.v1.Payload.encode(p).finish();
       const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-      return { metadata: { encoding: enc(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: enc(key.id), 'encryption-cipher': enc(CIPHER) }, data };
+      // No cipher entry: the encoding names the scheme (a new one would get a new encoding), and every
+      // payload's metadata is stored in the history (payloads written with `encryption-cipher` still decode).
+      return { metadata: { encoding: enc(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: enc(key.id) }, data };
     });
   }
 
