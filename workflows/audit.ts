@@ -2,10 +2,12 @@
  * What an operator or auditor sees of a running generation in the Temporal UI: typed search attributes for
  * stage and round (no prompt text, no personal data), and current details as a markdown table of rounds.
  */
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { critiqueCounts, type Candidate } from '../common/generation';
 import type { ReviewRecord } from '../common/review';
 import { ItemsPassed, Round, Stage } from '../common/searchAttributes';
+import { UNCHANGED_SEARCH_ATTRIBUTES_SKIPPED } from './patches';
 
 export type RunStage =
   | 'planning'
@@ -20,14 +22,28 @@ export type RunStage =
   | 'failed'
   | 'cancelled';
 
+/**
+ * Upserts the attributes whose value changes. Each upsert is a history event, and the current details are
+ * refreshed at every stage, which used to upsert the same round and items again each time.
+ */
+export function upsertChanged(updates: SearchAttributeUpdatePair[]): void {
+  if (!patched(UNCHANGED_SEARCH_ATTRIBUTES_SKIPPED)) {
+    upsertSearchAttributes(updates);
+    return;
+  }
+  const current = workflowInfo().typedSearchAttributes;
+  const changed = updates.filter((u) => current.get(u.key) !== u.value);
+  if (changed.length) upsertSearchAttributes(changed);
+}
+
 export function setStage(stage: RunStage): void {
-  upsertSearchAttributes([{ key: Stage, value: stage }]);
+  upsertChanged([{ key: Stage, value: stage }]);
 }
 
 export function recordCandidate(candidates: readonly Candidate[], stage: string, decisions: readonly ReviewRecord[] = []): void {
   const last = candidates[candidates.length - 1];
   if (last) {
-    upsertSearchAttributes([{ key: Round, value: last.round }, ...(last.critique ? [{ key: ItemsPassed, value: last.critique.passed }] : [])]);
+    upsertChanged([{ key: Round, value: last.round }, ...(last.critique ? [{ key: ItemsPassed, value: last.critique.passed }] : [])]);
   }
   setCurrentDetails(roundsTable(candidates, stage, decisions));
 }

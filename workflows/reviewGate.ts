@@ -4,7 +4,8 @@
  * shape is the fallback (an invalid signal cannot be refused, so it is recorded as ignored). The wait is a
  * durable timer: when it runs out, the request's timeout policy decides.
  */
-import { ApplicationFailure, condition, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { upsertChanged } from './audit';
 import { signatureProblem, type ReviewAuth } from '../common/decisionSignature';
 import { FailureType } from '../common/failureTypes';
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../common/review';
@@ -117,7 +118,7 @@ export class ReviewGate {
 
   setApproval(state: ApprovalState): void {
     this.approval = state;
-    upsertSearchAttributes([{ key: Approval, value: state }]);
+    upsertChanged([{ key: Approval, value: state }]);
   }
 
   private open(pending: Omit<PendingReview, 'since' | 'deadline' | 'onTimeout'>): void {
