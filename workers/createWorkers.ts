@@ -19,6 +19,7 @@ import { createImageSearch, createWebSearch } from '../providers/search/searchRe
 import { activityMetrics } from '../telemetry/metricsInterceptor';
 import { tracingActivityInterceptor, tracingSinks, type Tracing } from '../telemetry/tracing';
 import { typedFailures } from './failureInterceptor';
+import { gpuDeployment, orchestrationDeployment } from './buildId';
 import { heartbeatWhileRunning } from './heartbeatInterceptor';
 import { modelCallClaimCheck } from './modelCallClaimCheck';
 import { tenantScope } from './tenantInterceptor';
@@ -88,6 +89,7 @@ export async function createOrchestrationWorker(
   const deps = createAgentDeps(config, pool);
   const encryption = workerEncryption(config, connection);
   const shared = sharedOptions(config, telemetry, encryption);
+  const deployment = orchestrationDeployment(source);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -103,6 +105,7 @@ export async function createOrchestrationWorker(
     shutdownGraceTime: shared.shutdownGraceTime,
     dataConverter: shared.dataConverter,
     ...source,
+    ...(deployment ? { workerDeploymentOptions: deployment } : {}),
   });
   return {
     worker,
@@ -130,6 +133,7 @@ export async function createGpuWorker(config: AppConfig, connection: NativeConne
     maxConcurrentActivityTaskExecutions: config.workers.gpuConcurrency,
     shutdownGraceTime: shared.shutdownGraceTime,
     dataConverter: shared.dataConverter,
+    workerDeploymentOptions: gpuDeployment(),
   });
   return {
     worker,
