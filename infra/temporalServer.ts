@@ -56,7 +56,10 @@ export function temporalServer(config: AppConfig): StackService {
       '--log-level',
       'warn',
       '--ui-disable-news-fetch',
-      // The UI decodes encrypted payloads through the API's codec server (an auditor's login cookie).
+      // The UI decodes encrypted payloads through the API's codec server, from the browser. The dev server
+      // has no setting for the UI to send credentials, so an auditor turns on "Include cross-origin
+      // credentials" in the UI's Codec Server dialog once, and the login cookie goes along (README, "Audit
+      // in the Temporal UI").
       ...(config.encryption.enabled ? ['--ui-codec-endpoint', codecEndpoint(config)] : []),
       '--dynamic-config-value',
       'frontend.enableServerVersionCheck=false',
