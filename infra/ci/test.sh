@@ -112,6 +112,8 @@ stage lint run_counted lint ./infra/ci/lint.sh || overall=1
 stage jest run_jest jest || overall=1
 stage deploy-check run_counted deploy ./infra/ci/deploy-check.sh || overall=1
 stage soak run_counted soak node dist/test/soak/soak.js --short --out "$results_dir/soak" || overall=1
+# History and payload sizes of every run shape against their targets (sizes only: timings are not checked).
+stage perf run_counted perf node dist/test/perf/perfBench.js --short || overall=1
 # The current Node LTS, from the npm registry (infra/ci/node24.sh), over the same suite.
 stage jest-node24 run_jest jest-node24 ./infra/ci/node24.sh || overall=1
 exit $overall

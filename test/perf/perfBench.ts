@@ -22,7 +22,7 @@ import { submitTurn, turnResult, type Conversation } from '../../client/sessionC
 import { loadConfig, type AppConfig } from '../../common/config';
 import { projectRoot } from '../../common/paths';
 import type { ReviewDecision, ReviewPolicy } from '../../common/review';
-import { stackUp } from '../../infra/stack';
+import { infrastructure, stackUp } from '../../infra/stack';
 import { writeWorkflowBundle } from '../../workers/workflowBundle';
 import { batchWorkflowId } from '../../workflows/batchMessages';
 import { statusQuery } from '../../workflows/generationMessages';
@@ -631,6 +631,7 @@ async function main(): Promise<void> {
   const parts = new Set((opts.only ?? (opts.short ? 'sizes' : 'sizes,overhead,grounding,throughput,batch,recovery')).split(','));
   const log = (s: string) => console.log(s);
   const config = loadConfig();
+  const servicesBefore = await Promise.all(infrastructure(config).map(async (s) => ({ s, up: await s.healthy().catch(() => false) })));
   await stackUp(config, { workers: false, log: () => undefined });
   await writeWorkflowBundle(TEST_BUNDLE);
   const outDir = path.join(projectRoot, 'out', 'perf', new Date().toISOString().replace(/[:.]/g, '-'));
@@ -674,6 +675,8 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(outDir, 'perf.md'), md);
   console.log(`\n${md}`);
   console.log(`written to ${path.relative(projectRoot, outDir)}/ in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  // Leave the machine as it was (CI runs this between other targets): stop what the benchmark started.
+  for (const { s, up } of servicesBefore) if (s.managed && !up) await s.stop();
   const failed = report.checks.filter((c) => !c.passed).length;
   console.log(`perf: ${report.checks.length - failed} passed, ${failed} failed`);
   process.exitCode = failed ? 1 : 0;
