@@ -23,6 +23,7 @@ import { loadConfig, type AppConfig } from '../../common/config';
 import { projectRoot } from '../../common/paths';
 import type { ReviewDecision, ReviewPolicy } from '../../common/review';
 import { infrastructure, stackUp } from '../../infra/stack';
+import { createEncryption } from '../../security/dataConverter';
 import { writeWorkflowBundle } from '../../workers/workflowBundle';
 import { batchWorkflowId } from '../../workflows/batchMessages';
 import { statusQuery } from '../../workflows/generationMessages';
@@ -264,6 +265,7 @@ async function measureOverhead(pairs: number, log: (s: string) => void): Promise
   const fake = await new FakeOpenAIServer().start();
   const env = await startTestEnv({ name: 'perf-overhead', fake });
   const pipeline = new Pipeline(env.config);
+  const encryption = createEncryption(env.config);
   const rows: OverheadRow[] = [];
   try {
     for (const [label, chat, image] of [
@@ -280,7 +282,7 @@ async function measureOverhead(pairs: number, log: (s: string) => void): Promise
         const h = await startRun(env, 'a weather forecast card for Hangzhou on 2026-07-15');
         await h.result();
         const workflowMs = performance.now() - started;
-        const pipelineMs = await pipeline.run(await stepsOf(h));
+        const pipelineMs = await pipeline.run(await stepsOf(h, encryption), tenantId);
         if (i === 0) continue; // warm-up
         wf.push(workflowMs);
         pipe.push(pipelineMs);
@@ -300,6 +302,7 @@ async function measureOverhead(pairs: number, log: (s: string) => void): Promise
       log(`  overhead (${label}): p50 ${percentile(diff, 50).toFixed(0)} ms`);
     }
   } finally {
+    encryption.close();
     await pipeline.close();
     await env.stop();
     await fake.stop();

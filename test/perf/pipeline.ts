@@ -7,14 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { asyncLocalStorage, Context, type Info } from '@temporalio/activity';
 import type { WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { createAgentActivities, createGpuActivities } from '../../activities';
+import { runWithTenant } from '../../activities/currentWorkflow';
 import { RenderSpool } from '../../activities/renderSpool';
 import type { AppConfig } from '../../common/config';
 import { createPool } from '../../providers/database';
 import { ObjectStore } from '../../providers/objectStore';
 import { createImageModel } from '../../providers/registry';
+import type { Encryption } from '../../security/dataConverter';
 import { createAgentDeps } from '../../workers/createWorkers';
 
 type ActivityFn = (...args: unknown[]) => Promise<unknown>;
@@ -24,15 +25,16 @@ interface Step {
   args: unknown[];
 }
 
-/** Activity calls of a run, grouped by the workflow task that scheduled them, in order. */
-export async function stepsOf(handle: WorkflowHandle): Promise<Step[][]> {
+/** Activity calls of a run, grouped by the workflow task that scheduled them, in order (inputs decoded through the codecs). */
+export async function stepsOf(handle: WorkflowHandle, encryption: Pick<Encryption, 'decode'>): Promise<Step[][]> {
   const history = await handle.fetchHistory();
   const groups = new Map<string, Step[]>();
   for (const e of history.events ?? []) {
     const a = e.activityTaskScheduledEventAttributes;
     if (!a) continue;
     const group = String(a.workflowTaskCompletedEventId);
-    const args = (a.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p as temporal.api.common.v1.IPayload));
+    const payloads = await encryption.decode((a.input?.payloads ?? []) as Payload[]);
+    const args = payloads.map((p) => defaultPayloadConverter.fromPayload(p));
     if (!groups.has(group)) groups.set(group, []);
     groups.get(group)!.push({ activityType: a.activityType!.name!, args });
   }
@@ -58,10 +60,11 @@ export class Pipeline {
   }
 
   /** Runs the steps as one in-process run (its own workflow id, so its objects do not overwrite the run's); returns ms. */
-  async run(steps: Step[][]): Promise<number> {
+  async run(steps: Step[][], tenantId: string): Promise<number> {
     const workflowId = `pipeline-${randomUUID()}`;
     const started = performance.now();
-    for (const group of steps) await Promise.all(group.map((s) => this.call(workflowId, s)));
+    // The tenant the worker's interceptor would read from the activity's header.
+    for (const group of steps) await Promise.all(group.map((s) => runWithTenant(tenantId, () => this.call(workflowId, s))));
     return performance.now() - started;
   }
 
