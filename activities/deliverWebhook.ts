@@ -70,13 +70,24 @@ export function deliverWebhookActivity(deps: Pick<AgentDeps, 'config' | 'store'>
   };
 }
 
-/** The message with the webhook URL (and anything after its origin) replaced by the origin. */
+/**
+ * The message with the webhook URL, and every other URL in it, cut to its origin. Not only the URL as the
+ * caller wrote it: errors quote the normalised form (`HTTP://…` becomes `http://…`, a bare host gains a `/`,
+ * characters are percent-encoded), and a redirect's location may carry a secret of its own.
+ */
 function withoutUrl(message: string, url: string): string {
-  let origin = '<webhook>';
-  try {
-    origin = new URL(url).origin;
-  } catch {
-    // an unparseable URL: name none of it
-  }
-  return `webhook delivery to ${origin} failed: ${message.split(url).join(origin)}`.slice(0, 1000);
+  const originOf = (u: string): string => {
+    try {
+      const parsed = new URL(u);
+      return parsed.origin === 'null' ? '<url>' : parsed.origin;
+    } catch {
+      return '<url>'; // an unparseable URL: name none of it
+    }
+  };
+  const origin = originOf(url) === '<url>' ? '<webhook>' : originOf(url);
+  const cut = message
+    .split(url)
+    .join(origin)
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s'"<>]*/gi, originOf);
+  return `webhook delivery to ${origin} failed: ${cut}`.slice(0, 1000);
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import type { Pool } from 'pg';
 import { safeSegment, tenantPrefix } from '../common/objectKeys';
 import { Tenant, UserTag } from '../common/searchAttributes';
-import { userTag } from '../common/userTag';
+import { userTag, userTags } from '../common/userTag';
 import { loadKeyring } from '../security/keyring';
 import { TenantKeys } from '../security/tenantKeys';
 import type { Generations } from './generations';
@@ -32,9 +32,12 @@ const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 export async function erase(g: Generations, pool: Pool, tenant: string, user?: string): Promise<ErasureRecord> {
   if (!/^[A-Za-z0-9._:@-]{1,128}$/.test(tenant)) throw new Error('not a tenant id');
-  const tag = user !== undefined ? userTag(tenant, user) : undefined;
+  const tag = user !== undefined ? userTag(g.config.ids.key, tenant, user) : undefined;
   // The runs, through the search attributes (every kind: generations, sessions, batches).
-  const query = [`${Tenant.name} = ${quote(tenant)}`, ...(tag ? [`${UserTag.name} = ${quote(tag)}`] : [])].join(' AND ');
+  const query = [
+    `${Tenant.name} = ${quote(tenant)}`,
+    ...(user !== undefined ? [`${UserTag.name} IN (${userTags(g.config.ids.key, tenant, user).map(quote).join(', ')})`] : []),
+  ].join(' AND ');
   const runIds: string[] = [];
   for await (const info of g.client.workflow.list({ query })) runIds.push(info.workflowId);
 

@@ -14,7 +14,7 @@ import type { GenerateRequest } from '../common/requestSchema';
 import type { PlanReviewDecision, ReviewDecision } from '../common/review';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { Approval, Kind, Stage, Tenant, UserTag } from '../common/searchAttributes';
-import { userTag } from '../common/userTag';
+import { userTags } from '../common/userTag';
 import type { ObjectStore } from '../providers/objectStore';
 import { reviewSigner } from '../security/reviewSigner';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generationMessages';
@@ -283,18 +283,19 @@ export interface RunSummary {
 }
 
 /** The visibility query for a filter; quoted values come only from validated ids. */
-function listQuery(f: ListFilter): string {
+function listQuery(idKey: string, f: ListFilter): string {
   const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
   const parts = [`${Kind.name} = 'generate'`];
   if (f.tenant) parts.push(`${Tenant.name} = ${quote(f.tenant)}`);
-  if (f.user && f.tenant) parts.push(`${UserTag.name} = ${quote(userTag(f.tenant, f.user))}`);
+  // The keyed tag, and the unkeyed one of runs started before it.
+  if (f.user && f.tenant) parts.push(`${UserTag.name} IN (${userTags(idKey, f.tenant, f.user).map(quote).join(', ')})`);
   if (f.pendingReview) parts.push(`${Approval.name} IN ('pending', 'pending_plan')`, `ExecutionStatus = 'Running'`);
   return parts.join(' AND ');
 }
 
 export async function listGenerations(g: Generations, f: ListFilter): Promise<RunSummary[]> {
   const out: RunSummary[] = [];
-  for await (const info of g.client.workflow.list({ query: listQuery(f), pageSize: Math.min(f.limit ?? 20, 100) })) {
+  for await (const info of g.client.workflow.list({ query: listQuery(g.config.ids.key, f), pageSize: Math.min(f.limit ?? 20, 100) })) {
     out.push({
       workflowId: info.workflowId,
       runId: info.runId,

@@ -78,7 +78,7 @@ export async function submitTurn(
     staticSummary: 'conversation',
     typedSearchAttributes: [
       { key: Tenant, value: conversation.tenantId },
-      { key: UserTag, value: userTag(conversation.tenantId, conversation.userId) },
+      { key: UserTag, value: userTag(config.ids.key, conversation.tenantId, conversation.userId) },
       { key: Kind, value: 'session' },
       { key: Providers, value: config.models.mode },
     ],

@@ -17,7 +17,7 @@ export function startOptions(
     staticSummary: input.request.length > 80 ? `${input.request.slice(0, 79)}…` : input.request,
     typedSearchAttributes: [
       { key: Tenant, value: input.tenantId },
-      { key: UserTag, value: userTag(input.tenantId, input.userId) },
+      { key: UserTag, value: userTag(config.ids.key, input.tenantId, input.userId) },
       { key: Kind, value: kind },
       { key: Providers, value: config.models.mode },
     ],

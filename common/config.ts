@@ -322,7 +322,8 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     e.IMAGE_AGENT_ID_KEY,
     env.TEMPORAL_API_KEY,
     ...Object.entries(searchSettingValues).flatMap(([k, v]) => (/KEY|TOKEN|SECRET/.test(k) ? [v] : [])),
-    ...(e.IMAGE_AGENT_API_TOKENS ?? '').split(',').map((t) => t.trim().slice(0, t.trim().lastIndexOf(':'))),
+    // The token is an entry's first field (token:tenant or token:tenant:principal:roles).
+    ...(e.IMAGE_AGENT_API_TOKENS ?? '').split(',').map((t) => t.trim().split(':')[0]),
   ]);
   if (mode === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
     throw new ConfigError('IMAGE_AGENT_PROVIDERS=openai needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (any compatible endpoint)');
@@ -496,7 +497,7 @@ function searchSettings(env: NodeJS.ProcessEnv, web: string, image: string): Rec
   const values: Record<string, string | undefined> = {};
   for (const [variable, kind] of Object.entries(allSettings())) {
     const value = env[variable]?.trim() ? env[variable] : undefined;
-    if (value !== undefined && kind === 'url' && !URL.canParse(value))
+    if (value !== undefined && (kind === 'url' || kind === 'optional url') && !URL.canParse(value))
       throw new ConfigError(`invalid configuration: ${variable}: not a URL (see README, "Configuration")`);
     values[variable] = value;
   }

@@ -5,6 +5,7 @@
  * level (callers pass ids and counts, not content).
  */
 import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker';
+import { redactSecrets } from '../common/redact';
 
 export type LogFormat = 'text' | 'json';
 
@@ -19,9 +20,11 @@ function redactMeta(meta: Record<string, unknown> | undefined): Record<string, u
 function formatLogLine(entry: LogEntry, format: LogFormat, service: string): string {
   const meta = redactMeta(entry.meta);
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
-  if (format === 'json') return JSON.stringify({ time, level: entry.level.toLowerCase(), service, msg: entry.message, ...meta });
+  // The whole line passes the one redaction step: the SDK logs a failed activity's error object with all its
+  // own fields (an SDK error's response body among them), not only the message the failure interceptor redacted.
+  if (format === 'json') return redactSecrets(JSON.stringify({ time, level: entry.level.toLowerCase(), service, msg: entry.message, ...meta }));
   const extra = Object.keys(meta).length ? ` ${JSON.stringify(meta)}` : '';
-  return `${time} ${entry.level.padEnd(5)} [${service}] ${entry.message}${extra}`;
+  return redactSecrets(`${time} ${entry.level.padEnd(5)} [${service}] ${entry.message}${extra}`);
 }
 
 export function createLogger(service: string, format: LogFormat, level: LogLevel = 'INFO'): DefaultLogger {

@@ -1,8 +1,14 @@
-/** Grounded context as text for a model prompt: answers with sources, memory, references, feedback. */
+/**
+ * Grounded context as text for a model prompt: answers with sources, memory, references, feedback. Everything
+ * that came from outside this turn's request (search results and their summaries, reasoned answers built on
+ * them, memory, earlier turns, reference descriptions, the previous prompt) is a fenced data block; the request
+ * and a reviewer's feedback stay outside, as the instructions.
+ */
 import type { GroundedAnswer, MemoryContext } from '../../common/evidence';
+import { fenced } from '../dataFence';
 import type { ComposeInput } from '../agentRoles';
 
-export function answersText(answers: readonly GroundedAnswer[]): string {
+function answersBody(answers: readonly GroundedAnswer[]): string {
   const used = answers.filter((a) => a.status === 'answered');
   if (!used.length) return 'none';
   return used
@@ -13,7 +19,12 @@ export function answersText(answers: readonly GroundedAnswer[]): string {
     .join('\n');
 }
 
-export function memoryText(memory: MemoryContext | undefined): string {
+/** The grounded answers as one fenced block. */
+export function answersText(answers: readonly GroundedAnswer[]): string {
+  return fenced('grounded answers', answersBody(answers));
+}
+
+function memoryBody(memory: MemoryContext | undefined): string {
   if (!memory) return 'none';
   const p = memory.profile;
   const profile = [
@@ -29,9 +40,14 @@ export function memoryText(memory: MemoryContext | undefined): string {
   return [`User profile: ${profile.length ? profile.join('; ') : 'nothing known'}`, ...turns, ...knowledge].join('\n');
 }
 
+/** What memory recalled, as one fenced block. */
+export function memoryText(memory: MemoryContext | undefined): string {
+  return fenced('memory', memoryBody(memory));
+}
+
 export function composeContextText(input: ComposeInput): string {
   const feedback = input.feedback
-    ? `\nThe previous image (round ${input.feedback.round}) was rendered from:\n"${input.feedback.previousPrompt}"\nIt failed these checks; fix them explicitly:\n${input.feedback.failed.map((f) => `- ${f.statement} (${f.reason})`).join('\n')}${input.feedback.reviewer ? `\nA human reviewer asked: ${input.feedback.reviewer}` : ''}`
+    ? `\nThe previous image (round ${input.feedback.round}) was rendered from this prompt:\n${fenced('previous prompt', input.feedback.previousPrompt)}\nIt failed these checks; fix them explicitly:\n${input.feedback.failed.map((f) => `- ${f.statement} (${f.reason})`).join('\n')}${input.feedback.reviewer ? `\nA human reviewer asked: ${input.feedback.reviewer}` : ''}`
     : '';
   const many = input.plan.images.length > 1;
   return [
@@ -42,8 +58,10 @@ export function composeContextText(input: ComposeInput): string {
       : '',
     `Grounded answers:\n${answersText(input.answers)}`,
     `Memory:\n${memoryText(input.memory)}`,
-    input.history.length ? `Earlier turns:\n${input.history.map((t) => `- turn ${t.index}: ${t.request}`).join('\n')}` : '',
-    input.references.length ? `Reference images passed to the renderer:\n${input.references.map((r, i) => `${i + 1}. ${r.description}`).join('\n')}` : '',
+    input.history.length ? `Earlier turns:\n${fenced('earlier turns', input.history.map((t) => `- turn ${t.index}: ${t.request}`).join('\n'))}` : '',
+    input.references.length
+      ? `Reference images passed to the renderer:\n${fenced('reference descriptions', input.references.map((r, i) => `${i + 1}. ${r.description}`).join('\n'))}`
+      : '',
     feedback,
   ]
     .filter(Boolean)

@@ -4,6 +4,7 @@ import type { ChecklistItem } from '../../common/generation';
 import type { Modelled } from '../../common/modelCall';
 import type { ChecklistInput, ChecklistPlanner } from '../agentRoles';
 import { InvalidModelOutputError } from '../modelErrors';
+import { withFenceRule } from '../dataFence';
 import type { ChatModel } from './chatModel';
 import { answersText, memoryText } from './contextText';
 
@@ -14,11 +15,11 @@ const checklistSchema = z.object({
     .max(10),
 });
 
-const SYSTEM = `You write the checklist a vision model will use to verify a generated image.
+const SYSTEM = withFenceRule(`You write the checklist a vision model will use to verify a generated image.
 Each item is one concrete, visually checkable yes/no statement that must be true of a correct image: exact counts, the right
 object or answer, required text (quoted exactly), layout, style, things that must be absent. Use the grounded facts, not the
 request's riddle ("exactly 7 apples", not "3²−2 apples"). 2 to 6 items; no vague items like "looks good".
-For a request with several images, set imageId on items that concern one image. JSON only.`;
+For a request with several images, set imageId on items that concern one image. JSON only.`);
 
 export class OpenAIChecklistPlanner implements ChecklistPlanner {
   constructor(

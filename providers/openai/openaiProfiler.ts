@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { UserProfile } from '../../common/evidence';
 import type { Modelled } from '../../common/modelCall';
 import type { ProfileExtractor } from '../agentRoles';
+import { fenced, withFenceRule } from '../dataFence';
 import type { ChatModel } from './chatModel';
 
 const profileSchema = z.object({
@@ -14,9 +15,9 @@ const profileSchema = z.object({
   facts: z.record(z.string(), z.string()).optional(),
 });
 
-const SYSTEM = `Extract durable facts a user states about themselves in an image request: identity, profession, preferred visual style,
+const SYSTEM = withFenceRule(`Extract durable facts a user states about themselves in an image request: identity, profession, preferred visual style,
 likes, dislikes (colours, motifs), and other stable facts (pets, company name, brand colours). Only what the user states about
-themselves, not about the image's subject. Leave out anything not stated. Return an empty object when nothing is revealed. JSON only.`;
+themselves, not about the image's subject. Leave out anything not stated. Return an empty object when nothing is revealed. JSON only.`);
 
 export class OpenAIProfiler implements ProfileExtractor {
   constructor(
@@ -29,7 +30,7 @@ export class OpenAIProfiler implements ProfileExtractor {
       purpose: 'extract_profile',
       model: this.model,
       system: SYSTEM,
-      user: `Current profile: ${JSON.stringify(input.profile)}\nRequest: ${input.request}`,
+      user: `Current profile:\n${fenced('stored profile', JSON.stringify(input.profile))}\nRequest: ${input.request}`,
       schema: profileSchema,
       schemaName: 'profile_update',
     });

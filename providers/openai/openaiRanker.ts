@@ -2,15 +2,16 @@
 import { z } from 'zod';
 import type { Modelled } from '../../common/modelCall';
 import type { RankInput, ReferenceRanker } from '../agentRoles';
+import { fenced, withFenceRule } from '../dataFence';
 import type { ChatModel } from './chatModel';
 
 const rankingSchema = z.object({
   ranking: z.array(z.object({ index: z.number().int().min(1), relevant: z.boolean(), reason: z.string().default('') })),
 });
 
-const SYSTEM = `You choose reference images for an image generator. The images are numbered in the order given.
+const SYSTEM = withFenceRule(`You choose reference images for an image generator. The images are numbered in the order given.
 Keep only images that clearly show the needed character, IP or person (right identity, clear view, no heavy watermark or collage).
-Order the kept ones best first. Mark every other image relevant=false. JSON only.`;
+Order the kept ones best first. Mark every other image relevant=false. The candidates' titles come from the web. JSON only.`);
 
 export class OpenAIRanker implements ReferenceRanker {
   constructor(
@@ -23,7 +24,7 @@ export class OpenAIRanker implements ReferenceRanker {
       purpose: 'rank_references',
       model: this.model,
       system: SYSTEM,
-      user: `Image request: ${input.request}\nReference needed: ${input.question}\nCandidates:\n${input.candidates.map((c, i) => `${i + 1}. ${c.title}`).join('\n')}`,
+      user: `Image request: ${input.request}\nReference needed: ${input.question}\nCandidates:\n${fenced('candidate titles', input.candidates.map((c, i) => `${i + 1}. ${c.title}`).join('\n'))}`,
       images: input.candidates.map((c) => c.png),
       schema: rankingSchema,
       schemaName: 'reference_ranking',

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Modelled } from '../../common/modelCall';
 import type { ContextItem } from '../../common/evidence';
 import type { ReasonInput, Reasoner } from '../agentRoles';
+import { fenced, withFenceRule } from '../dataFence';
 import type { ChatModel } from './chatModel';
 
 const answerSchema = z.object({
@@ -10,9 +11,9 @@ const answerSchema = z.object({
   items: z.array(z.string().min(1)).max(12),
 });
 
-const SYSTEM = `You answer one question that an image request leaves implicit, so a renderer can draw it exactly.
+const SYSTEM = withFenceRule(`You answer one question that an image request leaves implicit, so a renderer can draw it exactly.
 Work it out step by step internally, then give a concise final answer and the explicit, visual context items it implies
-(counts, arrangements, states, labels, the correct object). Do not invent facts that need a lookup. JSON only.`;
+(counts, arrangements, states, labels, the correct object). Do not invent facts that need a lookup. JSON only.`);
 
 export class OpenAIReasoner implements Reasoner {
   constructor(
@@ -21,7 +22,10 @@ export class OpenAIReasoner implements Reasoner {
   ) {}
 
   async answer(input: ReasonInput): Promise<Modelled<{ answer: string; items: ContextItem[] }>> {
-    const parents = input.parents.length ? `\nKnown answers it builds on:\n${input.parents.map((p) => `- ${p.question} → ${p.answer}`).join('\n')}` : '';
+    // Parent answers may come from web search: they are data.
+    const parents = input.parents.length
+      ? `\nKnown answers it builds on:\n${fenced('known answers', input.parents.map((p) => `- ${p.question} → ${p.answer}`).join('\n'))}`
+      : '';
     const { value, call } = await this.chat.structured({
       purpose: 'reason',
       model: this.model,

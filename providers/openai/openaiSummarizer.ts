@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ContextItem } from '../../common/evidence';
 import type { Modelled } from '../../common/modelCall';
 import type { EvidenceSummarizer, SummarizeInput } from '../agentRoles';
+import { fenced, withFenceRule } from '../dataFence';
 import { clip, type ChatModel } from './chatModel';
 
 const summarySchema = z.object({
@@ -10,9 +11,10 @@ const summarySchema = z.object({
   items: z.array(z.object({ text: z.string().min(1), sourceUrls: z.array(z.string()).min(1) })).max(10),
 });
 
-const SYSTEM = `You read search results and answer one question for an image request.
+const SYSTEM = withFenceRule(`You read search results and answer one question for an image request.
+Each document is a fenced data block: its title, its URL and its text.
 Use only what the documents say. Give a concise answer and the facts it rests on, each with the URL(s) of the document(s) it came from.
-Prefer the most recent and most specific source; mention the date a dynamic fact refers to. If the documents do not answer, say so in "answer" and return no items. JSON only.`;
+Prefer the most recent and most specific source; mention the date a dynamic fact refers to. If the documents do not answer, say so in "answer" and return no items. JSON only.`);
 
 export class OpenAISummarizer implements EvidenceSummarizer {
   constructor(
@@ -21,7 +23,8 @@ export class OpenAISummarizer implements EvidenceSummarizer {
   ) {}
 
   async summarize(input: SummarizeInput): Promise<Modelled<{ answer: string; items: ContextItem[] }>> {
-    const docs = input.documents.map((d, i) => `[${i + 1}] ${d.title}\nURL: ${d.url}\n${clip(d.text, 4000)}`).join('\n\n');
+    // Title, URL and text all come from the page or the search backend: the whole document is fenced.
+    const docs = input.documents.map((d, i) => fenced(`document ${i + 1}`, `Title: ${d.title}\nURL: ${d.url}\n${clip(d.text, 4000)}`)).join('\n\n');
     const { value, call } = await this.chat.structured({
       purpose: 'summarize_evidence',
       model: this.model,

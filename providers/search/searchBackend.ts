@@ -6,10 +6,13 @@
 import type { ImageSearch } from './imageSearch';
 import type { WebSearch } from './webSearch';
 
-/** How a setting is validated and shown: a URL must parse; a secret is never printed. */
-export type SettingKind = 'url' | 'secret';
+/**
+ * How a setting is validated and shown: a URL must parse; a secret is never printed. An optional URL may be
+ * left unset (its factory then sees an empty string and uses the backend's public endpoint).
+ */
+export type SettingKind = 'url' | 'secret' | 'optional url';
 
-/** What a backend's factories get: its own settings, all present, and the settings every backend shares. */
+/** What a backend's factories get: its own settings (all required ones present), and the settings every backend shares. */
 export interface SearchBackendContext<K extends string> {
   settings: Record<K, string>;
   timeoutMs: number;

@@ -21,7 +21,8 @@ export const IMAGE_BACKEND_NAMES = namesOf<ImageBackendName>('image');
 
 /** The settings a backend needs (variable name → kind), for the configured web and image backends. */
 export function requiredSettings(web: string, image: string): Record<string, SettingKind> {
-  return Object.assign({}, ...SEARCH_BACKENDS.filter((b) => b.name === web || b.name === image).map((b) => b.settings));
+  const settings: Record<string, SettingKind> = Object.assign({}, ...SEARCH_BACKENDS.filter((b) => b.name === web || b.name === image).map((b) => b.settings));
+  return Object.fromEntries(Object.entries(settings).filter(([, kind]) => kind !== 'optional url'));
 }
 
 /** Every setting any backend reads, for validation and for redacted printing. */

@@ -47,6 +47,7 @@ export class TavilySearch implements WebSearch {
 /** WEB_SEARCH_BACKEND=tavily */
 export const tavilyBackend = {
   name: 'tavily',
-  settings: { TAVILY_API_KEY: 'secret' },
-  web: (ctx) => new TavilySearch({ apiKey: ctx.settings.TAVILY_API_KEY, timeoutMs: ctx.timeoutMs }),
-} as const satisfies SearchBackend<'TAVILY_API_KEY'>;
+  // TAVILY_URL: a Tavily-compatible endpoint (a gateway or proxy in front of the API); the public API when unset.
+  settings: { TAVILY_API_KEY: 'secret', TAVILY_URL: 'optional url' },
+  web: (ctx) => new TavilySearch({ apiKey: ctx.settings.TAVILY_API_KEY, baseUrl: ctx.settings.TAVILY_URL || undefined, timeoutMs: ctx.timeoutMs }),
+} as const satisfies SearchBackend<'TAVILY_API_KEY' | 'TAVILY_URL'>;
