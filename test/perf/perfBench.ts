@@ -33,6 +33,7 @@ import { eventually } from '../support/eventually';
 import { dumpHistory } from '../support/history';
 import { DIST, TEST_BUNDLE } from '../support/paths';
 import { startTestEnv, type TestEnv } from '../support/testEnv';
+import { auditShare, type AuditShare } from './auditShare';
 import { Pipeline, stepsOf } from './pipeline';
 import { scriptRealistic } from './perfScripts';
 
@@ -51,6 +52,8 @@ interface SizeRow {
   /** Children (images of a set, session turns, batch cases): the largest of them. */
   children?: { count: number; maxHistorySizeBytes: number; maxLargestPayloadBytes: number };
   runs?: number;
+  /** The audit features' share of the run (test/perf/auditShare.ts). */
+  audit?: AuditShare;
 }
 
 interface Check {
@@ -62,14 +65,20 @@ interface Check {
 
 const tenantId = 'perf';
 
-async function measure(client: Client, workflowId: string, runId?: string): Promise<{ events: number; historySizeBytes: number; largestPayloadBytes: number }> {
+async function measure(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+): Promise<{ events: number; historySizeBytes: number; largestPayloadBytes: number; audit: AuditShare }> {
   const handle = client.workflow.getHandle(workflowId, runId);
   const described = await handle.describe();
   const dump = await dumpHistory(handle);
   return {
     events: described.historyLength,
     historySizeBytes: described.historySize ?? dump.bytes,
+    // Decoded (decompressed and decrypted): the larger figure, so the check against the limit is conservative.
     largestPayloadBytes: Math.max(0, ...dump.payloadBytes.map((b) => b.length)),
+    audit: auditShare(dump.history),
   };
 }
 
@@ -556,13 +565,15 @@ function markdown(report: PerfReport): string {
     lines.push(
       '## History and payload sizes',
       '',
-      '| shape | events | historySizeBytes | largest payload | children (largest history, largest payload) |',
-      '| --- | --- | --- | --- | --- |',
+      '| shape | events | historySizeBytes | largest payload (decoded) | children (largest history, largest payload) | audit: events, bytes, report step |',
+      '| --- | --- | --- | --- | --- | --- |',
     );
     for (const r of report.sizes) {
       const ch = r.children ? `${r.children.count}: ${kb(r.children.maxHistorySizeBytes)}, ${kb(r.children.maxLargestPayloadBytes)}` : '–';
+      const a = r.audit;
+      const audit = a ? `${a.events}, ${kb(a.bytes)} (${((a.bytes / r.historySizeBytes) * 100).toFixed(0)}%), ${a.reportMs} ms of ${a.runMs} ms` : '–';
       lines.push(
-        `| ${r.shape}${r.runs ? ` (${r.runs} runs, largest)` : ''} | ${r.events} | ${kb(r.historySizeBytes)} | ${kb(r.largestPayloadBytes)} | ${ch} |`,
+        `| ${r.shape}${r.runs ? ` (${r.runs} runs, largest)` : ''} | ${r.events} | ${kb(r.historySizeBytes)} | ${kb(r.largestPayloadBytes)} | ${ch} | ${audit} |`,
       );
     }
     lines.push('', `Payload limit: ${kb(PAYLOAD_LIMIT)}. Targets: history ≤ 64 KB (single image, ≤ 3 rounds, ≤ 2 rejections), payload ≤ 256 KB.`);
