@@ -185,11 +185,16 @@ export interface StatusView extends RunStatus {
   result?: Pick<GenerateImageResult, 'outcome' | 'reportKey' | 'cost'>;
 }
 
-export async function generationStatus(g: Generations, workflowId: string, tenant?: string): Promise<StatusView> {
+/**
+ * `queryDeadlineMs`: how long to wait for a worker to answer the status query. A query needs a worker; with
+ * none polling (workers down, or a deploy in progress) it waits until the deadline, so a page that shows
+ * many runs asks for a short one and shows the runs that did not answer apart.
+ */
+export async function generationStatus(g: Generations, workflowId: string, tenant?: string, queryDeadlineMs?: number): Promise<StatusView> {
   const info = await describeOwned(g, workflowId, tenant);
   const handle = g.client.workflow.getHandle(workflowId);
   // Queries replay the run on a worker, so they answer for finished runs too.
-  const status = await handle.query(statusQuery);
+  const status = queryDeadlineMs ? await g.client.withDeadline(Date.now() + queryDeadlineMs, () => handle.query(statusQuery)) : await handle.query(statusQuery);
   const result = info.status.name === 'COMPLETED' ? ((await handle.result()) as GenerateImageResult) : undefined;
   const keys = [...new Set(status.candidates.map((c) => c.image.key))];
   const urls = Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await g.store.presign(k)] as const)));

@@ -10,7 +10,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { signWebhook } from '../activities/deliverWebhook';
 import { buildApi } from '../client/api/apiServer';
+import { TypedSearchAttributes } from '@temporalio/common';
 import type { GenerateImageResult } from '../common/runResult';
+import { Approval, Kind, Tenant } from '../common/searchAttributes';
+import { generateImage } from '../workflows/generateImage';
 import { launchBrowser, screenshot } from './support/browser';
 import { eventually } from './support/eventually';
 import { dumpHistory } from './support/history';
@@ -216,6 +219,35 @@ describe('HTTP API and review page', () => {
     await expect(page.content()).resolves.not.toContain('paper lantern');
     await context.close();
     await call('POST', `/v1/generations/${id}/cancel`, TOKEN_A);
+  });
+
+  test('the review page still loads when a waiting run has no worker, and names that run apart', async () => {
+    const answering = await startReviewed();
+    // A run waiting for review on a task queue no worker polls: its status query cannot be answered.
+    const orphan = `test-api-no-worker-${randomUUID()}`;
+    await env.client.workflow.start(generateImage, {
+      taskQueue: `nobody-polls-${randomUUID()}`,
+      workflowId: orphan,
+      args: [{ request: 'a run whose workers are gone', tenantId: 'acme', userId: 'user-1' }],
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: Kind, value: 'generate' },
+        { key: Tenant, value: 'acme' },
+        { key: Approval, value: 'pending' },
+      ]),
+    });
+    try {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await logIn(page, TOKEN_A);
+      await expect(page.locator(`#unanswered li[data-workflow-id="${orphan}"]`).count()).resolves.toBe(1);
+      // The run whose worker answers is still decidable on the same page.
+      await expect(page.locator(`section.run[data-workflow-id="${answering.id}"] button.approve`).count()).resolves.toBe(1);
+      await screenshot(page, 'review-page-unanswered-run');
+      await context.close();
+    } finally {
+      await env.client.workflow.getHandle(orphan).terminate('test over');
+      await call('POST', `/v1/generations/${answering.id}/cancel`, TOKEN_A);
+    }
   });
 
   test('the Temporal UI finds a waiting run through a search-attribute query', async () => {

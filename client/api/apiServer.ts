@@ -33,6 +33,9 @@ import { renderReviewPage } from './reviewPage';
 import { registerCodecRoutes } from '../../security/codecServer';
 
 const startBody = generateRequestSchema.omit({ tenantId: true });
+/** How long the review page waits for each run's status: long enough for a busy worker, short enough to load. */
+const REVIEW_PAGE_QUERY_DEADLINE_MS = 5000;
+
 const reviewBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
@@ -240,7 +243,9 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
         .send('<!doctype html><title>image-agent review</title><p><a href="/review/login">Sign in</a> with the token you were given.</p>');
     }
     const pending = await listGenerations(g, { tenant, pendingReview: true, limit: 20 });
-    const views = await Promise.all(pending.map((r) => generationStatus(g, r.workflowId, tenant).catch(() => undefined)));
+    // A run whose workers are gone cannot answer its status query: the page still loads, and names it.
+    const views = await Promise.all(pending.map((r) => generationStatus(g, r.workflowId, tenant, REVIEW_PAGE_QUERY_DEADLINE_MS).catch(() => undefined)));
+    const unanswered = pending.filter((_, i) => views[i] === undefined);
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
@@ -248,6 +253,7 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
         renderReviewPage(
           tenant,
           views.filter((v) => v !== undefined),
+          unanswered,
         ),
       );
   });

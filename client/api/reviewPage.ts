@@ -3,8 +3,10 @@
  * plan, grounded answers and their sources, the checklist verdicts, and approve / reject-with-feedback.
  * Server-rendered; all data is escaped; the buttons call the JSON API with the page's cookie.
  */
-import type { StatusView } from '../generations';
-import { verdictSummary } from '../../common/generation';
+import type { RunSummary, StatusView } from '../generations';
+import { verdictStatus, verdictSummary, type VerdictStatus } from '../../common/generation';
+
+const VERDICT_MARK: Record<VerdictStatus, string> = { pass: '✔', fail: '✘', unverified: '?' };
 
 const esc = (s: unknown): string => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -42,7 +44,9 @@ function runCard(v: StatusView): string {
   const verdicts = (last?.critique?.verdicts ?? [])
     .map((verdict) => {
       const item = v.checklist.find((c) => c.id === verdict.itemId);
-      return `<li class="${verdict.pass ? 'pass' : 'fail'}">${verdict.pass ? '✔' : '✘'} ${esc(item?.statement ?? verdict.itemId)} <small>${esc(verdict.reason)}</small></li>`;
+      // Three values: an item no model looked at is unverified, not failed.
+      const status = verdictStatus(verdict);
+      return `<li class="${status}">${VERDICT_MARK[status]} ${esc(item?.statement ?? verdict.itemId)} <small>${esc(verdict.reason)}</small></li>`;
     })
     .join('');
   const kind = pending.kind;
@@ -61,7 +65,8 @@ function runCard(v: StatusView): string {
 </section>`;
 }
 
-export function renderReviewPage(tenant: string, views: StatusView[]): string {
+/** `unanswered`: runs waiting for review whose status no worker answered in time (listed, not decidable here). */
+export function renderReviewPage(tenant: string, views: StatusView[], unanswered: readonly RunSummary[] = []): string {
   const pending = views.filter((v) => v.pendingReview);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>image-agent · reviews for ${esc(tenant)}</title>
@@ -69,15 +74,16 @@ export function renderReviewPage(tenant: string, views: StatusView[]): string {
 <style>
 body{font-family:system-ui,DejaVu Sans,sans-serif;margin:2rem;max-width:70rem;color:#1d1d1f}
 h1{font-size:1.4rem} h2{font-size:1.1rem;margin:.2rem 0}
-.run{border:1px solid #ccc;border-radius:.6rem;padding:1rem;margin:1rem 0}
+.run,.unanswered{border:1px solid #ccc;border-radius:.6rem;padding:1rem;margin:1rem 0}
 .meta{color:#666;font-size:.85rem} .images{display:flex;gap:1rem;flex-wrap:wrap}
 figure{margin:0} figcaption{font-size:.8rem;color:#444}
-.pass{color:#136f2d} .fail{color:#a40e26} textarea{width:100%;box-sizing:border-box}
+.pass{color:#136f2d} .fail{color:#a40e26} .unverified{color:#6b5b00} textarea{width:100%;box-sizing:border-box}
 button{margin:.4rem .4rem 0 0;padding:.4rem 1rem} output{margin-left:.5rem}
 </style></head>
 <body>
 <h1>Pending reviews · tenant ${esc(tenant)}</h1>
-${pending.length ? pending.map(runCard).join('\n') : '<p id="empty">Nothing is waiting for review.</p>'}
+${pending.length ? pending.map(runCard).join('\n') : unanswered.length ? '' : '<p id="empty">Nothing is waiting for review.</p>'}
+${unanswered.length ? unansweredList(unanswered) : ''}
 <script>
 for (const section of document.querySelectorAll('.run')) {
   const out = section.querySelector('output');
@@ -100,4 +106,16 @@ for (const section of document.querySelectorAll('.run')) {
 }
 </script>
 </body></html>`;
+}
+
+function unansweredList(runs: readonly RunSummary[]): string {
+  const items = runs.map(
+    (r) =>
+      `<li data-workflow-id="${esc(r.workflowId)}"><code>${esc(r.workflowId)}</code>${r.stage ? ` · ${esc(r.stage)}` : ''} · started ${esc(r.startTime)}</li>`,
+  );
+  return `<section id="unanswered" class="unanswered">
+  <h2>Waiting, but no worker answered</h2>
+  <p class="meta">These runs are waiting for review, but no worker answered for them within a few seconds (workers stopped, or a deploy in progress). Nothing is lost: their reviews stay open. Reload when the workers are back.</p>
+  <ul>${items.join('')}</ul>
+</section>`;
 }
