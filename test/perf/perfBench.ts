@@ -17,6 +17,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { startBatch } from '../../client/batches';
+import { clientFor } from '../../client/temporalClient';
 import { reviewGeneration, startGeneration } from '../../client/generations';
 import { submitTurn, turnResult, type Conversation } from '../../client/sessionClient';
 import { loadConfig, type AppConfig } from '../../common/config';
@@ -453,15 +454,22 @@ interface ThroughputRow {
 
 interface MemoryRow {
   runs: number;
+  warmupRuns: number;
   rssAfterWarmupMb: number;
   rssAfterRunsMb: number;
   growthPct: number;
+  /** RSS every quarter of the runs: a plateau is a cache filling, a line that keeps rising is a leak. */
+  checkpointsMb: number[];
 }
+
+/** Runs before the leak check's baseline: enough to fill the workflow cache and let the JIT and heap settle. */
+const LEAK_WARMUP_RUNS = 250;
 
 async function measureThroughput(
   client: Client,
   runs: number,
   leakRuns: number,
+  workerCounts: number[],
   logDir: string,
   log: (s: string) => void,
 ): Promise<{ rows: ThroughputRow[]; memory?: MemoryRow }> {
@@ -470,7 +478,7 @@ async function measureThroughput(
   const rows: ThroughputRow[] = [];
   let memory: MemoryRow | undefined;
   try {
-    for (const n of [1, 2, 4]) {
+    for (const n of workerCounts) {
       const queue = `perf-tp${n}-${randomUUID().slice(0, 8)}`;
       const workers = new WorkerProcesses(workerEnv(fake, queue), path.join(logDir, `throughput-${n}`));
       workers.spawn('orchestrationWorker', n);
@@ -482,11 +490,24 @@ async function measureThroughput(
         rows.push({ workers: n, generations: runs, seconds, perSecond: runs / seconds, scaling: rows[0] ? runs / seconds / rows[0].perSecond : 1 });
         log(`  throughput with ${n} worker process(es) of each kind: ${(runs / seconds).toFixed(2)}/s`);
         if (n === 1 && leakRuns > 0) {
-          const before = workers.rssBytes('orchestrationWorker')[0]!;
-          await generateMany(client, config, leakRuns, 16);
-          const after = workers.rssBytes('orchestrationWorker')[0]!;
-          memory = { runs: leakRuns, rssAfterWarmupMb: before / 2 ** 20, rssAfterRunsMb: after / 2 ** 20, growthPct: ((after - before) / before) * 100 };
-          log(`  memory: ${memory.rssAfterWarmupMb.toFixed(0)} → ${memory.rssAfterRunsMb.toFixed(0)} MB over ${leakRuns} runs`);
+          const rssMb = () => workers.rssBytes('orchestrationWorker')[0]! / 2 ** 20;
+          await generateMany(client, config, LEAK_WARMUP_RUNS, 16);
+          const before = rssMb();
+          const checkpointsMb: number[] = [];
+          const quarter = Math.max(1, Math.floor(leakRuns / 4));
+          await generateMany(client, config, leakRuns, 16, (done) => {
+            if (done % quarter === 0) checkpointsMb.push(rssMb());
+          });
+          const after = rssMb();
+          memory = {
+            runs: leakRuns,
+            warmupRuns: LEAK_WARMUP_RUNS,
+            rssAfterWarmupMb: before,
+            rssAfterRunsMb: after,
+            growthPct: ((after - before) / before) * 100,
+            checkpointsMb,
+          };
+          log(`  memory: ${before.toFixed(0)} → ${checkpointsMb.map((c) => c.toFixed(0)).join(' → ')} MB over ${leakRuns} runs`);
         }
       } finally {
         await workers.stop();
@@ -610,7 +631,7 @@ function markdown(report: PerfReport): string {
   if (report.memory)
     lines.push(
       '',
-      `Orchestration worker RSS: ${report.memory.rssAfterWarmupMb.toFixed(0)} MB after warm-up, ${report.memory.rssAfterRunsMb.toFixed(0)} MB after ${report.memory.runs} more runs (${report.memory.growthPct.toFixed(1)}%).`,
+      `Orchestration worker RSS: ${report.memory.rssAfterWarmupMb.toFixed(0)} MB after ${report.memory.warmupRuns} warm-up runs, ${report.memory.rssAfterRunsMb.toFixed(0)} MB after ${report.memory.runs} more runs (${report.memory.growthPct.toFixed(1)}%); every quarter: ${report.memory.checkpointsMb.map((c) => c.toFixed(0)).join(', ')} MB.`,
     );
   if (report.recovery)
     for (const r of report.recovery) lines.push('', `Resume after SIGKILL of the ${r.killed}: ${(r.resumeMs / 1000).toFixed(1)} s (heartbeat timeout 15 s).`);
@@ -639,9 +660,10 @@ async function main(): Promise<void> {
     .option('--only <parts>', 'comma-separated: sizes,overhead,grounding,throughput,batch,recovery')
     .option('--pairs <n>', 'overhead pairs per latency', '10')
     .option('--runs <n>', 'generations per throughput measurement', '100')
+    .option('--workers <list>', 'worker processes of each kind to measure throughput with (the leak check runs with the first)', '1,2,4')
     .option('--leak-runs <n>', 'runs for the RSS growth check', '1000')
     .parse()
-    .opts<{ short?: boolean; only?: string; pairs: string; runs: string; leakRuns: string }>();
+    .opts<{ short?: boolean; only?: string; pairs: string; runs: string; leakRuns: string; workers: string }>();
   const parts = new Set((opts.only ?? (opts.short ? 'sizes' : 'sizes,overhead,grounding,throughput,batch,recovery')).split(','));
   const log = (s: string) => console.log(s);
   const config = loadConfig();
@@ -668,10 +690,11 @@ async function main(): Promise<void> {
   if (parts.has('overhead')) report.overhead = await measureOverhead(Number(opts.pairs), log);
   if (parts.has('grounding')) report.grounding = await measureGrounding(log);
   const connection = await Connection.connect(config.temporal.connection);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  // The data converter of every image-agent process: results come back encrypted and compressed.
+  const client = clientFor(config, connection, { tracing: false });
   try {
     if (parts.has('throughput')) {
-      const t = await measureThroughput(client, Number(opts.runs), Number(opts.leakRuns), path.join(outDir, 'logs'), log);
+      const t = await measureThroughput(client, Number(opts.runs), Number(opts.leakRuns), opts.workers.split(',').map(Number), path.join(outDir, 'logs'), log);
       report.throughput = t.rows;
       if (t.memory) report.memory = t.memory;
     }
