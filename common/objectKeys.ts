@@ -23,6 +23,14 @@ export function tenantPrefix(tenantId: string): string {
   return `tenants/${tenantSegment(tenantId)}/`;
 }
 
+/** The tenant whose prefix holds `key` (the inverse of `tenantPrefix`), or undefined outside every tenant's prefix. */
+export function tenantOfKey(key: string): string | undefined {
+  const m = /^tenants\/([^/]+)\//.exec(key);
+  if (!m) return undefined;
+  const tenant = m[1]!.replace(/~([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return tenant && tenantSegment(tenant) === m[1] ? tenant : undefined;
+}
+
 function runPrefix(tenantId: string, workflowId: string): string {
   return `${tenantPrefix(tenantId)}runs/${safeSegment(workflowId)}/`;
 }

@@ -32,6 +32,9 @@ interface KeyRecord {
 /** Tenants are ids (letters, digits, . _ : @ -); the system tenant holds payloads of no known tenant. */
 export const SYSTEM_TENANT = '_system';
 const TENANT = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** Whether a tenant id can own data keys (other ids' data is encrypted under the system tenant's key). */
+export const canOwnKeys = (tenant: string): boolean => TENANT.test(tenant);
 const CACHE_MS = 60_000;
 
 const tenantKeyPrefix = (tenant: string): string => `keyring/tenants/${tenant}/`;
