@@ -148,6 +148,12 @@ export class ObjectStore {
   }
 }
 
+/** Whether an S3 error means "no such object" (and not an outage or a refusal). */
+export function isMissingObject(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
+
 function isSealedObject(stored: Buffer): boolean {
   return stored.length >= SEALED_OBJECT_MAGIC.length && stored.subarray(0, SEALED_OBJECT_MAGIC.length).equals(SEALED_OBJECT_MAGIC);
 }
