@@ -24,7 +24,8 @@ export interface JudgeCaseInput {
 
 export function judgeCaseActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
   return async function judgeCase(input: JudgeCaseInput): Promise<CaseSummary> {
-    const degraded = await caseDegradation(deps.store, currentTenant(), input.turnWorkflowIds);
+    const tenant = currentTenant();
+    const degraded = await caseDegradation(deps.store, tenant, input.turnWorkflowIds);
     const base = {
       caseId: input.case.id,
       ...(input.case.meta ? { meta: input.case.meta } : {}),
@@ -51,7 +52,7 @@ export function judgeCaseActivity(deps: Pick<AgentDeps, 'models' | 'store'>) {
           : await judgeCaseImage(deps, input.case, input.imageKey);
       result = { ...base, status: 'done', imageKey: input.imageKey, ...(judged ? { judge: judged } : {}) };
     }
-    await deps.store.putJson(caseResultKey(input.batchId, input.case.id), result);
+    await deps.store.putJson(caseResultKey(tenant, input.batchId, input.case.id), result);
     return { caseId: input.case.id, status: result.status, ...(passedOf(result) !== undefined ? { passed: passedOf(result) } : {}) };
   };
 }

@@ -15,14 +15,16 @@ import type { BenchmarkRunRecord } from '../benchmarks/report/runRecord';
 import type { WiseCaseResult } from '../benchmarks/wise/metrics';
 import { formatWiseScores } from '../benchmarks/wise/scores';
 import type { BatchCase, BatchManifest, BatchReportKeys, CaseResult, SuiteKind } from '../common/batch';
-import { batchImagesPrefix, batchReportPrefix, caseResultsPrefix } from '../common/objectKeys';
+import { batchImagesPrefix, batchManifestKey, batchReportPrefix } from '../common/objectKeys';
 import type { AgentDeps } from './agentDeps';
-import { readAllCases } from './batchCases';
+import { listCaseResults, readAllCases, readBatchJson } from './batchCases';
+import { currentTenant } from './currentWorkflow';
 
 export interface WriteBatchReportInput {
   batchId: string;
   suite: SuiteKind;
   system: string;
+  /** Where the client put the manifest; the activity reads its own tenant's (or, for a batch from before, the old) key. */
   manifestKey: string;
   generatedAt: string;
 }
@@ -37,13 +39,17 @@ async function inBatches<T, R>(items: readonly T[], body: (item: T) => Promise<R
 
 export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
   return async function writeBatchReport(input: WriteBatchReportInput): Promise<BatchReportKeys & { cases: number; unjudged?: string }> {
-    const manifest = await deps.store.getJson<BatchManifest>(input.manifestKey);
-    const cases = await readAllCases(deps.store, input.batchId, manifest);
+    const tenant = currentTenant();
+    const manifest = await readBatchJson<BatchManifest>(deps.store, batchManifestKey(tenant, input.batchId));
+    const cases = await readAllCases(deps.store, tenant, input.batchId, manifest);
     const byId = new Map(cases.map((c) => [c.id, c]));
-    const keys = (await deps.store.list(caseResultsPrefix(input.batchId))).filter((k) => k.endsWith('.json'));
-    const results = (await inBatches(keys, (k) => deps.store.getJson<CaseResult>(k))).filter((r) => byId.has(r.caseId));
-    const prefix = batchReportPrefix(input.batchId);
-    const imagesPrefix = batchImagesPrefix(input.batchId);
+    const keys = await listCaseResults(deps.store, tenant, input.batchId);
+    // A case of a batch from before tenant prefixes may have a result under both prefixes: the newer (listed first) wins.
+    const found = new Map<string, CaseResult>();
+    for (const r of await inBatches(keys, (k) => deps.store.getJson<CaseResult>(k))) if (byId.has(r.caseId) && !found.has(r.caseId)) found.set(r.caseId, r);
+    const results = [...found.values()];
+    const prefix = batchReportPrefix(tenant, input.batchId);
+    const imagesPrefix = batchImagesPrefix(tenant, input.batchId);
 
     // Judged images under their official names, next to the report.
     await inBatches(

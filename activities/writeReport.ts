@@ -1,6 +1,7 @@
 /**
  * report: the run report JSON to object storage, under a deterministic key next to the run's images, with
- * the cost computed here from configured prices (workflows cannot read configuration).
+ * the cost computed here from configured prices (workflows cannot read configuration). The store seals it with
+ * the tenant's key when encryption is on (security/objectEncryption.ts).
  */
 import type { Prices } from '../common/config';
 import type { ModelCallRecord } from '../common/modelCall';

@@ -42,13 +42,14 @@ export async function startBatch(
   checkBatchId(batchId);
   let cases = await buildBatchCases(suite, files, g.store, batchId, o.tenantId, o.folders ?? {});
   if (o.judgePrompt) {
-    const templateKey = judgePromptKey(batchId);
+    const templateKey = judgePromptKey(o.tenantId, batchId);
     await g.store.put(templateKey, Buffer.from(o.judgePrompt.text), 'text/plain; charset=utf-8');
     cases = cases.map((c) => (c.judge ? { ...c, judge: { ...c.judge, promptTemplateKey: templateKey } } : c));
   }
-  const manifestKey = batchManifestKey(batchId);
+  const manifestKey = batchManifestKey(o.tenantId, batchId);
   const pages = Math.ceil(cases.length / MANIFEST_PAGE_SIZE);
-  for (let p = 0; p < pages; p++) await g.store.putJson(batchManifestPageKey(batchId, p), cases.slice(p * MANIFEST_PAGE_SIZE, (p + 1) * MANIFEST_PAGE_SIZE));
+  for (let p = 0; p < pages; p++)
+    await g.store.putJson(batchManifestPageKey(o.tenantId, batchId, p), cases.slice(p * MANIFEST_PAGE_SIZE, (p + 1) * MANIFEST_PAGE_SIZE));
   const manifest: BatchManifest = {
     suite,
     files: files.map((f) => path.resolve(f)),
@@ -83,6 +84,18 @@ export async function startBatch(
     args: [input],
   });
   return { batchId, suite, total: cases.length, concurrency: input.concurrency, workflowId: handle.workflowId };
+}
+
+/**
+ * The tenant a batch belongs to (whose prefix holds its objects): its workflow's tenant search attribute, or
+ * `fallback` when the workflow is gone (past retention).
+ */
+export async function batchTenant(g: Generations, batchId: string, fallback: string): Promise<string> {
+  const described = await g.client.workflow
+    .getHandle(batchWorkflowId(batchId))
+    .describe()
+    .catch(() => undefined);
+  return described?.typedSearchAttributes.get(Tenant) ?? fallback;
 }
 
 export async function downloadBatchOutputs(g: Generations, result: BatchResult, dir: string) {

@@ -6,7 +6,7 @@
  */
 import type { ChecklistVerdict, WiseVerdict } from '../benchmarks/judge/verdicts';
 import { cohensKappa, type KappaResult } from '../benchmarks/scoring/cohensKappa';
-import { readAllCases } from '../activities/batchCases';
+import { readAllCases, readBatchJson } from '../activities/batchCases';
 import { judgeCaseImage } from '../activities/judgeCaseImage';
 import type { BatchManifest, CaseResult } from '../common/batch';
 import { batchManifestKey, caseResultKey } from '../common/objectKeys';
@@ -35,16 +35,16 @@ export interface JudgeAgreement {
 
 const PARALLEL = 4;
 
-export async function judgeAgreement(store: ObjectStore, batchId: string, second: ImageJudge): Promise<JudgeAgreement> {
-  const manifest = await store.getJson<BatchManifest>(batchManifestKey(batchId));
-  const cases = (await readAllCases(store, batchId, manifest)).filter((c) => c.judge);
+export async function judgeAgreement(store: ObjectStore, tenantId: string, batchId: string, second: ImageJudge): Promise<JudgeAgreement> {
+  const manifest = await readBatchJson<BatchManifest>(store, batchManifestKey(tenantId, batchId));
+  const cases = (await readAllCases(store, tenantId, batchId, manifest)).filter((c) => c.judge);
   const rows: CaseAgreement[] = [];
   const skipped: JudgeAgreement['skipped'] = [];
   const firstModels = new Set<string>();
   for (let i = 0; i < cases.length; i += PARALLEL) {
     await Promise.all(
       cases.slice(i, i + PARALLEL).map(async (c) => {
-        const result = await store.getJson<CaseResult>(caseResultKey(batchId, c.id)).catch(() => undefined);
+        const result = await readBatchJson<CaseResult>(store, caseResultKey(tenantId, batchId, c.id)).catch(() => undefined);
         const first = decisionsOf(result?.judge?.verdict as ChecklistVerdict | WiseVerdict | undefined);
         if (!result?.imageKey || !first)
           return void skipped.push({

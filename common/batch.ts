@@ -44,7 +44,7 @@ export function batchUserId(batchId: string, caseId: string, hash: (text: string
   return plain.length <= 128 ? plain : `bench-${hash(batchId).slice(0, 16)}-${caseId}`.slice(0, 128);
 }
 
-/** What a finished case leaves in S3 (batches/<id>/cases/<caseId>.json); the report is built from these. */
+/** What a finished case leaves in S3 (tenants/<tenant>/batches/<id>/cases/<caseId>.json); the report is built from these. */
 export interface CaseResult {
   caseId: string;
   meta?: Record<string, string | number>;

@@ -23,6 +23,14 @@ export function tenantPrefix(tenantId: string): string {
   return `tenants/${tenantSegment(tenantId)}/`;
 }
 
+/** The tenant whose prefix holds `key` (the inverse of `tenantPrefix`), or undefined outside every tenant's prefix. */
+export function tenantOfKey(key: string): string | undefined {
+  const m = /^tenants\/([^/]+)\//.exec(key);
+  if (!m) return undefined;
+  const tenant = m[1]!.replace(/~([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return tenant && tenantSegment(tenant) === m[1] ? tenant : undefined;
+}
+
 function runPrefix(tenantId: string, workflowId: string): string {
   return `${tenantPrefix(tenantId)}runs/${safeSegment(workflowId)}/`;
 }
@@ -84,32 +92,46 @@ export class TenantKeyError extends Error {
   override name = 'TenantKeyError';
 }
 
-export function batchManifestKey(batchId: string): string {
-  return `batches/${safeSegment(batchId)}/manifest.json`;
+/**
+ * A batch's objects live under its tenant's prefix: `tenants/<tenant>/batches/<batchId>/…`. Batches started
+ * before that kept them under `batches/<batchId>/…` (see `legacyBatchKey`), read as a fallback, never written.
+ */
+function batchPrefix(tenantId: string, batchId: string): string {
+  return `${tenantPrefix(tenantId)}batches/${safeSegment(batchId)}/`;
+}
+
+/** Where a batch started before tenant prefixes kept the object that is now at `key` (a batch key), or undefined. */
+export function legacyBatchKey(key: string): string | undefined {
+  const m = /^tenants\/[^/]+\/(batches\/.+)$/.exec(key);
+  return m?.[1];
+}
+
+export function batchManifestKey(tenantId: string, batchId: string): string {
+  return `${batchPrefix(tenantId, batchId)}manifest.json`;
 }
 
 /** The manifest is written in pages, so a worker reads only the page it needs. */
-export function batchManifestPageKey(batchId: string, page: number): string {
-  return `batches/${safeSegment(batchId)}/manifest/page-${String(page).padStart(5, '0')}.json`;
+export function batchManifestPageKey(tenantId: string, batchId: string, page: number): string {
+  return `${batchPrefix(tenantId, batchId)}manifest/page-${String(page).padStart(5, '0')}.json`;
 }
 
-export function caseResultsPrefix(batchId: string): string {
-  return `batches/${safeSegment(batchId)}/cases/`;
+export function caseResultsPrefix(tenantId: string, batchId: string): string {
+  return `${batchPrefix(tenantId, batchId)}cases/`;
 }
 
-export function caseResultKey(batchId: string, caseId: string): string {
-  return `${caseResultsPrefix(batchId)}${safeSegment(caseId)}.json`;
+export function caseResultKey(tenantId: string, batchId: string, caseId: string): string {
+  return `${caseResultsPrefix(tenantId, batchId)}${safeSegment(caseId)}.json`;
 }
 
-export function batchReportPrefix(batchId: string): string {
-  return `batches/${safeSegment(batchId)}/report/`;
+export function batchReportPrefix(tenantId: string, batchId: string): string {
+  return `${batchPrefix(tenantId, batchId)}report/`;
 }
 
-export function batchImagesPrefix(batchId: string): string {
-  return `batches/${safeSegment(batchId)}/images/`;
+export function batchImagesPrefix(tenantId: string, batchId: string): string {
+  return `${batchPrefix(tenantId, batchId)}images/`;
 }
 
 /** The benchmark's own judge prompt template of a batch (--judge-prompt). */
-export function judgePromptKey(batchId: string): string {
-  return `batches/${safeSegment(batchId)}/judge-prompt.txt`;
+export function judgePromptKey(tenantId: string, batchId: string): string {
+  return `${batchPrefix(tenantId, batchId)}judge-prompt.txt`;
 }

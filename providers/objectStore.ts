@@ -1,7 +1,8 @@
 /**
  * Object storage for images, references and reports: any S3-compatible server (SeaweedFS locally;
  * AWS S3, MinIO or R2 in production). Images never travel through Temporal: activities put them here
- * and pass `StoredObject` references.
+ * and pass `StoredObject` references. With encryption on, a tenant's reports, records and other data
+ * objects are sealed with its data key (security/objectEncryption.ts) and opened again on `get`.
  */
 import { createHash } from 'node:crypto';
 import {
@@ -22,11 +23,30 @@ import type { StoredObject } from '../common/types';
 // image-agent supports Node 20 (see README); the SDK's notice about its future Node 22 floor is not actionable per call.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/**
+ * Encryption of what a tenant's objects hold (security/objectEncryption.ts). The store asks it on every
+ * write, and hands it every stored object that starts with `SEALED_OBJECT_MAGIC`.
+ */
+export interface ObjectCipher {
+  /** The bytes to store under `key` instead of `body`, and the key id they are sealed with; undefined to store `body` as it is. */
+  seal(key: string, body: Buffer, contentType: string): Promise<{ body: Buffer; keyId: string } | undefined>;
+  /** The plaintext of a sealed object (starting with the magic). */
+  open(key: string, stored: Buffer): Promise<Buffer>;
+}
+
+/** How a sealed object starts: a NUL, which no JSON, text or PNG object starts with. */
+export const SEALED_OBJECT_MAGIC = Buffer.from('\0image-agent-sealed-1\n');
+
+class EncryptedObjectError extends Error {
+  override name = 'EncryptedObjectError';
+}
+
 export class ObjectStore {
   readonly bucket: string;
   private readonly client: S3Client;
   /** Signs URLs for people: may use a public host different from the one workers reach. */
   private readonly publicClient: S3Client;
+  private cipher?: ObjectCipher;
 
   constructor(private readonly config: AppConfig['s3']) {
     this.bucket = config.bucket;
@@ -43,18 +63,46 @@ export class ObjectStore {
     }
   }
 
-  /** Writes bytes under a deterministic key; a retried activity overwrites rather than duplicates. */
+  /** From now on, objects are sealed as the cipher decides when written, and opened when read. */
+  encryptWith(cipher: ObjectCipher): void {
+    this.cipher = cipher;
+  }
+
+  /**
+   * Writes bytes under a deterministic key; a retried activity overwrites rather than duplicates. With a
+   * cipher, the stored bytes may be sealed: `sha256` and `bytes` then describe what is stored (the
+   * ciphertext), and `metadata` stays readable in S3 (callers pass only non-personal metadata).
+   */
   async put(key: string, body: Buffer, contentType: string, metadata: Record<string, string> = {}): Promise<StoredObject> {
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType, Metadata: { sha256, ...metadata } }));
-    return { bucket: this.bucket, key, sha256, bytes: body.length, contentType };
+    const sealed = this.cipher ? await this.cipher.seal(key, body, contentType) : undefined;
+    const stored = sealed?.body ?? body;
+    const sha256 = createHash('sha256').update(stored).digest('hex');
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: stored,
+        ContentType: sealed ? 'application/octet-stream' : contentType,
+        Metadata: { sha256, ...metadata, ...(sealed ? { 'encryption-key-id': sealed.keyId, 'plaintext-content-type': contentType } : {}) },
+      }),
+    );
+    return { bucket: this.bucket, key, sha256, bytes: stored.length, contentType };
   }
 
   async putJson(key: string, value: unknown): Promise<StoredObject> {
     return this.put(key, Buffer.from(JSON.stringify(value, null, 2)), 'application/json');
   }
 
+  /** An object's plaintext: a sealed object is opened, an object stored in plaintext (written before encryption) is returned as it is. */
   async get(key: string): Promise<Buffer> {
+    const stored = await this.getRaw(key);
+    if (!isSealedObject(stored)) return stored;
+    if (!this.cipher) throw new EncryptedObjectError(`s3://${this.bucket}/${key} is encrypted, and this process has no encryption keyring`);
+    return this.cipher.open(key, stored);
+  }
+
+  /** The bytes as stored in S3 (ciphertext for a sealed object). */
+  async getRaw(key: string): Promise<Buffer> {
     const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     if (!out.Body) throw new Error(`s3://${this.bucket}/${key} has no body`);
     return Buffer.from(await out.Body.transformToByteArray());
@@ -98,6 +146,16 @@ export class ObjectStore {
     this.client.destroy();
     if (this.publicClient !== this.client) this.publicClient.destroy();
   }
+}
+
+/** Whether an S3 error means "no such object" (and not an outage or a refusal). */
+export function isMissingObject(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
+}
+
+function isSealedObject(stored: Buffer): boolean {
+  return stored.length >= SEALED_OBJECT_MAGIC.length && stored.subarray(0, SEALED_OBJECT_MAGIC.length).equals(SEALED_OBJECT_MAGIC);
 }
 
 function makeClient(config: AppConfig['s3'], endpoint: string | undefined): S3Client {

@@ -15,9 +15,9 @@
  * Anything else is encrypted under the system tenant's key: still encrypted, but not erasable per tenant.
  * Payloads without the encrypted encoding (histories written before encryption) pass through as they are.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { openAesGcm, sealAesGcm } from './aesGcm';
 import { SYSTEM_TENANT, type TenantKeys } from './tenantKeys';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
@@ -57,11 +57,7 @@ export class EncryptionCodec implements PayloadCodec {
     const key = await this.keys.encryptionKey(tenant);
     return payloads.map((p) => {
       if (dec(p.metadata?.encoding) === ENCRYPTED_ENCODING) return p;
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key.key, iv);
-      cipher.setAAD(Buffer.from(key.id));
-      const plain = temporal.api.common.v1.Payload.encode(p).finish();
-      const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+      const data = sealAesGcm(key.key, key.id, temporal.api.common.v1.Payload.encode(p).finish());
       // No cipher entry: the encoding names the scheme (a new one would get a new encoding), and every
       // payload's metadata is stored in the history (payloads written with `encryption-cipher` still decode).
       return { metadata: { encoding: enc(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: enc(key.id) }, data };
@@ -77,11 +73,7 @@ export class EncryptionCodec implements PayloadCodec {
         if (this.onlyTenant !== undefined && tenant !== this.onlyTenant) return p;
         const key = await this.keys.decryptionKey(id);
         if (!key) throw new PayloadKeyMissingError(`payload key ${id} does not exist (destroyed by an erasure, or another keyring)`);
-        const raw = Buffer.from(p.data ?? new Uint8Array());
-        const decipher = createDecipheriv('aes-256-gcm', key.key, raw.subarray(0, 12));
-        decipher.setAAD(Buffer.from(id));
-        decipher.setAuthTag(raw.subarray(raw.length - 16));
-        const plain = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]);
+        const plain = openAesGcm(key.key, id, p.data ?? new Uint8Array());
         if (context?.workflowId && tenant !== SYSTEM_TENANT) this.bind(context.workflowId, tenant);
         return temporal.api.common.v1.Payload.decode(plain) as Payload;
       }),

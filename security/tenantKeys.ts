@@ -8,8 +8,9 @@
  * with a random id, so two processes racing both succeed and payloads name the key they used. Unwrapped
  * keys are cached for a minute, so a destruction reaches other processes within that time.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { ObjectStore } from '../providers/objectStore';
+import { openAesGcm, sealAesGcm } from './aesGcm';
 import type { MasterKeyring } from './keyring';
 
 export interface DataKey {
@@ -31,6 +32,9 @@ interface KeyRecord {
 /** Tenants are ids (letters, digits, . _ : @ -); the system tenant holds payloads of no known tenant. */
 export const SYSTEM_TENANT = '_system';
 const TENANT = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** Whether a tenant id can own data keys (other ids' data is encrypted under the system tenant's key). */
+export const canOwnKeys = (tenant: string): boolean => TENANT.test(tenant);
 const CACHE_MS = 60_000;
 
 const tenantKeyPrefix = (tenant: string): string => `keyring/tenants/${tenant}/`;
@@ -110,10 +114,7 @@ export class TenantKeys {
     const keyId = randomBytes(16).toString('hex');
     const id = `${tenant}/${keyId}`;
     const key = randomBytes(32);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.keyring.keys.get(this.keyring.current)!, iv);
-    cipher.setAAD(Buffer.from(id));
-    const wrapped = Buffer.concat([iv, cipher.update(key), cipher.final(), cipher.getAuthTag()]).toString('base64');
+    const wrapped = sealAesGcm(this.keyring.keys.get(this.keyring.current)!, id, key).toString('base64');
     const record: KeyRecord = { tenant, keyId, masterKeyId: this.keyring.current, wrapped, createdAt: new Date(this.now()).toISOString() };
     await this.store.putJson(`${tenantKeyPrefix(tenant)}${keyId}.json`, record);
     return this.remember({ id, tenant, key });
@@ -130,12 +131,7 @@ export class TenantKeys {
     if (!master) return undefined;
     const id = `${record.tenant}/${record.keyId}`;
     try {
-      const raw = Buffer.from(record.wrapped, 'base64');
-      const decipher = createDecipheriv('aes-256-gcm', master, raw.subarray(0, 12));
-      decipher.setAAD(Buffer.from(id));
-      decipher.setAuthTag(raw.subarray(raw.length - 16));
-      const key = Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]);
-      return { id, tenant: record.tenant, key };
+      return { id, tenant: record.tenant, key: openAesGcm(master, id, Buffer.from(record.wrapped, 'base64')) };
     } catch {
       return undefined;
     }

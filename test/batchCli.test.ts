@@ -1,14 +1,18 @@
 /**
  * `image-agent batch` on a CSV of requests (offline), malformed suites rejected precisely at the CLI, a batch
- * started again skipping what it finished, and cancel leaving a consistent partial report.
+ * started again skipping what it finished, and cancel leaving a consistent partial report. A batch's objects
+ * live under its tenant's prefix (sealed with the tenant's key); a batch started before that, with its manifest
+ * and finished cases under `batches/<id>/`, still runs to the end.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { BatchResult } from '../common/batch';
+import type { BatchResult, CaseResult } from '../common/batch';
 import { startBatch } from '../client/batches';
+import { batchManifestKey, batchReportPrefix, caseResultKey, legacyBatchKey, tenantPrefix } from '../common/objectKeys';
 import { projectRoot } from '../common/paths';
+import { ObjectStore, SEALED_OBJECT_MAGIC } from '../providers/objectStore';
 import { batchProgressQuery, batchWorkflowId } from '../workflows/batchMessages';
 import { runCli } from './support/cli';
 import { eventually } from './support/eventually';
@@ -80,7 +84,10 @@ describe('batches from the CLI', () => {
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('CANCELLED');
-    const partial = await env.store.getJson<{ cases: { caseId: string }[] }>(`batches/${batchId}/report/report.json`);
+    const partial = await env.store.getJson<{ cases: { caseId: string }[] }>(`${batchReportPrefix('acme', batchId)}report.json`);
+    // Everything of the batch is in the tenant's prefix, sealed; nothing under the old batches/ prefix.
+    expect(await env.store.list(legacyBatchKey(`${tenantPrefix('acme')}batches/${batchId}/`)!)).toEqual([]);
+    expect((await env.store.getRaw(batchManifestKey('acme', batchId))).subarray(0, SEALED_OBJECT_MAGIC.length).equals(SEALED_OBJECT_MAGIC)).toBe(true);
     const finished = partial.cases.length;
     expect(finished).toBeGreaterThanOrEqual(3);
     expect(finished).toBeLessThan(20);
@@ -93,5 +100,49 @@ describe('batches from the CLI', () => {
     // Cases finished before the cancel were not generated again: one run each. (A case cancelled mid-flight
     // may legitimately run again.)
     for (const { caseId } of partial.cases) expect(runs.filter((id) => id.includes(`-case-${caseId}-turn-`))).toHaveLength(1);
+  });
+
+  test('a batch started before tenant prefixes (manifest and finished cases under batches/<id>/) finishes, skipping its finished case', async () => {
+    const jsonl = path.join(dir, 'legacy.jsonl');
+    fs.writeFileSync(jsonl, ['a', 'b', 'c'].map((id) => JSON.stringify({ id, request: `legacy product shot ${id}`, size: '128x128' })).join('\n'));
+    const batchId = `legacy-${randomUUID().slice(0, 8)}`;
+    // Started on a queue no worker polls yet; then its objects are put where the code before this change kept them, in plaintext.
+    const idle = await startTestEnv({ name: 'batch-legacy', workers: false });
+    const plain = new ObjectStore(env.config.s3);
+    let workers: TestEnv | undefined;
+    try {
+      await startBatch({ client: idle.client, config: idle.config, store: idle.store }, [jsonl], { batchId, tenantId: 'acme', system: 'test', concurrency: 2 });
+      const current = await env.store.list(`${tenantPrefix('acme')}batches/${batchId}/`);
+      expect(current.length).toBeGreaterThan(0);
+      for (const key of current) await plain.put(legacyBatchKey(key)!, await env.store.get(key), 'application/json');
+      await plain.remove(current);
+      const before: CaseResult = {
+        caseId: 'a',
+        status: 'generation_failed',
+        error: 'finished before the deploy',
+        turnWorkflowIds: [],
+        usage: { inputTokens: 0, outputTokens: 0, images: 0, calls: 0 },
+        durationMs: 1,
+      };
+      await plain.putJson(legacyBatchKey(caseResultKey('acme', batchId, 'a'))!, before);
+
+      workers = await startTestEnv({ name: 'batch-legacy-workers', taskQueue: idle.taskQueue });
+      const result: BatchResult = await workers.client.workflow.getHandle(batchWorkflowId(batchId)).result();
+      expect(result.progress.done + result.progress.failed).toBe(3);
+      const runs: string[] = [];
+      for await (const w of env.client.workflow.list({ query: `ImageAgentBatch = '${batchId}' AND WorkflowType = 'generateImage'` })) runs.push(w.workflowId);
+      expect(runs.some((id) => id.includes('-case-a-turn-'))).toBe(false);
+      expect(runs.some((id) => id.includes('-case-b-turn-'))).toBe(true);
+      // New results and the report go under the tenant's prefix; the report holds the case finished before.
+      expect(await env.store.exists(caseResultKey('acme', batchId, 'b'))).toBe(true);
+      expect(result.report.json).toBe(`${batchReportPrefix('acme', batchId)}report.json`);
+      const report = await env.store.getJson<{ cases: { caseId: string; error?: string }[] }>(result.report.json);
+      expect(report.cases.map((c) => c.caseId).sort()).toEqual(['a', 'b', 'c']);
+      expect(report.cases.find((c) => c.caseId === 'a')!.error).toBe('finished before the deploy');
+    } finally {
+      plain.destroy();
+      await workers?.stop();
+      await idle.stop();
+    }
   });
 });

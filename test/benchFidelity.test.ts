@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BatchResult } from '../common/batch';
 import { startBatch } from '../client/batches';
-import { reportKey } from '../common/objectKeys';
+import { caseResultKey, reportKey } from '../common/objectKeys';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { batchWorkflowId } from '../workflows/batchMessages';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
@@ -180,7 +180,7 @@ describe('benchmark fidelity', () => {
       await startBatch(g, [suite], { batchId, tenantId: 'acme-isolation', system: 'test', options: { size: '128x128', maxRounds: 1, ablations: {} } });
       const result: BatchResult = await env.client.workflow.getHandle(batchWorkflowId(batchId)).result();
       const turns = await Promise.all([1, 2].map((t) => env.store.getJson<RunReport>(reportKey('acme-isolation', `${batchId}-case-mem-1-turn-${t}`))));
-      const caseResult = await env.store.getJson<{ judge: { verdict: unknown } }>(`batches/${batchId}/cases/mem-1.json`);
+      const caseResult = await env.store.getJson<{ judge: { verdict: unknown } }>(caseResultKey('acme-isolation', batchId, 'mem-1'));
       return { batchId, result, turns, verdict: caseResult.judge.verdict };
     };
     const first = await run();

@@ -1,7 +1,7 @@
 /**
  * Encrypted histories: every payload of a run is AES-256-GCM under its tenant's data key; the raw history
  * holds no prompt text; the workers' data converter replays it; an old master key still decrypts after
- * rotation; a destroyed tenant key makes the history undecodable.
+ * rotation; a destroyed tenant key makes the history undecodable, and the run's report in S3 unreadable.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -13,6 +13,7 @@ import { loadKeyring, parseKeyList } from '../security/keyring';
 import { EncryptionCodec, ENCRYPTED_ENCODING, payloadTenant } from '../security/payloadCodec';
 import { TenantKeys } from '../security/tenantKeys';
 import { createEncryption } from '../security/dataConverter';
+import { openObjectStore } from '../security/objectEncryption';
 import { CompressionCodec } from '../security/compressionCodec';
 import { TEST_BUNDLE } from './support/paths';
 import { startTestEnv, type TestEnv } from './support/testEnv';
@@ -35,16 +36,18 @@ describe('payload encryption', () => {
   const tenant = `enc-${randomUUID().slice(0, 8)}`;
   const secretPrompt = `a confidential launch poster for project ${randomUUID().slice(0, 8)}`;
   const workflowId = `test-enc-${randomUUID()}`;
+  let reportKey: string;
 
   beforeAll(async () => {
     env = await startTestEnv({ name: 'encryption' });
     rawConnection = await Connection.connect(env.config.temporal.connection);
     raw = new Client({ connection: rawConnection, namespace: env.config.temporal.namespace });
-    await env.client.workflow.execute(generateImage, {
+    const result = await env.client.workflow.execute(generateImage, {
       taskQueue: env.taskQueue,
       workflowId,
       args: [{ request: secretPrompt, tenantId: tenant, userId: 'u1', options: { size: '256x256', maxRounds: 1 } }],
     });
+    reportKey = result.reportKey!;
   });
   afterAll(async () => {
     await rawConnection?.close();
@@ -110,10 +113,18 @@ describe('payload encryption', () => {
     store.destroy();
   });
 
-  test('destroying the tenant key makes its histories undecodable', async () => {
+  test('destroying the tenant key makes its histories and its objects in S3 unreadable', async () => {
     const store = new ObjectStore(env.config.s3);
+    const before = openObjectStore(env.config);
+    expect((await before.get(reportKey)).toString()).toContain(secretPrompt);
+    before.destroy();
     const keys = new TenantKeys(loadKeyring(env.config)!, store);
     expect(await keys.destroy(tenant)).toBeGreaterThan(0);
+    // The report's ciphertext is still in S3 (a backup or an old version would be too), and no longer opens.
+    const after = openObjectStore(env.config);
+    expect((await after.getRaw(reportKey)).length).toBeGreaterThan(0);
+    await expect(after.get(reportKey)).rejects.toThrow(/does not exist/);
+    after.destroy();
     const fresh = new EncryptionCodec(new TenantKeys(loadKeyring(env.config)!, store));
     const history = await raw.workflow.getHandle(workflowId).fetchHistory();
     const payloads: Payload[] = [];

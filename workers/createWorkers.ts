@@ -11,8 +11,8 @@ import type { AgentDeps } from '../activities/agentDeps';
 import type { AppConfig } from '../common/config';
 import { createPool } from '../providers/database';
 import { createEncryption, tenantLookup, type Encryption } from '../security/dataConverter';
+import { openObjectStore } from '../security/objectEncryption';
 import { MemoryStore } from '../providers/memoryStore';
-import { ObjectStore } from '../providers/objectStore';
 import { createAgentModels, createImageModel } from '../providers/registry';
 import { LocalCorpusSearch } from '../providers/search/localCorpusSearch';
 import { createImageSearch, createWebSearch } from '../providers/search/searchRegistry';
@@ -34,7 +34,7 @@ export function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
   return {
     config,
     models: createAgentModels(config, { corpus: webSearch instanceof LocalCorpusSearch ? webSearch : undefined }),
-    store: new ObjectStore(config.s3),
+    store: openObjectStore(config),
     memory: new MemoryStore(pool),
     webSearch,
     imageSearch: createImageSearch(config),
@@ -119,7 +119,7 @@ export async function createOrchestrationWorker(
 
 /** Renders only, with its own concurrency limit. */
 export async function createGpuWorker(config: AppConfig, connection: NativeConnection, telemetry: WorkerTelemetry = {}): Promise<ManagedWorker> {
-  const store = new ObjectStore(config.s3);
+  const store = openObjectStore(config);
   const spool = new RenderSpool(config.workers.renderSpoolDir);
   await spool.sweep();
   const encryption = workerEncryption(config, connection);

@@ -1,7 +1,8 @@
 /**
  * Claim check for model-call records: what each model call sent and answered (the prompts, often the largest
  * text of a run) goes to object storage once, under a deterministic key in the run's prefix
- * (`runs/<workflowId>/calls/<activityId>.json`, so a retried activity overwrites its own object), and the
+ * (`tenants/<tenant>/runs/<workflowId>/calls/<activityId>.json`, so a retried activity overwrites its own object;
+ * sealed with the tenant's key when encryption is on, security/objectEncryption.ts), and the
  * activity's result carries slim records: purpose, provider, model, usage and duration, with `ref` naming the
  * full record. Workflows only add up usage, so they work alike with both shapes; the report activity puts the
  * full records back (activities/writeReport.ts). Same activities, same order: replay-safe.

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import type { BatchProgress, BatchResult, SuiteKind } from '../../common/batch';
-import { batchReportPrefix } from '../../common/objectKeys';
 import { projectRoot } from '../../common/paths';
 import type { Ablations } from '../../common/request';
 import { batchProgressQuery, batchWorkflowId } from '../../workflows/batchMessages';
@@ -187,7 +186,7 @@ async function runBatch(g: Generations, files: string[], flags: BatchFlags, judg
   if (flags.json) return printJson({ ...result, local });
   console.log(fs.readFileSync(local.markdown, 'utf8'));
   console.log(
-    `report     ${local.json}\nmarkdown   ${local.markdown}\nchart      ${local.chart}\nimages     ${local.images}${local.official ? `\nofficial   ${local.official}` : ''}\nS3         s3://${g.config.s3.bucket}/${batchReportPrefix(started.batchId)}`,
+    `report     ${local.json}\nmarkdown   ${local.markdown}\nchart      ${local.chart}\nimages     ${local.images}${local.official ? `\nofficial   ${local.official}` : ''}\nS3         s3://${g.config.s3.bucket}/${path.posix.dirname(result.report.json)}/`,
   );
 }
 

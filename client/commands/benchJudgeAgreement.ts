@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ChatModel } from '../../providers/openai/chatModel';
 import { createOpenAIClient } from '../../providers/openai/openaiClient';
 import { OpenAIJudge } from '../../providers/openai/openaiJudge';
+import { batchTenant } from '../batches';
 import { judgeAgreement, judgeAgreementMarkdown } from '../judgeAgreement';
 import { printJson, withGenerations } from './context';
 
@@ -32,13 +33,15 @@ export function registerBenchJudgeAgreement(bench: Command): void {
     .addHelpText('after', '\nOptions: --out <dir> (default: the folder of the report) for judge-agreement.json and .md; --json to print JSON.')
     .action(async (report: string, flags: { judgeModel: string }, cmd: Command) => {
       const parent = cmd.parent!;
-      const common = parent.opts<{ out: string; json?: boolean }>();
+      const common = parent.opts<{ out: string; json?: boolean; tenant: string }>();
       const batchId = batchIdOf(report);
       await withGenerations(async (g) => {
         if (g.config.models.mode !== 'openai')
           throw new Error('judge-agreement needs a model endpoint (OPENAI_BASE_URL or OPENAI_API_KEY); the offline judge is not a model');
         const second = new OpenAIJudge(new ChatModel(createOpenAIClient(g.config.models.chat)), flags.judgeModel);
-        const agreement = await judgeAgreement(g.store, batchId, second);
+        // The batch's objects are under its tenant's prefix: --tenant when given, else the batch's own.
+        const tenant = parent.getOptionValueSource('tenant') === 'cli' ? common.tenant : await batchTenant(g, batchId, common.tenant);
+        const agreement = await judgeAgreement(g.store, tenant, batchId, second);
         const dir = parent.getOptionValueSource('out') === 'cli' ? common.out : path.dirname(path.resolve(report));
         fs.mkdirSync(dir, { recursive: true });
         const markdown = judgeAgreementMarkdown(agreement);

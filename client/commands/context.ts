@@ -1,12 +1,12 @@
 /** What every CLI command needs: configuration, a Temporal client and the object store, closed afterwards. */
 import { loadConfig } from '../../common/config';
-import { ObjectStore } from '../../providers/objectStore';
+import { openObjectStore } from '../../security/objectEncryption';
 import type { Generations } from '../generations';
 import { connectClient } from '../temporalClient';
 
 export async function withGenerations<T>(body: (g: Generations) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const store = new ObjectStore(config.s3);
+  const store = openObjectStore(config);
   const client = await connectClient(config);
   try {
     return await body({ client, config, store });

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../common/config';
-import { ObjectStore } from '../../providers/objectStore';
+import { openObjectStore } from '../../security/objectEncryption';
 import { startOpsServer } from '../../telemetry/opsServer';
 import { installTracing } from '../../telemetry/tracing';
 import { buildApi } from '../api/apiServer';
@@ -23,7 +23,7 @@ export function registerServe(program: Command): void {
       const ops = config.telemetry.opsPort ? await startOpsServer({ host: config.telemetry.opsHost, port: config.telemetry.opsPort }) : undefined;
       const readiness = { draining: false };
       const client = await connectClient(config);
-      const store = new ObjectStore(config.s3);
+      const store = openObjectStore(config);
       const app = buildApi({ client, config, store }, readiness);
       await app.listen({ host: config.api.host, port: config.api.port });
       const loopback = /^(127\.|localhost$|::1$|\[::1\]$)/.test(config.api.host);

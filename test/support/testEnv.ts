@@ -8,7 +8,8 @@ import { Connection, type Client } from '@temporalio/client';
 import { clientFor } from '../../client/temporalClient';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '../../common/config';
-import { ObjectStore } from '../../providers/objectStore';
+import type { ObjectStore } from '../../providers/objectStore';
+import { openObjectStore } from '../../security/objectEncryption';
 import { createGpuWorker, createOrchestrationWorker, type ManagedWorker, type WorkerTelemetry } from '../../workers/createWorkers';
 import type { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { TEST_BUNDLE } from './paths';
@@ -55,7 +56,8 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
   const connection = await Connection.connect(config.temporal.connection);
   // The processes' own client: the same data converter (encryption), tracing interceptors only when asked.
   const client = clientFor(config, connection, { tracing: Boolean(options.telemetry?.tracing) });
-  const store = new ObjectStore(config.s3);
+  // Reads objects as the processes do: sealed ones are opened (getRaw shows what S3 holds).
+  const store = openObjectStore(config);
   const managed: ManagedWorker[] = [];
   let nativeConnection: NativeConnection | undefined;
   const running: Promise<void>[] = [];
