@@ -12,6 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -377,10 +378,10 @@ class WorkerProcesses {
     fs.mkdirSync(logDir, { recursive: true });
   }
 
-  spawn(role: 'orchestrationWorker' | 'gpuWorker', n: number): void {
+  spawn(role: 'orchestrationWorker' | 'gpuWorker', n: number, extraEnv: Record<string, string> = {}): void {
     for (let i = 0; i < n; i++) {
       const out = fs.openSync(path.join(this.logDir, `${role}-${this.children.length}.log`), 'a');
-      const env = { ...process.env, ...this.env };
+      const env = { ...process.env, ...this.env, ...extraEnv };
       delete env.IMAGE_AGENT_OPS_PORT;
       const child = spawn(process.execPath, [path.join(DIST, 'workers', `${role}.js`)], { env, stdio: ['ignore', out, out] });
       fs.closeSync(out);
@@ -457,9 +458,30 @@ interface MemoryRow {
   warmupRuns: number;
   rssAfterWarmupMb: number;
   rssAfterRunsMb: number;
+  /** From the first quarter's floor to the last's. */
   growthPct: number;
-  /** RSS every quarter of the runs: a plateau is a cache filling, a line that keeps rising is a leak. */
-  checkpointsMb: number[];
+  /** The lowest RSS sampled in each quarter of the runs (the floor after collection), and the highest. */
+  floorsMb: number[];
+  peaksMb: number[];
+  /** The worker's workflow cache at the same moments (the SDK's temporal_sticky_cache_size). */
+  cachedWorkflows: (number | undefined)[];
+}
+
+/** The orchestration worker's workflow cache size, from the SDK's Prometheus metrics. */
+async function stickyCacheSize(port: number): Promise<number | undefined> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`)
+    .then((r) => r.text())
+    .catch(() => '');
+  const match = /^temporal_sticky_cache_size(?:\{[^}]*\})? (\d+)/m.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
 }
 
 /** Runs before the leak check's baseline: enough to fill the workflow cache and let the JIT and heap settle. */
@@ -481,7 +503,9 @@ async function measureThroughput(
     for (const n of workerCounts) {
       const queue = `perf-tp${n}-${randomUUID().slice(0, 8)}`;
       const workers = new WorkerProcesses(workerEnv(fake, queue), path.join(logDir, `throughput-${n}`));
-      workers.spawn('orchestrationWorker', n);
+      // The leak check reads the SDK's own metrics of the one orchestration worker: its workflow cache size.
+      const sdkMetricsPort = n === 1 && leakRuns > 0 ? await freePort() : undefined;
+      workers.spawn('orchestrationWorker', n, sdkMetricsPort ? { IMAGE_AGENT_SDK_METRICS_PORT: String(sdkMetricsPort) } : {});
       workers.spawn('gpuWorker', n);
       const config = loadConfig({ ...process.env, IMAGE_AGENT_TASK_QUEUE: queue });
       try {
@@ -493,21 +517,31 @@ async function measureThroughput(
           const rssMb = () => workers.rssBytes('orchestrationWorker')[0]! / 2 ** 20;
           await generateMany(client, config, LEAK_WARMUP_RUNS, 16);
           const before = rssMb();
-          const checkpointsMb: number[] = [];
+          // RSS is a sawtooth (the heap grows until the collector runs), so one reading says little. Sampled
+          // every 10 runs, the lowest reading of each quarter is the floor after collection: a leak raises it.
           const quarter = Math.max(1, Math.floor(leakRuns / 4));
+          const samples: number[][] = [[], [], [], []];
+          const cacheSizes: Promise<number | undefined>[] = [];
           await generateMany(client, config, leakRuns, 16, (done) => {
-            if (done % quarter === 0) checkpointsMb.push(rssMb());
+            if (done % 10 === 0) samples[Math.min(3, Math.floor((done - 1) / quarter))]!.push(rssMb());
+            if (done % quarter === 0) cacheSizes.push(stickyCacheSize(sdkMetricsPort!));
           });
           const after = rssMb();
+          const floorsMb = samples.map((q) => Math.min(...q));
+          const cachedWorkflows = await Promise.all(cacheSizes);
           memory = {
             runs: leakRuns,
             warmupRuns: LEAK_WARMUP_RUNS,
             rssAfterWarmupMb: before,
             rssAfterRunsMb: after,
-            growthPct: ((after - before) / before) * 100,
-            checkpointsMb,
+            floorsMb,
+            peaksMb: samples.map((q) => Math.max(...q)),
+            growthPct: ((floorsMb[3]! - floorsMb[0]!) / floorsMb[0]!) * 100,
+            cachedWorkflows,
           };
-          log(`  memory: ${before.toFixed(0)} → ${checkpointsMb.map((c) => c.toFixed(0)).join(' → ')} MB over ${leakRuns} runs`);
+          log(
+            `  memory: RSS floor per quarter ${floorsMb.map((c) => c.toFixed(0)).join(' → ')} MB (peaks ${memory.peaksMb.map((c) => c.toFixed(0)).join(', ')}) over ${leakRuns} runs; cached workflows ${cachedWorkflows.join(' → ')}`,
+          );
         }
       } finally {
         await workers.stop();
@@ -631,7 +665,7 @@ function markdown(report: PerfReport): string {
   if (report.memory)
     lines.push(
       '',
-      `Orchestration worker RSS: ${report.memory.rssAfterWarmupMb.toFixed(0)} MB after ${report.memory.warmupRuns} warm-up runs, ${report.memory.rssAfterRunsMb.toFixed(0)} MB after ${report.memory.runs} more runs (${report.memory.growthPct.toFixed(1)}%); every quarter: ${report.memory.checkpointsMb.map((c) => c.toFixed(0)).join(', ')} MB.`,
+      `Orchestration worker RSS over ${report.memory.runs} runs after ${report.memory.warmupRuns} warm-up runs: floor per quarter ${report.memory.floorsMb.map((c) => c.toFixed(0)).join(', ')} MB (growth ${report.memory.growthPct.toFixed(1)}%), peaks ${report.memory.peaksMb.map((c) => c.toFixed(0)).join(', ')} MB; ${report.memory.rssAfterWarmupMb.toFixed(0)} MB after warm-up and ${report.memory.rssAfterRunsMb.toFixed(0)} MB at the end; ${report.memory.cachedWorkflows.join(', ')} workflows cached at each quarter.`,
     );
   if (report.recovery)
     for (const r of report.recovery) lines.push('', `Resume after SIGKILL of the ${r.killed}: ${(r.resumeMs / 1000).toFixed(1)} s (heartbeat timeout 15 s).`);
