@@ -10,17 +10,7 @@ import { eventually } from './support/eventually';
 import { DIST } from './support/paths';
 import { metricSum } from './support/prometheusText';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './support/freePort';
 
 /**
  * Sends the head and the first half of a request, and waits until the server has parsed the head (its

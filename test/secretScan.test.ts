@@ -18,6 +18,7 @@ import { eventually } from './support/eventually';
 import { dumpHistory } from './support/history';
 import { DIST } from './support/paths';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { freePort } from './support/freePort';
 
 const rand = () => randomBytes(9).toString('hex');
 const MODEL_KEY = `sk-plant-model-${rand()}`;
@@ -29,17 +30,6 @@ const HOOK_TOKEN = `hooktoken${rand()}`;
 const SIGNING_SECRET = `whsec-plant-${rand()}`;
 const API_TOKEN = `apitoken-plant-${rand()}`;
 const SECRETS = { MODEL_KEY, SEARCH_KEY, HOOK_USER, HOOK_PASSWORD, HOOK_PATH, HOOK_TOKEN, SIGNING_SECRET, API_TOKEN };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The names of the planted secrets found in `text` (with where, for the failure message). */
 function leaks(where: string, text: string): string[] {

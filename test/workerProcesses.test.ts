@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import type { GenerateImageResult } from '../common/runResult';
 import { queueHasPoller } from '../infra/workerProcesses';
@@ -17,19 +16,9 @@ import { DIST } from './support/paths';
 import { metricSum } from './support/prometheusText';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 import { generateImage } from '../workflows/generateImage';
+import { freePort } from './support/freePort';
 
 const IMAGE_MODEL = 'fake-image-model';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface WorkerProcess {
   child: ChildProcess;

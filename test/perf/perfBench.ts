@@ -12,7 +12,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -38,6 +37,7 @@ import { startTestEnv, type TestEnv } from '../support/testEnv';
 import { auditShare, type AuditShare } from './auditShare';
 import { Pipeline, stepsOf } from './pipeline';
 import { scriptRealistic } from './perfScripts';
+import { freePort } from '../support/freePort';
 
 const KB = 1024;
 const HISTORY_TARGET = 64 * KB;
@@ -474,14 +474,6 @@ async function stickyCacheSize(port: number): Promise<number | undefined> {
     .catch(() => '');
   const match = /^temporal_sticky_cache_size(?:\{[^}]*\})? (\d+)/m.exec(text);
   return match ? Number(match[1]) : undefined;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 /** Runs before the leak check's baseline: enough to fill the workflow cache and let the JIT and heap settle. */
