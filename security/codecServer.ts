@@ -9,7 +9,7 @@ import type { Payload } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../common/config';
 import { principalOf } from '../client/api/auth';
-import { CompressionCodec } from './compressionCodec';
+import type { CompressionCodec } from './compressionCodec';
 import { createEncryption } from './dataConverter';
 
 interface JsonPayload {
@@ -40,7 +40,6 @@ function cors(config: AppConfig, req: FastifyRequest, reply: FastifyReply): void
 
 export function registerCodecRoutes(app: FastifyInstance, config: AppConfig): void {
   const encryption = createEncryption(config);
-  const compression = config.encryption.compress ? new CompressionCodec() : { encode: async (p: Payload[]) => p, decode: async (p: Payload[]) => p };
   app.addHook('onClose', async () => encryption.close());
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.startsWith('/codec/')) cors(config, req, reply);
@@ -54,11 +53,16 @@ export function registerCodecRoutes(app: FastifyInstance, config: AppConfig): vo
       const codec = encryption.codec;
       if (!codec) return { payloads: payloads.map(fromPayload) };
       // The chain around the tenant check: decrypted, then decompressed (encoding the other way round).
+      const { compression } = encryption;
       const out =
         op === 'decode'
-          ? await compression.decode(await codec.decodeFor(principal.tenant, payloads))
-          : await codec.encodeFor(principal.tenant, await compression.encode(payloads));
+          ? await decompress(compression, await codec.decodeFor(principal.tenant, payloads))
+          : await codec.encodeFor(principal.tenant, compression ? await compression.encode(payloads) : payloads);
       return { payloads: out.map(fromPayload) };
     });
   }
+}
+
+async function decompress(compression: CompressionCodec | undefined, payloads: Payload[]): Promise<Payload[]> {
+  return compression ? compression.decode(payloads) : payloads;
 }

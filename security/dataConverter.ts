@@ -20,6 +20,8 @@ export interface Encryption {
   /** Undefined when encryption is off. */
   codec?: EncryptionCodec;
   dataConverter: DataConverter;
+  /** The compression codec ahead of encryption, when on (the codec server runs it around its tenant check). */
+  compression?: CompressionCodec;
   /** Decodes payloads through the whole chain, as the SDK does (an auditor's tool, a test reading a history). */
   decode(payloads: Payload[]): Promise<Payload[]>;
   close(): void;
@@ -33,9 +35,11 @@ export function createEncryption(config: AppConfig, options: { onlyTenant?: stri
   const codec = new EncryptionCodec(new TenantKeys(keyring, store), options.onlyTenant);
   // Compression only alongside encryption: plain payloads stay JSON that the UI shows without a codec
   // server. Compressed first, encrypted last (the SDK encodes in array order and decodes in reverse).
-  const payloadCodecs: PayloadCodec[] = [...(config.encryption.compress ? [new CompressionCodec()] : []), codec];
+  const compression = config.encryption.compress ? new CompressionCodec() : undefined;
+  const payloadCodecs: PayloadCodec[] = [...(compression ? [compression] : []), codec];
   return {
     codec,
+    ...(compression ? { compression } : {}),
     dataConverter: { payloadCodecs, failureConverterPath: FAILURE_CONVERTER_PATH },
     decode: (payloads) => decodeChain(payloadCodecs, payloads),
     close: () => store.destroy(),
