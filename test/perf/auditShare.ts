@@ -4,8 +4,7 @@
  * from scheduled to completed). These add no workflow task of their own except the report's activity, so
  * bytes, events and that step's time are the whole cost; the bench reports them as a share of the run.
  */
-import type { temporal } from '@temporalio/proto';
-import { temporal as proto } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 
 export interface AuditShare {
   events: number;
@@ -15,7 +14,7 @@ export interface AuditShare {
 }
 
 const millis = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) => (t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : 0);
-const size = (e: temporal.api.history.v1.IHistoryEvent) => proto.api.history.v1.HistoryEvent.encode(e).finish().length;
+const size = (e: temporal.api.history.v1.IHistoryEvent) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length;
 
 export function auditShare(history: temporal.api.history.v1.IHistory): AuditShare {
   const events = history.events ?? [];
@@ -42,7 +41,7 @@ export function auditShare(history: temporal.api.history.v1.IHistory): AuditShar
       bytes += size(e);
     } else if (e.userMetadata) {
       // Only the summary is audit; the event itself would be there without it.
-      bytes += proto.api.sdk.v1.UserMetadata.encode(e.userMetadata).finish().length;
+      bytes += temporal.api.sdk.v1.UserMetadata.encode(e.userMetadata).finish().length;
     }
   }
   const runMs = events.length ? millis(events.at(-1)!.eventTime) - millis(events[0]!.eventTime) : 0;
