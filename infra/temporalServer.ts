@@ -30,6 +30,21 @@ function codecEndpoint(config: AppConfig): string {
   return `http://${uiHost}:${config.api.port}/codec`;
 }
 
+/**
+ * The dev server runs one history shard, and each of its task queues polls persistence at most 20 times a
+ * second per shard (the server's default, sized for clusters of hundreds of shards). On one shard that
+ * limit is the whole server's: past a short burst, every workflow task waited about 35 ms for the transfer
+ * queue's next poll, which was most of a run's orchestration overhead (README, "Performance").
+ */
+const QUEUE_POLL_RPS = 1000;
+
+const DYNAMIC_CONFIG = [
+  'frontend.enableServerVersionCheck=false',
+  `history.transferProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
+  `history.timerProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
+  `history.visibilityProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
+];
+
 export function temporalServer(config: AppConfig): StackService {
   const address = config.temporal.connection.address ?? 'localhost:7233';
   const [host = 'localhost', portText] = address.split(/:(?=\d+$)/);
@@ -61,8 +76,7 @@ export function temporalServer(config: AppConfig): StackService {
       // credentials" in the UI's Codec Server dialog once, and the login cookie goes along (README, "Audit
       // in the Temporal UI").
       ...(config.encryption.enabled ? ['--ui-codec-endpoint', codecEndpoint(config)] : []),
-      '--dynamic-config-value',
-      'frontend.enableServerVersionCheck=false',
+      ...DYNAMIC_CONFIG.flatMap((v) => ['--dynamic-config-value', v]),
       ...cliSearchAttributeSpecs().flatMap((s) => ['--search-attribute', s]),
     ],
     cwd: projectRoot,
