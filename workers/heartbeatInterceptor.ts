@@ -13,6 +13,8 @@ const HEARTBEAT_EVERY_MS = 3_000;
 export const heartbeatWhileRunning: ActivityInterceptorsFactory = (ctx: Context) => ({
   inbound: {
     async execute(input, next) {
+      // A local activity has no heartbeat: its workflow task stands in for it.
+      if (ctx.info.isLocal) return next(input);
       const timer = setInterval(() => ctx.heartbeat(lastProgress(ctx)), HEARTBEAT_EVERY_MS);
       try {
         return await next(input);

@@ -5,7 +5,7 @@
  * retrying cannot fix (refusals, rejected requests, bad input, invalid model output after its own few
  * attempts) fails at once. Every activity heartbeats, so a dead worker's task moves on within seconds.
  */
-import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { AgentActivities, GpuActivities } from '../activities';
 import { durationMs } from '../common/duration';
 import { FailureType, NON_RETRYABLE_TYPES } from '../common/failureTypes';
@@ -32,6 +32,16 @@ function withinWindow(windowMs: number, attemptMs: number, extra: Partial<Activi
   };
 }
 
+/**
+ * A local activity runs in the workflow's own worker, inside its workflow task: no round trip through the
+ * server and no events of its own, only a marker with its result. For short steps whose input need not be in
+ * the history. A dead worker's local activity runs again when the workflow task is retried elsewhere.
+ */
+function localWithinWindow(windowMs: number, attemptMs: number, summary: string): LocalActivityOptions {
+  const { startToCloseTimeout, scheduleToCloseTimeout, retry } = withinWindow(windowMs, attemptMs);
+  return { startToCloseTimeout, scheduleToCloseTimeout, retry, summary };
+}
+
 /** The stubs of one run, for its outage window (a duration such as "10 minutes"). */
 export function activitiesFor(outageWindow: string = DEFAULT_OUTAGE_WINDOW) {
   const windowMs = durationMs(outageWindow);
@@ -53,6 +63,8 @@ export function activitiesFor(outageWindow: string = DEFAULT_OUTAGE_WINDOW) {
     critique: proxyActivities<Pick<AgentActivities, 'critiqueImage'>>(withinWindow(windowMs, 3 * MINUTE)),
     session: proxyActivities<Pick<AgentActivities, 'selectRelevantTurns'>>(withinWindow(windowMs, MINUTE)),
     report: proxyActivities<Pick<AgentActivities, 'writeReport'>>(withinWindow(windowMs, MINUTE, { summary: 'write the run report to object storage' })),
+    /** The report as a local activity (workflows/patches.ts, REPORT_AS_LOCAL_ACTIVITY). */
+    localReport: proxyLocalActivities<Pick<AgentActivities, 'writeReport'>>(localWithinWindow(windowMs, MINUTE, 'write the run report to object storage')),
     batch: proxyActivities<Pick<AgentActivities, 'loadBatchCases' | 'writeBatchReport'>>(withinWindow(windowMs, 10 * MINUTE)),
     judge: proxyActivities<Pick<AgentActivities, 'judgeCase'>>(withinWindow(windowMs, 3 * MINUTE)),
     /** Webhook deliveries retry for the window too; a receiver's 4xx stops them. */

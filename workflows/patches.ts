@@ -5,3 +5,10 @@
 
 /** 2026-11-27: a search attribute is upserted only when its value changes (a re-upsert added an event and said nothing). */
 export const UNCHANGED_SEARCH_ATTRIBUTES_SKIPPED = 'unchanged-search-attributes-skipped';
+
+/**
+ * 2026-11-27: the run report is written by a local activity. It is a few object-storage reads and one write,
+ * so its own scheduled/started/completed events and round trip through the server bought nothing, and its
+ * input (the whole result and every call record) no longer enters the history.
+ */
+export const REPORT_AS_LOCAL_ACTIVITY = 'report-as-local-activity';

@@ -1,8 +1,9 @@
 /**
  * What the audit features cost a run, read from its history: the search-attribute upserts and memo, the
- * activity summaries (user metadata on each event), and the report step (its three events, and its time
- * from scheduled to completed). These add no workflow task of their own except the report's activity, so
- * bytes, events and that step's time are the whole cost; the bench reports them as a share of the run.
+ * activity summaries (user metadata on each event), and the report step (its three events and its time from
+ * scheduled to completed; or, as a local activity, its one marker and the time the marker records). These
+ * add no workflow task of their own except the report's activity, so bytes, events and that step's time are
+ * the whole cost; the bench reports them as a share of the run.
  */
 import { temporal } from '@temporalio/proto';
 
@@ -15,6 +16,23 @@ export interface AuditShare {
 
 const millis = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) => (t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : 0);
 const size = (e: temporal.api.history.v1.IHistoryEvent) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length;
+
+const protoMillis = (t: { seconds?: number; nanos?: number } | null | undefined) => (t ? (t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : 0);
+
+/** The report's local-activity marker: its time from first schedule to completion, or undefined for another marker. */
+function localReportMs(e: temporal.api.history.v1.IHistoryEvent): number | undefined {
+  const marker = e.markerRecordedEventAttributes;
+  if (marker?.markerName !== 'core_local_activity') return undefined;
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  if (!data) return undefined;
+  const meta = JSON.parse(Buffer.from(data).toString()) as {
+    activity_type?: string;
+    complete_time?: { seconds?: number; nanos?: number };
+    original_schedule_time?: { seconds?: number; nanos?: number };
+  };
+  if (meta.activity_type !== 'writeReport') return undefined;
+  return protoMillis(meta.complete_time) - protoMillis(meta.original_schedule_time);
+}
 
 export function auditShare(history: temporal.api.history.v1.IHistory): AuditShare {
   const events = history.events ?? [];
@@ -36,7 +54,9 @@ export function auditShare(history: temporal.api.history.v1.IHistory): AuditShar
       reportScheduled.has(String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? ''));
     const completedOf = String(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? '');
     if (scheduledAt.has(completedOf)) reportMs += millis(e.eventTime) - scheduledAt.get(completedOf)!;
-    if (ofReport || e.upsertWorkflowSearchAttributesEventAttributes || e.workflowPropertiesModifiedEventAttributes) {
+    const local = localReportMs(e);
+    if (local !== undefined) reportMs += local;
+    if (ofReport || local !== undefined || e.upsertWorkflowSearchAttributesEventAttributes || e.workflowPropertiesModifiedEventAttributes) {
       count += 1;
       bytes += size(e);
     } else if (e.userMetadata) {

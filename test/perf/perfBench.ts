@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { startBatch } from '../../client/batches';
 import { clientFor } from '../../client/temporalClient';
 import { reviewGeneration, startGeneration } from '../../client/generations';
@@ -270,6 +271,40 @@ interface OverheadRow {
   overheadP95Ms: number;
   ratioP50: number;
   ratioP95: number;
+  /** The same activity groups as no-op activities on a plain worker: what the SDK and server cost (floorWorkflow.ts). */
+  floorP50Ms: number;
+  /** Workflow tasks and activity groups of the measured run. */
+  workflowTasks: number;
+  activityGroups: number;
+}
+
+/** A worker with the SDK's defaults for the floor workflow, and a plain client to start it. */
+async function startFloor(config: AppConfig): Promise<{ run(groups: number[]): Promise<number>; stop(): Promise<void> }> {
+  const taskQueue = `perf-floor-${randomUUID().slice(0, 8)}`;
+  const nativeConnection = await NativeConnection.connect(config.temporal.connection);
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    workflowsPath: require.resolve('./floorWorkflow'),
+    activities: { noop: async () => undefined },
+  });
+  const running = worker.run();
+  const connection = await Connection.connect(config.temporal.connection);
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  return {
+    async run(groups) {
+      const started = performance.now();
+      await client.workflow.execute('activityShape', { taskQueue, workflowId: `perf-floor-${randomUUID()}`, args: [groups] });
+      return performance.now() - started;
+    },
+    async stop() {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+    },
+  };
 }
 
 async function measureOverhead(pairs: number, log: (s: string) => void): Promise<OverheadRow[]> {
@@ -277,6 +312,7 @@ async function measureOverhead(pairs: number, log: (s: string) => void): Promise
   const env = await startTestEnv({ name: 'perf-overhead', fake });
   const pipeline = new Pipeline(env.config);
   const encryption = createEncryption(env.config);
+  const floor = await startFloor(env.config);
   const rows: OverheadRow[] = [];
   try {
     for (const [label, chat, image] of [
@@ -288,15 +324,22 @@ async function measureOverhead(pairs: number, log: (s: string) => void): Promise
       fake.baseLatencyMs['images.generate'] = image;
       const wf: number[] = [];
       const pipe: number[] = [];
+      const floorMs: number[] = [];
+      let shape = { workflowTasks: 0, activityGroups: 0 };
       for (let i = 0; i <= pairs; i++) {
         const started = performance.now();
         const h = await startRun(env, 'a weather forecast card for Hangzhou on 2026-07-15');
         await h.result();
         const workflowMs = performance.now() - started;
-        const pipelineMs = await pipeline.run(await stepsOf(h, encryption), tenantId);
+        const steps = await stepsOf(h, encryption, env.store);
+        const pipelineMs = await pipeline.run(steps, tenantId);
+        const floorRunMs = await floor.run(steps.map((g) => g.length));
         if (i === 0) continue; // warm-up
         wf.push(workflowMs);
         pipe.push(pipelineMs);
+        floorMs.push(floorRunMs);
+        const events = (await h.fetchHistory()).events ?? [];
+        shape = { workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length, activityGroups: steps.length };
       }
       const diff = wf.map((w, i) => w - pipe[i]!);
       const ratio = wf.map((w, i) => w / pipe[i]!);
@@ -309,10 +352,13 @@ async function measureOverhead(pairs: number, log: (s: string) => void): Promise
         overheadP95Ms: percentile(diff, 95),
         ratioP50: percentile(ratio, 50),
         ratioP95: percentile(ratio, 95),
+        floorP50Ms: percentile(floorMs, 50),
+        ...shape,
       });
-      log(`  overhead (${label}): p50 ${percentile(diff, 50).toFixed(0)} ms`);
+      log(`  overhead (${label}): p50 ${percentile(diff, 50).toFixed(0)} ms; floor of the same shape ${percentile(floorMs, 50).toFixed(0)} ms`);
     }
   } finally {
+    await floor.stop();
     encryption.close();
     await pipeline.close();
     await env.stop();
@@ -630,12 +676,18 @@ function markdown(report: PerfReport): string {
       '',
       '## Orchestration overhead (workflow − in-process pipeline, single round)',
       '',
-      '| model latency | pairs | workflow p50 | pipeline p50 | overhead p50 | overhead p95 | ratio p50 | ratio p95 |',
+      '| model latency | pairs | workflow p50 | pipeline p50 | overhead p50 | overhead p95 | ratio p50 | ratio p95 | floor p50 |',
     );
-    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- |');
+    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const o of report.overhead)
       lines.push(
-        `| ${o.latency} | ${o.pairs} | ${o.workflowP50Ms.toFixed(0)} ms | ${o.pipelineP50Ms.toFixed(0)} ms | ${o.overheadP50Ms.toFixed(0)} ms | ${o.overheadP95Ms.toFixed(0)} ms | ${o.ratioP50.toFixed(2)} | ${o.ratioP95.toFixed(2)} |`,
+        `| ${o.latency} | ${o.pairs} | ${o.workflowP50Ms.toFixed(0)} ms | ${o.pipelineP50Ms.toFixed(0)} ms | ${o.overheadP50Ms.toFixed(0)} ms | ${o.overheadP95Ms.toFixed(0)} ms | ${o.ratioP50.toFixed(2)} | ${o.ratioP95.toFixed(2)} | ${o.floorP50Ms.toFixed(0)} ms |`,
+      );
+    const first = report.overhead[0];
+    if (first)
+      lines.push(
+        '',
+        `Floor: the same ${first.activityGroups} activity groups as no-op activities on a worker with the SDK's defaults (test/perf/floorWorkflow.ts), ${first.workflowTasks} workflow tasks in the measured run. No workflow of this shape finishes faster than the floor on this machine.`,
       );
   }
   if (report.grounding) {

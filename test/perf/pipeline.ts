@@ -25,11 +25,24 @@ interface Step {
   args: unknown[];
 }
 
-/** Activity calls of a run, grouped by the workflow task that scheduled them, in order (inputs decoded through the codecs). */
-export async function stepsOf(handle: WorkflowHandle, encryption: Pick<Encryption, 'decode'>): Promise<Step[][]> {
+/**
+ * Activity calls of a run, grouped by the workflow task that scheduled them, in order (inputs decoded through
+ * the codecs). The report, a local activity, has no input in the history: the pipeline writes the report the
+ * run stored, as an in-process program holding every call would.
+ */
+export async function stepsOf(handle: WorkflowHandle, encryption: Pick<Encryption, 'decode'>, store: ObjectStore): Promise<Step[][]> {
   const history = await handle.fetchHistory();
   const groups = new Map<string, Step[]>();
   for (const e of history.events ?? []) {
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_local_activity') {
+      const meta = JSON.parse(Buffer.from(marker.details?.data?.payloads?.[0]?.data ?? []).toString()) as { activity_type?: string };
+      if (meta.activity_type !== 'writeReport') throw new Error(`no pipeline step for local activity ${meta.activity_type}`);
+      const { reportKey: key } = (await handle.result()) as { reportKey: string };
+      const { cost: _cost, ...report } = await store.getJson<Record<string, unknown>>(key);
+      groups.set(`local-${String(e.eventId)}`, [{ activityType: 'writeReport', args: [report] }]);
+      continue;
+    }
     const a = e.activityTaskScheduledEventAttributes;
     if (!a) continue;
     const group = String(a.workflowTaskCompletedEventId);

@@ -2,10 +2,11 @@
  * What a run hands out: its live status (the status query), its result, and its report in object storage.
  * Prompts live once, in the report and the activity results; status and result carry verdicts only.
  */
-import { workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import type { Candidate } from '../../common/generation';
 import type { GenerateImageResult, ImageOutcome, RunOutcome } from '../../common/runResult';
 import type { RunStatus } from '../generationMessages';
+import { REPORT_AS_LOCAL_ACTIVITY } from '../patches';
 import type { Run } from './run';
 
 export function statusOf(run: Run): RunStatus {
@@ -54,7 +55,8 @@ export function resultOf(run: Run, outcome: RunOutcome, remembered?: GenerateIma
 /** The run report (JSON in object storage): the result plus every model call and ignored signal. */
 export async function writeReport(run: Run, outcome: RunOutcome, result = resultOf(run, outcome)): Promise<{ key: string; cost?: number }> {
   const info = workflowInfo();
-  return run.acts.report.writeReport({
+  const stub = patched(REPORT_AS_LOCAL_ACTIVITY) ? run.acts.localReport : run.acts.report;
+  return stub.writeReport({
     schemaVersion: 1,
     workflowId: info.workflowId,
     runId: info.runId,
