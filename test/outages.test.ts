@@ -1,7 +1,8 @@
 /**
  * The outage policy on the real stack (README, "Outages"): Postgres down for 60 s while runs ground their
- * context, S3 down for 60 s while a render is uploaded. Nothing fails, memory degrades where its window
- * is shorter than the outage (recorded), and the paid render is not repeated.
+ * context, S3 down for 60 s while a render is uploaded, and while the report (a local activity) is written.
+ * Nothing fails, memory degrades where its window is shorter than the outage (recorded), and the paid
+ * render is not repeated.
  */
 import { randomUUID } from 'node:crypto';
 import type { GenerateImageInput } from '../common/request';
@@ -14,6 +15,7 @@ import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 import { generateImage } from '../workflows/generateImage';
+import { reviewGeneration, startGeneration } from '../client/generations';
 
 const OUTAGE_MS = 60_000;
 
@@ -104,5 +106,48 @@ describe('outages of a dependency shorter than the window', () => {
     expect(result.final!.renderedBy.reRendered).toBeUndefined();
     expect(result.usage.images).toBe(1);
     expect((await env.store.get(result.final!.image.key)).length).toBe(result.final!.image.bytes);
+  });
+
+  test('S3 down for 60 s when the approved run writes its report (a local activity): it retries, and the run completes with its report', async () => {
+    scriptAgentDefaults(fake);
+    const g = { client: env.client, config: env.config, store: env.store };
+    // No memory: after the approval the report is the run's first use of object storage.
+    const request = { ...input('a paper lantern festival poster'), options: { size: '256x256', ablations: { noMemory: true } } };
+    const { workflowId } = await startGeneration(
+      g,
+      { ...request, review: { required: true, planApproval: false, onTimeout: 'expire' } },
+      `outage-${randomUUID()}`,
+    );
+    const handle = env.client.workflow.getHandle(workflowId);
+    const candidateKey = await eventually(async () => {
+      const s = await handle.query(statusQuery);
+      if (s.pendingReview?.kind !== 'result') throw new Error(`not yet waiting for review (stage ${s.stage})`);
+      return s.pendingReview.candidateKey ?? '';
+    }, 60_000);
+
+    const s3 = service('object storage');
+    expect(await s3.stop()).toBe(true);
+    await reviewGeneration(g, workflowId, { decision: 'approve', candidateKey }, randomUUID(), 'outage', 'outage-reviewer');
+    await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await s3.start(() => undefined);
+
+    const result: GenerateImageResult = await handle.result();
+    expect(result.outcome).toBe('completed');
+    expect(result.approval).toBe('approved');
+    const report = await env.store.getJson<{ workflowId: string; result: { outcome: string } }>(result.reportKey!);
+    expect(report).toMatchObject({ workflowId, result: { outcome: 'completed' } });
+    // One report marker: the attempts during the outage left no trace of their own, and no task failed.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const reportMarkers = events.filter(
+      (e) =>
+        e.markerRecordedEventAttributes?.markerName === 'core_local_activity' &&
+        Buffer.from(e.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data ?? [])
+          .toString()
+          .includes('"activity_type":"writeReport"'),
+    );
+    expect(reportMarkers).toHaveLength(1);
+    expect(events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'writeReport')).toBe(false);
+    expect(await workflowTaskFailures(workflowId)).toBe(0);
   });
 });
