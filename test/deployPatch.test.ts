@@ -21,7 +21,7 @@ import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 const PATCH_ID = 'deploy-proof-pause-before-render';
-const ANCHOR = "  run.setStage('generating');\n  run.images = await renderImages(run, start);";
+const ANCHOR = "  run.setStage('generating');\n  run.images = await renderImages(run, start, checklistReady);";
 
 /**
  * A copy of workflows/ with one change before the first render, bundled. It sits inside the project so
@@ -39,7 +39,8 @@ async function bundleChangedWorkflows(name: string, change: string): Promise<str
   const changed = source
     // Its own import line, so the proof does not depend on how the file's imports are written.
     .replace(ANCHOR, `${change}\n${ANCHOR}`);
-  fs.writeFileSync(file, `import { patched, sleep } from '@temporalio/workflow';\n${changed}`);
+  // Aliased: the file may import patched() itself.
+  fs.writeFileSync(file, `import { patched as proofPatched, sleep as proofSleep } from '@temporalio/workflow';\n${changed}`);
   const bundle = path.join(root, 'workflow-bundle.js');
   await writeWorkflowBundle(bundle, path.join(root, 'workflows'));
   return bundle;
@@ -63,8 +64,8 @@ describe('a deploy while a run waits for its reviewer', () => {
 
   test('the patched change keeps the waiting run; the unguarded change would break it', async () => {
     const [patchedBundle, unguardedBundle] = await Promise.all([
-      bundleChangedWorkflows('patched', `  if (patched('${PATCH_ID}')) await sleep(1);`),
-      bundleChangedWorkflows('unguarded', '  await sleep(1);'),
+      bundleChangedWorkflows('patched', `  if (proofPatched('${PATCH_ID}')) await proofSleep(1);`),
+      bundleChangedWorkflows('unguarded', '  await proofSleep(1);'),
     ]);
 
     before = await startTestEnv({ name: 'deploy' });

@@ -22,7 +22,8 @@ export interface FeedbackLoopArgs {
   memory?: MemoryContext;
   history: HistoryTurn[];
   references: { key: string; description: string }[];
-  checklist: ChecklistItem[];
+  /** May still be being planned (CHECKLIST_BESIDE_FIRST_RENDER): awaited before the first critique. */
+  checklist: ChecklistItem[] | Promise<ChecklistItem[]>;
   options: GenerateOptions;
   today: string;
   recorder: RunRecorder;
@@ -38,7 +39,6 @@ export interface FeedbackLoopArgs {
 export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutcome> {
   const { options, recorder } = args;
   const { compose, critique, gpu } = activitiesFor(options.outageWindow);
-  const judging = !options.ablations.noFeedback && args.checklist.length > 0;
   const rounds = options.ablations.noFeedback ? 1 : options.maxRounds;
   const first = args.firstRound ?? 1;
   const candidates: Candidate[] = [];
@@ -90,6 +90,8 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
     };
     candidates.push(candidate);
 
+    const checklist = await args.checklist;
+    const judging = !options.ablations.noFeedback && checklist.length > 0;
     if (!judging) {
       args.onCandidate?.(candidate);
       if (!options.ablations.noFeedback) stoppedBecause = 'all_passed';
@@ -98,14 +100,14 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
     try {
       candidate.critique = await recorder.stage(`critique (image ${args.imageIndex}, round ${round})`, () =>
         critique.critiqueImage.executeWithOptions({ summary: `critique image ${args.imageIndex} round ${round}` }, [
-          { request: args.request, imageKey: rendered.image.key, checklist: args.checklist, referenceKeys: context.referenceKeys },
+          { request: args.request, imageKey: rendered.image.key, checklist, referenceKeys: context.referenceKeys },
         ]),
       );
       recorder.record(candidate.critique.calls);
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
       // A judge outage should not cost the user the image: keep it, every item unverified, and say why.
-      candidate.critique = unverifiedCritique(args.checklist, `the critic was unavailable: ${err.cause?.message ?? err.message}`, 'offline', 'none');
+      candidate.critique = unverifiedCritique(checklist, `the critic was unavailable: ${err.cause?.message ?? err.message}`, 'offline', 'none');
       args.onCandidate?.(candidate);
       stoppedBecause = 'critique_unavailable';
       break;
@@ -126,7 +128,7 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
       round,
       previousPrompt: context.prompt,
       failed: candidate.critique.verdicts.flatMap((v) => {
-        const item = args.checklist.find((c) => c.id === v.itemId);
+        const item = checklist.find((c) => c.id === v.itemId);
         if (verdictStatus(v) !== 'fail') return [];
         if (v.itemId === 'size') return [{ statement: 'The image has the size the request names', reason: v.reason }];
         return item ? [{ statement: item.statement, reason: v.reason }] : [];

@@ -5,11 +5,12 @@
  * images run as GenerateImagePart children (independent ones in parallel). Cancellation at any stage still
  * leaves a report and a consistent approval state.
  */
-import { CancellationScope, isCancellation, setHandler, upsertMemo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, setHandler, upsertMemo } from '@temporalio/workflow';
+import type { ChecklistItem } from '../common/generation';
 import type { GenerateImageInput } from '../common/request';
 import { NO_REVIEW } from '../common/review';
 import type { GenerateImageResult, RunOutcome } from '../common/runResult';
-import { checklist } from './generate/checklist';
+import { checklist, checklistInBackground } from './generate/checklist';
 import { directRender } from './generate/directRender';
 import { ground } from './generate/ground';
 import { deliveriesSettled, notify } from './generate/notify';
@@ -21,6 +22,7 @@ import { resultReview } from './generate/resultReview';
 import { resolveOptions, Run } from './generate/run';
 import { resultOf, statusOf, writeReport } from './generate/runReport';
 import { statusQuery } from './generationMessages';
+import { CHECKLIST_BESIDE_FIRST_RENDER } from './patches';
 import { ReviewGate } from './reviewGate';
 
 export async function generateImage(input: GenerateImageInput): Promise<GenerateImageResult> {
@@ -59,11 +61,18 @@ async function produce(run: Run): Promise<RunOutcome> {
   }
   await plan(run);
   await ground(run);
-  await checklist(run);
+  // A plan reviewer sees the checklist, and several images each take their share of it at their start.
+  const besideRender = !run.input.review?.planApproval && run.plan!.images.length === 1 && patched(CHECKLIST_BESIDE_FIRST_RENDER);
+  let checklistReady: Promise<ChecklistItem[]> | ChecklistItem[];
+  if (besideRender) checklistReady = checklistInBackground(run);
+  else {
+    await checklist(run);
+    checklistReady = run.checklist;
+  }
   const start = await planReview(run);
   if (!start) return 'plan_rejected';
   run.setStage('generating');
-  run.images = await renderImages(run, start);
+  run.images = await renderImages(run, start, checklistReady);
   return resultReview(run);
 }
 

@@ -4,6 +4,7 @@
  * as references, so the set shares one style.
  */
 import { executeChild, workflowInfo } from '@temporalio/workflow';
+import type { ChecklistItem } from '../common/generation';
 import type { GenerateImageInput } from '../common/request';
 import type { ImageOutcome } from '../common/runResult';
 import type { FeedbackLoopArgs } from './feedbackLoop';
@@ -11,7 +12,10 @@ import { runDag } from './dagRunner';
 import { generateImagePart } from './generateImagePart';
 
 /** The same context a single image's loop gets, for every image of the set, plus who asked. */
-export type ImageSetArgs = Omit<FeedbackLoopArgs, 'image' | 'imageIndex' | 'promptOverride'> & { input: GenerateImageInput };
+export type ImageSetArgs = Omit<FeedbackLoopArgs, 'image' | 'imageIndex' | 'promptOverride' | 'checklist'> & {
+  input: GenerateImageInput;
+  checklist: ChecklistItem[];
+};
 
 export async function renderImageSet(args: ImageSetArgs): Promise<ImageOutcome[]> {
   const { plan, onCandidate } = args;

@@ -12,3 +12,10 @@ export const UNCHANGED_SEARCH_ATTRIBUTES_SKIPPED = 'unchanged-search-attributes-
  * input (the whole result and every call record) no longer enters the history.
  */
 export const REPORT_AS_LOCAL_ACTIVITY = 'report-as-local-activity';
+
+/**
+ * 2026-11-27: a single image's checklist is planned while its first prompt is composed and rendered, and
+ * awaited before the first critique (as the paper orders it: the checklist is for judging the render). A
+ * run is one model call shorter; with plan review, or several images, it is still planned first.
+ */
+export const CHECKLIST_BESIDE_FIRST_RENDER = 'checklist-beside-first-render';

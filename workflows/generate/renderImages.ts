@@ -2,7 +2,7 @@
  * The feedback loop over every planned image: compose → render → critique per image (feedbackLoop.ts),
  * one image in this workflow, several as GenerateImagePart children (imageSet.ts).
  */
-import type { Feedback } from '../../common/generation';
+import type { ChecklistItem, Feedback } from '../../common/generation';
 import type { GenerateImageInput } from '../../common/request';
 import type { ImageOutcome } from '../../common/runResult';
 import { runFeedbackLoop } from '../feedbackLoop';
@@ -17,7 +17,12 @@ export interface RenderExtra {
   maxRounds?: number;
 }
 
-export async function renderImages(run: Run, extra: RenderExtra): Promise<ImageOutcome[]> {
+/** `checklist`, when given, may still be planned: a single image's loop awaits it before its first critique. */
+export async function renderImages(
+  run: Run,
+  extra: RenderExtra,
+  checklist: Promise<ChecklistItem[]> | ChecklistItem[] = run.checklist,
+): Promise<ImageOutcome[]> {
   const { input } = run;
   const plan = run.plan!;
   const shared = {
@@ -27,7 +32,7 @@ export async function renderImages(run: Run, extra: RenderExtra): Promise<ImageO
     memory: run.grounded.memory,
     history: input.history ?? [],
     references: referencesFor(input, run.grounded),
-    checklist: run.checklist,
+    checklist,
     options: extra.maxRounds ? { ...run.options, maxRounds: extra.maxRounds } : run.options,
     today: run.today,
     recorder: run.recorder,
@@ -35,7 +40,7 @@ export async function renderImages(run: Run, extra: RenderExtra): Promise<ImageO
     feedback: extra.feedback,
     firstRound: extra.firstRound,
   };
-  if (plan.images.length > 1) return renderImageSet({ ...shared, input });
+  if (plan.images.length > 1) return renderImageSet({ ...shared, checklist: await checklist, input });
   return [await runFeedbackLoop({ ...shared, image: plan.images[0]!, imageIndex: 0, promptOverride: extra.promptOverride })];
 }
 
