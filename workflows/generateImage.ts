@@ -1,6 +1,7 @@
 /**
  * GenerateImage: one request, end to end, as a durable workflow (the paper's method, plus review):
  *   plan → ground (DAG) → checklist → [plan review] → feedback loop [compose → render → critique]* → [review ↺] → remember → report
+ * (one image without plan review: the checklist is planned beside the first compose and render).
  * Each stage is a function of its own under generate/; the run's state is generate/run.ts. Several planned
  * images run as GenerateImagePart children (independent ones in parallel). Cancellation at any stage still
  * leaves a report and a consistent approval state.
