@@ -3,7 +3,8 @@
  * outage window (README, "Outages"): a dependency that is down for less than the window is waited out,
  * never a failed run. Retries are unlimited inside schedule-to-close = window + one attempt's time; what
  * retrying cannot fix (refusals, rejected requests, bad input, invalid model output after its own few
- * attempts) fails at once. Every activity heartbeats, so a dead worker's task moves on within seconds.
+ * attempts) fails at once. Every activity heartbeats, so a dead worker's task moves on within seconds; the
+ * report, a local activity, has its workflow task for that instead.
  */
 import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { AgentActivities, GpuActivities } from '../activities';

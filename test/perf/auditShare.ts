@@ -14,10 +14,10 @@ export interface AuditShare {
   runMs: number;
 }
 
-const millis = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) => (t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : 0);
+/** A history event's timestamp, or one written into a marker's JSON (seconds as a number there). */
+const millis = (t: temporal.api.history.v1.IHistoryEvent['eventTime'] | { seconds?: number; nanos?: number }) =>
+  t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : 0;
 const size = (e: temporal.api.history.v1.IHistoryEvent) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length;
-
-const protoMillis = (t: { seconds?: number; nanos?: number } | null | undefined) => (t ? (t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : 0);
 
 /** The report's local-activity marker: its time from first schedule to completion, or undefined for another marker. */
 function localReportMs(e: temporal.api.history.v1.IHistoryEvent): number | undefined {
@@ -31,7 +31,7 @@ function localReportMs(e: temporal.api.history.v1.IHistoryEvent): number | undef
     original_schedule_time?: { seconds?: number; nanos?: number };
   };
   if (meta.activity_type !== 'writeReport') return undefined;
-  return protoMillis(meta.complete_time) - protoMillis(meta.original_schedule_time);
+  return millis(meta.complete_time) - millis(meta.original_schedule_time);
 }
 
 export function auditShare(history: temporal.api.history.v1.IHistory): AuditShare {
