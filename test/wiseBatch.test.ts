@@ -7,9 +7,10 @@ import { runWiseBatchLoad, type WiseBatchLoadResult } from './load/wiseBatchLoad
 describe('a 300-record WISE-Verified batch', () => {
   let run: WiseBatchLoadResult;
 
+  // About 70 s alone on 2 cores; the limit only stops a hung batch, so a busy machine does not fail it.
   beforeAll(async () => {
     run = await runWiseBatchLoad({ records: 300, casesPerRun: 100 });
-  });
+  }, 600_000);
 
   test('runs every case once, across continue-as-new', () => {
     expect(run.result.progress).toMatchObject({ total: 300, done: 300, failed: 0, judged: 300 });
