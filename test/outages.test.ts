@@ -13,6 +13,7 @@ import { statusQuery } from '../workflows/generationMessages';
 import { requestLine, scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { eventually } from './support/eventually';
+import { localActivityOf } from './support/localActivityMarker';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 import { generateImage } from '../workflows/generateImage';
 import { reviewGeneration, startGeneration } from '../client/generations';
@@ -139,13 +140,7 @@ describe('outages of a dependency shorter than the window', () => {
     expect(report).toMatchObject({ workflowId, result: { outcome: 'completed' } });
     // One report marker: the attempts during the outage left no trace of their own, and no task failed.
     const events = (await handle.fetchHistory()).events ?? [];
-    const reportMarkers = events.filter(
-      (e) =>
-        e.markerRecordedEventAttributes?.markerName === 'core_local_activity' &&
-        Buffer.from(e.markerRecordedEventAttributes.details?.data?.payloads?.[0]?.data ?? [])
-          .toString()
-          .includes('"activity_type":"writeReport"'),
-    );
+    const reportMarkers = events.filter((e) => localActivityOf(e)?.activityType === 'writeReport');
     expect(reportMarkers).toHaveLength(1);
     expect(events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'writeReport')).toBe(false);
     expect(await workflowTaskFailures(workflowId)).toBe(0);

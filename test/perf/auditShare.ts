@@ -6,6 +6,7 @@
  * the whole cost; the bench reports them as a share of the run.
  */
 import { temporal } from '@temporalio/proto';
+import { localActivityOf } from '../support/localActivityMarker';
 
 export interface AuditShare {
   events: number;
@@ -14,24 +15,13 @@ export interface AuditShare {
   runMs: number;
 }
 
-/** A history event's timestamp, or one written into a marker's JSON (seconds as a number there). */
-const millis = (t: temporal.api.history.v1.IHistoryEvent['eventTime'] | { seconds?: number; nanos?: number }) =>
-  t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : 0;
+const millis = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) => (t ? Number(t.seconds ?? 0) * 1000 + Math.round((t.nanos ?? 0) / 1e6) : 0);
 const size = (e: temporal.api.history.v1.IHistoryEvent) => temporal.api.history.v1.HistoryEvent.encode(e).finish().length;
 
-/** The report's local-activity marker: its time from first schedule to completion, or undefined for another marker. */
+/** The report's local-activity marker: its time from first schedule to completion, or undefined for another event. */
 function localReportMs(e: temporal.api.history.v1.IHistoryEvent): number | undefined {
-  const marker = e.markerRecordedEventAttributes;
-  if (marker?.markerName !== 'core_local_activity') return undefined;
-  const data = marker.details?.data?.payloads?.[0]?.data;
-  if (!data) return undefined;
-  const meta = JSON.parse(Buffer.from(data).toString()) as {
-    activity_type?: string;
-    complete_time?: { seconds?: number; nanos?: number };
-    original_schedule_time?: { seconds?: number; nanos?: number };
-  };
-  if (meta.activity_type !== 'writeReport') return undefined;
-  return millis(meta.complete_time) - millis(meta.original_schedule_time);
+  const local = localActivityOf(e);
+  return local?.activityType === 'writeReport' ? local.durationMs : undefined;
 }
 
 export function auditShare(history: temporal.api.history.v1.IHistory): AuditShare {

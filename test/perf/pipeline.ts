@@ -16,6 +16,7 @@ import { createPool } from '../../providers/database';
 import { ObjectStore } from '../../providers/objectStore';
 import { createImageModel } from '../../providers/registry';
 import type { Encryption } from '../../security/dataConverter';
+import { localActivityOf } from '../support/localActivityMarker';
 import { createAgentDeps } from '../../workers/createWorkers';
 
 type ActivityFn = (...args: unknown[]) => Promise<unknown>;
@@ -34,10 +35,9 @@ export async function stepsOf(handle: WorkflowHandle, encryption: Pick<Encryptio
   const history = await handle.fetchHistory();
   const groups = new Map<string, Step[]>();
   for (const e of history.events ?? []) {
-    const marker = e.markerRecordedEventAttributes;
-    if (marker?.markerName === 'core_local_activity') {
-      const meta = JSON.parse(Buffer.from(marker.details?.data?.payloads?.[0]?.data ?? []).toString()) as { activity_type?: string };
-      if (meta.activity_type !== 'writeReport') throw new Error(`no pipeline step for local activity ${meta.activity_type}`);
+    const local = localActivityOf(e);
+    if (local) {
+      if (local.activityType !== 'writeReport') throw new Error(`no pipeline step for local activity ${local.activityType}`);
       const { reportKey: key } = (await handle.result()) as { reportKey: string };
       const { cost: _cost, ...report } = await store.getJson<Record<string, unknown>>(key);
       groups.set(`local-${String(e.eventId)}`, [{ activityType: 'writeReport', args: [report] }]);
