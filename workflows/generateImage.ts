@@ -7,7 +7,6 @@
  * leaves a report and a consistent approval state.
  */
 import { CancellationScope, isCancellation, patched, setHandler, upsertMemo } from '@temporalio/workflow';
-import type { ChecklistItem } from '../common/generation';
 import type { GenerateImageInput } from '../common/request';
 import { NO_REVIEW } from '../common/review';
 import type { GenerateImageResult, RunOutcome } from '../common/runResult';
@@ -64,12 +63,7 @@ async function produce(run: Run): Promise<RunOutcome> {
   await ground(run);
   // A plan reviewer sees the checklist, and several images each take their share of it at their start.
   const besideRender = !run.input.review?.planApproval && run.plan!.images.length === 1 && patched(CHECKLIST_BESIDE_FIRST_RENDER);
-  let checklistReady: Promise<ChecklistItem[]> | ChecklistItem[];
-  if (besideRender) checklistReady = checklistInBackground(run);
-  else {
-    await checklist(run);
-    checklistReady = run.checklist;
-  }
+  const checklistReady = besideRender ? checklistInBackground(run) : await checklist(run);
   const start = await planReview(run);
   if (!start) return 'plan_rejected';
   run.setStage('generating');

@@ -2,11 +2,11 @@
 import type { ChecklistItem } from '../../common/generation';
 import type { Run } from './run';
 
-export async function checklist(run: Run): Promise<void> {
+export async function checklist(run: Run): Promise<ChecklistItem[]> {
   // Without the feedback loop nothing is judged, so nothing is planned.
-  if (run.options.ablations.noFeedback) return;
+  if (run.options.ablations.noFeedback) return run.checklist;
   run.setStage('checklist');
-  await planChecklist(run);
+  return planChecklist(run);
 }
 
 /**
