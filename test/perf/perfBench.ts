@@ -16,7 +16,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { startBatch } from '../../client/batches';
 import { clientFor } from '../../client/temporalClient';
 import { reviewGeneration, startGeneration } from '../../client/generations';
@@ -36,6 +35,7 @@ import { dumpHistory } from '../support/history';
 import { DIST, TEST_BUNDLE } from '../support/paths';
 import { startTestEnv, type TestEnv } from '../support/testEnv';
 import { auditShare, type AuditShare } from './auditShare';
+import { measureFloorOptions, startFloor, type FloorOptionRow } from './floorRunner';
 import { Pipeline, stepsOf } from './pipeline';
 import { scriptRealistic } from './perfScripts';
 import { freePort } from '../support/freePort';
@@ -276,35 +276,6 @@ interface OverheadRow {
   /** Workflow tasks and activity groups of the measured run. */
   workflowTasks: number;
   activityGroups: number;
-}
-
-/** A worker with the SDK's defaults for the floor workflow, and a plain client to start it. */
-async function startFloor(config: AppConfig): Promise<{ run(groups: number[]): Promise<number>; stop(): Promise<void> }> {
-  const taskQueue = `perf-floor-${randomUUID().slice(0, 8)}`;
-  const nativeConnection = await NativeConnection.connect(config.temporal.connection);
-  const worker = await Worker.create({
-    connection: nativeConnection,
-    namespace: config.temporal.namespace,
-    taskQueue,
-    workflowsPath: require.resolve('./floorWorkflow'),
-    activities: { noop: async () => undefined },
-  });
-  const running = worker.run();
-  const connection = await Connection.connect(config.temporal.connection);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  return {
-    async run(groups) {
-      const started = performance.now();
-      await client.workflow.execute('activityShape', { taskQueue, workflowId: `perf-floor-${randomUUID()}`, args: [groups] });
-      return performance.now() - started;
-    },
-    async stop() {
-      worker.shutdown();
-      await running;
-      await nativeConnection.close();
-      await connection.close();
-    },
-  };
 }
 
 async function measureOverhead(pairs: number, log: (s: string) => void): Promise<OverheadRow[]> {
@@ -692,6 +663,16 @@ function markdown(report: PerfReport): string {
         `Floor: the same ${first.activityGroups} activity groups as no-op activities on a worker with the SDK's defaults (test/perf/floorWorkflow.ts), ${first.workflowTasks} workflow tasks in the measured run. No workflow of this shape finishes faster than the floor on this machine.`,
       );
   }
+  if (report.floor) {
+    lines.push(
+      '',
+      `## The floor workflow with image-agent's worker options (groups ${report.floor.groups.join(', ')}, runs back to back)`,
+      '',
+      '| worker options | runs | p50 |',
+      '| --- | --- | --- |',
+      ...report.floor.rows.map((r) => `| ${r.variant} | ${r.runs} | ${r.p50Ms.toFixed(0)} ms |`),
+    );
+  }
   if (report.grounding) {
     lines.push('', '## Grounding parallelism (reason questions at 1 s each)', '', '| questions | wall | slowest branch | ratio |', '| --- | --- | --- | --- |');
     for (const g of report.grounding) lines.push(`| ${g.questions} | ${g.wallMs} ms | ${g.slowestBranchMs} ms | ${g.ratio.toFixed(2)} |`);
@@ -727,6 +708,7 @@ interface PerfReport {
   sizes: SizeRow[];
   checks: Check[];
   overhead?: OverheadRow[];
+  floor?: { groups: number[]; rows: FloorOptionRow[] };
   grounding?: GroundingRow[];
   throughput?: ThroughputRow[];
   memory?: MemoryRow;
@@ -737,13 +719,14 @@ interface PerfReport {
 async function main(): Promise<void> {
   const opts = new Command()
     .option('--short', 'history and payload sizes only (CI): fails only on a broken size target')
-    .option('--only <parts>', 'comma-separated: sizes,overhead,grounding,throughput,batch,recovery')
+    .option('--only <parts>', 'comma-separated: sizes,overhead,floor,grounding,throughput,batch,recovery')
+    .option('--floor-groups <list>', "the floor's activity groups: a single-round run's shape by default", '1,4,2,1,1,1')
     .option('--pairs <n>', 'overhead pairs per latency', '10')
     .option('--runs <n>', 'generations per throughput measurement', '100')
     .option('--workers <list>', 'worker processes of each kind to measure throughput with (the leak check runs with the first)', '1,2,4')
     .option('--leak-runs <n>', 'runs for the RSS growth check', '1000')
     .parse()
-    .opts<{ short?: boolean; only?: string; pairs: string; runs: string; leakRuns: string; workers: string }>();
+    .opts<{ short?: boolean; only?: string; pairs: string; runs: string; leakRuns: string; workers: string; floorGroups: string }>();
   const parts = new Set((opts.only ?? (opts.short ? 'sizes' : 'sizes,overhead,grounding,throughput,batch,recovery')).split(','));
   const log = (s: string) => console.log(s);
   const config = loadConfig();
@@ -768,6 +751,11 @@ async function main(): Promise<void> {
     report.checks = sizeChecks(report.sizes);
   }
   if (parts.has('overhead')) report.overhead = await measureOverhead(Number(opts.pairs), log);
+  if (parts.has('floor')) {
+    const groups = opts.floorGroups.split(',').map(Number);
+    report.floor = { groups, rows: await measureFloorOptions(config, groups, Number(opts.pairs) * 2, percentile) };
+    for (const r of report.floor.rows) log(`  floor, ${r.variant}: p50 ${r.p50Ms.toFixed(0)} ms`);
+  }
   if (parts.has('grounding')) report.grounding = await measureGrounding(log);
   const connection = await Connection.connect(config.temporal.connection);
   // The data converter of every image-agent process: results come back encrypted and compressed.
