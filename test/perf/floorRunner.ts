@@ -15,6 +15,7 @@ import { typedFailures } from '../../workers/failureInterceptor';
 import { heartbeatWhileRunning } from '../../workers/heartbeatInterceptor';
 import { tenantScope } from '../../workers/tenantInterceptor';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../workers/workflowBundle';
+import { percentile } from './percentile';
 
 interface FloorOptions {
   dataConverter?: DataConverter;
@@ -76,12 +77,7 @@ export interface FloorOptionRow {
 }
 
 /** The floor of `groups` with each of image-agent's worker options, runs back to back (as a busy worker sees them). */
-export async function measureFloorOptions(
-  config: AppConfig,
-  groups: number[],
-  runs: number,
-  percentile: (v: number[], p: number) => number,
-): Promise<FloorOptionRow[]> {
+export async function measureFloorOptions(config: AppConfig, groups: number[], runs: number): Promise<FloorOptionRow[]> {
   const encryption = createEncryption(config);
   const activityInterceptors = [
     tenantScope,

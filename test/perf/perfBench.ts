@@ -36,6 +36,7 @@ import { DIST, TEST_BUNDLE } from '../support/paths';
 import { startTestEnv, type TestEnv } from '../support/testEnv';
 import { auditShare, type AuditShare } from './auditShare';
 import { measureFloorOptions, startFloor, type FloorOptionRow } from './floorRunner';
+import { percentile } from './percentile';
 import { Pipeline, stepsOf } from './pipeline';
 import { scriptRealistic } from './perfScripts';
 import { freePort } from '../support/freePort';
@@ -256,11 +257,6 @@ function sizeChecks(rows: SizeRow[]): Check[] {
 
 // ---------------------------------------------------------------------------------------------------------
 // Timings (full mode only)
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 interface OverheadRow {
   latency: string;
@@ -753,7 +749,7 @@ async function main(): Promise<void> {
   if (parts.has('overhead')) report.overhead = await measureOverhead(Number(opts.pairs), log);
   if (parts.has('floor')) {
     const groups = opts.floorGroups.split(',').map(Number);
-    report.floor = { groups, rows: await measureFloorOptions(config, groups, Number(opts.pairs) * 2, percentile) };
+    report.floor = { groups, rows: await measureFloorOptions(config, groups, Number(opts.pairs) * 2) };
     for (const r of report.floor.rows) log(`  floor, ${r.variant}: p50 ${r.p50Ms.toFixed(0)} ms`);
   }
   if (parts.has('grounding')) report.grounding = await measureGrounding(log);
