@@ -11,7 +11,8 @@ import { InvalidRequestError } from '../common/requestSchema';
 import { blockedRangeOf, isAllowedHost, isIpLiteral } from '../providers/search/addressPolicy';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateRequest } from '../common/requestSchema';
-import type { PlanReviewDecision, ReviewDecision } from '../common/review';
+import type { PlanReviewDecision, ReviewDecision, ReviewPolicy } from '../common/review';
+import { enforcedReviewPolicy, reviewPolicyProblem, type TenantReviewRules } from '../common/tenantReviewRules';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { Approval, Kind, Stage, Tenant, UserTag } from '../common/searchAttributes';
 import { userTags } from '../common/userTag';
@@ -77,6 +78,9 @@ export async function startGeneration(
   const { webhookUrl, ...rest } = request;
   if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
   if (webhookUrl) checkWebhookTarget(webhookUrl, g.config.webhooks.allowHosts);
+  // Review decisions must be signed by the API; the requester (an operator when none is named) is recorded.
+  const reviewAuth = reviewSigner(g.config).reviewAuth(g.config, request.tenantId, options.requestedBy ?? `operator-${request.userId}`);
+  const review = tenantReviewPolicy(request.review, g.config.review.defaults, reviewAuth);
   if (options.idempotent) {
     const found = await existingRun(g, workflowId, request.tenantId);
     if (found) return found;
@@ -89,10 +93,9 @@ export async function startGeneration(
     ...rest,
     ...(inputImageKeys ? { inputImageKeys } : {}),
     ...(runOptions ? { options: runOptions } : {}),
-    review: request.review ?? g.config.review.defaults,
+    review,
     ...(webhook ? { webhook } : {}),
-    // Review decisions must be signed by the API; the requester (an operator when none is named) is recorded.
-    reviewAuth: reviewSigner(g.config).reviewAuth(g.config, request.tenantId, options.requestedBy ?? `operator-${request.userId}`),
+    reviewAuth,
   };
   try {
     const handle = await g.client.workflow.start(generateImage, {
@@ -111,6 +114,17 @@ export async function startGeneration(
     }
     throw err;
   }
+}
+
+/**
+ * The review policy a run of the tenant starts with: the request's, or the configured default, under the
+ * tenant's rules. A request that asks for less than the tenant requires is refused, so the requester learns
+ * why; the configured default is raised to the rules silently (it is nobody's request).
+ */
+export function tenantReviewPolicy(requested: ReviewPolicy | undefined, defaults: ReviewPolicy, rules: TenantReviewRules): ReviewPolicy {
+  const problem = requested ? reviewPolicyProblem(requested, rules) : undefined;
+  if (problem) throw new InvalidRequestError(`invalid request: ${problem}`);
+  return enforcedReviewPolicy(requested ?? defaults, rules);
 }
 
 /**
@@ -213,16 +227,17 @@ export async function generationStatus(g: Generations, workflowId: string, tenan
  */
 function signed<D extends ReviewDecision | PlanReviewDecision>(
   g: Generations,
-  workflowId: string,
+  run: { workflowId: string; runId: string },
   kind: 'plan' | 'result',
   decision: D,
+  decisionId: string,
   principal?: string,
 ): D {
   const { reviewer, ...rest } = decision as ReviewDecision & PlanReviewDecision;
   const name = principal ?? `operator-${reviewer ?? 'cli'}`;
   const at = new Date().toISOString();
-  const signature = reviewSigner(g.config).sign({
-    workflowId,
+  const fields = {
+    workflowId: run.workflowId,
     kind,
     decision: rest.decision,
     candidateKey: kind === 'result' ? rest.candidateKey : undefined,
@@ -231,8 +246,13 @@ function signed<D extends ReviewDecision | PlanReviewDecision>(
     prompt: kind === 'plan' ? rest.prompt : undefined,
     principal: name,
     at,
-  });
-  return { ...rest, reviewer: name, principal: name, at, signature } as unknown as D;
+  };
+  const signer = reviewSigner(g.config);
+  // Both versions: a run started before version 2 checks the first; newer runs only the second, which also
+  // binds the run id and the decision id, so it cannot be replayed on a reset run or applied twice.
+  const signature = signer.sign(fields);
+  const signatureV2 = signer.sign({ ...fields, runId: run.runId, decisionId }, 2);
+  return { ...rest, reviewer: name, principal: name, at, signature, signatureV2, decisionId } as unknown as D;
 }
 
 /** A review decision; the caller's request id is the update id, so a retried click is the same decision. */
@@ -244,9 +264,9 @@ export async function reviewGeneration(
   tenant?: string,
   principal?: string,
 ): Promise<ReviewAccepted> {
-  await describeOwned(g, workflowId, tenant);
-  const args: [ReviewDecision] = [signed(g, workflowId, 'result', decision, principal)];
-  return g.client.workflow.getHandle(workflowId).executeUpdate(reviewUpdate, { args, updateId: requestId });
+  const { runId } = await describeOwned(g, workflowId, tenant);
+  const args: [ReviewDecision] = [signed(g, { workflowId, runId }, 'result', decision, requestId, principal)];
+  return g.client.workflow.getHandle(workflowId, runId).executeUpdate(reviewUpdate, { args, updateId: requestId });
 }
 
 export async function reviewPlan(
@@ -257,9 +277,9 @@ export async function reviewPlan(
   tenant?: string,
   principal?: string,
 ): Promise<ReviewAccepted> {
-  await describeOwned(g, workflowId, tenant);
-  const args: [PlanReviewDecision] = [signed(g, workflowId, 'plan', decision, principal)];
-  return g.client.workflow.getHandle(workflowId).executeUpdate(planReviewUpdate, { args, updateId: requestId });
+  const { runId } = await describeOwned(g, workflowId, tenant);
+  const args: [PlanReviewDecision] = [signed(g, { workflowId, runId }, 'plan', decision, requestId, principal)];
+  return g.client.workflow.getHandle(workflowId, runId).executeUpdate(planReviewUpdate, { args, updateId: requestId });
 }
 
 export async function cancelGeneration(g: Generations, workflowId: string, tenant?: string): Promise<void> {

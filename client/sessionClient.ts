@@ -15,7 +15,8 @@ import type { GenerateOptions } from '../common/request';
 import { Kind, Providers, Tenant, UserTag } from '../common/searchAttributes';
 import { legacySessionWorkflowId, sessionWorkflowId } from '../common/sessionId';
 import { userTag } from '../common/userTag';
-import { resolveInputImages } from './generations';
+import { reviewSigner } from '../security/reviewSigner';
+import { resolveInputImages, tenantReviewPolicy } from './generations';
 import { withOutageWindow } from './startOptions';
 import type { GenerateImageResult } from '../common/runResult';
 import type { ObjectStore } from '../providers/objectStore';
@@ -29,6 +30,8 @@ export interface Conversation {
   options?: Partial<GenerateOptions>;
   /** Turns per workflow run before it continues as new (default 100). */
   maxTurnsPerRun?: number;
+  /** The authenticated principal talking (an operator named after the user when absent): four-eyes keeps them from approving its turns. */
+  requestedBy?: string;
 }
 
 /** An accepted turn, and the session workflow that holds it. */
@@ -61,6 +64,8 @@ export async function submitTurn(
     }
   }
   const workflowId = sessionWorkflowId(config.ids.key, conversation.tenantId, conversation.userId, conversation.sessionId);
+  // Turns are runs like any other: their decisions are signed, under the tenant's review rules.
+  const reviewAuth = reviewSigner(config).reviewAuth(config, conversation.tenantId, conversation.requestedBy ?? `operator-${conversation.userId}`);
   const start = new WithStartWorkflowOperation(session, {
     workflowId,
     taskQueue: config.temporal.taskQueue,
@@ -71,7 +76,8 @@ export async function submitTurn(
         userId: conversation.userId,
         sessionId: conversation.sessionId,
         options: withOutageWindow(config, conversation.options),
-        review: config.review.defaults,
+        review: tenantReviewPolicy(undefined, config.review.defaults, reviewAuth),
+        reviewAuth,
         maxTurnsPerRun: conversation.maxTurnsPerRun,
       },
     ],

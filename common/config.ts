@@ -126,6 +126,8 @@ const envSchema = z.object({
   IMAGE_AGENT_REVIEW_SIGNING_KEY: optionalString,
   /** Tenants whose runs need a reviewer other than the requester ("acme,beta", or "*"). */
   IMAGE_AGENT_FOUR_EYES_TENANTS: optionalString,
+  /** The shortest review wait a four-eyes tenant's runs may ask for (shorter ones are refused). */
+  IMAGE_AGENT_FOUR_EYES_MIN_REVIEW_TIMEOUT: optionalString.pipe(durationSchema.optional()),
   /** The Temporal UI's origin, allowed (with credentials) by the codec server's CORS. */
   IMAGE_AGENT_CODEC_CORS_ORIGINS: optionalString,
 
@@ -254,6 +256,8 @@ export interface AppConfig {
     /** Ed25519 private key for review decisions; unset: the local stack's generated dev key. */
     reviewSigningKey?: string;
     fourEyesTenants: string[];
+    /** The shortest review wait of a four-eyes tenant's runs. */
+    fourEyesMinReviewTimeout: string;
     codecCorsOrigins: string[];
   };
   batch: {
@@ -417,6 +421,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         .split(',')
         .map((t) => t.trim())
         .filter(Boolean),
+      fourEyesMinReviewTimeout: e.IMAGE_AGENT_FOUR_EYES_MIN_REVIEW_TIMEOUT ?? '1 hour',
       codecCorsOrigins: (e.IMAGE_AGENT_CODEC_CORS_ORIGINS ?? `http://localhost:${e.STACK_TEMPORAL_UI_PORT},http://127.0.0.1:${e.STACK_TEMPORAL_UI_PORT}`)
         .split(',')
         .map((t) => t.trim())

@@ -15,11 +15,26 @@ export interface ReviewAuth {
   requestedBy: string;
   /** The tenant's policy: a reviewer other than the requester must approve. */
   fourEyes: boolean;
+  /** The tenant's shortest review wait, for four-eyes tenants (common/tenantReviewRules.ts). */
+  minTimeout?: string;
+  /**
+   * 2: decisions are signed over the run id and a decision id as well, carry a time the run checks, and each
+   * decision id is applied once, so a decision cannot be replayed on a reset run or sent twice. Runs started
+   * before have no version and take version-1 signatures.
+   */
+  version?: 2;
 }
+
+/** How old a version-2 decision may be when it reaches the run (and how far ahead of its clock). */
+export const DECISION_MAX_AGE_MS = 10 * 60_000;
+const DECISION_MAX_SKEW_MS = 2 * 60_000;
 
 /** The signed part of a decision. */
 export interface SignedFields {
   workflowId: string;
+  /** Version 2: the run the decision is for, and the decision's own id (its request id). */
+  runId?: string;
+  decisionId?: string;
   kind: 'plan' | 'result';
   decision: string;
   candidateKey?: string;
@@ -31,20 +46,10 @@ export interface SignedFields {
 }
 
 /** The exact bytes signed: a JSON array in a fixed order, so both sides agree on them. */
-export function decisionMessage(f: SignedFields): Uint8Array {
+export function decisionMessage(f: SignedFields, version: 1 | 2 = 1): Uint8Array {
+  const head = version === 2 ? ['image-agent/review/v2', f.workflowId, f.runId ?? '', f.decisionId ?? ''] : ['image-agent/review/v1', f.workflowId];
   return new TextEncoder().encode(
-    JSON.stringify([
-      'image-agent/review/v1',
-      f.workflowId,
-      f.kind,
-      f.decision,
-      f.candidateKey ?? '',
-      f.feedback ?? '',
-      f.instructions ?? '',
-      f.prompt ?? '',
-      f.principal,
-      f.at,
-    ]),
+    JSON.stringify([...head, f.kind, f.decision, f.candidateKey ?? '', f.feedback ?? '', f.instructions ?? '', f.prompt ?? '', f.principal, f.at]),
   );
 }
 
@@ -68,25 +73,52 @@ function fromBase64(text: string): Uint8Array | undefined {
   return new Uint8Array(out);
 }
 
-/** Why a signed decision is refused (missing, malformed or forged signature), or undefined. */
+/** What a decision carries besides its fields: who signed it, when, and the signature(s). */
+export interface DecisionSignature {
+  principal?: string;
+  at?: string;
+  /** Version 1, for runs started before version 2. */
+  signature?: string;
+  /** Version 2, over the run id and decision id too. */
+  signatureV2?: string;
+  decisionId?: string;
+}
+
+/**
+ * Why a signed decision is refused (missing, malformed, forged, stale or for another run), or undefined.
+ * `now` is the run's clock (workflow time); `runId` the run deciding.
+ */
 export function signatureProblem(
   auth: ReviewAuth,
-  fields: Omit<SignedFields, 'principal' | 'at'>,
-  principal?: string,
-  at?: string,
-  signature?: string,
+  fields: Omit<SignedFields, 'principal' | 'at' | 'runId' | 'decisionId'>,
+  d: DecisionSignature,
+  run: { runId: string; now: number },
 ): string | undefined {
+  const v2 = auth.version === 2;
+  const signature = v2 ? d.signatureV2 : d.signature;
+  const { principal, at } = d;
   if (typeof principal !== 'string' || typeof at !== 'string' || typeof signature !== 'string' || !principal || !signature) {
     return 'unsigned decision: this run takes decisions signed by the image-agent API (its reviewer is the authenticated principal)';
   }
+  if (v2 && (typeof d.decisionId !== 'string' || !/^[\x21-\x7E]{1,200}$/.test(d.decisionId))) return 'badly signed decision: it has no decision id';
   const sig = fromBase64(signature);
   const key = fromBase64(auth.publicKey);
   if (!sig || sig.length !== 64 || !key || key.length !== 32) return 'badly signed decision: the signature is malformed';
   let ok = false;
   try {
-    ok = ed25519.verify(sig, decisionMessage({ ...fields, principal, at }), key);
+    const message = v2
+      ? decisionMessage({ ...fields, runId: run.runId, decisionId: d.decisionId, principal, at }, 2)
+      : decisionMessage({ ...fields, principal, at });
+    ok = ed25519.verify(sig, message, key);
   } catch {
     ok = false;
   }
-  return ok ? undefined : 'badly signed decision: the signature does not match the decision, run and principal';
+  if (!ok) return 'badly signed decision: the signature does not match the decision, run and principal';
+  if (v2) {
+    const signedAt = Date.parse(at);
+    if (!Number.isFinite(signedAt) || run.now - signedAt > DECISION_MAX_AGE_MS || signedAt - run.now > DECISION_MAX_SKEW_MS) {
+      return `stale decision: it was signed at ${at}, more than ${DECISION_MAX_AGE_MS / 60_000} minutes from the run's clock; decide again`;
+    }
+  }
+  return undefined;
 }

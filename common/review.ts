@@ -28,6 +28,9 @@ export interface ReviewDecision {
   principal?: string;
   at?: string;
   signature?: string;
+  /** Version 2 (runs whose review auth has version 2): signed over the run id and this decision id too. */
+  signatureV2?: string;
+  decisionId?: string;
 }
 
 export interface PlanReviewDecision {
@@ -41,6 +44,9 @@ export interface PlanReviewDecision {
   principal?: string;
   at?: string;
   signature?: string;
+  /** Version 2 (runs whose review auth has version 2): signed over the run id and this decision id too. */
+  signatureV2?: string;
+  decisionId?: string;
 }
 
 export interface ReviewRecord {
@@ -52,6 +58,8 @@ export interface ReviewRecord {
   at: string;
   /** True when the reviewer is an authenticated principal whose decision the API signed. */
   signed?: boolean;
+  /** The signed decision's id: a run applies each id once. */
+  decisionId?: string;
   /** How the decision arrived: an update, the signal fallback, or the timeout policy. */
   via: 'update' | 'signal' | 'timeout';
 }

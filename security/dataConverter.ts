@@ -11,8 +11,8 @@ import { Tenant } from '../common/searchAttributes';
 import { ObjectStore } from '../providers/objectStore';
 import { CompressionCodec } from './compressionCodec';
 import { loadKeyring } from './keyring';
-import { EncryptionCodec, type TenantLookup } from './payloadCodec';
-import { TenantKeys } from './tenantKeys';
+import { EncryptionCodec, payloadTenant, type TenantLookup } from './payloadCodec';
+import { SYSTEM_TENANT, TenantKeys } from './tenantKeys';
 
 export const FAILURE_CONVERTER_PATH = require.resolve('./failureConverter');
 
@@ -27,12 +27,15 @@ export interface Encryption {
   close(): void;
 }
 
-/** The data converter for this configuration (and the codec, to bind tenants and look them up). */
-export function createEncryption(config: AppConfig, options: { onlyTenant?: string } = {}): Encryption {
+/**
+ * The data converter for this configuration (and the codec, to bind tenants and look them up). Workers pass
+ * `runTenantChecks`: they decrypt a run's payloads only under its own tenant's key.
+ */
+export function createEncryption(config: AppConfig, options: { onlyTenant?: string; runTenantChecks?: boolean } = {}): Encryption {
   const keyring = loadKeyring(config);
   if (!keyring) return { dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH }, decode: async (p) => p, close: () => undefined };
   const store = new ObjectStore(config.s3);
-  const codec = new EncryptionCodec(new TenantKeys(keyring, store), options.onlyTenant);
+  const codec = new EncryptionCodec(new TenantKeys(keyring, store), options);
   // Compression only alongside encryption: plain payloads stay JSON that the UI shows without a codec
   // server. Compressed first, encrypted last (the SDK encodes in array order and decodes in reverse).
   const compression = config.encryption.compress ? new CompressionCodec() : undefined;
@@ -52,13 +55,29 @@ async function decodeChain(codecs: PayloadCodec[], payloads: Payload[]): Promise
   return payloads;
 }
 
-/** A run's tenant from its search attribute (never encrypted), through the connection's workflow service. */
+/**
+ * A run's tenant from its first history event (one page of one event): the tenant search attribute its
+ * starter set, or else the tenant whose key encrypted its start input. Neither can be changed after the
+ * start, so nothing sent to the run later can move it. No such workflow: undefined; Temporal down: throws.
+ */
 export function tenantLookup(service: temporal.api.workflowservice.v1.WorkflowService, namespace: string): TenantLookup {
   return async (workflowId) => {
-    const described = await service.describeWorkflowExecution({ namespace, execution: { workflowId } });
-    const data = described.workflowExecutionInfo?.searchAttributes?.indexedFields?.[Tenant.name]?.data;
-    if (!data) return undefined;
-    const value: unknown = JSON.parse(Buffer.from(data).toString('utf8'));
-    return typeof value === 'string' ? value : undefined;
+    let started: temporal.api.history.v1.IWorkflowExecutionStartedEventAttributes | null | undefined;
+    try {
+      const page = await service.getWorkflowExecutionHistory({ namespace, execution: { workflowId }, maximumPageSize: 1 });
+      started = page.history?.events?.[0]?.workflowExecutionStartedEventAttributes;
+    } catch (err) {
+      if ((err as { code?: number }).code === NOT_FOUND) return undefined;
+      throw err;
+    }
+    if (!started) return undefined;
+    const input = started.input?.payloads?.[0];
+    const inputTenant = input ? payloadTenant(input) : undefined;
+    const data = started.searchAttributes?.indexedFields?.[Tenant.name]?.data;
+    const attribute: unknown = data ? JSON.parse(Buffer.from(data).toString('utf8')) : undefined;
+    return { tenant: typeof attribute === 'string' ? attribute : (inputTenant ?? SYSTEM_TENANT), encrypted: inputTenant !== undefined };
   };
 }
+
+/** gRPC's NOT_FOUND. */
+const NOT_FOUND = 5;

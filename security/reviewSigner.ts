@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../common/config';
 import { decisionMessage, type ReviewAuth, type SignedFields } from '../common/decisionSignature';
+import type { TenantReviewRules } from '../common/tenantReviewRules';
 
 export class ReviewSigner {
   readonly publicKey: string;
@@ -17,16 +18,22 @@ export class ReviewSigner {
     this.publicKey = Buffer.from(jwk.x!, 'base64url').toString('base64');
   }
 
-  /** The signature over the decision's fields, base64. */
-  sign(fields: SignedFields): string {
-    return sign(null, decisionMessage(fields), this.key).toString('base64');
+  /** The signature over the decision's fields, base64 (version 2 covers the run id and decision id too). */
+  sign(fields: SignedFields, version: 1 | 2 = 1): string {
+    return sign(null, decisionMessage(fields, version), this.key).toString('base64');
   }
 
-  /** What a new run needs to check its reviewers. */
+  /** What a new run needs to check its reviewers: version-2 decisions, and the tenant's review rules. */
   reviewAuth(config: AppConfig, tenant: string, requestedBy: string): ReviewAuth {
-    const fourEyes = config.security.fourEyesTenants.includes('*') || config.security.fourEyesTenants.includes(tenant);
-    return { publicKey: this.publicKey, requestedBy, fourEyes };
+    const rules = tenantReviewRules(config, tenant);
+    return { publicKey: this.publicKey, requestedBy, fourEyes: rules.fourEyes, ...(rules.minTimeout ? { minTimeout: rules.minTimeout } : {}), version: 2 };
   }
+}
+
+/** The tenant's review rules, from configuration (IMAGE_AGENT_FOUR_EYES_TENANTS, IMAGE_AGENT_FOUR_EYES_MIN_REVIEW_TIMEOUT). */
+export function tenantReviewRules(config: AppConfig, tenant: string): TenantReviewRules {
+  const fourEyes = config.security.fourEyesTenants.includes('*') || config.security.fourEyesTenants.includes(tenant);
+  return fourEyes ? { fourEyes, minTimeout: config.security.fourEyesMinReviewTimeout } : { fourEyes };
 }
 
 function keyFromText(text: string): KeyObject {

@@ -81,7 +81,8 @@ describe('principals and four-eyes review', () => {
       candidateKey,
       principal: 'bob',
       at: new Date().toISOString(),
-      signature: randomBytes(64).toString('base64'),
+      signatureV2: randomBytes(64).toString('base64'),
+      decisionId: 'forged-1',
     };
     for (const input of [unsigned, forged]) {
       const out = await update(input);
@@ -100,8 +101,12 @@ describe('principals and four-eyes review', () => {
     // A signature made with another key (an attacker's own) fails the same way.
     const other = new ReviewSigner(generateKeyPairSync('ed25519').privateKey);
     const at = new Date().toISOString();
-    const signature = other.sign({ workflowId: id, kind: 'result', decision: 'approve', candidateKey, principal: 'bob', at });
-    await handle.signal(reviewSignal, { decision: 'approve', candidateKey, principal: 'bob', at, signature });
+    const { runId } = await handle.describe();
+    const signatureV2 = other.sign(
+      { workflowId: id, runId, decisionId: 'forged-2', kind: 'result', decision: 'approve', candidateKey, principal: 'bob', at },
+      2,
+    );
+    await handle.signal(reviewSignal, { decision: 'approve', candidateKey, principal: 'bob', at, signatureV2, decisionId: 'forged-2' });
     // Refused updates leave no history; the signal is there, handled (a task completed after it), and ignored.
     await eventually(async () => {
       const events = (await handle.fetchHistory()).events!;
@@ -138,13 +143,27 @@ describe('principals and four-eyes review', () => {
     const fields = { workflowId: 'w1', kind: 'result' as const, decision: 'approve', candidateKey: 'k1' };
     const at = '2026-01-01T00:00:00.000Z';
     const sig = signer.sign({ ...fields, principal: 'bob', at });
-    expect(signatureProblem(auth, fields, 'bob', at, sig)).toBeUndefined();
-    expect(signatureProblem(auth, { ...fields, workflowId: 'w2' }, 'bob', at, sig)).toMatch(/badly signed/);
-    expect(signatureProblem(auth, { ...fields, candidateKey: 'k2' }, 'bob', at, sig)).toMatch(/badly signed/);
-    expect(signatureProblem(auth, { ...fields, decision: 'reject' }, 'bob', at, sig)).toMatch(/badly signed/);
-    expect(signatureProblem(auth, fields, 'carol', at, sig)).toMatch(/badly signed/);
-    expect(signatureProblem(auth, fields, 'bob', '2026-01-02T00:00:00.000Z', sig)).toMatch(/badly signed/);
-    expect(signatureProblem(auth, fields, undefined, at, undefined)).toMatch(/unsigned/);
+    const run = { runId: 'r1', now: Date.parse(at) };
+    const v1 = (d: { principal?: string; at?: string; signature?: string }, f = fields) => signatureProblem(auth, f, d, run);
+    expect(v1({ principal: 'bob', at, signature: sig })).toBeUndefined();
+    expect(v1({ principal: 'bob', at, signature: sig }, { ...fields, workflowId: 'w2' })).toMatch(/badly signed/);
+    expect(v1({ principal: 'bob', at, signature: sig }, { ...fields, candidateKey: 'k2' })).toMatch(/badly signed/);
+    expect(v1({ principal: 'bob', at, signature: sig }, { ...fields, decision: 'reject' })).toMatch(/badly signed/);
+    expect(v1({ principal: 'carol', at, signature: sig })).toMatch(/badly signed/);
+    expect(v1({ principal: 'bob', at: '2026-01-02T00:00:00.000Z', signature: sig })).toMatch(/badly signed/);
+    expect(v1({})).toMatch(/unsigned/);
+    // Version 2 binds the run id and the decision id, and the run checks the time.
+    const auth2 = { ...auth, version: 2 as const };
+    const signatureV2 = signer.sign({ ...fields, runId: 'r1', decisionId: 'd1', principal: 'bob', at }, 2);
+    const v2 = (d: Record<string, string>, r = run) => signatureProblem(auth2, fields, { principal: 'bob', at, signatureV2, decisionId: 'd1', ...d }, r);
+    expect(v2({})).toBeUndefined();
+    expect(v2({}, { ...run, runId: 'r2' })).toMatch(/badly signed/);
+    expect(v2({ decisionId: 'd2' })).toMatch(/badly signed/);
+    expect(v2({ signatureV2: sig })).toMatch(/badly signed/);
+    expect(signatureProblem(auth2, fields, { principal: 'bob', at, signature: sig }, run)).toMatch(/unsigned/);
+    expect(signatureProblem(auth2, fields, { principal: 'bob', at, signatureV2 }, run)).toMatch(/no decision id/);
+    expect(v2({}, { ...run, now: Date.parse(at) + 11 * 60_000 })).toMatch(/stale decision/);
+    expect(v2({}, { ...run, now: Date.parse(at) - 3 * 60_000 })).toMatch(/stale decision/);
     expect(decisionMessage({ ...fields, principal: 'bob', at }).length).toBeGreaterThan(0);
     const dir = parseTokenEntries(`${ALICE}:fe:alice:submit+review,sha256-${'ab'.repeat(32)}:fe:hashed:audit`, (m) => new Error(m));
     expect(dir.principal(ALICE)).toEqual({ name: 'alice', tenant: 'fe', roles: ['submit', 'review'] });

@@ -65,9 +65,12 @@ function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry, encryption
   };
 }
 
-/** The workers' data converter; the codec looks up the tenant of a run it has not seen through the connection. */
+/**
+ * The workers' data converter: a run's payloads decrypt only under its own tenant's key, and the codec looks
+ * up the tenant of a run it has not seen through the connection.
+ */
 function workerEncryption(config: AppConfig, connection: NativeConnection): Encryption {
-  const encryption = createEncryption(config);
+  const encryption = createEncryption(config, { runTenantChecks: true });
   if (encryption.codec) encryption.codec.lookup = tenantLookup(connection.workflowService, config.temporal.namespace);
   return encryption;
 }

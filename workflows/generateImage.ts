@@ -9,6 +9,7 @@
 import { CancellationScope, isCancellation, patched, setHandler, upsertMemo } from '@temporalio/workflow';
 import type { GenerateImageInput } from '../common/request';
 import { NO_REVIEW } from '../common/review';
+import { enforcedReviewPolicy, samePolicy } from '../common/tenantReviewRules';
 import type { GenerateImageResult, RunOutcome } from '../common/runResult';
 import { checklist, checklistInBackground } from './generate/checklist';
 import { directRender } from './generate/directRender';
@@ -22,10 +23,11 @@ import { resultReview } from './generate/resultReview';
 import { resolveOptions, Run } from './generate/run';
 import { resultOf, statusOf, writeReport } from './generate/runReport';
 import { statusQuery } from './generationMessages';
-import { CHECKLIST_BESIDE_FIRST_RENDER } from './patches';
+import { CHECKLIST_BESIDE_FIRST_RENDER, TENANT_REVIEW_RULES } from './patches';
 import { ReviewGate } from './reviewGate';
 
-export async function generateImage(input: GenerateImageInput): Promise<GenerateImageResult> {
+export async function generateImage(started: GenerateImageInput): Promise<GenerateImageResult> {
+  const input = underTenantReviewRules(started);
   const options = resolveOptions(input.options);
   const gate = new ReviewGate(input.review ?? NO_REVIEW, () => (run.plan?.images.length ?? 1) === 1, input.reviewAuth);
   const run = new Run(input, options, gate);
@@ -50,6 +52,19 @@ export async function generateImage(input: GenerateImageInput): Promise<Generate
     }
     throw err;
   }
+}
+
+/**
+ * The input with the tenant's review rules applied to its policy (common/tenantReviewRules.ts): the client
+ * already refuses a request that breaks them; this holds for a run started any other way. Only a policy the
+ * rules change takes the patch, so every other run's history is as before.
+ */
+function underTenantReviewRules(input: GenerateImageInput): GenerateImageInput {
+  const auth = input.reviewAuth;
+  if (!auth?.fourEyes) return input;
+  const requested = input.review ?? NO_REVIEW;
+  const enforced = enforcedReviewPolicy(requested, { fourEyes: true, ...(auth.minTimeout ? { minTimeout: auth.minTimeout } : {}) });
+  return samePolicy(requested, enforced) || !patched(TENANT_REVIEW_RULES) ? input : { ...input, review: enforced };
 }
 
 /** Plans, grounds, renders and reviews; returns how the run ended. */

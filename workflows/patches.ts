@@ -19,3 +19,9 @@ export const REPORT_AS_LOCAL_ACTIVITY = 'report-as-local-activity';
  * run is one model call shorter; with plan review, or several images, it is still planned first.
  */
 export const CHECKLIST_BESIDE_FIRST_RENDER = 'checklist-beside-first-render';
+
+/**
+ * 2026-12-03: a four-eyes tenant's run applies the tenant's review rules to the policy it was started with
+ * (review required, no approval by timeout, the tenant's shortest wait), whatever the request said.
+ */
+export const TENANT_REVIEW_RULES = 'tenant-review-rules';

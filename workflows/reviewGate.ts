@@ -7,6 +7,7 @@
 import { ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { upsertChanged } from './audit';
 import { signatureProblem, type ReviewAuth } from '../common/decisionSignature';
+import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../common/foreignPayload';
 import { FailureType } from '../common/failureTypes';
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../common/review';
 import { durationMs } from '../common/duration';
@@ -25,6 +26,8 @@ export class ReviewGate {
   readonly ignoredSignals: { at: string; reason: string }[] = [];
   pending?: PendingReview;
   approval: ApprovalState;
+  /** Version-2 decision ids applied so far: a signed decision is applied once. */
+  private readonly applied = new Set<string>();
   private resultDecision?: { decision: ReviewDecision; via: 'update' | 'signal' };
   private planDecision?: { decision: PlanReviewDecision; via: 'update' | 'signal' };
 
@@ -66,6 +69,7 @@ export class ReviewGate {
       candidateKey,
       feedback: decision.feedback,
       ...this.reviewerOf(decision),
+      ...this.decisionIdOf(decision),
       at: new Date().toISOString(),
       via,
     };
@@ -96,6 +100,7 @@ export class ReviewGate {
       decision: decision.decision,
       feedback: decision.feedback ?? decision.instructions,
       ...this.reviewerOf(decision),
+      ...this.decisionIdOf(decision),
       at: new Date().toISOString(),
       via,
     });
@@ -140,12 +145,14 @@ export class ReviewGate {
   }
 
   private acceptResult(decision: ReviewDecision, via: 'update' | 'signal'): ReviewAccepted {
+    this.markApplied(decision);
     this.resultDecision = { decision, via };
     this.pending = undefined; // a second decision on the same candidate is now refused as a duplicate
     return { accepted: true, decision: decision.decision, next: decision.decision === 'approve' ? 'complete' : 'new_round' };
   }
 
   private acceptPlan(decision: PlanReviewDecision, via: 'update' | 'signal'): ReviewAccepted {
+    this.markApplied(decision);
     this.planDecision = { decision, via };
     this.pending = undefined;
     return { accepted: true, decision: decision.decision, next: decision.decision === 'approve' ? 'render' : 'end' };
@@ -161,11 +168,20 @@ export class ReviewGate {
     return this.auth && d.principal ? { reviewer: d.principal, signed: true } : { reviewer: d.reviewer ?? 'anonymous' };
   }
 
+  private markApplied(d: ReviewDecision | PlanReviewDecision): void {
+    if (this.auth?.version === 2 && typeof d.decisionId === 'string') this.applied.add(d.decisionId);
+  }
+
+  private decisionIdOf(d: ReviewDecision | PlanReviewDecision): { decisionId?: string } {
+    return this.auth?.version === 2 && typeof d.decisionId === 'string' ? { decisionId: d.decisionId } : {};
+  }
+
   /** Signature and four-eyes rules; no commands, so runs recorded before them replay unchanged. */
   private authProblem(kind: 'plan' | 'result', d: ReviewDecision | PlanReviewDecision): string | undefined {
     if (!this.auth) return undefined;
+    const info = workflowInfo();
     const fields = {
-      workflowId: workflowInfo().workflowId,
+      workflowId: info.workflowId,
       kind,
       decision: d.decision,
       candidateKey: kind === 'result' ? (d as ReviewDecision).candidateKey : undefined,
@@ -173,14 +189,18 @@ export class ReviewGate {
       instructions: kind === 'plan' ? (d as PlanReviewDecision).instructions : undefined,
       prompt: kind === 'plan' ? (d as PlanReviewDecision).prompt : undefined,
     };
-    const bad = signatureProblem(this.auth, fields, d.principal, d.at, d.signature);
+    const bad = signatureProblem(this.auth, fields, d, { runId: info.runId, now: Date.now() });
     if (bad) return bad;
+    if (this.auth.version === 2 && this.applied.has(d.decisionId!)) return `duplicate decision: decision ${d.decisionId} was already applied to this run`;
     if (this.auth.fourEyes && d.decision === 'approve' && d.principal === this.auth.requestedBy) {
       return `four-eyes policy: ${d.principal} requested this run and cannot approve it; another reviewer must`;
     }
     return undefined;
   }
 
-  private resultProblem = (d: ReviewDecision): string | undefined => resultDecisionProblem(this, d) ?? this.authProblem('result', d);
-  private planProblem = (d: PlanReviewDecision): string | undefined => planDecisionProblem(this, d, this.singleImage()) ?? this.authProblem('plan', d);
+  // A message another tenant encrypted (security/payloadCodec.ts) is refused before anything else is read of it.
+  private resultProblem = (d: ReviewDecision): string | undefined =>
+    isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (resultDecisionProblem(this, d) ?? this.authProblem('result', d));
+  private planProblem = (d: PlanReviewDecision): string | undefined =>
+    isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (planDecisionProblem(this, d, this.singleImage()) ?? this.authProblem('plan', d));
 }

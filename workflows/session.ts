@@ -5,6 +5,8 @@
  * compact state when Temporal suggests it, keeping only the recent turns (older ones live in memory).
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import type { ReviewAuth } from '../common/decisionSignature';
+import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../common/foreignPayload';
 import type { GenerateOptions } from '../common/request';
 import type { ReviewPolicy } from '../common/review';
 import { Kind } from '../common/searchAttributes';
@@ -20,6 +22,11 @@ export interface SessionInput {
   options?: Partial<GenerateOptions>;
   /** The review policy every turn runs under (the client's configured default); absent in sessions started before it existed. */
   review?: ReviewPolicy;
+  /**
+   * Every turn's review auth (the API's public key, the session's requester, the tenant's rules), so turn
+   * decisions are signed and four-eyes applies; absent in sessions started before it existed.
+   */
+  reviewAuth?: ReviewAuth;
   /** Turns one run handles before it continues as new (also done earlier when Temporal suggests it). */
   maxTurnsPerRun?: number;
   /** Carried across continue-as-new. */
@@ -53,6 +60,7 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
     {
       validator: (turn) => {
         // Validators add no commands: a refused turn leaves no trace in the history.
+        if (isForeignPayload(turn)) throw new Error(FOREIGN_PAYLOAD_PROBLEM);
         const owner = turn?.owner;
         if (!owner || owner.tenantId !== input.tenantId || owner.userId !== input.userId || owner.sessionId !== input.sessionId) {
           throw new Error('this session belongs to another owner');
@@ -116,6 +124,7 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
             history: selected,
             options: { ...input.options, ...next.options },
             ...(input.review ? { review: input.review } : {}),
+            ...(input.reviewAuth ? { reviewAuth: input.reviewAuth } : {}),
           },
         ],
       });

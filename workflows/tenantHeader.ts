@@ -5,7 +5,15 @@
  * tenant from there (workers/tenantInterceptor.ts) for the keys they write and check the keys they read
  * against it. Headers add no commands, so recorded histories replay unchanged.
  */
-import { defaultPayloadConverter, workflowInfo, type ActivityInput, type LocalActivityInput, type WorkflowInterceptorsFactory } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  defaultPayloadConverter,
+  workflowInfo,
+  type ActivityInput,
+  type LocalActivityInput,
+  type WorkflowInterceptorsFactory,
+} from '@temporalio/workflow';
+import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../common/foreignPayload';
 import { Tenant } from '../common/searchAttributes';
 import { TENANT_HEADER } from '../common/tenantHeaderName';
 
@@ -20,6 +28,8 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
     inbound: [
       {
         execute(input, next) {
+          // A start input another tenant encrypted (security/payloadCodec.ts): the run has nothing it may read.
+          if (input.args.some(isForeignPayload)) throw ApplicationFailure.nonRetryable(FOREIGN_PAYLOAD_PROBLEM, 'ForeignTenantPayload');
           const first = input.args[0] as { tenantId?: unknown; parent?: { tenantId?: unknown } } | null | undefined;
           const tenantId = first?.tenantId ?? first?.parent?.tenantId;
           if (typeof tenantId === 'string') inputTenant = tenantId;
