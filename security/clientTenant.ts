@@ -34,5 +34,10 @@ export function tenantBindingInterceptor(codec: EncryptionCodec): WorkflowClient
       bind(input.options);
       return next(input);
     },
+    // A session's first turn starts it (update-with-start): its input is encoded under the same tenant.
+    async startUpdateWithStart(input, next) {
+      bind(input.workflowStartOptions);
+      return next(input);
+    },
   };
 }
