@@ -75,7 +75,10 @@ export function tenantLookup(service: temporal.api.workflowservice.v1.WorkflowSe
     const inputTenant = input ? payloadTenant(input) : undefined;
     const data = started.searchAttributes?.indexedFields?.[Tenant.name]?.data;
     const attribute: unknown = data ? JSON.parse(Buffer.from(data).toString('utf8')) : undefined;
-    return { tenant: typeof attribute === 'string' ? attribute : (inputTenant ?? SYSTEM_TENANT), encrypted: inputTenant !== undefined };
+    // A run whose input is under the system key stays on it (batch cases started before their parent's tenant
+    // reached them): no tenant's auditor reads it, and moving it now would refuse its own input.
+    const tenant = inputTenant === SYSTEM_TENANT ? SYSTEM_TENANT : typeof attribute === 'string' ? attribute : (inputTenant ?? SYSTEM_TENANT);
+    return { tenant, encrypted: inputTenant !== undefined };
   };
 }
 

@@ -10,8 +10,8 @@
  *  2. the run's first history event, read once from Temporal: its tenant search attribute, or else the tenant
  *     whose key encrypted its start input (both written by whoever started it, neither changeable later);
  *  3. in workers, a child started by a run of this process: its parent's tenant (children are started from
- *     their parent's code with ids built from the parent's, `<parent>-image-1`, `<batch>-case-7`); a run that
- *     already exists is always looked up first, so a workflow started directly with such an id gets its own.
+ *     their parent's code with ids built from the parent's: common/childWorkflowIds.ts); a run that already
+ *     exists is always looked up first, so a workflow started directly with such an id gets its own.
  *
  * Workers (`runTenantChecks`) decrypt a run's payloads only under its own tenant's key: a payload under
  * another tenant's key, or a plaintext one sent to an encrypted run, reaches the workflow as a marker
@@ -22,6 +22,7 @@
  */
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { childIdPrefixes } from '../common/childWorkflowIds';
 import { foreignPayloadValue } from '../common/foreignPayload';
 import { openAesGcm, sealAesGcm } from './aesGcm';
 import { canOwnKeys, SYSTEM_TENANT, type TenantKeys } from './tenantKeys';
@@ -147,7 +148,9 @@ export class EncryptionCodec implements PayloadCodec {
 
   private parentOf(workflowId: string): RunTenant | undefined {
     let best: string | undefined;
-    for (const id of this.runs.keys()) if (workflowId.startsWith(`${id}-`) && (!best || id.length > best.length)) best = id;
+    for (const id of this.runs.keys()) {
+      if (childIdPrefixes(id).some((prefix) => workflowId.startsWith(prefix)) && (!best || id.length > best.length)) best = id;
+    }
     return best === undefined ? undefined : this.runs.get(best);
   }
 

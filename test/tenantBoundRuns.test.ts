@@ -220,6 +220,13 @@ describe("a run's tenant is fixed at its start", () => {
     // A child the parent's code starts (not in Temporal yet) is encrypted under the parent's tenant, with no lookup.
     const [childStart] = await worker.encode([jsonPayload('child input')], ctx(`${parent}-image-1`));
     expect(payloadTenant(childStart!)).toBe(A);
+    // A batch's cases are named after its batch id (`<id>-case-<case>`), not its workflow id (`batch-<id>`).
+    const batchId = `b-${randomUUID().slice(0, 8)}`;
+    starts[`batch-${batchId}`] = { tenant: A, encrypted: true };
+    client.bind(`batch-${batchId}`, A);
+    expect(value(await worker.decode(await client.encode([jsonPayload('batch')], ctx(`batch-${batchId}`)), ctx(`batch-${batchId}`)))).toBe('batch');
+    const [caseStart] = await worker.encode([jsonPayload('case input')], ctx(`${batchId}-case-7`));
+    expect(payloadTenant(caseStart!)).toBe(A);
     // A workflow started directly with a parent-looking id keeps the tenant of its own start.
     expect(value(await worker.decode(bInput, ctx(lookalike)))).toBe('b');
     expect(isForeignPayload(value(await worker.decode(aInput, ctx(lookalike))))).toBe(true);
@@ -227,7 +234,7 @@ describe("a run's tenant is fixed at its start", () => {
     expect(payloadTenant(reply!)).toBe(B);
     // A plaintext message to an encrypted run is refused too (the raw CLI, no codec).
     expect(isForeignPayload(value(await worker.decode([jsonPayload({ decision: 'approve' })], ctx(parent))))).toBe(true);
-    expect(looked).toEqual([parent, lookalike]);
+    expect(looked).toEqual([parent, `batch-${batchId}`, lookalike]);
     store.destroy();
   });
 });

@@ -17,6 +17,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import { MANIFEST_PAGE_SIZE, type BatchCase, type BatchInput, type BatchProgress, type BatchResult, type BatchState, type CaseSummary } from '../common/batch';
+import { batchCaseWorkflowId } from '../common/childWorkflowIds';
 import { BatchId, Kind, Stage, Tenant } from '../common/searchAttributes';
 import { activitiesFor } from './activityStubs';
 import { batchCase } from './batchCase';
@@ -61,7 +62,7 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
 
   const start = async (c: BatchCase): Promise<void> => {
     const handle: ChildWorkflowHandle<typeof batchCase> = await startChild(batchCase, {
-      workflowId: `${input.batchId}-case-${c.id}`,
+      workflowId: batchCaseWorkflowId(input.batchId, c.id),
       staticSummary: `case ${c.id}`,
       typedSearchAttributes: [
         { key: Kind, value: 'batch-case' },

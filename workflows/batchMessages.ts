@@ -4,6 +4,4 @@ import type { BatchProgress } from '../common/batch';
 
 export const batchProgressQuery = defineQuery<BatchProgress>('progress');
 
-export function batchWorkflowId(batchId: string): string {
-  return `batch-${batchId}`;
-}
+export { batchWorkflowId } from '../common/childWorkflowIds';

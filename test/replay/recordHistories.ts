@@ -26,7 +26,13 @@ import { stackUp } from '../../infra/stack';
 import { resolveTool } from '../../infra/toolchain';
 import { writeWorkflowBundle } from '../../workers/workflowBundle';
 import { batchProgressQuery, batchWorkflowId } from '../../workflows/batchMessages';
-import { statusQuery } from '../../workflows/generationMessages';
+import { reviewSignal, statusQuery } from '../../workflows/generationMessages';
+import { generateImage } from '../../workflows/generateImage';
+import { startOptions } from '../../client/startOptions';
+import { foreignPayloadValue } from '../../common/foreignPayload';
+import type { GenerateImageInput } from '../../common/request';
+import type { ReviewDecision } from '../../common/review';
+import { reviewSigner } from '../../security/reviewSigner';
 import { sessionWorkflowId } from '../../common/sessionId';
 import { scriptAgentDefaults } from '../fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
@@ -129,6 +135,37 @@ const offlineScenarios: Scenario[] = [
       description: 'rejected twice with feedback, then approved',
       workflowId: handle.workflowId,
     });
+  },
+  async (env, capture) => {
+    // A four-eyes tenant's run started past the client, asking to skip review: the run requires it anyway
+    // (patched), ignores a message another tenant encrypted (the marker its worker hands it) and an unsigned one.
+    const request = 'a tide chart card for the harbour';
+    const input: GenerateImageInput = {
+      request,
+      tenantId,
+      userId: 'recorder',
+      options: { size: '256x256' },
+      review: { required: false, onTimeout: 'approve_best', timeout: '1 second' },
+      reviewAuth: { ...reviewSigner(env.config).reviewAuth(env.config, tenantId, 'operator-requester'), fourEyes: true, minTimeout: '1 hour' },
+    };
+    const workflowId = `replay-${randomUUID()}`;
+    const handle = await env.client.workflow.start(generateImage, { ...startOptions(env.config, input, workflowId), args: [input] });
+    const candidateKey = await pendingReview(handle, 'result');
+    await handle.signal(reviewSignal, foreignPayloadValue as unknown as ReviewDecision);
+    await handle.signal(reviewSignal, { decision: 'approve', candidateKey, reviewer: 'ceo' });
+    await eventually(async () => {
+      const events = (await handle.fetchHistory()).events ?? [];
+      const lastSignal = events.findLastIndex((e) => e.workflowExecutionSignaledEventAttributes);
+      if (lastSignal < 0 || !events.slice(lastSignal).some((e) => e.workflowTaskCompletedEventAttributes)) throw new Error('signals not handled yet');
+    }, 30_000);
+    await capture({
+      scenario: 'generate-four-eyes-waiting',
+      description: "a four-eyes tenant's run that asked to skip review, waiting for review after two refused signals (open)",
+      workflowId,
+    });
+    await reviewGeneration(gen(env), workflowId, { decision: 'approve', candidateKey }, randomUUID(), tenantId, 'recorder');
+    await handle.result();
+    await capture({ scenario: 'generate-four-eyes-approved', description: "a four-eyes tenant's run approved by a second reviewer (signed, version 2)", workflowId });
   },
   async (env, capture) => {
     const handle = await startRun(env, 'a 3-slide deck on renewable energy with a shared style');
