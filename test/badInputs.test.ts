@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { loadIaBenchSuite } from '../benchmarks/iaBench/suite';
@@ -27,14 +27,19 @@ import { loadConfig } from '../common/config';
 import { assertTenantKey, tenantPrefix } from '../common/objectKeys';
 import { safeFetch } from '../providers/search/safeFetch';
 import { submitTurnUpdate } from '../workflows/sessionMessages';
+import { reviewSignal, reviewUpdate } from '../workflows/generationMessages';
+import { createEncryption } from '../security/dataConverter';
+import { reviewSigner } from '../security/reviewSigner';
 import { runCli } from './support/cli';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 const TOKEN_A = `tok-cat-acme-${randomUUID()}`;
 const TOKEN_B = `tok-cat-globex-${randomUUID()}`;
+const TOKEN_FE = `tok-cat-foureyes-${randomUUID()}`;
 const A = `cat-acme-${randomUUID().slice(0, 6)}`;
 const B = `cat-globex-${randomUUID().slice(0, 6)}`;
+const FE = `cat-foureyes-${randomUUID().slice(0, 6)}`;
 
 interface Answer {
   status: number | string;
@@ -112,6 +117,17 @@ const stillPending = async (c: Ctx) => {
   const s = await call(c, 'GET', `/v1/generations/${c.pending.id}`, { token: TOKEN_A });
   expect((s.json as { pendingReview?: { candidateKey: string } }).pendingReview?.candidateKey).toBe(c.pending.candidateKey);
 };
+
+/** A client whose codec encrypts every message under another tenant's key (that tenant's auditor, through its codec server). */
+async function asTenant(c: Ctx, tenant: string, fn: (client: Client) => Promise<Answer>): Promise<Answer> {
+  const encryption = createEncryption(c.env.config);
+  encryption.codec!.bind(c.pending.id, tenant);
+  try {
+    return await fn(new Client({ connection: c.env.client.connection, namespace: c.env.config.temporal.namespace, dataConverter: encryption.dataConverter }));
+  } finally {
+    encryption.close();
+  }
+}
 
 function write(c: Ctx, name: string, text: string): string {
   const file = path.join(c.tmp, name);
@@ -439,6 +455,63 @@ const ROWS: Row[] = [
       }),
     after: stillPending,
   },
+  // issue 20 (runs bound to their tenant; the tenant's review rules): before the row that approves the waiting run
+  {
+    area: 'api',
+    input: "a four-eyes tenant's request with review.required false",
+    status: 400,
+    message: /four-eyes review: review.required cannot be false/,
+    run: (c, k) => start({ review: { required: false, onTimeout: 'expire' } }, TOKEN_FE)(c, k),
+    after: (c, k) => expectNotStarted(c, idempotentWorkflowId(FE, k)),
+  },
+  {
+    area: 'api',
+    input: "a four-eyes tenant's request approving the best after 1 second",
+    status: 400,
+    message: /review.onTimeout cannot be approve_best/,
+    run: (c, k) => start({ review: { required: true, timeout: '1 second', onTimeout: 'approve_best' } }, TOKEN_FE)(c, k),
+    after: (c, k) => expectNotStarted(c, idempotentWorkflowId(FE, k)),
+  },
+  {
+    area: 'workflow',
+    input: "a review update encrypted under another tenant's key",
+    status: 'WorkflowUpdateFailedError',
+    message: /not encrypted under this run's tenant key/,
+    run: (c) =>
+      asTenant(c, B, (client) =>
+        errorOf(() =>
+          client.workflow.getHandle(c.pending.id).executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: c.pending.candidateKey }] }),
+        ),
+      ),
+    after: stillPending,
+  },
+  {
+    area: 'workflow',
+    input: "a review signal encrypted under another tenant's key",
+    status: 'accepted',
+    message: /^$/,
+    run: (c) =>
+      asTenant(c, B, (client) =>
+        errorOf(() =>
+          client.workflow.getHandle(c.pending.id).signal(reviewSignal, { decision: 'approve', candidateKey: c.pending.candidateKey, reviewer: 'ceo' }),
+        ),
+      ),
+    after: stillPending,
+  },
+  {
+    area: 'workflow',
+    input: 'a decision signed for another run of the same workflow id',
+    status: 'WorkflowUpdateFailedError',
+    message: /badly signed decision/,
+    run: async (c) => {
+      const at = new Date().toISOString();
+      const fields = { workflowId: c.pending.id, kind: 'result' as const, decision: 'approve', candidateKey: c.pending.candidateKey, principal: 'rita', at };
+      const signatureV2 = reviewSigner(c.env.config).sign({ ...fields, runId: randomUUID(), decisionId: 'd-1' }, 2);
+      const decision = { decision: 'approve' as const, candidateKey: c.pending.candidateKey, principal: 'rita', at, signatureV2, decisionId: 'd-1' };
+      return errorOf(() => c.env.client.workflow.getHandle(c.pending.id).executeUpdate(reviewUpdate, { args: [decision] }));
+    },
+    after: stillPending,
+  },
   {
     area: 'api',
     input: 'a second, different decision on an approved candidate',
@@ -676,7 +749,11 @@ describe('the bad-input catalogue', () => {
     ctx.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-inputs-'));
     ctx.env = await startTestEnv({
       name: 'bad-inputs',
-      env: { IMAGE_AGENT_API_TOKENS: `${TOKEN_A}:${A},${TOKEN_B}:${B}`, IMAGE_AGENT_WEBHOOK_SECRET: `whsec-${randomUUID()}` },
+      env: {
+        IMAGE_AGENT_API_TOKENS: `${TOKEN_A}:${A},${TOKEN_B}:${B},${TOKEN_FE}:${FE}`,
+        IMAGE_AGENT_WEBHOOK_SECRET: `whsec-${randomUUID()}`,
+        IMAGE_AGENT_FOUR_EYES_TENANTS: FE,
+      },
     });
     ctx.api = buildApi({ client: ctx.env.client, config: ctx.env.config, store: ctx.env.store });
     await ctx.api.listen({ host: '127.0.0.1', port: 0 });

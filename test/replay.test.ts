@@ -26,6 +26,8 @@ describe('recorded histories replay against the current workflow code', () => {
       'generate-multi-image',
       'session-after-continue-as-new',
       'batch-midway',
+      'generate-four-eyes-waiting',
+      'generate-four-eyes-approved',
     ]) {
       expect(scenarios).toContain(scenario);
     }

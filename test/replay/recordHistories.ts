@@ -165,7 +165,11 @@ const offlineScenarios: Scenario[] = [
     });
     await reviewGeneration(gen(env), workflowId, { decision: 'approve', candidateKey }, randomUUID(), tenantId, 'recorder');
     await handle.result();
-    await capture({ scenario: 'generate-four-eyes-approved', description: "a four-eyes tenant's run approved by a second reviewer (signed, version 2)", workflowId });
+    await capture({
+      scenario: 'generate-four-eyes-approved',
+      description: "a four-eyes tenant's run approved by a second reviewer (signed, version 2)",
+      workflowId,
+    });
   },
   async (env, capture) => {
     const handle = await startRun(env, 'a 3-slide deck on renewable energy with a shared style');
