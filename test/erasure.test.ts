@@ -15,6 +15,7 @@ import { startBatch } from '../client/batches';
 import { tenantPrefix } from '../common/objectKeys';
 import type { GenerateRequest } from '../common/requestSchema';
 import { createPool } from '../providers/database';
+import { infrastructure } from '../infra/stack';
 import { loadKeyring } from '../security/keyring';
 import { TenantKeys } from '../security/tenantKeys';
 import { runCli } from './support/cli';
@@ -169,6 +170,38 @@ describe('erasure stops what it erases', () => {
     const again = await startGeneration(g(), { ...request('new-user', t), review: { required: false, onTimeout: 'expire' } });
     await expect(env.client.workflow.getHandle(again.workflowId).result()).resolves.toMatchObject({ outcome: expect.any(String) });
   }, 240_000);
+
+  test('Postgres down: a start waits for the tombstone check, says so, and once Postgres is back an erased user is still refused', async () => {
+    await eraseCli(['--tenant', tenant, '--user', 'pat', '--grace', '1s']);
+    const postgres = infrastructure(env.config).find((s) => s.name === 'postgres')!;
+    const said = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await postgres.stop()).toBe(true);
+      const settled: string[] = [];
+      const erased = startGeneration(g(), request('pat')).then(
+        () => settled.push('erased started'),
+        (err: Error) => settled.push(err.name),
+      );
+      const kept = startGeneration(g(), { ...request('kim'), review: { required: false, onTimeout: 'expire' } }).then(
+        (r) => settled.push(`kim ${r.workflowId}`),
+        (err: Error) => settled.push(`kim ${err.name}`),
+      );
+      await eventually(
+        async () => expect(said.mock.calls.flat().join('\n')).toMatch(/Postgres is unreachable; waiting up to 10 minutes to check erasure tombstones/),
+        30_000,
+      );
+      expect(settled).toEqual([]);
+      await postgres.start(() => undefined);
+      await Promise.all([erased, kept]);
+      expect(settled).toContain('UserErasedError');
+      const kim = settled.find((x) => x.startsWith('kim '))!;
+      expect(kim).toMatch(/^kim img-/);
+      await env.client.workflow.getHandle(kim.slice(4)).result();
+    } finally {
+      said.mockRestore();
+      if (!(await postgres.healthy())) await postgres.start(() => undefined);
+    }
+  }, 180_000);
 
   test('with Temporal unreachable, erase fails with a clear message and has changed nothing', async () => {
     const t = `er-down-${randomUUID().slice(0, 6)}`;
