@@ -6,12 +6,14 @@
  * data key) until `tenant enable`; with Temporal unreachable the erasure changes nothing.
  */
 import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { generationStatus, reviewGeneration, startGeneration, type Generations } from '../client/generations';
 import type { ErasureRecord } from '../client/erasure';
 import { submitTurn } from '../client/sessionClient';
 import { startBatch } from '../client/batches';
+import { buildApi } from '../client/api/apiServer';
 import { tenantPrefix } from '../common/objectKeys';
 import type { GenerateRequest } from '../common/requestSchema';
 import { createPool } from '../providers/database';
@@ -33,6 +35,9 @@ describe('erasure stops what it erases', () => {
   let idle: TestEnv;
   let pool: Pool;
   const tenant = `er-${randomUUID().slice(0, 8)}`;
+  /** The tenant the whole-tenant erasure erases, and an API token of it. */
+  const erasedTenant = `er-all-${randomUUID().slice(0, 6)}`;
+  const TOKEN = `tok-er-${randomUUID()}`;
   const g = (): Generations => ({ client: env.client, config: env.config, store: env.store });
 
   const request = (userId: string, t = tenant): GenerateRequest => ({
@@ -75,7 +80,7 @@ describe('erasure stops what it erases', () => {
   };
 
   beforeAll(async () => {
-    env = await startTestEnv({ name: 'erasure' });
+    env = await startTestEnv({ name: 'erasure', env: { IMAGE_AGENT_API_TOKENS: `${TOKEN}:${erasedTenant}` } });
     idle = await startTestEnv({ name: 'erasure-idle', workers: false });
     pool = createPool(env.config.databaseUrl, 2);
   }, 120_000);
@@ -147,7 +152,7 @@ describe('erasure stops what it erases', () => {
   }, 60_000);
 
   test('a whole-tenant erasure stops its runs and disables the tenant: no start and no new data key until tenant enable', async () => {
-    const t = `er-all-${randomUUID().slice(0, 6)}`;
+    const t = erasedTenant;
     const open = await pendingRun('walt', t);
     const record = await eraseCli(['--tenant', t, '--grace', '20s']);
     expect(record).toMatchObject({ tenant: t, stopped: { cancelled: 1, terminated: 0 }, tenantDisabled: true });
@@ -156,6 +161,19 @@ describe('erasure stops what it erases', () => {
     expect(await env.store.list(tenantPrefix(t))).toEqual([]);
 
     await expect(startGeneration(g(), request('new-user', t))).rejects.toMatchObject({ name: 'TenantDisabledError' });
+    const api = buildApi(g());
+    try {
+      await api.listen({ host: '127.0.0.1', port: 0 });
+      const answer = await fetch(`http://127.0.0.1:${(api.server.address() as AddressInfo).port}/v1/generations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ request: 'a kite', userId: 'new-user' }),
+      });
+      expect(answer.status).toBe(403);
+      expect(await answer.json()).toEqual({ error: expect.stringMatching(/is disabled \(it was erased\)/) });
+    } finally {
+      await api.close();
+    }
     const cli = await runCli(['generate', '--tenant', t, '--user', 'x', '--size', '256x256', 'a', 'kite']);
     expect(cli.code).not.toBe(0);
     expect(cli.stderr).toMatch(/tenant .* is disabled \(it was erased\): an admin re-enables it with `image-agent tenant enable/);
