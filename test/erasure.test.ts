@@ -11,7 +11,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { generationStatus, reviewGeneration, startGeneration, type Generations } from '../client/generations';
 import type { ErasureRecord } from '../client/erasure';
-import { submitTurn } from '../client/sessionClient';
+import { submitTurn, turnResult } from '../client/sessionClient';
 import { startBatch } from '../client/batches';
 import { buildApi } from '../client/api/apiServer';
 import { tenantPrefix } from '../common/objectKeys';
@@ -97,12 +97,25 @@ describe('erasure stops what it erases', () => {
     expect(await memoryRows(tenant, 'rita')).toBeGreaterThan(0);
     const open = await pendingRun('rita');
     const other = await pendingRun('otto');
+    // Her conversation: its session workflow stays open, waiting for the next turn.
+    const turn = await submitTurn(
+      env.client,
+      env.config,
+      { tenantId: tenant, userId: 'rita', sessionId: 'chat', options: REVIEWED },
+      { request: 'a red kite' },
+      undefined,
+      env.store,
+    );
+    await turnResult(env.client, turn);
 
     const record = await eraseCli(['--tenant', tenant, '--user', 'rita', '--grace', '20s']);
-    expect(record).toMatchObject({ tenant, runs: 2, stopped: { cancelled: 1, terminated: 0 }, keysDestroyed: 0, tenantDisabled: false });
+    // Runs: the finished one, the waiting one, the session and its turn; open: the waiting run and the session.
+    expect(record).toMatchObject({ tenant, runs: 4, stopped: { cancelled: 2, terminated: 0 }, keysDestroyed: 0, tenantDisabled: false });
     expect(Date.parse(record.tombstonedUntil!)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
     expect(JSON.stringify(record)).not.toContain('rita');
     expect(await statusOf(open.id)).toBe('CANCELLED');
+    expect(await statusOf(turn.sessionWorkflowId)).not.toBe('RUNNING');
+    expect(await runObjects(turn.workflowId)).toEqual([]);
 
     // The finding: an approval after the erasure wrote the report, call records and memory rows back.
     await expect(reviewGeneration(g(), open.id, { decision: 'approve', candidateKey: open.candidateKey }, randomUUID(), tenant)).rejects.toThrow();
