@@ -15,6 +15,7 @@ import { BatchId, Kind, Tenant } from '../common/searchAttributes';
 import { batchWorkflowId } from '../workflows/batchMessages';
 import type { Generations } from './generations';
 import { withOutageWindow } from './startOptions';
+import { refuseErasedStart } from './startRefusal';
 import { batch } from '../workflows/batch';
 
 export interface StartBatchOptions {
@@ -40,7 +41,10 @@ export async function startBatch(
   const suite = o.suite ?? (await detectSuite(files));
   const batchId = o.batchId ?? `${suite}-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 6)}`;
   checkBatchId(batchId);
+  // A disabled tenant uploads nothing; the cases' users (derived from the batch id) are known once they are built.
+  await refuseErasedStart(g, o.tenantId, []);
   let cases = await buildBatchCases(suite, files, g.store, batchId, o.tenantId, o.folders ?? {});
+  await refuseErasedStart(g, o.tenantId, [...new Set(cases.flatMap((c) => (c.userId ? [c.userId] : [])))]);
   if (o.judgePrompt) {
     const templateKey = judgePromptKey(o.tenantId, batchId);
     await g.store.put(templateKey, Buffer.from(o.judgePrompt.text), 'text/plain; charset=utf-8');

@@ -10,6 +10,7 @@ import { registerErase } from './commands/erase';
 import { registerRuns } from './commands/runs';
 import { registerServe } from './commands/serve';
 import { registerSession } from './commands/session';
+import { registerTenant } from './commands/tenant';
 import { describeFailure } from './describeFailure';
 
 const program = new Command('image-agent').description('agentic image generation on Temporal').showHelpAfterError();
@@ -21,6 +22,7 @@ registerSession(program);
 registerServe(program);
 registerBatch(program);
 registerErase(program);
+registerTenant(program);
 
 program
   .command('doctor')

@@ -39,9 +39,18 @@ export function describeFailure(err: unknown, config: AppConfig | undefined = sa
   if (err instanceof ConfigError) return err.message;
   if (
     err instanceof Error &&
-    ['StackError', 'MissingToolError', 'UsageError', 'InvalidRequestError', 'ForbiddenError', 'NotFoundError', 'ConflictError', 'SuiteFormatError'].includes(
-      err.name,
-    )
+    [
+      'StackError',
+      'MissingToolError',
+      'UsageError',
+      'InvalidRequestError',
+      'ForbiddenError',
+      'NotFoundError',
+      'ConflictError',
+      'SuiteFormatError',
+      'TenantDisabledError',
+      'UserErasedError',
+    ].includes(err.name)
   )
     return err.message;
   if (err instanceof WorkflowUpdateFailedError) return `refused: ${(err.cause as Error | undefined)?.message ?? err.message}`;

@@ -20,6 +20,7 @@ import type { ObjectStore } from '../providers/objectStore';
 import { reviewSigner } from '../security/reviewSigner';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
+import { refuseErasedStart } from './startRefusal';
 import { runUiUrl } from './temporalClient';
 // By function reference, so the input and result types are checked end to end.
 import { generateImage } from '../workflows/generateImage';
@@ -76,6 +77,8 @@ export async function startGeneration(
   options: { idempotent?: boolean; requestedBy?: string } = {},
 ): Promise<StartedGeneration> {
   const { webhookUrl, ...rest } = request;
+  // An erased user or tenant starts nothing, not even a repeat of a run its erasure stopped.
+  await refuseErasedStart(g, request.tenantId, [request.userId]);
   if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
   if (webhookUrl) checkWebhookTarget(webhookUrl, g.config.webhooks.allowHosts);
   // Review decisions must be signed by the API; the requester (an operator when none is named) is recorded.

@@ -18,6 +18,7 @@ import { userTag } from '../common/userTag';
 import { reviewSigner } from '../security/reviewSigner';
 import { resolveInputImages, tenantReviewPolicy } from './generations';
 import { withOutageWindow } from './startOptions';
+import { refuseErasedStart } from './startRefusal';
 import type { GenerateImageResult } from '../common/runResult';
 import type { ObjectStore } from '../providers/objectStore';
 import { sessionQuery, submitTurnUpdate, type TurnAccepted, type TurnRequest } from '../workflows/sessionMessages';
@@ -48,6 +49,7 @@ export async function submitTurn(
   store?: ObjectStore,
 ): Promise<SessionTurnAccepted> {
   const owner = { tenantId: conversation.tenantId, userId: conversation.userId, sessionId: conversation.sessionId };
+  await refuseErasedStart({ config, store }, conversation.tenantId, [conversation.userId]);
   if (turn.inputImageKeys?.length) {
     if (!store) throw new Error('a turn with input images needs the object store to check them');
     turn = { ...turn, inputImageKeys: await resolveInputImages({ store }, conversation.tenantId, turn.inputImageKeys) };

@@ -11,6 +11,7 @@ import { registerSecrets } from './redact';
 import { projectRoot } from './paths';
 import { parseTokenEntries, type TokenDirectory } from './principals';
 import { durationSchema, outageWindowSchema } from './requestSchema';
+import { durationMs } from './duration';
 import type { ReviewPolicy } from './review';
 import { withStackSlot } from './stackSlot';
 import { gpuTaskQueueFor } from './taskQueues';
@@ -130,6 +131,8 @@ const envSchema = z.object({
   IMAGE_AGENT_FOUR_EYES_MIN_REVIEW_TIMEOUT: optionalString.pipe(durationSchema.optional()),
   /** The Temporal UI's origin, allowed (with credentials) by the codec server's CORS. */
   IMAGE_AGENT_CODEC_CORS_ORIGINS: optionalString,
+  /** How long an erased user's new runs are refused (`erase --user`). */
+  IMAGE_AGENT_ERASURE_TOMBSTONE: optionalString.pipe(durationSchema.optional()),
 
   // Worker processes
   IMAGE_AGENT_GPU_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
@@ -259,6 +262,10 @@ export interface AppConfig {
     /** The shortest review wait of a four-eyes tenant's runs. */
     fourEyesMinReviewTimeout: string;
     codecCorsOrigins: string[];
+  };
+  erasure: {
+    /** How long new runs of an erased user are refused. */
+    tombstoneMs: number;
   };
   batch: {
     /** Cases in flight per batch, by default. */
@@ -427,6 +434,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         .map((t) => t.trim())
         .filter(Boolean),
     },
+    erasure: { tombstoneMs: durationMs(e.IMAGE_AGENT_ERASURE_TOMBSTONE ?? '30 days') },
     batch: { concurrency: e.IMAGE_AGENT_BATCH_CONCURRENCY },
     workers: {
       gpuConcurrency: e.IMAGE_AGENT_GPU_CONCURRENCY,

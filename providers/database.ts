@@ -56,8 +56,16 @@ class SimpleProtocolClient extends pg.Client {
   }
 }
 
-export function createPool(databaseUrl: string, max = 4): Pool {
-  const pool = new Pool({ connectionString: databaseUrl, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 10_000, Client: SimpleProtocolClient });
+/** `allowExitOnIdle`: a pool a short-lived process keeps for its lifetime, that must not keep it alive once idle. */
+export function createPool(databaseUrl: string, max = 4, options: { allowExitOnIdle?: boolean } = {}): Pool {
+  const pool = new Pool({
+    connectionString: databaseUrl,
+    max,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 10_000,
+    Client: SimpleProtocolClient,
+    ...options,
+  });
   // An idle client losing its server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return pool;

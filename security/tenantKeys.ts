@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { ObjectStore } from '../providers/objectStore';
 import { openAesGcm, sealAesGcm } from './aesGcm';
 import type { MasterKeyring } from './keyring';
+import { refuseIfTenantDisabled } from './tenantStatus';
 
 export interface DataKey {
   /** `<tenant>/<random id>`: what payload metadata names. */
@@ -111,6 +112,8 @@ export class TenantKeys {
       const key = this.unwrap(record);
       if (key) return this.remember(key);
     }
+    // An erased tenant stays without keys until an admin re-enables it (security/tenantStatus.ts).
+    await refuseIfTenantDisabled(this.store, tenant);
     const keyId = randomBytes(16).toString('hex');
     const id = `${tenant}/${keyId}`;
     const key = randomBytes(32);

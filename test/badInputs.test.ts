@@ -729,6 +729,42 @@ const ROWS: Row[] = [
       return r;
     },
   },
+  // issue 20 (erasure stops what it erases)
+  {
+    area: 'api',
+    input: 'a start for a user erased with erase --user',
+    status: 409,
+    message: /this user of tenant .* was erased: new runs for them are refused until/,
+    start: true,
+    run: async (c, k) => {
+      const erased = await runCli(['erase', '--tenant', A, '--user', 'erased-zed', '--grace', '1s']);
+      expect(erased.code).toBe(0);
+      return start({ userId: 'erased-zed' })(c, k);
+    },
+  },
+  {
+    area: 'cli',
+    input: 'generate for a tenant a whole-tenant erasure disabled',
+    status: 1,
+    message: /tenant .* is disabled \(it was erased\): an admin re-enables it/,
+    run: async (_c, k) => {
+      const erased = await runCli(['erase', '--tenant', `${A}-erased`, '--grace', '1s']);
+      expect(erased.code).toBe(0);
+      const r = await runCli(['generate', '--tenant', `${A}-erased`, '--request-id', k, 'a kite']);
+      return { status: r.code, message: r.stderr + r.stdout };
+    },
+    after: async (c, k) => expectNotStarted(c, idempotentWorkflowId(`${A}-erased`, k)),
+  },
+  {
+    area: 'cli',
+    input: 'erase --grace soon',
+    status: 1,
+    message: /erase: --grace: a duration such as/,
+    run: async () => {
+      const r = await runCli(['erase', '--tenant', A, '--user', 'u1', '--grace', 'soon']);
+      return { status: r.code, message: r.stderr + r.stdout };
+    },
+  },
 ];
 
 async function expectNotStarted(c: Ctx, workflowId: string): Promise<void> {

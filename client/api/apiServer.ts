@@ -31,6 +31,8 @@ import { storeUpload, UPLOAD_MAX_BYTES, UploadRejectedError } from '../uploadInp
 import { MissingRoleError, principalOf, setTokenCookie, tenantOf, UnauthorizedError } from './auth';
 import { renderReviewPage } from './reviewPage';
 import { registerCodecRoutes } from '../../security/codecServer';
+import { TenantDisabledError } from '../../security/tenantStatus';
+import { UserErasedError } from '../erasureTombstones';
 
 const startBody = generateRequestSchema.omit({ tenantId: true });
 /** How long the review page waits for each run's status: long enough for a busy worker, short enough to load. */
@@ -266,6 +268,8 @@ function sendError(reply: FastifyReply, err: unknown, requestId: string): Fastif
   if (err instanceof UnauthorizedError) return reply.code(401).send({ error: err.message });
   if (err instanceof MissingRoleError) return reply.code(403).send({ error: err.message });
   if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
+  if (err instanceof TenantDisabledError) return reply.code(403).send({ error: err.message });
+  if (err instanceof UserErasedError) return reply.code(409).send({ error: err.message });
   if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
   if (err instanceof InvalidRequestError) return reply.code(400).send({ error: err.message });
   if (err instanceof ConflictError) return reply.code(409).send({ error: err.message });

@@ -22,7 +22,7 @@ export function registerSession(program: Command): void {
     .action((words: string[], flags: { session: string; tenant: string; user: string; size: string; out: string; json?: boolean }) =>
       withGenerations(async (g) => {
         const conversation = { tenantId: flags.tenant, userId: flags.user, sessionId: flags.session, options: { size: flags.size } };
-        const accepted = await submitTurn(g.client, g.config, conversation, { request: words.join(' ') });
+        const accepted = await submitTurn(g.client, g.config, conversation, { request: words.join(' ') }, undefined, g.store);
         if (!flags.json) console.log(`turn ${accepted.index} of session ${flags.session}: ${accepted.workflowId}`);
         const result = await turnResult(g.client, accepted);
         const copies = await copyFinalImages(g, result, flags.out, accepted.workflowId);
