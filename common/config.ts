@@ -112,7 +112,7 @@ const envSchema = z.object({
   IMAGE_AGENT_API_HOST: z.string().min(1).default('127.0.0.1'),
   /** Ordinary requests (reads, decisions, cancels) per minute per principal (per address without a valid token). */
   IMAGE_AGENT_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
-  /** The costly classes, each its own budget per minute; unset: a tenth (starts, uploads) or a fifth (codec) of the ordinary one. */
+  /** The costly classes, each its own budget per minute; unset: a tenth (starts, uploads) or half (codec: the Temporal UI decodes a history in many calls) of the ordinary one. */
   IMAGE_AGENT_API_RATE_LIMIT_STARTS: z.coerce.number().int().min(1).max(1_000_000).optional(),
   IMAGE_AGENT_API_RATE_LIMIT_UPLOADS: z.coerce.number().int().min(1).max(1_000_000).optional(),
   IMAGE_AGENT_API_RATE_LIMIT_CODEC: z.coerce.number().int().min(1).max(1_000_000).optional(),
@@ -410,7 +410,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         ordinary: e.IMAGE_AGENT_API_RATE_LIMIT,
         start: e.IMAGE_AGENT_API_RATE_LIMIT_STARTS ?? Math.ceil(e.IMAGE_AGENT_API_RATE_LIMIT / 10),
         upload: e.IMAGE_AGENT_API_RATE_LIMIT_UPLOADS ?? Math.ceil(e.IMAGE_AGENT_API_RATE_LIMIT / 10),
-        codec: e.IMAGE_AGENT_API_RATE_LIMIT_CODEC ?? Math.ceil(e.IMAGE_AGENT_API_RATE_LIMIT / 5),
+        codec: e.IMAGE_AGENT_API_RATE_LIMIT_CODEC ?? Math.ceil(e.IMAGE_AGENT_API_RATE_LIMIT / 2),
       },
       trustProxy: e.IMAGE_AGENT_API_TRUST_PROXY,
       ...(e.IMAGE_AGENT_API_TLS_CERT && e.IMAGE_AGENT_API_TLS_KEY ? { tls: { certFile: e.IMAGE_AGENT_API_TLS_CERT, keyFile: e.IMAGE_AGENT_API_TLS_KEY } } : {}),
