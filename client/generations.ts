@@ -285,8 +285,20 @@ export async function reviewPlan(
   return g.client.workflow.getHandle(workflowId, runId).executeUpdate(planReviewUpdate, { args, updateId: requestId });
 }
 
-export async function cancelGeneration(g: Generations, workflowId: string, tenant?: string): Promise<void> {
+/**
+ * Cancels a run of the tenant. `ownedBy`: only a run whose user is this one (its user tag, a search attribute,
+ * so no payload is decoded to check); another user's run answers 403 (the caller may read it, so nothing leaks).
+ */
+export async function cancelGeneration(g: Generations, workflowId: string, tenant?: string, ownedBy?: { userId: string }): Promise<void> {
   const info = await describeOwned(g, workflowId, tenant);
+  if (ownedBy) {
+    const tag = info.typedSearchAttributes.get(UserTag);
+    const own = tenant !== undefined && tag !== undefined && userTags(g.config.ids.key, tenant, ownedBy.userId).includes(tag);
+    if (!own)
+      throw new ForbiddenError(
+        `${ownedBy.userId} may cancel only its own runs; run ${workflowId} is another user's (cancelling it needs the review or delegate role)`,
+      );
+  }
   if (info.status.name !== 'RUNNING') throw new ConflictError(`run ${workflowId} is not running (${info.status.name.toLowerCase()})`);
   await g.client.workflow.getHandle(workflowId).cancel();
 }

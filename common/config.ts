@@ -9,6 +9,7 @@ import type { NativeConnectionOptions } from '@temporalio/worker';
 import { z } from 'zod';
 import { registerSecrets } from './redact';
 import { projectRoot } from './paths';
+import type { CostClass } from './apiCostClass';
 import { parseTokenEntries, type TokenDirectory } from './principals';
 import { durationSchema, outageWindowSchema } from './requestSchema';
 import { durationMs } from './duration';
@@ -110,8 +111,12 @@ const envSchema = z.object({
   IMAGE_AGENT_API_TOKENS: optionalString,
   IMAGE_AGENT_API_PORT: port.default(8080),
   IMAGE_AGENT_API_HOST: z.string().min(1).default('127.0.0.1'),
-  /** Requests per minute per token (per address without one). */
+  /** Ordinary requests (reads, decisions, cancels) per minute per principal (per address without a valid token). */
   IMAGE_AGENT_API_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** The costly classes, each its own budget per minute; unset: a tenth (starts, uploads) or half (codec: the Temporal UI decodes a history in many calls) of the ordinary one. */
+  IMAGE_AGENT_API_RATE_LIMIT_STARTS: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  IMAGE_AGENT_API_RATE_LIMIT_UPLOADS: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  IMAGE_AGENT_API_RATE_LIMIT_CODEC: z.coerce.number().int().min(1).max(1_000_000).optional(),
   /** Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (the review cookie is then Secure for https). */
   IMAGE_AGENT_API_TRUST_PROXY: bool.default(false),
   IMAGE_AGENT_API_TLS_CERT: optionalString,
@@ -240,7 +245,8 @@ export interface AppConfig {
     port: number;
     /** Bearer token (kept hashed) → principal: tenant, name, roles. */
     tokens: TokenDirectory;
-    rateLimitPerMinute: number;
+    /** Requests per minute per principal, by cost class (client/api/routeRoles.ts). */
+    rateLimits: Record<CostClass, number>;
     trustProxy: boolean;
     /** PEM files: the API serves https itself when both are set. */
     tls?: { certFile: string; keyFile: string };
@@ -411,7 +417,12 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       host: e.IMAGE_AGENT_API_HOST,
       port: e.IMAGE_AGENT_API_PORT,
       tokens: parseTokenEntries(e.IMAGE_AGENT_API_TOKENS, (m) => new ConfigError(m)),
-      rateLimitPerMinute: e.IMAGE_AGENT_API_RATE_LIMIT,
+      rateLimits: {
+        ordinary: e.IMAGE_AGENT_API_RATE_LIMIT,
+        start: e.IMAGE_AGENT_API_RATE_LIMIT_STARTS ?? Math.ceil(e.IMAGE_AGENT_API_RATE_LIMIT / 10),
+        upload: e.IMAGE_AGENT_API_RATE_LIMIT_UPLOADS ?? Math.ceil(e.IMAGE_AGENT_API_RATE_LIMIT / 10),
+        codec: e.IMAGE_AGENT_API_RATE_LIMIT_CODEC ?? Math.ceil(e.IMAGE_AGENT_API_RATE_LIMIT / 2),
+      },
       trustProxy: e.IMAGE_AGENT_API_TRUST_PROXY,
       ...(e.IMAGE_AGENT_API_TLS_CERT && e.IMAGE_AGENT_API_TLS_KEY ? { tls: { certFile: e.IMAGE_AGENT_API_TLS_CERT, keyFile: e.IMAGE_AGENT_API_TLS_KEY } } : {}),
     },

@@ -6,11 +6,16 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export const ROLES = ['submit', 'review', 'audit', 'admin'] as const;
+/**
+ * submit: start runs and uploads, as itself (its name is the user id); delegate: start runs for any user of its
+ * tenant (a service acting for its users); review: decide on runs; audit: read payloads through the codec
+ * server; admin: all of them.
+ */
+export const ROLES = ['submit', 'delegate', 'review', 'audit', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {
-  /** The authenticated name recorded as reviewer, requester and auditor. */
+  /** The authenticated name recorded as reviewer, requester and auditor; the user id of its own runs. */
   name: string;
   tenant: string;
   roles: readonly Role[];
@@ -51,7 +56,7 @@ export class TokenDirectory {
 export function parseTokenEntries(text: string | undefined, fail: (message: string) => Error): TokenDirectory {
   const dir = new TokenDirectory();
   const usage =
-    'IMAGE_AGENT_API_TOKENS: each entry is token:tenant or token:tenant:principal:role+role (roles: submit, review, audit, admin), with a token of at least 16 characters';
+    'IMAGE_AGENT_API_TOKENS: each entry is token:tenant or token:tenant:principal:role+role (roles: submit, delegate, review, audit, admin), with a token of at least 16 characters';
   for (const entry of (text ?? '')
     .split(',')
     .map((t) => t.trim())

@@ -8,7 +8,7 @@
  *
  * The markers are fixed, so every recorded prompt is reproducible; the content can never hold one, because
  * every run of three or more angle brackets (ASCII, full-width or small forms) inside it is cut to two before it
- * is fenced. A forged end marker in a page therefore arrives as `<<END UNTRUSTED DATA>>`, inside the fence.
+ * is fenced, after the format characters that could hide a run are dropped. A forged end marker in a page therefore arrives as `<<END UNTRUSTED DATA>>`, inside the fence.
  */
 
 const OPEN = '<<<UNTRUSTED DATA';
@@ -25,9 +25,17 @@ export function withFenceRule(system: string): string {
   return `${system}\n${FENCE_RULE}`;
 }
 
-/** The text with every would-be marker (three or more angle brackets in a row, in any common form) cut to two brackets. */
+/**
+ * The text with every would-be marker (three or more angle brackets in a row, in any common form) cut to two
+ * brackets. Unicode format characters (category Cf: zero-width spaces and joiners, word joiner, BOM, bidi
+ * controls, soft hyphen) are dropped first: invisible to a reader and ignored by a model, they would otherwise
+ * split `<<<` so the cut missed it. (Emoji joined by U+200D come apart; data loses nothing a model needs.)
+ */
 export function neutralise(text: string): string {
-  return text.replace(/[<＜﹤]{3,}/g, '<<').replace(/[>＞﹥]{3,}/g, '>>');
+  return text
+    .replace(/\p{Cf}+/gu, '')
+    .replace(/[<＜﹤]{3,}/g, '<<')
+    .replace(/[>＞﹥]{3,}/g, '>>');
 }
 
 /**
@@ -35,7 +43,10 @@ export function neutralise(text: string): string {
  * is ours, but it is kept to one line without angle brackets all the same.
  */
 export function fenced(label: string, text: string): string {
-  const name = label.replace(/[\r\n]+/g, ' ').replace(/[<>＜＞﹤﹥]/g, '');
+  const name = label
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/\p{Cf}+/gu, '')
+    .replace(/[<>＜＞﹤﹥]/g, '');
   return `${OPEN}: ${name}>>>\n${neutralise(text)}\n${CLOSE}`;
 }
 

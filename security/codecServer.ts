@@ -3,18 +3,37 @@
  * server protocol ({payloads: [{metadata: {k: base64}, data: base64}]}). The same tokens as the API
  * (bearer, or the login cookie the Temporal UI sends cross-origin), the `audit` role, and the caller's
  * tenant only: another tenant's payloads, and payloads whose key was destroyed, come back encrypted.
+ * Bounded: CODEC_MAX_PAYLOADS per request, CODEC_MAX_DECODED_BYTES decoded per request, one payload at a time.
  * CORS allows the Temporal UI's origin with credentials.
  */
 import type { Payload } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../common/config';
-import { principalOf } from '../client/api/auth';
-import type { CompressionCodec } from './compressionCodec';
+import { z } from 'zod';
+import { callerOf } from '../client/api/routeGuard';
+import { InvalidRequestError } from '../common/requestSchema';
+import { DecompressedTooLargeError, type CompressionCodec } from './compressionCodec';
 import { createEncryption } from './dataConverter';
+import type { EncryptionCodec } from './payloadCodec';
 
-interface JsonPayload {
-  metadata?: Record<string, string>;
-  data?: string;
+/** The codec protocol's body, checked once at the edge; `payloads` beyond the cap answer 413, not 400. */
+const codecBody = z.object({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })),
+});
+type JsonPayload = z.infer<typeof codecBody>['payloads'][number];
+
+/** Payloads per request: a history event carries a handful; the Temporal UI and CLI send one event's at a time. */
+export const CODEC_MAX_PAYLOADS = 200;
+/**
+ * Decoded bytes per decode request in all: two of the largest payloads a run can write (Temporal refuses
+ * payloads over 2 MB before compression). The answer, base64 in JSON, stays under a few times this.
+ */
+export const CODEC_MAX_DECODED_BYTES = 8 * 1024 * 1024;
+
+/** A request past one of the codec server's caps: 413, naming the cap. */
+class CodecLimitError extends Error {
+  override name = 'CodecLimitError';
+  readonly statusCode = 413;
 }
 
 const toPayload = (p: JsonPayload): Payload => ({
@@ -44,25 +63,62 @@ export function registerCodecRoutes(app: FastifyInstance, config: AppConfig): vo
   app.addHook('onRequest', async (req, reply) => {
     if (req.url.startsWith('/codec/')) cors(config, req, reply);
   });
+  // The audit role is checked before the handler (client/api/routeRoles.ts), so is the body's size (256 KB).
   for (const op of ['encode', 'decode'] as const) {
     app.options(`/codec/${op}`, async (_req, reply) => reply.code(204).send());
     app.post(`/codec/${op}`, async (req) => {
-      const principal = principalOf(req, config.api.tokens, 'audit', { cookieWrites: true });
-      const body = req.body as { payloads?: JsonPayload[] } | undefined;
-      const payloads = (Array.isArray(body?.payloads) ? body.payloads : []).map(toPayload);
+      const tenant = callerOf(req).tenant;
+      const body = codecBody.safeParse(req.body ?? { payloads: [] });
+      if (!body.success)
+        throw new InvalidRequestError(`invalid codec request: ${body.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+      if (body.data.payloads.length > CODEC_MAX_PAYLOADS) {
+        throw new CodecLimitError(`${body.data.payloads.length} payloads in one request; at most ${CODEC_MAX_PAYLOADS} (CODEC_MAX_PAYLOADS)`);
+      }
+      const payloads = body.data.payloads.map(toPayload);
       const codec = encryption.codec;
       if (!codec) return { payloads: payloads.map(fromPayload) };
-      // The chain around the tenant check: decrypted, then decompressed (encoding the other way round).
       const { compression } = encryption;
       const out =
         op === 'decode'
-          ? await decompress(compression, await codec.decodeFor(principal.tenant, payloads))
-          : await codec.encodeFor(principal.tenant, compression ? await compression.encode(payloads) : payloads);
+          ? await decodeWithin(codec, compression, tenant, payloads)
+          : await codec.encodeFor(tenant, compression ? await compression.encode(payloads) : payloads);
       return { payloads: out.map(fromPayload) };
     });
   }
 }
 
-async function decompress(compression: CompressionCodec | undefined, payloads: Payload[]): Promise<Payload[]> {
-  return compression ? compression.decode(payloads) : payloads;
+/**
+ * The caller's own encrypted payloads, decrypted and then decompressed, one at a time, within
+ * CODEC_MAX_DECODED_BYTES for the whole request. Everything else comes back exactly as sent: another
+ * tenant's payloads, payloads whose key is gone, and plaintext, a bare `binary/brotli` payload included
+ * (decompressing what the caller sent would make the server a decompression service for any bomb).
+ */
+async function decodeWithin(codec: EncryptionCodec, compression: CompressionCodec | undefined, tenant: string, payloads: Payload[]): Promise<Payload[]> {
+  const out: Payload[] = [];
+  let left = CODEC_MAX_DECODED_BYTES;
+  for (const p of payloads) {
+    const [opened = p] = await codec.decodeFor(tenant, [p]);
+    if (opened === p) {
+      out.push(p);
+      continue;
+    }
+    let decoded: Payload;
+    try {
+      decoded = compression ? await compression.decodeOne(opened, left) : opened;
+    } catch (err) {
+      if (err instanceof DecompressedTooLargeError) throw tooMuch();
+      throw err;
+    }
+    left -= payloadBytes(decoded);
+    if (left < 0) throw tooMuch();
+    out.push(decoded);
+  }
+  return out;
 }
+
+const tooMuch = () =>
+  new CodecLimitError(
+    `the decoded payloads exceed ${CODEC_MAX_DECODED_BYTES} bytes, the limit per request (CODEC_MAX_DECODED_BYTES); decode fewer payloads at a time`,
+  );
+
+const payloadBytes = (p: Payload): number => (p.data?.length ?? 0) + Object.entries(p.metadata ?? {}).reduce((n, [k, v]) => n + k.length + (v?.length ?? 0), 0);

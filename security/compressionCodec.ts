@@ -41,12 +41,30 @@ export class CompressionCodec implements PayloadCodec {
   }
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.all(
-      payloads.map(async (p) => {
-        if (encodingOf(p) !== COMPRESSED_ENCODING) return p;
-        const raw = await decompress(p.data ?? new Uint8Array(), { maxOutputLength: MAX_DECOMPRESSED_BYTES });
-        return temporal.api.common.v1.Payload.decode(raw) as Payload;
-      }),
-    );
+    return Promise.all(payloads.map((p) => this.decodeOne(p)));
+  }
+
+  /**
+   * One payload, its decompressed protobuf held to `maxBytes` (at most the per-payload cap): Brotli stops
+   * writing at the limit, so a bomb costs the limit, never its claimed size. Beyond it: DecompressedTooLargeError.
+   */
+  async decodeOne(p: Payload, maxBytes = MAX_DECOMPRESSED_BYTES): Promise<Payload> {
+    if (encodingOf(p) !== COMPRESSED_ENCODING) return p;
+    const limit = Math.min(maxBytes, MAX_DECOMPRESSED_BYTES);
+    let raw: Buffer;
+    try {
+      raw = await decompress(p.data ?? new Uint8Array(), { maxOutputLength: limit });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw new DecompressedTooLargeError(limit);
+      throw err;
+    }
+    return temporal.api.common.v1.Payload.decode(raw) as Payload;
+  }
+}
+
+export class DecompressedTooLargeError extends Error {
+  override name = 'DecompressedTooLargeError';
+  constructor(readonly limit: number) {
+    super(`a compressed payload expands past ${limit} bytes`);
   }
 }

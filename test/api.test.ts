@@ -59,7 +59,7 @@ describe('HTTP API and review page', () => {
     env = await startTestEnv({
       name: 'api',
       env: {
-        IMAGE_AGENT_API_TOKENS: `${TOKEN_A}:acme:api-reviewer:submit+review,${TOKEN_B}:globex`,
+        IMAGE_AGENT_API_TOKENS: `${TOKEN_A}:acme:api-reviewer:submit+delegate+review,${TOKEN_B}:globex`,
         IMAGE_AGENT_WEBHOOK_SECRET: SECRET,
         WEBHOOK_ALLOW_HOSTS: `127.0.0.1:${hookPort}`,
       },

@@ -53,7 +53,7 @@ describe('principals and four-eyes review', () => {
     base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
     const started = await call('POST', '/v1/generations', ALICE, {
       request: 'a teal kite over dunes',
-      userId: 'u1',
+      userId: 'alice',
       options: { size: '256x256', maxRounds: 1 },
       review: { required: true, onTimeout: 'expire' },
     });

@@ -6,7 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { generateRequestSchema, InvalidRequestError, safeText } from '../../common/requestSchema';
 import { redactSecrets } from '../../common/redact';
@@ -28,7 +28,10 @@ import {
 } from '../generations';
 import { httpRequests } from '../../telemetry/appMetrics';
 import { storeUpload, UPLOAD_MAX_BYTES, UploadRejectedError } from '../uploadInputImages';
-import { MissingRoleError, principalOf, setTokenCookie, tenantOf, UnauthorizedError } from './auth';
+import { actingUser, hasRole, MissingRoleError, setTokenCookie, UnauthorizedError } from './auth';
+import { costLimiters, rateLimitPluginOptions } from './rateLimits';
+import { callerOf, guardRoutes } from './routeGuard';
+import { routeRule } from './routeRoles';
 import { renderReviewPage } from './reviewPage';
 import { registerCodecRoutes } from '../../security/codecServer';
 import { TenantDisabledError } from '../../security/tenantStatus';
@@ -103,27 +106,24 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
     trustProxy: g.config.api.trustProxy,
     ...(tls ? { https: { cert: fs.readFileSync(tls.certFile), key: fs.readFileSync(tls.keyFile) } } : {}),
   });
-  const tokens = g.config.api.tokens;
-
-  app.setErrorHandler((err, req, reply) => sendError(reply, err, req.id));
-  // Per token (a hash of it: the limiter's store never holds a token), per address for anonymous callers.
-  void app.register(rateLimit, {
-    max: g.config.api.rateLimitPerMinute,
-    timeWindow: 60_000,
-    keyGenerator: (req) => {
-      const auth = req.headers.authorization ?? /(?:^|;\s*)ia_token=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-      return auth ? `t:${createHash('sha256').update(auth).digest('hex').slice(0, 32)}` : `ip:${req.ip}`;
-    },
-    allowList: (req) => req.url === '/healthz' || req.url === '/readyz',
-    errorResponseBuilder: (_req, context) => ({
-      statusCode: 429,
-      error: `rate limit exceeded: at most ${context.max} requests per minute; retry after ${context.after}`,
-    }),
-  });
+  app.setErrorHandler((err, req, reply) => sendError(req, reply, err));
   // Route patterns, not paths: run ids never become label values.
   app.addHook('onResponse', async (req, reply) => {
     httpRequests.inc({ route: req.routeOptions.url ?? 'unmatched', method: req.method, status: `${Math.floor(reply.statusCode / 100)}xx` });
   });
+  // Fastify loads plugins in order, when the server starts: the routes are declared in a plugin after the
+  // limiter's, so its decorators exist for them (declared beside it, they were registered before it loaded).
+  void app.register(rateLimit, rateLimitPluginOptions(g.config.api.tokens));
+  void app.register(async (api) => {
+    guardRoutes(api, g.config.api.tokens, costLimiters(api, g.config.api.rateLimits));
+    registerRoutes(api, g, readiness);
+  });
+  return app;
+}
+
+/** Every route; each has its row in routeRoles.ts, whose roles guardRoutes checks before the handler runs. */
+function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readiness): void {
+  const tokens = g.config.api.tokens;
   // JSON bodies must be valid UTF-8: the default parser would turn bad bytes into U+FFFD and store them.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
@@ -148,13 +148,15 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
   app.get('/readyz', async (_req, reply) => (readiness.draining ? reply.code(503).send({ ready: false, draining: true }) : { ready: true }));
 
   app.post('/v1/generations', async (req, reply) => {
-    const principal = principalOf(req, tokens, 'submit');
+    const principal = callerOf(req);
     const tenantId = principal.tenant;
     const body = parse(startBody, req.body, 'request');
+    const userId = actingUser(principal, body.userId);
     const key = idempotencyKey(req.headers);
+    const request = { ...body, userId, tenantId };
     const started = key
-      ? await startGeneration(g, { ...body, tenantId }, idempotentWorkflowId(tenantId, key), { idempotent: true, requestedBy: principal.name })
-      : await startGeneration(g, { ...body, tenantId }, undefined, { requestedBy: principal.name });
+      ? await startGeneration(g, request, idempotentWorkflowId(tenantId, key), { idempotent: true, requestedBy: principal.name })
+      : await startGeneration(g, request, undefined, { requestedBy: principal.name });
     return reply.code(202).send({
       ...started,
       statusUrl: `/v1/generations/${started.workflowId}`,
@@ -167,7 +169,7 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: UPLOAD_MAX_BYTES + 1 }, (_req, body: Buffer, done) => done(null, body));
   }
   app.post('/v1/uploads', { bodyLimit: UPLOAD_MAX_BYTES + 1 }, async (req, reply) => {
-    const tenantId = tenantOf(req, tokens);
+    const tenantId = callerOf(req).tenant;
     const body = Buffer.isBuffer(req.body) ? req.body : req.body === undefined || req.body === null ? Buffer.alloc(0) : undefined;
     if (!body) throw new UploadRejectedError('send the image bytes as the body, with Content-Type image/png, image/jpeg, image/webp or image/gif', 415);
     const upload = await storeUpload(g.store, tenantId, body, req.headers['content-type']);
@@ -175,44 +177,37 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
   });
 
   app.get('/v1/generations', async (req) => {
-    const tenant = tenantOf(req, tokens);
+    const tenant = callerOf(req).tenant;
     const q = parse(listQuery, req.query, 'query');
     return { runs: await listGenerations(g, { tenant, user: q.user, limit: q.limit }) };
   });
 
-  app.get('/v1/generations/:id', async (req) => {
-    const tenant = tenantOf(req, tokens);
-    return generationStatus(g, parse(idParam, req.params, 'path').id, tenant);
-  });
+  app.get('/v1/generations/:id', async (req) => generationStatus(g, parse(idParam, req.params, 'path').id, callerOf(req).tenant));
 
   // The recorded reviewer is the authenticated principal (signed for the run), never the body's `reviewer`.
   app.post('/v1/generations/:id/review', async (req) => {
-    const principal = principalOf(req, tokens, 'review');
+    const principal = callerOf(req);
     const { id } = parse(idParam, req.params, 'path');
     return reviewGeneration(g, id, parse(reviewBody, req.body, 'decision'), requestId(req.headers), principal.tenant, principal.name);
   });
 
   app.post('/v1/generations/:id/plan-review', async (req) => {
-    const principal = principalOf(req, tokens, 'review');
+    const principal = callerOf(req);
     const { id } = parse(idParam, req.params, 'path');
     return reviewPlan(g, id, parse(planReviewBody, req.body, 'decision'), requestId(req.headers), principal.tenant, principal.name);
   });
 
+  // Reviewers and delegates cancel any run of the tenant; a submitter only its own (runs whose user it is).
   app.post('/v1/generations/:id/cancel', async (req, reply) => {
-    const tenant = tenantOf(req, tokens);
-    await cancelGeneration(g, parse(idParam, req.params, 'path').id, tenant);
+    const principal = callerOf(req);
+    const ownOnly = !hasRole(principal, ['review', 'delegate']);
+    await cancelGeneration(g, parse(idParam, req.params, 'path').id, principal.tenant, ownOnly ? { userId: principal.name } : undefined);
     return reply.code(202).send({ cancelling: true });
   });
 
-  app.get('/v1/generations/:id/report', async (req) => {
-    const tenant = tenantOf(req, tokens);
-    return generationReport(g, parse(idParam, req.params, 'path').id, tenant);
-  });
+  app.get('/v1/generations/:id/report', async (req) => generationReport(g, parse(idParam, req.params, 'path').id, callerOf(req).tenant));
 
-  app.get('/v1/reviews/pending', async (req) => {
-    const tenant = tenantOf(req, tokens);
-    return { runs: await listGenerations(g, { tenant, pendingReview: true, limit: 50 }) };
-  });
+  app.get('/v1/reviews/pending', async (req) => ({ runs: await listGenerations(g, { tenant: callerOf(req).tenant, pendingReview: true, limit: 50 }) }));
 
   // The review page: the token is posted once (never in a URL, where logs and browser history keep it) and
   // exchanged for an HttpOnly cookie, Secure when the page is served over https (or a trusted proxy says so).
@@ -228,6 +223,9 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
       ),
   );
   app.post('/review/login', async (req, reply) => {
+    // Login CSRF: another site's form would sign the victim in as the attacker (SameSite does not cover a login).
+    const crossSite = crossSiteReason(req);
+    if (crossSite) return reply.code(403).type('text/plain').send(`sign-in refused: ${crossSite}`);
     const token = (req.body as { token?: unknown } | undefined)?.token;
     if (typeof token !== 'string' || !tokens.has(token)) return reply.code(401).type('text/plain').send('invalid token');
     setTokenCookie(reply, token, req.protocol === 'https');
@@ -235,15 +233,7 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
   });
 
   app.get('/review', async (req, reply) => {
-    let tenant: string;
-    try {
-      tenant = tenantOf(req, tokens);
-    } catch {
-      return reply
-        .code(401)
-        .type('text/html')
-        .send('<!doctype html><title>image-agent review</title><p><a href="/review/login">Sign in</a> with the token you were given.</p>');
-    }
+    const tenant = callerOf(req).tenant;
     const pending = await listGenerations(g, { tenant, pendingReview: true, limit: 20 });
     // A run whose workers are gone cannot answer its status query: the page still loads, and names it.
     const views = await Promise.all(pending.map((r) => generationStatus(g, r.workflowId, tenant, REVIEW_PAGE_QUERY_DEADLINE_MS).catch(() => undefined)));
@@ -259,12 +249,28 @@ export function buildApi(g: Generations, readiness: Readiness = { draining: fals
         ),
       );
   });
-
-  return app;
 }
 
-function sendError(reply: FastifyReply, err: unknown, requestId: string): FastifyReply {
+/**
+ * Why a sign-in comes from another site, or undefined. Browsers send `Origin` on every cross-origin POST (and
+ * `Sec-Fetch-Site`); a request with neither (curl, a script) is not a browser that could be tricked.
+ */
+function crossSiteReason(req: FastifyRequest): string | undefined {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `the form was posted from another site (Sec-Fetch-Site: ${String(site)})`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) return `the form was posted from another origin (${origin.slice(0, 200)})`;
+  return undefined;
+}
+
+const SIGN_IN_PAGE = '<!doctype html><title>image-agent review</title><p><a href="/review/login">Sign in</a> with the token you were given.</p>';
+
+function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
+  const requestId = req.id;
   if (err instanceof UploadRejectedError) return reply.code(err.status).send({ error: err.message });
+  if (err instanceof UnauthorizedError && req.routeOptions.url && routeRule(req.method, req.routeOptions.url)?.signInPage) {
+    return reply.code(401).type('text/html').send(SIGN_IN_PAGE);
+  }
   if (err instanceof UnauthorizedError) return reply.code(401).send({ error: err.message });
   if (err instanceof MissingRoleError) return reply.code(403).send({ error: err.message });
   if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });

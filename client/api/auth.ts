@@ -25,29 +25,47 @@ export class MissingRoleError extends Error {
   override name = 'MissingRoleError';
 }
 
-/** The caller's tenant, or an UnauthorizedError. */
-export function tenantOf(req: FastifyRequest, tokens: TokenDirectory): string {
-  return principalOf(req, tokens).tenant;
+/**
+ * The token the request presents: the bearer token (`Bearer` in any letter case, any run of spaces), else the
+ * login cookie. Its principal, not its spelling, is what the rate limiter and the role checks key on.
+ */
+export function presentedToken(req: FastifyRequest): { token: string; bearer: boolean } | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+  if (bearer) return { token: bearer, bearer: true };
+  const cookie = readCookie(req.headers.cookie, TOKEN_COOKIE);
+  return cookie ? { token: cookie, bearer: false } : undefined;
+}
+
+/** Whether the principal holds one of the roles (admin holds every role). */
+export function hasRole(principal: Principal, roles: readonly Role[]): boolean {
+  return principal.roles.includes('admin') || roles.some((r) => principal.roles.includes(r));
 }
 
 /**
- * The authenticated principal (bearer token, or the login cookie), or an UnauthorizedError; with a role,
- * a MissingRoleError unless the principal has it. `cookieWrites`: routes whose cookie-authenticated POSTs
- * need no X-Requested-With (the codec server, which the Temporal UI calls cross-origin under CORS).
+ * The authenticated principal (bearer token, or the login cookie), or an UnauthorizedError; with roles,
+ * a MissingRoleError unless the principal has one of them. `cookieWrites`: routes whose cookie-authenticated
+ * POSTs need no X-Requested-With (the codec server, which the Temporal UI calls cross-origin under CORS).
  */
-export function principalOf(req: FastifyRequest, tokens: TokenDirectory, role?: Role, options: { cookieWrites?: boolean } = {}): Principal {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-  const cookie = readCookie(req.headers.cookie, TOKEN_COOKIE);
-  const token = bearer ?? cookie;
-  const principal = token ? tokens.principal(token) : undefined;
-  if (!principal) throw new UnauthorizedError(token ? 'the token is not valid' : 'a bearer token is required');
-  if (!bearer && req.method !== 'GET' && !options.cookieWrites && req.headers['x-requested-with'] !== 'image-agent') {
+export function principalOf(req: FastifyRequest, tokens: TokenDirectory, roles?: readonly Role[], options: { cookieWrites?: boolean } = {}): Principal {
+  const presented = presentedToken(req);
+  const principal = presented ? tokens.principal(presented.token) : undefined;
+  if (!principal) throw new UnauthorizedError(presented ? 'the token is not valid' : 'a bearer token is required');
+  if (!presented?.bearer && req.method !== 'GET' && !options.cookieWrites && req.headers['x-requested-with'] !== 'image-agent') {
     throw new UnauthorizedError('cookie-authenticated writes need the X-Requested-With: image-agent header');
   }
-  if (role && !principal.roles.includes(role) && !principal.roles.includes('admin')) {
-    throw new MissingRoleError(`${principal.name} does not have the ${role} role`);
+  if (roles && !hasRole(principal, roles)) {
+    throw new MissingRoleError(`${principal.name} does not have the ${roles.join(' or ')} role`);
   }
   return principal;
+}
+
+/**
+ * The user a start runs for: a principal acts as itself (its name is its user id) unless it may act for its
+ * tenant's users (delegate or admin). A stranger's `userId` would otherwise read and write that user's memory.
+ */
+export function actingUser(principal: Principal, userId: string): string {
+  if (userId === principal.name || hasRole(principal, ['delegate'])) return userId;
+  throw new MissingRoleError(`${principal.name} may start runs only as itself (userId "${principal.name}"); acting for another user needs the delegate role`);
 }
 
 export function setTokenCookie(reply: FastifyReply, token: string, secure = false): void {
