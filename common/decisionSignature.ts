@@ -26,7 +26,7 @@ export interface ReviewAuth {
 }
 
 /** How old a version-2 decision may be when it reaches the run (and how far ahead of its clock). */
-export const DECISION_MAX_AGE_MS = 10 * 60_000;
+const DECISION_MAX_AGE_MS = 10 * 60_000;
 const DECISION_MAX_SKEW_MS = 2 * 60_000;
 
 /** The signed part of a decision. */

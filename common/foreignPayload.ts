@@ -5,7 +5,7 @@
  * it as ignored, and nothing of the other tenant's key or text reaches the run. Pure: workflow code imports it.
  */
 
-export const FOREIGN_PAYLOAD_FIELD = 'imageAgentRefusedPayload';
+const FOREIGN_PAYLOAD_FIELD = 'imageAgentRefusedPayload';
 
 export const FOREIGN_PAYLOAD_PROBLEM = "refused: the message was not encrypted under this run's tenant key (a run takes messages only from its own tenant)";
 

@@ -31,7 +31,7 @@ export class ReviewSigner {
 }
 
 /** The tenant's review rules, from configuration (IMAGE_AGENT_FOUR_EYES_TENANTS, IMAGE_AGENT_FOUR_EYES_MIN_REVIEW_TIMEOUT). */
-export function tenantReviewRules(config: AppConfig, tenant: string): TenantReviewRules {
+function tenantReviewRules(config: AppConfig, tenant: string): TenantReviewRules {
   const fourEyes = config.security.fourEyesTenants.includes('*') || config.security.fourEyesTenants.includes(tenant);
   return fourEyes ? { fourEyes, minTimeout: config.security.fourEyesMinReviewTimeout } : { fourEyes };
 }
