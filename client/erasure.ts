@@ -18,11 +18,11 @@ import { safeSegment, tenantPrefix } from '../common/objectKeys';
 import { Tenant, UserTag } from '../common/searchAttributes';
 import { userTag, userTags } from '../common/userTag';
 import { loadKeyring } from '../security/keyring';
-import { TenantKeys } from '../security/tenantKeys';
+import { tenantKeysFor } from '../security/tenantKeys';
 import { disableTenant } from '../security/tenantStatus';
 import { tombstoneUser } from './erasureTombstones';
 import type { Generations } from './generations';
-import { waitingOutPostgres } from './postgresOutageWait';
+import { waitingOutPostgres } from './outageWait';
 import { stopOpenRuns } from './stopOpenRuns';
 
 export interface ErasureRecord {
@@ -98,7 +98,7 @@ export async function erase(g: Generations, pool: Pool, req: EraseRequest): Prom
     rows.tenants = (await waitingOutPostgres(g.config, 'delete the tenant', () => pool.query('delete from tenants where id = $1', [tenant]))).rowCount ?? 0;
 
   const keyring = loadKeyring(g.config);
-  const keysDestroyed = !tag && keyring ? await new TenantKeys(keyring, g.store).destroy(tenant) : 0;
+  const keysDestroyed = !tag && keyring ? await tenantKeysFor(g.config, keyring, g.store).destroy(tenant) : 0;
 
   const recordKey = `audit/erasures/${at.toISOString().replace(/[:.]/g, '-')}-${randomBytes(4).toString('hex')}.json`;
   const record: ErasureRecord = {

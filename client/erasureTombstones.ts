@@ -8,7 +8,7 @@
 import type { Pool } from 'pg';
 import type { AppConfig } from '../common/config';
 import { createPool } from '../providers/database';
-import { waitingOutPostgres } from './postgresOutageWait';
+import { waitingOutPostgres } from './outageWait';
 
 /** A start for a user an erasure tombstoned (the API answers 409). */
 export class UserErasedError extends Error {

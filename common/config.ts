@@ -128,6 +128,16 @@ const envSchema = z.object({
   /** Brotli compression of payloads ahead of encryption (README, "Performance"). */
   IMAGE_AGENT_COMPRESSION: bool.default(true),
   IMAGE_AGENT_ENCRYPTION_KEYRING_FILE: optionalString,
+  /** Wrapped data keys kept on local disk, so an object-storage outage does not stop runs ("off": none). */
+  IMAGE_AGENT_KEY_CACHE_DIR: optionalString,
+  /** A data key is replaced after this many encryptions by one process, or at this age (96-bit random IVs). */
+  IMAGE_AGENT_DATA_KEY_MAX_USES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 30)
+    .default(2 ** 22),
+  IMAGE_AGENT_DATA_KEY_MAX_AGE: optionalString.pipe(durationSchema.optional()),
   /** Ed25519 private key (PEM, or base64 of PKCS#8 DER) the API signs review decisions with. */
   IMAGE_AGENT_REVIEW_SIGNING_KEY: optionalString,
   /** Tenants whose runs need a reviewer other than the requester ("acme,beta", or "*"). */
@@ -260,6 +270,11 @@ export interface AppConfig {
     /** "id:base64,…", the first current; or a keyring file; neither: the local stack's generated dev keyring. */
     keys?: string;
     keyringFile?: string;
+    /** Where wrapped data keys are kept on disk for object-storage outages; undefined: nowhere. */
+    keyCacheDir?: string;
+    /** Data-key rotation: encryptions per process, and age. */
+    dataKeyMaxUses: number;
+    dataKeyMaxAge: string;
   };
   security: {
     /** Ed25519 private key for review decisions; unset: the local stack's generated dev key. */
@@ -338,6 +353,10 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     e.S3_SECRET_ACCESS_KEY,
     e.IMAGE_AGENT_ID_KEY,
     env.TEMPORAL_API_KEY,
+    // The review-signing key whole and line by line (a PEM's body), and each master key of the list.
+    e.IMAGE_AGENT_REVIEW_SIGNING_KEY,
+    ...(e.IMAGE_AGENT_REVIEW_SIGNING_KEY ?? '').split(/\r?\n/).filter((l) => !l.startsWith('-----')),
+    ...(e.IMAGE_AGENT_ENCRYPTION_KEYS ?? '').split(',').map((k) => k.slice(k.indexOf(':') + 1).trim()),
     ...Object.entries(searchSettingValues).flatMap(([k, v]) => (/KEY|TOKEN|SECRET/.test(k) ? [v] : [])),
     // The token is an entry's first field (token:tenant or token:tenant:principal:roles).
     ...(e.IMAGE_AGENT_API_TOKENS ?? '').split(',').map((t) => t.trim().split(':')[0]),
@@ -432,6 +451,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       compress: e.IMAGE_AGENT_COMPRESSION,
       ...(e.IMAGE_AGENT_ENCRYPTION_KEYS ? { keys: e.IMAGE_AGENT_ENCRYPTION_KEYS } : {}),
       ...(e.IMAGE_AGENT_ENCRYPTION_KEYRING_FILE ? { keyringFile: path.resolve(projectRoot, e.IMAGE_AGENT_ENCRYPTION_KEYRING_FILE) } : {}),
+      ...(e.IMAGE_AGENT_KEY_CACHE_DIR === 'off'
+        ? {}
+        : { keyCacheDir: path.resolve(projectRoot, e.IMAGE_AGENT_KEY_CACHE_DIR ?? path.join(e.STACK_DIR, 'key-cache')) }),
+      dataKeyMaxUses: e.IMAGE_AGENT_DATA_KEY_MAX_USES,
+      dataKeyMaxAge: e.IMAGE_AGENT_DATA_KEY_MAX_AGE ?? '7 days',
     },
     security: {
       ...(e.IMAGE_AGENT_REVIEW_SIGNING_KEY ? { reviewSigningKey: e.IMAGE_AGENT_REVIEW_SIGNING_KEY } : {}),

@@ -12,7 +12,7 @@ import { ObjectStore } from '../providers/objectStore';
 import { CompressionCodec } from './compressionCodec';
 import { loadKeyring } from './keyring';
 import { EncryptionCodec, payloadTenant, type TenantLookup } from './payloadCodec';
-import { SYSTEM_TENANT, TenantKeys } from './tenantKeys';
+import { SYSTEM_TENANT, tenantKeysFor } from './tenantKeys';
 
 export const FAILURE_CONVERTER_PATH = require.resolve('./failureConverter');
 
@@ -35,7 +35,7 @@ export function createEncryption(config: AppConfig, options: { onlyTenant?: stri
   const keyring = loadKeyring(config);
   if (!keyring) return { dataConverter: { failureConverterPath: FAILURE_CONVERTER_PATH }, decode: async (p) => p, close: () => undefined };
   const store = new ObjectStore(config.s3);
-  const codec = new EncryptionCodec(new TenantKeys(keyring, store), options);
+  const codec = new EncryptionCodec(tenantKeysFor(config, keyring, store), options);
   // Compression only alongside encryption: plain payloads stay JSON that the UI shows without a codec
   // server. Compressed first, encrypted last (the SDK encodes in array order and decodes in reverse).
   const compression = config.encryption.compress ? new CompressionCodec() : undefined;

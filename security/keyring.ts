@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../common/config';
+import { registerSecrets } from '../common/redact';
+import { refuseDevKey } from './insecureDefaults';
 
 export interface MasterKeyring {
   /** Id of the key new data keys are wrapped with. */
@@ -26,6 +28,8 @@ const ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 function keyFrom(id: string, b64: string, where: string): [string, Buffer] {
   const key = Buffer.from(b64, 'base64');
+  // Master keys are masked in every message this process writes (common/redact.ts).
+  registerSecrets([b64]);
   if (!ID.test(id) || key.length !== 32) throw new KeyringError(`${where}: each key is <id>:<base64 of 32 bytes> (id of letters, digits, . _ -)`);
   return [id, key];
 }
@@ -58,6 +62,7 @@ function devKeyringFile(config: AppConfig): string {
 }
 
 function devKeyring(config: AppConfig): MasterKeyring {
+  refuseDevKey(config, 'the master keyring (IMAGE_AGENT_ENCRYPTION_KEYS or IMAGE_AGENT_ENCRYPTION_KEYRING_FILE)');
   const file = devKeyringFile(config);
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });

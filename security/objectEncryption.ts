@@ -16,7 +16,7 @@ import { tenantOfKey } from '../common/objectKeys';
 import { ObjectStore, SEALED_OBJECT_MAGIC, type ObjectCipher } from '../providers/objectStore';
 import { openAesGcm, sealAesGcm } from './aesGcm';
 import { loadKeyring } from './keyring';
-import { canOwnKeys, SYSTEM_TENANT, TenantKeys } from './tenantKeys';
+import { canOwnKeys, SYSTEM_TENANT, tenantKeysFor, type TenantKeys } from './tenantKeys';
 
 class ObjectKeyMissingError extends Error {
   override name = 'ObjectKeyMissingError';
@@ -63,6 +63,6 @@ export function openObjectStore(config: AppConfig): ObjectStore {
   const store = new ObjectStore(config.s3);
   const keyring = loadKeyring(config);
   // The data keys live in the same store, under keyring/ (outside every tenant's prefix, so never sealed).
-  if (keyring) store.encryptWith(new ObjectSealer(new TenantKeys(keyring, store)));
+  if (keyring) store.encryptWith(new ObjectSealer(tenantKeysFor(config, keyring, store)));
   return store;
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { AppConfig } from '../common/config';
 import { decisionMessage, type ReviewAuth, type SignedFields } from '../common/decisionSignature';
 import type { TenantReviewRules } from '../common/tenantReviewRules';
+import { refuseDevKey } from './insecureDefaults';
 
 export class ReviewSigner {
   readonly publicKey: string;
@@ -55,6 +56,7 @@ export function reviewSigner(config: AppConfig): ReviewSigner {
 }
 
 function devSigningKey(config: AppConfig): string {
+  refuseDevKey(config, 'IMAGE_AGENT_REVIEW_SIGNING_KEY');
   const file = path.join(config.stack.dir, 'review-signing-key.pem');
   if (!fs.existsSync(file)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -6,6 +6,7 @@
 import type { NativeConnection } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '../common/config';
 import { describeFailure } from '../client/describeFailure';
+import { refuseInsecureDefaults } from '../security/insecureDefaults';
 import { startOpsServer, type OpsServer } from '../telemetry/opsServer';
 import { installSdkRuntime } from '../telemetry/sdkRuntime';
 import { installTracing } from '../telemetry/tracing';
@@ -18,6 +19,7 @@ export function runWorkerProcess(
   let ops: OpsServer | undefined;
   (async () => {
     const config = loadConfig();
+    refuseInsecureDefaults(config, 'worker');
     const service = `image-agent-${name}-worker`;
     const { sdkMetricsUrl } = installSdkRuntime(config, service);
     const tracing = installTracing(process.env.OTEL_SERVICE_NAME ?? service, { otlpEndpoint: config.telemetry.otlpEndpoint });

@@ -34,6 +34,8 @@ import { callerOf, guardRoutes } from './routeGuard';
 import { routeRule } from './routeRoles';
 import { renderReviewPage } from './reviewPage';
 import { registerCodecRoutes } from '../../security/codecServer';
+import { ObjectStorageUnavailableError } from '../../security/tenantKeys';
+import { causeChain } from '../../common/causeChain';
 import { TenantDisabledError } from '../../security/tenantStatus';
 import { UserErasedError } from '../erasureTombstones';
 
@@ -263,6 +265,8 @@ function crossSiteReason(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
+const OBJECT_STORAGE_RETRY_AFTER_S = 30;
+
 const SIGN_IN_PAGE = '<!doctype html><title>image-agent review</title><p><a href="/review/login">Sign in</a> with the token you were given.</p>';
 
 function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
@@ -280,6 +284,15 @@ function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown): Fast
   if (err instanceof InvalidRequestError) return reply.code(400).send({ error: err.message });
   if (err instanceof ConflictError) return reply.code(409).send({ error: err.message });
   if (err instanceof WorkflowUpdateFailedError) return reply.code(409).send({ error: (err.cause as Error | undefined)?.message ?? err.message });
+  // A data key only object storage holds: the caller retries after the outage (the CLI waits it out itself).
+  if (causeChain(err, 8).some((e) => e instanceof ObjectStorageUnavailableError)) {
+    return reply
+      .code(503)
+      .header('retry-after', String(OBJECT_STORAGE_RETRY_AFTER_S))
+      .send({
+        error: `object storage is unreachable, and this tenant's data key is held only there; try again in ${OBJECT_STORAGE_RETRY_AFTER_S} s (request ${requestId})`,
+      });
+  }
   const fastifyError = err as { statusCode?: number; message?: string };
   if (fastifyError.statusCode && fastifyError.statusCode < 500) return reply.code(fastifyError.statusCode).send({ error: fastifyError.message });
   // The details (addresses, ports, endpoints) go to the server's log, never to the caller.

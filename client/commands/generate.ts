@@ -7,6 +7,7 @@ import type { ReviewPolicy } from '../../common/review';
 import type { GenerateImageResult } from '../../common/runResult';
 import { copyFinalImages } from '../copyFinalImages';
 import { idempotentWorkflowId, newWorkflowId, startGeneration, type Generations } from '../generations';
+import { waitingOutObjectStorage } from '../outageWait';
 import { formatRun } from '../printRun';
 import { uploadInputImages } from '../uploadInputImages';
 import { intOption, printJson, withGenerations } from './context';
@@ -93,7 +94,11 @@ async function generate(g: Generations, request: string, flags: GenerateFlags): 
       : {}),
     ...(flags.webhook ? { webhookUrl: flags.webhook } : {}),
   });
-  const started = await startGeneration(g, input, workflowId, { idempotent: flags.requestId !== undefined });
+  // The run's input is encrypted under the tenant's data key: while object storage is down and no copy of
+  // it is on this machine, the start waits within the outage window (the same run id: a retry joins it).
+  const started = await waitingOutObjectStorage(g.config, 'start the run', () =>
+    startGeneration(g, input, workflowId, { idempotent: flags.requestId !== undefined }),
+  );
   if (started.existing && !flags.json) console.log(`(request id ${flags.requestId} already started this run; nothing new was started)`);
   const howToReview = reviewHelp(started.workflowId, input.review, g.config.api);
   if (!flags.wait) {

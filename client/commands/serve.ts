@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { loadConfig } from '../../common/config';
+import { refuseInsecureDefaults } from '../../security/insecureDefaults';
 import { openObjectStore } from '../../security/objectEncryption';
 import { startOpsServer } from '../../telemetry/opsServer';
 import { installTracing } from '../../telemetry/tracing';
@@ -18,6 +19,7 @@ export function registerServe(program: Command): void {
     .description('run the HTTP API and the review page (tokens from IMAGE_AGENT_API_TOKENS)')
     .action(async () => {
       const config = loadConfig();
+      refuseInsecureDefaults(config, 'api');
       if (!config.api.tokens.size) throw new UsageError('no API tokens: set IMAGE_AGENT_API_TOKENS="<token>:<tenant>,…" (the local stack makes one for you)');
       const tracing = installTracing(process.env.OTEL_SERVICE_NAME ?? 'image-agent-api', { otlpEndpoint: config.telemetry.otlpEndpoint });
       const ops = config.telemetry.opsPort ? await startOpsServer({ host: config.telemetry.opsHost, port: config.telemetry.opsPort }) : undefined;

@@ -29,8 +29,23 @@ template_and_validate() { # values flags...
   kubeconform "${kubeconform_args[@]}" "$CHECKS_OUT/rendered.yaml"
 }
 
-check "helm lint (strict)" helm lint --strict "$CHART"
-check "helm template | kubeconform (defaults: KEDA, API key)" template_and_validate
+# The secrets the chart requires when it makes the Secret itself (throwaway values: nothing is deployed).
+secret_flags=(--set-string secrets.values.IMAGE_AGENT_ID_KEY=ci-id-key-not-a-secret
+  --set-string secrets.values.IMAGE_AGENT_ENCRYPTION_KEYS=ci:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
+  --set-string secrets.values.IMAGE_AGENT_REVIEW_SIGNING_KEY=ci-signing-key-not-a-secret)
+# Without them, rendering fails and names the first one missing.
+refuses_missing_secrets() {
+  local out
+  if out="$(helm template ia "$CHART" --kube-version "$K8S_VERSION" 2>&1)"; then
+    echo "rendered without the required secrets"
+    return 1
+  fi
+  grep -q 'secrets.values.IMAGE_AGENT_[A-Z_]* is required' <<<"$out" || { echo "$out"; return 1; }
+}
+
+check "helm lint (strict)" helm lint --strict "$CHART" "${secret_flags[@]}"
+check "helm template | kubeconform (defaults: KEDA, API key)" template_and_validate "${secret_flags[@]}"
+check "helm template refuses a chart-made Secret without the id key, keyring and signing key" refuses_missing_secrets
 check "helm template | kubeconform (mTLS, existing secret, no GPU, no KEDA)" template_and_validate \
   --set temporal.mtlsSecretName=temporal-mtls --set secrets.existingSecret=ia-secrets \
   --set gpuWorker.gpu.enabled=false --set keda.enabled=false --set migrations.enabled=false
