@@ -20,7 +20,7 @@ function hostOf(address: string | undefined): string | undefined {
 }
 
 /** Whether every dependency is on this machine's loopback: the local stack (or a one-machine setup like it). */
-export function isLocalStack(config: Pick<AppConfig, 'temporal' | 's3' | 'databaseUrl'>): boolean {
+function isLocalStack(config: Pick<AppConfig, 'temporal' | 's3' | 'databaseUrl'>): boolean {
   return [config.temporal.connection.address, config.s3.endpoint, config.databaseUrl].every((a) => {
     const host = hostOf(a);
     return host !== undefined && LOOPBACK.has(host);

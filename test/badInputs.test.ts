@@ -33,6 +33,7 @@ import { submitTurnUpdate } from '../workflows/sessionMessages';
 import { reviewSignal, reviewUpdate } from '../workflows/generationMessages';
 import { createEncryption } from '../security/dataConverter';
 import { reviewSigner } from '../security/reviewSigner';
+import { refuseInsecureDefaults } from '../security/insecureDefaults';
 import { runCli } from './support/cli';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
@@ -133,6 +134,18 @@ async function asTenant(c: Ctx, tenant: string, fn: (client: Client) => Promise<
   } finally {
     encryption.close();
   }
+}
+
+/** The environment of a process whose dependencies are not on this machine (host names that resolve nowhere), without secrets. */
+function elsewhere(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: 'temporal.image-agent.invalid:7233',
+    S3_ENDPOINT: 'https://s3.image-agent.invalid',
+    DATABASE_URL: 'postgres://ia@db.image-agent.invalid:5432/ia',
+  };
+  for (const k of ['IMAGE_AGENT_ID_KEY', 'IMAGE_AGENT_ENCRYPTION_KEYS', 'IMAGE_AGENT_ENCRYPTION_KEYRING_FILE', 'IMAGE_AGENT_REVIEW_SIGNING_KEY']) delete env[k];
+  return env;
 }
 
 function write(c: Ctx, name: string, text: string): string {
@@ -684,6 +697,21 @@ const ROWS: Row[] = [
     status: 'ConfigError',
     message: /IMAGE_AGENT_ID_KEY/,
     run: () => errorOf(async () => loadConfig({ ...process.env, IMAGE_AGENT_ID_KEY: 'short' })),
+  },
+  // issue 20 (insecure defaults outside the local stack)
+  {
+    area: 'config',
+    input: 'an API outside the local stack with the public id key and no keyring or signing key',
+    status: 'ConfigError',
+    message: /refusing to start the api outside the local stack without: IMAGE_AGENT_ID_KEY .*a master keyring .*IMAGE_AGENT_REVIEW_SIGNING_KEY/,
+    run: () => errorOf(async () => refuseInsecureDefaults(loadConfig(elsewhere()), 'api')),
+  },
+  {
+    area: 'config',
+    input: 'a worker outside the local stack with a secret id key but no keyring',
+    status: 'ConfigError',
+    message: /refusing to start the worker outside the local stack without: a master keyring/,
+    run: () => errorOf(async () => refuseInsecureDefaults(loadConfig({ ...elsewhere(), IMAGE_AGENT_ID_KEY: `id-${randomUUID()}` }), 'worker')),
   },
   {
     area: 'config',
