@@ -4,9 +4,6 @@
  * badly signed decisions (a forged reviewer sent straight to Temporal), and ignores such signals.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { buildApi } from '../client/api/apiServer';
 import { loadConfig } from '../common/config';
 import { decisionMessage, signatureProblem } from '../common/decisionSignature';
 import { parseTokenEntries } from '../common/principals';
@@ -15,6 +12,7 @@ import { resolveTool } from '../infra/toolchain';
 import { ReviewSigner } from '../security/reviewSigner';
 import { runCommand } from './support/cli';
 import { eventually } from './support/eventually';
+import { listenApi, startWaitingRun, type InProcessApi } from './support/inProcessApi';
 import { dumpHistory } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 import { reviewSignal, reviewUpdate } from '../workflows/generationMessages';
@@ -26,19 +24,10 @@ const CAROL = `tok-carol-${randomUUID()}`;
 
 describe('principals and four-eyes review', () => {
   let env: TestEnv;
-  let api: FastifyInstance;
-  let base: string;
+  let api: InProcessApi;
   let id: string;
   let candidateKey: string;
-
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, any> };
-  };
+  const call = (method: string, path: string, token: string, body?: unknown) => api.call(method, path, token, body);
 
   beforeAll(async () => {
     env = await startTestEnv({
@@ -48,22 +37,8 @@ describe('principals and four-eyes review', () => {
         IMAGE_AGENT_FOUR_EYES_TENANTS: 'fe',
       },
     });
-    api = buildApi({ client: env.client, config: env.config, store: env.store });
-    await api.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-    const started = await call('POST', '/v1/generations', ALICE, {
-      request: 'a teal kite over dunes',
-      userId: 'alice',
-      options: { size: '256x256', maxRounds: 1 },
-      review: { required: true, onTimeout: 'expire' },
-    });
-    expect(started.status).toBe(202);
-    id = started.body.workflowId as string;
-    candidateKey = await eventually(async () => {
-      const s = await call('GET', `/v1/generations/${id}`, ALICE);
-      expect(s.body.pendingReview?.candidateKey).toBeDefined();
-      return s.body.pendingReview.candidateKey as string;
-    }, 60_000);
+    api = await listenApi(env);
+    ({ id, candidateKey } = await startWaitingRun(api, ALICE, { request: 'a teal kite over dunes', userId: 'alice' }));
   });
   afterAll(async () => {
     await api?.close();

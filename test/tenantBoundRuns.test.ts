@@ -7,17 +7,16 @@
  * comes from its own start, not from a parent-looking id prefix.
  */
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { FastifyInstance } from 'fastify';
-import { buildApi } from '../client/api/apiServer';
 import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../common/foreignPayload';
 import { loadKeyring } from '../security/keyring';
 import { EncryptionCodec, ENCRYPTED_ENCODING, payloadTenant } from '../security/payloadCodec';
 import { TenantKeys } from '../security/tenantKeys';
 import { ObjectStore } from '../providers/objectStore';
 import { eventually } from './support/eventually';
+import { collectPayloads } from './support/history';
+import { listenApi, startWaitingRun, type InProcessApi } from './support/inProcessApi';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 const A = `bound-a-${randomUUID().slice(0, 6)}`;
@@ -42,31 +41,12 @@ const fromJson = (p: JsonPayload): Payload => ({
 });
 const jsonPayload = (value: unknown): Payload => ({ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify(value)) });
 
-function collect(node: unknown, out: Payload[]): void {
-  if (!node || typeof node !== 'object' || node instanceof Uint8Array) return;
-  const maybe = node as { metadata?: unknown; data?: unknown };
-  if (maybe.metadata && maybe.data instanceof Uint8Array) {
-    out.push(node as Payload);
-    return;
-  }
-  for (const v of Object.values(node)) collect(v, out);
-}
-
 describe("a run's tenant is fixed at its start", () => {
   let env: TestEnv;
-  let api: FastifyInstance;
-  let base: string;
+  let api: InProcessApi;
   let id: string;
   let candidateKey: string;
-
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, any> };
-  };
+  const call = (method: string, path: string, token: string, body?: unknown) => api.call(method, path, token, body);
   /** Through a tenant's codec server, in requests of a few payloads (the codec server bounds a request). */
   const codec = async (op: 'encode' | 'decode', token: string, payloads: Payload[]): Promise<Payload[]> => {
     const out: Payload[] = [];
@@ -80,7 +60,7 @@ describe("a run's tenant is fixed at its start", () => {
   const rawHistoryPayloads = async (): Promise<Payload[]> => {
     const history = await env.client.workflow.getHandle(id).fetchHistory();
     const payloads: Payload[] = [];
-    collect(history, payloads);
+    collectPayloads(history, payloads);
     return payloads;
   };
   const texts = (payloads: Payload[]) => payloads.map((p) => Buffer.from(temporal.api.common.v1.Payload.encode(p).finish()).toString('utf8'));
@@ -97,23 +77,8 @@ describe("a run's tenant is fixed at its start", () => {
         ].join(','),
       },
     });
-    expect(env.config.encryption.keys ?? env.config.encryption.keyringFile ?? 'dev').toBeDefined();
-    api = buildApi({ client: env.client, config: env.config, store: env.store });
-    await api.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
-    const started = await call('POST', '/v1/generations', A_SUBMIT, {
-      request: SECRET,
-      userId: 'alice',
-      options: { size: '256x256', maxRounds: 1 },
-      review: { required: true, onTimeout: 'expire' },
-    });
-    expect(started.status).toBe(202);
-    id = started.body.workflowId as string;
-    candidateKey = await eventually(async () => {
-      const s = await call('GET', `/v1/generations/${id}`, A_SUBMIT);
-      expect(s.body.pendingReview?.candidateKey).toBeDefined();
-      return s.body.pendingReview.candidateKey as string;
-    }, 60_000);
+    api = await listenApi(env);
+    ({ id, candidateKey } = await startWaitingRun(api, A_SUBMIT, { request: SECRET, userId: 'alice' }));
   });
   afterAll(async () => {
     await api?.close();

@@ -6,9 +6,6 @@
  *  - a signed decision names its run: after a reset, the decision made on the old run is refused.
  */
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
-import { buildApi } from '../client/api/apiServer';
 import { reviewGeneration } from '../client/generations';
 import { submitTurn } from '../client/sessionClient';
 import type { ReviewDecision } from '../common/review';
@@ -19,6 +16,7 @@ import { reviewSignal, reviewUpdate, statusQuery } from '../workflows/generation
 import { sessionQuery } from '../workflows/sessionMessages';
 import { sessionWorkflowId } from '../common/sessionId';
 import { eventually } from './support/eventually';
+import { listenApi, startWaitingRun, type InProcessApi } from './support/inProcessApi';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 const FE = `rules-fe-${randomUUID().slice(0, 6)}`;
@@ -26,18 +24,10 @@ const ALICE = `tok-alice-${randomUUID()}`;
 
 describe("a four-eyes tenant's review rules", () => {
   let env: TestEnv;
-  let api: FastifyInstance;
+  let api: InProcessApi;
   let base: string;
   const gen = () => ({ client: env.client, config: env.config, store: env.store });
-
-  const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, body: (await res.json().catch(() => undefined)) as Record<string, any> };
-  };
+  const call = (method: string, path: string, token: string, body?: unknown) => api.call(method, path, token, body);
   const pending = (workflowId: string) =>
     eventually(async () => {
       const s = await env.client.workflow.getHandle(workflowId).query(statusQuery);
@@ -54,9 +44,8 @@ describe("a four-eyes tenant's review rules", () => {
         IMAGE_AGENT_FOUR_EYES_MIN_REVIEW_TIMEOUT: '3 seconds',
       },
     });
-    api = buildApi({ client: env.client, config: env.config, store: env.store });
-    await api.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
+    api = await listenApi(env);
+    base = api.base;
   });
   afterAll(async () => {
     await api?.close();
@@ -129,15 +118,7 @@ describe("a four-eyes tenant's review rules", () => {
   });
 
   test('a decision signed for one run is refused on the run a reset made of it', async () => {
-    const started = await call('POST', '/v1/generations', ALICE, {
-      request: 'a glass teapot',
-      userId: 'alice',
-      options: { size: '256x256', maxRounds: 1 },
-      review: { required: true, onTimeout: 'expire' },
-    });
-    expect(started.status).toBe(202);
-    const workflowId = started.body.workflowId as string;
-    const candidateKey = await pending(workflowId);
+    const { id: workflowId, candidateKey } = await startWaitingRun(api, ALICE, { request: 'a glass teapot', userId: 'alice' });
     const handle = env.client.workflow.getHandle(workflowId);
     const { runId } = await handle.describe();
     const waitingAt = (await handle.fetchHistory()).events!.filter((e) => e.workflowTaskCompletedEventAttributes).at(-1)!.eventId!;

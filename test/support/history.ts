@@ -16,7 +16,7 @@ export interface HistoryDump {
   payloadBytes: Buffer[];
 }
 
-function collectPayloads(node: unknown, out: Payload[]): void {
+export function collectPayloads(node: unknown, out: Payload[]): void {
   if (!node || typeof node !== 'object') return;
   if (node instanceof Uint8Array) return;
   const maybe = node as { metadata?: unknown; data?: unknown };
