@@ -166,5 +166,8 @@ function makeClient(config: AppConfig['s3'], endpoint: string | undefined): S3Cl
     credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
     // Temporal retries the activity; the SDK's own retries would only hide an outage for longer.
     maxAttempts: 2,
+    // Without these a blackholed endpoint hangs a call until the activity's own timeout; a refused
+    // connection fails at once either way. The socket timeout is idle time, so large images still stream.
+    requestHandler: { connectionTimeout: 5_000, socketTimeout: 60_000 },
   });
 }
