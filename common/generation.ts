@@ -116,6 +116,27 @@ export interface Feedback {
   reviewer?: string;
 }
 
+/**
+ * The loop's stop rule after a critique: "all passed" only when every item was verified as passed. With
+ * nothing failed but items unverified, another round has no feedback to act on: stop, and say so.
+ */
+export function stopAfterCritique(c: Pick<Critique, 'verdicts' | 'total'>): 'all_passed' | 'unverified' | undefined {
+  const counts = critiqueCounts(c);
+  if (counts.passed === counts.total) return 'all_passed';
+  return counts.failed === 0 ? 'unverified' : undefined;
+}
+
+/** The next round's feedback: each failed item's statement (the size check has its own) and the critic's reason. */
+export function feedbackFrom(round: number, previousPrompt: string, c: Pick<Critique, 'verdicts'>, checklist: readonly ChecklistItem[]): Feedback {
+  const failed = c.verdicts.flatMap((v) => {
+    if (verdictStatus(v) !== 'fail') return [];
+    if (v.itemId === 'size') return [{ statement: 'The image has the size the request names', reason: v.reason }];
+    const item = checklist.find((i) => i.id === v.itemId);
+    return item ? [{ statement: item.statement, reason: v.reason }] : [];
+  });
+  return { round, previousPrompt, failed };
+}
+
 /** The candidate with the most items passed; ties go to the later round, which has seen more feedback. */
 export function bestCandidate(candidates: readonly Candidate[]): Candidate | undefined {
   let best: Candidate | undefined;

@@ -60,6 +60,13 @@ export function planDecisionProblem(state: ReviewGateState, d: PlanReviewDecisio
   return undefined;
 }
 
+/** A result decision's outcome: approve ends the run approved; the MAX_REJECTIONS-th reject ends it rejected; any other reject starts a new round. */
+export function resultOutcomeKind(decided: readonly ReviewRecord[], decision: 'approve' | 'reject'): 'approved' | 'rejected' | 'rejected_with_feedback' {
+  if (decision === 'approve') return 'approved';
+  const rejections = decided.filter((d) => d.kind === 'result' && d.decision === 'reject').length;
+  return rejections >= MAX_REJECTIONS ? 'rejected' : 'rejected_with_feedback';
+}
+
 /** What the policy decides when a review wait runs out: the recorded decision, the approval state, the outcome. */
 export function timeoutDecision(
   policy: ReviewPolicy,

@@ -1,9 +1,8 @@
 /**
  * Batch: many requests (a product catalogue, a benchmark suite) as BatchCase children with bounded
- * concurrency. Cases come from a manifest in S3 a page at a time; progress is a query. It survives worker
- * crashes (children have derived ids, so a replay resumes them), skips cases that already have a result when
- * started again, continues as new to keep its history bounded, and on cancel stops new cases, lets the
- * cancellation reach the running ones, and still writes a partial report.
+ * concurrency, read from a manifest in S3 a page at a time; progress is a query. Children have derived ids,
+ * so a replay resumes them; cases with a result are skipped when started again; it continues as new to bound
+ * its history; on cancel it stops new cases, lets the cancellation reach running ones, and writes a partial report.
  */
 import {
   CancellationScope,

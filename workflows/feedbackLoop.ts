@@ -5,7 +5,7 @@
  */
 import { ActivityFailure } from '@temporalio/workflow';
 import type { GroundedAnswer, MemoryContext } from '../common/evidence';
-import { bestCandidate, critiqueCounts, unverifiedCritique, verdictStatus, type Candidate, type ChecklistItem, type Feedback } from '../common/generation';
+import { bestCandidate, feedbackFrom, stopAfterCritique, unverifiedCritique, type Candidate, type ChecklistItem, type Feedback } from '../common/generation';
 import type { ContextPlan, PlannedImage } from '../common/plan';
 import type { GenerateOptions, HistoryTurn } from '../common/request';
 import type { ImageOutcome, StopReason } from '../common/runResult';
@@ -113,27 +113,12 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
       break;
     }
     args.onCandidate?.(candidate);
-    // "All passed" only when every item was verified as passed. With nothing failed but items unverified,
-    // another round has no feedback to act on: stop, and say they are unverified.
-    const counts = critiqueCounts(candidate.critique);
-    if (counts.passed === counts.total) {
-      stoppedBecause = 'all_passed';
+    const stop = stopAfterCritique(candidate.critique);
+    if (stop) {
+      stoppedBecause = stop;
       break;
     }
-    if (counts.failed === 0) {
-      stoppedBecause = 'unverified';
-      break;
-    }
-    feedback = {
-      round,
-      previousPrompt: context.prompt,
-      failed: candidate.critique.verdicts.flatMap((v) => {
-        const item = checklist.find((c) => c.id === v.itemId);
-        if (verdictStatus(v) !== 'fail') return [];
-        if (v.itemId === 'size') return [{ statement: 'The image has the size the request names', reason: v.reason }];
-        return item ? [{ statement: item.statement, reason: v.reason }] : [];
-      }),
-    };
+    feedback = feedbackFrom(round, context.prompt, candidate.critique, checklist);
   }
   return { imageIndex: args.imageIndex, imageId: args.image.id, brief: args.image.brief, final: bestCandidate(candidates)!, candidates, stoppedBecause };
 }

@@ -4,30 +4,24 @@
  * shape is the fallback (an invalid signal cannot be refused, so it is recorded as ignored). The wait is a
  * durable timer: when it runs out, the request's timeout policy decides.
  */
-import { ApplicationFailure, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import { upsertChanged } from './audit';
-import { signatureProblem, type ReviewAuth } from '../common/decisionSignature';
+import type { ReviewAuth } from '../common/decisionSignature';
+import { DecisionAuthority, refuseDecision } from './decisionAuthority';
+import type { PlanOutcome, ResultOutcome } from './reviewOutcome';
 import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../common/foreignPayload';
-import { FailureType } from '../common/failureTypes';
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../common/review';
 import { durationMs } from '../common/duration';
 import { Approval } from '../common/searchAttributes';
-import { MAX_REJECTIONS, planDecisionProblem, resultDecisionProblem, timeoutDecision } from '../common/reviewRules';
+import { planDecisionProblem, resultOutcomeKind, resultDecisionProblem, timeoutDecision } from '../common/reviewRules';
 import { planReviewSignal, planReviewUpdate, reviewSignal, reviewUpdate, type ReviewAccepted } from './generationMessages';
-
-export type ResultOutcome =
-  | { kind: 'approved'; record: ReviewRecord }
-  | { kind: 'rejected_with_feedback'; record: ReviewRecord }
-  | { kind: 'rejected' | 'expired'; record?: ReviewRecord };
-export type PlanOutcome = { kind: 'approved'; decision: PlanReviewDecision } | { kind: 'rejected'; decision?: PlanReviewDecision };
 
 export class ReviewGate {
   readonly decisions: ReviewRecord[] = [];
   readonly ignoredSignals: { at: string; reason: string }[] = [];
   pending?: PendingReview;
   approval: ApprovalState;
-  /** Version-2 decision ids applied so far: a signed decision is applied once. */
-  private readonly applied = new Set<string>();
+  private readonly authority: DecisionAuthority;
   private resultDecision?: { decision: ReviewDecision; via: 'update' | 'signal' };
   private planDecision?: { decision: PlanReviewDecision; via: 'update' | 'signal' };
 
@@ -35,24 +29,17 @@ export class ReviewGate {
     private readonly policy: ReviewPolicy,
     private readonly singleImage: () => boolean,
     /** Signed decisions and the four-eyes rule, for runs the API started with a public key. */
-    private readonly auth?: ReviewAuth,
+    auth?: ReviewAuth,
   ) {
     this.approval = 'not_required';
+    this.authority = new DecisionAuthority(auth);
   }
 
   install(): void {
-    setHandler(reviewUpdate, (d) => this.acceptResult(d, 'update'), { validator: (d) => this.refuse(this.resultProblem(d)) });
-    setHandler(planReviewUpdate, (d) => this.acceptPlan(d, 'update'), { validator: (d) => this.refuse(this.planProblem(d)) });
-    setHandler(reviewSignal, (d) => {
-      const problem = this.resultProblem(d);
-      if (problem) this.ignoredSignals.push({ at: new Date().toISOString(), reason: problem });
-      else this.acceptResult(d, 'signal');
-    });
-    setHandler(planReviewSignal, (d) => {
-      const problem = this.planProblem(d);
-      if (problem) this.ignoredSignals.push({ at: new Date().toISOString(), reason: problem });
-      else this.acceptPlan(d, 'signal');
-    });
+    setHandler(reviewUpdate, (d) => this.acceptResult(d, 'update'), { validator: (d) => refuseDecision(this.resultProblem(d)) });
+    setHandler(planReviewUpdate, (d) => this.acceptPlan(d, 'update'), { validator: (d) => refuseDecision(this.planProblem(d)) });
+    setHandler(reviewSignal, (d) => this.fromSignal(this.resultProblem(d), () => this.acceptResult(d, 'signal')));
+    setHandler(planReviewSignal, (d) => this.fromSignal(this.planProblem(d), () => this.acceptPlan(d, 'signal')));
   }
 
   /** Waits for the reviewer's decision on a candidate (or the timeout policy). */
@@ -68,22 +55,14 @@ export class ReviewGate {
       decision: decision.decision,
       candidateKey,
       feedback: decision.feedback,
-      ...this.reviewerOf(decision),
-      ...this.decisionIdOf(decision),
+      ...this.authority.recordedAs(decision),
       at: new Date().toISOString(),
       via,
     };
     this.decisions.push(record);
-    if (decision.decision === 'approve') {
-      this.setApproval('approved');
-      return { kind: 'approved', record };
-    }
-    const rejections = this.decisions.filter((d) => d.kind === 'result' && d.decision === 'reject').length;
-    if (rejections >= MAX_REJECTIONS) {
-      this.setApproval('rejected');
-      return { kind: 'rejected', record };
-    }
-    return { kind: 'rejected_with_feedback', record };
+    const kind = resultOutcomeKind(this.decisions, decision.decision);
+    if (kind !== 'rejected_with_feedback') this.setApproval(kind);
+    return { kind, record };
   }
 
   async awaitPlan(): Promise<PlanOutcome> {
@@ -99,8 +78,7 @@ export class ReviewGate {
       kind: 'plan',
       decision: decision.decision,
       feedback: decision.feedback ?? decision.instructions,
-      ...this.reviewerOf(decision),
-      ...this.decisionIdOf(decision),
+      ...this.authority.recordedAs(decision),
       at: new Date().toISOString(),
       via,
     });
@@ -145,62 +123,28 @@ export class ReviewGate {
   }
 
   private acceptResult(decision: ReviewDecision, via: 'update' | 'signal'): ReviewAccepted {
-    this.markApplied(decision);
+    this.authority.markApplied(decision);
     this.resultDecision = { decision, via };
     this.pending = undefined; // a second decision on the same candidate is now refused as a duplicate
     return { accepted: true, decision: decision.decision, next: decision.decision === 'approve' ? 'complete' : 'new_round' };
   }
 
   private acceptPlan(decision: PlanReviewDecision, via: 'update' | 'signal'): ReviewAccepted {
-    this.markApplied(decision);
+    this.authority.markApplied(decision);
     this.planDecision = { decision, via };
     this.pending = undefined;
     return { accepted: true, decision: decision.decision, next: decision.decision === 'approve' ? 'render' : 'end' };
   }
 
-  private refuse(problem: string | undefined): void {
-    // A refusal is an answer, not a fault: non-retryable, typed, and it leaves no history.
-    if (problem) throw ApplicationFailure.create({ type: FailureType.ReviewDecisionRefused, message: problem, nonRetryable: true });
-  }
-
-  /** The recorded reviewer: the signed principal, else (runs without review auth) the name sent. */
-  private reviewerOf(d: ReviewDecision | PlanReviewDecision): { reviewer: string; signed?: true } {
-    return this.auth && d.principal ? { reviewer: d.principal, signed: true } : { reviewer: d.reviewer ?? 'anonymous' };
-  }
-
-  private markApplied(d: ReviewDecision | PlanReviewDecision): void {
-    if (this.auth?.version === 2 && typeof d.decisionId === 'string') this.applied.add(d.decisionId);
-  }
-
-  private decisionIdOf(d: ReviewDecision | PlanReviewDecision): { decisionId?: string } {
-    return this.auth?.version === 2 && typeof d.decisionId === 'string' ? { decisionId: d.decisionId } : {};
-  }
-
-  /** Signature and four-eyes rules; no commands, so runs recorded before them replay unchanged. */
-  private authProblem(kind: 'plan' | 'result', d: ReviewDecision | PlanReviewDecision): string | undefined {
-    if (!this.auth) return undefined;
-    const info = workflowInfo();
-    const fields = {
-      workflowId: info.workflowId,
-      kind,
-      decision: d.decision,
-      candidateKey: kind === 'result' ? (d as ReviewDecision).candidateKey : undefined,
-      feedback: d.feedback,
-      instructions: kind === 'plan' ? (d as PlanReviewDecision).instructions : undefined,
-      prompt: kind === 'plan' ? (d as PlanReviewDecision).prompt : undefined,
-    };
-    const bad = signatureProblem(this.auth, fields, d, { runId: info.runId, now: Date.now() });
-    if (bad) return bad;
-    if (this.auth.version === 2 && this.applied.has(d.decisionId!)) return `duplicate decision: decision ${d.decisionId} was already applied to this run`;
-    if (this.auth.fourEyes && d.decision === 'approve' && d.principal === this.auth.requestedBy) {
-      return `four-eyes policy: ${d.principal} requested this run and cannot approve it; another reviewer must`;
-    }
-    return undefined;
+  /** An invalid signal cannot be refused as an update is: it is recorded as ignored. */
+  private fromSignal(problem: string | undefined, accept: () => void): void {
+    if (problem) this.ignoredSignals.push({ at: new Date().toISOString(), reason: problem });
+    else accept();
   }
 
   // A message another tenant encrypted (security/payloadCodec.ts) is refused before anything else is read of it.
   private resultProblem = (d: ReviewDecision): string | undefined =>
-    isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (resultDecisionProblem(this, d) ?? this.authProblem('result', d));
+    isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (resultDecisionProblem(this, d) ?? this.authority.problem('result', d));
   private planProblem = (d: PlanReviewDecision): string | undefined =>
-    isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (planDecisionProblem(this, d, this.singleImage()) ?? this.authProblem('plan', d));
+    isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (planDecisionProblem(this, d, this.singleImage()) ?? this.authority.problem('plan', d));
 }
