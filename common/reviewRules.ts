@@ -8,7 +8,7 @@ import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, 
 import { TEXT_LIMITS, textProblem } from './textLimits';
 
 /** Rejections a run accepts before the gate ends it as rejected (each costs a render). */
-export const MAX_REJECTIONS = 10;
+const MAX_REJECTIONS = 10;
 
 /** The longest text each decision field may carry. */
 export const REVIEW_TEXT_LIMITS = {
