@@ -10,6 +10,7 @@ import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../common/foreignPayl
 import type { GenerateOptions } from '../common/request';
 import type { ReviewPolicy } from '../common/review';
 import { Kind } from '../common/searchAttributes';
+import { TEXT_LIMITS, textProblem } from '../common/textLimits';
 import type { GenerateImageResult } from '../common/runResult';
 import { activitiesFor } from './activityStubs';
 import { generateImage } from './generateImage';
@@ -67,7 +68,8 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
         }
         if (closed) throw new Error('this session is closed; start a new session id');
         if (typeof turn?.request !== 'string' || !turn.request.trim()) throw new Error('the turn has no request text');
-        if (turn.request.length > 8000) throw new Error('the request is longer than 8000 characters');
+        const problem = textProblem(turn.request, TEXT_LIMITS.request);
+        if (problem) throw new Error(`the request ${problem}`);
       },
     },
   );
