@@ -11,10 +11,10 @@ import type { BenchmarkRunRecord } from '../benchmarks/report/runRecord';
 import { MANIFEST_PAGE_SIZE, type BatchInput, type BatchManifest, type BatchResult, type SuiteKind } from '../common/batch';
 import { batchManifestKey, batchManifestPageKey, judgePromptKey } from '../common/objectKeys';
 import type { GenerateOptions } from '../common/request';
-import { BatchId, Kind, Tenant } from '../common/searchAttributes';
+import { Tenant } from '../common/searchAttributes';
 import { batchWorkflowId } from '../workflows/batchMessages';
 import type { Generations } from './generations';
-import { withOutageWindow } from './startOptions';
+import { runSearchAttributes, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
 import { batch } from '../workflows/batch';
 
@@ -80,11 +80,7 @@ export async function startBatch(
     // A running batch of the same id is joined; a finished one is run again, skipping its finished cases.
     workflowIdConflictPolicy: 'USE_EXISTING',
     staticSummary: `${suite}: ${cases.length} cases`,
-    typedSearchAttributes: [
-      { key: Kind, value: 'batch' },
-      { key: BatchId, value: batchId },
-      { key: Tenant, value: o.tenantId },
-    ],
+    typedSearchAttributes: runSearchAttributes(g.config, { kind: 'batch', tenantId: o.tenantId, batchId }),
     args: [input],
   });
   return { batchId, suite, total: cases.length, concurrency: input.concurrency, workflowId: handle.workflowId };

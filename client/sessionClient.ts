@@ -12,12 +12,11 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import type { GenerateOptions } from '../common/request';
-import { Kind, Providers, Tenant, UserTag } from '../common/searchAttributes';
+import { Tenant } from '../common/searchAttributes';
 import { legacySessionWorkflowId, sessionWorkflowId } from '../common/sessionId';
-import { userTag } from '../common/userTag';
 import { reviewSigner } from '../security/reviewSigner';
 import { resolveInputImages, tenantReviewPolicy } from './generations';
-import { withOutageWindow } from './startOptions';
+import { runSearchAttributes, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
 import type { GenerateImageResult } from '../common/runResult';
 import type { ObjectStore } from '../providers/objectStore';
@@ -84,12 +83,7 @@ export async function submitTurn(
       },
     ],
     staticSummary: 'conversation',
-    typedSearchAttributes: [
-      { key: Tenant, value: conversation.tenantId },
-      { key: UserTag, value: userTag(config.ids.key, conversation.tenantId, conversation.userId) },
-      { key: Kind, value: 'session' },
-      { key: Providers, value: config.models.mode },
-    ],
+    typedSearchAttributes: runSearchAttributes(config, { kind: 'session', tenantId: conversation.tenantId, userId: conversation.userId }),
   });
   const accepted = await client.workflow.executeUpdateWithStart(submitTurnUpdate, { args: [request], updateId: requestId, startWorkflowOperation: start });
   return { ...accepted, sessionWorkflowId: workflowId };

@@ -1,8 +1,9 @@
 /** How every client starts a GenerateImage: its queue, id, and the search attributes auditors filter by. */
 import type { WorkflowStartOptions } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
 import type { AppConfig } from '../common/config';
 import type { GenerateImageInput } from '../common/request';
-import { Kind, Providers, Tenant, UserTag } from '../common/searchAttributes';
+import { BatchId, Kind, Providers, Tenant, UserTag } from '../common/searchAttributes';
 import { userTag } from '../common/userTag';
 
 export function startOptions(
@@ -15,13 +16,31 @@ export function startOptions(
     taskQueue: config.temporal.taskQueue,
     workflowId,
     staticSummary: input.request.length > 80 ? `${input.request.slice(0, 79)}…` : input.request,
-    typedSearchAttributes: [
-      { key: Tenant, value: input.tenantId },
-      { key: UserTag, value: userTag(config.ids.key, input.tenantId, input.userId) },
-      { key: Kind, value: kind },
-      { key: Providers, value: config.models.mode },
-    ],
+    typedSearchAttributes: runSearchAttributes(config, { kind, tenantId: input.tenantId, userId: input.userId }),
   };
+}
+
+/**
+ * The search attributes every start path sets, in one place: the tenant (the boundary), the user's tag (never
+ * the name), the kind of run, and the providers; a batch names its id instead of a user.
+ */
+export function runSearchAttributes(
+  config: AppConfig,
+  run: { kind: string; tenantId: string } & ({ userId: string; batchId?: never } | { batchId: string; userId?: never }),
+): SearchAttributePair[] {
+  if (run.batchId !== undefined) {
+    return [
+      { key: Kind, value: run.kind },
+      { key: BatchId, value: run.batchId },
+      { key: Tenant, value: run.tenantId },
+    ];
+  }
+  return [
+    { key: Tenant, value: run.tenantId },
+    { key: UserTag, value: userTag(config.ids.key, run.tenantId, run.userId) },
+    { key: Kind, value: run.kind },
+    { key: Providers, value: config.models.mode },
+  ];
 }
 
 /** The run's options with the configured outage window when the request names none. */
