@@ -86,7 +86,12 @@ export class InMemoryMemoryStore extends MemoryStore {
     return true;
   }
 
-  override async applyProfileUpdate(tenantId: string, userId: string, _workflowId: string, facts: UserProfile): Promise<{ applied: boolean; profile: UserProfile }> {
+  override async applyProfileUpdate(
+    tenantId: string,
+    userId: string,
+    _workflowId: string,
+    facts: UserProfile,
+  ): Promise<{ applied: boolean; profile: UserProfile }> {
     const profile = mergeProfile(await this.getProfile(tenantId, userId), facts);
     this.profiles.set(`${tenantId}/${userId}`, profile);
     return { applied: true, profile };

@@ -21,11 +21,7 @@ export function scriptedWorld(script: VerdictStatus[][]): FakeWorld & { critic: 
 }
 
 /** Runs GenerateImage to its end (time skips while the result is awaited). */
-export function runGenerate(
-  fast: FastEnv,
-  input: Partial<GenerateImageInput>,
-  options: WorkerOptions = {},
-): Promise<GenerateImageResult> {
+export function runGenerate(fast: FastEnv, input: Partial<GenerateImageInput>, options: WorkerOptions = {}): Promise<GenerateImageResult> {
   return fast.withWorkers(
     (taskQueue) => fast.env.client.workflow.execute(generateImage, { taskQueue, workflowId: `gen-${randomUUID()}`, args: [generateInput(input)] }),
     options,
