@@ -5,13 +5,15 @@
  *
  * The jars go to a cache outside the clone (`$IMAGE_AGENT_TOOL_CACHE`, else `$XDG_CACHE_HOME/image-agent`,
  * else `~/.cache/image-agent`), in a folder named after the pom's hash, so a fresh clone reuses them and a
- * changed pin fetches anew. Beside the jars sits a launcher script the SDK runs as an `existing-path`
- * executable (`<launcher> <port> --enable-time-skipping`). Anything missing fails loudly: the tier never
- * skips.
+ * changed pin fetches anew. Beside the jars sits a launcher script (`<launcher> <port>`).
+ * `startTimeSkippingServer` runs it on a free port and waits for it: the SDK's own `existing-path` start gives
+ * a server 5 seconds, too short for a JVM on a busy 2-core machine. Anything missing fails loudly: the tier
+ * never skips.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../common/paths';
@@ -73,6 +75,65 @@ export function timeSkippingTestServer(): string {
     fs.rmSync(staging, { recursive: true, force: true });
   }
   return launcher;
+}
+
+/** How long a server may take to listen: a cold JVM on a loaded machine takes several seconds. */
+const START_TIMEOUT_MS = 120_000;
+
+export interface RunningTestServer {
+  /** host:port */
+  address: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the test server on a free loopback port and resolves once it accepts connections. */
+export async function startTimeSkippingServer(): Promise<RunningTestServer> {
+  const launcher = timeSkippingTestServer();
+  const port = await freePort();
+  const child = spawn(launcher, [String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+  };
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null) throw new TestServerUnavailableError(`the test server exited with ${child.exitCode}:\n${output}`);
+    if (await accepts(port)) return { address: `127.0.0.1:${port}`, stop };
+    if (Date.now() > deadline) {
+      await stop();
+      throw new TestServerUnavailableError(`the test server did not listen on port ${port} within ${START_TIMEOUT_MS / 1000} s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 if (require.main === module) {

@@ -24,7 +24,7 @@ import { offlineCall } from '../../../providers/offline/offlineCall';
 import { createAgentModels, createImageModel } from '../../../providers/registry';
 import type { ImageSearch } from '../../../providers/search/imageSearch';
 import type { WebSearch } from '../../../providers/search/webSearch';
-import { timeSkippingTestServer } from '../../../infra/testServer';
+import { startTimeSkippingServer, type RunningTestServer } from '../../../infra/testServer';
 import { tracingSinks } from '../../../telemetry/tracing';
 import { typedFailures } from '../../../workers/failureInterceptor';
 import { tenantScope } from '../../../workers/tenantInterceptor';
@@ -110,10 +110,11 @@ export interface FastEnv {
 }
 
 export async function startFastEnv(): Promise<FastEnv> {
-  const [env, workflows] = await Promise.all([
-    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: timeSkippingTestServer() } } }),
-    workflowBundle(),
-  ]);
+  const [server, workflows] = await Promise.all([startTimeSkippingServer(), workflowBundle()]);
+  const env = await connectTimeSkipping(server).catch(async (err: unknown) => {
+    await server.stop();
+    throw err;
+  });
   await registerSearchAttributes(env);
   const spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fast-spool-'));
   return {
@@ -149,9 +150,22 @@ export async function startFastEnv(): Promise<FastEnv> {
     },
     async teardown() {
       await env.teardown();
+      await server.stop();
       fs.rmSync(spoolDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The environment over a server we started. TestWorkflowEnvironment's public factories either start the
+ * server themselves (with a 5 s limit a cold JVM can miss) or connect without the time-skipping service; its
+ * internal `create` (SDK 1.24.0, pinned) connects to a running server with it.
+ */
+function connectTimeSkipping(server: RunningTestServer): Promise<TestWorkflowEnvironment> {
+  const internal = TestWorkflowEnvironment as unknown as {
+    create(opts: { server: { type: 'existing' }; supportsTimeSkipping: true; address: string; namespace: string }): Promise<TestWorkflowEnvironment>;
+  };
+  return internal.create({ server: { type: 'existing' }, supportsTimeSkipping: true, address: server.address, namespace: 'default' });
 }
 
 /** The project's custom search attributes, as `stack:up` registers them on the dev server. */
