@@ -48,7 +48,7 @@ function run(command: string, args: string[]): string {
  * The launcher's path, fetching the pinned jars first when the cache lacks them. Concurrent callers are
  * safe: each fetches into its own temporary folder and the first rename wins.
  */
-export function timeSkippingTestServer(): string {
+function timeSkippingTestServer(): string {
   const pom = fs.readFileSync(POM);
   const version = /<artifactId>temporal-test-server<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(pom.toString())?.[1] ?? 'unknown';
   const dir = path.join(cacheRoot(), `temporal-test-server-${version}-${createHash('sha256').update(pom).digest('hex').slice(0, 12)}`);

@@ -34,7 +34,7 @@ import { InMemoryMemoryStore, InMemoryObjectStore } from './inMemoryStores';
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 /** Offline configuration; nothing in it points at a running service the fast tier would reach. */
-export function offlineConfig(): AppConfig {
+function offlineConfig(): AppConfig {
   return loadConfig({ IMAGE_AGENT_PROVIDERS: 'offline', PATH: process.env.PATH });
 }
 
