@@ -40,9 +40,15 @@ function withSession<T>(
 
 /** Queries (the latest run) until every turn has settled. */
 async function settled(handle: WorkflowHandle<typeof session>, turns: number): Promise<SessionView> {
+  const deadline = Date.now() + 40_000;
   for (;;) {
-    const view = await handle.query(sessionQuery);
-    if (view.turns.length >= turns && view.turns.every((t) => t.status === 'done' || t.status === 'failed')) return view;
+    // Each query has its own deadline: one sent as the run continues as new can reach the closed run, and
+    // the test server may never answer it. The next poll reaches the new run.
+    const view = await fast.env.client.withDeadline(Date.now() + 5_000, () => handle.query(sessionQuery)).catch(() => undefined);
+    if (view && view.turns.length >= turns && view.turns.every((t) => t.status === 'done' || t.status === 'failed')) return view;
+    // A stuck session says where it stuck, rather than only that the test timed out.
+    if (Date.now() > deadline)
+      throw new Error(`session did not settle ${turns} turns: ${JSON.stringify({ view, status: (await handle.describe()).status.name })}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
