@@ -94,7 +94,9 @@ test('past maxTurnsPerRun the session continues as new, carrying every turn and 
     const latest = await handle.describe();
     expect(latest.runId).not.toBe(firstRunId);
     await handle.signal(closeSessionSignal);
-    const turns = await handle.result();
+    // The latest run's result, not the chain followed from the first run: the suspected hang of this test under
+    // load (not yet pinned down; settled() has its own deadline and did not fire).
+    const turns = await fast.env.client.workflow.getHandle<typeof session>(handle.workflowId).result();
     expect(turns.map((t) => t.status)).toEqual(['done', 'done', 'done']);
   });
 });
