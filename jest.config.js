@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The fast tier has its own config (jest.fast.config.js, `npm run test:fast`) and needs no stack.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/fast/'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium (browser tests), PostgreSQL (the real-server run),
-# DejaVu fonts (text in offline renders and charts). Installed only when missing, and only as root.
+# DejaVu fonts (text in offline renders and charts), Java and Maven (the fast tier's time-skipping test
+# server, infra/testServer.ts). Installed only when missing, and only as root.
 set -euo pipefail
 
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+command -v java >/dev/null || missing+=(default-jre-headless)
+command -v mvn >/dev/null || missing+=(maven)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -85,9 +85,31 @@ run_counted() {
   return $status
 }
 
+# run_jest TARGET [PREFIX...] [-- JEST_ARGS...]: jest under an optional prefix command (infra/ci/node24.sh),
+# its JSON results counted against the target's committed count.
+run_jest() {
+  local target="$1" status=0 prefix=()
+  shift
+  while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+    prefix+=("$1")
+    shift
+  done
+  [ $# -gt 0 ] && shift
+  "${prefix[@]}" npx jest "$@" --json --outputFile="$results_dir/$target.json" || status=$?
+  check_count "$target" "$results_dir/$target.json" || status=1
+  return $status
+}
+
 stage install make --no-print-directory install
 stage build npm run build --silent
 stage system-packages ./infra/ci/system-packages.sh
+
+# Every stage runs even when an earlier one failed, so one CI run shows everything that is wrong.
+overall=0
+# The fast tier first (test/fast/, jest.fast.config.js): workflows on the time-skipping test server and
+# activities in a mock environment, no stack. On the machine's Node and on Node 24.
+stage jest-fast run_jest jest-fast -- --config jest.fast.config.js || overall=1
+stage jest-fast-node24 run_jest jest-fast-node24 ./infra/ci/node24.sh -- --config jest.fast.config.js || overall=1
 
 if [ "${IMAGE_AGENT_TEST_EMBEDDED_ONLY:-}" = "1" ]; then
   echo "[test] IMAGE_AGENT_TEST_EMBEDDED_ONLY=1: the Postgres tests run against the embedded PGlite only"
@@ -99,15 +121,6 @@ else
   export TEST_REAL_DATABASE_URL
 fi
 
-run_jest() {
-  local target="$1" status=0
-  shift
-  "$@" npx jest --json --outputFile="$results_dir/$target.json" || status=$?
-  check_count "$target" "$results_dir/$target.json" || status=1
-  return $status
-}
-# Every stage runs even when an earlier one failed, so one CI run shows everything that is wrong.
-overall=0
 stage lint run_counted lint ./infra/ci/lint.sh || overall=1
 stage jest run_jest jest || overall=1
 stage deploy-check run_counted deploy ./infra/ci/deploy-check.sh || overall=1
