@@ -2,8 +2,10 @@
  * The information-level plan: which context is missing, as questions routed to one source each, with
  * dependencies (a DAG); and, at the generation level, how many images the request needs and their order.
  */
-export const ROUTES = ['reason', 'web_search', 'image_search', 'memory'] as const;
-export type Route = (typeof ROUTES)[number];
+import type { GroundingRoute } from './groundingRoutes';
+
+/** A question's source: one row of common/groundingRoutes.ts. */
+export type Route = GroundingRoute;
 
 export interface PlannedQuestion {
   id: string;

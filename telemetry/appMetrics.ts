@@ -4,6 +4,7 @@
  * (tenant ids are operator-chosen, see IMAGE_AGENT_API_TOKENS). Never prompts, user ids or keys.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { GROUNDING_ROUTE_NAMES, GROUNDING_ROUTES } from '../common/groundingRoutes';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'image_agent_process_' });
@@ -40,7 +41,7 @@ export const rendersInFlight = new Gauge({
 
 export const groundingCalls = new Counter({
   name: 'image_agent_grounding_calls_total',
-  help: 'Grounding calls by source (reason, web_search, image_search, memory) and outcome.',
+  help: `Grounding calls by source (${GROUNDING_ROUTE_NAMES.map((route) => GROUNDING_ROUTES[route].metricSource).join(', ')}) and outcome.`,
   labelNames: ['source', 'outcome'] as const,
   registers,
 });

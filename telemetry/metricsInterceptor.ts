@@ -6,17 +6,11 @@
 import { CancelledFailure, type Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Prices } from '../common/config';
+import { GROUNDING_ROUTES, groundingRouteOf } from '../common/groundingRoutes';
 import { verdictStatus, type Critique } from '../common/generation';
 import type { RunReport } from '../common/runResult';
 import * as m from './appMetrics';
 import { recordRunReport } from './runReportMetrics';
-
-const GROUNDING_SOURCE: Record<string, string> = {
-  reasonQuestion: 'reason',
-  searchWeb: 'web_search',
-  searchImages: 'image_search',
-  recallMemory: 'memory',
-};
 
 export interface MetricsInterceptorOptions {
   prices: Prices;
@@ -46,8 +40,8 @@ export function activityMetrics(options: MetricsInterceptorOptions): ActivityInt
           endTimer();
           if (rendering) m.rendersInFlight.dec();
           m.activityExecutions.inc({ activity, outcome });
-          const source = GROUNDING_SOURCE[activity];
-          if (source) m.groundingCalls.inc({ source, outcome: outcome === 'completed' ? 'ok' : outcome });
+          const route = groundingRouteOf(activity);
+          if (route) m.groundingCalls.inc({ source: GROUNDING_ROUTES[route].metricSource, outcome: outcome === 'completed' ? 'ok' : outcome });
           if (activity === 'deliverWebhook') m.webhookDeliveries.inc({ outcome: outcome === 'completed' ? 'delivered' : 'failed' });
           if (activity === 'judgeCase') m.batchCases.inc({ outcome });
         }

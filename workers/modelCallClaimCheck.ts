@@ -9,23 +9,39 @@
  */
 import type { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
+import type { AgentActivities } from '../activities';
+import { GROUNDING_ROUTES, groundingRouteOf, type GroundingActivity } from '../common/groundingRoutes';
 import type { ModelCallRecord } from '../common/modelCall';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { modelCallsKey } from '../common/objectKeys';
 import { TENANT_HEADER } from '../common/tenantHeaderName';
 import type { ObjectStore } from '../providers/objectStore';
 
-/** The activities of a generation whose results carry model-call records for the run report. */
-const CLAIM_CHECKED = new Set([
-  'planContext',
-  'reasonQuestion',
-  'searchWeb',
-  'searchImages',
-  'composePrompt',
-  'planChecklist',
-  'critiqueImage',
-  'rememberTurn',
-]);
+/**
+ * Whether the result of each agent activity other than the grounding routes carries model-call records for
+ * the run report. Every activity is named, so a new one does not compile until it is decided; the
+ * grounding routes say it in their rows (common/groundingRoutes.ts).
+ */
+const CARRIES_MODEL_CALLS = {
+  planContext: true,
+  composePrompt: true,
+  planChecklist: true,
+  critiqueImage: true,
+  rememberTurn: true,
+  selectRelevantTurns: false,
+  writeReport: false,
+  deliverWebhook: false,
+  loadBatchCases: false,
+  judgeCase: false,
+  writeBatchReport: false,
+} as const satisfies Record<Exclude<keyof AgentActivities, GroundingActivity>, boolean>;
+
+/** Whether the claim check moves the model-call records of this activity type's results to object storage. */
+export function isClaimChecked(activityType: string): boolean {
+  const route = groundingRouteOf(activityType);
+  if (route) return GROUNDING_ROUTES[route].claimChecked;
+  return Object.hasOwn(CARRIES_MODEL_CALLS, activityType) && CARRIES_MODEL_CALLS[activityType as keyof typeof CARRIES_MODEL_CALLS];
+}
 
 function isFullRecord(v: unknown): v is ModelCallRecord {
   return (
@@ -60,7 +76,7 @@ export function modelCallClaimCheck(store: ObjectStore): ActivityInterceptorsFac
       async execute(input, next) {
         const result: unknown = await next(input);
         const workflowId = ctx.info.workflowExecution?.workflowId;
-        if (!workflowId || !CLAIM_CHECKED.has(ctx.info.activityType)) return result;
+        if (!workflowId || !isClaimChecked(ctx.info.activityType)) return result;
         // The tenant comes from the header the workflow set (workflows/tenantHeader.ts); runs started
         // before it existed keep their records inline.
         const header = input.headers[TENANT_HEADER];

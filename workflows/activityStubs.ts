@@ -6,16 +6,21 @@
  * attempts) fails at once. Every activity heartbeats, so a dead worker's task moves on within seconds; the
  * report, a local activity, has its workflow task for that instead.
  */
-import { proxyActivities, proxyLocalActivities, workflowInfo, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import {
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+  type ActivityInterfaceFor,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
 import type { AgentActivities, GpuActivities } from '../activities';
 import { durationMs } from '../common/duration';
 import { FailureType, NON_RETRYABLE_TYPES } from '../common/failureTypes';
+import { GROUNDING_ROUTE_NAMES, GROUNDING_ROUTES, type GroundingActivity, type GroundingRoute, type GroundingTimeouts } from '../common/groundingRoutes';
 import { gpuTaskQueueFor } from '../common/taskQueues';
 
 const DEFAULT_OUTAGE_WINDOW = '10 minutes';
-
-/** Memory reads give up sooner than the window: a run goes on without memory rather than wait long. */
-const MEMORY_READ_WINDOW_MS = 2 * 60_000;
 
 /** Every activity heartbeats (workers/heartbeatInterceptor.ts), so a dead worker is noticed in seconds. */
 const HEARTBEAT_TIMEOUT = '15 seconds';
@@ -43,19 +48,35 @@ function localWithinWindow(windowMs: number, attemptMs: number, summary: string)
   return { startToCloseTimeout, scheduleToCloseTimeout, retry, summary };
 }
 
+/**
+ * A grounding route's options from its row: retried for the window, or, for a route that gives up sooner,
+ * until its own budget ends, attempt included.
+ */
+function groundingOptions(windowMs: number, { attemptMs, giveUpAfterMs }: GroundingTimeouts): ActivityOptions {
+  if (giveUpAfterMs === undefined) return withinWindow(windowMs, attemptMs);
+  const budgetMs = Math.min(windowMs, giveUpAfterMs);
+  return { ...withinWindow(0, Math.min(budgetMs, attemptMs)), scheduleToCloseTimeout: budgetMs };
+}
+
+/** Each route's activity, by route; an activity name in the table that is not an agent activity fails to compile here. */
+type GroundingStubs = { [R in GroundingRoute]: ActivityInterfaceFor<AgentActivities>[GroundingActivity<R>] };
+
+function groundingStubs(windowMs: number): GroundingStubs {
+  const stubs: Partial<Record<GroundingRoute, unknown>> = {};
+  for (const route of GROUNDING_ROUTE_NAMES) {
+    const { activity, timeouts } = GROUNDING_ROUTES[route];
+    stubs[route] = proxyActivities<AgentActivities>(groundingOptions(windowMs, timeouts))[activity];
+  }
+  return stubs as GroundingStubs;
+}
+
 /** The stubs of one run, for its outage window (a duration such as "10 minutes"). */
 export function activitiesFor(outageWindow: string = DEFAULT_OUTAGE_WINDOW) {
   const windowMs = durationMs(outageWindow);
   return {
     plan: proxyActivities<Pick<AgentActivities, 'planContext'>>(withinWindow(windowMs, 2 * MINUTE, { summary: 'plan the missing context' })),
-    reason: proxyActivities<Pick<AgentActivities, 'reasonQuestion'>>(withinWindow(windowMs, 2 * MINUTE)),
-    web: proxyActivities<Pick<AgentActivities, 'searchWeb'>>(withinWindow(windowMs, 3 * MINUTE)),
-    images: proxyActivities<Pick<AgentActivities, 'searchImages'>>(withinWindow(windowMs, 3 * MINUTE)),
-    // A read gives up when its window ends, attempt included: the run then goes on without memory.
-    memoryRead: proxyActivities<Pick<AgentActivities, 'recallMemory'>>({
-      ...withinWindow(0, Math.min(windowMs, MEMORY_READ_WINDOW_MS, MINUTE)),
-      scheduleToCloseTimeout: Math.min(windowMs, MEMORY_READ_WINDOW_MS),
-    }),
+    /** The grounding routes' activities (common/groundingRoutes.ts), keyed by route. */
+    ground: groundingStubs(windowMs),
     memoryWrite: proxyActivities<Pick<AgentActivities, 'rememberTurn'>>(
       withinWindow(windowMs, MINUTE, { summary: 'remember the turn and update the profile' }),
     ),

@@ -36,7 +36,7 @@ export async function groundContext(args: GroundArgs): Promise<Grounded> {
   // cancellation) are rethrown once the questions have settled.
   const profileLoad: Promise<unknown> = args.ablations.noMemory
     ? Promise.resolve(undefined)
-    : acts.memoryRead.recallMemory
+    : acts.ground.memory
         .executeWithOptions({ summary: 'load the user profile' }, [
           { tenantId: args.tenantId, userId: args.userId, request: args.request, excludeWorkflowIds: [], budgetChars: args.memoryBudgetChars },
         ])

@@ -1,12 +1,13 @@
 /**
- * One grounding question, answered by the source the planner routed it to (reason, web search, image
- * search, memory), each its own activity. A source that fails after its retries leaves the question
+ * One grounding question, answered by the source the planner routed it to, each its own activity (one row
+ * of common/groundingRoutes.ts per source). A source that fails after its retries leaves the question
  * unanswered with the reason; an ablation skips it.
  */
 import { ActivityFailure } from '@temporalio/workflow';
 import type { RecallMemoryResult } from '../activities/recallMemory';
 import { failureReason } from '../common/causeChain';
 import type { GroundedAnswer } from '../common/evidence';
+import { GROUNDING_ABLATIONS, GROUNDING_ROUTES } from '../common/groundingRoutes';
 import type { PlannedQuestion } from '../common/plan';
 import type { Ablations } from '../common/request';
 import type { Degradation } from '../common/runResult';
@@ -35,27 +36,22 @@ export async function answerQuestion(acts: RunActivities, args: QuestionArgs, q:
   const input = { request: args.request, question: q, parents, today: args.today };
   const summary = `${q.route} ${q.id}: ${q.question}`.slice(0, 200);
   try {
-    switch (q.route) {
-      case 'reason':
-        return { answer: await acts.reason.reasonQuestion.executeWithOptions({ summary }, [input]) };
-      case 'web_search':
-        return { answer: await acts.web.searchWeb.executeWithOptions({ summary }, [input]) };
-      case 'image_search':
-        return { answer: await acts.images.searchImages.executeWithOptions({ summary }, [input]) };
-      case 'memory': {
-        const recalled = await acts.memoryRead.recallMemory.executeWithOptions({ summary }, [
-          {
-            tenantId: args.tenantId,
-            userId: args.userId,
-            request: args.request,
-            question: q,
-            excludeWorkflowIds: args.excludeWorkflowIds,
-            budgetChars: args.memoryBudgetChars,
-          },
-        ]);
-        return { answer: recalled.answer ?? unanswered(q, 'no_answer', 'memory returned nothing'), recalled };
-      }
+    if (q.route === 'memory') {
+      const recalled = await acts.ground.memory.executeWithOptions({ summary }, [
+        {
+          tenantId: args.tenantId,
+          userId: args.userId,
+          request: args.request,
+          question: q,
+          excludeWorkflowIds: args.excludeWorkflowIds,
+          budgetChars: args.memoryBudgetChars,
+        },
+      ]);
+      return { answer: recalled.answer ?? unanswered(q, 'no_answer', 'memory returned nothing'), recalled };
     }
+    // Every other route's activity answers the question itself; one whose activity takes other input
+    // fails to compile here.
+    return { answer: await acts.ground[q.route].executeWithOptions({ summary }, [input]) };
   } catch (err) {
     if (err instanceof ActivityFailure) {
       const note = `the ${q.route} source failed after its retries (${failureReason(err)})`;
@@ -71,10 +67,8 @@ export async function answerQuestion(acts: RunActivities, args: QuestionArgs, q:
 }
 
 function skipReason(q: PlannedQuestion, a: Ablations): string | undefined {
-  if (a.noReason && q.route === 'reason') return 'reasoning is switched off (--no-reason)';
-  if (a.noSearch && (q.route === 'web_search' || q.route === 'image_search')) return 'search is switched off (--no-search)';
-  if (a.noMemory && q.route === 'memory') return 'memory is switched off (--no-memory)';
-  return undefined;
+  const { ablation } = GROUNDING_ROUTES[q.route];
+  return a[ablation] ? GROUNDING_ABLATIONS[ablation] : undefined;
 }
 
 function unanswered(q: PlannedQuestion, status: 'skipped' | 'no_answer', note: string): GroundedAnswer {

@@ -1,6 +1,7 @@
 /** Information-level planning with an LLM: missing context as routed questions (a DAG), and the image split. */
 import { z } from 'zod';
-import { planProblems, ROUTES, type ContextPlan } from '../../common/plan';
+import { GROUNDING_ROUTE_NAMES, plannerRouteGuidance } from '../../common/groundingRoutes';
+import { planProblems, type ContextPlan } from '../../common/plan';
 import type { Modelled } from '../../common/modelCall';
 import type { ContextPlanner, PlanContextInput } from '../agentRoles';
 import { InvalidModelOutputError } from '../modelErrors';
@@ -10,7 +11,7 @@ import type { ChatModel } from './chatModel';
 const node = { id: z.string().min(1).max(40), dependsOn: z.array(z.string()).default([]) };
 const contextPlanSchema = z.object({
   intent: z.string().min(1),
-  questions: z.array(z.object({ ...node, question: z.string().min(3), route: z.enum(ROUTES), rationale: z.string().default('') })).max(10),
+  questions: z.array(z.object({ ...node, question: z.string().min(3), route: z.enum(GROUNDING_ROUTE_NAMES), rationale: z.string().default('') })).max(10),
   images: z
     .array(z.object({ ...node, brief: z.string().min(1) }))
     .min(1)
@@ -20,10 +21,7 @@ const contextPlanSchema = z.object({
 
 const PLANNER_SYSTEM = withFenceRule(`You plan the context an image request is missing before a text-to-image model renders it.
 Write explicit questions for each missing piece and route each to exactly one source:
-- "reason": commonsense, arithmetic, logic, science, spatial or visual reasoning the model can work out itself.
-- "web_search": precise facts (numbers, dates, names, scores, prices) and anything that changes over time (weather, stock prices, news, recent releases). Never guess these.
-- "image_search": ONLY when the request names a specific character, IP or real person whose exact look a renderer cannot know. Extra references hurt; do not use it for generic objects, styles or places.
-- "memory": anything about this user: who "me"/"I"/"our" is, their profession, usual style, dislikes, or an earlier output they refer to.
+${plannerRouteGuidance()}
 Ask nothing that the request already states. A plain, fully specified request needs no questions.
 Questions may depend on others (dependsOn lists ids); independent ones run in parallel.
 Also decide how many images the request needs: one unless it asks for several (a deck of slides, panels, a set of products). For several, give each a brief and dependsOn (e.g. later slides follow the cover), and the shared style.
