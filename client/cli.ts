@@ -11,7 +11,7 @@ import { registerRuns } from './commands/runs';
 import { registerServe } from './commands/serve';
 import { registerSession } from './commands/session';
 import { registerTenant } from './commands/tenant';
-import { describeFailure } from './describeFailure';
+import { describeFailure } from '../common/describeFailure';
 
 const program = new Command('image-agent').description('agentic image generation on Temporal').showHelpAfterError();
 

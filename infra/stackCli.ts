@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { loadConfig } from '../common/config';
-import { describeFailure } from '../client/describeFailure';
+import { describeFailure } from '../common/describeFailure';
 import { logFile, pidFile, runningPid } from './managedProcess';
 import { stackDown, stackStatus, stackUp } from './stack';
 

@@ -7,7 +7,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import sharp from 'sharp';
 import type { GenerateImageInput, GenerateOptions } from '../common/request';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
-import { rootFailure } from '../client/describeFailure';
+import { rootFailure } from '../common/describeFailure';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer, maxConcurrent, schemaName, userTextOf, type RecordedRequest } from './fakeOpenAI/fakeOpenAIServer';
 import { articleHtml, FakeSearchServer } from './support/fakeSearchServer';

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { brotliCompressSync } from 'node:zlib';
 import { temporal } from '@temporalio/proto';
-import { CODEC_MAX_DECODED_BYTES, CODEC_MAX_PAYLOADS } from '../security/codecServer';
+import { CODEC_MAX_DECODED_BYTES, CODEC_MAX_PAYLOADS } from '../client/api/codecServer';
 import { procMemory, startApiServerProcess, type ApiServerProcess } from './support/apiServerProcess';
 
 const TENANT = `lim-${randomUUID().slice(0, 8)}`;

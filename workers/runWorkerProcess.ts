@@ -5,7 +5,7 @@
  */
 import type { NativeConnection } from '@temporalio/worker';
 import { loadConfig, type AppConfig } from '../common/config';
-import { describeFailure } from '../client/describeFailure';
+import { describeFailure } from '../common/describeFailure';
 import { refuseInsecureDefaults } from '../security/insecureDefaults';
 import { startOpsServer, type OpsServer } from '../telemetry/opsServer';
 import { installSdkRuntime } from '../telemetry/sdkRuntime';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { generateRequestSchema, InvalidRequestError, safeText } from '../../common/requestSchema';
 import { redactSecrets } from '../../common/redact';
 import { REVIEW_TEXT_LIMITS } from '../../common/reviewRules';
-import { describeFailure } from '../describeFailure';
+import { describeFailure } from '../../common/describeFailure';
 import {
   cancelGeneration,
   ConflictError,
@@ -33,7 +33,7 @@ import { costLimiters, rateLimitPluginOptions } from './rateLimits';
 import { callerOf, guardRoutes } from './routeGuard';
 import { routeRule } from './routeRoles';
 import { renderReviewPage } from './reviewPage';
-import { registerCodecRoutes } from '../../security/codecServer';
+import { registerCodecRoutes } from './codecServer';
 import { ObjectStorageUnavailableError } from '../../security/tenantKeys';
 import { causeChain } from '../../common/causeChain';
 import { TenantDisabledError } from '../../security/tenantStatus';
@@ -143,7 +143,7 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
     }
   });
 
-  // The codec server for auditors (Temporal UI and CLI): security/codecServer.ts.
+  // The codec server for auditors (Temporal UI and CLI): codecServer.ts.
   registerCodecRoutes(app, g.config);
 
   app.get('/healthz', async () => ({ ok: true }));

@@ -8,13 +8,13 @@
  */
 import type { Payload } from '@temporalio/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppConfig } from '../common/config';
+import type { AppConfig } from '../../common/config';
 import { z } from 'zod';
-import { callerOf } from '../client/api/routeGuard';
-import { InvalidRequestError } from '../common/requestSchema';
-import { DecompressedTooLargeError, type CompressionCodec } from './compressionCodec';
-import { createEncryption } from './dataConverter';
-import type { EncryptionCodec } from './payloadCodec';
+import { callerOf } from './routeGuard';
+import { InvalidRequestError } from '../../common/requestSchema';
+import { DecompressedTooLargeError, type CompressionCodec } from '../../security/compressionCodec';
+import { createEncryption } from '../../security/dataConverter';
+import type { EncryptionCodec } from '../../security/payloadCodec';
 
 /** The codec protocol's body, checked once at the edge; `payloads` beyond the cap answer 413, not 400. */
 const codecBody = z.object({

@@ -3,8 +3,8 @@
  * stack trace. Set IMAGE_AGENT_DEBUG=1 to see the original error as well.
  */
 import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { causeChain } from '../common/causeChain';
-import { ConfigError, loadConfig, redactUrl, type AppConfig } from '../common/config';
+import { causeChain } from './causeChain';
+import { ConfigError, loadConfig, redactUrl, type AppConfig } from './config';
 
 function safeConfig(): AppConfig | undefined {
   try {
