@@ -16,16 +16,23 @@ import type { GenerateImageResult } from '../common/runResult';
 import { reviewGeneration, startGeneration } from '../client/generations';
 import { createEncryption } from '../security/dataConverter';
 import { writeWorkflowBundle } from '../workers/workflowBundle';
+import type * as renderStage from '../workflows/generate/renderImages';
 import { statusQuery } from '../workflows/generationMessages';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 const PATCH_ID = 'deploy-proof-pause-before-render';
-const ANCHOR = "  run.setStage('generating');\n  run.images = await renderImages(run, start, checklistReady);";
+/** The stage the proof changes; importing it here makes a rename or a move a compile error, not a silent no-op. */
+const STAGE = { file: path.join('generate', 'renderImages.ts'), name: 'renderImages' } as const satisfies {
+  file: string;
+  name: keyof typeof renderStage;
+};
 
 /**
- * A copy of workflows/ with one change before the first render, bundled. It sits inside the project so
- * that its imports of ../common and of node_modules resolve as the real folder's do.
+ * A copy of workflows/ where the render stage runs `change` first, bundled. The stage's module is wrapped,
+ * not edited: its original is kept beside it and the wrapper re-exports everything else, so the proof does
+ * not depend on how any workflow file is written. It sits inside the project so that its imports of
+ * ../common and of node_modules resolve as the real folder's do.
  */
 async function bundleChangedWorkflows(name: string, change: string): Promise<string> {
   const root = path.join(projectRoot, '.stack', 'test', 'deploy-proof', name);
@@ -33,14 +40,22 @@ async function bundleChangedWorkflows(name: string, change: string): Promise<str
   fs.mkdirSync(root, { recursive: true });
   fs.cpSync(path.join(projectRoot, 'workflows'), path.join(root, 'workflows'), { recursive: true });
   fs.symlinkSync(path.join(projectRoot, 'common'), path.join(root, 'common'));
-  const file = path.join(root, 'workflows', 'generateImage.ts');
-  const source = fs.readFileSync(file, 'utf8');
-  if (!source.includes(ANCHOR)) throw new Error('generateImage.ts no longer has the line this proof changes; update ANCHOR');
-  const changed = source
-    // Its own import line, so the proof does not depend on how the file's imports are written.
-    .replace(ANCHOR, `${change}\n${ANCHOR}`);
-  // Aliased: the file may import patched() itself.
-  fs.writeFileSync(file, `import { patched as proofPatched, sleep as proofSleep } from '@temporalio/workflow';\n${changed}`);
+  const file = path.join(root, 'workflows', STAGE.file);
+  const original = `${path.basename(file, '.ts')}Original`;
+  fs.renameSync(file, path.join(path.dirname(file), `${original}.ts`));
+  fs.writeFileSync(
+    file,
+    [
+      "import { patched as proofPatched, sleep as proofSleep } from '@temporalio/workflow';",
+      `import * as stage from './${original}';`,
+      `export * from './${original}';`,
+      `export async function ${STAGE.name}(...args: Parameters<typeof stage.${STAGE.name}>): ReturnType<typeof stage.${STAGE.name}> {`,
+      change,
+      `  return stage.${STAGE.name}(...args);`,
+      '}',
+      '',
+    ].join('\n'),
+  );
   const bundle = path.join(root, 'workflow-bundle.js');
   await writeWorkflowBundle(bundle, path.join(root, 'workflows'));
   return bundle;
