@@ -18,6 +18,7 @@ import { LocalCorpusSearch } from '../providers/search/localCorpusSearch';
 import { createImageSearch, createWebSearch } from '../providers/search/searchRegistry';
 import { activityMetrics } from '../telemetry/metricsInterceptor';
 import { tracingActivityInterceptor, tracingSinks, type Tracing } from '../telemetry/tracing';
+import { orderedActivityInterceptors, type ActivityInterceptorSet } from './activityInterceptorOrder';
 import { typedFailures } from './failureInterceptor';
 import { gpuDeployment, orchestrationDeployment } from './buildId';
 import { heartbeatWhileRunning } from './heartbeatInterceptor';
@@ -55,13 +56,13 @@ function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry, encryption
     dataConverter: encryption.dataConverter,
     shutdownGraceTime: config.shutdown.workerGraceMs,
     sinks: tracingSinks(telemetry.tracing),
-    activityInterceptors: [
+    activityInterceptors: {
       tenantScope,
-      heartbeatWhileRunning,
-      activityMetrics({ prices: config.prices, imageModel: config.models.mode === 'offline' ? 'offline' : config.models.roles.image }),
-      tracingActivityInterceptor,
+      heartbeat: heartbeatWhileRunning,
+      metrics: activityMetrics({ prices: config.prices, imageModel: config.models.mode === 'offline' ? 'offline' : config.models.roles.image }),
+      tracing: tracingActivityInterceptor,
       typedFailures,
-    ],
+    } satisfies ActivityInterceptorSet,
   };
 }
 
@@ -99,9 +100,8 @@ export async function createOrchestrationWorker(
     taskQueue: config.temporal.taskQueue,
     maxConcurrentActivityTaskExecutions: config.workers.activityConcurrency,
     activities: createAgentActivities(deps),
-    // The claim check sits just outside typedFailures: an object-storage error is retried like any other.
     interceptors: {
-      activity: [...shared.activityInterceptors.slice(0, -1), modelCallClaimCheck(deps.store), ...shared.activityInterceptors.slice(-1)],
+      activity: orderedActivityInterceptors({ ...shared.activityInterceptors, claimCheck: modelCallClaimCheck(deps.store) }),
       workflowModules: workflowInterceptorModules(source),
     },
     sinks: shared.sinks,
@@ -132,7 +132,7 @@ export async function createGpuWorker(config: AppConfig, connection: NativeConne
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.gpuTaskQueue,
     activities: createGpuActivities({ imageModel: createImageModel(config), store, spool }),
-    interceptors: { activity: shared.activityInterceptors },
+    interceptors: { activity: orderedActivityInterceptors(shared.activityInterceptors) },
     maxConcurrentActivityTaskExecutions: config.workers.gpuConcurrency,
     shutdownGraceTime: shared.shutdownGraceTime,
     dataConverter: shared.dataConverter,

@@ -11,6 +11,7 @@ import type { AppConfig } from '../../common/config';
 import { createEncryption } from '../../security/dataConverter';
 import { activityMetrics } from '../../telemetry/metricsInterceptor';
 import { tracingActivityInterceptor, tracingSinks } from '../../telemetry/tracing';
+import { orderedActivityInterceptors } from '../../workers/activityInterceptorOrder';
 import { typedFailures } from '../../workers/failureInterceptor';
 import { heartbeatWhileRunning } from '../../workers/heartbeatInterceptor';
 import { tenantScope } from '../../workers/tenantInterceptor';
@@ -79,13 +80,13 @@ export interface FloorOptionRow {
 /** The floor of `groups` with each of image-agent's worker options, runs back to back (as a busy worker sees them). */
 export async function measureFloorOptions(config: AppConfig, groups: number[], runs: number): Promise<FloorOptionRow[]> {
   const encryption = createEncryption(config);
-  const activityInterceptors = [
+  const activityInterceptors = orderedActivityInterceptors({
     tenantScope,
-    heartbeatWhileRunning,
-    activityMetrics({ prices: config.prices, imageModel: 'offline' }),
-    tracingActivityInterceptor,
+    heartbeat: heartbeatWhileRunning,
+    metrics: activityMetrics({ prices: config.prices, imageModel: 'offline' }),
+    tracing: tracingActivityInterceptor,
     typedFailures,
-  ];
+  });
   const variants: [string, FloorOptions][] = [
     ['SDK defaults', {}],
     ['+ codecs (compression, encryption)', { dataConverter: encryption.dataConverter }],
