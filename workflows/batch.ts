@@ -9,6 +9,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -21,6 +22,7 @@ import { BatchId, Kind, Stage, Tenant } from '../common/searchAttributes';
 import { activitiesFor } from './activityStubs';
 import { batchCase } from './batchCase';
 import { batchProgressQuery } from './batchMessages';
+import { BATCH_RUN_BOUNDED_BY_STARTED_CASES } from './patches';
 
 const DEFAULT_CASES_PER_RUN = 250;
 
@@ -29,6 +31,10 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
   const running = new Map<string, Promise<void>>();
   let cancelled = false;
   let finishedThisRun = 0;
+  let startedThisRun = 0;
+  // A run's history grows with the children it starts, so that is what bounds a run; runs started before
+  // this change count finished cases, which with high concurrency let a run start casesPerRun + concurrency.
+  const boundByStarted = patched(BATCH_RUN_BOUNDED_BY_STARTED_CASES);
   const casesPerRun = input.casesPerRun ?? DEFAULT_CASES_PER_RUN;
 
   setHandler(batchProgressQuery, (): BatchProgress => {
@@ -87,7 +93,7 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
     let pageStart = -1;
     while (state.nextIndex < input.total && !cancelled) {
       // Continue as new between cases once enough have finished in this run: the history stays bounded.
-      if (finishedThisRun >= casesPerRun || workflowInfo().continueAsNewSuggested) {
+      if ((boundByStarted ? startedThisRun : finishedThisRun) >= casesPerRun || workflowInfo().continueAsNewSuggested) {
         await condition(() => running.size === 0);
         await continueAsNew<typeof batch>({ ...input, state: { ...state, continuedAsNew: state.continuedAsNew + 1 } });
       }
@@ -107,6 +113,7 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
         state.done += 1;
         continue;
       }
+      startedThisRun += 1;
       await start(c);
     }
     await condition(() => running.size === 0);

@@ -25,3 +25,9 @@ export const CHECKLIST_BESIDE_FIRST_RENDER = 'checklist-beside-first-render';
  * (review required, no approval by timeout, the tenant's shortest wait), whatever the request said.
  */
 export const TENANT_REVIEW_RULES = 'tenant-review-rules';
+
+/**
+ * 2026-12-04: a batch run continues as new once it has started `casesPerRun` cases, not once that many have
+ * finished: with concurrency 32 and 40 cases per run, a run started up to 72 children.
+ */
+export const BATCH_RUN_BOUNDED_BY_STARTED_CASES = 'batch-run-bounded-by-started-cases';

@@ -111,6 +111,16 @@ test('past casesPerRun the batch continues as new, and its counts survive', asyn
   expect(fakes.judged).toHaveLength(5);
 });
 
+test('a run starts at most casesPerRun cases, however high the concurrency', async () => {
+  const all = cases(6);
+  const fakes = batchFakes(all);
+  const result = await runBatch(all, { casesPerRun: 2, concurrency: 4 }, fakes.overrides);
+  // Three runs of two: counting finished cases instead let the first run start four.
+  expect(result.progress.continuedAsNew).toBe(2);
+  expect(result.progress).toMatchObject({ done: 6, judged: 6 });
+  expect(fakes.judged.map((j) => j.caseId).sort()).toEqual(all.map((c) => c.id).sort());
+});
+
 test('a case whose generation fails is judged with the error and counted failed; the others go on', async () => {
   const all = cases(3);
   const fakes = batchFakes(all, { failing: 'case 2' });
