@@ -10,7 +10,7 @@
 import os from 'node:os';
 import { Context } from '@temporalio/activity';
 import { candidateKey } from '../common/objectKeys';
-import type { ImageRef, ProviderLabel } from '../common/types';
+import type { ImageRef } from '../common/types';
 import type { ImageModel, LabelledSection, ReferenceImage, RenderOutput } from '../providers/imageModel';
 import type { ObjectStore } from '../providers/objectStore';
 import { assertReadable, currentTenant, currentWorkflowId } from './currentWorkflow';
@@ -30,7 +30,8 @@ export interface RenderImageInput {
 
 export interface RenderImageResult {
   image: ImageRef;
-  provider: ProviderLabel;
+  /** The vendor that rendered. */
+  provider: string;
   model: string;
   mode: 'generate' | 'edit';
   revisedPrompt?: string;

@@ -13,6 +13,8 @@ import { sha256Of } from '../benchmarks/judge/promptTemplate';
 import { BUILT_IN_WISE_JUDGE_PROMPT, WISE_JUDGE_ATTEMPTS } from '../benchmarks/judge/wiseJudge';
 import type { BenchmarkRunRecord, RerunSettings } from '../benchmarks/report/runRecord';
 import type { AppConfig } from '../common/config';
+import type { ModelRole } from '../providers/modelVendor';
+import { vendorEndpoint } from '../providers/modelVendors';
 import { projectRoot } from '../common/paths';
 import type { GenerateOptions } from '../common/request';
 
@@ -30,10 +32,12 @@ async function gitVersion(): Promise<BenchmarkRunRecord['code']> {
   }
 }
 
-function hostOf(url: string | undefined, mode: string): string | null {
-  if (mode === 'offline') return null;
+/** The host a role's calls go to; null for a vendor without endpoints (offline). */
+function hostOf(config: AppConfig, role: ModelRole): string | null {
+  const url = vendorEndpoint(config.models.vendors, config.models.settings, role);
+  if (!url) return null;
   try {
-    return new URL(url ?? 'https://api.openai.com/v1').host;
+    return new URL(url).host;
   } catch {
     return null;
   }
@@ -60,7 +64,7 @@ export async function benchRunRecord(input: RunRecordInput): Promise<BenchmarkRu
     judge: {
       provider: config.models.mode,
       model: config.models.roles.judge,
-      endpointHost: hostOf(config.models.chat.baseURL, config.models.mode),
+      endpointHost: hostOf(config, 'judge'),
       temperature: 0,
       prompt: input.judgePrompt ? { source: 'file', name: input.judgePrompt.name, sha256: input.judgePrompt.sha256 } : { source: 'built-in', ...builtIn },
       wiseAttempts: WISE_JUDGE_ATTEMPTS,
@@ -68,7 +72,7 @@ export async function benchRunRecord(input: RunRecordInput): Promise<BenchmarkRu
     agent: {
       providers: config.models.mode,
       models: Object.fromEntries(Object.entries(config.models.roles).filter(([role]) => role !== 'judge')),
-      imageEndpointHost: hostOf(config.models.image.baseURL ?? config.models.chat.baseURL, config.models.mode),
+      imageEndpointHost: hostOf(config, 'image'),
       sendSeed: config.models.sendSeed,
     },
     code: await gitVersion(),

@@ -24,6 +24,8 @@ import {
   type ImageBackendName,
   type WebBackendName,
 } from '../providers/search/searchBackends';
+import { MODEL_ROLES, type ModelRole } from '../providers/modelVendor';
+import { allVendorSettings, chooseVendors, roleVendorVariable, VENDOR_NAMES, vendorEndpoint, vendorsLabel } from '../providers/modelVendors';
 
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 const port = z.coerce.number().int().min(1).max(65535);
@@ -61,12 +63,10 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:25432/postgres'),
 
-  // Models, through any OpenAI-compatible endpoint
-  IMAGE_AGENT_PROVIDERS: z.enum(['auto', 'offline', 'openai']).default('auto'),
-  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
-  OPENAI_API_KEY: optionalString,
-  IMAGE_AGENT_IMAGE_BASE_URL: optionalString.pipe(z.url().optional()),
-  IMAGE_AGENT_IMAGE_API_KEY: optionalString,
+  // Models: the vendor of every role by default (each role's own IMAGE_AGENT_<ROLE>_VENDOR overrides it, read
+  // by modelSettings below); the choices and each vendor's settings (OPENAI_BASE_URL…) come from the vendors'
+  // descriptions (providers/modelVendorList.ts).
+  IMAGE_AGENT_PROVIDERS: z.enum(['auto', ...VENDOR_NAMES]).default('auto'),
   IMAGE_AGENT_MODEL_PLANNER: z.string().min(1).default('gpt-4.1'),
   IMAGE_AGENT_MODEL_REASONER: z.string().min(1).default('gpt-4.1'),
   IMAGE_AGENT_MODEL_VLM: z.string().min(1).default('gpt-4.1'),
@@ -178,14 +178,8 @@ const envSchema = z.object({
   STACK_DIR: z.string().min(1).default('.stack'),
 });
 
-export type ProviderMode = 'offline' | 'openai';
-export type ModelRole = 'planner' | 'reasoner' | 'vlm' | 'image' | 'embeddings' | 'judge';
-
-export interface ModelEndpoint {
-  baseURL: string | undefined;
-  apiKey: string;
-  timeoutMs: number;
-}
+/** The model each role asks for (IMAGE_AGENT_MODEL_*), whichever vendor serves it. */
+export type ModelNames = Record<'planner' | 'reasoner' | 'vlm' | 'image' | 'embeddings' | 'judge', string>;
 
 export interface AppConfig {
   temporal: {
@@ -207,12 +201,18 @@ export interface AppConfig {
   };
   databaseUrl: string;
   models: {
-    mode: ProviderMode;
-    /** Endpoint for chat, VLM and embeddings calls. */
-    chat: ModelEndpoint;
-    /** Endpoint for the images API; often a different server (vLLM-Omni, a hosted image model). */
-    image: ModelEndpoint;
-    roles: Record<ModelRole, string>;
+    /**
+     * The configured vendors as one label: 'offline' when any role runs offline, else the vendors in use
+     * joined by '+' ('openai', 'image-server+openai'). Runs carry it as their Providers search attribute.
+     */
+    mode: string;
+    /** The vendor of each role (providers/modelVendorList.ts). */
+    vendors: Record<ModelRole, string>;
+    /** The vendors' own settings by variable name (OPENAI_BASE_URL, IMAGE_SERVER_MODEL…), as their descriptions declare them. */
+    settings: Record<string, string | undefined>;
+    roles: ModelNames;
+    /** Per model call; Temporal retries, the SDKs do not. */
+    timeoutMs: number;
     /** Send `seed` to the images API (servers such as vLLM-Omni accept it; OpenAI does not). */
     sendSeed: boolean;
   };
@@ -343,12 +343,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const e = parsed.data;
   const temporal = loadTemporalConnection(env);
-  const mode: ProviderMode = e.IMAGE_AGENT_PROVIDERS === 'auto' ? (e.OPENAI_API_KEY || e.OPENAI_BASE_URL ? 'openai' : 'offline') : e.IMAGE_AGENT_PROVIDERS;
+  const models = modelSettings(env, e.IMAGE_AGENT_PROVIDERS);
   const searchSettingValues = searchSettings(env, e.WEB_SEARCH_BACKEND, e.IMAGE_SEARCH_BACKEND);
   // Every secret this process holds is masked in error messages (common/redact.ts).
   registerSecrets([
-    e.OPENAI_API_KEY,
-    e.IMAGE_AGENT_IMAGE_API_KEY,
+    ...Object.entries(allVendorSettings()).flatMap(([variable, kind]) => (kind.endsWith('secret') ? [models.settings[variable]] : [])),
     e.IMAGE_AGENT_WEBHOOK_SECRET,
     e.S3_SECRET_ACCESS_KEY,
     e.IMAGE_AGENT_ID_KEY,
@@ -361,15 +360,6 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     // The token is an entry's first field (token:tenant or token:tenant:principal:roles).
     ...(e.IMAGE_AGENT_API_TOKENS ?? '').split(',').map((t) => t.trim().split(':')[0]),
   ]);
-  if (mode === 'openai' && !e.OPENAI_API_KEY && !e.OPENAI_BASE_URL) {
-    throw new ConfigError('IMAGE_AGENT_PROVIDERS=openai needs OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (any compatible endpoint)');
-  }
-  const chat: ModelEndpoint = {
-    baseURL: e.OPENAI_BASE_URL,
-    // Local endpoints (vLLM, Ollama) accept any key; the SDK insists on one.
-    apiKey: e.OPENAI_API_KEY ?? 'not-needed',
-    timeoutMs: e.IMAGE_AGENT_MODEL_TIMEOUT_MS,
-  };
   return {
     temporal: {
       connection: temporal.connection,
@@ -391,13 +381,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     databaseUrl: e.DATABASE_URL,
     models: {
-      mode,
-      chat,
-      image: {
-        baseURL: e.IMAGE_AGENT_IMAGE_BASE_URL ?? chat.baseURL,
-        apiKey: e.IMAGE_AGENT_IMAGE_API_KEY ?? chat.apiKey,
-        timeoutMs: e.IMAGE_AGENT_MODEL_TIMEOUT_MS,
-      },
+      mode: vendorsLabel(models.vendors),
+      vendors: models.vendors,
+      settings: models.settings,
       roles: {
         planner: e.IMAGE_AGENT_MODEL_PLANNER,
         reasoner: e.IMAGE_AGENT_MODEL_REASONER,
@@ -406,6 +392,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         embeddings: e.IMAGE_AGENT_MODEL_EMBEDDINGS,
         judge: e.IMAGE_AGENT_MODEL_JUDGE ?? e.IMAGE_AGENT_MODEL_VLM,
       },
+      timeoutMs: e.IMAGE_AGENT_MODEL_TIMEOUT_MS,
       sendSeed: e.IMAGE_AGENT_IMAGE_SEED,
     },
     search: {
@@ -554,6 +541,29 @@ function searchSettings(env: NodeJS.ProcessEnv, web: string, image: string): Rec
   return values;
 }
 
+/**
+ * Each role's vendor (its IMAGE_AGENT_<ROLE>_VENDOR, else the default) and every vendor's settings, validated
+ * (a URL must parse, a size looks like 1024x1024); an unknown vendor, a vendor without the role, or a missing
+ * setting of a chosen vendor is named.
+ */
+function modelSettings(env: NodeJS.ProcessEnv, defaultChoice: string): { vendors: Record<ModelRole, string>; settings: Record<string, string | undefined> } {
+  const settings: Record<string, string | undefined> = {};
+  for (const [variable, kind] of Object.entries(allVendorSettings())) {
+    const value = env[variable]?.trim() ? env[variable]!.trim() : undefined;
+    if (value !== undefined && kind.endsWith('url') && !URL.canParse(value))
+      throw new ConfigError(`invalid configuration: ${variable}: not a URL (see README, "Configuration")`);
+    if (value !== undefined && kind.endsWith('size') && !/^\d{2,5}x\d{2,5}$/.test(value))
+      throw new ConfigError(`invalid configuration: ${variable}: a size looks like 1024x1024 (see README, "Configuration")`);
+    settings[variable] = value;
+  }
+  const byRole = Object.fromEntries(
+    MODEL_ROLES.flatMap((role) => (env[roleVendorVariable(role)]?.trim() ? [[role, env[roleVendorVariable(role)]!.trim()]] : [])),
+  );
+  const chosen = chooseVendors(defaultChoice, byRole, settings);
+  if ('problem' in chosen) throw new ConfigError(`invalid configuration: ${chosen.problem} (see README, "Configuration")`);
+  return { vendors: chosen.vendors, settings };
+}
+
 /** The configuration with every secret replaced, safe to print or log. */
 export function describeConfig(config: AppConfig): Record<string, unknown> {
   return {
@@ -570,8 +580,13 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     database: redactUrl(config.databaseUrl),
     models: {
       mode: config.models.mode,
-      baseURL: config.models.chat.baseURL ?? (config.models.mode === 'openai' ? 'https://api.openai.com/v1' : '<offline>'),
-      imageBaseURL: config.models.image.baseURL ?? (config.models.mode === 'openai' ? 'https://api.openai.com/v1' : '<offline>'),
+      // role → "vendor" or "vendor at https://endpoint"; no setting of a vendor is printed (keys among them).
+      vendors: Object.fromEntries(
+        MODEL_ROLES.map((role) => {
+          const endpoint = vendorEndpoint(config.models.vendors, config.models.settings, role);
+          return [role, `${config.models.vendors[role]}${endpoint ? ` at ${endpoint}` : ''}`];
+        }),
+      ),
       ...config.models.roles,
     },
   };

@@ -1,6 +1,6 @@
 /** The content-level plan (c_g), the checklist, verdicts and candidates of the feedback loop. */
 import type { ModelCallRecord } from './modelCall';
-import type { ImageRef, ProviderLabel } from './types';
+import type { ImageRef } from './types';
 
 /** Everything the image model needs, fixed: the generation context of the paper. */
 export interface GenerationContext {
@@ -66,7 +66,7 @@ export function verdictSummary(c: Pick<Critique, 'verdicts' | 'total'>): string 
 }
 
 /** A critique where nobody looked: every item unverified, with the reason. */
-export function unverifiedCritique(checklist: readonly ChecklistItem[], reason: string, provider: ProviderLabel, model: string): Critique {
+export function unverifiedCritique(checklist: readonly ChecklistItem[], reason: string, provider: string, model: string): Critique {
   return {
     verdicts: checklist.map((c) => verdict(c.id, 'unverified', reason)),
     passed: 0,
@@ -85,7 +85,8 @@ export interface Critique {
   /** Items nobody could check (absent in older histories: 0). */
   unverified?: number;
   total: number;
-  provider: ProviderLabel;
+  /** The vendor that looked (a call record's provider); 'offline' for the offline critic. */
+  provider: string;
   model: string;
   calls: ModelCallRecord[];
 }
@@ -97,7 +98,8 @@ export interface Candidate {
   context: GenerationContext;
   critique?: Critique;
   renderedBy: {
-    provider: ProviderLabel;
+    /** The vendor that rendered (a render output's provider); 'offline' for the offline renderer. */
+    provider: string;
     model: string;
     mode: 'generate' | 'edit';
     /** The upload was retried with the bytes an earlier attempt spooled: paid once. */

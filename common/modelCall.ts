@@ -1,5 +1,4 @@
 /** What an auditor needs about each model call: who was asked, what was sent, what came back, what it cost. */
-import type { ProviderLabel } from './types';
 
 export interface Usage {
   inputTokens: number;
@@ -13,7 +12,8 @@ export interface Usage {
 export interface ModelCallRecord {
   /** The step that made the call: plan_context, reason, summarize_evidence, compose_prompt, critique… */
   purpose: string;
-  provider: ProviderLabel;
+  /** The vendor that answered (its name in providers/modelVendorList.ts); 'offline' for the offline implementations. */
+  provider: string;
   model: string;
   /** The text sent, message by message (long texts are cut with a marker; images are counted, not copied). */
   messages: { role: string; text: string; images: number }[];
@@ -40,6 +40,20 @@ export function addUsage(a: Usage, b: Partial<Usage>): Usage {
 
 export function usageOf(calls: readonly ModelCallRecord[]): Usage {
   return calls.reduce<Usage>((u, c) => addUsage(u, { inputTokens: c.usage.inputTokens, outputTokens: c.usage.outputTokens, calls: 1 }), EMPTY_USAGE);
+}
+
+/** The provider label of the offline implementations: every output they produce carries it. */
+const OFFLINE_PROVIDER = 'offline';
+
+/**
+ * One label for the providers that produced something: 'offline' when any of them is offline (offline output is
+ * always labelled as such), else the vendors, sorted, joined by '+' ('openai', 'image-server+openai'); 'none'
+ * when nothing was produced. Pure, so workflows use it.
+ */
+export function providersLabel(providers: Iterable<string>): string {
+  const distinct = [...new Set(providers)].sort();
+  if (distinct.includes(OFFLINE_PROVIDER)) return OFFLINE_PROVIDER;
+  return distinct.length ? distinct.join('+') : 'none';
 }
 
 /** A role's answer with the calls that produced it. */

@@ -5,7 +5,6 @@ import type { ModelCallRecord, Usage } from './modelCall';
 import type { ContextPlan } from './plan';
 import type { Ablations, GenerateImageInput } from './request';
 import type { ApprovalState, ReviewRecord } from './review';
-import type { ProviderLabel } from './types';
 
 export interface StageTiming {
   stage: string;
@@ -44,8 +43,8 @@ export interface GenerateImageResult {
   outcome: RunOutcome;
   approval: ApprovalState;
   decisions: ReviewRecord[];
-  /** Which providers ran; "offline" means no model was called. */
-  providers: ProviderLabel;
+  /** Which providers ran (providersLabel of its calls and renders); "offline" means offline implementations stood in for models. */
+  providers: string;
   plan?: ContextPlan;
   answers: GroundedAnswer[];
   memory?: MemoryContext;

@@ -19,6 +19,3 @@ export interface ImageRef extends StoredObject {
   /** Set when the image model returned another size or format than requested ("asked for 1024x1024, got 64x64"). */
   warning?: string;
 }
-
-/** Which providers produced a result; offline output is always labelled as such. */
-export type ProviderLabel = 'offline' | 'openai';

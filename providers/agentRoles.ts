@@ -1,13 +1,13 @@
 /**
- * The model roles of the agent, one interface each. Each has an OpenAI-compatible implementation
- * (prompts + JSON schemas, providers/openai/) and a deterministic offline one (providers/offline/).
+ * The model roles of the agent, one interface each. Each has an implementation over any vendor's chat model
+ * (prompts + JSON schemas, providers/roles/) and a deterministic offline one (providers/offline/); each role's
+ * vendor is chosen in configuration (providers/modelVendor.ts).
  */
 import type { ContextItem, GroundedAnswer, MemoryContext, UserProfile } from '../common/evidence';
 import type { ChecklistItem, Feedback, GenerationContext, Verdict } from '../common/generation';
 import type { Modelled } from '../common/modelCall';
 import type { ContextPlan, PlannedImage } from '../common/plan';
 import type { HistoryTurn } from '../common/request';
-import type { ProviderLabel } from '../common/types';
 import type { ImageJudge } from './imageJudge';
 
 export interface PlanContextInput {
@@ -104,7 +104,8 @@ export interface CritiqueInput {
 }
 
 export interface ImageCritic {
-  readonly provider: ProviderLabel;
+  /** The vendor's name, as its call records carry it. */
+  readonly provider: string;
   readonly model: string;
   critique(input: CritiqueInput): Promise<Modelled<Verdict[]>>;
 }
@@ -121,7 +122,8 @@ export interface Embedder {
 
 /** Every model role, as one bundle built from configuration. */
 export interface AgentModels {
-  provider: ProviderLabel;
+  /** The configured vendors as one label (config.models.mode). */
+  provider: string;
   planner: ContextPlanner;
   reasoner: Reasoner;
   summarizer: EvidenceSummarizer;

@@ -4,7 +4,6 @@
  * refusal or an unparseable answer is recorded as such and never silently scored.
  */
 import type { ModelCallRecord } from '../common/modelCall';
-import type { ProviderLabel } from '../common/types';
 
 export interface JudgeAsk {
   system: string;
@@ -14,7 +13,8 @@ export interface JudgeAsk {
 }
 
 export interface ImageJudge {
-  readonly provider: ProviderLabel;
+  /** The vendor's name, as its call records carry it. */
+  readonly provider: string;
   readonly model: string;
   judgeChecklist(ask: JudgeAsk & { checklist: string[] }): Promise<{ text: string; call: ModelCallRecord }>;
   judgeWise(ask: JudgeAsk & { prompt: string; explanation: string }): Promise<{ text: string; call: ModelCallRecord }>;

@@ -1,5 +1,4 @@
 /** The image-model role: turns a composed prompt (and optional reference images) into one picture. */
-import type { ProviderLabel } from '../common/types';
 
 export interface LabelledSection {
   title: string;
@@ -29,7 +28,8 @@ export interface RenderOutput {
   png: Buffer;
   width: number;
   height: number;
-  provider: ProviderLabel;
+  /** The vendor's name ('offline' for the offline renderer). */
+  provider: string;
   model: string;
   mode: 'generate' | 'edit';
   revisedPrompt?: string;
@@ -38,7 +38,9 @@ export interface RenderOutput {
 }
 
 export interface ImageModel {
-  readonly provider: ProviderLabel;
+  /** The vendor's name, as its render outputs carry it. */
+  readonly provider: string;
+  readonly model: string;
   render(request: RenderRequest): Promise<RenderOutput>;
 }
 

@@ -1,74 +1,90 @@
 /**
- * Picks the implementation of each provider role from configuration: OpenAI-compatible endpoints when
- * configured, deterministic offline implementations otherwise (the zero-key default, labelled in every output).
+ * Builds each model role from the vendor configured for it (IMAGE_AGENT_PROVIDERS, IMAGE_AGENT_<ROLE>_VENDOR;
+ * the vendors are described in modelVendorList.ts): an OpenAI-compatible endpoint, an image-only server, or
+ * the deterministic offline implementations (the zero-key default, labelled in every output).
  */
-import type { AppConfig } from '../common/config';
-import type { AgentModels } from './agentRoles';
+import { ConfigError, type AppConfig } from '../common/config';
+import type { AgentModels, Embedder } from './agentRoles';
 import type { ImageModel } from './imageModel';
-import { OfflineChecklistPlanner } from './offline/offlineChecklist';
-import { OfflineComposer } from './offline/offlineComposer';
-import { OfflineCritic } from './offline/offlineCritic';
-import { OfflineImageModel } from './offline/offlineImageModel';
-import { OfflineJudge } from './offline/offlineJudge';
-import { OfflinePlanner } from './offline/offlinePlanner';
-import { OfflineProfiler } from './offline/offlineProfiler';
-import { OfflineRanker } from './offline/offlineRanker';
-import { OfflineReasoner } from './offline/offlineReasoner';
-import { OfflineSummarizer } from './offline/offlineSummarizer';
-import { ChatModel } from './openai/chatModel';
-import { createOpenAIClient } from './openai/openaiClient';
-import { OpenAIChecklistPlanner } from './openai/openaiChecklist';
-import { OpenAIComposer } from './openai/openaiComposer';
-import { OpenAICritic } from './openai/openaiCritic';
-import { OpenAIEmbedder } from './openai/openaiEmbedder';
-import { OpenAIImageModel } from './openai/openaiImageModel';
-import { OpenAIJudge } from './openai/openaiJudge';
-import { OpenAIPlanner } from './openai/openaiPlanner';
-import { OpenAIProfiler } from './openai/openaiProfiler';
-import { OpenAIRanker } from './openai/openaiRanker';
-import { OpenAIReasoner } from './openai/openaiReasoner';
-import { OpenAISummarizer } from './openai/openaiSummarizer';
+import { CHAT_ROLES, type ChatRoles, type ModelRole, type ModelVendor, type VendorContext } from './modelVendor';
+import { vendorNamed } from './modelVendors';
 import { LocalCorpusSearch } from './search/localCorpusSearch';
 import type { WebSearch } from './search/webSearch';
 
+/** The render role's model. */
 export function createImageModel(config: AppConfig): ImageModel {
-  if (config.models.mode === 'offline') return new OfflineImageModel();
-  return new OpenAIImageModel(createOpenAIClient(config.models.image), config.models.roles.image, { sendSeed: config.models.sendSeed });
+  const vendor = vendorFor(config, 'image');
+  if (!vendor.image) throw lacking(vendor, 'image');
+  return vendor.image(contextFor(config, vendor));
+}
+
+/** What the render metrics are labelled with: the image model's name, or 'offline'. */
+export function imageModelLabel(model: ImageModel): string {
+  return model.provider === 'offline' ? 'offline' : model.model;
 }
 
 /**
+ * Every chat role and the embedder, each from its own vendor; the roles of one vendor share its client.
  * `corpus`: the local corpus index the offline reasoner consults; pass the web-search backend when it is the
  * same corpus, so the folder is indexed once per worker.
  */
 export function createAgentModels(config: AppConfig, options: { corpus?: WebSearch } = {}): AgentModels {
-  if (config.models.mode === 'offline') {
-    return {
-      provider: 'offline',
-      planner: new OfflinePlanner(),
-      reasoner: new OfflineReasoner(options.corpus ?? new LocalCorpusSearch(config.search.localCorpusDir), config.search.relevance),
-      summarizer: new OfflineSummarizer(),
-      ranker: new OfflineRanker(),
-      composer: new OfflineComposer(),
-      checklist: new OfflineChecklistPlanner(),
-      critic: new OfflineCritic(),
-      profiler: new OfflineProfiler(),
-      judge: new OfflineJudge(),
-    };
+  const built = new Map<string, ChatRoles>();
+  const rolesOf = (vendor: ModelVendor, role: ModelRole): ChatRoles => {
+    if (!vendor.chat) throw lacking(vendor, role);
+    const roles = built.get(vendor.name) ?? vendor.chat(contextFor(config, vendor, options.corpus));
+    built.set(vendor.name, roles);
+    return roles;
+  };
+  const chat = Object.fromEntries(CHAT_ROLES.map((role) => [role, rolesOf(vendorFor(config, role), role)[role]])) as unknown as ChatRoles;
+  const embedder = createEmbedder(config);
+  return { provider: config.models.mode, ...chat, ...(embedder ? { embedder } : {}) };
+}
+
+/** The benchmark judge on the judge role's vendor, with another model: a second opinion (bench judge-agreement). */
+export function createJudge(config: AppConfig, model: string): AgentModels['judge'] {
+  const vendor = vendorFor(config, 'judge');
+  if (!vendor.chat) throw lacking(vendor, 'judge');
+  const ctx = contextFor(config, vendor);
+  return vendor.chat({ ...ctx, models: { ...ctx.models, judge: model } }).judge;
+}
+
+/** Absent when the embed role's vendor has none: memory then retrieves by full-text search alone. */
+function createEmbedder(config: AppConfig): Embedder | undefined {
+  const vendor = vendorFor(config, 'embed');
+  return vendor.embed?.(contextFor(config, vendor));
+}
+
+function vendorFor(config: AppConfig, role: ModelRole): ModelVendor {
+  const name = config.models.vendors[role];
+  const vendor = vendorNamed(name);
+  if (!vendor) throw new ConfigError(`unknown model vendor ${JSON.stringify(name)} for the ${role} role`);
+  return vendor;
+}
+
+function lacking(vendor: ModelVendor, role: string): ConfigError {
+  return new ConfigError(`the model vendor ${vendor.name} has no ${role} role`);
+}
+
+/** loadConfig already insists on the settings; this keeps a hand-built config from failing later and vaguely. */
+function settingsFor(config: AppConfig, vendor: ModelVendor): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [variable, kind] of Object.entries(vendor.settings)) {
+    const value = config.models.settings[variable];
+    if (!value && !kind.startsWith('optional')) throw new ConfigError(`the model vendor ${vendor.name} needs ${variable}`);
+    settings[variable] = value ?? '';
   }
-  const client = createOpenAIClient(config.models.chat);
-  const chat = new ChatModel(client);
-  const { roles } = config.models;
+  return settings;
+}
+
+function contextFor(config: AppConfig, vendor: ModelVendor, corpus?: WebSearch): VendorContext<string> {
+  let local = corpus;
   return {
-    provider: 'openai',
-    planner: new OpenAIPlanner(chat, roles.planner),
-    reasoner: new OpenAIReasoner(chat, roles.reasoner),
-    summarizer: new OpenAISummarizer(chat, roles.reasoner),
-    ranker: new OpenAIRanker(chat, roles.vlm),
-    composer: new OpenAIComposer(chat, roles.planner),
-    checklist: new OpenAIChecklistPlanner(chat, roles.planner),
-    critic: new OpenAICritic(chat, roles.vlm),
-    profiler: new OpenAIProfiler(chat, roles.reasoner),
-    judge: new OpenAIJudge(chat, roles.judge),
-    embedder: new OpenAIEmbedder(client, roles.embeddings),
+    settings: settingsFor(config, vendor),
+    models: config.models.roles,
+    timeoutMs: config.models.timeoutMs,
+    sendSeed: config.models.sendSeed,
+    corpus: () => (local ??= new LocalCorpusSearch(config.search.localCorpusDir)),
+    relevance: config.search.relevance,
   };
 }

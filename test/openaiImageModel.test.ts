@@ -12,7 +12,7 @@ describe('OpenAIImageModel', () => {
 
   beforeAll(async () => {
     fake = await new FakeOpenAIServer().start();
-    model = new OpenAIImageModel(createOpenAIClient({ baseURL: fake.baseURL, apiKey: 'k', timeoutMs: 5000 }), 'image-model-x');
+    model = new OpenAIImageModel(createOpenAIClient({ baseURL: fake.baseURL, apiKey: 'k', timeoutMs: 5000 }), 'image-model-x', { provider: 'openai' });
   });
   afterAll(() => fake.stop());
   beforeEach(() => fake.reset());

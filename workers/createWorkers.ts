@@ -13,7 +13,7 @@ import { createPool } from '../providers/database';
 import { createEncryption, tenantLookup, type Encryption } from '../security/dataConverter';
 import { openObjectStore } from '../security/objectEncryption';
 import { MemoryStore } from '../providers/memoryStore';
-import { createAgentModels, createImageModel } from '../providers/registry';
+import { createAgentModels, createImageModel, imageModelLabel } from '../providers/registry';
 import { LocalCorpusSearch } from '../providers/search/localCorpusSearch';
 import { createImageSearch, createWebSearch } from '../providers/search/searchRegistry';
 import { activityMetrics } from '../telemetry/metricsInterceptor';
@@ -59,7 +59,7 @@ function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry, encryption
     activityInterceptors: {
       tenantScope,
       heartbeat: heartbeatWhileRunning,
-      metrics: activityMetrics({ prices: config.prices, imageModel: config.models.mode === 'offline' ? 'offline' : config.models.roles.image }),
+      metrics: activityMetrics({ prices: config.prices, imageModel: imageModelLabel(createImageModel(config)) }),
       tracing: tracingActivityInterceptor,
       typedFailures,
     } satisfies ActivityInterceptorSet,

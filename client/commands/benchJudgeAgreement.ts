@@ -3,9 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { ChatModel } from '../../providers/openai/chatModel';
-import { createOpenAIClient } from '../../providers/openai/openaiClient';
-import { OpenAIJudge } from '../../providers/openai/openaiJudge';
+import { createJudge } from '../../providers/registry';
 import { batchTenant } from '../batches';
 import { judgeAgreement, judgeAgreementMarkdown } from '../judgeAgreement';
 import { printJson, withGenerations } from './context';
@@ -29,16 +27,18 @@ export function registerBenchJudgeAgreement(bench: Command): void {
     .command('judge-agreement')
     .description("put a judged batch's cases before a second judge model: Cohen's kappa and the cases where they disagree")
     .argument('<report>', 'the report.json of a finished benchmark batch')
-    .requiredOption('--judge-model <model>', 'the second judge (same endpoint as the agent: OPENAI_BASE_URL)')
+    .requiredOption('--judge-model <model>', "the second judge (on the judge role's vendor and endpoint)")
     .addHelpText('after', '\nOptions: --out <dir> (default: the folder of the report) for judge-agreement.json and .md; --json to print JSON.')
     .action(async (report: string, flags: { judgeModel: string }, cmd: Command) => {
       const parent = cmd.parent!;
       const common = parent.opts<{ out: string; json?: boolean; tenant: string }>();
       const batchId = batchIdOf(report);
       await withGenerations(async (g) => {
-        if (g.config.models.mode !== 'openai')
-          throw new Error('judge-agreement needs a model endpoint (OPENAI_BASE_URL or OPENAI_API_KEY); the offline judge is not a model');
-        const second = new OpenAIJudge(new ChatModel(createOpenAIClient(g.config.models.chat)), flags.judgeModel);
+        if (g.config.models.vendors.judge === 'offline')
+          throw new Error(
+            'judge-agreement needs a model vendor for the judge (OPENAI_BASE_URL or OPENAI_API_KEY, or IMAGE_AGENT_JUDGE_VENDOR); the offline judge is not a model',
+          );
+        const second = createJudge(g.config, flags.judgeModel);
         // The batch's objects are under its tenant's prefix: --tenant when given, else the batch's own.
         const tenant = parent.getOptionValueSource('tenant') === 'cli' ? common.tenant : await batchTenant(g, batchId, common.tenant);
         const agreement = await judgeAgreement(g.store, tenant, batchId, second);

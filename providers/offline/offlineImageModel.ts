@@ -10,7 +10,8 @@ import { parseSize, type ImageModel, type RenderOutput, type RenderRequest } fro
 const OFFLINE_IMAGE_MODEL = 'offline-layout-renderer';
 
 export class OfflineImageModel implements ImageModel {
-  readonly provider = 'offline' as const;
+  readonly provider = 'offline';
+  readonly model = OFFLINE_IMAGE_MODEL;
 
   async render(request: RenderRequest): Promise<RenderOutput> {
     const { width, height } = parseSize(request.size);

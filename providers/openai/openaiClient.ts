@@ -1,7 +1,13 @@
 /** One configured `openai` client per endpoint. The SDK's own retries are off: Temporal retries activities. Calls are traced. */
 import OpenAI from 'openai';
-import type { ModelEndpoint } from '../../common/config';
 import { tracedFetch } from '../../telemetry/tracedFetch';
+
+export interface ModelEndpoint {
+  /** Unset: OpenAI's own API. */
+  baseURL: string | undefined;
+  apiKey: string;
+  timeoutMs: number;
+}
 
 export function createOpenAIClient(endpoint: ModelEndpoint): OpenAI {
   return new OpenAI({

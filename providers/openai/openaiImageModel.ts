@@ -1,6 +1,7 @@
 /**
  * The image-model role through the OpenAI images API (OpenAI, or any compatible server such as
- * vLLM-Omni serving Qwen-Image): generate, or edit when reference images exist. Handles base64 and URL answers.
+ * vLLM-Omni serving Qwen-Image): generate, or edit when reference images exist and the server has the edit
+ * endpoint. Handles base64 and URL answers.
  */
 import OpenAI, { toFile } from 'openai';
 import sharp from 'sharp';
@@ -9,23 +10,37 @@ import { classifyOpenAIImageError } from './openaiErrors';
 
 const MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024;
 
+export interface OpenAIImageOptions {
+  /** The vendor's name, as render outputs carry it. */
+  provider: string;
+  /** Send the run's seed (servers such as vLLM-Omni accept it; OpenAI does not). */
+  sendSeed?: boolean;
+  /** The server has no edit endpoint: references are not sent, every render is generated from the prompt. */
+  generationsOnly?: boolean;
+  /** The one size the server renders, asked for whatever the run's size. */
+  size?: string;
+}
+
 export class OpenAIImageModel implements ImageModel {
-  readonly provider = 'openai' as const;
+  readonly provider: string;
 
   constructor(
     private readonly client: OpenAI,
-    private readonly model: string,
-    private readonly options: { sendSeed: boolean } = { sendSeed: false },
-  ) {}
+    readonly model: string,
+    private readonly options: OpenAIImageOptions,
+  ) {
+    this.provider = options.provider;
+  }
 
   async render(request: RenderRequest): Promise<RenderOutput> {
-    const size = request.size as OpenAI.Images.ImageGenerateParams['size'];
+    const size = (this.options.size ?? request.size) as OpenAI.Images.ImageGenerateParams['size'];
+    const references = this.options.generationsOnly ? [] : request.references;
     // Not every server accepts a seed; it is sent only where configured (IMAGE_AGENT_IMAGE_SEED).
     const seed = this.options.sendSeed && request.seed !== undefined ? { seed: request.seed } : {};
     let response: OpenAI.Images.ImagesResponse;
     try {
-      if (request.references.length) {
-        const files = await Promise.all(request.references.map((r) => toFile(r.data, r.name, { type: r.contentType })));
+      if (references.length) {
+        const files = await Promise.all(references.map((r) => toFile(r.data, r.name, { type: r.contentType })));
         response = await this.client.images.edit(
           { model: this.model, prompt: request.prompt, image: files, size: size as OpenAI.Images.ImageEditParams['size'], n: 1, ...seed },
           { signal: request.signal },
@@ -47,9 +62,9 @@ export class OpenAIImageModel implements ImageModel {
       png,
       width: meta.width ?? 0,
       height: meta.height ?? 0,
-      provider: 'openai',
+      provider: this.provider,
       model: this.model,
-      mode: request.references.length ? 'edit' : 'generate',
+      mode: references.length ? 'edit' : 'generate',
       revisedPrompt: first.revised_prompt ?? undefined,
       ...(meta.format !== 'png' ? { sourceFormat: meta.format ?? 'unknown' } : {}),
     };

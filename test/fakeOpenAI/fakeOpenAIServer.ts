@@ -106,7 +106,13 @@ export class FakeOpenAIServer {
   /** Random faults on a share of model requests (the soak); off when unset. */
   chaos?: Chaos;
 
-  constructor() {
+  /** Requests to a route this server does not serve (an image-only server asked for chat): answered 404, not recorded as requests. */
+  readonly unserved: { method: string; path: string }[] = [];
+  /** The routes served; by default all of them, as OpenAI does. An image server such as vLLM-Omni serves only `images.generate`. */
+  private readonly serves?: readonly Route[];
+
+  constructor(options: { serves?: readonly Route[] } = {}) {
+    this.serves = options.serves;
     this.server = http.createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         if (!res.headersSent) send(res, 500, { error: { message: `fake-openai internal error: ${(err as Error).message}`, type: 'server_error' } });
@@ -143,6 +149,7 @@ export class FakeOpenAIServer {
     this.rules = [];
     this.fallbacks = [];
     this.requests.length = 0;
+    this.unserved.length = 0;
     return this;
   }
 
@@ -161,7 +168,10 @@ export class FakeOpenAIServer {
     }
     if (url.pathname.startsWith('/__admin/')) return this.admin(req, res, url);
     const route = routeOf(req.method ?? '', url.pathname);
-    if (!route) return send(res, 404, { error: { message: `fake-openai: no route ${req.method} ${url.pathname}`, type: 'invalid_request_error' } });
+    if (!route || (this.serves && !this.serves.includes(route))) {
+      if (route) this.unserved.push({ method: req.method ?? '', path: url.pathname });
+      return send(res, 404, { error: { message: `fake-openai: no route ${req.method} ${url.pathname}`, type: 'invalid_request_error' } });
+    }
 
     const raw = await readBody(req);
     const recorded = await this.record(route, req, raw);

@@ -82,7 +82,7 @@ describe('renderImage', () => {
 
   test('spooled bytes from an earlier attempt on this worker are uploaded without calling the model', async () => {
     const world = fakeWorld();
-    const { spool, acts } = gpu(world, { provider: 'offline', render: () => Promise.reject(new Error('must not render again')) });
+    const { spool, acts } = gpu(world, { provider: 'offline', model: 'offline', render: () => Promise.reject(new Error('must not render again')) });
     const png = (await world.imageModel.render({ prompt: 'x', sections: [], size: '256x256', references: [] } as RenderRequest)).png;
     const spooled: RenderOutput = { png, width: 256, height: 256, provider: 'offline', model: 'spooled', mode: 'generate' };
     await spool.keep(spool.idOf({ ...WORKFLOW, activityId: '7' }), spooled);
@@ -99,6 +99,7 @@ describe('renderImage', () => {
     let sawAbort = false;
     const hanging: ImageModel = {
       provider: 'offline',
+      model: 'offline',
       render: (input) =>
         new Promise((_, reject) => {
           input.signal?.addEventListener('abort', () => {

@@ -13,8 +13,8 @@ import { GROUNDING_ABLATIONS, GROUNDING_ROUTE_NAMES, GROUNDING_ROUTES, grounding
 import type { ModelCallRecord } from '../../common/modelCall';
 import type { ContextPlan, PlannedQuestion } from '../../common/plan';
 import type { Ablations } from '../../common/request';
-import type { ChatModel, ChatRequest } from '../../providers/openai/chatModel';
-import { OpenAIPlanner } from '../../providers/openai/openaiPlanner';
+import type { ChatModel, ChatRequest } from '../../providers/chatModel';
+import { ChatPlanner } from '../../providers/roles/planner';
 import { groundingCalls } from '../../telemetry/appMetrics';
 import { activityMetrics } from '../../telemetry/metricsInterceptor';
 import { isClaimChecked } from '../../workers/modelCallClaimCheck';
@@ -118,7 +118,7 @@ describe('grounding-route table', () => {
         return Promise.resolve({ value: { intent: 'x', questions: [], images: [{ id: 'image-1', brief: 'x', dependsOn: [] }] }, call });
       },
     } as unknown as ChatModel;
-    await new OpenAIPlanner(chat, 'm').planContext({ request: 'a poster', today: '2026-12-03', inputImageCount: 0, history: [] });
+    await new ChatPlanner(chat, 'm').planContext({ request: 'a poster', today: '2026-12-03', inputImageCount: 0, history: [] });
     const routeLines = sent!.system.split('\n').filter((l) => l.startsWith('- "'));
     expect(routeLines).toEqual(GROUNDING_ROUTE_NAMES.map((route) => `- "${route}": ${GROUNDING_ROUTES[route].plannerGuidance}`));
     for (const route of GROUNDING_ROUTE_NAMES) {

@@ -4,9 +4,9 @@
  */
 import type { Candidate, ChecklistItem } from '../../common/generation';
 import type { ContextPlan } from '../../common/plan';
+import { providersLabel } from '../../common/modelCall';
 import { DEFAULT_OPTIONS, type GenerateImageInput, type GenerateOptions } from '../../common/request';
 import type { Degradation, ImageOutcome } from '../../common/runResult';
-import type { ProviderLabel } from '../../common/types';
 import { activitiesFor, type RunActivities } from '../activityStubs';
 import { recordCandidate, setStage, type RunStage } from '../audit';
 import type { Grounded } from '../groundContext';
@@ -61,8 +61,8 @@ export class Run {
     return this.images[0]?.final.image.key;
   }
 
-  providers(): ProviderLabel {
-    const offline = this.recorder.calls.some((c) => c.provider === 'offline') || this.candidates.some((c) => c.renderedBy.provider === 'offline');
-    return offline ? 'offline' : 'openai';
+  /** The label of the providers the run's calls and renders came from ('offline' whenever any was offline). */
+  providers(): string {
+    return providersLabel([...this.recorder.calls.map((c) => c.provider), ...this.candidates.map((c) => c.renderedBy.provider)]);
   }
 }

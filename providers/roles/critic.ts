@@ -4,7 +4,7 @@ import { verdict, type Verdict } from '../../common/generation';
 import type { Modelled } from '../../common/modelCall';
 import type { CritiqueInput, ImageCritic } from '../agentRoles';
 import { InvalidModelOutputError } from '../modelErrors';
-import type { ChatModel } from './chatModel';
+import type { ChatModel } from '../chatModel';
 
 const critiqueSchema = z.object({
   results: z.array(z.object({ item: z.number().int().min(1), pass: z.boolean(), reason: z.string().default('') })),
@@ -14,13 +14,16 @@ const SYSTEM = `You are a strict visual inspector. The first image is the genera
 For each numbered statement, decide whether it is clearly true of the generated image (pass) or not (fail), and say briefly what you see.
 Count objects carefully and read rendered text letter by letter. When unsure, fail. JSON only.`;
 
-export class OpenAICritic implements ImageCritic {
-  readonly provider = 'openai' as const;
-
+export class ChatCritic implements ImageCritic {
   constructor(
     private readonly chat: ChatModel,
     readonly model: string,
   ) {}
+
+  /** The chat model's vendor, as its call records carry it. */
+  get provider(): string {
+    return this.chat.provider;
+  }
 
   async critique(input: CritiqueInput): Promise<Modelled<Verdict[]>> {
     const { value, call } = await this.chat.structured({

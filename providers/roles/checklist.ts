@@ -5,7 +5,7 @@ import type { Modelled } from '../../common/modelCall';
 import type { ChecklistInput, ChecklistPlanner } from '../agentRoles';
 import { InvalidModelOutputError } from '../modelErrors';
 import { withFenceRule } from '../dataFence';
-import type { ChatModel } from './chatModel';
+import type { ChatModel } from '../chatModel';
 import { answersText, memoryText } from './contextText';
 
 const checklistSchema = z.object({
@@ -21,7 +21,7 @@ object or answer, required text (quoted exactly), layout, style, things that mus
 request's riddle ("exactly 7 apples", not "3²−2 apples"). 2 to 6 items; no vague items like "looks good".
 For a request with several images, set imageId on items that concern one image. JSON only.`);
 
-export class OpenAIChecklistPlanner implements ChecklistPlanner {
+export class ChatChecklistPlanner implements ChecklistPlanner {
   constructor(
     private readonly chat: ChatModel,
     private readonly model: string,

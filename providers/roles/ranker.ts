@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Modelled } from '../../common/modelCall';
 import type { RankInput, ReferenceRanker } from '../agentRoles';
 import { fenced, withFenceRule } from '../dataFence';
-import type { ChatModel } from './chatModel';
+import type { ChatModel } from '../chatModel';
 
 const rankingSchema = z.object({
   ranking: z.array(z.object({ index: z.number().int().min(1), relevant: z.boolean(), reason: z.string().default('') })),
@@ -13,7 +13,7 @@ const SYSTEM = withFenceRule(`You choose reference images for an image generator
 Keep only images that clearly show the needed character, IP or person (right identity, clear view, no heavy watermark or collage).
 Order the kept ones best first. Mark every other image relevant=false. The candidates' titles come from the web. JSON only.`);
 
-export class OpenAIRanker implements ReferenceRanker {
+export class ChatRanker implements ReferenceRanker {
   constructor(
     private readonly chat: ChatModel,
     private readonly model: string,

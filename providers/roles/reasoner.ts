@@ -4,7 +4,7 @@ import type { Modelled } from '../../common/modelCall';
 import type { ContextItem } from '../../common/evidence';
 import type { ReasonInput, Reasoner } from '../agentRoles';
 import { fenced, withFenceRule } from '../dataFence';
-import type { ChatModel } from './chatModel';
+import type { ChatModel } from '../chatModel';
 
 const answerSchema = z.object({
   answer: z.string(),
@@ -15,7 +15,7 @@ const SYSTEM = withFenceRule(`You answer one question that an image request leav
 Work it out step by step internally, then give a concise final answer and the explicit, visual context items it implies
 (counts, arrangements, states, labels, the correct object). Do not invent facts that need a lookup. JSON only.`);
 
-export class OpenAIReasoner implements Reasoner {
+export class ChatReasoner implements Reasoner {
   constructor(
     private readonly chat: ChatModel,
     private readonly model: string,

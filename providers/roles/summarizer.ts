@@ -4,7 +4,7 @@ import type { ContextItem } from '../../common/evidence';
 import type { Modelled } from '../../common/modelCall';
 import type { EvidenceSummarizer, SummarizeInput } from '../agentRoles';
 import { fenced, withFenceRule } from '../dataFence';
-import { clip, type ChatModel } from './chatModel';
+import { clip, type ChatModel } from '../chatModel';
 
 const summarySchema = z.object({
   answer: z.string(),
@@ -16,7 +16,7 @@ Each document is a fenced data block: its title, its URL and its text.
 Use only what the documents say. Give a concise answer and the facts it rests on, each with the URL(s) of the document(s) it came from.
 Prefer the most recent and most specific source; mention the date a dynamic fact refers to. If the documents do not answer, say so in "answer" and return no items. JSON only.`);
 
-export class OpenAISummarizer implements EvidenceSummarizer {
+export class ChatSummarizer implements EvidenceSummarizer {
   constructor(
     private readonly chat: ChatModel,
     private readonly model: string,

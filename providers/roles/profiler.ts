@@ -4,7 +4,7 @@ import type { UserProfile } from '../../common/evidence';
 import type { Modelled } from '../../common/modelCall';
 import type { ProfileExtractor } from '../agentRoles';
 import { fenced, withFenceRule } from '../dataFence';
-import type { ChatModel } from './chatModel';
+import type { ChatModel } from '../chatModel';
 
 const profileSchema = z.object({
   identity: z.string().optional(),
@@ -19,7 +19,7 @@ const SYSTEM = withFenceRule(`Extract durable facts a user states about themselv
 likes, dislikes (colours, motifs), and other stable facts (pets, company name, brand colours). Only what the user states about
 themselves, not about the image's subject. Leave out anything not stated. Return an empty object when nothing is revealed. JSON only.`);
 
-export class OpenAIProfiler implements ProfileExtractor {
+export class ChatProfiler implements ProfileExtractor {
   constructor(
     private readonly chat: ChatModel,
     private readonly model: string,

@@ -1,14 +1,17 @@
-/** The benchmark judge through an OpenAI-compatible VLM, temperature 0, the judge model recorded. */
+/** The benchmark judge through any vendor's chat model (a VLM), temperature 0, the judge model recorded. */
 import type { ImageJudge, JudgeAsk } from '../imageJudge';
-import type { ChatModel } from './chatModel';
+import type { ChatModel } from '../chatModel';
 
-export class OpenAIJudge implements ImageJudge {
-  readonly provider = 'openai' as const;
-
+export class ChatJudge implements ImageJudge {
   constructor(
     private readonly chat: ChatModel,
     readonly model: string,
   ) {}
+
+  /** The chat model's vendor, as its call records carry it. */
+  get provider(): string {
+    return this.chat.provider;
+  }
 
   async judgeChecklist(ask: JudgeAsk) {
     const out = await this.chat.text({ purpose: 'judge_checklist', model: this.model, system: ask.system, user: ask.user, images: ask.images, temperature: 0 });

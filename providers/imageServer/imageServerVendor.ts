@@ -1,0 +1,33 @@
+/**
+ * IMAGE_AGENT_IMAGE_VENDOR=image-server: an OpenAI-compatible image server that speaks only
+ * POST /v1/images/generations (vLLM-Omni serving Qwen-Image, for example), with its own endpoint, key, model
+ * and size, beside chat on another vendor. No chat, no embeddings, no edit endpoint: reference images are not
+ * sent (the composed prompt already describes them) and the render says it was generated from the prompt alone.
+ */
+import type { ModelVendor } from '../modelVendor';
+import { createOpenAIClient } from '../openai/openaiClient';
+import { OpenAIImageModel } from '../openai/openaiImageModel';
+
+export const imageServerVendor = {
+  name: 'image-server',
+  settings: {
+    IMAGE_SERVER_BASE_URL: 'url',
+    // Servers started without --api-key accept any; the SDK insists on one.
+    IMAGE_SERVER_API_KEY: 'optional secret',
+    IMAGE_SERVER_MODEL: 'text',
+    // The one size the server renders (WIDTHxHEIGHT); unset, the run's size is asked for.
+    IMAGE_SERVER_SIZE: 'optional size',
+  },
+  image: (ctx) =>
+    new OpenAIImageModel(
+      createOpenAIClient({ baseURL: ctx.settings.IMAGE_SERVER_BASE_URL, apiKey: ctx.settings.IMAGE_SERVER_API_KEY || 'not-needed', timeoutMs: ctx.timeoutMs }),
+      ctx.settings.IMAGE_SERVER_MODEL,
+      {
+        provider: 'image-server',
+        sendSeed: ctx.sendSeed,
+        generationsOnly: true,
+        ...(ctx.settings.IMAGE_SERVER_SIZE ? { size: ctx.settings.IMAGE_SERVER_SIZE } : {}),
+      },
+    ),
+  endpoint: (s) => s.IMAGE_SERVER_BASE_URL,
+} as const satisfies ModelVendor<'IMAGE_SERVER_BASE_URL' | 'IMAGE_SERVER_API_KEY' | 'IMAGE_SERVER_MODEL' | 'IMAGE_SERVER_SIZE'>;
