@@ -13,7 +13,7 @@ import { sha256Of } from '../benchmarks/judge/promptTemplate';
 import { BUILT_IN_WISE_JUDGE_PROMPT, WISE_JUDGE_ATTEMPTS } from '../benchmarks/judge/wiseJudge';
 import type { BenchmarkRunRecord, RerunSettings } from '../benchmarks/report/runRecord';
 import type { AppConfig } from '../common/config';
-import type { ModelRole } from '../providers/modelVendor';
+import type { ModelRole } from '../common/modelRoles';
 import { vendorEndpoint } from '../providers/modelVendors';
 import { projectRoot } from '../common/paths';
 import type { GenerateOptions } from '../common/request';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** image-agent's command line: one file per group of commands under client/commands/. */
 import { Command } from 'commander';
-import { describeConfig, loadConfig } from '../common/config';
+import { describeConfig, loadConfig, loadConfigIfValid } from '../config/loadConfig';
 import { stackStatus } from '../infra/stack';
 import { registerBatch } from './commands/batch';
 import { registerGenerate } from './commands/generate';
@@ -39,7 +39,7 @@ program
   });
 
 program.parseAsync().catch((err: unknown) => {
-  console.error(`image-agent: ${describeFailure(err)}`);
+  console.error(`image-agent: ${describeFailure(err, loadConfigIfValid())}`);
   if (process.env.IMAGE_AGENT_DEBUG) console.error(err);
   process.exit(1);
 });

@@ -4,15 +4,7 @@
  */
 import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { causeChain } from './causeChain';
-import { ConfigError, loadConfig, redactUrl, type AppConfig } from './config';
-
-function safeConfig(): AppConfig | undefined {
-  try {
-    return loadConfig();
-  } catch {
-    return undefined;
-  }
-}
+import { ConfigError, redactUrl, type AppConfig } from './config';
 
 function errorCode(err: unknown): string | undefined {
   for (const e of causeChain(err, 5)) {
@@ -33,7 +25,8 @@ export function rootFailure(err: unknown): ApplicationFailure | undefined {
   return causeChain(err).find((e): e is ApplicationFailure => e instanceof ApplicationFailure);
 }
 
-export function describeFailure(err: unknown, config: AppConfig | undefined = safeConfig()): string {
+/** `config`: the process's configuration when it loads (config/loadConfig.ts, loadConfigIfValid), to name addresses; the error may be that it does not. */
+export function describeFailure(err: unknown, config: AppConfig | undefined): string {
   const text = allMessages(err);
   const code = errorCode(err);
   if (err instanceof ConfigError) return err.message;

@@ -2,7 +2,8 @@
  * `node dist/infra/migrateCli.js`: applies infra/migrations to DATABASE_URL and exits, for deploys (the Helm
  * pre-upgrade Job, the compose `migrate` service). The local stack runs the same migrations at stack:up.
  */
-import { loadConfig, redactUrl } from '../common/config';
+import { redactUrl } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { createPool } from '../providers/database';
 import { migrate } from './migrate';
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
-import { loadConfig } from '../common/config';
+import { loadConfig, loadConfigIfValid } from '../config/loadConfig';
 import { describeFailure } from '../common/describeFailure';
 import { logFile, pidFile, runningPid } from './managedProcess';
 import { stackDown, stackStatus, stackUp } from './stack';
@@ -51,7 +51,7 @@ program
   });
 
 program.parseAsync().catch((err: unknown) => {
-  console.error(`stack: ${describeFailure(err)}`);
+  console.error(`stack: ${describeFailure(err, loadConfigIfValid())}`);
   process.exit(1);
 });
 

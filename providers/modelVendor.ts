@@ -5,18 +5,11 @@
  * configured for it, so one run may plan on one vendor and render on another.
  */
 import type { ModelNames } from '../common/config';
+import type { ChatRole, ModelRole } from '../common/modelRoles';
 import type { AgentModels, Embedder } from './agentRoles';
 import type { ImageModel } from './imageModel';
 import type { RelevancePolicy } from './relevance';
 import type { WebSearch } from './search/webSearch';
-
-/** The roles served by a chat model, each chosen on its own (IMAGE_AGENT_<ROLE>_VENDOR). */
-export const CHAT_ROLES = ['planner', 'reasoner', 'summarizer', 'ranker', 'composer', 'checklist', 'critic', 'profiler', 'judge'] as const;
-export type ChatRole = (typeof CHAT_ROLES)[number];
-
-/** Every role a vendor is chosen for: the chat roles, the image model and the embedder. */
-export const MODEL_ROLES = [...CHAT_ROLES, 'image', 'embed'] as const;
-export type ModelRole = (typeof MODEL_ROLES)[number];
 
 /** The chat roles a vendor serves, built together so they share one client. */
 export type ChatRoles = Pick<AgentModels, ChatRole>;

@@ -2,7 +2,8 @@
  * Every model vendor image-agent knows (modelVendorList.ts). Configuration's choices for IMAGE_AGENT_PROVIDERS
  * and IMAGE_AGENT_<ROLE>_VENDOR, and the settings each choice requires, come from here.
  */
-import { MODEL_ROLES, serves, type ModelRole, type ModelVendor, type VendorSettingKind } from './modelVendor';
+import { MODEL_ROLES, type ModelRole } from '../common/modelRoles';
+import { serves, type ModelVendor, type VendorSettingKind } from './modelVendor';
 import * as listed from './modelVendorList';
 
 type Vendor = (typeof listed)[keyof typeof listed];

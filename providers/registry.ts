@@ -6,7 +6,8 @@
 import { ConfigError, type AppConfig } from '../common/config';
 import type { AgentModels, Embedder } from './agentRoles';
 import type { ImageModel } from './imageModel';
-import { CHAT_ROLES, type ChatRoles, type ModelRole, type ModelVendor, type VendorContext } from './modelVendor';
+import { CHAT_ROLES, type ModelRole } from '../common/modelRoles';
+import type { ChatRoles, ModelVendor, VendorContext } from './modelVendor';
 import { vendorNamed } from './modelVendors';
 import { LocalCorpusSearch } from './search/localCorpusSearch';
 import type { WebSearch } from './search/webSearch';

@@ -3,7 +3,7 @@
  * every output labelled offline. Also the CLI's main command, offline and against an endpoint.
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateImageResult } from '../common/runResult';
 import { readOfflineLayout } from '../providers/offline/offlineImageModel';

@@ -25,7 +25,7 @@ import { loadWiseSuite } from '../benchmarks/wise/suite';
 import { buildApi } from '../client/api/apiServer';
 import { idempotentWorkflowId } from '../client/generations';
 import { submitTurn } from '../client/sessionClient';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { assertTenantKey, tenantPrefix } from '../common/objectKeys';
 import { fenced } from '../providers/dataFence';
 import { safeFetch } from '../providers/search/safeFetch';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApi } from '../client/api/apiServer';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { tenantPrefix } from '../common/objectKeys';
 import { createPool } from '../providers/database';
 import { resolveTool } from '../infra/toolchain';

@@ -2,7 +2,7 @@
 import { brotliCompressSync } from 'node:zlib';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { COMPRESSED_ENCODING, CompressionCodec } from '../security/compressionCodec';
 import { createEncryption } from '../security/dataConverter';
 import { ENCRYPTED_ENCODING } from '../security/payloadCodec';

@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import type { Payload } from '@temporalio/common';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { ObjectStore } from '../providers/objectStore';
 import { loadKeyring, parseKeyList } from '../security/keyring';
 import { EncryptionCodec, ENCRYPTED_ENCODING, payloadTenant } from '../security/payloadCodec';

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { resolveTool } from '../infra/toolchain';
 import type { GenerateImageResult } from '../common/runResult';
 import { runCli, runCommand } from './support/cli';

@@ -4,7 +4,7 @@
  * badly signed decisions (a forged reviewer sent straight to Temporal), and ignores such signals.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { decisionMessage, signatureProblem } from '../common/decisionSignature';
 import { parseTokenEntries } from '../common/principals';
 import type { GenerateImageResult } from '../common/runResult';

@@ -3,7 +3,8 @@
  * idempotently, and the workflows are bundled once for every test worker. What was not already running
  * is remembered, so that globalTeardown stops only what the suite itself started.
  */
-import { loadConfig, redactUrl } from '../common/config';
+import { redactUrl } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { infrastructure, stackUp } from '../infra/stack';
 import { writeWorkflowBundle } from '../workers/workflowBundle';
 import { TEST_BUNDLE } from './support/paths';

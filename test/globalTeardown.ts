@@ -2,7 +2,7 @@
  * After the suite: stop the stack services the suite started (a stack that was up before the tests is
  * left as it was). IMAGE_AGENT_KEEP_STACK=1 keeps everything running, for a faster next run.
  */
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { infrastructure } from '../infra/stack';
 
 export default async function globalTeardown(): Promise<void> {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { projectRoot } from '../common/paths';
 import { BraveImageSearch } from '../providers/search/braveSearch';
 import { downloadCandidates } from '../providers/search/imageDownload';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
 import { storeUpload } from '../client/uploadInputImages';
-import { describeConfig } from '../common/config';
+import { describeConfig } from '../config/loadConfig';
 import type { GenerateImageInput, GenerateOptions } from '../common/request';
 import type { GenerateImageResult } from '../common/runResult';
 import { generateImage } from '../workflows/generateImage';

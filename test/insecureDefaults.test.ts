@@ -6,7 +6,7 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { redactSecrets } from '../common/redact';
 import { missingSecrets } from '../security/insecureDefaults';
 import { loadKeyring } from '../security/keyring';

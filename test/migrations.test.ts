@@ -2,7 +2,7 @@
  * Migrations apply, and apply once, on every Postgres the project supports: the embedded PGlite (with
  * pgvector) and a real server (Debian's postgresql in CI, via TEST_REAL_DATABASE_URL; no pgvector there).
  */
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { migrate } from '../infra/migrate';
 import { createPool } from '../providers/database';
 import { databaseTargets } from './support/databases';

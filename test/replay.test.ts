@@ -4,7 +4,7 @@
  * waiting for a reviewer when the deploy lands — fails here, naming the history.
  */
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { createEncryption } from '../security/dataConverter';
 import { TEST_BUNDLE } from './support/paths';
 import { loadRecordedHistories } from './replay/recordedHistory';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { AddressInfo } from 'node:net';
 import { buildApi } from '../client/api/apiServer';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import type { GenerateImageInput } from '../common/request';
 import { reportKey } from '../common/objectKeys';
 import type { ReviewPolicy } from '../common/review';

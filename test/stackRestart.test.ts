@@ -3,7 +3,7 @@
  * earlier runs, objects and rows (SQLite file, volume files, PGlite data folder).
  */
 import { randomUUID } from 'node:crypto';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { infrastructure } from '../infra/stack';
 import { createPool } from '../providers/database';
 import type { GenerateImageResult } from '../common/runResult';

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { ObjectStore } from '../providers/objectStore';
 import { loadKeyring } from '../security/keyring';
 import { ObjectStorageUnavailableError, TenantKeys } from '../security/tenantKeys';

@@ -7,7 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../common/config';
+import { loadConfig } from '../config/loadConfig';
 import { projectRoot } from '../common/paths';
 import { BraveWebSearch } from '../providers/search/braveSearch';
 import { LocalCorpusSearch } from '../providers/search/localCorpusSearch';

@@ -4,7 +4,8 @@
  * activities get shutdownGraceTime to finish (IMAGE_AGENT_WORKER_GRACE_SECONDS); then the process exits 0.
  */
 import type { NativeConnection } from '@temporalio/worker';
-import { loadConfig, type AppConfig } from '../common/config';
+import type { AppConfig } from '../common/config';
+import { loadConfig, loadConfigIfValid } from '../config/loadConfig';
 import { describeFailure } from '../common/describeFailure';
 import { refuseInsecureDefaults } from '../security/insecureDefaults';
 import { startOpsServer, type OpsServer } from '../telemetry/opsServer';
@@ -42,7 +43,7 @@ export function runWorkerProcess(
     console.log(`${name} worker drained and stopped`);
     process.exit(0);
   })().catch((err: unknown) => {
-    console.error(`${name} worker: ${describeFailure(err)}`);
+    console.error(`${name} worker: ${describeFailure(err, loadConfigIfValid())}`);
     process.exit(1);
   });
 }

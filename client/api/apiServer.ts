@@ -12,6 +12,7 @@ import { generateRequestSchema, InvalidRequestError, safeText } from '../../comm
 import { redactSecrets } from '../../common/redact';
 import { REVIEW_TEXT_LIMITS } from '../../common/reviewRules';
 import { describeFailure } from '../../common/describeFailure';
+import { loadConfigIfValid } from '../../config/loadConfig';
 import {
   cancelGeneration,
   ConflictError,
@@ -296,7 +297,7 @@ function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown): Fast
   const fastifyError = err as { statusCode?: number; message?: string };
   if (fastifyError.statusCode && fastifyError.statusCode < 500) return reply.code(fastifyError.statusCode).send({ error: fastifyError.message });
   // The details (addresses, ports, endpoints) go to the server's log, never to the caller.
-  console.error(`image-agent API: request ${requestId} failed: ${redactSecrets(describeFailure(err))}`);
+  console.error(`image-agent API: request ${requestId} failed: ${redactSecrets(describeFailure(err, loadConfigIfValid()))}`);
   return reply.code(502).send({ error: `a service image-agent depends on did not answer (${dependencyOf(err)}); try again later (request ${requestId})` });
 }
 

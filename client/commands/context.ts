@@ -1,5 +1,5 @@
 /** What every CLI command needs: configuration, a Temporal client and the object store, closed afterwards. */
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../config/loadConfig';
 import { openObjectStore } from '../../security/objectEncryption';
 import type { Generations } from '../generations';
 import { connectClient } from '../temporalClient';

@@ -4,7 +4,7 @@
  * IMAGE_AGENT_SHUTDOWN_GRACE_SECONDS), then the process exits 0.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../config/loadConfig';
 import { refuseInsecureDefaults } from '../../security/insecureDefaults';
 import { openObjectStore } from '../../security/objectEncryption';
 import { startOpsServer } from '../../telemetry/opsServer';

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { generateRequestSchema } from '../../common/requestSchema';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../config/loadConfig';
 import { openObjectStore } from '../../security/objectEncryption';
 import { enableTenant } from '../../security/tenantStatus';
 import { UsageError } from '../usageError';

@@ -2,9 +2,10 @@
  * Choosing a model vendor per role (providers/modelVendors.ts, read by common/config.ts): the default and
  * each role's own choice, the settings a chosen vendor needs, and the label runs carry. Needs no stack.
  */
-import { ConfigError, describeConfig, loadConfig } from '../../common/config';
+import { ConfigError } from '../../common/config';
+import { describeConfig, loadConfig } from '../../config/loadConfig';
 import { providersLabel } from '../../common/modelCall';
-import { MODEL_ROLES } from '../../providers/modelVendor';
+import { MODEL_ROLES } from '../../common/modelRoles';
 import { VENDOR_NAMES } from '../../providers/modelVendors';
 import { createAgentModels, createImageModel } from '../../providers/registry';
 

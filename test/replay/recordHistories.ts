@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { WorkflowHandle } from '@temporalio/client';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../config/loadConfig';
 
 // Recordings are committed and replayed on fresh clones, which do not have this machine's generated dev
 // keyring: record plaintext payloads (the codec passes them through on replay). Set the variable to record

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Command } from 'commander';
 import { buildApi } from '../../client/api/apiServer';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../config/loadConfig';
 import { projectRoot } from '../../common/paths';
 import { createPool } from '../../providers/database';
 import { migrate } from '../../infra/migrate';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../config/loadConfig';
 import { createEncryption, type Encryption } from '../../security/dataConverter';
 import { reportKey, safeSegment, tenantPrefix } from '../../common/objectKeys';
 import { Tenant } from '../../common/searchAttributes';

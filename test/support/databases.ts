@@ -1,4 +1,4 @@
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../config/loadConfig';
 
 /**
  * Every Postgres the Postgres-backed tests run against: the embedded default always, and a real server

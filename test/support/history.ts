@@ -2,7 +2,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { loadConfig } from '../../common/config';
+import { loadConfig } from '../../config/loadConfig';
 import { createEncryption, type Encryption } from '../../security/dataConverter';
 
 export interface HistoryDump {

@@ -13,7 +13,8 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle
 import { createAgentActivities, createGpuActivities, type AgentActivities } from '../../../activities';
 import type { AgentDeps } from '../../../activities/agentDeps';
 import { RenderSpool } from '../../../activities/renderSpool';
-import { loadConfig, type AppConfig } from '../../../common/config';
+import { type AppConfig } from '../../../common/config';
+import { loadConfig } from '../../../config/loadConfig';
 import { verdict, type Verdict, type VerdictStatus } from '../../../common/generation';
 import type { Modelled } from '../../../common/modelCall';
 import { cliSearchAttributeSpecs } from '../../../common/searchAttributes';
