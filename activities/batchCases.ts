@@ -23,6 +23,7 @@ export async function readBatchJson<T>(store: Pick<ObjectStore, 'getJson'>, key:
   try {
     return await store.getJson<T>(key);
   } catch (err) {
+    // legacy-read: batch-under-batches
     const legacy = legacyBatchKey(key);
     if (!legacy || !isMissingObject(err)) throw err;
     return store.getJson<T>(legacy);

@@ -12,6 +12,7 @@ export async function caseDegradation(store: ObjectStore, tenantId: string, turn
   for (const [i, workflowId] of turnWorkflowIds.entries()) {
     const report = await store
       .getJson<RunReport>(reportKey(tenantId, workflowId))
+      // legacy-read: report-under-runs
       .catch(() => store.getJson<RunReport>(legacyReportKey(workflowId)))
       .catch(() => undefined);
     if (!report) continue; // a turn that produced no report failed outright: that is a generation failure, not a degraded run

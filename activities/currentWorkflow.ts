@@ -32,6 +32,7 @@ export function currentTenant(): string {
  * before keys carried the tenant) the run's own legacy `runs/<workflowId>/` objects.
  */
 export function assertReadable(key: string): void {
+  // legacy-read: report-under-runs
   const legacyOwn = `runs/${safeSegment(currentWorkflowId())}/`;
   if (key.startsWith(legacyOwn) && !key.slice(legacyOwn.length).split('/').includes('..')) return;
   assertTenantKey(tenantScope.getStore(), key);

@@ -327,6 +327,7 @@ function listQuery(idKey: string, f: ListFilter): string {
   const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
   const parts = [`${Kind.name} = 'generate'`];
   if (f.tenant) parts.push(`${Tenant.name} = ${quote(f.tenant)}`);
+  // legacy-read: unkeyed-user-tag
   // The keyed tag, and the unkeyed one of runs started before it.
   if (f.user && f.tenant) parts.push(`${UserTag.name} IN (${userTags(idKey, f.tenant, f.user).map(quote).join(', ')})`);
   if (f.pendingReview) parts.push(`${Approval.name} IN ('pending', 'pending_plan')`, `ExecutionStatus = 'Running'`);
@@ -355,6 +356,7 @@ export async function generationReport(g: Generations, workflowId: string, tenan
   const info = await describeOwned(g, workflowId, tenant);
   const owner = info.typedSearchAttributes.get(Tenant) ?? '';
   try {
+    // legacy-read: report-under-runs
     // Runs started before keys carried the tenant kept their report under runs/.
     return await g.store.getJson<RunReport>(reportKey(owner, workflowId)).catch(() => g.store.getJson<RunReport>(legacyReportKey(workflowId)));
   } catch {

@@ -54,6 +54,7 @@ export async function submitTurn(
     turn = { ...turn, inputImageKeys: await resolveInputImages({ store }, conversation.tenantId, turn.inputImageKeys) };
   }
   const request: TurnRequest = { ...turn, owner };
+  // legacy-read: unprefixed-session-id
   const legacy = await runningLegacySession(client, conversation);
   if (legacy) {
     try {

@@ -11,6 +11,7 @@ export interface BatchManifest {
   files: string[];
   total: number;
   pages: number;
+  // legacy-read: manifest-without-run-how
   /** Benchmarks: how the run is made, copied into its report (absent in manifests written before it existed). */
   record?: BenchmarkRunRecord;
 }

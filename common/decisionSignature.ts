@@ -77,6 +77,7 @@ function fromBase64(text: string): Uint8Array | undefined {
 export interface DecisionSignature {
   principal?: string;
   at?: string;
+  // legacy-read: decision-signature-v1
   /** Version 1, for runs started before version 2. */
   signature?: string;
   /** Version 2, over the run id and decision id too. */

@@ -37,6 +37,7 @@ export interface Verdict {
   itemId: string;
   /** Absent in histories recorded before verdicts had three values: then `pass` decides. */
   status?: VerdictStatus;
+  // legacy-read: report-fields-before-verdicts
   /** True only for `pass`; kept for readers of older reports. */
   pass: boolean;
   reason: string;
@@ -82,6 +83,7 @@ export interface Critique {
   verdicts: Verdict[];
   /** Items verified as passed; unverified items are not passed. */
   passed: number;
+  // legacy-read: report-fields-before-verdicts
   /** Items nobody could check (absent in older histories: 0). */
   unverified?: number;
   total: number;

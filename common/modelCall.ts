@@ -23,6 +23,7 @@ export interface ModelCallRecord {
   /**
    * Claim check: the full record (messages and response) is in object storage at `key`, element `index`;
    * here `messages` and `response` are left empty. Absent on records written before claim checks.
+   * legacy-read: call-records-without-claim-check
    */
   ref?: { key: string; index: number };
 }

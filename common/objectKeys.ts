@@ -56,6 +56,7 @@ export function reportKey(tenantId: string, workflowId: string): string {
   return `${runPrefix(tenantId, workflowId)}report.json`;
 }
 
+// legacy-read: report-under-runs
 /** Where runs started before tenant prefixes kept their report (read as a fallback, never written). */
 export function legacyReportKey(workflowId: string): string {
   return `runs/${safeSegment(workflowId)}/report.json`;
@@ -100,6 +101,7 @@ function batchPrefix(tenantId: string, batchId: string): string {
   return `${tenantPrefix(tenantId)}batches/${safeSegment(batchId)}/`;
 }
 
+// legacy-read: batch-under-batches
 /** Where a batch started before tenant prefixes kept the object that is now at `key` (a batch key), or undefined. */
 export function legacyBatchKey(key: string): string | undefined {
   const m = /^tenants\/[^/]+\/(batches\/.+)$/.exec(key);

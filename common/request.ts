@@ -70,6 +70,7 @@ export interface GenerateImageInput {
   /**
    * Set by the API: the public key review decisions must be signed with, the requesting principal and the
    * tenant's four-eyes policy. Without it (runs started before principals existed) decisions are unsigned.
+   * legacy-read: unsigned-decisions
    */
   reviewAuth?: ReviewAuth;
 }

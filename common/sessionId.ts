@@ -14,6 +14,7 @@ export function sessionWorkflowId(idKey: string, tenantId: string, userId: strin
     .slice(0, 40)}`;
 }
 
+// legacy-read: unprefixed-session-id
 export function legacySessionWorkflowId(tenantId: string, userId: string, sessionId: string): string {
   return `session-${tenantId}-${userId}-${sessionId}`;
 }

@@ -15,6 +15,7 @@ export function userTag(idKey: string, tenantId: string, userId: string): string
     .slice(0, 32)}`;
 }
 
+// legacy-read: unkeyed-user-tag
 /**
  * The unkeyed tag of runs started before the keyed one (`u_` and 16 hex digits of SHA-256 of tenant NUL user):
  * only looked for, never written, so `list --user` and erasure still find those runs.

@@ -93,6 +93,7 @@ export class ObjectStore {
     return this.put(key, Buffer.from(JSON.stringify(value, null, 2)), 'application/json');
   }
 
+  // legacy-read: plaintext-objects
   /** An object's plaintext: a sealed object is opened, an object stored in plaintext (written before encryption) is returned as it is. */
   async get(key: string): Promise<Buffer> {
     const stored = await this.getRaw(key);

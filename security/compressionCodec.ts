@@ -6,6 +6,7 @@
  *
  * Small payloads, and payloads that would not shrink by a tenth, pass through unchanged, as do payloads
  * without the compressed encoding on decode (histories written before compression existed).
+ * legacy-read: uncompressed-payloads
  */
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompress, constants } from 'node:zlib';

@@ -9,6 +9,7 @@
  * through presigned URLs. The tenant comes from the object key. Stored form:
  *   SEALED_OBJECT_MAGIC | key id length (u16 BE) | key id (`<tenant>/<id>`) | iv | ciphertext | tag
  * with the key id as additional data. Objects written before (plaintext) do not start with the magic and
+ * legacy-read: plaintext-objects
  * are read as they are.
  */
 import type { AppConfig } from '../common/config';

@@ -19,6 +19,7 @@
  * principal of one tenant cannot make another tenant's run encrypt under its key, nor read it back.
  * Anything without a tenant is encrypted under the system tenant's key: still encrypted, not erasable per tenant.
  * Payloads without the encrypted encoding (histories written before encryption) pass through as they are.
+ * legacy-read: unencrypted-payloads
  */
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
