@@ -36,7 +36,10 @@ export interface VendorContext<K extends string> {
 
 export interface ModelVendor<K extends string = string> {
   readonly name: string;
-  readonly settings: Readonly<Record<K, VendorSettingKind>>;
+  /** Each setting's kind and what it does (the configuration reference prints it). */
+  readonly settings: Readonly<Record<K, { kind: VendorSettingKind; description: string }>>;
+  /** What the vendor is, for the configuration reference. */
+  readonly about: string;
   /**
    * Settings of which at least one must be set for the vendor to work; IMAGE_AGENT_PROVIDERS=auto chooses the
    * first listed vendor whose `anyOf` is met (and offline when none is).

@@ -25,7 +25,7 @@ export function vendorNamed(name: string): ModelVendor | undefined {
 
 /** Every setting any vendor reads, for validation and for masking secrets. */
 export function allVendorSettings(): Record<string, VendorSettingKind> {
-  return Object.assign({}, ...MODEL_VENDORS.map((v) => v.settings));
+  return Object.fromEntries(MODEL_VENDORS.flatMap((v) => Object.entries(v.settings).map(([variable, s]) => [variable, s.kind])));
 }
 
 /**
@@ -57,7 +57,7 @@ export function chooseVendors(
   }
   for (const name of new Set(Object.values(vendors))) {
     const vendor = vendorNamed(name)!;
-    const missing = Object.entries(vendor.settings).find(([variable, kind]) => !kind.startsWith('optional') && !settings[variable]);
+    const missing = Object.entries(vendor.settings).find(([variable, s]) => !s.kind.startsWith('optional') && !settings[variable]);
     if (missing) return { problem: `the model vendor ${name} needs ${missing[0]}` };
     if (vendor.anyOf?.length && !vendor.anyOf.some((s) => settings[s])) return { problem: `the model vendor ${name} needs ${vendor.anyOf.join(' or ')}` };
   }
@@ -79,4 +79,9 @@ export function vendorEndpoint(vendors: Record<ModelRole, string>, settings: Rec
   if (!vendor?.endpoint || !serves(vendor, role)) return undefined;
   const own = Object.fromEntries(Object.keys(vendor.settings).map((variable) => [variable, settings[variable] ?? '']));
   return vendor.endpoint(own, role === 'image' ? 'image' : role === 'embed' ? 'embed' : 'chat');
+}
+
+/** Every vendor, for the configuration reference. */
+export function modelVendors(): readonly ModelVendor[] {
+  return MODEL_VENDORS;
 }

@@ -70,9 +70,9 @@ function lacking(vendor: ModelVendor, role: string): ConfigError {
 /** loadConfig already insists on the settings; this keeps a hand-built config from failing later and vaguely. */
 function settingsFor(config: AppConfig, vendor: ModelVendor): Record<string, string> {
   const settings: Record<string, string> = {};
-  for (const [variable, kind] of Object.entries(vendor.settings)) {
+  for (const [variable, setting] of Object.entries(vendor.settings)) {
     const value = config.models.settings[variable];
-    if (!value && !kind.startsWith('optional')) throw new ConfigError(`the model vendor ${vendor.name} needs ${variable}`);
+    if (!value && !setting.kind.startsWith('optional')) throw new ConfigError(`the model vendor ${vendor.name} needs ${variable}`);
     settings[variable] = value ?? '';
   }
   return settings;

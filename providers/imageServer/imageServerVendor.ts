@@ -10,13 +10,14 @@ import { OpenAIImageModel } from '../openai/openaiImageModel';
 
 export const imageServerVendor = {
   name: 'image-server',
+  about:
+    'An image server with only `POST /v1/images/generations` (vLLM-Omni, for example), for the image role alone; reference images are described in the prompt, not sent.',
   settings: {
-    IMAGE_SERVER_BASE_URL: 'url',
+    IMAGE_SERVER_BASE_URL: { kind: 'url', description: 'The server’s base URL (ending in `/v1`).' },
     // Servers started without --api-key accept any; the SDK insists on one.
-    IMAGE_SERVER_API_KEY: 'optional secret',
-    IMAGE_SERVER_MODEL: 'text',
-    // The one size the server renders (WIDTHxHEIGHT); unset, the run's size is asked for.
-    IMAGE_SERVER_SIZE: 'optional size',
+    IMAGE_SERVER_API_KEY: { kind: 'optional secret', description: 'Its API key, when it was started with one.' },
+    IMAGE_SERVER_MODEL: { kind: 'text', description: 'The model it serves (e.g. `Qwen/Qwen-Image`).' },
+    IMAGE_SERVER_SIZE: { kind: 'optional size', description: 'The one size it renders (`1024x1024`); unset, the run’s size is asked for.' },
   },
   image: (ctx) =>
     new OpenAIImageModel(

@@ -17,6 +17,7 @@ import { OfflineSummarizer } from './offlineSummarizer';
 
 export const offlineVendor = {
   name: 'offline',
+  about: 'Deterministic offline implementations of every chat role and a layout renderer: no model anywhere, and every output says so.',
   settings: {},
   chat: (ctx) => ({
     planner: new OfflinePlanner(),

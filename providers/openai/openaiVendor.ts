@@ -15,10 +15,10 @@ const NAME = 'openai';
 const OPENAI_API = 'https://api.openai.com/v1';
 
 const settings = {
-  OPENAI_BASE_URL: 'optional url',
-  OPENAI_API_KEY: 'optional secret',
-  IMAGE_AGENT_IMAGE_BASE_URL: 'optional url',
-  IMAGE_AGENT_IMAGE_API_KEY: 'optional secret',
+  OPENAI_BASE_URL: { kind: 'optional url', description: 'Endpoint for chat, vision, embeddings and the judge; default OpenAI’s.' },
+  OPENAI_API_KEY: { kind: 'optional secret', description: 'Its API key (local servers accept any).' },
+  IMAGE_AGENT_IMAGE_BASE_URL: { kind: 'optional url', description: 'A separate endpoint for the images API (generate and edit); default the chat endpoint.' },
+  IMAGE_AGENT_IMAGE_API_KEY: { kind: 'optional secret', description: 'Its API key; default the chat key.' },
 } as const;
 type Setting = keyof typeof settings;
 
@@ -38,6 +38,7 @@ function imageEndpoint(ctx: VendorContext<Setting>): ModelEndpoint {
 
 export const openaiVendor = {
   name: NAME,
+  about: 'OpenAI, or any OpenAI-compatible endpoint (vLLM, Ollama, a gateway), for every role.',
   settings,
   anyOf: ['OPENAI_API_KEY', 'OPENAI_BASE_URL'],
   chat: (ctx) => chatRoles(new OpenAIChatModel(createOpenAIClient(chatEndpoint(ctx)), NAME), ctx.models),

@@ -87,7 +87,8 @@ function braveRequest(brave: BraveOptions, path: string, query: string, options:
 /** WEB_SEARCH_BACKEND=brave, IMAGE_SEARCH_BACKEND=brave */
 export const braveBackend = {
   name: 'brave',
-  settings: { BRAVE_API_KEY: 'secret' },
+  about: 'The Brave Search API, for web and image search.',
+  settings: { BRAVE_API_KEY: { kind: 'secret', description: 'The Brave Search API key.' } },
   web: (ctx) => new BraveWebSearch({ apiKey: ctx.settings.BRAVE_API_KEY, timeoutMs: ctx.timeoutMs }),
   image: (ctx) => new BraveImageSearch({ apiKey: ctx.settings.BRAVE_API_KEY, timeoutMs: ctx.timeoutMs }),
 } as const satisfies SearchBackend<'BRAVE_API_KEY'>;

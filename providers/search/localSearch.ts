@@ -6,6 +6,7 @@ import type { SearchBackend } from './searchBackend';
 /** WEB_SEARCH_BACKEND=local, IMAGE_SEARCH_BACKEND=local */
 export const localBackend = {
   name: 'local',
+  about: 'The local corpus (`LOCAL_CORPUS_DIR`) and image index (`LOCAL_IMAGE_DIR`): offline, and your own knowledge base.',
   settings: {},
   web: (ctx) => new LocalCorpusSearch(ctx.localCorpusDir),
   image: (ctx) => new LocalImageSearch(ctx.localImageDir),

@@ -22,7 +22,10 @@ export interface SearchBackendContext<K extends string> {
 
 export interface SearchBackend<K extends string = string> {
   readonly name: string;
-  readonly settings: Readonly<Record<K, SettingKind>>;
+  /** Each setting's kind and what it does (the configuration reference prints it). */
+  readonly settings: Readonly<Record<K, { kind: SettingKind; description: string }>>;
+  /** What the backend is, for the configuration reference. */
+  readonly about: string;
   // Methods, not function properties: a backend that reads only its own settings is still a SearchBackend<string>.
   web?(ctx: SearchBackendContext<K>): WebSearch;
   image?(ctx: SearchBackendContext<K>): ImageSearch;

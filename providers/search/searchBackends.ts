@@ -21,11 +21,11 @@ export const IMAGE_BACKEND_NAMES = namesOf<ImageBackendName>('image');
 
 /** The settings a backend needs (variable name → kind), for the configured web and image backends. */
 export function requiredSettings(web: string, image: string): Record<string, SettingKind> {
-  const settings: Record<string, SettingKind> = Object.assign({}, ...SEARCH_BACKENDS.filter((b) => b.name === web || b.name === image).map((b) => b.settings));
-  return Object.fromEntries(Object.entries(settings).filter(([, kind]) => kind !== 'optional url'));
+  const chosen = SEARCH_BACKENDS.filter((b) => b.name === web || b.name === image).flatMap((b) => Object.entries(b.settings));
+  return Object.fromEntries(chosen.filter(([, s]) => s.kind !== 'optional url').map(([variable, s]) => [variable, s.kind]));
 }
 
 /** Every setting any backend reads, for validation and for redacted printing. */
 export function allSettings(): Record<string, SettingKind> {
-  return Object.assign({}, ...SEARCH_BACKENDS.map((b) => b.settings));
+  return Object.fromEntries(SEARCH_BACKENDS.flatMap((b) => Object.entries(b.settings).map(([variable, s]) => [variable, s.kind])));
 }

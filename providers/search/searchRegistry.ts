@@ -18,9 +18,9 @@ export function createImageSearch(config: AppConfig): ImageSearch {
 }
 
 /** loadConfig already insists on the settings; this keeps a hand-built config from failing later and vaguely. */
-function contextFor(config: AppConfig, wanted: Readonly<Record<string, unknown>>): SearchBackendContext<string> {
+function contextFor(config: AppConfig, wanted: Readonly<Record<string, { kind: string }>>): SearchBackendContext<string> {
   const settings: Record<string, string> = {};
-  for (const [variable, kind] of Object.entries(wanted)) {
+  for (const [variable, { kind }] of Object.entries(wanted)) {
     const value = config.search.settings[variable];
     if (!value && kind === 'optional url') {
       settings[variable] = '';

@@ -86,7 +86,8 @@ function absoluteUrl(src: string, base: string | undefined): string | undefined 
 /** WEB_SEARCH_BACKEND=searxng, IMAGE_SEARCH_BACKEND=searxng */
 export const searxngBackend = {
   name: 'searxng',
-  settings: { SEARXNG_URL: 'url' },
+  about: 'A SearXNG instance (self-hosted metasearch), for web and image search.',
+  settings: { SEARXNG_URL: { kind: 'url', description: 'The SearXNG base URL; its JSON format must be enabled.' } },
   web: (ctx) => new SearxngWebSearch({ baseUrl: ctx.settings.SEARXNG_URL, timeoutMs: ctx.timeoutMs }),
   image: (ctx) => new SearxngImageSearch({ baseUrl: ctx.settings.SEARXNG_URL, timeoutMs: ctx.timeoutMs }),
 } as const satisfies SearchBackend<'SEARXNG_URL'>;

@@ -48,6 +48,10 @@ export class TavilySearch implements WebSearch {
 export const tavilyBackend = {
   name: 'tavily',
   // TAVILY_URL: a Tavily-compatible endpoint (a gateway or proxy in front of the API); the public API when unset.
-  settings: { TAVILY_API_KEY: 'secret', TAVILY_URL: 'optional url' },
+  about: 'The Tavily search API, for web search.',
+  settings: {
+    TAVILY_API_KEY: { kind: 'secret', description: 'The Tavily API key.' },
+    TAVILY_URL: { kind: 'optional url', description: 'A Tavily-compatible endpoint (a gateway or proxy); default `https://api.tavily.com`.' },
+  },
   web: (ctx) => new TavilySearch({ apiKey: ctx.settings.TAVILY_API_KEY, baseUrl: ctx.settings.TAVILY_URL || undefined, timeoutMs: ctx.timeoutMs }),
 } as const satisfies SearchBackend<'TAVILY_API_KEY' | 'TAVILY_URL'>;

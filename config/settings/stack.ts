@@ -1,0 +1,24 @@
+/** The local stack: its folder and ports (`npm run stack:up`; IMAGE_AGENT_STACK_SLOT shifts them all). */
+import path from 'node:path';
+import { projectRoot } from '../../common/paths';
+import { configSection } from '../configSection';
+import { port, text } from './schemas';
+
+export const stackSettings = configSection(
+  'Local stack',
+  'The Temporal dev server, SeaweedFS and PGlite that `npm run stack:up` starts; `IMAGE_AGENT_STACK_SLOT=N` moves every port by N×10, so several stacks can share a machine.',
+  {
+    STACK_DIR: { schema: text, default: '.stack', description: 'The stack’s folder: data, logs, generated dev keys.' },
+    STACK_TEMPORAL_PORT: { schema: port, default: '7233', description: 'The Temporal dev server.' },
+    STACK_TEMPORAL_UI_PORT: { schema: port, default: '8233', description: 'The Temporal dev server’s UI.' },
+    STACK_S3_PORT: { schema: port, default: '8333', description: 'SeaweedFS’s S3 endpoint.' },
+    STACK_PGLITE_PORT: { schema: port, default: '25432', description: 'PGlite’s Postgres wire protocol.' },
+  },
+  (s) => ({
+    dir: path.resolve(projectRoot, s.STACK_DIR),
+    temporalPort: s.STACK_TEMPORAL_PORT,
+    temporalUiPort: s.STACK_TEMPORAL_UI_PORT,
+    s3Port: s.STACK_S3_PORT,
+    pglitePort: s.STACK_PGLITE_PORT,
+  }),
+);
