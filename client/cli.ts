@@ -1,45 +1,13 @@
 #!/usr/bin/env node
-/** image-agent's command line: one file per group of commands under client/commands/. */
-import { Command } from 'commander';
-import { describeConfig, loadConfig, loadConfigIfValid } from '../config/loadConfig';
-import { stackStatus } from '../infra/stack';
-import { registerBatch } from './commands/batch';
-import { registerGenerate } from './commands/generate';
-import { registerReview } from './commands/review';
-import { registerErase } from './commands/erase';
-import { registerRuns } from './commands/runs';
-import { registerServe } from './commands/serve';
-import { registerSession } from './commands/session';
-import { registerTenant } from './commands/tenant';
+/** image-agent's command line (the program is client/cliProgram.ts). */
+import { loadConfigIfValid } from '../config/loadConfig';
 import { describeFailure } from '../common/describeFailure';
+import { buildProgram } from './cliProgram';
 
-const program = new Command('image-agent').description('agentic image generation on Temporal').showHelpAfterError();
-
-registerGenerate(program);
-registerReview(program);
-registerRuns(program);
-registerSession(program);
-registerServe(program);
-registerBatch(program);
-registerErase(program);
-registerTenant(program);
-
-program
-  .command('doctor')
-  .description('check that Temporal, object storage, Postgres and both workers are reachable')
-  .action(async () => {
-    const config = loadConfig();
-    // The configuration as this process reads it, secrets redacted: the first thing to check when a part is down.
-    console.log(`config ${JSON.stringify(describeConfig(config))}`);
-    const rows = await stackStatus(config);
-    for (const { service, healthy } of rows) {
-      console.log(healthy ? `ok    ${service.describe()[0]}` : `DOWN  ${service.name} is unreachable: ${service.fix}`);
-    }
-    if (rows.some((r) => !r.healthy)) process.exitCode = 1;
+buildProgram()
+  .parseAsync()
+  .catch((err: unknown) => {
+    console.error(`image-agent: ${describeFailure(err, loadConfigIfValid())}`);
+    if (process.env.IMAGE_AGENT_DEBUG) console.error(err);
+    process.exit(1);
   });
-
-program.parseAsync().catch((err: unknown) => {
-  console.error(`image-agent: ${describeFailure(err, loadConfigIfValid())}`);
-  if (process.env.IMAGE_AGENT_DEBUG) console.error(err);
-  process.exit(1);
-});

@@ -1,7 +1,7 @@
 /**
  * The configuration reference (docs/configuration.md), generated from the settings' declarations: the
  * sections in config/settings/, then the model vendors and search backends with their own settings. A test
- * fails when the committed file differs; `npm run docs:config` writes it.
+ * fails when the committed file differs; `npm run docs:generate` writes it.
  */
 import path from 'node:path';
 import { projectRoot } from '../common/paths';
@@ -46,7 +46,7 @@ export function configReference(): string {
   const lines = [
     '# Configuration reference',
     '',
-    '<!-- Generated from config/settings/, providers/modelVendorList.ts and providers/search/searchBackendList.ts by `npm run docs:config`; do not edit by hand. -->',
+    '<!-- Generated from config/settings/, providers/modelVendorList.ts and providers/search/searchBackendList.ts by `npm run docs:generate`; do not edit by hand. -->',
     '',
     'Every setting is an environment variable, read and validated once when a process starts (`config/loadConfig.ts`): an invalid value stops the process with a line naming the variable. Secrets are masked in every message and never printed; `image-agent doctor` prints the rest.',
     '',

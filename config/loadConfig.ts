@@ -3,7 +3,7 @@
  * config/settings/ (schema, default, description, secret or not) beside what they become; the model
  * vendors and search backends declare their own (providers/modelVendorList.ts,
  * providers/search/searchBackendList.ts). This module composes them; docs/configuration.md is generated
- * from the same declarations (npm run docs:config). Workflow code must never import it (it reads process.env).
+ * from the same declarations (npm run docs:generate). Workflow code must never import it (it reads process.env).
  */
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';

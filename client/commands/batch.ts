@@ -50,11 +50,11 @@ interface BatchFlags {
 function common(c: Command): Command {
   return c
     .option('--batch-id <id>', 'name the batch; starting a batch id again skips the cases it already finished')
-    .addOption(new Option('--tenant <id>', 'tenant').default(process.env.IMAGE_AGENT_TENANT ?? 'local'))
+    .addOption(new Option('--tenant <id>', 'tenant').default('local').env('IMAGE_AGENT_TENANT'))
     .option('--concurrency <n>', 'cases in flight at once (default IMAGE_AGENT_BATCH_CONCURRENCY)', intOption)
     .option('--size <WxH>', 'image size for every case')
     .option('--max-rounds <n>', 'renders at most per image', intOption)
-    .option('--out <dir>', 'where the report, images and result files go', path.join(projectRoot, 'out'))
+    .addOption(new Option('--out <dir>', 'where the report, images and result files go').default(path.join(projectRoot, 'out'), 'out/ in the clone'))
     .option('--detach', 'start the batch and return; follow it later with `image-agent batch-status`')
     .option('--json', 'print the result as JSON')
     .option('--cases-per-run <n>', 'cases per workflow run before continue-as-new', intOption);

@@ -1,6 +1,6 @@
 /** `image-agent approve | reject | approve-plan | reject-plan`: a reviewer's decisions. */
 import { randomUUID } from 'node:crypto';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../usageError';
 import { generationStatus, reviewGeneration, reviewPlan, type Generations } from '../generations';
 import { printJson, withGenerations } from './context';
@@ -33,7 +33,11 @@ export function registerReview(program: Command): void {
   const common = (c: Command) =>
     c
       .argument('<workflowId>', 'the run')
-      .option('--reviewer <id>', 'who decides (an id, kept in the history)', process.env.IMAGE_AGENT_REVIEWER ?? process.env.USER ?? 'cli')
+      .addOption(
+        new Option('--reviewer <id>', 'who decides (an id, kept in the history)')
+          .default(process.env.USER ?? 'cli', 'your login name')
+          .env('IMAGE_AGENT_REVIEWER'),
+      )
       .option('--request-id <id>', 'idempotency key: the same id twice is one decision')
       .option('--json', 'print JSON');
 

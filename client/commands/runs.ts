@@ -50,7 +50,7 @@ export function registerRuns(program: Command): void {
     .command('list')
     .description('recent runs, or those waiting for review (visibility queries)')
     .option('--pending', 'only runs waiting for a reviewer')
-    .addOption(new Option('--tenant <id>', 'tenant').default(process.env.IMAGE_AGENT_TENANT))
+    .addOption(new Option('--tenant <id>', 'tenant').env('IMAGE_AGENT_TENANT'))
     .option('--user <id>', 'only this user (needs --tenant)')
     .option('--limit <n>', 'at most this many', intOption, 20)
     .option('--json', 'print JSON')

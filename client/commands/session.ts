@@ -14,10 +14,10 @@ export function registerSession(program: Command): void {
     .description('add a turn to a conversation (started on first use) and wait for its image')
     .argument('<request...>')
     .requiredOption('--session <id>', 'the conversation')
-    .addOption(new Option('--tenant <id>', 'tenant').default(process.env.IMAGE_AGENT_TENANT ?? 'local'))
-    .addOption(new Option('--user <id>', 'user').default(process.env.IMAGE_AGENT_USER ?? 'local-user'))
+    .addOption(new Option('--tenant <id>', 'tenant').default('local').env('IMAGE_AGENT_TENANT'))
+    .addOption(new Option('--user <id>', 'user').default('local-user').env('IMAGE_AGENT_USER'))
     .option('--size <WxH>', 'image size', '1024x1024')
-    .option('--out <dir>', 'where to copy the images', path.join(projectRoot, 'out'))
+    .addOption(new Option('--out <dir>', 'where to copy the images').default(path.join(projectRoot, 'out'), 'out/ in the clone'))
     .option('--json', 'print JSON')
     .action((words: string[], flags: { session: string; tenant: string; user: string; size: string; out: string; json?: boolean }) =>
       withGenerations(async (g) => {

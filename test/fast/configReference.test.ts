@@ -17,7 +17,7 @@ const declared = [
   ...SEARCH_BACKENDS.flatMap((backend) => Object.keys(backend.settings)),
 ];
 
-test('docs/configuration.md is what the declarations generate (run `npm run docs:config` after changing a setting)', () => {
+test('docs/configuration.md is what the declarations generate (run `npm run docs:generate` after changing a setting)', () => {
   expect(fs.readFileSync(CONFIG_REFERENCE_PATH, 'utf8')).toBe(configReference());
 });
 
