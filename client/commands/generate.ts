@@ -124,6 +124,6 @@ function reviewHelp(workflowId: string, review: { required?: boolean; planApprov
   const lines = [''];
   if (review.planApproval) lines.push(`plan       image-agent approve-plan ${workflowId}   (or: image-agent approve-plan ${workflowId} --prompt "…")`);
   if (review.required) lines.push(`review     image-agent approve ${workflowId}`, `           image-agent reject ${workflowId} --feedback "…"`);
-  lines.push(`           review page http://${api.host}:${api.port}/review (log in once with /review/login?token=<your API token>)`);
+  lines.push(`           review page http://${api.host}:${api.port}/review (sign in once with your API token; the local stack's is in .stack/api-token)`);
   return lines.join('\n');
 }
