@@ -8,7 +8,9 @@ import { projectRoot } from '../common/paths';
 import type { Setting } from '../common/settings';
 import { modelVendors } from '../providers/modelVendors';
 import { SEARCH_BACKENDS } from '../providers/search/searchBackends';
+import { MODEL_ROLES } from '../common/modelRoles';
 import { CONFIG_SECTIONS } from './configSections';
+import { SETTINGS_READ_ELSEWHERE } from './settings/elsewhere';
 
 export const CONFIG_REFERENCE_PATH = path.join(projectRoot, 'docs', 'configuration.md');
 
@@ -53,7 +55,24 @@ export function configReference(): string {
   ];
   for (const section of CONFIG_SECTIONS) {
     lines.push(`## ${section.title}`, '', ...(section.about ? [section.about, ''] : []), ...sectionTable(section.settings), '');
+    // Each role's own vendor is read by name from the roles (common/modelRoles.ts): one row per role.
+    if (section.title === 'Models') {
+      lines.push('Each role’s own vendor, when it is not `IMAGE_AGENT_PROVIDERS`’s:', '', '| variable | default |', '| --- | --- |');
+      lines.push(...MODEL_ROLES.map((role) => `| ${code(`IMAGE_AGENT_${role.toUpperCase()}_VENDOR`)} | \`IMAGE_AGENT_PROVIDERS\` |`), '');
+    }
   }
+  lines.push(
+    '## Read outside the process configuration',
+    '',
+    'The CLI’s defaults, the local stack’s slot, the build and the test tiers read these where they are used.',
+    '',
+    '| variable | read by | default | what it does |',
+    '| --- | --- | --- | --- |',
+    ...Object.entries(SETTINGS_READ_ELSEWHERE).map(
+      ([name, s]) => `| ${code(name)} | ${s.readBy} | ${s.default ? code(s.default) : '–'} | ${cell(s.description)} |`,
+    ),
+    '',
+  );
   lines.push(
     '## Model vendors',
     '',

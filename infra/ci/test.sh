@@ -122,6 +122,8 @@ else
 fi
 
 stage lint run_counted lint ./infra/ci/lint.sh || overall=1
+# Links, documented commands, flags, scripts and variables against the code; the README's size.
+stage docs-check run_counted docs npm run --silent docs:check || overall=1
 stage jest run_jest jest || overall=1
 stage deploy-check run_counted deploy ./infra/ci/deploy-check.sh || overall=1
 stage soak run_counted soak node dist/test/soak/soak.js --short --out "$results_dir/soak" || overall=1
