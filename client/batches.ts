@@ -12,11 +12,11 @@ import { MANIFEST_PAGE_SIZE, type BatchInput, type BatchManifest, type BatchResu
 import { batchManifestKey, batchManifestPageKey, judgePromptKey } from '../common/objectKeys';
 import type { GenerateOptions } from '../common/request';
 import { Tenant } from '../common/searchAttributes';
-import { batchWorkflowId } from '../workflows/batchMessages';
+import { batchWorkflowId } from '../workflows/batch/batchMessages';
 import type { Generations } from './generations';
 import { runSearchAttributes, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
-import { batch } from '../workflows/batch';
+import { batch } from '../workflows/batch/batch';
 
 export interface StartBatchOptions {
   suite?: SuiteKind;

@@ -18,12 +18,12 @@ import { Approval, Kind, Stage, Tenant, UserTag } from '../common/searchAttribut
 import { userTags } from '../common/userTag';
 import type { ObjectStore } from '../providers/objectStore';
 import { reviewSigner } from '../security/reviewSigner';
-import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generationMessages';
+import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generate/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
 import { runUiUrl } from './temporalClient';
 // By function reference, so the input and result types are checked end to end.
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 
 /** The caller is not allowed to see or touch this run (another tenant's, or not a generation). */
 export class ForbiddenError extends Error {

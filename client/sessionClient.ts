@@ -20,8 +20,8 @@ import { runSearchAttributes, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
 import type { GenerateImageResult } from '../common/runResult';
 import type { ObjectStore } from '../providers/objectStore';
-import { sessionQuery, submitTurnUpdate, type TurnAccepted, type TurnRequest } from '../workflows/sessionMessages';
-import { session } from '../workflows/session';
+import { sessionQuery, submitTurnUpdate, type TurnAccepted, type TurnRequest } from '../workflows/session/sessionMessages';
+import { session } from '../workflows/session/session';
 
 export interface Conversation {
   tenantId: string;

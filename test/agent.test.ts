@@ -13,7 +13,7 @@ import { FakeOpenAIServer, maxConcurrent, schemaName, userTextOf, type RecordedR
 import { articleHtml, FakeSearchServer } from './support/fakeSearchServer';
 import { dumpHistory, findImageBytes } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 

@@ -13,7 +13,7 @@ import { buildApi } from '../client/api/apiServer';
 import { TypedSearchAttributes } from '@temporalio/common';
 import type { GenerateImageResult } from '../common/runResult';
 import { Approval, Kind, Tenant } from '../common/searchAttributes';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 import { launchBrowser, screenshot } from './support/browser';
 import { eventually } from './support/eventually';
 import { dumpHistory } from './support/history';

@@ -13,7 +13,7 @@ import { startBatch } from '../client/batches';
 import { batchManifestKey, batchReportPrefix, caseResultKey, legacyBatchKey, tenantPrefix } from '../common/objectKeys';
 import { projectRoot } from '../common/paths';
 import { ObjectStore, SEALED_OBJECT_MAGIC } from '../providers/objectStore';
-import { batchProgressQuery, batchWorkflowId } from '../workflows/batchMessages';
+import { batchProgressQuery, batchWorkflowId } from '../workflows/batch/batchMessages';
 import { runCli } from './support/cli';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';

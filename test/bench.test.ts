@@ -11,7 +11,7 @@ import sharp from 'sharp';
 import { loadIaBenchSuite } from '../benchmarks/iaBench/suite';
 import { projectRoot } from '../common/paths';
 import { queueHasPoller } from '../infra/workerProcesses';
-import { batchProgressQuery, batchWorkflowId } from '../workflows/batchMessages';
+import { batchProgressQuery, batchWorkflowId } from '../workflows/batch/batchMessages';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { runCli } from './support/cli';

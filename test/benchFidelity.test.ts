@@ -12,12 +12,12 @@ import type { BatchResult } from '../common/batch';
 import { startBatch } from '../client/batches';
 import { caseResultKey, reportKey } from '../common/objectKeys';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
-import { batchWorkflowId } from '../workflows/batchMessages';
+import { batchWorkflowId } from '../workflows/batch/batchMessages';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer, textOf, type RecordedRequest } from './fakeOpenAI/fakeOpenAIServer';
 import { runCli } from './support/cli';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 
 const TEMPLATE =
   'OFFICIAL-TEMPLATE\nPrompt: {prompt}\nExplanation: {explanation}\nA collapsed or unusable image scores 0. Literal braces: {{x}}.\nEnd with Score: 0 or Score: 1.';

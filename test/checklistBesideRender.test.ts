@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError } from '@temporalio/client';
 import { reviewPlan, startGeneration } from '../client/generations';
 import type { GenerateImageResult } from '../common/runResult';
-import { statusQuery } from '../workflows/generationMessages';
+import { statusQuery } from '../workflows/generate/generationMessages';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer, schemaName } from './fakeOpenAI/fakeOpenAIServer';
 import { eventually } from './support/eventually';

@@ -14,7 +14,7 @@ import { createPool } from '../providers/database';
 import { resolveTool } from '../infra/toolchain';
 import { runCli, runCommand } from './support/cli';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 import { startOptions } from '../client/startOptions';
 
 const AUDITOR = `tok-aud-${randomUUID()}`;

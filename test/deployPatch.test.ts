@@ -16,14 +16,14 @@ import type { GenerateImageResult } from '../common/runResult';
 import { reviewGeneration, startGeneration } from '../client/generations';
 import { createEncryption } from '../security/dataConverter';
 import { writeWorkflowBundle } from '../workers/workflowBundle';
-import type * as renderStage from '../workflows/generate/renderImages';
-import { statusQuery } from '../workflows/generationMessages';
+import type * as renderStage from '../workflows/generate/loop/renderImages';
+import { statusQuery } from '../workflows/generate/generationMessages';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 const PATCH_ID = 'deploy-proof-pause-before-render';
 /** The stage the proof changes; importing it here makes a rename or a move a compile error, not a silent no-op. */
-const STAGE = { file: path.join('generate', 'renderImages.ts'), name: 'renderImages' } as const satisfies {
+const STAGE = { file: path.join('generate', 'loop', 'renderImages.ts'), name: 'renderImages' } as const satisfies {
   file: string;
   name: keyof typeof renderStage;
 };

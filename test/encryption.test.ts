@@ -17,7 +17,7 @@ import { openObjectStore } from '../security/objectEncryption';
 import { CompressionCodec } from '../security/compressionCodec';
 import { TEST_BUNDLE } from './support/paths';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 
 function collect(node: unknown, out: Payload[]): void {
   if (!node || typeof node !== 'object' || node instanceof Uint8Array) return;

@@ -10,7 +10,7 @@ import type { GenerateImageResult } from '../common/runResult';
 import { runCli, runCommand } from './support/cli';
 import { dumpHistory, findImageBytes } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 
 describe('foundation: generate on the local stack', () => {
   let env: TestEnv;

@@ -15,7 +15,7 @@ import { eventually } from './support/eventually';
 import { listenApi, startWaitingRun, type InProcessApi } from './support/inProcessApi';
 import { dumpHistory } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { reviewSignal, reviewUpdate } from '../workflows/generationMessages';
+import { reviewSignal, reviewUpdate } from '../workflows/generate/generationMessages';
 import { generateKeyPairSync } from 'node:crypto';
 
 const ALICE = `tok-alice-${randomUUID()}`;

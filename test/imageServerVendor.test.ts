@@ -9,7 +9,7 @@ import { storeUpload } from '../client/uploadInputImages';
 import { describeConfig } from '../config/loadConfig';
 import type { GenerateImageInput, GenerateOptions } from '../common/request';
 import type { GenerateImageResult } from '../common/runResult';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { dumpHistory } from './support/history';

@@ -10,7 +10,7 @@ import type { BatchResult } from '../common/batch';
 import { startBatch } from '../client/batches';
 import type { JudgeAgreement } from '../client/judgeAgreement';
 import { cohensKappa } from '../benchmarks/scoring/cohensKappa';
-import { batchWorkflowId } from '../workflows/batchMessages';
+import { batchWorkflowId } from '../workflows/batch/batchMessages';
 import { checklistStatements, scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { runCli } from './support/cli';

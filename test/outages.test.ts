@@ -9,13 +9,13 @@ import type { GenerateImageInput } from '../common/request';
 import type { GenerateImageResult } from '../common/runResult';
 import { infrastructure } from '../infra/stack';
 import type { StackService } from '../infra/stackService';
-import { statusQuery } from '../workflows/generationMessages';
+import { statusQuery } from '../workflows/generate/generationMessages';
 import { requestLine, scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { eventually } from './support/eventually';
 import { localActivityOf } from './support/localActivityMarker';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 import { reviewGeneration, startGeneration } from '../client/generations';
 
 const OUTAGE_MS = 60_000;

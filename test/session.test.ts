@@ -5,7 +5,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { GenerateImageResult } from '../common/runResult';
 import { submitTurn, turnResult } from '../client/sessionClient';
-import { sessionQuery, submitTurnUpdate } from '../workflows/sessionMessages';
+import { sessionQuery, submitTurnUpdate } from '../workflows/session/sessionMessages';
 import { sessionWorkflowId } from '../common/sessionId';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';

@@ -8,7 +8,7 @@ import { infrastructure } from '../infra/stack';
 import { createPool } from '../providers/database';
 import type { GenerateImageResult } from '../common/runResult';
 import { startTestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 
 test('a stack restart keeps earlier runs, objects and database rows', async () => {
   const config = loadConfig();

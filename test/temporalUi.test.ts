@@ -16,7 +16,7 @@ import { resolveTool } from '../infra/toolchain';
 import { launchBrowser, screenshot } from './support/browser';
 import { runCommand } from './support/cli';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 
 const AUDITOR = `tok-aud-${randomUUID()}`;
 const VIEWPORT = { width: 1400, height: 1100 };

@@ -18,7 +18,7 @@ import { FAILURE_CONVERTER_PATH } from '../security/dataConverter';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 
 const exporter = new InMemorySpanExporter();
 

@@ -10,7 +10,7 @@ import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer, schemaName, type RecordedRequest } from './fakeOpenAI/fakeOpenAIServer';
 import { articleHtml, FakeSearchServer } from './support/fakeSearchServer';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 
 const CLOSE = '<<<END UNTRUSTED DATA>>>';
 

@@ -11,7 +11,7 @@ import { legacyUserTag, userTag } from '../common/userTag';
 import { runCli } from './support/cli';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 
 const KEY = 'a-test-id-key-of-some-length';
 

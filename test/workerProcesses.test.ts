@@ -15,7 +15,7 @@ import { eventually } from './support/eventually';
 import { DIST } from './support/paths';
 import { metricSum } from './support/prometheusText';
 import { startTestEnv, type TestEnv } from './support/testEnv';
-import { generateImage } from '../workflows/generateImage';
+import { generateImage } from '../workflows/generate/generateImage';
 import { freePort } from './support/freePort';
 
 const IMAGE_MODEL = 'fake-image-model';

@@ -1,5 +1,5 @@
-export { generateImage } from './generateImage';
-export { generateImagePart } from './generateImagePart';
-export { session } from './session';
-export { batch } from './batch';
-export { batchCase } from './batchCase';
+export { generateImage } from './generate/generateImage';
+export { generateImagePart } from './generate/images/generateImagePart';
+export { session } from './session/session';
+export { batch } from './batch/batch';
+export { batchCase } from './batch/batchCase';

@@ -10,7 +10,7 @@ import { Option, type Command } from 'commander';
 import type { BatchProgress, BatchResult, SuiteKind } from '../../common/batch';
 import { projectRoot } from '../../common/paths';
 import type { Ablations } from '../../common/request';
-import { batchProgressQuery, batchWorkflowId } from '../../workflows/batchMessages';
+import { batchProgressQuery, batchWorkflowId } from '../../workflows/batch/batchMessages';
 import { downloadBatchOutputs, startBatch } from '../batches';
 import { detectSuite } from '../batchManifest';
 import { benchRunRecord } from '../benchRunRecord';

@@ -1,7 +1,7 @@
 /** Live progress of a run in the terminal: stage changes, each round's verdicts, a pending review. */
 import type { WorkflowHandle } from '@temporalio/client';
 import { verdictSummary } from '../../common/generation';
-import { statusQuery, type RunStatus } from '../../workflows/generationMessages';
+import { statusQuery, type RunStatus } from '../../workflows/generate/generationMessages';
 
 export async function watchRun(handle: WorkflowHandle, print: (line: string) => void, intervalMs = 1000): Promise<void> {
   let lastStage = '';

@@ -1,5 +1,5 @@
 /**
- * Batch admission (workflows/batch.ts, batchCase.ts) on the time-skipping server: cases come a page at a
+ * Batch admission (workflows/batch/batch.ts, batchCase.ts) on the time-skipping server: cases come a page at a
  * time, at most `concurrency` run at once, finished ones are counted without running again, and the batch
  * continues as new with its counts. Loading, judging and the report are fakes; each case is a real
  * GenerateImage run.

@@ -1,5 +1,5 @@
 /**
- * The feedback loop's stop rules (workflows/feedbackLoop.ts) through the real GenerateImage workflow on the
+ * The feedback loop's stop rules (workflows/generate/loop/feedbackLoop.ts) through the real GenerateImage workflow on the
  * time-skipping server: the critic is scripted, everything else is the offline providers.
  */
 import type { AgentActivities } from '../../activities';

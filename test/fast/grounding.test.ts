@@ -1,5 +1,5 @@
 /**
- * Grounding (workflows/groundContext.ts, groundQuestion.ts) and an image set's DAG (workflows/imageSet.ts,
+ * Grounding (workflows/generate/ground/groundContext.ts, groundQuestion.ts) and an image set's DAG (workflows/generate/images/imageSet.ts,
  * dagRunner.ts) through GenerateImage on the time-skipping server, with a scripted plan: a source that
  * stays down past the outage window degrades the run instead of failing it, and the retries' waits are
  * skipped, not slept.

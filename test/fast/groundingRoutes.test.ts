@@ -19,7 +19,7 @@ import { groundingCalls } from '../../telemetry/appMetrics';
 import { activityMetrics } from '../../telemetry/metricsInterceptor';
 import { isClaimChecked } from '../../workers/modelCallClaimCheck';
 import type { RunActivities } from '../../workflows/activityStubs';
-import { answerQuestion, type QuestionArgs } from '../../workflows/groundQuestion';
+import { answerQuestion, type QuestionArgs } from '../../workflows/generate/ground/groundQuestion';
 
 // The factories only close over their dependencies, so empty ones are enough to list the activities.
 const agentActivities = Object.keys(createAgentActivities({} as AgentDeps));

@@ -1,5 +1,5 @@
 /**
- * Review gates (workflows/reviewGate.ts, common/reviewRules.ts, common/tenantReviewRules.ts) on the
+ * Review gates (workflows/generate/review/reviewGate.ts, common/reviewRules.ts, common/tenantReviewRules.ts) on the
  * time-skipping server: a wait of hours or days ends by its timeout policy without a real wait, and
  * decisions arrive as updates the validators accept or refuse.
  */
@@ -9,7 +9,7 @@ import type { ReviewPolicy } from '../../common/review';
 import type { GenerateImageInput } from '../../common/request';
 import type { RunReport } from '../../common/runResult';
 import { generateImage } from '../../workflows';
-import { reviewSignal, reviewUpdate, planReviewUpdate, statusQuery, type RunStatus } from '../../workflows/generationMessages';
+import { reviewSignal, reviewUpdate, planReviewUpdate, statusQuery, type RunStatus } from '../../workflows/generate/generationMessages';
 import { generateInput, runGenerate, scriptedWorld } from './support/runs';
 import { startFastEnv, type FakeWorld, type FastEnv } from './support/timeSkippingEnv';
 

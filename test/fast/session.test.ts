@@ -1,5 +1,5 @@
 /**
- * The Session workflow (workflows/session.ts) on the time-skipping server: turns in order, each with the
+ * The Session workflow (workflows/session/session.ts) on the time-skipping server: turns in order, each with the
  * earlier ones it needs, continue-as-new with the state carried over, the owner check, and the idle end
  * after days without a real wait.
  */
@@ -8,7 +8,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgentActivities } from '../../activities';
 import { session } from '../../workflows';
-import { closeSessionSignal, sessionQuery, submitTurnUpdate, type SessionOwner, type SessionView } from '../../workflows/sessionMessages';
+import { closeSessionSignal, sessionQuery, submitTurnUpdate, type SessionOwner, type SessionView } from '../../workflows/session/sessionMessages';
 import { scriptedWorld, TENANT } from './support/runs';
 import { startFastEnv, type FastEnv, type WorkerOptions } from './support/timeSkippingEnv';
 

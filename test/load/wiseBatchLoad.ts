@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { generateWise1000, splitByDomain } from '../../benchmarks/fixtures/generateWise1000';
 import type { BatchResult } from '../../common/batch';
 import { startBatch } from '../../client/batches';
-import { batchWorkflowId } from '../../workflows/batchMessages';
+import { batchWorkflowId } from '../../workflows/batch/batchMessages';
 import { scriptAgentDefaults } from '../fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { startTestEnv } from '../support/testEnv';

@@ -25,9 +25,9 @@ import { submitTurn, turnResult, type Conversation } from '../../client/sessionC
 import { stackUp } from '../../infra/stack';
 import { resolveTool } from '../../infra/toolchain';
 import { writeWorkflowBundle } from '../../workers/workflowBundle';
-import { batchProgressQuery, batchWorkflowId } from '../../workflows/batchMessages';
-import { reviewSignal, statusQuery } from '../../workflows/generationMessages';
-import { generateImage } from '../../workflows/generateImage';
+import { batchProgressQuery, batchWorkflowId } from '../../workflows/batch/batchMessages';
+import { reviewSignal, statusQuery } from '../../workflows/generate/generationMessages';
+import { generateImage } from '../../workflows/generate/generateImage';
 import { startOptions } from '../../client/startOptions';
 import { foreignPayloadValue } from '../../common/foreignPayload';
 import type { GenerateImageInput } from '../../common/request';

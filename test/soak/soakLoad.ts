@@ -13,7 +13,7 @@ import type { AppConfig } from '../../common/config';
 import { startBatch } from '../../client/batches';
 import { submitTurn, type Conversation } from '../../client/sessionClient';
 import type { ObjectStore } from '../../providers/objectStore';
-import { batchWorkflowId } from '../../workflows/batchMessages';
+import { batchWorkflowId } from '../../workflows/batch/batchMessages';
 
 export type RunKind = 'single' | 'image_set' | 'memory' | 'review_approve' | 'review_reject_then_approve' | 'webhook';
 

@@ -8,10 +8,10 @@ import { providersLabel } from '../../common/modelCall';
 import { DEFAULT_OPTIONS, type GenerateImageInput, type GenerateOptions } from '../../common/request';
 import type { Degradation, ImageOutcome } from '../../common/runResult';
 import { activitiesFor, type RunActivities } from '../activityStubs';
-import { recordCandidate, setStage, type RunStage } from '../audit';
-import type { Grounded } from '../groundContext';
-import type { ReviewGate } from '../reviewGate';
-import { RunRecorder } from '../runRecorder';
+import { recordCandidate, setStage, type RunStage } from './audit';
+import type { Grounded } from './ground/groundContext';
+import type { ReviewGate } from './review/reviewGate';
+import { RunRecorder } from './runRecorder';
 
 export function resolveOptions(partial: Partial<GenerateOptions> | undefined): GenerateOptions {
   return { ...DEFAULT_OPTIONS, ...partial, ablations: { ...partial?.ablations } };

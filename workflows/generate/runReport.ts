@@ -5,7 +5,7 @@
 import { patched, workflowInfo } from '@temporalio/workflow';
 import type { Candidate } from '../../common/generation';
 import type { GenerateImageResult, ImageOutcome, RunOutcome } from '../../common/runResult';
-import type { RunStatus } from '../generationMessages';
+import type { RunStatus } from './generationMessages';
 import { REPORT_AS_LOCAL_ACTIVITY } from '../patches';
 import type { Run } from './run';
 

@@ -4,12 +4,12 @@
  * after its retries yields an unanswered question with the reason, not a failed run.
  */
 import { ActivityFailure } from '@temporalio/workflow';
-import { failureReason } from '../common/causeChain';
-import type { GroundedAnswer, MemoryContext } from '../common/evidence';
-import type { ContextPlan } from '../common/plan';
-import type { Degradation } from '../common/runResult';
-import { activitiesFor } from './activityStubs';
-import { runDag } from './dagRunner';
+import { failureReason } from '../../../common/causeChain';
+import type { GroundedAnswer, MemoryContext } from '../../../common/evidence';
+import type { ContextPlan } from '../../../common/plan';
+import type { Degradation } from '../../../common/runResult';
+import { activitiesFor } from '../../activityStubs';
+import { runDag } from '../../dagRunner';
 import { answerQuestion, type QuestionArgs, type QuestionResult } from './groundQuestion';
 
 export interface GroundArgs extends QuestionArgs {

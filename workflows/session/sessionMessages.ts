@@ -1,6 +1,6 @@
 /** The Session workflow's messages, shared by the workflow and its clients. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { GenerateOptions, HistoryTurn } from '../common/request';
+import type { GenerateOptions, HistoryTurn } from '../../common/request';
 
 /** Who a session belongs to: stored in the workflow's input, and checked on every turn by the update's validator. */
 export interface SessionOwner {

@@ -1,5 +1,5 @@
 /** What a review gate ends in: the run's next step reads only this. */
-import type { PlanReviewDecision, ReviewRecord } from '../common/review';
+import type { PlanReviewDecision, ReviewRecord } from '../../../common/review';
 
 export type ResultOutcome =
   | { kind: 'approved'; record: ReviewRecord }

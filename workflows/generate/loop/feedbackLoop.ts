@@ -4,14 +4,22 @@
  * the most items passed is returned. Every candidate stays in S3.
  */
 import { ActivityFailure } from '@temporalio/workflow';
-import type { GroundedAnswer, MemoryContext } from '../common/evidence';
-import { bestCandidate, feedbackFrom, stopAfterCritique, unverifiedCritique, type Candidate, type ChecklistItem, type Feedback } from '../common/generation';
-import type { ContextPlan, PlannedImage } from '../common/plan';
-import type { GenerateOptions, HistoryTurn } from '../common/request';
-import type { ImageOutcome, StopReason } from '../common/runResult';
-import { activitiesFor } from './activityStubs';
-import type { RunRecorder } from './runRecorder';
-import type { RenderImageResult } from '../activities/renderImage';
+import type { GroundedAnswer, MemoryContext } from '../../../common/evidence';
+import {
+  bestCandidate,
+  feedbackFrom,
+  stopAfterCritique,
+  unverifiedCritique,
+  type Candidate,
+  type ChecklistItem,
+  type Feedback,
+} from '../../../common/generation';
+import type { ContextPlan, PlannedImage } from '../../../common/plan';
+import type { GenerateOptions, HistoryTurn } from '../../../common/request';
+import type { ImageOutcome, StopReason } from '../../../common/runResult';
+import { activitiesFor } from '../../activityStubs';
+import type { RunRecorder } from '../runRecorder';
+import type { RenderImageResult } from '../../../activities/renderImage';
 
 export interface FeedbackLoopArgs {
   request: string;

@@ -1,6 +1,6 @@
 /** ground: the plan's questions as a DAG (groundContext.ts), each answered by its own source. */
-import { groundContext } from '../groundContext';
-import type { Run } from './run';
+import { groundContext } from './groundContext';
+import type { Run } from '../run';
 
 /** Memory's share of the prompt, in characters (profile, recalled turns, knowledge). */
 const MEMORY_BUDGET_CHARS = 4000;

@@ -2,14 +2,14 @@
  * One image of a multi-image request, as a child workflow of GenerateImage: its own compose/render/critique
  * loop over the context the parent already grounded, with its dependencies' images as references.
  */
-import type { Candidate, Feedback } from '../common/generation';
-import type { GenerateImageInput, GenerateOptions, ImagePart } from '../common/request';
-import type { ImageOutcome } from '../common/runResult';
-import type { ModelCallRecord, Usage } from '../common/modelCall';
-import type { StageTiming } from '../common/runResult';
-import { recordCandidate, setStage } from './audit';
-import { runFeedbackLoop } from './feedbackLoop';
-import { RunRecorder } from './runRecorder';
+import type { Candidate, Feedback } from '../../../common/generation';
+import type { GenerateImageInput, GenerateOptions, ImagePart } from '../../../common/request';
+import type { ImageOutcome } from '../../../common/runResult';
+import type { ModelCallRecord, Usage } from '../../../common/modelCall';
+import type { StageTiming } from '../../../common/runResult';
+import { recordCandidate, setStage } from '../audit';
+import { runFeedbackLoop } from '../loop/feedbackLoop';
+import { RunRecorder } from '../runRecorder';
 
 export interface GenerateImagePartInput {
   parent: Pick<GenerateImageInput, 'request' | 'tenantId' | 'userId' | 'history'>;

@@ -4,14 +4,14 @@
  * unanswered with the reason; an ablation skips it.
  */
 import { ActivityFailure } from '@temporalio/workflow';
-import type { RecallMemoryResult } from '../activities/recallMemory';
-import { failureReason } from '../common/causeChain';
-import type { GroundedAnswer } from '../common/evidence';
-import { GROUNDING_ABLATIONS, GROUNDING_ROUTES } from '../common/groundingRoutes';
-import type { PlannedQuestion } from '../common/plan';
-import type { Ablations } from '../common/request';
-import type { Degradation } from '../common/runResult';
-import type { RunActivities } from './activityStubs';
+import type { RecallMemoryResult } from '../../../activities/recallMemory';
+import { failureReason } from '../../../common/causeChain';
+import type { GroundedAnswer } from '../../../common/evidence';
+import { GROUNDING_ABLATIONS, GROUNDING_ROUTES } from '../../../common/groundingRoutes';
+import type { PlannedQuestion } from '../../../common/plan';
+import type { Ablations } from '../../../common/request';
+import type { Degradation } from '../../../common/runResult';
+import type { RunActivities } from '../../activityStubs';
 
 /** What answering a question needs to know about the run. */
 export interface QuestionArgs {

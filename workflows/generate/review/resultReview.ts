@@ -1,9 +1,9 @@
 /** [review]: the result gate. Approve ends it; reject with feedback renders a new round with the reviewer's words. */
-import type { Feedback } from '../../common/generation';
-import type { RunOutcome } from '../../common/runResult';
-import { notify } from './notify';
-import { renderImages } from './renderImages';
-import type { Run } from './run';
+import type { Feedback } from '../../../common/generation';
+import type { RunOutcome } from '../../../common/runResult';
+import { notify } from '../notify';
+import { renderImages } from '../loop/renderImages';
+import type { Run } from '../run';
 
 export async function resultReview(run: Run): Promise<RunOutcome> {
   const { gate, input } = run;

@@ -4,11 +4,11 @@
  * as references, so the set shares one style.
  */
 import { executeChild, workflowInfo } from '@temporalio/workflow';
-import type { ChecklistItem } from '../common/generation';
-import type { GenerateImageInput } from '../common/request';
-import type { ImageOutcome } from '../common/runResult';
-import type { FeedbackLoopArgs } from './feedbackLoop';
-import { runDag } from './dagRunner';
+import type { ChecklistItem } from '../../../common/generation';
+import type { GenerateImageInput } from '../../../common/request';
+import type { ImageOutcome } from '../../../common/runResult';
+import type { FeedbackLoopArgs } from '../loop/feedbackLoop';
+import { runDag } from '../../dagRunner';
 import { generateImagePart } from './generateImagePart';
 
 /** The same context a single image's loop gets, for every image of the set, plus who asked. */

@@ -5,15 +5,15 @@
  * compact state when Temporal suggests it, keeping only the recent turns (older ones live in memory).
  */
 import { allHandlersFinished, condition, continueAsNew, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
-import type { ReviewAuth } from '../common/decisionSignature';
-import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../common/foreignPayload';
-import type { GenerateOptions } from '../common/request';
-import type { ReviewPolicy } from '../common/review';
-import { Kind } from '../common/searchAttributes';
-import { TEXT_LIMITS, textProblem } from '../common/textLimits';
-import type { GenerateImageResult } from '../common/runResult';
-import { activitiesFor } from './activityStubs';
-import { generateImage } from './generateImage';
+import type { ReviewAuth } from '../../common/decisionSignature';
+import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../../common/foreignPayload';
+import type { GenerateOptions } from '../../common/request';
+import type { ReviewPolicy } from '../../common/review';
+import { Kind } from '../../common/searchAttributes';
+import { TEXT_LIMITS, textProblem } from '../../common/textLimits';
+import type { GenerateImageResult } from '../../common/runResult';
+import { activitiesFor } from '../activityStubs';
+import { generateImage } from '../generate/generateImage';
 import { closeSessionSignal, sessionQuery, submitTurnUpdate, type SessionTurn, type TurnRequest } from './sessionMessages';
 
 export interface SessionInput {

@@ -5,16 +5,16 @@
  * durable timer: when it runs out, the request's timeout policy decides.
  */
 import { condition, setHandler } from '@temporalio/workflow';
-import { upsertChanged } from './audit';
-import type { ReviewAuth } from '../common/decisionSignature';
+import { upsertChanged } from '../audit';
+import type { ReviewAuth } from '../../../common/decisionSignature';
 import { DecisionAuthority, refuseDecision } from './decisionAuthority';
 import type { PlanOutcome, ResultOutcome } from './reviewOutcome';
-import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../common/foreignPayload';
-import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../common/review';
-import { durationMs } from '../common/duration';
-import { Approval } from '../common/searchAttributes';
-import { planDecisionProblem, resultOutcomeKind, resultDecisionProblem, timeoutDecision } from '../common/reviewRules';
-import { planReviewSignal, planReviewUpdate, reviewSignal, reviewUpdate, type ReviewAccepted } from './generationMessages';
+import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../../../common/foreignPayload';
+import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../../../common/review';
+import { durationMs } from '../../../common/duration';
+import { Approval } from '../../../common/searchAttributes';
+import { planDecisionProblem, resultOutcomeKind, resultDecisionProblem, timeoutDecision } from '../../../common/reviewRules';
+import { planReviewSignal, planReviewUpdate, reviewSignal, reviewUpdate, type ReviewAccepted } from '../generationMessages';
 
 export class ReviewGate {
   readonly decisions: ReviewRecord[] = [];

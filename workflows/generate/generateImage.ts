@@ -7,24 +7,24 @@
  * leaves a report and a consistent approval state.
  */
 import { CancellationScope, isCancellation, patched, setHandler, upsertMemo } from '@temporalio/workflow';
-import type { GenerateImageInput } from '../common/request';
-import { NO_REVIEW } from '../common/review';
-import { enforcedReviewPolicy, samePolicy } from '../common/tenantReviewRules';
-import type { GenerateImageResult, RunOutcome } from '../common/runResult';
-import { checklist, checklistInBackground } from './generate/checklist';
-import { directRender } from './generate/directRender';
-import { ground } from './generate/ground';
-import { deliveriesSettled, notify } from './generate/notify';
-import { plan } from './generate/plan';
-import { planReview } from './generate/planReview';
-import { remember } from './generate/remember';
-import { renderImages } from './generate/renderImages';
-import { resultReview } from './generate/resultReview';
-import { resolveOptions, Run } from './generate/run';
-import { resultOf, statusOf, writeReport } from './generate/runReport';
+import type { GenerateImageInput } from '../../common/request';
+import { NO_REVIEW } from '../../common/review';
+import { enforcedReviewPolicy, samePolicy } from '../../common/tenantReviewRules';
+import type { GenerateImageResult, RunOutcome } from '../../common/runResult';
+import { checklist, checklistInBackground } from './checklist';
+import { directRender } from './loop/directRender';
+import { ground } from './ground/ground';
+import { deliveriesSettled, notify } from './notify';
+import { plan } from './plan';
+import { planReview } from './review/planReview';
+import { remember } from './remember';
+import { renderImages } from './loop/renderImages';
+import { resultReview } from './review/resultReview';
+import { resolveOptions, Run } from './run';
+import { resultOf, statusOf, writeReport } from './runReport';
 import { statusQuery } from './generationMessages';
-import { CHECKLIST_BESIDE_FIRST_RENDER, TENANT_REVIEW_RULES } from './patches';
-import { ReviewGate } from './reviewGate';
+import { CHECKLIST_BESIDE_FIRST_RENDER, TENANT_REVIEW_RULES } from '../patches';
+import { ReviewGate } from './review/reviewGate';
 
 export async function generateImage(started: GenerateImageInput): Promise<GenerateImageResult> {
   const input = underTenantReviewRules(started);

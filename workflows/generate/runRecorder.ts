@@ -2,8 +2,8 @@
  * Workflow-side bookkeeping for the audit: stage timings (workflow time, deterministic on replay), usage,
  * and every model call in order. Pure state; no I/O.
  */
-import { addUsage, EMPTY_USAGE, usageOf, type ModelCallRecord, type Usage } from '../common/modelCall';
-import type { StageTiming } from '../common/runResult';
+import { addUsage, EMPTY_USAGE, usageOf, type ModelCallRecord, type Usage } from '../../common/modelCall';
+import type { StageTiming } from '../../common/runResult';
 
 export class RunRecorder {
   readonly timings: StageTiming[] = [];

@@ -16,13 +16,14 @@ import {
   workflowInfo,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
-import { MANIFEST_PAGE_SIZE, type BatchCase, type BatchInput, type BatchProgress, type BatchResult, type BatchState, type CaseSummary } from '../common/batch';
-import { batchCaseWorkflowId } from '../common/childWorkflowIds';
-import { BatchId, Kind, Stage, Tenant } from '../common/searchAttributes';
-import { activitiesFor } from './activityStubs';
+import { MANIFEST_PAGE_SIZE, type BatchCase, type BatchInput, type BatchResult, type BatchState, type CaseSummary } from '../../common/batch';
+import { batchCaseWorkflowId } from '../../common/childWorkflowIds';
+import { BatchId, Kind, Stage, Tenant } from '../../common/searchAttributes';
+import { activitiesFor } from '../activityStubs';
 import { batchCase } from './batchCase';
 import { batchProgressQuery } from './batchMessages';
-import { BATCH_RUN_BOUNDED_BY_STARTED_CASES } from './patches';
+import { count, progressOf } from './batchProgress';
+import { BATCH_RUN_BOUNDED_BY_STARTED_CASES } from '../patches';
 
 const DEFAULT_CASES_PER_RUN = 250;
 
@@ -37,18 +38,7 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
   const boundByStarted = patched(BATCH_RUN_BOUNDED_BY_STARTED_CASES);
   const casesPerRun = input.casesPerRun ?? DEFAULT_CASES_PER_RUN;
 
-  setHandler(batchProgressQuery, (): BatchProgress => {
-    const elapsed = (Date.now() - Date.parse(state.startedAt)) / 1000;
-    const finished = state.done + state.failed;
-    return {
-      ...state,
-      batchId: input.batchId,
-      total: input.total,
-      running: running.size,
-      cancelled,
-      ...(finished > 0 ? { etaSeconds: Math.round((elapsed / finished) * (input.total - finished - running.size / 2)) } : {}),
-    };
-  });
+  setHandler(batchProgressQuery, () => progressOf(state, input, running.size, cancelled));
   upsertSearchAttributes([
     { key: Kind, value: 'batch' },
     { key: BatchId, value: input.batchId },
@@ -56,12 +46,7 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
   ]);
 
   const record = (summary: CaseSummary): void => {
-    if (summary.status === 'done') state.done += 1;
-    else state.failed += 1;
-    if (summary.passed !== undefined) {
-      state.judged += 1;
-      if (summary.passed) state.passed += 1;
-    }
+    count(state, summary);
     finishedThisRun += 1;
   };
 

@@ -1,11 +1,11 @@
 /** GenerateImage's messages (review updates, signal fallbacks, status query), shared with its clients. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { GroundedAnswer } from '../common/evidence';
-import type { Candidate, ChecklistItem } from '../common/generation';
-import type { Usage } from '../common/modelCall';
-import type { ContextPlan } from '../common/plan';
-import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewRecord } from '../common/review';
-import type { Degradation } from '../common/runResult';
+import type { GroundedAnswer } from '../../common/evidence';
+import type { Candidate, ChecklistItem } from '../../common/generation';
+import type { Usage } from '../../common/modelCall';
+import type { ContextPlan } from '../../common/plan';
+import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewRecord } from '../../common/review';
+import type { Degradation } from '../../common/runResult';
 import type { RunStage } from './audit';
 
 export interface ReviewAccepted {

@@ -1,7 +1,7 @@
 /** [plan review]: an optional human gate before anything is rendered; the reviewer may add instructions or edit the prompt. */
-import type { Feedback } from '../../common/generation';
-import { notify } from './notify';
-import type { Run } from './run';
+import type { Feedback } from '../../../common/generation';
+import { notify } from '../notify';
+import type { Run } from '../run';
 
 /** What the first render starts from: the reviewer's instructions as feedback, or an edited prompt. */
 export interface RenderStart {

@@ -4,9 +4,9 @@
  * with no commands, so runs recorded before any of them replay unchanged.
  */
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
-import { FailureType } from '../common/failureTypes';
-import { signatureProblem, type ReviewAuth } from '../common/decisionSignature';
-import type { PlanReviewDecision, ReviewDecision } from '../common/review';
+import { FailureType } from '../../../common/failureTypes';
+import { signatureProblem, type ReviewAuth } from '../../../common/decisionSignature';
+import type { PlanReviewDecision, ReviewDecision } from '../../../common/review';
 
 type AnyDecision = ReviewDecision | PlanReviewDecision;
 

@@ -4,10 +4,10 @@
  */
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { patched, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { critiqueCounts, type Candidate } from '../common/generation';
-import type { ReviewRecord } from '../common/review';
-import { ItemsPassed, Round, Stage } from '../common/searchAttributes';
-import { UNCHANGED_SEARCH_ATTRIBUTES_SKIPPED } from './patches';
+import { critiqueCounts, type Candidate } from '../../common/generation';
+import type { ReviewRecord } from '../../common/review';
+import { ItemsPassed, Round, Stage } from '../../common/searchAttributes';
+import { UNCHANGED_SEARCH_ATTRIBUTES_SKIPPED } from '../patches';
 
 export type RunStage =
   | 'planning'

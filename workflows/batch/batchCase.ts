@@ -4,14 +4,14 @@
  * case ids, so a restarted worker resumes the same children instead of generating again.
  */
 import { ActivityFailure, executeChild, workflowInfo } from '@temporalio/workflow';
-import type { BatchCase, CaseSummary } from '../common/batch';
-import { failureReason } from '../common/causeChain';
-import { addUsage, EMPTY_USAGE } from '../common/modelCall';
-import type { GenerateOptions, HistoryTurn } from '../common/request';
-import type { GenerateImageResult } from '../common/runResult';
-import { BatchId, Kind } from '../common/searchAttributes';
-import { activitiesFor } from './activityStubs';
-import { generateImage } from './generateImage';
+import type { BatchCase, CaseSummary } from '../../common/batch';
+import { failureReason } from '../../common/causeChain';
+import { addUsage, EMPTY_USAGE } from '../../common/modelCall';
+import type { GenerateOptions, HistoryTurn } from '../../common/request';
+import type { GenerateImageResult } from '../../common/runResult';
+import { BatchId, Kind } from '../../common/searchAttributes';
+import { activitiesFor } from '../activityStubs';
+import { generateImage } from '../generate/generateImage';
 
 export interface BatchCaseInput {
   batchId: string;

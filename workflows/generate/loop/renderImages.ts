@@ -2,13 +2,13 @@
  * The feedback loop over every planned image: compose → render → critique per image (feedbackLoop.ts),
  * one image in this workflow, several as GenerateImagePart children (imageSet.ts).
  */
-import type { ChecklistItem, Feedback } from '../../common/generation';
-import type { GenerateImageInput } from '../../common/request';
-import type { ImageOutcome } from '../../common/runResult';
-import { runFeedbackLoop } from '../feedbackLoop';
-import type { Grounded } from '../groundContext';
-import { renderImageSet } from '../imageSet';
-import type { Run } from './run';
+import type { ChecklistItem, Feedback } from '../../../common/generation';
+import type { GenerateImageInput } from '../../../common/request';
+import type { ImageOutcome } from '../../../common/runResult';
+import { runFeedbackLoop } from './feedbackLoop';
+import type { Grounded } from '../ground/groundContext';
+import { renderImageSet } from '../images/imageSet';
+import type { Run } from '../run';
 
 export interface RenderExtra {
   feedback?: Feedback;
