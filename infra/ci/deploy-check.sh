@@ -43,12 +43,26 @@ refuses_missing_secrets() {
   grep -q 'secrets.values.IMAGE_AGENT_[A-Z_]* is required' <<<"$out" || { echo "$out"; return 1; }
 }
 
+# An ingress without a certificate would serve tokens and review cookies in clear: rendering fails instead.
+refuses_ingress_without_tls() {
+  local out
+  if out="$(helm template ia "$CHART" --kube-version "$K8S_VERSION" "${secret_flags[@]}" --set api.ingress.enabled=true --set api.ingress.host=x.example.com 2>&1)"; then
+    echo "rendered an ingress without TLS"
+    return 1
+  fi
+  grep -q 'api.ingress.tls.secretName is required' <<<"$out" || { echo "$out"; return 1; }
+}
+
 check "helm lint (strict)" helm lint --strict "$CHART" "${secret_flags[@]}"
 check "helm template | kubeconform (defaults: KEDA, API key)" template_and_validate "${secret_flags[@]}"
 check "helm template refuses a chart-made Secret without the id key, keyring and signing key" refuses_missing_secrets
 check "helm template | kubeconform (mTLS, existing secret, no GPU, no KEDA)" template_and_validate \
   --set temporal.mtlsSecretName=temporal-mtls --set secrets.existingSecret=ia-secrets \
   --set gpuWorker.gpu.enabled=false --set keda.enabled=false --set migrations.enabled=false
+check "helm template | kubeconform (ingress with TLS)" template_and_validate "${secret_flags[@]}" \
+  --set api.ingress.enabled=true --set api.ingress.host=image-agent.example.com --set api.ingress.tls.secretName=image-agent-tls \
+  --set api.ingress.className=nginx
+check "helm template refuses an ingress without TLS" refuses_ingress_without_tls
 check "compose file against the Compose Specification schema" node infra/ci/validate-compose.mjs
 check "alert rules, dashboard and runbook match the metrics" node infra/ci/check-observability.mjs
 check "hadolint infra/deploy/Dockerfile" hadolint --no-color --config infra/deploy/hadolint.yaml infra/deploy/Dockerfile

@@ -16,6 +16,7 @@ const KINDS = [
   'job-batch-v1',
   'poddisruptionbudget-policy-v1',
   'horizontalpodautoscaler-autoscaling-v2',
+  'ingress-networking-v1',
 ];
 const [source, outDir = path.join(import.meta.dirname, '../deploy/schemas/kubernetes/v1.33.0-standalone-strict')] = process.argv.slice(2);
 if (!source) {
