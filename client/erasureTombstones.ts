@@ -9,15 +9,16 @@ import type { Pool } from 'pg';
 import type { AppConfig } from '../common/config';
 import { createPool } from '../providers/database';
 import { waitingOutPostgres } from './outageWait';
+import { ImageAgentError } from '../common/imageAgentError';
 
 /** A start for a user an erasure tombstoned (the API answers 409). */
-export class UserErasedError extends Error {
+export class UserErasedError extends ImageAgentError {
   override name = 'UserErasedError';
   constructor(
     readonly tenant: string,
     readonly until: Date,
   ) {
-    super(`this user of tenant ${tenant} was erased: new runs for them are refused until ${until.toISOString()}`);
+    super(`this user of tenant ${tenant} was erased: new runs for them are refused until ${until.toISOString()}`, { retryable: false, httpStatus: 409 });
   }
 }
 

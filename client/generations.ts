@@ -24,18 +24,29 @@ import { refuseErasedStart } from './startRefusal';
 import { runUiUrl } from './temporalClient';
 // By function reference, so the input and result types are checked end to end.
 import { generateImage } from '../workflows/generate/generateImage';
+import { ImageAgentError } from '../common/imageAgentError';
 
 /** The caller is not allowed to see or touch this run (another tenant's, or not a generation). */
-export class ForbiddenError extends Error {
+export class ForbiddenError extends ImageAgentError {
   override name = 'ForbiddenError';
+  constructor(message: string) {
+    super(message, { retryable: false, httpStatus: 403 });
+  }
 }
 
-export class NotFoundError extends Error {
+export class NotFoundError extends ImageAgentError {
   override name = 'NotFoundError';
+  constructor(message: string) {
+    super(message, { retryable: false, httpStatus: 404 });
+  }
 }
 
-export class ConflictError extends Error {
+/** The run is not in a state that allows this (already decided, not waiting for review). */
+export class ConflictError extends ImageAgentError {
   override name = 'ConflictError';
+  constructor(message: string) {
+    super(message, { retryable: false, httpStatus: 409 });
+  }
 }
 
 export interface Generations {

@@ -6,32 +6,28 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppConfig } from '../common/config';
-import { causeChain } from '../common/causeChain';
 import { durationMs } from '../common/duration';
+import { findImageAgentError, type Dependency as ImageAgentDependency } from '../common/imageAgentError';
 
 /** The workflows' default window (workflows/activityStubs.ts), for clients configured without one. */
 const DEFAULT_OUTAGE_WINDOW = '10 minutes';
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P03']);
-
 interface Dependency {
   name: string;
   isUnreachable(err: unknown): boolean;
 }
 
-const POSTGRES: Dependency = {
-  name: 'Postgres',
-  isUnreachable: (err) => {
-    const e = err as { code?: unknown; message?: unknown };
-    if (typeof e?.code === 'string' && UNREACHABLE_CODES.has(e.code)) return true;
-    return typeof e?.message === 'string' && /Connection terminated|timeout exceeded when trying to connect/i.test(e.message);
-  },
-};
+/** An outage of `dependency`, as the error says (common/imageAgentError.ts): worth waiting for. */
+const outageOf =
+  (dependency: ImageAgentDependency) =>
+  (err: unknown): boolean => {
+    const known = findImageAgentError(err);
+    return known?.dependency === dependency && known.retryable;
+  };
 
-/** Object storage holding the only copy of a key the call needs (security/tenantKeys.ts says so by name). */
-const OBJECT_STORAGE: Dependency = {
-  name: 'object storage',
-  isUnreachable: (err) => causeChain(err, 8).some((e) => (e as Error | undefined)?.name === 'ObjectStorageUnavailableError'),
-};
+const POSTGRES: Dependency = { name: 'Postgres', isUnreachable: outageOf('postgres') };
+
+/** Object storage holding the only copy of a key the call needs (security/tenantKeys.ts). */
+const OBJECT_STORAGE: Dependency = { name: 'object storage', isUnreachable: outageOf('object-storage') };
 
 async function waitingOut<T>(config: Pick<AppConfig, 'outageWindow'>, dependency: Dependency, purpose: string, call: () => Promise<T>): Promise<T> {
   const window = config.outageWindow ?? DEFAULT_OUTAGE_WINDOW;

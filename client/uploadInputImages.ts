@@ -19,11 +19,8 @@ const UPLOAD_CONTENT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gi
 
 /** An upload refused for its content; `status` is the HTTP answer (400, 413 or 415). */
 export class UploadRejectedError extends InvalidRequestError {
-  constructor(
-    message: string,
-    readonly status: 400 | 413 | 415,
-  ) {
-    super(message);
+  constructor(message: string, status: 400 | 413 | 415) {
+    super(message, status);
   }
 }
 

@@ -23,3 +23,6 @@ export const NON_RETRYABLE_TYPES: string[] = [
   FailureType.SearchRequestRejected,
   FailureType.InvalidInput,
 ];
+
+/** One of the failure types above. */
+export type FailureTypeName = (typeof FailureType)[keyof typeof FailureType];

@@ -4,6 +4,9 @@
  * (`tenants/<tenant>/…`), so one prefix holds everything a tenant owns, and a key outside it is refused
  * both at the edge (`inputKeyProblem`) and by the activities that read objects (`assertTenantKey`).
  */
+import { FailureType } from './failureTypes';
+import { ImageAgentError } from './imageAgentError';
+
 export function safeSegment(id: string): string {
   return id.replace(/[^A-Za-z0-9._=-]/g, '_').slice(0, 200);
 }
@@ -89,8 +92,12 @@ export function assertTenantKey(tenantId: string | undefined, key: string): void
   if (problem) throw new TenantKeyError(`refusing to read an object outside the run's tenant: ${problem.message}`);
 }
 
-export class TenantKeyError extends Error {
+/** A key outside the run's tenant: refused the same way on every retry. */
+export class TenantKeyError extends ImageAgentError {
   override name = 'TenantKeyError';
+  constructor(message: string) {
+    super(message, { failureType: FailureType.InvalidInput, retryable: false, httpStatus: 403 });
+  }
 }
 
 /**

@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, durationMs } from './duration';
 import { TEXT_LIMITS, textProblem } from './textLimits';
+import { FailureType } from './failureTypes';
+import { ImageAgentError } from './imageAgentError';
 
 const id = z
   .string()
@@ -84,8 +86,12 @@ export const generateRequestSchema = z
 
 export type GenerateRequest = z.infer<typeof generateRequestSchema>;
 
-export class InvalidRequestError extends Error {
+/** A request refused for what it holds (the API answers 400, or the status given). */
+export class InvalidRequestError extends ImageAgentError {
   override name = 'InvalidRequestError';
+  constructor(message: string, httpStatus = 400) {
+    super(message, { failureType: FailureType.InvalidInput, retryable: false, httpStatus });
+  }
 }
 
 export function parseGenerateRequest(value: unknown): GenerateRequest {

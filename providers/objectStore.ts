@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { AppConfig } from '../common/config';
+import { ImageAgentError } from '../common/imageAgentError';
 import type { StoredObject } from '../common/types';
 
 // image-agent supports Node 20 (see README); the SDK's notice about its future Node 22 floor is not actionable per call.
@@ -41,6 +42,28 @@ class EncryptedObjectError extends Error {
   override name = 'EncryptedObjectError';
 }
 
+/**
+ * Object storage gave no answer (refused or dropped connections, timeouts) or failed on its side (5xx): retried
+ * by activities, named by the API. An answer about the object (404, 403) stays the SDK's error.
+ */
+export class ObjectStorageUnreachableError extends ImageAgentError {
+  override name = 'ObjectStorageUnreachableError';
+  constructor(cause: unknown) {
+    super(
+      `object storage is unreachable or failing: ${(cause as Error | undefined)?.message ?? String(cause)}`,
+      { retryable: true, httpStatus: 502, dependency: 'object-storage' },
+      { cause },
+    );
+  }
+}
+
+/** The S3 error as the outage it is, when it is one. */
+function classifyS3Error(err: unknown): unknown {
+  const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+  // Without an HTTP status the request never got an answer (the SDK keeps Node's network error, ECONNREFUSED etc.).
+  return status === undefined || status >= 500 ? new ObjectStorageUnreachableError(err) : err;
+}
+
 export class ObjectStore {
   readonly bucket: string;
   private readonly client: S3Client;
@@ -56,10 +79,10 @@ export class ObjectStore {
 
   async ensureBucket(): Promise<void> {
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      await this.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (err) {
       if (!(err instanceof S3ServiceException) || (err.$metadata.httpStatusCode !== 404 && err.name !== 'NotFound')) throw err;
-      await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
+      await this.send(new CreateBucketCommand({ Bucket: this.bucket }));
     }
   }
 
@@ -77,7 +100,7 @@ export class ObjectStore {
     const sealed = this.cipher ? await this.cipher.seal(key, body, contentType) : undefined;
     const stored = sealed?.body ?? body;
     const sha256 = createHash('sha256').update(stored).digest('hex');
-    await this.client.send(
+    await this.send(
       new PutObjectCommand({
         Bucket: this.bucket,
         Key: key,
@@ -104,7 +127,7 @@ export class ObjectStore {
 
   /** The bytes as stored in S3 (ciphertext for a sealed object). */
   async getRaw(key: string): Promise<Buffer> {
-    const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const out = await this.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     if (!out.Body) throw new Error(`s3://${this.bucket}/${key} has no body`);
     return Buffer.from(await out.Body.transformToByteArray());
   }
@@ -115,7 +138,7 @@ export class ObjectStore {
 
   async exists(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      await this.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return true;
     } catch (err) {
       if (err instanceof S3ServiceException && (err.$metadata.httpStatusCode === 404 || err.name === 'NotFound')) return false;
@@ -127,7 +150,7 @@ export class ObjectStore {
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await this.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }));
       keys.push(...(page.Contents ?? []).flatMap((o) => (o.Key ? [o.Key] : [])));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
@@ -136,8 +159,14 @@ export class ObjectStore {
 
   /** Deletes objects (erasure, key destruction); a missing key is not an error. */
   async remove(keys: readonly string[]): Promise<void> {
-    for (const key of keys) await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    for (const key of keys) await this.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
+
+  /** Every call to S3 goes through here, so an outage reaches callers as ObjectStorageUnreachableError. */
+  private send: S3Client['send'] = ((command: Parameters<S3Client['send']>[0]) =>
+    this.client.send(command).catch((err: unknown) => {
+      throw classifyS3Error(err);
+    })) as S3Client['send'];
 
   presign(key: string, expiresIn = this.config.presignSeconds): Promise<string> {
     return getSignedUrl(this.publicClient, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });

@@ -26,6 +26,7 @@ import { openAesGcm, sealAesGcm } from './aesGcm';
 import type { MasterKeyring } from './keyring';
 import { refuseIfTenantDisabled } from './tenantStatus';
 import { WrappedKeyCache, type WrappedKey } from './wrappedKeyCache';
+import { ImageAgentError } from '../common/imageAgentError';
 
 export interface DataKey {
   /** `<tenant>/<random id>`: what payload metadata names. */
@@ -64,12 +65,28 @@ function isMissing(err: unknown): boolean {
   return e?.name === 'NoSuchKey' || e?.name === 'NotFound' || e?.$metadata?.httpStatusCode === 404;
 }
 
+/** How long a caller waits out an object-storage outage before asking again (the CLI waits it out itself). */
+const OBJECT_STORAGE_RETRY_AFTER_S = 30;
+
 /**
  * Object storage did not answer, and no key this process or machine holds will do: what a client waits out
  * (client/outageWait.ts) and the API answers 503 for, naming the dependency.
  */
-export class ObjectStorageUnavailableError extends Error {
+export class ObjectStorageUnavailableError extends ImageAgentError {
   override name = 'ObjectStorageUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(
+      message,
+      {
+        retryable: true,
+        httpStatus: 503,
+        retryAfterMs: OBJECT_STORAGE_RETRY_AFTER_S * 1000,
+        dependency: 'object-storage',
+        publicMessage: `object storage is unreachable, and this tenant's data key is held only there; try again in ${OBJECT_STORAGE_RETRY_AFTER_S} s`,
+      },
+      options,
+    );
+  }
 }
 
 export interface TenantKeyOptions {

@@ -6,6 +6,7 @@
  * process that can make a key (TenantKeys has only the object store) can read it.
  */
 import type { ObjectStore } from '../providers/objectStore';
+import { ImageAgentError } from '../common/imageAgentError';
 
 /** What the marker holds: when and by whom, no personal data. */
 export interface TenantDisabledMarker {
@@ -16,10 +17,14 @@ export interface TenantDisabledMarker {
 }
 
 /** A start, or a new data key, for a tenant an erasure disabled. */
-export class TenantDisabledError extends Error {
+export class TenantDisabledError extends ImageAgentError {
   override name = 'TenantDisabledError';
   constructor(readonly tenant: string) {
-    super(`tenant ${tenant} is disabled (it was erased): an admin re-enables it with \`image-agent tenant enable --tenant ${tenant}\``);
+    // Retryable: an admin may re-enable the tenant, and an activity waits within its window until then.
+    super(`tenant ${tenant} is disabled (it was erased): an admin re-enables it with \`image-agent tenant enable --tenant ${tenant}\``, {
+      retryable: true,
+      httpStatus: 403,
+    });
   }
 }
 

@@ -5,7 +5,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { generateRequestSchema, InvalidRequestError, safeText } from '../../common/requestSchema';
@@ -15,13 +14,10 @@ import { describeFailure } from '../../common/describeFailure';
 import { loadConfigIfValid } from '../../config/loadConfig';
 import {
   cancelGeneration,
-  ConflictError,
-  ForbiddenError,
   generationReport,
   generationStatus,
   idempotentWorkflowId,
   listGenerations,
-  NotFoundError,
   reviewGeneration,
   reviewPlan,
   startGeneration,
@@ -29,16 +25,13 @@ import {
 } from '../generations';
 import { httpRequests } from '../../telemetry/appMetrics';
 import { storeUpload, UPLOAD_MAX_BYTES, UploadRejectedError } from '../uploadInputImages';
-import { actingUser, hasRole, MissingRoleError, setTokenCookie, UnauthorizedError } from './auth';
+import { actingUser, hasRole, setTokenCookie } from './auth';
+import { errorResponse } from './errorResponse';
 import { costLimiters, rateLimitPluginOptions } from './rateLimits';
 import { callerOf, guardRoutes } from './routeGuard';
 import { routeRule } from './routeRoles';
 import { renderReviewPage } from './reviewPage';
 import { registerCodecRoutes } from './codecServer';
-import { ObjectStorageUnavailableError } from '../../security/tenantKeys';
-import { causeChain } from '../../common/causeChain';
-import { TenantDisabledError } from '../../security/tenantStatus';
-import { UserErasedError } from '../erasureTombstones';
 
 const startBody = generateRequestSchema.omit({ tenantId: true });
 /** How long the review page waits for each run's status: long enough for a busy worker, short enough to load. */
@@ -266,46 +259,16 @@ function crossSiteReason(req: FastifyRequest): string | undefined {
   return undefined;
 }
 
-const OBJECT_STORAGE_RETRY_AFTER_S = 30;
-
 const SIGN_IN_PAGE = '<!doctype html><title>image-agent review</title><p><a href="/review/login">Sign in</a> with the token you were given.</p>';
 
 function sendError(req: FastifyRequest, reply: FastifyReply, err: unknown): FastifyReply {
-  const requestId = req.id;
-  if (err instanceof UploadRejectedError) return reply.code(err.status).send({ error: err.message });
-  if (err instanceof UnauthorizedError && req.routeOptions.url && routeRule(req.method, req.routeOptions.url)?.signInPage) {
+  const answer = errorResponse(err, req.id);
+  // A person at the review page without a token gets the way in, not JSON.
+  if (answer.status === 401 && req.routeOptions.url && routeRule(req.method, req.routeOptions.url)?.signInPage) {
     return reply.code(401).type('text/html').send(SIGN_IN_PAGE);
   }
-  if (err instanceof UnauthorizedError) return reply.code(401).send({ error: err.message });
-  if (err instanceof MissingRoleError) return reply.code(403).send({ error: err.message });
-  if (err instanceof ForbiddenError) return reply.code(403).send({ error: err.message });
-  if (err instanceof TenantDisabledError) return reply.code(403).send({ error: err.message });
-  if (err instanceof UserErasedError) return reply.code(409).send({ error: err.message });
-  if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
-  if (err instanceof InvalidRequestError) return reply.code(400).send({ error: err.message });
-  if (err instanceof ConflictError) return reply.code(409).send({ error: err.message });
-  if (err instanceof WorkflowUpdateFailedError) return reply.code(409).send({ error: (err.cause as Error | undefined)?.message ?? err.message });
-  // A data key only object storage holds: the caller retries after the outage (the CLI waits it out itself).
-  if (causeChain(err, 8).some((e) => e instanceof ObjectStorageUnavailableError)) {
-    return reply
-      .code(503)
-      .header('retry-after', String(OBJECT_STORAGE_RETRY_AFTER_S))
-      .send({
-        error: `object storage is unreachable, and this tenant's data key is held only there; try again in ${OBJECT_STORAGE_RETRY_AFTER_S} s (request ${requestId})`,
-      });
-  }
-  const fastifyError = err as { statusCode?: number; message?: string };
-  if (fastifyError.statusCode && fastifyError.statusCode < 500) return reply.code(fastifyError.statusCode).send({ error: fastifyError.message });
   // The details (addresses, ports, endpoints) go to the server's log, never to the caller.
-  console.error(`image-agent API: request ${requestId} failed: ${redactSecrets(describeFailure(err, loadConfigIfValid()))}`);
-  return reply.code(502).send({ error: `a service image-agent depends on did not answer (${dependencyOf(err)}); try again later (request ${requestId})` });
-}
-
-/** Which dependency failed, by name only. */
-function dependencyOf(err: unknown): string {
-  const text = `${(err as Error)?.name ?? ''} ${(err as Error)?.message ?? ''}`;
-  if (/temporal|grpc|transport|namespace|workflow/i.test(text)) return 'workflow service';
-  if (/s3|bucket|object/i.test(text)) return 'object storage';
-  if (/postgres|database|sql/i.test(text)) return 'database';
-  return 'internal error';
+  if (answer.logged) console.error(`image-agent API: request ${req.id} failed: ${redactSecrets(describeFailure(err, loadConfigIfValid()))}`);
+  if (answer.retryAfterS !== undefined) reply.header('retry-after', String(answer.retryAfterS));
+  return reply.code(answer.status).send(answer.body);
 }

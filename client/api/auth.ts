@@ -5,11 +5,15 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal, Role, TokenDirectory } from '../../common/principals';
+import { ImageAgentError } from '../../common/imageAgentError';
 
 const TOKEN_COOKIE = 'ia_token';
 
-export class UnauthorizedError extends Error {
+export class UnauthorizedError extends ImageAgentError {
   override name = 'UnauthorizedError';
+  constructor(message: string) {
+    super(message, { retryable: false, httpStatus: 401 });
+  }
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {
@@ -21,8 +25,11 @@ function readCookie(header: string | undefined, name: string): string | undefine
 }
 
 /** The caller is authenticated but lacks the role the route needs. */
-export class MissingRoleError extends Error {
+export class MissingRoleError extends ImageAgentError {
   override name = 'MissingRoleError';
+  constructor(message: string) {
+    super(message, { retryable: false, httpStatus: 403 });
+  }
 }
 
 /**

@@ -10,12 +10,18 @@ import type { RateLimitPluginOptions } from '@fastify/rate-limit';
 import type { CostClass } from '../../common/apiCostClass';
 import type { TokenDirectory } from '../../common/principals';
 import { presentedToken } from './auth';
+import { FailureType } from '../../common/failureTypes';
+import { ImageAgentError } from '../../common/imageAgentError';
 
 const WINDOW_MS = 60_000;
 
-class RateLimitedError extends Error {
+/** A caller over its budget. The plugin has set Retry-After and the x-ratelimit headers on the reply already. */
+class RateLimitedError extends ImageAgentError {
   override name = 'RateLimitedError';
   readonly statusCode = 429;
+  constructor(message: string) {
+    super(message, { failureType: FailureType.RateLimited, retryable: true, httpStatus: 429 });
+  }
 }
 
 function rateLimitKey(req: FastifyRequest, tokens: TokenDirectory): string {

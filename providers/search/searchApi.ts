@@ -3,24 +3,31 @@
  * timeout (the API host is trusted configuration, so no address filter), the answer validated at the edge.
  */
 import type { z } from 'zod';
+import { FailureType } from '../../common/failureTypes';
+import { ImageAgentError } from '../../common/imageAgentError';
 import { retryAfterMs } from '../retryAfter';
 import type { WebSearchResult } from './webSearch';
 
-/** A search API call failed. `retryAfterMs` carries the API's Retry-After, when it sent one. */
-export class SearchApiError extends Error {
+/**
+ * A search API call failed. `retryAfterMs` carries the API's Retry-After, when it sent one. Worth retrying:
+ * rate limits, server errors and network failures (no status), not bad requests or bad keys.
+ */
+export class SearchApiError extends ImageAgentError {
   override name = 'SearchApiError';
   constructor(
     readonly backend: string,
     message: string,
     readonly status?: number,
-    readonly retryAfterMs?: number,
+    retryAfterMs?: number,
   ) {
-    super(`${backend} search: ${message}`);
-  }
-
-  /** Worth retrying: rate limits, server errors and network failures, not bad requests or bad keys. */
-  get retryable(): boolean {
-    return this.status === undefined || this.status === 408 || this.status === 429 || this.status >= 500;
+    const retryable = status === undefined || status === 408 || status === 429 || status >= 500;
+    super(`${backend} search: ${message}`, {
+      failureType: retryable ? FailureType.RateLimited : FailureType.SearchRequestRejected,
+      retryable,
+      httpStatus: retryable ? 503 : 502,
+      retryAfterMs,
+      dependency: 'search',
+    });
   }
 }
 
