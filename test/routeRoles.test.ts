@@ -1,5 +1,5 @@
 /**
- * Every route checks a role, from one table (client/api/routeRoles.ts) that the README prints:
+ * Every route checks a role, from one table (client/api/routeRoles.ts) that docs/review-and-audit.md prints:
  * - the whole route × role matrix: every route, called by a principal of each role and without a token,
  *   answers 401/403 exactly where the table says, and otherwise gets past the check (the route's own answer);
  * - `userId` is bound to the principal: a submitter starts runs only as itself, a delegate for anyone;
@@ -41,6 +41,7 @@ interface Sample {
 const SAMPLES: Record<string, Sample> = {
   'GET /healthz': { allowed: 200 },
   'GET /readyz': { allowed: 200 },
+  'GET /openapi.json': { allowed: 200 },
   'POST /v1/generations': { body: '{}', allowed: 400 },
   'POST /v1/uploads': { body: 'not an image', type: 'image/png', allowed: 400 },
   'GET /v1/generations': { allowed: 200 },
@@ -106,8 +107,8 @@ describe('route × role', () => {
       ...(o.body !== undefined ? { body: o.body } : {}),
     });
 
-  test('the README prints the table the server enforces, and every route has a sample here', () => {
-    const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+  test('docs/review-and-audit.md prints the table the server enforces, and every route has a sample here', () => {
+    const readme = fs.readFileSync(path.join(projectRoot, 'docs', 'review-and-audit.md'), 'utf8');
     const printed = /<!-- route-roles:start -->\n([\s\S]*?)\n<!-- route-roles:end -->/.exec(readme)?.[1];
     expect(printed).toBe(routeRolesMarkdown());
     expect(Object.keys(SAMPLES).sort()).toEqual(ROUTE_ROLES.map((r) => `${r.method} ${r.url}`).sort());

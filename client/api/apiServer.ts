@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { generateRequestSchema, InvalidRequestError, safeText } from '../../common/requestSchema';
+import { InvalidRequestError } from '../../common/requestSchema';
+import { openApiDocument } from './openApi';
+import { idParam, listQuery, planReviewBody, reviewBody, startBody } from './routeSchemas';
 import { redactSecrets } from '../../common/redact';
-import { REVIEW_TEXT_LIMITS } from '../../common/reviewRules';
 import { describeFailure } from '../../common/describeFailure';
 import { loadConfigIfValid } from '../../config/loadConfig';
 import {
@@ -33,29 +34,8 @@ import { routeRule } from './routeRoles';
 import { renderReviewPage } from './reviewPage';
 import { registerCodecRoutes } from './codecServer';
 
-const startBody = generateRequestSchema.omit({ tenantId: true });
 /** How long the review page waits for each run's status: long enough for a busy worker, short enough to load. */
 const REVIEW_PAGE_QUERY_DEADLINE_MS = 5000;
-
-const reviewBody = z
-  .object({
-    decision: z.enum(['approve', 'reject']),
-    candidateKey: safeText(REVIEW_TEXT_LIMITS.candidateKey).pipe(z.string().min(1)),
-    feedback: safeText(REVIEW_TEXT_LIMITS.feedback).optional(),
-    reviewer: safeText(REVIEW_TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
-  })
-  .strict();
-const planReviewBody = z
-  .object({
-    decision: z.enum(['approve', 'reject']),
-    instructions: safeText(REVIEW_TEXT_LIMITS.instructions).optional(),
-    prompt: safeText(REVIEW_TEXT_LIMITS.prompt).pipe(z.string().min(1)).optional(),
-    feedback: safeText(REVIEW_TEXT_LIMITS.feedback).optional(),
-    reviewer: safeText(REVIEW_TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
-  })
-  .strict();
-const idParam = z.object({ id: z.string().regex(/^[A-Za-z0-9._:@-]{1,200}$/, 'not a run id') });
-const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), user: z.string().max(128).optional() });
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const r = schema.safeParse(value);
@@ -141,6 +121,9 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
   registerCodecRoutes(app, g.config);
 
   app.get('/healthz', async () => ({ ok: true }));
+  // Generated from the routes' roles and schemas (openApi.ts): what the server enforces is what it documents.
+  const openApi = openApiDocument();
+  app.get('/openapi.json', async () => openApi);
   app.get('/readyz', async (_req, reply) => (readiness.draining ? reply.code(503).send({ ready: false, draining: true }) : { ready: true }));
 
   app.post('/v1/generations', async (req, reply) => {

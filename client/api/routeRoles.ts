@@ -1,7 +1,7 @@
 /**
  * Which roles may call each route of the API, and what each costs against the rate limits: one table, enforced
- * by the server (a route missing from it cannot be registered, see apiServer.ts) and printed in the README's
- * API section (routeRolesMarkdown; a test checks the README holds exactly this text).
+ * by the server (a route missing from it cannot be registered, see apiServer.ts) and printed in
+ * docs/review-and-audit.md (routeRolesMarkdown; a test checks the page holds exactly this text).
  */
 import type { CostClass } from '../../common/apiCostClass';
 import type { Role } from '../../common/principals';
@@ -27,6 +27,7 @@ const SUBMITTERS: readonly Role[] = ['submit', 'delegate'];
 export const ROUTE_ROLES: readonly RouteRule[] = [
   { method: 'GET', url: '/healthz', roles: 'anyone', cost: 'free' },
   { method: 'GET', url: '/readyz', roles: 'anyone', cost: 'free' },
+  { method: 'GET', url: '/openapi.json', roles: 'anyone', cost: 'ordinary' },
   {
     method: 'POST',
     url: '/v1/generations',
