@@ -1,7 +1,7 @@
 /**
  * A client's call through a dependency's outage: retried with backoff (1 s doubling to 30 s) within the
  * outage window (`IMAGE_AGENT_OUTAGE_WINDOW`, the workflows' 10 minutes by default), saying once on stderr
- * that it waits, as runs wait out the same outage (README, "Outages"). Only an unreachable dependency is
+ * that it waits, as runs wait out the same outage (docs/operations.md, "Outages"). Only an unreachable dependency is
  * waited for; any other error (a refused statement, a missing table) fails at once.
  */
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -23,7 +23,7 @@ export interface GenerateOptions {
   ablations: Ablations;
   /**
    * How long the run waits out a dependency's outage (model endpoint, search, S3, Postgres, a worker)
-   * before the stage gives up, e.g. "10 minutes" (README, "Outages"). Unset: the default window.
+   * before the stage gives up, e.g. "10 minutes" (docs/operations.md, "Outages"). Unset: the default window.
    */
   outageWindow?: string;
 }

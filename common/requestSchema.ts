@@ -22,7 +22,7 @@ export function safeText(max: number) {
 /** Durations as Temporal reads them: "90 seconds", "24 hours", "2d", "1500ms". */
 export const durationSchema = z.string().regex(DURATION_PATTERN, 'a duration such as "90 seconds" or "24 hours"');
 
-/** How long a run waits out a dependency's outage before a stage gives up (README, "Outages"). */
+/** How long a run waits out a dependency's outage before a stage gives up (docs/operations.md, "Outages"). */
 export const outageWindowSchema = durationSchema.refine(
   (d) => durationMs(d) >= 60_000 && durationMs(d) <= 7 * 86_400_000,
   'the outage window must be between 1 minute and 7 days',

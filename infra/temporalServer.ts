@@ -34,7 +34,7 @@ function codecEndpoint(config: AppConfig): string {
  * The dev server runs one history shard, and each of its task queues polls persistence at most 20 times a
  * second per shard (the server's default, sized for clusters of hundreds of shards). On one shard that
  * limit is the whole server's: past a short burst, every workflow task waited about 35 ms for the transfer
- * queue's next poll, which was most of a run's orchestration overhead (README, "Performance").
+ * queue's next poll, which was most of a run's orchestration overhead (docs/performance.md).
  */
 const QUEUE_POLL_RPS = 1000;
 

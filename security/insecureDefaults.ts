@@ -44,7 +44,7 @@ export function missingSecrets(config: AppConfig, role: 'api' | 'worker'): strin
 export function refuseInsecureDefaults(config: AppConfig, role: 'api' | 'worker'): void {
   const missing = missingSecrets(config, role);
   if (missing.length) {
-    throw new ConfigError(`refusing to start the ${role} outside the local stack without: ${missing.join('; ')} (README, "Deploying")`);
+    throw new ConfigError(`refusing to start the ${role} outside the local stack without: ${missing.join('; ')} (docs/deploy.md)`);
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The bad-input catalogue (README, "Bad input"): one row per bad input, across the HTTP API, the CLI, the suite
+ * The bad-input catalogue (docs/review-and-audit.md, "Bad input"): one row per bad input, across the HTTP API, the CLI, the suite
  * loaders, configuration and the review page. Each row checks the answer (a status and a message that names the
  * problem) and that nothing was started, written or lost: the run an idempotency key would name does not exist,
  * the tenants' object prefixes hold exactly what they held before, and a waiting run still waits.

@@ -1,5 +1,5 @@
 /**
- * The outage policy on the real stack (README, "Outages"): Postgres down for 60 s while runs ground their
+ * The outage policy on the real stack (docs/operations.md, "Outages"): Postgres down for 60 s while runs ground their
  * context, S3 down for 60 s while a render is uploaded, and while the report (a local activity) is written.
  * Nothing fails, memory degrades where its window is shorter than the outage (recorded), and the paid
  * render is not repeated.

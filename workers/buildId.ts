@@ -3,7 +3,7 @@
  * every history, so its length is paid some 70 times per run: the SDK's default
  * ("@temporalio/worker@1.24.0+<sha256 of the bundle>", 92 bytes) cost about 5 KB of a 64 KB budget. The
  * first 12 hex digits of the same bundle hash identify the code as well. Worker versioning stays off
- * (README, "Deploys and workflow versioning": patched() is the policy).
+ * (docs/operations.md, "Deploys and workflow versioning": patched() is the policy).
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Every activity the workflows call, each stage with its own timeouts and retry policy, sized by the run's
- * outage window (README, "Outages"): a dependency that is down for less than the window is waited out,
+ * outage window (docs/operations.md, "Outages"): a dependency that is down for less than the window is waited out,
  * never a failed run. Retries are unlimited inside schedule-to-close = window + one attempt's time; what
  * retrying cannot fix (refusals, rejected requests, bad input, invalid model output after its own few
  * attempts) fails at once. Every activity heartbeats, so a dead worker's task moves on within seconds; the

@@ -1,5 +1,5 @@
 /**
- * Patch ids for `patched()` (README, "Deploys and workflow versioning"): each names a change to the
+ * Patch ids for `patched()` (docs/operations.md, "Deploys and workflow versioning"): each names a change to the
  * commands a workflow issues, so runs started before it replay the old path. Retire them as the README says.
  */
 

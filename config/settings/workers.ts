@@ -21,7 +21,7 @@ export const workerSettings = configSection(
     IMAGE_AGENT_OUTAGE_WINDOW: {
       schema: optionalString.pipe(outageWindowSchema.optional()),
       defaultText: 'each stage’s own',
-      description: 'How long a run waits out a dependency’s outage before a stage gives up (README, "Outages").',
+      description: 'How long a run waits out a dependency’s outage before a stage gives up (docs/operations.md, "Outages").',
     },
     IMAGE_AGENT_WORKER_GRACE_SECONDS: {
       schema: int(0, 3600),

@@ -5,7 +5,7 @@
  *
  * Layout: test/replay/histories/<recording>/<scenario>.json, one folder per recording. Folders are
  * append-only: a new recording goes beside the old ones, and an old one is removed only when the
- * versioning policy (README, "Deploys and workflow versioning") retires the code path it covers.
+ * versioning policy (docs/operations.md, "Deploys and workflow versioning") retires the code path it covers.
  */
 import fs from 'node:fs';
 import path from 'node:path';
