@@ -62,8 +62,7 @@ export function formatRun(result: GenerateImageResult, links: { copies: { file: 
       out.push(`  round ${c.round}: ${score}${c === image.final || c.image.key === image.final.image.key ? '  ← chosen' : ''}`);
       out.push(`     prompt: ${oneLine(c.context.prompt, 200)}`);
       if (c.image.warning) out.push(`     WARNING: ${c.image.warning}`);
-      for (const v of c.critique?.verdicts ?? [])
-        out.push(`     ${({ pass: 'pass', fail: 'FAIL', unverified: 'unverified' } as const)[verdictStatus(v)]} ${v.itemId}: ${oneLine(v.reason, 120)}`);
+      for (const v of c.critique?.verdicts ?? []) out.push(`     ${verdictLabel(v)} ${v.itemId}: ${oneLine(v.reason, 120)}`);
     }
   }
   if (result.decisions.length) {
@@ -89,4 +88,9 @@ export function formatRun(result: GenerateImageResult, links: { copies: { file: 
 function oneLine(text: string, max: number): string {
   const t = text.replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+/** How a verdict reads in the CLI: a failure stands out, and an item nobody looked at is never called a pass or a failure. */
+export function verdictLabel(v: Parameters<typeof verdictStatus>[0]): string {
+  return ({ pass: 'pass', fail: 'FAIL', unverified: 'unverified' } as const)[verdictStatus(v)];
 }

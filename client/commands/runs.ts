@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import type { RunReport } from '../../common/runResult';
 import { verdictSummary } from '../../common/generation';
 import { cancelGeneration, generationReport, generationStatus, listGenerations } from '../generations';
-import { formatRun } from '../printRun';
+import { formatRun, verdictLabel } from '../printRun';
 import { intOption, printJson, withGenerations } from './context';
 
 export function registerRuns(program: Command): void {
@@ -26,7 +26,7 @@ export function registerRuns(program: Command): void {
         }
         for (const c of s.candidates) {
           console.log(`image ${c.imageIndex} round ${c.round}: ${c.critique ? verdictSummary(c.critique) : 'not judged'}  ${c.image.key}`);
-          for (const v of c.critique?.verdicts ?? []) console.log(`   ${v.pass ? 'pass' : 'FAIL'} ${v.itemId}: ${v.reason}`);
+          for (const v of c.critique?.verdicts ?? []) console.log(`   ${verdictLabel(v)} ${v.itemId}: ${v.reason}`);
           console.log(`   ${s.urls[c.image.key]}`);
         }
         for (const d of s.decisions) console.log(`decision   ${d.kind} ${d.decision} by ${d.reviewer} (${d.via})${d.feedback ? `: ${d.feedback}` : ''}`);
