@@ -13,7 +13,6 @@ const MAX_BYTES = 200 * 1024;
 const USED: Record<string, string> = {
   'review-page-pending.png': 'review-page.png',
   'temporal-ui-history.png': 'temporal-ui-history.png',
-  'temporal-ui-decoded-prompt.png': 'temporal-ui-decoded-prompt.png',
 };
 
 async function main(): Promise<void> {
