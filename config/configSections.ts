@@ -13,16 +13,22 @@ import { stackSettings } from './settings/stack';
 import { temporalSettings } from './settings/temporal';
 import { workerSettings } from './settings/workers';
 
-export const CONFIG_SECTIONS: readonly ConfigSection<Record<string, Setting>, unknown>[] = [
-  temporalSettings,
-  workerSettings,
-  objectStorageSettings,
-  databaseSettings,
-  modelSettings,
-  searchSettings,
-  reviewSettings,
-  apiSettings,
-  encryptionSettings,
-  operationsSettings,
-  stackSettings,
-] as readonly ConfigSection<Record<string, Setting>, unknown>[];
+/**
+ * Every section by the name loadConfig reads it under, in the order the reference lists them: the one list of
+ * sections, so a section added here is parsed, masked and documented.
+ */
+export const SECTIONS = {
+  temporal: temporalSettings,
+  workers: workerSettings,
+  s3: objectStorageSettings,
+  database: databaseSettings,
+  models: modelSettings,
+  search: searchSettings,
+  review: reviewSettings,
+  api: apiSettings,
+  encryption: encryptionSettings,
+  operations: operationsSettings,
+  stack: stackSettings,
+} as const;
+
+export const CONFIG_SECTIONS = Object.values(SECTIONS) as readonly ConfigSection<Record<string, Setting>, unknown>[];

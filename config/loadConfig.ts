@@ -16,18 +16,11 @@ import { withStackSlot } from '../common/stackSlot';
 import { allSettings, requiredSettings } from '../providers/search/searchBackends';
 import { allVendorSettings, chooseVendors, roleVendorVariable, vendorEndpoint, vendorsLabel } from '../providers/modelVendors';
 import type { ConfigSection, Parsed, SectionContext } from './configSection';
-import { CONFIG_SECTIONS } from './configSections';
-import { apiSettings } from './settings/api';
-import { databaseSettings } from './settings/database';
-import { encryptionSettings } from './settings/encryption';
-import { modelSettings } from './settings/models';
-import { objectStorageSettings } from './settings/objectStorage';
-import { operationsSettings } from './settings/operations';
-import { reviewSettings } from './settings/review';
-import { searchSettings } from './settings/search';
-import { stackSettings } from './settings/stack';
-import { temporalSettings } from './settings/temporal';
-import { workerSettings } from './settings/workers';
+import { CONFIG_SECTIONS, SECTIONS } from './configSections';
+
+type Sections = typeof SECTIONS;
+/** What each section becomes in AppConfig. */
+type SectionsRead = { [K in keyof Sections]: ReturnType<Sections[K]['read']> };
 
 export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
   let env: NodeJS.ProcessEnv;
@@ -36,63 +29,55 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
-  // Every section is parsed before any error is thrown, so one message names every bad variable.
-  const problems: string[] = [];
-  const parse = <T extends Record<string, Setting>>(section: ConfigSection<T, unknown>): Parsed<T> => parseSection(section, env, problems);
-  const stackValues = parse(stackSettings);
-  const values = {
-    temporal: parse(temporalSettings),
-    s3: parse(objectStorageSettings),
-    database: parse(databaseSettings),
-    models: parse(modelSettings),
-    search: parse(searchSettings),
-    review: parse(reviewSettings),
-    api: parse(apiSettings),
-    encryption: parse(encryptionSettings),
-    workers: parse(workerSettings),
-    operations: parse(operationsSettings),
-  };
-  if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')} (see docs/configuration.md)`);
-  const stack = stackSettings.read(stackValues, { stackDir: '', temporalUiPort: 0 });
-  const context: SectionContext = { stackDir: stackValues.STACK_DIR, temporalUiPort: stack.temporalUiPort };
+  const read = readSections(env);
   const temporal = loadTemporalConnection(env);
-  const models = modelSettings.read(values.models, context);
-  const vendors = modelVendorChoice(env, models.defaultVendor);
-  const search = searchSettings.read(values.search, context);
-  const searchSettingValues = searchBackendSettings(env, search.webBackend, search.imageBackend);
-  const review = reviewSettings.read(values.review, context);
-  const api = apiSettings.read(values.api, context);
-  const workers = workerSettings.read(values.workers, context);
-  const operations = operationsSettings.read(values.operations, context);
+  const vendors = modelVendorChoice(env, read.models.defaultVendor);
+  const searchSettingValues = searchBackendSettings(env, read.search.webBackend, read.search.imageBackend);
   registerSecrets(secretsOf(env, vendors.settings, searchSettingValues));
   return {
-    temporal: { connection: temporal.connection, namespace: temporal.namespace, ...temporalSettings.read(values.temporal, context) },
-    s3: objectStorageSettings.read(values.s3, context),
-    databaseUrl: databaseSettings.read(values.database, context),
+    temporal: { connection: temporal.connection, namespace: temporal.namespace, ...read.temporal },
+    s3: read.s3,
+    databaseUrl: read.database,
     models: {
       mode: vendorsLabel(vendors.vendors),
       vendors: vendors.vendors,
       settings: vendors.settings,
-      roles: models.roles,
-      timeoutMs: models.timeoutMs,
-      sendSeed: models.sendSeed,
+      roles: read.models.roles,
+      timeoutMs: read.models.timeoutMs,
+      sendSeed: read.models.sendSeed,
     },
-    search: { ...search, settings: searchSettingValues },
-    review: review.review,
-    ids: encryptionSettings.read(values.encryption, context).ids,
-    webhooks: review.webhooks,
-    api: api.api,
-    prices: operations.prices,
-    encryption: encryptionSettings.read(values.encryption, context).encryption,
-    security: { ...review.fourEyes, codecCorsOrigins: api.codecCorsOrigins },
-    erasure: review.erasure,
-    batch: workers.batch,
-    workers: workers.workers,
-    outageWindow: workers.outageWindow,
-    telemetry: operations.telemetry,
-    shutdown: { workerGraceMs: workers.workerGraceMs, apiGraceMs: operations.apiGraceMs },
-    stack,
+    search: { ...read.search, settings: searchSettingValues },
+    review: read.review.review,
+    ids: read.encryption.ids,
+    webhooks: read.review.webhooks,
+    api: read.api.api,
+    prices: read.operations.prices,
+    encryption: read.encryption.encryption,
+    security: { ...read.review.fourEyes, codecCorsOrigins: read.api.codecCorsOrigins },
+    erasure: read.review.erasure,
+    batch: read.workers.batch,
+    workers: read.workers.workers,
+    outageWindow: read.workers.outageWindow,
+    telemetry: read.operations.telemetry,
+    shutdown: { workerGraceMs: read.workers.workerGraceMs, apiGraceMs: read.operations.apiGraceMs },
+    stack: read.stack,
   };
+}
+
+/**
+ * Every section parsed (all of them before any error is thrown, so one message names every bad variable), then
+ * read once into its part of AppConfig, with the local stack's folder and UI port as the context some defaults
+ * derive from.
+ */
+function readSections(env: NodeJS.ProcessEnv): SectionsRead {
+  const problems: string[] = [];
+  const entries = Object.entries(SECTIONS) as [keyof Sections, ConfigSection<Record<string, Setting>, unknown>][];
+  const values = Object.fromEntries(entries.map(([name, section]) => [name, parseSection(section, env, problems)])) as {
+    [K in keyof Sections]: Parsed<Sections[K]['settings']>;
+  };
+  if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')} (see docs/configuration.md)`);
+  const context: SectionContext = { stackDir: values.stack.STACK_DIR, temporalUiPort: values.stack.STACK_TEMPORAL_UI_PORT };
+  return Object.fromEntries(entries.map(([name, section]) => [name, section.read(values[name], context)])) as SectionsRead;
 }
 
 /** A section's settings parsed, a declared default standing in for an unset variable; problems are collected, not thrown. */
