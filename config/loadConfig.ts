@@ -13,6 +13,7 @@ import { MODEL_ROLES, type ModelRole } from '../common/modelRoles';
 import { registerSecrets } from '../common/redact';
 import type { Setting } from '../common/settings';
 import { withStackSlot } from '../common/stackSlot';
+import { isSecretKind, readDescribedSettings } from '../providers/describedSettings';
 import { allSettings, requiredSettings } from '../providers/search/searchBackends';
 import { allVendorSettings, chooseVendors, roleVendorVariable, vendorEndpoint, vendorsLabel } from '../providers/modelVendors';
 import type { ConfigSection, Parsed, SectionContext } from './configSection';
@@ -101,8 +102,8 @@ function secretsOf(
   );
   return [
     ...declared,
-    ...Object.entries(allVendorSettings()).flatMap(([variable, kind]) => (kind.endsWith('secret') ? [vendorSettings[variable]] : [])),
-    ...Object.entries(allSettings()).flatMap(([variable, kind]) => (kind.endsWith('secret') ? [searchValues[variable]] : [])),
+    ...Object.entries(allVendorSettings()).flatMap(([variable, kind]) => (isSecretKind(kind) ? [vendorSettings[variable]] : [])),
+    ...Object.entries(allSettings()).flatMap(([variable, kind]) => (isSecretKind(kind) ? [searchValues[variable]] : [])),
     env.TEMPORAL_API_KEY,
     // The review-signing key line by line too (a PEM's body), each master key of the list, and each API token
     // (an entry's first field: token:tenant or token:tenant:principal:roles).
@@ -130,13 +131,7 @@ function loadTemporalConnection(env: NodeJS.ProcessEnv): { connection: NativeCon
  * backends named, as the backends' descriptions declare them.
  */
 function searchBackendSettings(env: NodeJS.ProcessEnv, web: string, image: string): Record<string, string | undefined> {
-  const values: Record<string, string | undefined> = {};
-  for (const [variable, kind] of Object.entries(allSettings())) {
-    const value = env[variable]?.trim() ? env[variable] : undefined;
-    if (value !== undefined && (kind === 'url' || kind === 'optional url') && !URL.canParse(value))
-      throw new ConfigError(`invalid configuration: ${variable}: not a URL (see docs/configuration.md)`);
-    values[variable] = value;
-  }
+  const values = readDescribedSettings(env, allSettings());
   const missing = Object.keys(requiredSettings(web, image)).find((variable) => !values[variable]);
   if (missing) throw new ConfigError(`the configured search backend needs ${missing}`);
   return values;
@@ -151,15 +146,7 @@ function modelVendorChoice(
   env: NodeJS.ProcessEnv,
   defaultChoice: string,
 ): { vendors: Record<ModelRole, string>; settings: Record<string, string | undefined> } {
-  const settings: Record<string, string | undefined> = {};
-  for (const [variable, kind] of Object.entries(allVendorSettings())) {
-    const value = env[variable]?.trim() ? env[variable]!.trim() : undefined;
-    if (value !== undefined && kind.endsWith('url') && !URL.canParse(value))
-      throw new ConfigError(`invalid configuration: ${variable}: not a URL (see docs/configuration.md)`);
-    if (value !== undefined && kind.endsWith('size') && !/^\d{2,5}x\d{2,5}$/.test(value))
-      throw new ConfigError(`invalid configuration: ${variable}: a size looks like 1024x1024 (see docs/configuration.md)`);
-    settings[variable] = value;
-  }
+  const settings = readDescribedSettings(env, allVendorSettings());
   const byRole = Object.fromEntries(
     MODEL_ROLES.flatMap((role) => (env[roleVendorVariable(role)]?.trim() ? [[role, env[roleVendorVariable(role)]!.trim()]] : [])),
   );

@@ -5,6 +5,7 @@
  * configured for it, so one run may plan on one vendor and render on another.
  */
 import type { ModelNames } from '../common/config';
+import type { DescribedSetting } from './describedSettings';
 import type { ChatRole, ModelRole } from '../common/modelRoles';
 import type { AgentModels, Embedder } from './agentRoles';
 import type { ImageModel } from './imageModel';
@@ -13,12 +14,6 @@ import type { WebSearch } from './search/webSearch';
 
 /** The chat roles a vendor serves, built together so they share one client. */
 export type ChatRoles = Pick<AgentModels, ChatRole>;
-
-/**
- * How a setting is validated and shown: a URL must parse, a size looks like 1024x1024, a secret is never
- * printed. An optional setting may be left unset (its factory then sees an empty string).
- */
-export type VendorSettingKind = 'url' | 'secret' | 'text' | 'optional url' | 'optional secret' | 'optional text' | 'optional size';
 
 /** What a vendor's factories get: its own settings (all required ones present), and what every vendor shares. */
 export interface VendorContext<K extends string> {
@@ -37,7 +32,7 @@ export interface VendorContext<K extends string> {
 export interface ModelVendor<K extends string = string> {
   readonly name: string;
   /** Each setting's kind and what it does (the configuration reference prints it). */
-  readonly settings: Readonly<Record<K, { kind: VendorSettingKind; description: string }>>;
+  readonly settings: Readonly<Record<K, DescribedSetting>>;
   /** What the vendor is, for the configuration reference. */
   readonly about: string;
   /**

@@ -3,7 +3,8 @@
  * and IMAGE_AGENT_<ROLE>_VENDOR, and the settings each choice requires, come from here.
  */
 import { MODEL_ROLES, type ModelRole } from '../common/modelRoles';
-import { serves, type ModelVendor, type VendorSettingKind } from './modelVendor';
+import { isOptionalKind, type DescribedSettingKind } from './describedSettings';
+import { serves, type ModelVendor } from './modelVendor';
 import * as listed from './modelVendorList';
 
 type Vendor = (typeof listed)[keyof typeof listed];
@@ -24,7 +25,7 @@ export function vendorNamed(name: string): ModelVendor | undefined {
 }
 
 /** Every setting any vendor reads, for validation and for masking secrets. */
-export function allVendorSettings(): Record<string, VendorSettingKind> {
+export function allVendorSettings(): Record<string, DescribedSettingKind> {
   return Object.fromEntries(MODEL_VENDORS.flatMap((v) => Object.entries(v.settings).map(([variable, s]) => [variable, s.kind])));
 }
 
@@ -57,7 +58,7 @@ export function chooseVendors(
   }
   for (const name of new Set(Object.values(vendors))) {
     const vendor = vendorNamed(name)!;
-    const missing = Object.entries(vendor.settings).find(([variable, s]) => !s.kind.startsWith('optional') && !settings[variable]);
+    const missing = Object.entries(vendor.settings).find(([variable, s]) => !isOptionalKind(s.kind) && !settings[variable]);
     if (missing) return { problem: `the model vendor ${name} needs ${missing[0]}` };
     if (vendor.anyOf?.length && !vendor.anyOf.some((s) => settings[s])) return { problem: `the model vendor ${name} needs ${vendor.anyOf.join(' or ')}` };
   }

@@ -8,6 +8,7 @@ import type { AgentModels, Embedder } from './agentRoles';
 import type { ImageModel } from './imageModel';
 import { CHAT_ROLES, type ModelRole } from '../common/modelRoles';
 import type { ChatRoles, ModelVendor, VendorContext } from './modelVendor';
+import { ownSettings } from './describedSettings';
 import { vendorNamed } from './modelVendors';
 import { LocalCorpusSearch } from './search/localCorpusSearch';
 import type { WebSearch } from './search/webSearch';
@@ -67,21 +68,10 @@ function lacking(vendor: ModelVendor, role: string): ConfigError {
   return new ConfigError(`the model vendor ${vendor.name} has no ${role} role`);
 }
 
-/** loadConfig already insists on the settings; this keeps a hand-built config from failing later and vaguely. */
-function settingsFor(config: AppConfig, vendor: ModelVendor): Record<string, string> {
-  const settings: Record<string, string> = {};
-  for (const [variable, setting] of Object.entries(vendor.settings)) {
-    const value = config.models.settings[variable];
-    if (!value && !setting.kind.startsWith('optional')) throw new ConfigError(`the model vendor ${vendor.name} needs ${variable}`);
-    settings[variable] = value ?? '';
-  }
-  return settings;
-}
-
 function contextFor(config: AppConfig, vendor: ModelVendor, corpus?: WebSearch): VendorContext<string> {
   let local = corpus;
   return {
-    settings: settingsFor(config, vendor),
+    settings: ownSettings(vendor.settings, config.models.settings, `the model vendor ${vendor.name}`),
     models: config.models.roles,
     timeoutMs: config.models.timeoutMs,
     sendSeed: config.models.sendSeed,
