@@ -15,8 +15,11 @@ export interface Setting<S extends z.ZodType = z.ZodType> {
   defaultText?: string;
   /** What it does, for the reference: one sentence or two. */
   description: string;
-  /** Masked wherever text could leak it (common/redact.ts), and never printed. */
-  secret?: boolean;
+  /**
+   * Masked wherever text could leak it (common/redact.ts), and never printed. A function also names the parts of
+   * the value that are secrets on their own, when the value is a list or a PEM (each key, each token).
+   */
+  secret?: true | ((value: string) => string[]);
 }
 
 export interface SettingsGroup<T extends Record<string, Setting> = Record<string, Setting>> {

@@ -98,18 +98,18 @@ function secretsOf(
   searchValues: Record<string, string | undefined>,
 ): (string | undefined)[] {
   const declared = CONFIG_SECTIONS.flatMap((section) =>
-    Object.entries(section.settings as Record<string, Setting>).flatMap(([name, setting]) => (setting.secret ? [env[name] ?? setting.default] : [])),
+    Object.entries(section.settings as Record<string, Setting>).flatMap(([name, setting]) => {
+      const value = env[name] ?? setting.default;
+      if (!setting.secret || !value) return [];
+      return [value, ...(typeof setting.secret === 'function' ? setting.secret(value) : [])];
+    }),
   );
   return [
     ...declared,
     ...Object.entries(allVendorSettings()).flatMap(([variable, kind]) => (isSecretKind(kind) ? [vendorSettings[variable]] : [])),
     ...Object.entries(allSettings()).flatMap(([variable, kind]) => (isSecretKind(kind) ? [searchValues[variable]] : [])),
+    // Read by @temporalio/envconfig, not declared here.
     env.TEMPORAL_API_KEY,
-    // The review-signing key line by line too (a PEM's body), each master key of the list, and each API token
-    // (an entry's first field: token:tenant or token:tenant:principal:roles).
-    ...(env.IMAGE_AGENT_REVIEW_SIGNING_KEY ?? '').split(/\r?\n/).filter((l) => !l.startsWith('-----')),
-    ...(env.IMAGE_AGENT_ENCRYPTION_KEYS ?? '').split(',').map((k) => k.slice(k.indexOf(':') + 1).trim()),
-    ...(env.IMAGE_AGENT_API_TOKENS ?? '').split(',').map((t) => t.trim().split(':')[0]),
   ];
 }
 

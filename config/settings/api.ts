@@ -13,7 +13,8 @@ export const apiSettings = configSection(
     IMAGE_AGENT_API_TOKENS: {
       schema: optionalString,
       description: '`token:tenant:principal:role+role,…` or `token:tenant,…` (tokens of 16+ characters, or `sha256-<hex>`).',
-      secret: true,
+      // The token is an entry's first field.
+      secret: (entries) => entries.split(',').map((entry) => entry.trim().split(':')[0]!),
     },
     IMAGE_AGENT_API_HOST: { schema: text, default: '127.0.0.1', description: 'The address the API listens on.' },
     IMAGE_AGENT_API_PORT: { schema: port, default: '8080', description: 'The port the API listens on.' },

@@ -14,7 +14,7 @@ export const encryptionSettings = configSection(
     IMAGE_AGENT_ENCRYPTION_KEYS: {
       schema: optionalString,
       description: 'Master keys, `id:base64,…`, the first current; without them or a keyring file, the local stack’s generated dev keyring.',
-      secret: true,
+      secret: (keys) => keys.split(',').map((k) => k.slice(k.indexOf(':') + 1).trim()),
     },
     IMAGE_AGENT_ENCRYPTION_KEYRING_FILE: { schema: optionalString, description: 'A file holding the master keys instead.' },
     IMAGE_AGENT_COMPRESSION: {

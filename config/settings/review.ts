@@ -29,7 +29,8 @@ export const reviewSettings = configSection(
       schema: optionalString,
       defaultText: 'the local stack’s generated key',
       description: 'Ed25519 private key (PEM, or base64 of PKCS#8 DER) the API signs review decisions with.',
-      secret: true,
+      // A PEM's body line by line, as a message might quote one line of it.
+      secret: (pem) => pem.split(/\r?\n/).filter((line) => !line.startsWith('-----')),
     },
     IMAGE_AGENT_WEBHOOK_SECRET: { schema: optionalString, description: 'HMAC key for webhook signatures; webhooks are refused without it.', secret: true },
     WEBHOOK_ALLOW_HOSTS: { schema: hostList, description: 'Private hosts webhooks may reach (as `WEB_FETCH_ALLOW_HOSTS`).' },

@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import type { Setting } from '../../common/settings';
+import { redactSecrets } from '../../common/redact';
 import { CONFIG_REFERENCE_PATH, configReference } from '../../config/configReference';
 import { CONFIG_SECTIONS } from '../../config/configSections';
 import { loadConfig } from '../../config/loadConfig';
@@ -61,4 +62,18 @@ test('every bad variable is named in one message, and a secret in a bad value is
   expect(message).toContain('S3_BUCKET: S3 bucket names are 3-63 lowercase letters');
   expect(message).toContain('IMAGE_AGENT_API_PORT');
   expect(message).toContain('IMAGE_AGENT_ID_KEY: IMAGE_AGENT_ID_KEY must be at least 16 characters');
+});
+
+test('every declared secret is masked once loaded, down to the parts a list or a PEM holds', () => {
+  loadConfig({
+    PATH: process.env.PATH,
+    IMAGE_AGENT_API_TOKENS: 'tok-aaaaaaaaaaaaaaaa1:acme:alice:review,tok-bbbbbbbbbbbbbbbb2:acme',
+    IMAGE_AGENT_ENCRYPTION_KEYS: 'k1:c2VjcmV0LWtleS1vbmUtMzItYnl0ZXMtbG9uZy0tLS0=',
+    IMAGE_AGENT_REVIEW_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIPEMBODYLINEsecret\n-----END PRIVATE KEY-----',
+    IMAGE_AGENT_WEBHOOK_SECRET: 'whsec-zzzzzzzzzzzz',
+  });
+  const text =
+    'tok-aaaaaaaaaaaaaaaa1 tok-bbbbbbbbbbbbbbbb2 c2VjcmV0LWtleS1vbmUtMzItYnl0ZXMtbG9uZy0tLS0= MC4CAQAwBQYDK2VwBCIEIPEMBODYLINEsecret whsec-zzzzzzzzzzzz';
+  const masked = redactSecrets(text);
+  for (const secret of text.split(' ')) expect(masked).not.toContain(secret);
 });
