@@ -63,6 +63,13 @@ export function headingAnchors(text: string): Set<string> {
 /** Relative links and images (Markdown or HTML) whose file or heading does not exist. */
 export function brokenLinks(root: string, docs: DocFile[]): string[] {
   const problems: string[] = [];
+  // A page is linked from many others: its headings are read once.
+  const anchorsOf = new Map<string, Set<string>>();
+  const anchorsIn = (file: string): Set<string> => {
+    let anchors = anchorsOf.get(file);
+    if (!anchors) anchorsOf.set(file, (anchors = headingAnchors(fs.readFileSync(file, 'utf8'))));
+    return anchors;
+  };
   for (const doc of docs) {
     const targets = allTokens(doc.text).flatMap((t) => {
       if (t.type === 'link_open') return [t.attrGet('href') ?? ''];
@@ -82,7 +89,7 @@ export function brokenLinks(root: string, docs: DocFile[]): string[] {
         problems.push(`${doc.file}: link to ${target}: no such file`);
         continue;
       }
-      if (anchor && resolved.endsWith('.md') && !headingAnchors(fs.readFileSync(resolved, 'utf8')).has(anchor)) {
+      if (anchor && resolved.endsWith('.md') && !anchorsIn(resolved).has(anchor)) {
         problems.push(`${doc.file}: link to ${target}: no heading with that anchor`);
       }
     }
