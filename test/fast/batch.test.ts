@@ -102,23 +102,18 @@ test('cases that already have a result are counted as done and not generated aga
   expect(result.progress.judged).toBe(2);
 });
 
-test('past casesPerRun the batch continues as new, and its counts survive', async () => {
-  const all = cases(5);
+// A run starts at most casesPerRun cases, however high the concurrency (counting finished cases instead let
+// the first run of 6 at concurrency 4 start all four); the counts survive each continue-as-new.
+test.each([
+  { total: 5, casesPerRun: 2, concurrency: 1, continuedAsNew: 2 },
+  { total: 6, casesPerRun: 2, concurrency: 4, continuedAsNew: 2 },
+])('$total cases, $casesPerRun per run, $concurrency at a time: $continuedAsNew continues-as-new, every case once', async (c) => {
+  const all = cases(c.total);
   const fakes = batchFakes(all);
-  const result = await runBatch(all, { casesPerRun: 2, concurrency: 1 }, fakes.overrides);
-  expect(result.progress.continuedAsNew).toBeGreaterThanOrEqual(1);
-  expect(result.progress).toMatchObject({ done: 5, judged: 5 });
-  expect(fakes.judged).toHaveLength(5);
-});
-
-test('a run starts at most casesPerRun cases, however high the concurrency', async () => {
-  const all = cases(6);
-  const fakes = batchFakes(all);
-  const result = await runBatch(all, { casesPerRun: 2, concurrency: 4 }, fakes.overrides);
-  // Three runs of two: counting finished cases instead let the first run start four.
-  expect(result.progress.continuedAsNew).toBe(2);
-  expect(result.progress).toMatchObject({ done: 6, judged: 6 });
-  expect(fakes.judged.map((j) => j.caseId).sort()).toEqual(all.map((c) => c.id).sort());
+  const result = await runBatch(all, { casesPerRun: c.casesPerRun, concurrency: c.concurrency }, fakes.overrides);
+  expect(result.progress.continuedAsNew).toBe(c.continuedAsNew);
+  expect(result.progress).toMatchObject({ done: c.total, judged: c.total });
+  expect(fakes.judged.map((j) => j.caseId).sort()).toEqual(all.map((x) => x.id).sort());
 });
 
 test('a case whose generation fails is judged with the error and counted failed; the others go on', async () => {
