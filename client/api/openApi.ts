@@ -7,7 +7,6 @@ import path from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../../common/paths';
 import { ROUTE_ROLES, type RouteRule } from './routeRoles';
-import { ROUTE_DOCS } from './routeSchemas';
 
 export const HTTP_API_REFERENCE_PATH = path.join(projectRoot, 'docs', 'http-api.md');
 
@@ -21,14 +20,7 @@ const jsonSchema = (schema: z.ZodType): JsonSchema => {
   return rest;
 };
 
-function docsOf(rule: RouteRule) {
-  const docs = ROUTE_DOCS[`${rule.method} ${rule.url}`];
-  if (!docs) throw new Error(`${rule.method} ${rule.url} has no entry in client/api/routeSchemas.ts ROUTE_DOCS`);
-  return docs;
-}
-
 function parametersOf(rule: RouteRule): JsonSchema[] {
-  const docs = docsOf(rule);
   const fields = (schema: z.ZodType | undefined, where: 'path' | 'query'): JsonSchema[] => {
     if (!schema) return [];
     const s = jsonSchema(schema) as { properties?: Record<string, JsonSchema>; required?: string[] };
@@ -39,24 +31,23 @@ function parametersOf(rule: RouteRule): JsonSchema[] {
       schema: property,
     }));
   };
-  return [...fields(docs.params, 'path'), ...fields(docs.query, 'query')];
+  return [...fields(rule.params, 'path'), ...fields(rule.query, 'query')];
 }
 
 /** The document, as /openapi.json serves it. */
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const rule of ROUTE_ROLES) {
-    const docs = docsOf(rule);
     const openApiPath = rule.url.replace(/:(\w+)/g, '{$1}');
     const roles = rule.roles === 'anyone' ? 'anyone (no token)' : [...rule.roles, 'admin'].join(', ');
     const parameters = parametersOf(rule);
     paths[openApiPath] ??= {};
     paths[openApiPath][rule.method.toLowerCase()] = {
-      summary: docs.summary,
+      summary: rule.summary,
       description: `Roles: ${roles}. Rate-limit budget: ${rule.cost}.${rule.note ? ` ${rule.note.replace(/`/g, '')}.` : ''}`,
       ...(rule.roles === 'anyone' ? { security: [] } : {}),
       ...(parameters.length ? { parameters } : {}),
-      ...(docs.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(docs.body) } } } } : {}),
+      ...(rule.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(rule.body) } } } } : {}),
       responses: {
         default: {
           description:

@@ -3,8 +3,10 @@
  * by the server (a route missing from it cannot be registered, see apiServer.ts) and printed in
  * docs/review-and-audit.md (routeRolesMarkdown; a test checks the page holds exactly this text).
  */
+import type { z } from 'zod';
 import type { CostClass } from '../../common/apiCostClass';
 import type { Role } from '../../common/principals';
+import { idParam, listQuery, planReviewBody, reviewBody, startBody } from './routeSchemas';
 
 export interface RouteRule {
   method: 'GET' | 'POST' | 'OPTIONS';
@@ -13,6 +15,12 @@ export interface RouteRule {
   roles: readonly Role[] | 'anyone';
   /** The rate-limit budget it draws from; 'free' for probes and CORS preflights. */
   cost: CostClass | 'free';
+  /** What it does, for the OpenAPI document (openApi.ts) and docs/http-api.md. */
+  summary: string;
+  /** What it accepts (client/api/routeSchemas.ts): the server parses with these, and the document shows them. */
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
   /** What the roles do not say. */
   note?: string;
   /** Cookie-authenticated POSTs without X-Requested-With are allowed (the Temporal UI calls the codec cross-origin). */
@@ -25,37 +33,106 @@ const READERS: readonly Role[] = ['submit', 'delegate', 'review', 'audit'];
 const SUBMITTERS: readonly Role[] = ['submit', 'delegate'];
 
 export const ROUTE_ROLES: readonly RouteRule[] = [
-  { method: 'GET', url: '/healthz', roles: 'anyone', cost: 'free' },
-  { method: 'GET', url: '/readyz', roles: 'anyone', cost: 'free' },
-  { method: 'GET', url: '/openapi.json', roles: 'anyone', cost: 'ordinary' },
+  { method: 'GET', url: '/healthz', summary: 'liveness', roles: 'anyone', cost: 'free' },
+  { method: 'GET', url: '/readyz', summary: 'readiness: 503 while the server drains', roles: 'anyone', cost: 'free' },
+  { method: 'GET', url: '/openapi.json', summary: 'this document', roles: 'anyone', cost: 'ordinary' },
   {
     method: 'POST',
     url: '/v1/generations',
+    summary: 'start a generation (202 with its workflow id); send Idempotency-Key (or X-Request-Id) to make a retry the same run',
+    body: startBody,
     roles: SUBMITTERS,
     cost: 'start',
     note: '`userId` must be the principal’s own name unless it holds delegate (or admin)',
   },
-  { method: 'POST', url: '/v1/uploads', roles: SUBMITTERS, cost: 'upload' },
-  { method: 'GET', url: '/v1/generations', roles: READERS, cost: 'ordinary' },
-  { method: 'GET', url: '/v1/generations/:id', roles: READERS, cost: 'ordinary' },
-  { method: 'GET', url: '/v1/generations/:id/report', roles: READERS, cost: 'ordinary' },
-  { method: 'POST', url: '/v1/generations/:id/review', roles: ['review'], cost: 'ordinary' },
-  { method: 'POST', url: '/v1/generations/:id/plan-review', roles: ['review'], cost: 'ordinary' },
+  {
+    method: 'POST',
+    url: '/v1/uploads',
+    summary: 'upload a reference image (PNG, JPEG, WebP or GIF bytes as the body); 201 with its uploadId and key',
+    roles: SUBMITTERS,
+    cost: 'upload',
+  },
+  { method: 'GET', url: '/v1/generations', summary: 'recent runs of the tenant', query: listQuery, roles: READERS, cost: 'ordinary' },
+  {
+    method: 'GET',
+    url: '/v1/generations/:id',
+    summary: 'a run: stage, round, candidates, verdicts, pending review, usage',
+    params: idParam,
+    roles: READERS,
+    cost: 'ordinary',
+  },
+  {
+    method: 'GET',
+    url: '/v1/generations/:id/report',
+    summary: 'the run report: plan, evidence with sources, prompts, verdicts, decisions, cost, timings',
+    params: idParam,
+    roles: READERS,
+    cost: 'ordinary',
+  },
+  {
+    method: 'POST',
+    url: '/v1/generations/:id/review',
+    summary: 'approve or reject the candidate under review (409 with the reason when refused)',
+    params: idParam,
+    body: reviewBody,
+    roles: ['review'],
+    cost: 'ordinary',
+  },
+  {
+    method: 'POST',
+    url: '/v1/generations/:id/plan-review',
+    summary: 'approve, edit or reject the plan of a run waiting before rendering',
+    params: idParam,
+    body: planReviewBody,
+    roles: ['review'],
+    cost: 'ordinary',
+  },
   {
     method: 'POST',
     url: '/v1/generations/:id/cancel',
+    summary: 'cancel a run at any stage; it still writes its report',
+    params: idParam,
     roles: ['submit', 'delegate', 'review'],
     cost: 'ordinary',
     note: 'submit: only runs whose user is the principal; delegate: any user’s runs',
   },
-  { method: 'GET', url: '/v1/reviews/pending', roles: ['review'], cost: 'ordinary' },
-  { method: 'GET', url: '/review', roles: ['review', 'audit'], cost: 'ordinary', signInPage: true, note: 'decisions from it still need review' },
-  { method: 'GET', url: '/review/login', roles: 'anyone', cost: 'ordinary' },
-  { method: 'POST', url: '/review/login', roles: 'anyone', cost: 'ordinary', note: 'refused with 403 from another site (`Origin`, `Sec-Fetch-Site`)' },
-  { method: 'POST', url: '/codec/encode', roles: ['audit'], cost: 'codec', cookieWrites: true },
-  { method: 'POST', url: '/codec/decode', roles: ['audit'], cost: 'codec', cookieWrites: true },
-  { method: 'OPTIONS', url: '/codec/encode', roles: 'anyone', cost: 'free' },
-  { method: 'OPTIONS', url: '/codec/decode', roles: 'anyone', cost: 'free' },
+  { method: 'GET', url: '/v1/reviews/pending', summary: 'runs of the tenant waiting for a reviewer', roles: ['review'], cost: 'ordinary' },
+  {
+    method: 'GET',
+    url: '/review',
+    summary: 'the review page (HTML)',
+    roles: ['review', 'audit'],
+    cost: 'ordinary',
+    signInPage: true,
+    note: 'decisions from it still need review',
+  },
+  { method: 'GET', url: '/review/login', summary: 'the sign-in form (HTML)', roles: 'anyone', cost: 'ordinary' },
+  {
+    method: 'POST',
+    url: '/review/login',
+    summary: 'exchange a token for the review page’s HttpOnly cookie (form post)',
+    roles: 'anyone',
+    cost: 'ordinary',
+    note: 'refused with 403 from another site (`Origin`, `Sec-Fetch-Site`)',
+  },
+  {
+    method: 'POST',
+    url: '/codec/encode',
+    summary: 'the codec server: encode payloads for the Temporal UI',
+    roles: ['audit'],
+    cost: 'codec',
+    cookieWrites: true,
+  },
+  {
+    method: 'POST',
+    url: '/codec/decode',
+    summary: 'the codec server: decode the tenant’s payloads for the Temporal UI',
+    roles: ['audit'],
+    cost: 'codec',
+    cookieWrites: true,
+  },
+  { method: 'OPTIONS', url: '/codec/encode', summary: 'CORS preflight for the Temporal UI', roles: 'anyone', cost: 'free' },
+  { method: 'OPTIONS', url: '/codec/decode', summary: 'CORS preflight for the Temporal UI', roles: 'anyone', cost: 'free' },
 ];
 
 /** The rule of a route pattern (HEAD follows GET), or undefined. */
