@@ -153,6 +153,8 @@ export interface AppConfig {
     temporalUiPort: number;
     s3Port: number;
     pglitePort: number;
+    /** The first stack process's ops port; each process takes its own offset (infra/stackOpsPorts.ts). */
+    opsPort: number;
   };
 }
 

@@ -19,6 +19,7 @@ const BASE_PORTS = {
   pglite: 25432,
   realPostgres: 25433,
   api: 8080,
+  ops: 9464,
 } as const;
 
 const slotSchema = z.coerce.number().int().min(0).max(9);
@@ -45,6 +46,7 @@ export function withStackSlot(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     STACK_TEMPORAL_UI_PORT: String(p(BASE_PORTS.temporalUi)),
     STACK_S3_PORT: String(p(BASE_PORTS.s3)),
     STACK_PGLITE_PORT: String(p(BASE_PORTS.pglite)),
+    STACK_OPS_PORT: String(p(BASE_PORTS.ops)),
     IMAGE_AGENT_API_PORT: String(p(BASE_PORTS.api)),
     TEMPORAL_ADDRESS: `localhost:${p(BASE_PORTS.temporal)}`,
     TEMPORAL_UI_URL: `http://localhost:${p(BASE_PORTS.temporalUi)}`,

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../common/config';
 import { nodeProcessService } from './nodeProcessService';
+import { stackOpsEnv } from './stackOpsPorts';
 import type { StackService } from './stackService';
 
 function localApiToken(config: AppConfig): string {
@@ -24,7 +25,7 @@ export function apiProcess(config: AppConfig): StackService {
   return nodeProcessService(config, {
     name: 'api',
     args: [path.join('client', 'cli.js'), 'serve'],
-    env: { ...process.env, ...(ownToken ? { IMAGE_AGENT_API_TOKENS: `${localApiToken(config)}:local` } : {}) },
+    env: { ...process.env, ...stackOpsEnv(config, 'api'), ...(ownToken ? { IMAGE_AGENT_API_TOKENS: `${localApiToken(config)}:local` } : {}) },
     answers: async () => (await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(1500) })).ok,
     describe: () => [`API           ${base}`, `  review page ${base}${ownToken ? `/review/login (token ${localApiToken(config)}, tenant local)` : '/review'}`],
   });

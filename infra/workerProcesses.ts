@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import { nodeProcessService } from './nodeProcessService';
+import { stackOpsEnv, stackOpsPort } from './stackOpsPorts';
 import type { StackService } from './stackService';
 
 /** True when some worker polls the queue, as Temporal itself sees it. */
@@ -31,8 +32,9 @@ function workerService(
   return nodeProcessService(config, {
     name,
     args: [path.join('workers', entry)],
+    env: { ...process.env, ...stackOpsEnv(config, name) },
     answers: () => queueHasPoller(config, queue, kind),
-    describe: () => [`${name.padEnd(13)} task queue ${queue}`],
+    describe: () => [`${name.padEnd(13)} task queue ${queue}, metrics http://127.0.0.1:${stackOpsPort(config, name)}/metrics`],
     // Workers drain in-flight tasks before they exit.
     stopGraceMs: 30_000,
   });

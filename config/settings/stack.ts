@@ -13,6 +13,12 @@ export const stackSettings = configSection(
     STACK_TEMPORAL_UI_PORT: { schema: port, default: '8233', description: 'The Temporal dev server’s UI.' },
     STACK_S3_PORT: { schema: port, default: '8333', description: 'SeaweedFS’s S3 endpoint.' },
     STACK_PGLITE_PORT: { schema: port, default: '25432', description: 'PGlite’s Postgres wire protocol.' },
+    STACK_OPS_PORT: {
+      schema: port,
+      default: '9464',
+      description:
+        'The first of the stack processes’ ops endpoints (`/metrics`, `/healthz`, `/readyz`): the orchestration worker on this port, the GPU worker on +2, the API on +4 (each worker’s SDK exporter on +1).',
+    },
   },
   (s) => ({
     dir: path.resolve(projectRoot, s.STACK_DIR),
@@ -20,5 +26,6 @@ export const stackSettings = configSection(
     temporalUiPort: s.STACK_TEMPORAL_UI_PORT,
     s3Port: s.STACK_S3_PORT,
     pglitePort: s.STACK_PGLITE_PORT,
+    opsPort: s.STACK_OPS_PORT,
   }),
 );
