@@ -8,6 +8,10 @@ import path from 'node:path';
 import { buildBatchCases, detectSuite, type BatchCaseOptions } from './batchManifest';
 import type { JudgePromptTemplate } from '../benchmarks/judge/promptTemplate';
 import type { BenchmarkRunRecord } from '../benchmarks/report/runRecord';
+import { resolveRunOptions, type Clamp } from '../common/resolveRunOptions';
+import { NO_REVIEW } from '../common/review';
+import { reviewSigner } from '../security/reviewSigner';
+import { tenantPolicies } from './tenantPolicies';
 import { MANIFEST_PAGE_SIZE, type BatchInput, type BatchManifest, type BatchResult, type SuiteKind } from '../common/batch';
 import { batchManifestKey, batchManifestPageKey, judgePromptKey } from '../common/objectKeys';
 import type { GenerateOptions } from '../common/request';
@@ -37,7 +41,7 @@ export async function startBatch(
   g: Generations,
   files: string[],
   o: StartBatchOptions,
-): Promise<{ batchId: string; suite: SuiteKind; total: number; concurrency: number; workflowId: string }> {
+): Promise<{ batchId: string; suite: SuiteKind; total: number; concurrency: number; workflowId: string; clamped: Clamp[]; policyVersion: number }> {
   const suite = o.suite ?? (await detectSuite(files));
   const batchId = o.batchId ?? `${suite}-${new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '')}-${randomUUID().slice(0, 6)}`;
   checkBatchId(batchId);
@@ -63,6 +67,9 @@ export async function startBatch(
   };
   await g.store.putJson(manifestKey, manifest);
   const offline = g.config.models.mode === 'offline';
+  // The batch runs under the tenant's policy as it is now; each case clamps its own options by it too.
+  const { source: _, staleForMs: __, ...policy } = await tenantPolicies(g.config).current(o.tenantId);
+  const { clamped } = resolveRunOptions(policy, { options: o.options }, NO_REVIEW);
   const input: BatchInput = {
     batchId,
     suite,
@@ -73,6 +80,9 @@ export async function startBatch(
     concurrency: o.concurrency ?? g.config.batch.concurrency,
     options: withOutageWindow(g.config, o.options) ?? {},
     ...(o.casesPerRun ? { casesPerRun: o.casesPerRun } : {}),
+    policy,
+    // Cases of a tenant whose policy requires review wait for a reviewer like any run: their decisions are signed.
+    reviewAuth: reviewSigner(g.config).reviewAuth(`operator-batch-${batchId}`, policy.policy.review),
   };
   const handle = await g.client.workflow.start(batch, {
     taskQueue: g.config.temporal.taskQueue,
@@ -83,7 +93,7 @@ export async function startBatch(
     typedSearchAttributes: runSearchAttributes(g.config, { kind: 'batch', tenantId: o.tenantId, batchId }),
     args: [input],
   });
-  return { batchId, suite, total: cases.length, concurrency: input.concurrency, workflowId: handle.workflowId };
+  return { batchId, suite, total: cases.length, concurrency: input.concurrency, workflowId: handle.workflowId, clamped, policyVersion: policy.version };
 }
 
 /**

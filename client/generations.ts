@@ -11,8 +11,8 @@ import { InvalidRequestError } from '../common/requestSchema';
 import { blockedRangeOf, isAllowedHost, isIpLiteral } from '../providers/search/addressPolicy';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateRequest } from '../common/requestSchema';
-import type { PlanReviewDecision, ReviewDecision, ReviewPolicy } from '../common/review';
-import { enforcedReviewPolicy, reviewPolicyProblem, type TenantReviewRules } from '../common/tenantReviewRules';
+import type { PlanReviewDecision, ReviewDecision } from '../common/review';
+import { resolveRunOptions, type Clamp } from '../common/resolveRunOptions';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { Approval, Kind, Stage, Tenant, UserTag } from '../common/searchAttributes';
 import { userTags } from '../common/userTag';
@@ -21,6 +21,7 @@ import { reviewSigner } from '../security/reviewSigner';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generate/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
+import { tenantPolicies } from './tenantPolicies';
 import { runUiUrl } from './temporalClient';
 // By function reference, so the input and result types are checked end to end.
 import { generateImage } from '../workflows/generate/generateImage';
@@ -73,13 +74,19 @@ export interface StartedGeneration {
   ui: string;
   /** True when this start found the run an earlier start with the same key began: nothing new was started. */
   existing: boolean;
+  /** What the tenant's policy changed of what the request asked for (empty: nothing). */
+  clamped: Clamp[];
+  /** The version of the tenant's policy the run runs under (0: the configured defaults). */
+  policyVersion: number;
+  /** Set when Postgres could not be read and the policy is the last one this process read, this long ago. */
+  policyStaleForMs?: number;
 }
 
 /**
- * Starts a run; the review policy defaults to configuration when the request does not carry one. A webhook URL
- * is kept in object storage and only its key goes into the workflow input. With an idempotency key the run
- * id is derived from it, and a repeated start (a client retrying a timed-out POST) returns the first run,
- * running or closed, instead of paying for a second one.
+ * Starts a run under its tenant's policy (common/resolveRunOptions.ts): what the request asks for is clamped to the
+ * tenant's rules, and the answer lists each clamp. A webhook URL is kept in object storage and only its key goes into
+ * the workflow input. With an idempotency key the run id is derived from it, and a repeated start (a client retrying
+ * a timed-out POST) returns the first run, running or closed, instead of paying for a second one.
  */
 export async function startGeneration(
   g: Generations,
@@ -92,24 +99,31 @@ export async function startGeneration(
   await refuseErasedStart(g, request.tenantId, [request.userId]);
   if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
   if (webhookUrl) checkWebhookTarget(webhookUrl, g.config.webhooks.allowHosts);
+  const tenant = await tenantPolicies(g.config).current(request.tenantId);
+  const resolved = resolveRunOptions(tenant, { options: rest.options, review: request.review }, g.config.review.defaults);
+  const underPolicy = {
+    clamped: resolved.clamped,
+    policyVersion: tenant.version,
+    ...(tenant.staleForMs !== undefined ? { policyStaleForMs: tenant.staleForMs } : {}),
+  };
   // Review decisions must be signed by the API; the requester (an operator when none is named) is recorded.
-  const reviewAuth = reviewSigner(g.config).reviewAuth(g.config, request.tenantId, options.requestedBy ?? `operator-${request.userId}`);
-  const review = tenantReviewPolicy(request.review, g.config.review.defaults, reviewAuth);
+  const reviewAuth = reviewSigner(g.config).reviewAuth(options.requestedBy ?? `operator-${request.userId}`, tenant.policy.review);
   if (options.idempotent) {
     const found = await existingRun(g, workflowId, request.tenantId);
-    if (found) return found;
+    if (found) return { ...found, ...underPolicy };
   }
   // Before anything is written or started: every input image must be the caller's own.
   const inputImageKeys = rest.inputImageKeys ? await resolveInputImages(g, request.tenantId, rest.inputImageKeys) : undefined;
   const webhook = webhookUrl ? { key: (await g.store.putJson(webhookKey(request.tenantId, workflowId), { url: webhookUrl })).key } : undefined;
-  const runOptions = withOutageWindow(g.config, rest.options);
+  const runOptions = withOutageWindow(g.config, resolved.options);
   const full: GenerateImageInput = {
     ...rest,
     ...(inputImageKeys ? { inputImageKeys } : {}),
     ...(runOptions ? { options: runOptions } : {}),
-    review,
+    review: resolved.review,
     ...(webhook ? { webhook } : {}),
     reviewAuth,
+    policy: { version: tenant.version, clamped: resolved.clamped },
   };
   try {
     const handle = await g.client.workflow.start(generateImage, {
@@ -120,25 +134,14 @@ export async function startGeneration(
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
     });
     // Two starts racing past the check above both land here; the conflict policy gives both the same run.
-    return { workflowId, runId: handle.firstExecutionRunId, ui: runUiUrl(g.config, workflowId, handle.firstExecutionRunId), existing: false };
+    return { workflowId, runId: handle.firstExecutionRunId, ui: runUiUrl(g.config, workflowId, handle.firstExecutionRunId), existing: false, ...underPolicy };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError && options.idempotent) {
       const found = await existingRun(g, workflowId, request.tenantId);
-      if (found) return found;
+      if (found) return { ...found, ...underPolicy };
     }
     throw err;
   }
-}
-
-/**
- * The review policy a run of the tenant starts with: the request's, or the configured default, under the
- * tenant's rules. A request that asks for less than the tenant requires is refused, so the requester learns
- * why; the configured default is raised to the rules silently (it is nobody's request).
- */
-export function tenantReviewPolicy(requested: ReviewPolicy | undefined, defaults: ReviewPolicy, rules: TenantReviewRules): ReviewPolicy {
-  const problem = requested ? reviewPolicyProblem(requested, rules) : undefined;
-  if (problem) throw new InvalidRequestError(`invalid request: ${problem}`);
-  return enforcedReviewPolicy(requested ?? defaults, rules);
 }
 
 /**
@@ -177,7 +180,7 @@ function checkWebhookTarget(webhookUrl: string, allowHosts: readonly string[]): 
 }
 
 /** The run an earlier start with this id began, if it exists and belongs to the tenant. */
-async function existingRun(g: Generations, workflowId: string, tenantId: string): Promise<StartedGeneration | undefined> {
+async function existingRun(g: Generations, workflowId: string, tenantId: string): Promise<Omit<StartedGeneration, 'clamped' | 'policyVersion'> | undefined> {
   try {
     const info = await g.client.workflow.getHandle(workflowId).describe();
     if (info.typedSearchAttributes.get(Tenant) !== tenantId) return undefined;

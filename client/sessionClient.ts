@@ -15,7 +15,8 @@ import type { GenerateOptions } from '../common/request';
 import { Tenant } from '../common/searchAttributes';
 import { legacySessionWorkflowId, sessionWorkflowId } from '../common/sessionId';
 import { reviewSigner } from '../security/reviewSigner';
-import { resolveInputImages, tenantReviewPolicy } from './generations';
+import { resolveInputImages } from './generations';
+import { tenantPolicies } from './tenantPolicies';
 import { runSearchAttributes, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
 import type { GenerateImageResult } from '../common/runResult';
@@ -53,7 +54,10 @@ export async function submitTurn(
     if (!store) throw new Error('a turn with input images needs the object store to check them');
     turn = { ...turn, inputImageKeys: await resolveInputImages({ store }, conversation.tenantId, turn.inputImageKeys) };
   }
-  const request: TurnRequest = { ...turn, owner };
+  // The turn runs under the tenant's policy as it is now: a change reaches the next turn of a running session.
+  const tenant = await tenantPolicies(config).current(conversation.tenantId);
+  const { source: _, staleForMs: __, ...policy } = tenant;
+  const request: TurnRequest = { ...turn, owner, policy };
   // legacy-read: unprefixed-session-id
   const legacy = await runningLegacySession(client, conversation);
   if (legacy) {
@@ -67,7 +71,7 @@ export async function submitTurn(
   }
   const workflowId = sessionWorkflowId(config.ids.key, conversation.tenantId, conversation.userId, conversation.sessionId);
   // Turns are runs like any other: their decisions are signed, under the tenant's review rules.
-  const reviewAuth = reviewSigner(config).reviewAuth(config, conversation.tenantId, conversation.requestedBy ?? `operator-${conversation.userId}`);
+  const reviewAuth = reviewSigner(config).reviewAuth(conversation.requestedBy ?? `operator-${conversation.userId}`, tenant.policy.review);
   const start = new WithStartWorkflowOperation(session, {
     workflowId,
     taskQueue: config.temporal.taskQueue,
@@ -78,7 +82,8 @@ export async function submitTurn(
         userId: conversation.userId,
         sessionId: conversation.sessionId,
         options: withOutageWindow(config, conversation.options),
-        review: tenantReviewPolicy(undefined, config.review.defaults, reviewAuth),
+        // What a turn asks for nobody asked for: the configured default, raised to the rules when the turn runs.
+        review: config.review.defaults,
         reviewAuth,
         maxTurnsPerRun: conversation.maxTurnsPerRun,
       },

@@ -11,10 +11,12 @@ export function startOptions(
   input: GenerateImageInput,
   workflowId: string,
   kind = 'generate',
-): Pick<WorkflowStartOptions, 'taskQueue' | 'workflowId' | 'typedSearchAttributes' | 'staticSummary'> {
+): Pick<WorkflowStartOptions, 'taskQueue' | 'workflowId' | 'typedSearchAttributes' | 'staticSummary' | 'memo'> {
   return {
     taskQueue: config.temporal.taskQueue,
     workflowId,
+    // Auditors see the policy version beside the run in the Temporal UI; the workflow's own memo fields are added to it.
+    ...(input.policy ? { memo: { policyVersion: input.policy.version, clamped: input.policy.clamped.map((c) => c.field) } } : {}),
     staticSummary: input.request.length > 80 ? `${input.request.slice(0, 79)}…` : input.request,
     typedSearchAttributes: runSearchAttributes(config, { kind, tenantId: input.tenantId, userId: input.userId }),
   };

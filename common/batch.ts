@@ -1,6 +1,8 @@
 /** Bulk work on one Batch workflow: plain request lists and benchmark suites share these shapes. */
 import type { BenchmarkRunRecord } from '../benchmarks/report/runRecord';
+import type { ReviewAuth } from './decisionSignature';
 import type { GenerateOptions } from './request';
+import type { VersionedTenantPolicy } from './tenantPolicy';
 
 /** Cases per manifest page: what one page load brings into the Batch workflow. */
 export const MANIFEST_PAGE_SIZE = 100;
@@ -89,6 +91,13 @@ export interface BatchInput {
   total: number;
   concurrency: number;
   options?: Partial<GenerateOptions>;
+  /**
+   * The tenant's policy when the batch started: every case's options (the batch's and its own) are clamped by it, and
+   * a running batch keeps it. Absent in batches started before tenant policies existed.
+   */
+  policy?: VersionedTenantPolicy;
+  /** Signs the cases' review decisions, for a tenant whose policy requires review. */
+  reviewAuth?: ReviewAuth;
   /** Cases finished per run before continuing as new (history stays bounded). */
   casesPerRun?: number;
   /** Carried across continue-as-new. */

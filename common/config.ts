@@ -9,6 +9,7 @@ import type { CostClass } from './apiCostClass';
 import type { ModelRole } from './modelRoles';
 import type { TokenDirectory } from './principals';
 import type { ReviewPolicy } from './review';
+import type { TenantPolicy } from './tenantPolicy';
 
 /** The model each role asks for (IMAGE_AGENT_MODEL_*), whichever vendor serves it. */
 export type ModelNames = Record<'planner' | 'reasoner' | 'vlm' | 'image' | 'embeddings' | 'judge', string>;
@@ -119,6 +120,12 @@ export interface AppConfig {
   erasure: {
     /** How long new runs of an erased user are refused. */
     tombstoneMs: number;
+  };
+  tenants: {
+    /** The policy of a tenant without a stored one (its review rules come from the four-eyes settings). */
+    defaults: Omit<TenantPolicy, 'review'>;
+    /** How long a process reuses a policy it read. */
+    policyCacheMs: number;
   };
   batch: {
     /** Cases in flight per batch, by default. */

@@ -32,6 +32,21 @@ export interface ContextPlan {
   images: PlannedImage[];
   /** For several images: the style they share. */
   sharedStyle?: string;
+  /** Images the planner wanted that the tenant's image limit cut (their ids); absent when none were cut. */
+  droppedImages?: string[];
+}
+
+/**
+ * The plan with at most `maxImages` images: the first ones in the planner's order whose dependencies are kept, so a
+ * kept image never depends on a cut one. The cut images are named in the plan.
+ */
+export function withinImageLimit(plan: ContextPlan, maxImages: number | undefined): ContextPlan {
+  if (maxImages === undefined || plan.images.length <= maxImages) return plan;
+  const kept: PlannedImage[] = [];
+  for (const image of plan.images) {
+    if (kept.length < maxImages && image.dependsOn.every((d) => kept.some((k) => k.id === d))) kept.push(image);
+  }
+  return { ...plan, images: kept, droppedImages: plan.images.filter((i) => !kept.includes(i)).map((i) => i.id) };
 }
 
 /** Problems that make a plan unusable: duplicate ids, unknown dependencies, cycles. Empty when valid. */

@@ -4,6 +4,7 @@ import type { GroundedAnswer, MemoryContext } from './evidence';
 import type { ChecklistItem } from './generation';
 import type { ReviewAuth } from './decisionSignature';
 import type { ReviewPolicy } from './review';
+import type { Clamp } from './resolveRunOptions';
 
 /** Parts of the agent switched off, as in the paper's ablations (Table 4). */
 export interface Ablations {
@@ -26,6 +27,8 @@ export interface GenerateOptions {
    * before the stage gives up, e.g. "10 minutes" (docs/operations.md, "Outages"). Unset: the default window.
    */
   outageWindow?: string;
+  /** Images per request at most (the tenant's policy sets it at start; a plan with more is cut to this many). */
+  maxImages?: number;
 }
 
 export const DEFAULT_OPTIONS: GenerateOptions = { maxRounds: 3, size: '1024x1024', ablations: {} };
@@ -73,4 +76,14 @@ export interface GenerateImageInput {
    * legacy-read: unsigned-decisions
    */
   reviewAuth?: ReviewAuth;
+  /**
+   * The tenant policy the run was started under (common/resolveRunOptions.ts): its version, and what it changed of
+   * the request. Set by every start path; absent in runs started before tenant policies existed.
+   */
+  policy?: RunPolicy;
+}
+
+export interface RunPolicy {
+  version: number;
+  clamped: Clamp[];
 }

@@ -11,6 +11,7 @@ import { reviewSettings } from './settings/review';
 import { searchSettings } from './settings/search';
 import { stackSettings } from './settings/stack';
 import { temporalSettings } from './settings/temporal';
+import { tenantSettings } from './settings/tenants';
 import { workerSettings } from './settings/workers';
 
 /**
@@ -25,6 +26,7 @@ export const SECTIONS = {
   models: modelSettings,
   search: searchSettings,
   review: reviewSettings,
+  tenants: tenantSettings,
   api: apiSettings,
   encryption: encryptionSettings,
   operations: operationsSettings,

@@ -56,6 +56,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     encryption: read.encryption.encryption,
     security: { ...read.review.fourEyes, codecCorsOrigins: read.api.codecCorsOrigins },
     erasure: read.review.erasure,
+    tenants: read.tenants,
     batch: read.workers.batch,
     workers: read.workers.workers,
     outageWindow: read.workers.outageWindow,

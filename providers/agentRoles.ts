@@ -17,6 +17,8 @@ export interface PlanContextInput {
   inputImageCount: number;
   /** The run's date (YYYY-MM-DD), so "today" and "tomorrow" resolve. */
   today: string;
+  /** The tenant's limit on images per request (absent in runs started before tenant policies). */
+  maxImages?: number;
 }
 
 export interface ContextPlanner {

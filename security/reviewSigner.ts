@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../common/config';
 import { decisionMessage, type ReviewAuth, type SignedFields } from '../common/decisionSignature';
-import type { TenantReviewRules } from '../common/tenantReviewRules';
+import type { TenantReviewPolicy } from '../common/tenantPolicy';
 import { refuseDevKey } from './insecureDefaults';
 
 export class ReviewSigner {
@@ -24,17 +24,14 @@ export class ReviewSigner {
     return sign(null, decisionMessage(fields, version), this.key).toString('base64');
   }
 
-  /** What a new run needs to check its reviewers: version-2 decisions, and the tenant's review rules. */
-  reviewAuth(config: AppConfig, tenant: string, requestedBy: string): ReviewAuth {
-    const rules = tenantReviewRules(config, tenant);
-    return { publicKey: this.publicKey, requestedBy, fourEyes: rules.fourEyes, ...(rules.minTimeout ? { minTimeout: rules.minTimeout } : {}), version: 2 };
+  /**
+   * What a new run needs to check its reviewers: version-2 decisions, and the four-eyes rule of its tenant's policy
+   * (common/tenantPolicy.ts), which the run applies to its own review policy whatever it was started with.
+   */
+  reviewAuth(requestedBy: string, rules: Pick<TenantReviewPolicy, 'fourEyes' | 'minTimeout'>): ReviewAuth {
+    const floor = rules.fourEyes && rules.minTimeout ? { minTimeout: rules.minTimeout } : {};
+    return { publicKey: this.publicKey, requestedBy, fourEyes: rules.fourEyes, ...floor, version: 2 };
   }
-}
-
-/** The tenant's review rules, from configuration (IMAGE_AGENT_FOUR_EYES_TENANTS, IMAGE_AGENT_FOUR_EYES_MIN_REVIEW_TIMEOUT). */
-function tenantReviewRules(config: AppConfig, tenant: string): TenantReviewRules {
-  const fourEyes = config.security.fourEyesTenants.includes('*') || config.security.fourEyesTenants.includes(tenant);
-  return fourEyes ? { fourEyes, minTimeout: config.security.fourEyesMinReviewTimeout } : { fourEyes };
 }
 
 function keyFromText(text: string): KeyObject {

@@ -120,6 +120,12 @@ const errorOf = async (fn: () => Promise<unknown>, status = 'error'): Promise<An
   }
 };
 
+/** The tenant's policy is still the configured default: a refused change wrote nothing. */
+const policyUnchanged = (token: string) => async (c: Ctx) => {
+  const read = await call(c, 'GET', '/v1/tenant/policy', { token });
+  expect(read.json).toMatchObject({ version: 0, source: 'default' });
+};
+
 const stillPending = async (c: Ctx) => {
   const s = await call(c, 'GET', `/v1/generations/${c.pending.id}`, { token: TOKEN_A });
   expect((s.json as { pendingReview?: { candidateKey: string } }).pendingReview?.candidateKey).toBe(c.pending.candidateKey);
@@ -474,22 +480,50 @@ const ROWS: Row[] = [
       }),
     after: stillPending,
   },
-  // issue 20 (runs bound to their tenant; the tenant's review rules): before the row that approves the waiting run
+  // issue 23 (tenant policy): a four-eyes tenant's request asking to skip review is clamped and reported, not
+  // refused (test/tenantReviewRules.test.ts); changing the policy is what can be refused.
   {
     area: 'api',
-    input: "a four-eyes tenant's request with review.required false",
-    status: 400,
-    message: /four-eyes review: review.required cannot be false/,
-    run: (c, k) => start({ review: { required: false, onTimeout: 'expire' } }, TOKEN_FE)(c, k),
-    after: (c, k) => expectNotStarted(c, idempotentWorkflowId(FE, k)),
+    input: 'a policy change by a principal without the admin role',
+    status: 403,
+    message: /sub does not have the admin role/,
+    run: (c) => call(c, 'POST', '/v1/tenant/policy', { token: TOKEN_A_SUBMIT, body: { maxRounds: 1 } }),
+    after: policyUnchanged(TOKEN_A),
   },
   {
     area: 'api',
-    input: "a four-eyes tenant's request approving the best after 1 second",
+    input: 'a policy change with a fairness weight out of range',
     status: 400,
-    message: /review.onTimeout cannot be approve_best/,
-    run: (c, k) => start({ review: { required: true, timeout: '1 second', onTimeout: 'approve_best' } }, TOKEN_FE)(c, k),
-    after: (c, k) => expectNotStarted(c, idempotentWorkflowId(FE, k)),
+    message: /fairnessWeight: .*(>=|greater)/,
+    run: (c) => call(c, 'POST', '/v1/tenant/policy', { token: TOKEN_A, body: { fairnessWeight: 0 } }),
+    after: policyUnchanged(TOKEN_A),
+  },
+  {
+    area: 'api',
+    input: 'a policy change naming a priority class that does not exist',
+    status: 400,
+    message: /priorityClass: .*interactive.*batch.*benchmark/,
+    run: (c) => call(c, 'POST', '/v1/tenant/policy', { token: TOKEN_A, body: { priorityClass: 'urgent' } }),
+    after: policyUnchanged(TOKEN_A),
+  },
+  {
+    area: 'api',
+    input: "a four-eyes tenant's policy change allowing approve_best on timeout",
+    status: 400,
+    message: /review.allowApproveBestOnTimeout: a four-eyes tenant cannot allow approve_best/,
+    run: (c) => call(c, 'POST', '/v1/tenant/policy', { token: TOKEN_FE, body: { review: { allowApproveBestOnTimeout: true } } }),
+    after: policyUnchanged(TOKEN_FE),
+  },
+  {
+    area: 'cli',
+    input: 'tenant set with a priority class that does not exist',
+    status: 1,
+    message: /option '--priority-class <class>' argument 'urgent' is invalid/,
+    run: async () => {
+      const r = await runCli(['tenant', 'set', '--tenant', A, '--priority-class', 'urgent']);
+      return { status: r.code, message: r.stderr + r.stdout };
+    },
+    after: policyUnchanged(TOKEN_A),
   },
   {
     area: 'workflow',

@@ -51,6 +51,10 @@ const SAMPLES: Record<string, Sample> = {
   'POST /v1/generations/:id/plan-review': { body: JSON.stringify({ decision: 'approve' }), allowed: 404 },
   'POST /v1/generations/:id/cancel': { allowed: 404 },
   'GET /v1/reviews/pending': { allowed: 200 },
+  'GET /v1/tenant/policy': { allowed: 200 },
+  // An empty change changes nothing: refused after the role check.
+  'POST /v1/tenant/policy': { body: '{}', allowed: 400 },
+  'GET /v1/tenant/policy/changes': { allowed: 200 },
   'GET /review': { allowed: 200 },
   'GET /review/login': { allowed: 200 },
   // The form with the caller's own token signs in (303); without one, "invalid token".

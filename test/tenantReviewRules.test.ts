@@ -1,7 +1,7 @@
 /**
  * Review rules belong to the tenant (issue 20, findings 4, 6 and the replayed decision of 10):
  *  - a four-eyes tenant's request cannot turn review off, approve on timeout or wait less than the floor
- *    (refused at the edge), and a run started past the client applies the same rules itself;
+ *    (clamped at the edge, and the answer says so), and a run started past the client applies the same rules itself;
  *  - session turns carry the review key, so a forged decision sent straight to Temporal is refused;
  *  - a signed decision names its run: after a reset, the decision made on the old run is refused.
  */
@@ -27,7 +27,6 @@ describe("a four-eyes tenant's review rules", () => {
   let api: InProcessApi;
   let base: string;
   const gen = () => ({ client: env.client, config: env.config, store: env.store });
-  const call = (method: string, path: string, token: string, body?: unknown) => api.call(method, path, token, body);
   const pending = (workflowId: string) =>
     eventually(async () => {
       const s = await env.client.workflow.getHandle(workflowId).query(statusQuery);
@@ -52,27 +51,32 @@ describe("a four-eyes tenant's review rules", () => {
     await env?.stop();
   });
 
-  test('a request that asks for less review than the tenant requires is refused, and nothing starts', async () => {
-    for (const [review, message] of [
-      [{ required: false, onTimeout: 'expire' }, /review.required cannot be false/],
-      [{ required: true, timeout: '1 second', onTimeout: 'approve_best' }, /review.onTimeout cannot be approve_best/],
-      [{ required: true, timeout: '1 second', onTimeout: 'expire' }, /review.timeout must be at least 3 seconds/],
+  test('a request that asks for less review than the tenant requires is clamped, and the answer and the run say so', async () => {
+    for (const [review, field, applied] of [
+      [{ required: false, onTimeout: 'expire' }, 'review.required', true],
+      [{ required: true, timeout: '1 second', onTimeout: 'approve_best' }, 'review.onTimeout', 'expire'],
+      [{ required: true, timeout: '1 second', onTimeout: 'expire' }, 'review.timeout', '3 seconds'],
     ] as const) {
-      const key = randomUUID();
       const res = await fetch(`${base}/v1/generations`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json', 'idempotency-key': key },
-        body: JSON.stringify({ request: 'a kite', userId: 'alice', review }),
+        headers: { authorization: `Bearer ${ALICE}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: JSON.stringify({ request: 'a kite', userId: 'alice', review, options: { size: '256x256', maxRounds: 1 } }),
       });
-      expect(res.status).toBe(400);
-      expect(((await res.json()) as { error: string }).error).toMatch(message);
-      const listed = await call('GET', '/v1/generations?limit=100', ALICE);
-      expect(JSON.stringify(listed.body)).not.toContain(key);
+      expect(res.status).toBe(202);
+      const answer = (await res.json()) as { workflowId: string; clamped: { field: string; applied: unknown; rule: string }[]; policyVersion: number };
+      expect(answer.policyVersion).toBe(0);
+      expect(answer.clamped).toContainEqual(expect.objectContaining({ field, applied, rule: expect.stringMatching(/four-eyes|at least 3 seconds/) }));
+      // The run was started with the clamped policy, and names what was clamped.
+      const handle = env.client.workflow.getHandle(answer.workflowId);
+      const described = await handle.describe();
+      expect(described.memo).toMatchObject({ policyVersion: 0, clamped: expect.arrayContaining([field]) });
+      await pending(answer.workflowId);
+      await handle.cancel();
     }
   });
 
   test('a run started past the client, asking to skip review or approve on timeout, still needs a second reviewer', async () => {
-    const auth = reviewSigner(env.config).reviewAuth(env.config, FE, 'alice');
+    const auth = reviewSigner(env.config).reviewAuth('alice', { fourEyes: true, minTimeout: '3 seconds' });
     expect(auth).toMatchObject({ fourEyes: true, minTimeout: '3 seconds', version: 2 });
     const start = (review: { required: boolean; timeout?: string; onTimeout: 'approve_best' | 'expire' }) =>
       env.client.workflow.start(generateImage, {

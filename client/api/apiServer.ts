@@ -9,7 +9,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { z } from 'zod';
 import { InvalidRequestError } from '../../common/requestSchema';
 import { openApiDocument } from './openApi';
-import { idParam, listQuery, planReviewBody, reviewBody, startBody } from './routeSchemas';
+import { idParam, listQuery, planReviewBody, policyChangeBody, policyChangesQuery, reviewBody, startBody } from './routeSchemas';
+import { tenantPolicies } from '../tenantPolicies';
 import { redactSecrets } from '../../common/redact';
 import { describeFailure } from '../../common/describeFailure';
 import { loadConfigIfValid } from '../../config/loadConfig';
@@ -185,6 +186,17 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
   });
 
   app.get('/v1/generations/:id/report', async (req) => generationReport(g, parse(idParam, req.params, 'path').id, callerOf(req).tenant));
+
+  // A tenant's policy: readable by its principals (so a clamp can be understood), changed by its admins only.
+  app.get('/v1/tenant/policy', async (req) => tenantPolicies(g.config).current(callerOf(req).tenant));
+  app.post('/v1/tenant/policy', async (req) => {
+    const principal = callerOf(req);
+    return tenantPolicies(g.config).change(principal.tenant, parse(policyChangeBody, req.body, 'policy change'), principal.name);
+  });
+  app.get('/v1/tenant/policy/changes', async (req) => {
+    const tenant = callerOf(req).tenant;
+    return { changes: await tenantPolicies(g.config).changes(tenant, parse(policyChangesQuery, req.query, 'query').limit) };
+  });
 
   app.get('/v1/reviews/pending', async (req) => ({ runs: await listGenerations(g, { tenant: callerOf(req).tenant, pendingReview: true, limit: 50 }) }));
 

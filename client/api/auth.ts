@@ -61,7 +61,7 @@ export function principalOf(req: FastifyRequest, tokens: TokenDirectory, roles?:
     throw new UnauthorizedError('cookie-authenticated writes need the X-Requested-With: image-agent header');
   }
   if (roles && !hasRole(principal, roles)) {
-    throw new MissingRoleError(`${principal.name} does not have the ${roles.join(' or ')} role`);
+    throw new MissingRoleError(`${principal.name} does not have the ${roles.length ? roles.join(' or ') : 'admin'} role`);
   }
   return principal;
 }

@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { CostClass } from '../../common/apiCostClass';
 import type { Role } from '../../common/principals';
-import { idParam, listQuery, planReviewBody, reviewBody, startBody } from './routeSchemas';
+import { idParam, listQuery, planReviewBody, policyChangeBody, policyChangesQuery, reviewBody, startBody } from './routeSchemas';
 
 export interface RouteRule {
   method: 'GET' | 'POST' | 'OPTIONS';
@@ -95,6 +95,31 @@ export const ROUTE_ROLES: readonly RouteRule[] = [
     roles: ['submit', 'delegate', 'review'],
     cost: 'ordinary',
     note: 'submit: only runs whose user is the principal; delegate: any user’s runs',
+  },
+  {
+    method: 'GET',
+    url: '/v1/tenant/policy',
+    summary: 'the caller’s tenant’s policy: its version, and what runs may ask for',
+    roles: READERS,
+    cost: 'ordinary',
+    note: 'only the caller’s own tenant',
+  },
+  {
+    method: 'POST',
+    url: '/v1/tenant/policy',
+    summary: 'change the caller’s tenant’s policy (the fields given); 409 when `expectedVersion` is no longer current',
+    body: policyChangeBody,
+    roles: [],
+    cost: 'ordinary',
+    note: 'admin only; recorded with the principal, the time, and the policy before and after',
+  },
+  {
+    method: 'GET',
+    url: '/v1/tenant/policy/changes',
+    summary: 'the caller’s tenant’s policy changes, newest first',
+    query: policyChangesQuery,
+    roles: ['audit'],
+    cost: 'ordinary',
   },
   { method: 'GET', url: '/v1/reviews/pending', summary: 'runs of the tenant waiting for a reviewer', roles: ['review'], cost: 'ordinary' },
   {

@@ -27,3 +27,7 @@ export const planReviewBody = z
   .strict();
 export const idParam = z.object({ id: z.string().regex(/^[A-Za-z0-9._:@-]{1,200}$/, 'not a run id') });
 export const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), user: z.string().max(128).optional() });
+
+/** A change to the caller's tenant's policy (admin): the fields to change, and optionally the version it expects. */
+export { tenantPolicyChangeSchema as policyChangeBody } from '../../common/tenantPolicySchema';
+export const policyChangesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();

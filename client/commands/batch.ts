@@ -3,6 +3,7 @@
  * MindBench, WISE-Verified): both upload a manifest, start one Batch workflow, follow it with a progress bar,
  * and write the report, the chart, the images under their official names and the official result file.
  */
+import { describeClamps } from '../../common/resolveRunOptions';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SingleBar } from 'cli-progress';
@@ -170,6 +171,7 @@ async function runBatch(g: Generations, files: string[], flags: BatchFlags, judg
             }),
         }),
   });
+  if (!flags.json) for (const line of describeClamps(started.clamped)) console.error(`image-agent: ${line}`);
   const providers = g.config.models.mode;
   if (!flags.json) {
     console.log(

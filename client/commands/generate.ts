@@ -1,4 +1,5 @@
 /** `image-agent generate`: start a generation; with --wait, follow it live and print the run. */
+import { describeClamps } from '../../common/resolveRunOptions';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { projectRoot } from '../../common/paths';
@@ -100,6 +101,12 @@ async function generate(g: Generations, request: string, flags: GenerateFlags): 
     startGeneration(g, input, workflowId, { idempotent: flags.requestId !== undefined }),
   );
   if (started.existing && !flags.json) console.log(`(request id ${flags.requestId} already started this run; nothing new was started)`);
+  // Never silent: what the tenant's policy changed of the request is said before anything else.
+  if (!flags.json) for (const line of describeClamps(started.clamped)) console.error(`image-agent: ${line}`);
+  if (!flags.json && started.policyStaleForMs !== undefined)
+    console.error(
+      `image-agent: Postgres is unreachable: the run uses the tenant policy this process read ${Math.round(started.policyStaleForMs / 1000)} s ago`,
+    );
   const howToReview = reviewHelp(started.workflowId, input.review, g.config.api);
   if (!flags.wait) {
     if (flags.json) printJson(started);

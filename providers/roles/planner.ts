@@ -8,6 +8,7 @@ import { InvalidModelOutputError } from '../modelErrors';
 import { fenced, withFenceRule } from '../dataFence';
 import type { ChatModel } from '../chatModel';
 
+const MAX_PLANNED_IMAGES = 12;
 const node = { id: z.string().min(1).max(40), dependsOn: z.array(z.string()).default([]) };
 const contextPlanSchema = z.object({
   intent: z.string().min(1),
@@ -15,7 +16,7 @@ const contextPlanSchema = z.object({
   images: z
     .array(z.object({ ...node, brief: z.string().min(1) }))
     .min(1)
-    .max(12),
+    .max(MAX_PLANNED_IMAGES),
   sharedStyle: z.string().optional(),
 });
 
@@ -37,11 +38,13 @@ export class ChatPlanner implements ContextPlanner {
     const history = input.history.length
       ? `\nRelevant earlier turns of this conversation:\n${fenced('earlier turns', input.history.map((t) => `- turn ${t.index}: ${t.request}${t.imageKeys.length ? ' (produced an image)' : ''}`).join('\n'))}`
       : '';
+    // Only a limit below what the schema allows is worth the tokens.
+    const limit = input.maxImages !== undefined && input.maxImages < MAX_PLANNED_IMAGES ? `\nAt most ${input.maxImages} image(s).` : '';
     const { value, call } = await this.chat.structured({
       purpose: 'plan_context',
       model: this.model,
       system: PLANNER_SYSTEM,
-      user: `Today is ${input.today}.\nRequest: ${input.request}\nReference images supplied by the user: ${input.inputImageCount}${history}`,
+      user: `Today is ${input.today}.\nRequest: ${input.request}\nReference images supplied by the user: ${input.inputImageCount}${limit}${history}`,
       schema: contextPlanSchema,
       schemaName: 'context_plan',
     });

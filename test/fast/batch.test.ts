@@ -50,7 +50,12 @@ function batchFakes(all: BatchCase[], options: { finished?: string[]; failing?: 
   return { events, judged, overrides, maxRunning: () => maxRunning };
 }
 
-function runBatch(all: BatchCase[], extra: Partial<BatchInput>, overrides: (real: AgentActivities) => Partial<AgentActivities>) {
+function runBatch(
+  all: BatchCase[],
+  extra: Partial<BatchInput>,
+  overrides: (real: AgentActivities) => Partial<AgentActivities>,
+  world: ReturnType<typeof scriptedWorld> = scriptedWorld([['pass']]),
+) {
   const batchId = `b-${randomUUID().slice(0, 8)}`;
   const input: BatchInput = {
     batchId,
@@ -64,7 +69,7 @@ function runBatch(all: BatchCase[], extra: Partial<BatchInput>, overrides: (real
     ...extra,
   };
   return fast.withWorkers((taskQueue) => fast.env.client.workflow.execute(batch, { taskQueue, workflowId: `batch-${batchId}`, args: [input] }), {
-    world: scriptedWorld([['pass']]),
+    world,
     overrides,
   });
 }
@@ -123,4 +128,41 @@ test('a case whose generation fails is judged with the error and counted failed;
   expect(result.progress).toMatchObject({ done: 2, failed: 1 });
   expect(fakes.judged.find((j) => j.caseId === 'case-2')!.generationError).toBeTruthy();
   expect(fakes.judged.filter((j) => j.generationError)).toHaveLength(1);
+});
+
+// Issue 23: neither the batch's options nor a case's own can lift the tenant's limits.
+test("a case's options and the batch's are clamped by the batch's tenant policy", async () => {
+  const all: BatchCase[] = [
+    { id: 'asks-more', turns: [{ request: 'a poster that asks for six rounds' }], options: { maxRounds: 6, maxImages: 4 } },
+    { id: 'plain', turns: [{ request: 'a plain poster' }] },
+  ];
+  const planned: (number | undefined)[] = [];
+  const fakes = batchFakes(all);
+  const overrides = (real: AgentActivities): Partial<AgentActivities> => ({
+    ...fakes.overrides(real),
+    planContext: (input) => {
+      planned.push(input.maxImages);
+      return real.planContext(input);
+    },
+  });
+  const policy = {
+    tenantId: TENANT,
+    version: 7,
+    policy: {
+      review: { required: false, fourEyes: false, allowApproveBestOnTimeout: true },
+      maxRounds: 1,
+      maxImages: 1,
+      allowedAblations: [],
+      priorityClass: 'batch' as const,
+      fairnessWeight: 1,
+      maxQueuedRuns: 100,
+      maxOpenRuns: 100,
+    },
+  };
+  // Every critique fails, so each case renders as many rounds as it is allowed.
+  const world = scriptedWorld([['fail']]);
+  const result = await runBatch(all, { policy, options: { maxRounds: 4, outageWindow: '1 minute' } }, overrides, world);
+  expect(result.progress).toMatchObject({ done: 2, failed: 0 });
+  expect(world.critic.calls).toBe(2);
+  expect(planned).toEqual([1, 1]);
 });

@@ -150,3 +150,47 @@ test('a closed session refuses new turns', async () => {
     await expect(handle.executeUpdate(submitTurnUpdate, { args: [{ request: 'another kite', owner }] })).rejects.toThrow();
   });
 });
+
+// Issue 23: a policy change reaches the next turn of a running session; the turn before keeps its version.
+test('each turn runs under the tenant policy it was submitted with, and says what it clamped', async () => {
+  const policy = (version: number, maxRounds: number) => ({
+    tenantId: TENANT,
+    version,
+    policy: {
+      review: { required: false, fourEyes: false, allowApproveBestOnTimeout: true },
+      maxRounds,
+      maxImages: 12,
+      allowedAblations: [],
+      priorityClass: 'interactive' as const,
+      fairnessWeight: 1,
+      maxQueuedRuns: 100,
+      maxOpenRuns: 100,
+    },
+  });
+  // Every critique fails, so each turn renders as many rounds as its policy allows.
+  const world = scriptedWorld([['fail']]);
+  const view = await withSession(
+    {},
+    async (handle) => {
+      const first = await handle.executeUpdate(submitTurnUpdate, {
+        args: [{ request: 'a red bicycle', owner, options: { maxRounds: 5 }, policy: policy(1, 1) }],
+      });
+      expect(first.clamped).toEqual([expect.objectContaining({ field: 'options.maxRounds', requested: 5, applied: 1 })]);
+      await settled(handle, 1);
+      expect(world.critic.calls).toBe(1);
+      const second = await handle.executeUpdate(submitTurnUpdate, {
+        args: [{ request: 'the same bicycle, now blue', owner, options: { ablations: { noSearch: true } }, policy: policy(2, 2) }],
+      });
+      expect(second).toMatchObject({ policyVersion: 2, clamped: [expect.objectContaining({ field: 'options.ablations.noSearch' })] });
+      const settledView = await settled(handle, 2);
+      await handle.signal(closeSessionSignal);
+      return settledView;
+    },
+    { world },
+  );
+  expect(world.critic.calls).toBe(1 + 2);
+  expect(view.turns.map((t) => [t.status, t.policyVersion])).toEqual([
+    ['done', 1],
+    ['done', 2],
+  ]);
+});

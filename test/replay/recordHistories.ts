@@ -146,7 +146,7 @@ const offlineScenarios: Scenario[] = [
       userId: 'recorder',
       options: { size: '256x256' },
       review: { required: false, onTimeout: 'approve_best', timeout: '1 second' },
-      reviewAuth: { ...reviewSigner(env.config).reviewAuth(env.config, tenantId, 'operator-requester'), fourEyes: true, minTimeout: '1 hour' },
+      reviewAuth: reviewSigner(env.config).reviewAuth('operator-requester', { fourEyes: true, minTimeout: '1 hour' }),
     };
     const workflowId = `replay-${randomUUID()}`;
     const handle = await env.client.workflow.start(generateImage, { ...startOptions(env.config, input, workflowId), args: [input] });

@@ -61,7 +61,8 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
           .typedSearchAttributes.getAll()
           .filter((p) => p.key.name === Tenant.name),
       ],
-      args: [{ batchId: input.batchId, tenantId: input.tenantId, case: c, options: input.options }],
+      // policy and reviewAuth are absent (and so not serialized) in batches started before tenant policies.
+      args: [{ batchId: input.batchId, tenantId: input.tenantId, case: c, options: input.options, policy: input.policy, reviewAuth: input.reviewAuth }],
     });
     running.set(
       c.id,

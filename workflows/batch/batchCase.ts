@@ -7,7 +7,11 @@ import { ActivityFailure, executeChild, workflowInfo } from '@temporalio/workflo
 import type { BatchCase, CaseSummary } from '../../common/batch';
 import { failureReason } from '../../common/causeChain';
 import { addUsage, EMPTY_USAGE } from '../../common/modelCall';
+import type { ReviewAuth } from '../../common/decisionSignature';
 import type { GenerateOptions, HistoryTurn } from '../../common/request';
+import { resolveRunOptions } from '../../common/resolveRunOptions';
+import { NO_REVIEW } from '../../common/review';
+import type { VersionedTenantPolicy } from '../../common/tenantPolicy';
 import type { GenerateImageResult } from '../../common/runResult';
 import { BatchId, Kind } from '../../common/searchAttributes';
 import { activitiesFor } from '../activityStubs';
@@ -18,6 +22,9 @@ export interface BatchCaseInput {
   tenantId: string;
   case: BatchCase;
   options?: Partial<GenerateOptions>;
+  /** The batch's tenant policy: the case's options are clamped by it (absent in older batches). */
+  policy?: VersionedTenantPolicy;
+  reviewAuth?: ReviewAuth;
 }
 
 export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
@@ -28,7 +35,17 @@ export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
   let usage = EMPTY_USAGE;
   let last: GenerateImageResult | undefined;
   let generationError: string | undefined;
-  const options = { ...input.options, ...c.options, ablations: { ...input.options?.ablations, ...c.options?.ablations } };
+  const requested = { ...input.options, ...c.options, ablations: { ...input.options?.ablations, ...c.options?.ablations } };
+  // A case's own options cannot lift the tenant's limits: they are clamped like any request, and the run says so.
+  const resolved = input.policy ? resolveRunOptions(input.policy, { options: requested }, NO_REVIEW) : undefined;
+  const options = resolved?.options ?? requested;
+  const underPolicy = resolved
+    ? {
+        review: resolved.review,
+        policy: { version: resolved.policyVersion, clamped: resolved.clamped },
+        ...(input.reviewAuth ? { reviewAuth: input.reviewAuth } : {}),
+      }
+    : {};
   const { judge } = activitiesFor(options.outageWindow);
   const inherited = workflowInfo()
     .typedSearchAttributes.getAll()
@@ -53,6 +70,7 @@ export async function batchCase(input: BatchCaseInput): Promise<CaseSummary> {
             inputImageKeys: turn.inputImageKeys,
             history: options.ablations?.noMemory ? [] : [...history],
             options,
+            ...underPolicy,
           },
         ],
       });

@@ -14,7 +14,8 @@ import { TEXT_LIMITS, textProblem } from '../../common/textLimits';
 import type { GenerateImageResult } from '../../common/runResult';
 import { activitiesFor } from '../activityStubs';
 import { generateImage } from '../generate/generateImage';
-import { closeSessionSignal, sessionQuery, submitTurnUpdate, type SessionTurn, type TurnRequest } from './sessionMessages';
+import { closeSessionSignal, sessionQuery, submitTurnUpdate, type QueuedTurn, type SessionTurn } from './sessionMessages';
+import { resolveTurn, turnOptions } from './turnOptions';
 
 export interface SessionInput {
   tenantId: string;
@@ -31,7 +32,7 @@ export interface SessionInput {
   /** Turns one run handles before it continues as new (also done earlier when Temporal suggests it). */
   maxTurnsPerRun?: number;
   /** Carried across continue-as-new. */
-  state?: { turns: SessionTurn[]; queue: (TurnRequest & { index: number })[]; nextIndex: number; continuedAsNew: number };
+  state?: { turns: SessionTurn[]; queue: QueuedTurn[]; nextIndex: number; continuedAsNew: number };
 }
 
 /** Turns kept in the workflow's state: enough for relevance selection, bounded for the history. */
@@ -54,9 +55,11 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
     submitTurnUpdate,
     (turn) => {
       const index = state.nextIndex++;
-      state.queue.push({ ...turn, index });
-      state.turns.push({ index, workflowId: turnWorkflowId(index), request: turn.request, imageKeys: [], status: 'queued' });
-      return { index, workflowId: turnWorkflowId(index) };
+      const resolved = resolveTurn(input, turn);
+      const underPolicy = resolved ? { policyVersion: resolved.policyVersion, clamped: resolved.clamped } : {};
+      state.queue.push({ ...turn, index, ...(resolved ? { resolved } : {}) });
+      state.turns.push({ index, workflowId: turnWorkflowId(index), request: turn.request, imageKeys: [], status: 'queued', ...underPolicy });
+      return { index, workflowId: turnWorkflowId(index), ...underPolicy };
     },
     {
       validator: (turn) => {
@@ -124,9 +127,7 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
             sessionId: input.sessionId,
             inputImageKeys: next.inputImageKeys,
             history: selected,
-            options: { ...input.options, ...next.options },
-            ...(input.review ? { review: input.review } : {}),
-            ...(input.reviewAuth ? { reviewAuth: input.reviewAuth } : {}),
+            ...turnOptions(input, next),
           },
         ],
       });

@@ -1,0 +1,62 @@
+/**
+ * A tenant policy as it arrives from outside (the API's body, the CLI's flags, a stored row): validated once,
+ * at the edge. A change is a partial policy, merged over the tenant's current one and then validated whole,
+ * so a change can never leave a policy that breaks its own rules (four-eyes with approve_best, say).
+ */
+import { z } from 'zod';
+import { durationSchema } from './requestSchema';
+import { ABLATION_NAMES, PRIORITY_CLASSES, type TenantPolicy } from './tenantPolicy';
+
+const reviewSchema = z
+  .object({
+    required: z.boolean(),
+    fourEyes: z.boolean(),
+    minTimeout: durationSchema.optional(),
+    allowApproveBestOnTimeout: z.boolean(),
+  })
+  .strict();
+
+export const tenantPolicySchema = z
+  .object({
+    review: reviewSchema,
+    maxRounds: z.number().int().min(1).max(10),
+    maxImages: z.number().int().min(1).max(12),
+    allowedAblations: z.array(z.enum(ABLATION_NAMES)).max(ABLATION_NAMES.length),
+    priorityClass: z.enum(PRIORITY_CLASSES),
+    fairnessWeight: z.number().min(0.01).max(1000),
+    maxQueuedRuns: z.number().int().min(1).max(1_000_000),
+    maxOpenRuns: z.number().int().min(1).max(1_000_000),
+  })
+  .strict()
+  .refine((p) => !(p.review.fourEyes && p.review.allowApproveBestOnTimeout), {
+    message: 'a four-eyes tenant cannot allow approve_best on timeout (a second person must decide)',
+    path: ['review', 'allowApproveBestOnTimeout'],
+  }) satisfies z.ZodType<TenantPolicy>;
+
+export const tenantPolicyChangeSchema = z
+  .object({
+    /** `minTimeout: null` removes the floor. */
+    review: reviewSchema.extend({ minTimeout: durationSchema.nullable() }).partial().strict().optional(),
+    maxRounds: z.number().int().min(1).max(10).optional(),
+    maxImages: z.number().int().min(1).max(12).optional(),
+    allowedAblations: z.array(z.enum(ABLATION_NAMES)).max(ABLATION_NAMES.length).optional(),
+    priorityClass: z.enum(PRIORITY_CLASSES).optional(),
+    fairnessWeight: z.number().min(0.01).max(1000).optional(),
+    maxQueuedRuns: z.number().int().min(1).max(1_000_000).optional(),
+    maxOpenRuns: z.number().int().min(1).max(1_000_000).optional(),
+    /** Optimistic concurrency: the change applies only if the policy is still at this version. */
+    expectedVersion: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((c) => Object.keys(c).some((k) => k !== 'expectedVersion'), 'the change sets nothing');
+export type TenantPolicyChange = z.infer<typeof tenantPolicyChangeSchema>;
+
+/** The policy after a change: the change merged over the current policy, then checked whole. */
+export function applyPolicyChange(current: TenantPolicy, change: TenantPolicyChange): z.ZodSafeParseResult<TenantPolicy> {
+  const { expectedVersion: _, review, ...rest } = change;
+  // Turning four-eyes on turns approve_best off unless the change says otherwise (and then it is refused below).
+  const implied = review?.fourEyes === true && review.allowApproveBestOnTimeout === undefined ? { allowApproveBestOnTimeout: false } : {};
+  const merged = { ...current.review, ...implied, ...review };
+  if (merged.minTimeout === null) delete merged.minTimeout;
+  return tenantPolicySchema.safeParse({ ...current, ...rest, review: merged });
+}

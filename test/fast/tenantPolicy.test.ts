@@ -1,0 +1,115 @@
+/**
+ * The tenant policy's pure parts (issue 23): every clamp resolveRunOptions makes, and that it reports each one a
+ * request asked for and none it did not; a policy change merged and checked whole; an image set cut to the limit
+ * without cutting a dependency. Needs no stack.
+ */
+import { withinImageLimit, type ContextPlan } from '../../common/plan';
+import { describeClamps, resolveRunOptions } from '../../common/resolveRunOptions';
+import type { ReviewPolicy } from '../../common/review';
+import type { TenantPolicy, VersionedTenantPolicy } from '../../common/tenantPolicy';
+import { applyPolicyChange, tenantPolicyChangeSchema } from '../../common/tenantPolicySchema';
+
+const OPEN: TenantPolicy = {
+  review: { required: false, fourEyes: false, allowApproveBestOnTimeout: true },
+  maxRounds: 10,
+  maxImages: 12,
+  allowedAblations: ['noReason', 'noSearch', 'noMemory', 'noFeedback', 'direct'],
+  priorityClass: 'interactive',
+  fairnessWeight: 1,
+  maxQueuedRuns: 1000,
+  maxOpenRuns: 10000,
+};
+const tenant = (policy: Partial<TenantPolicy>, version = 3): VersionedTenantPolicy => ({ tenantId: 't', version, policy: { ...OPEN, ...policy } });
+const NO_REVIEW: ReviewPolicy = { required: false, onTimeout: 'expire' };
+const FOUR_EYES = { review: { required: true, fourEyes: true, minTimeout: '1 hour', allowApproveBestOnTimeout: false } };
+
+test('an open policy changes nothing and reports nothing', () => {
+  const r = resolveRunOptions(
+    tenant({}),
+    { options: { maxRounds: 5, ablations: { noSearch: true } }, review: { required: true, onTimeout: 'approve_best', timeout: '1 second' } },
+    NO_REVIEW,
+  );
+  expect(r.clamped).toEqual([]);
+  expect(r.options).toMatchObject({ maxRounds: 5, maxImages: 12, ablations: { noSearch: true } });
+  expect(r.review).toEqual({ required: true, onTimeout: 'approve_best', timeout: '1 second' });
+  expect(r.policyVersion).toBe(3);
+});
+
+test.each([
+  ['options.maxRounds', { maxRounds: 2 }, { options: { maxRounds: 5 } }, 5, 2],
+  ['options.maxImages', { maxImages: 1 }, { options: { maxImages: 4 } }, 4, 1],
+  [
+    'options.ablations.direct',
+    { allowedAblations: ['noSearch'] as TenantPolicy['allowedAblations'] },
+    { options: { ablations: { direct: true, noSearch: true } } },
+    true,
+    false,
+  ],
+  ['review.required', FOUR_EYES, { review: { required: false, onTimeout: 'expire' } as ReviewPolicy }, false, true],
+  ['review.onTimeout', FOUR_EYES, { review: { required: true, onTimeout: 'approve_best' } as ReviewPolicy }, 'approve_best', 'expire'],
+  ['review.timeout', FOUR_EYES, { review: { required: true, onTimeout: 'expire', timeout: '1 second' } as ReviewPolicy }, '1 second', '1 hour'],
+  [
+    'review.onTimeout',
+    { review: { ...OPEN.review, allowApproveBestOnTimeout: false } },
+    { review: { required: true, onTimeout: 'approve_best' } as ReviewPolicy },
+    'approve_best',
+    'expire',
+  ],
+  ['review.required', { review: { ...OPEN.review, required: true } }, { review: { required: false, onTimeout: 'expire' } as ReviewPolicy }, false, true],
+] as const)('%s is clamped and reported', (field, policy, requested, asked, applied) => {
+  const r = resolveRunOptions(tenant(policy as Partial<TenantPolicy>), requested, NO_REVIEW);
+  expect(r.clamped).toEqual([expect.objectContaining({ field, requested: asked, applied })]);
+  expect(describeClamps(r.clamped)[0]).toContain(`${field}: asked ${String(asked)}, got ${String(applied)} (tenant policy:`);
+  const [top, key] = field.split('.') as [string, string];
+  const got =
+    top === 'review'
+      ? (r.review as unknown as Record<string, unknown>)[key]
+      : key === 'ablations'
+        ? (r.options.ablations?.direct ?? false)
+        : (r.options as Record<string, unknown>)[key];
+  expect(got).toBe(applied);
+});
+
+test('what nobody asked for is raised to the rules without a report', () => {
+  const r = resolveRunOptions(tenant({ ...FOUR_EYES, maxRounds: 1 }), {}, { required: false, onTimeout: 'approve_best', timeout: '1 second' });
+  expect(r.clamped).toEqual([]);
+  expect(r.review).toEqual({ required: true, onTimeout: 'expire', timeout: '1 hour' });
+  expect(r.options.maxRounds).toBe(1);
+});
+
+test('a policy change is merged over the current policy and checked whole', () => {
+  const four = { ...OPEN, ...FOUR_EYES };
+  expect(applyPolicyChange(OPEN, { maxRounds: 2 })).toMatchObject({ success: true, data: { maxRounds: 2, maxImages: 12 } });
+  expect(applyPolicyChange(four, { review: { minTimeout: null } })).toMatchObject({ success: true, data: { review: { fourEyes: true } } });
+  expect(applyPolicyChange(four, { review: { minTimeout: null } }).data?.review).not.toHaveProperty('minTimeout');
+  expect(applyPolicyChange(OPEN, { review: { fourEyes: true } }).data?.review).toEqual({ ...OPEN.review, fourEyes: true, allowApproveBestOnTimeout: false });
+  expect(applyPolicyChange(OPEN, { review: { fourEyes: true, allowApproveBestOnTimeout: true } }).success).toBe(false);
+  const broken = applyPolicyChange(four, { review: { allowApproveBestOnTimeout: true } });
+  expect(broken.success).toBe(false);
+  expect(broken.error?.issues[0]).toMatchObject({ path: ['review', 'allowApproveBestOnTimeout'], message: expect.stringMatching(/four-eyes/) });
+  for (const bad of [
+    {},
+    { fairnessWeight: 0 },
+    { priorityClass: 'urgent' },
+    { maxRounds: 11 },
+    { allowedAblations: ['noThinking'] },
+    { tenantId: 'other' },
+    { review: { minTimeout: 'soon' } },
+  ]) {
+    expect(tenantPolicyChangeSchema.safeParse(bad).success).toBe(false);
+  }
+});
+
+test('an image set over the limit keeps the first images whose dependencies are kept, and names the cut ones', () => {
+  const image = (id: string, dependsOn: string[] = []) => ({ id, brief: id, dependsOn });
+  const plan: ContextPlan = {
+    intent: 'a deck',
+    questions: [],
+    images: [image('cover'), image('detail', ['extra']), image('extra'), image('close', ['cover'])],
+  };
+  const cut = withinImageLimit(plan, 2);
+  expect(cut.images.map((i) => i.id)).toEqual(['cover', 'extra']);
+  expect(cut.droppedImages).toEqual(['detail', 'close']);
+  expect(withinImageLimit(plan, 4)).toBe(plan);
+  expect(withinImageLimit(plan, undefined)).toBe(plan);
+});
