@@ -8,6 +8,7 @@ import path from 'node:path';
 import { buildBatchCases, detectSuite, type BatchCaseOptions } from './batchManifest';
 import type { JudgePromptTemplate } from '../benchmarks/judge/promptTemplate';
 import type { BenchmarkRunRecord } from '../benchmarks/report/runRecord';
+import { runPriority } from '../common/dispatchPriority';
 import { resolveRunOptions, type Clamp } from '../common/resolveRunOptions';
 import { NO_REVIEW } from '../common/review';
 import { reviewSigner } from '../security/reviewSigner';
@@ -69,7 +70,17 @@ export async function startBatch(
   const offline = g.config.models.mode === 'offline';
   // The batch runs under the tenant's policy as it is now; each case clamps its own options by it too.
   const { source: _, staleForMs: __, ...policy } = await tenantPolicies(g.config).current(o.tenantId);
-  const { clamped } = resolveRunOptions(policy, { options: o.options }, NO_REVIEW);
+  const dispatch = runPriority(policy, suite === 'requests' ? 'batch' : 'benchmark');
+  // Admitted in slices that fit the tenant's caps: never more cases in flight than it may have runs open or queued.
+  const requestedConcurrency = o.concurrency ?? g.config.batch.concurrency;
+  const concurrency = Math.min(requestedConcurrency, policy.policy.maxOpenRuns, policy.policy.maxQueuedRuns);
+  const clamped = [
+    ...resolveRunOptions(policy, { options: o.options }, NO_REVIEW).clamped,
+    ...(dispatch.clamp ? [dispatch.clamp] : []),
+    ...(concurrency < requestedConcurrency
+      ? [{ field: 'concurrency', requested: requestedConcurrency, applied: concurrency, rule: `at most ${concurrency} runs open or queued` }]
+      : []),
+  ];
   const input: BatchInput = {
     batchId,
     suite,
@@ -77,7 +88,7 @@ export async function startBatch(
     tenantId: o.tenantId,
     manifestKey,
     total: cases.length,
-    concurrency: o.concurrency ?? g.config.batch.concurrency,
+    concurrency,
     options: withOutageWindow(g.config, o.options) ?? {},
     ...(o.casesPerRun ? { casesPerRun: o.casesPerRun } : {}),
     policy,
@@ -89,6 +100,8 @@ export async function startBatch(
     workflowId: batchWorkflowId(batchId),
     // A running batch of the same id is joined; a finished one is run again, skipping its finished cases.
     workflowIdConflictPolicy: 'USE_EXISTING',
+    // Behind interactive work, under the tenant's fairness key: every case and its activities inherit it.
+    priority: dispatch.priority,
     staticSummary: `${suite}: ${cases.length} cases`,
     typedSearchAttributes: runSearchAttributes(g.config, { kind: 'batch', tenantId: o.tenantId, batchId }),
     args: [input],

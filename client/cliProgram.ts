@@ -13,6 +13,7 @@ import { registerRuns } from './commands/runs';
 import { registerServe } from './commands/serve';
 import { registerSession } from './commands/session';
 import { registerTenant } from './commands/tenant';
+import { registerPriority } from './commands/priority';
 
 export function buildProgram(): Command {
   const program = new Command('image-agent').description('agentic image generation on Temporal').showHelpAfterError();
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerBatch(program);
   registerErase(program);
   registerTenant(program);
+  registerPriority(program);
 
   program
     .command('doctor')

@@ -12,15 +12,19 @@ import { blockedRangeOf, isAllowedHost, isIpLiteral } from '../providers/search/
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateRequest } from '../common/requestSchema';
 import type { PlanReviewDecision, ReviewDecision } from '../common/review';
+import { runPriority } from '../common/dispatchPriority';
 import { resolveRunOptions, type Clamp } from '../common/resolveRunOptions';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
-import { Approval, Kind, Stage, Tenant, UserTag } from '../common/searchAttributes';
+import { Approval, Kind, Providers, Stage, Tenant, UserTag } from '../common/searchAttributes';
+import { EMPTY_USAGE } from '../common/modelCall';
 import { userTags } from '../common/userTag';
 import type { ObjectStore } from '../providers/objectStore';
 import { reviewSigner } from '../security/reviewSigner';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generate/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
+import { queuePlace, type QueuePlace } from './queuePlace';
+import { admitStarts } from './tenantCaps';
 import { tenantPolicies } from './tenantPolicies';
 import { runUiUrl } from './temporalClient';
 // By function reference, so the input and result types are checked end to end.
@@ -101,8 +105,10 @@ export async function startGeneration(
   if (webhookUrl) checkWebhookTarget(webhookUrl, g.config.webhooks.allowHosts);
   const tenant = await tenantPolicies(g.config).current(request.tenantId);
   const resolved = resolveRunOptions(tenant, { options: rest.options, review: request.review }, g.config.review.defaults);
+  const dispatch = runPriority(tenant, 'interactive');
+  const clamped = [...resolved.clamped, ...(dispatch.clamp ? [dispatch.clamp] : [])];
   const underPolicy = {
-    clamped: resolved.clamped,
+    clamped,
     policyVersion: tenant.version,
     ...(tenant.staleForMs !== undefined ? { policyStaleForMs: tenant.staleForMs } : {}),
   };
@@ -112,6 +118,8 @@ export async function startGeneration(
     const found = await existingRun(g, workflowId, request.tenantId);
     if (found) return { ...found, ...underPolicy };
   }
+  // A retry of a run that exists is answered above; a new run must fit the tenant's caps.
+  await admitStarts(g, tenant);
   // Before anything is written or started: every input image must be the caller's own.
   const inputImageKeys = rest.inputImageKeys ? await resolveInputImages(g, request.tenantId, rest.inputImageKeys) : undefined;
   const webhook = webhookUrl ? { key: (await g.store.putJson(webhookKey(request.tenantId, workflowId), { url: webhookUrl })).key } : undefined;
@@ -123,11 +131,13 @@ export async function startGeneration(
     review: resolved.review,
     ...(webhook ? { webhook } : {}),
     reviewAuth,
-    policy: { version: tenant.version, clamped: resolved.clamped },
+    policy: { version: tenant.version, clamped },
   };
   try {
     const handle = await g.client.workflow.start(generateImage, {
       ...startOptions(g.config, full, workflowId),
+      // Activities and children inherit it: the run's class, its tenant as the fairness key, the policy's weight.
+      priority: dispatch.priority,
       args: [full],
       // A second start with the same id joins the first run while it is open, and is refused once it has closed.
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -208,7 +218,11 @@ async function describeOwned(g: Generations, workflowId: string, tenant?: string
   return info;
 }
 
-export interface StatusView extends RunStatus {
+export interface StatusView extends Omit<RunStatus, 'stage'> {
+  /** `queued`: no worker has picked the run up yet (see `queue`). */
+  stage: RunStatus['stage'] | 'queued';
+  /** For a queued run: its place in the queue and an ETA (client/queuePlace.ts). */
+  queue?: QueuePlace;
   runStatus: string;
   ui: string;
   /** Presigned URLs for every candidate key in the view. */
@@ -224,6 +238,9 @@ export interface StatusView extends RunStatus {
 export async function generationStatus(g: Generations, workflowId: string, tenant?: string, queryDeadlineMs?: number): Promise<StatusView> {
   const info = await describeOwned(g, workflowId, tenant);
   const handle = g.client.workflow.getHandle(workflowId);
+  // A run no worker has picked up cannot answer a query: its place in the queue is what there is to say.
+  const queue = await queuePlace(g, info);
+  if (queue) return queuedView(g, info, queue);
   // Queries replay the run on a worker, so they answer for finished runs too.
   const status = queryDeadlineMs ? await g.client.withDeadline(Date.now() + queryDeadlineMs, () => handle.query(statusQuery)) : await handle.query(statusQuery);
   const result = info.status.name === 'COMPLETED' ? ((await handle.result()) as GenerateImageResult) : undefined;
@@ -235,6 +252,28 @@ export async function generationStatus(g: Generations, workflowId: string, tenan
     ui: runUiUrl(g.config, workflowId, info.runId),
     urls,
     ...(result ? { result: { outcome: result.outcome, reportKey: result.reportKey, cost: result.cost } } : {}),
+  };
+}
+
+function queuedView(g: Generations, info: WorkflowExecutionDescription, queue: QueuePlace): StatusView {
+  return {
+    workflowId: info.workflowId,
+    request: '',
+    stage: 'queued',
+    queue,
+    round: 0,
+    approval: 'not_required',
+    answers: [],
+    checklist: [],
+    candidates: [],
+    current: [],
+    decisions: [],
+    usage: EMPTY_USAGE,
+    providers: info.typedSearchAttributes.get(Providers) ?? '',
+    degraded: [],
+    runStatus: info.status.name,
+    ui: runUiUrl(g.config, info.workflowId, info.runId),
+    urls: {},
   };
 }
 

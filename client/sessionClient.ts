@@ -12,10 +12,12 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import type { GenerateOptions } from '../common/request';
+import { runPriority } from '../common/dispatchPriority';
 import { Tenant } from '../common/searchAttributes';
 import { legacySessionWorkflowId, sessionWorkflowId } from '../common/sessionId';
 import { reviewSigner } from '../security/reviewSigner';
 import { resolveInputImages } from './generations';
+import { admitStarts } from './tenantCaps';
 import { tenantPolicies } from './tenantPolicies';
 import { runSearchAttributes, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
@@ -58,6 +60,8 @@ export async function submitTurn(
   const tenant = await tenantPolicies(config).current(conversation.tenantId);
   const { source: _, staleForMs: __, ...policy } = tenant;
   const request: TurnRequest = { ...turn, owner, policy };
+  // Each turn is a run of the tenant: it must fit its caps like any start.
+  await admitStarts({ client }, tenant);
   // legacy-read: unprefixed-session-id
   const legacy = await runningLegacySession(client, conversation);
   if (legacy) {
@@ -75,6 +79,8 @@ export async function submitTurn(
   const start = new WithStartWorkflowOperation(session, {
     workflowId,
     taskQueue: config.temporal.taskQueue,
+    // Interactive, under the tenant's fairness key: its turns (children) inherit it.
+    priority: runPriority(tenant, 'interactive').priority,
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [
       {

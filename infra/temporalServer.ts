@@ -40,6 +40,9 @@ const QUEUE_POLL_RPS = 1000;
 
 const DYNAMIC_CONFIG = [
   'frontend.enableServerVersionCheck=false',
+  // Task-queue priority and per-tenant fairness (common/dispatchPriority.ts): on in the local stack as in production.
+  'matching.useNewMatcher=true',
+  'matching.enableFairness=true',
   `history.transferProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
   `history.timerProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
   `history.visibilityProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,

@@ -6,12 +6,21 @@
  *  - a start is clamped by its tenant's policy and says so: the answer, the run's memo and its report name the
  *    version and each clamp; the run itself renders no more rounds than the policy allows;
  *  - with Postgres down, starts use the last policy the process read, and say how old it is;
- *  - the CLI shows, changes, lists and audits a policy, and refuses a change that breaks the policy's own rules.
+ *  - the CLI shows, changes, lists and audits a policy, and refuses a change that breaks the policy's own rules;
+ *  - past a cap on open or queued runs a start is refused with 429 and Retry-After, and nothing starts; a batch
+ *    is admitted with its concurrency cut to the cap, and says so.
  */
 import { randomUUID } from 'node:crypto';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateImageResult } from '../common/runResult';
 import { tenantPolicies } from '../client/tenantPolicies';
+import { tenantRunCounts } from '../client/tenantCaps';
+import { startBatch } from '../client/batches';
+import { idempotentWorkflowId } from '../client/generations';
+import { eventually } from './support/eventually';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createPool } from '../providers/database';
 import { runCli } from './support/cli';
 import { listenApi, type InProcessApi } from './support/inProcessApi';
@@ -130,5 +139,51 @@ describe('tenant policy', () => {
     expect((await runCli(['tenant', 'list'])).stdout).toContain(`${tenant}  version 1`);
     const changes = await runCli(['tenant', 'changes', '--tenant', tenant, '--json']);
     expect(JSON.parse(changes.stdout)).toEqual([expect.objectContaining({ version: 1, changedBy: 'ops-olga', oldPolicy: null })]);
+  });
+
+  test('past a cap a start answers 429 with Retry-After and starts nothing; a batch is admitted in slices that fit', async () => {
+    const capped = `policy-cap-${randomUUID().slice(0, 6)}`;
+    const token = `tok-cap-${randomUUID()}`;
+    const idle = await startTestEnv({
+      name: 'policy-cap-idle',
+      workers: false,
+      env: { IMAGE_AGENT_API_TOKENS: `${token}:${capped}:cat:submit`, IMAGE_AGENT_TENANT_POLICY_CACHE_SECONDS: '0' },
+    });
+    const idleApi = await listenApi(idle);
+    try {
+      await tenantPolicies(idle.config).change(capped, { maxQueuedRuns: 1, maxOpenRuns: 5 }, 'test');
+      const first = await idleApi.call('POST', '/v1/generations', token, { request: 'a kite', userId: 'cat' });
+      expect(first.status).toBe(202);
+      // Nothing polls this queue, so the run waits for a worker: queued, as visibility soon says.
+      await eventually(async () => expect(await tenantRunCounts(idle, capped)).toEqual({ open: 1, queued: 1 }), 30_000);
+      const key = randomUUID();
+      const res = await fetch(`${idleApi.base}/v1/generations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify({ request: 'another kite', userId: 'cat' }),
+      });
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('30');
+      expect(((await res.json()) as { error: string }).error).toMatch(/1 runs waiting for a worker, and its policy allows 1/);
+      await expect(idle.client.workflow.getHandle(idempotentWorkflowId(capped, key)).describe()).rejects.toThrow();
+      // The CLI says why, too.
+      const cli = await runCli(['generate', '--tenant', capped, 'a third kite'], { IMAGE_AGENT_TASK_QUEUE: idle.taskQueue });
+      expect(cli.code).toBe(1);
+      expect(cli.stderr).toMatch(/runs waiting for a worker, and its policy allows 1/);
+
+      // A batch is not refused: its cases come at most as many at a time as the caps allow.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cap-batch-'));
+      const jsonl = path.join(dir, 'three.jsonl');
+      fs.writeFileSync(jsonl, ['a', 'b', 'c'].map((r) => JSON.stringify({ id: r, request: `a cup ${r}` })).join('\n'));
+      const started = await startBatch(idle, [jsonl], { batchId: `cap-${randomUUID().slice(0, 6)}`, tenantId: capped, system: 'test', concurrency: 8 });
+      expect(started.concurrency).toBe(1);
+      expect(started.clamped).toContainEqual(expect.objectContaining({ field: 'concurrency', requested: 8, applied: 1 }));
+      await idle.client.workflow.getHandle(started.workflowId).terminate('test done');
+      await idle.client.workflow.getHandle(first.body.workflowId as string).terminate('test done');
+      fs.rmSync(dir, { recursive: true, force: true });
+    } finally {
+      await idleApi.close();
+      await idle.stop();
+    }
   });
 });

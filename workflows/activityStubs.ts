@@ -14,6 +14,7 @@ import {
   type ActivityOptions,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
+import type { Priority } from '@temporalio/common';
 import type { AgentActivities, GpuActivities } from '../activities';
 import { durationMs } from '../common/duration';
 import { FailureType, NON_RETRYABLE_TYPES } from '../common/failureTypes';
@@ -61,37 +62,42 @@ function groundingOptions(windowMs: number, { attemptMs, giveUpAfterMs }: Ground
 /** Each route's activity, by route; an activity name in the table that is not an agent activity fails to compile here. */
 type GroundingStubs = { [R in GroundingRoute]: ActivityInterfaceFor<AgentActivities>[GroundingActivity<R>] };
 
-function groundingStubs(windowMs: number): GroundingStubs {
+function groundingStubs(windowMs: number, dispatch: Pick<ActivityOptions, 'priority'>): GroundingStubs {
   const stubs: Partial<Record<GroundingRoute, unknown>> = {};
   for (const route of GROUNDING_ROUTE_NAMES) {
     const { activity, timeouts } = GROUNDING_ROUTES[route];
-    stubs[route] = proxyActivities<AgentActivities>(groundingOptions(windowMs, timeouts))[activity];
+    stubs[route] = proxyActivities<AgentActivities>({ ...groundingOptions(windowMs, timeouts), ...dispatch })[activity];
   }
   return stubs as GroundingStubs;
 }
 
-/** The stubs of one run, for its outage window (a duration such as "10 minutes"). */
-export function activitiesFor(outageWindow: string = DEFAULT_OUTAGE_WINDOW) {
-  const windowMs = durationMs(outageWindow);
+/**
+ * The stubs of one run, for its outage window (a duration such as "10 minutes"). With a priority the stubs'
+ * activities take it instead of inheriting the run's (a run continuing after a review decision).
+ */
+export function activitiesFor(outageWindow: string = DEFAULT_OUTAGE_WINDOW, priority?: Priority) {
+  return stubsWithin(durationMs(outageWindow), priority ? { priority } : {});
+}
+
+function stubsWithin(windowMs: number, dispatch: Pick<ActivityOptions, 'priority'>) {
+  const within = (attemptMs: number, extra: Partial<ActivityOptions> = {}): ActivityOptions => withinWindow(windowMs, attemptMs, { ...dispatch, ...extra });
   return {
-    plan: proxyActivities<Pick<AgentActivities, 'planContext'>>(withinWindow(windowMs, 2 * MINUTE, { summary: 'plan the missing context' })),
+    plan: proxyActivities<Pick<AgentActivities, 'planContext'>>(within(2 * MINUTE, { summary: 'plan the missing context' })),
     /** The grounding routes' activities (common/groundingRoutes.ts), keyed by route. */
-    ground: groundingStubs(windowMs),
-    memoryWrite: proxyActivities<Pick<AgentActivities, 'rememberTurn'>>(
-      withinWindow(windowMs, MINUTE, { summary: 'remember the turn and update the profile' }),
-    ),
-    compose: proxyActivities<Pick<AgentActivities, 'composePrompt'>>(withinWindow(windowMs, 2 * MINUTE)),
-    checklist: proxyActivities<Pick<AgentActivities, 'planChecklist'>>(withinWindow(windowMs, 2 * MINUTE, { summary: 'plan the feedback checklist' })),
-    critique: proxyActivities<Pick<AgentActivities, 'critiqueImage'>>(withinWindow(windowMs, 3 * MINUTE)),
-    session: proxyActivities<Pick<AgentActivities, 'selectRelevantTurns'>>(withinWindow(windowMs, MINUTE)),
-    report: proxyActivities<Pick<AgentActivities, 'writeReport'>>(withinWindow(windowMs, MINUTE, { summary: 'write the run report to object storage' })),
+    ground: groundingStubs(windowMs, dispatch),
+    memoryWrite: proxyActivities<Pick<AgentActivities, 'rememberTurn'>>(within(MINUTE, { summary: 'remember the turn and update the profile' })),
+    compose: proxyActivities<Pick<AgentActivities, 'composePrompt'>>(within(2 * MINUTE)),
+    checklist: proxyActivities<Pick<AgentActivities, 'planChecklist'>>(within(2 * MINUTE, { summary: 'plan the feedback checklist' })),
+    critique: proxyActivities<Pick<AgentActivities, 'critiqueImage'>>(within(3 * MINUTE)),
+    session: proxyActivities<Pick<AgentActivities, 'selectRelevantTurns'>>(within(MINUTE)),
+    report: proxyActivities<Pick<AgentActivities, 'writeReport'>>(within(MINUTE, { summary: 'write the run report to object storage' })),
     /** The report as a local activity (workflows/patches.ts, REPORT_AS_LOCAL_ACTIVITY). */
     localReport: proxyLocalActivities<Pick<AgentActivities, 'writeReport'>>(localWithinWindow(windowMs, MINUTE, 'write the run report to object storage')),
-    batch: proxyActivities<Pick<AgentActivities, 'loadBatchCases' | 'writeBatchReport'>>(withinWindow(windowMs, 10 * MINUTE)),
-    judge: proxyActivities<Pick<AgentActivities, 'judgeCase'>>(withinWindow(windowMs, 3 * MINUTE)),
+    batch: proxyActivities<Pick<AgentActivities, 'loadBatchCases' | 'writeBatchReport'>>(within(10 * MINUTE)),
+    judge: proxyActivities<Pick<AgentActivities, 'judgeCase'>>(within(3 * MINUTE)),
     /** Webhook deliveries retry for the window too; a receiver's 4xx stops them. */
     webhooks: proxyActivities<Pick<AgentActivities, 'deliverWebhook'>>(
-      withinWindow(windowMs, 30 * SECOND, {
+      within(30 * SECOND, {
         heartbeatTimeout: undefined,
         retry: {
           initialInterval: '2 seconds',
@@ -103,11 +109,11 @@ export function activitiesFor(outageWindow: string = DEFAULT_OUTAGE_WINDOW) {
     ),
     /** Renders run on the GPU queue named after the workflow's own queue; a render holds a slot 10 minutes at most. */
     gpu: proxyActivities<GpuActivities>({
-      ...withinWindow(windowMs, 10 * MINUTE),
+      ...within(10 * MINUTE),
       taskQueue: gpuTaskQueueFor(workflowInfo().taskQueue),
       retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: NON_RETRYABLE_TYPES },
     }),
   };
 }
 
-export type RunActivities = ReturnType<typeof activitiesFor>;
+export type RunActivities = ReturnType<typeof stubsWithin>;

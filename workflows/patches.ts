@@ -31,3 +31,10 @@ export const TENANT_REVIEW_RULES = 'tenant-review-rules';
  * finished: with concurrency 32 and 40 cases per run, a run started up to 72 children.
  */
 export const BATCH_RUN_BOUNDED_BY_STARTED_CASES = 'batch-run-bounded-by-started-cases';
+
+/**
+ * 2026-12-04: once a reviewer has decided (a plan approved, a result rejected with feedback), the run's remaining
+ * activities are scheduled at priority key 1, ahead of every interactive, batch and benchmark task in their queues:
+ * a person is waiting on them again.
+ */
+export const FIRST_IN_QUEUE_AFTER_REVIEW = 'first-in-queue-after-review';

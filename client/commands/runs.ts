@@ -17,6 +17,15 @@ export function registerRuns(program: Command): void {
         const s = await generationStatus(g, workflowId);
         if (flags.json) return printJson(s);
         console.log(`run        ${s.workflowId} (${s.runStatus.toLowerCase()})`);
+        if (s.queue) {
+          const q = s.queue;
+          const eta =
+            q.etaSeconds !== undefined
+              ? `, about ${formatEta(q.etaSeconds)} at the ${q.finishedPerMinute.toFixed(1)} runs a minute its queue finished lately`
+              : ', no estimate yet (no run of its queue finished in the last 10 minutes)';
+          console.log(`queue      waiting for a worker: #${q.position} of its tenant's waiting runs, ${q.aheadOnQueue} ahead on its queue${eta}`);
+          return;
+        }
         console.log(`stage      ${s.stage}, round ${s.round}, approval ${s.approval}, providers ${s.providers}`);
         if (s.pendingReview) {
           console.log(
@@ -99,4 +108,8 @@ function indent(text: string): string {
 function printCost(report: RunReport): void {
   if (!report.cost) return;
   console.log(`cost       ${report.cost.total.toFixed(4)}${report.cost.unpriced.length ? ` (no price for ${report.cost.unpriced.join(', ')})` : ''}`);
+}
+
+function formatEta(seconds: number): string {
+  return seconds < 90 ? `${seconds} s` : seconds < 5400 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
 }

@@ -3,6 +3,7 @@
  * request asked for and none it did not; a policy change merged and checked whole; an image set cut to the limit
  * without cutting a dependency. Needs no stack.
  */
+import { fairnessKey, PRIORITY_KEYS, runPriority } from '../../common/dispatchPriority';
 import { withinImageLimit, type ContextPlan } from '../../common/plan';
 import { describeClamps, resolveRunOptions } from '../../common/resolveRunOptions';
 import type { ReviewPolicy } from '../../common/review';
@@ -112,4 +113,19 @@ test('an image set over the limit keeps the first images whose dependencies are 
   expect(cut.droppedImages).toEqual(['detail', 'close']);
   expect(withinImageLimit(plan, 4)).toBe(plan);
   expect(withinImageLimit(plan, undefined)).toBe(plan);
+});
+
+test("a run's priority: its class's key, no better than the tenant's class (reported), its tenant as the fairness key", () => {
+  expect(runPriority(tenant({ fairnessWeight: 3 }), 'interactive')).toEqual({
+    priority: { priorityKey: PRIORITY_KEYS.interactive, fairnessKey: 't', fairnessWeight: 3 },
+    priorityClass: 'interactive',
+  });
+  expect(runPriority(tenant({ priorityClass: 'batch' }), 'benchmark').priority.priorityKey).toBe(5);
+  const lowered = runPriority(tenant({ priorityClass: 'batch' }), 'interactive');
+  expect(lowered.priority.priorityKey).toBe(4);
+  expect(lowered.clamp).toEqual({ field: 'priority', requested: 'interactive', applied: 'batch', rule: 'runs are dispatched as batch at best' });
+  const long = 'a'.repeat(100);
+  expect(new TextEncoder().encode(fairnessKey(long)).length).toBeLessThanOrEqual(64);
+  expect(fairnessKey(long)).not.toBe(fairnessKey(`${'a'.repeat(99)}b`));
+  expect(fairnessKey('acme')).toBe('acme');
 });

@@ -7,7 +7,11 @@ import type { ContextPlan } from '../../common/plan';
 import { providersLabel } from '../../common/modelCall';
 import { DEFAULT_OPTIONS, type GenerateImageInput, type GenerateOptions } from '../../common/request';
 import type { Degradation, ImageOutcome } from '../../common/runResult';
+import type { Priority } from '@temporalio/common';
+import { patched } from '@temporalio/workflow';
+import { PRIORITY_KEYS } from '../../common/dispatchPriority';
 import { activitiesFor, type RunActivities } from '../activityStubs';
+import { FIRST_IN_QUEUE_AFTER_REVIEW } from '../patches';
 import { recordCandidate, setStage, type RunStage } from './audit';
 import type { Grounded } from './ground/groundContext';
 import type { ReviewGate } from './review/reviewGate';
@@ -31,14 +35,27 @@ export class Run {
   /** The workflow's date, fixed at the start: every stage plans for the same day. */
   readonly today = new Date().toISOString().slice(0, 10);
 
-  readonly acts: RunActivities;
+  private readonly beforeReview: RunActivities;
+  private afterReview?: RunActivities;
 
   constructor(
     readonly input: GenerateImageInput,
     readonly options: GenerateOptions,
     readonly gate: ReviewGate,
   ) {
-    this.acts = activitiesFor(options.outageWindow);
+    this.beforeReview = activitiesFor(options.outageWindow);
+  }
+
+  /** Once a reviewer has decided, a person waits on what is left: it goes first in its queues (undefined: the run's own). */
+  dispatchNow(): Priority | undefined {
+    return this.gate.decisions.length > 0 && patched(FIRST_IN_QUEUE_AFTER_REVIEW) ? { priorityKey: PRIORITY_KEYS.afterReview } : undefined;
+  }
+
+  /** The run's activities, at the priority of the moment (dispatchNow). */
+  get acts(): RunActivities {
+    const priority = this.dispatchNow();
+    if (!priority) return this.beforeReview;
+    return (this.afterReview ??= activitiesFor(this.options.outageWindow, priority));
   }
 
   degraded(): Degradation[] {

@@ -29,6 +29,8 @@ export async function renderImageSet(args: ImageSetArgs): Promise<ImageOutcome[]
       workflowId: `${info.workflowId}-image-${index}${args.firstRound ? `-r${args.firstRound}` : ''}`,
       staticSummary: `image ${index}: ${image.brief}`.slice(0, 200),
       typedSearchAttributes: info.typedSearchAttributes,
+      // After a review decision the set's re-render goes first; otherwise each image inherits the run's priority.
+      ...(args.priority ? { priority: args.priority } : {}),
       args: [
         {
           parent: { request: args.input.request, tenantId: args.input.tenantId, userId: args.input.userId, history: args.input.history },

@@ -42,11 +42,13 @@ export interface FeedbackLoopArgs {
   promptOverride?: string;
   /** Called after each candidate, for status and audit. */
   onCandidate?: (candidate: Candidate) => void;
+  /** The activities' priority when not the run's own (after a review decision, common/dispatchPriority.ts). */
+  priority?: Parameters<typeof activitiesFor>[1];
 }
 
 export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutcome> {
   const { options, recorder } = args;
-  const { compose, critique, gpu } = activitiesFor(options.outageWindow);
+  const { compose, critique, gpu } = activitiesFor(options.outageWindow, args.priority);
   const rounds = options.ablations.noFeedback ? 1 : options.maxRounds;
   const first = args.firstRound ?? 1;
   const candidates: Candidate[] = [];

@@ -39,6 +39,7 @@ export async function renderImages(
     onCandidate: run.addCandidate,
     feedback: extra.feedback,
     firstRound: extra.firstRound,
+    priority: run.dispatchNow(),
   };
   if (plan.images.length > 1) return renderImageSet({ ...shared, checklist: await checklist, input });
   return [await runFeedbackLoop({ ...shared, image: plan.images[0]!, imageIndex: 0, promptOverride: extra.promptOverride })];
