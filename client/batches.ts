@@ -101,7 +101,7 @@ export async function startBatch(
     // A running batch of the same id is joined; a finished one is run again, skipping its finished cases.
     workflowIdConflictPolicy: 'USE_EXISTING',
     // Behind interactive work, under the tenant's fairness key: every case and its activities inherit it.
-    priority: dispatch.priority,
+    ...(g.config.tenants.dispatchKeys ? { priority: dispatch.priority } : {}),
     staticSummary: `${suite}: ${cases.length} cases`,
     typedSearchAttributes: runSearchAttributes(g.config, { kind: 'batch', tenantId: o.tenantId, batchId }),
     args: [input],

@@ -14,6 +14,7 @@ import { registerServe } from './commands/serve';
 import { registerSession } from './commands/session';
 import { registerTenant } from './commands/tenant';
 import { registerPriority } from './commands/priority';
+import { tenantPolicies } from './tenantPolicies';
 
 export function buildProgram(): Command {
   const program = new Command('image-agent').description('agentic image generation on Temporal').showHelpAfterError();
@@ -39,7 +40,19 @@ export function buildProgram(): Command {
       for (const { service, healthy } of rows) {
         console.log(healthy ? `ok    ${service.describe()[0]}` : `DOWN  ${service.name} is unreachable: ${service.fix}`);
       }
-      if (rows.some((r) => !r.healthy)) process.exitCode = 1;
+      const d = config.tenants.defaults;
+      console.log(
+        `tenant defaults: rounds ≤ ${d.maxRounds}, images ≤ ${d.maxImages}, ${d.priorityClass}, weight ${d.fairnessWeight}, ≤ ${d.maxQueuedRuns} queued, ≤ ${d.maxOpenRuns} open; four-eyes: ${config.security.fourEyesTenants.join(', ') || 'none'}; dispatch keys ${config.tenants.dispatchKeys ? 'on' : 'off'}`,
+      );
+      const policies = await tenantPolicies(config)
+        .overview()
+        .catch(() => undefined);
+      console.log(
+        policies
+          ? `ok    tenant policies: ${policies.stored} stored${policies.lastChange ? `, last changed ${policies.lastChange}` : ''} (image-agent tenant list)`
+          : `DOWN  tenant policies: Postgres is unreachable; starts use the last policy each process read (reused for ${config.tenants.policyCacheMs / 1000} s while it is up), and a process that never read one waits out the outage window`,
+      );
+      if (rows.some((r) => !r.healthy) || !policies) process.exitCode = 1;
     });
   return program;
 }

@@ -137,7 +137,7 @@ export async function startGeneration(
     const handle = await g.client.workflow.start(generateImage, {
       ...startOptions(g.config, full, workflowId),
       // Activities and children inherit it: the run's class, its tenant as the fairness key, the policy's weight.
-      priority: dispatch.priority,
+      ...(g.config.tenants.dispatchKeys ? { priority: dispatch.priority } : {}),
       args: [full],
       // A second start with the same id joins the first run while it is open, and is refused once it has closed.
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -80,7 +80,7 @@ export async function submitTurn(
     workflowId,
     taskQueue: config.temporal.taskQueue,
     // Interactive, under the tenant's fairness key: its turns (children) inherit it.
-    priority: runPriority(tenant, 'interactive').priority,
+    ...(config.tenants.dispatchKeys ? { priority: runPriority(tenant, 'interactive').priority } : {}),
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [
       {

@@ -155,6 +155,12 @@ export function tenantPolicies(config: AppConfig, pool: Pool = poolFor(config.da
       return read;
     },
 
+    /** How many tenants have a stored policy, and when the last change was: one query, no waiting (for doctor). */
+    async overview(): Promise<{ stored: number; lastChange?: string }> {
+      const { rows } = await pool.query<{ stored: string; last: Date | null }>('select count(*) as stored, max(updated_at) as last from tenant_policies');
+      return { stored: Number(rows[0]?.stored ?? 0), ...(rows[0]?.last ? { lastChange: new Date(rows[0].last).toISOString() } : {}) };
+    },
+
     /** Every tenant with a stored policy. */
     async list(): Promise<PolicyRead[]> {
       const { rows } = await waitingOutPostgres(config, 'list tenant policies', () =>

@@ -126,6 +126,8 @@ export interface AppConfig {
     defaults: Omit<TenantPolicy, 'review'>;
     /** How long a process reuses a policy it read. */
     policyCacheMs: number;
+    /** Whether starts carry priority and fairness keys (false: first-in, first-out). */
+    dispatchKeys: boolean;
   };
   batch: {
     /** Cases in flight per batch, by default. */

@@ -43,6 +43,9 @@ const DYNAMIC_CONFIG = [
   // Task-queue priority and per-tenant fairness (common/dispatchPriority.ts): on in the local stack as in production.
   'matching.useNewMatcher=true',
   'matching.enableFairness=true',
+  // One partition per queue: priority and fairness are kept per partition, and one server process gains nothing from four.
+  'matching.numTaskqueueReadPartitions=1',
+  'matching.numTaskqueueWritePartitions=1',
   `history.transferProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
   `history.timerProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
   `history.visibilityProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,

@@ -91,7 +91,11 @@ describe('a missing or unreachable component is one line naming it and the fix',
 
   test.each([
     ['object storage', { S3_ENDPOINT: 'http://127.0.0.1:1' }, /DOWN\s+object storage is unreachable: check S3_ENDPOINT/],
-    ['Postgres', { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres' }, /DOWN\s+postgres is unreachable: check DATABASE_URL/],
+    [
+      'Postgres',
+      { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres' },
+      /DOWN\s+postgres is unreachable: check DATABASE_URL[\s\S]*DOWN\s+tenant policies: Postgres is unreachable; starts use the last policy each process read/,
+    ],
     ['Temporal', { TEMPORAL_ADDRESS: '127.0.0.1:1' }, /DOWN\s+temporal is unreachable: check TEMPORAL_ADDRESS/],
   ])('doctor names %s', async (_name, badEnv, expected) => {
     const res = await runCli(['doctor'], badEnv);

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { ABLATION_NAMES, PRIORITY_CLASSES, type TenantPolicy } from '../../common/tenantPolicy';
 import { configSection } from '../configSection';
-import { int, optionalString } from './schemas';
+import { bool, int, optionalString } from './schemas';
 
 const ablationList = optionalString.transform((v, ctx) => {
   if (v === undefined) return [...ABLATION_NAMES];
@@ -49,6 +49,12 @@ export const tenantSettings = configSection(
       default: '10000',
       description: 'Runs of a tenant open at once at most; past it starts answer 429.',
     },
+    IMAGE_AGENT_DISPATCH_KEYS: {
+      schema: bool,
+      default: 'true',
+      description:
+        'Start runs with a priority key by class and the tenant as fairness key (common/dispatchPriority.ts); `false` starts them first-in, first-out (a server without the feature, or the fairness bench’s baseline).',
+    },
     IMAGE_AGENT_TENANT_POLICY_CACHE_SECONDS: {
       schema: int(0, 3600),
       default: '10',
@@ -66,5 +72,6 @@ export const tenantSettings = configSection(
       maxOpenRuns: s.IMAGE_AGENT_TENANT_MAX_OPEN_RUNS,
     } satisfies Omit<TenantPolicy, 'review'>,
     policyCacheMs: s.IMAGE_AGENT_TENANT_POLICY_CACHE_SECONDS * 1000,
+    dispatchKeys: s.IMAGE_AGENT_DISPATCH_KEYS,
   }),
 );
