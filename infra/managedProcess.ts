@@ -36,10 +36,26 @@ function isAlive(pid: number): boolean {
 
 export function runningPid(spec: Pick<ProcessSpec, 'name' | 'runDir'>): number | undefined {
   try {
-    const pid = Number(fs.readFileSync(pidFile(spec), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+    const [pidText = '', argv] = fs.readFileSync(pidFile(spec), 'utf8').split('\n');
+    const pid = Number(pidText.trim());
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) && stillOurs(pid, argv?.trim()) ? pid : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Whether the pid still runs the command we started: a pid file outlives its process, and on a busy machine the
+ * pid is soon another process's (another stack's server, say), which `stop` would otherwise kill. Pid files
+ * written before the command was recorded, and systems without /proc, are taken at their word.
+ */
+function stillOurs(pid: number, argv: string | undefined): boolean {
+  if (!argv) return true;
+  try {
+    const running = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
+    return JSON.stringify(running) === argv;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ENOENT' || !fs.existsSync('/proc/self');
   }
 }
 
@@ -57,7 +73,8 @@ export function startDetached(spec: ProcessSpec): number {
   fs.closeSync(log);
   if (child.pid === undefined) throw new Error(`${spec.name}: could not start ${spec.command}`);
   child.unref();
-  fs.writeFileSync(pidFile(spec), String(child.pid));
+  // The command line beside the pid, so a pid reused by another process is never taken for ours (stillOurs).
+  fs.writeFileSync(pidFile(spec), `${child.pid}\n${JSON.stringify([spec.command, ...spec.args])}\n`);
   return child.pid;
 }
 
