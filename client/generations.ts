@@ -361,6 +361,8 @@ export interface ListFilter {
   /** User id; matched through its pseudonymous tag. */
   user?: string;
   pendingReview?: boolean;
+  /** Runs no worker has picked up yet (client/queuePlace.ts). */
+  queued?: boolean;
   limit?: number;
 }
 
@@ -384,6 +386,7 @@ function listQuery(idKey: string, f: ListFilter): string {
   // The keyed tag, and the unkeyed one of runs started before it.
   if (f.user && f.tenant) parts.push(`${UserTag.name} IN (${userTags(idKey, f.tenant, f.user).map(quote).join(', ')})`);
   if (f.pendingReview) parts.push(`${Approval.name} IN ('pending', 'pending_plan')`, `ExecutionStatus = 'Running'`);
+  if (f.queued) parts.push(`${Stage.name} IS NULL`, `ExecutionStatus = 'Running'`);
   return parts.join(' AND ');
 }
 

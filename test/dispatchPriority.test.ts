@@ -19,6 +19,7 @@ import { changeRunPriority } from '../client/runPriorityChange';
 import { tenantPolicies } from '../client/tenantPolicies';
 import { statusQuery } from '../workflows/generate/generationMessages';
 import { eventually } from './support/eventually';
+import { listenApi } from './support/inProcessApi';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 const OPEN = `prio-open-${randomUUID().slice(0, 6)}`;
@@ -110,7 +111,8 @@ describe('dispatch priority and fairness', () => {
   test('a queued run says where it stands: its place among its tenant’s waiting runs, the runs ahead, and an ETA', async () => {
     const other = `prio-other-${randomUUID().slice(0, 6)}`;
     // A queue of its own: the runs the other tests closed on the idle queue would count as its throughput.
-    const own = await startTestEnv({ name: 'priority-queue', workers: false });
+    const token = `tok-queue-${randomUUID()}`;
+    const own = await startTestEnv({ name: 'priority-queue', workers: false, env: { IMAGE_AGENT_API_TOKENS: `${token}:${other}:rita:review` } });
     const gi = (): Generations => ({ client: own.client, config: own.config, store: own.store });
     const first = await startGeneration(gi(), request(other));
     const second = await startGeneration(gi(), request(other));
@@ -128,6 +130,12 @@ describe('dispatch priority and fairness', () => {
         expect((await generationStatus(gi(), second.workflowId)).queue).toEqual({ position: 2, aheadOnQueue: 1, finishedPerMinute: 0.1, etaSeconds: 1200 }),
       30_000,
     );
+    // The review page lists them too, with the same figures.
+    const api = await listenApi(own);
+    const page = await (await fetch(`${api.base}/review`, { headers: { authorization: `Bearer ${token}` } })).text();
+    await api.close();
+    expect(page).toContain('Waiting for a worker');
+    expect(page).toMatch(new RegExp(`${second.workflowId}</code> · #2 of the tenant's waiting runs · 1 ahead on its queue · about 20 min`));
     for (const id of [first.workflowId, second.workflowId]) await own.client.workflow.getHandle(id).terminate('test done');
     await own.stop();
   });

@@ -229,6 +229,11 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
     // A run whose workers are gone cannot answer its status query: the page still loads, and names it.
     const views = await Promise.all(pending.map((r) => generationStatus(g, r.workflowId, tenant, REVIEW_PAGE_QUERY_DEADLINE_MS).catch(() => undefined)));
     const unanswered = pending.filter((_, i) => views[i] === undefined);
+    // Runs no worker has picked up yet, with their place and ETA: a few, since each costs a describe and three counts.
+    const queued = await listGenerations(g, { tenant, queued: true, limit: 5 });
+    const queuedViews = (await Promise.all(queued.map((r) => generationStatus(g, r.workflowId, tenant).catch(() => undefined)))).filter(
+      (v): v is NonNullable<typeof v> => v?.queue !== undefined,
+    );
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
@@ -237,6 +242,7 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
           tenant,
           views.filter((v) => v !== undefined),
           unanswered,
+          queuedViews,
         ),
       );
   });

@@ -66,7 +66,7 @@ function runCard(v: StatusView): string {
 }
 
 /** `unanswered`: runs waiting for review whose status no worker answered in time (listed, not decidable here). */
-export function renderReviewPage(tenant: string, views: StatusView[], unanswered: readonly RunSummary[] = []): string {
+export function renderReviewPage(tenant: string, views: StatusView[], unanswered: readonly RunSummary[] = [], queued: readonly StatusView[] = []): string {
   const pending = views.filter((v) => v.pendingReview);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>image-agent · reviews for ${esc(tenant)}</title>
@@ -84,6 +84,7 @@ button{margin:.4rem .4rem 0 0;padding:.4rem 1rem} output{margin-left:.5rem}
 <h1>Pending reviews · tenant ${esc(tenant)}</h1>
 ${pending.length ? pending.map(runCard).join('\n') : unanswered.length ? '' : '<p id="empty">Nothing is waiting for review.</p>'}
 ${unanswered.length ? unansweredList(unanswered) : ''}
+${queued.length ? queuedList(queued) : ''}
 <script>
 for (const section of document.querySelectorAll('.run')) {
   const out = section.querySelector('output');
@@ -106,6 +107,19 @@ for (const section of document.querySelectorAll('.run')) {
 }
 </script>
 </body></html>`;
+}
+
+function queuedList(runs: readonly StatusView[]): string {
+  const items = runs.map((r) => {
+    const q = r.queue!;
+    const eta = q.etaSeconds !== undefined ? `about ${Math.max(1, Math.round(q.etaSeconds / 60))} min` : 'no estimate yet';
+    return `<li data-workflow-id="${esc(r.workflowId)}"><code>${esc(r.workflowId)}</code> · #${q.position} of the tenant's waiting runs · ${q.aheadOnQueue} ahead on its queue · ${eta}</li>`;
+  });
+  return `<section id="queued" class="unanswered">
+  <h2>Waiting for a worker</h2>
+  <p class="meta">Started, but no worker has picked them up yet. The estimate comes from how many runs of the queue finished in the last ten minutes.</p>
+  <ul>${items.join('')}</ul>
+</section>`;
 }
 
 function unansweredList(runs: readonly RunSummary[]): string {
