@@ -23,7 +23,7 @@ import { reviewSigner } from '../security/reviewSigner';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generate/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
-import { queuePlace, type QueuePlace } from './queuePlace';
+import { NOT_PICKED_UP, queuePlace, type QueuePlace } from './queuePlace';
 import { admitStarts } from './tenantCaps';
 import { tenantPolicies } from './tenantPolicies';
 import { runUiUrl } from './temporalClient';
@@ -386,7 +386,7 @@ function listQuery(idKey: string, f: ListFilter): string {
   // The keyed tag, and the unkeyed one of runs started before it.
   if (f.user && f.tenant) parts.push(`${UserTag.name} IN (${userTags(idKey, f.tenant, f.user).map(quote).join(', ')})`);
   if (f.pendingReview) parts.push(`${Approval.name} IN ('pending', 'pending_plan')`, `ExecutionStatus = 'Running'`);
-  if (f.queued) parts.push(`${Stage.name} IS NULL`, `ExecutionStatus = 'Running'`);
+  if (f.queued) parts.push(NOT_PICKED_UP, `ExecutionStatus = 'Running'`);
   return parts.join(' AND ');
 }
 

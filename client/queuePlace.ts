@@ -5,10 +5,13 @@
  * a worker has picked up costs nothing here. Visibility trails by moments, so the figures are estimates.
  */
 import type { WorkflowExecutionDescription } from '@temporalio/client';
-import { Kind, Stage, Tenant } from '../common/searchAttributes';
+import { Approval, Kind, Stage, Tenant } from '../common/searchAttributes';
 import type { Generations } from './generations';
 
 const THROUGHPUT_WINDOW_MS = 10 * 60_000;
+
+/** The visibility condition of a run no worker has picked up: neither a stage nor an approval upserted yet. */
+export const NOT_PICKED_UP = `${Stage.name} IS NULL AND ${Approval.name} IS NULL`;
 
 export interface QueuePlace {
   /** 1: the next of its tenant's waiting runs. */
@@ -23,12 +26,14 @@ export interface QueuePlace {
 
 /** The run's place in its queue, or undefined when a worker has picked it up (its first task sets its stage). */
 export async function queuePlace(g: Pick<Generations, 'client'>, info: WorkflowExecutionDescription): Promise<QueuePlace | undefined> {
-  if (info.status.name !== 'RUNNING' || info.typedSearchAttributes.get(Stage) !== undefined) return undefined;
-  const tenant = info.typedSearchAttributes.get(Tenant);
+  const attrs = info.typedSearchAttributes;
+  // A worker's first task sets the stage (and later the approval): a run with either has been picked up.
+  if (info.status.name !== 'RUNNING' || attrs.get(Stage) !== undefined || attrs.get(Approval) !== undefined) return undefined;
+  const tenant = attrs.get(Tenant);
   const started = info.startTime.toISOString();
   const since = new Date(Date.now() - THROUGHPUT_WINDOW_MS).toISOString();
   // Ids, tenants and queue names are validated or ours, so single quotes are enough.
-  const waiting = `${Kind.name} = 'generate' AND ExecutionStatus = 'Running' AND ${Stage.name} IS NULL AND StartTime < '${started}'`;
+  const waiting = `${Kind.name} = 'generate' AND ExecutionStatus = 'Running' AND ${NOT_PICKED_UP} AND StartTime < '${started}'`;
   const queue = `TaskQueue = '${info.taskQueue}'`;
   const [mine, ahead, finished] = await Promise.all([
     g.client.workflow.count(`${waiting} AND ${Tenant.name} = '${tenant ?? ''}'`),

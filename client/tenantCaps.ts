@@ -7,7 +7,8 @@
  */
 import type { VersionedTenantPolicy } from '../common/tenantPolicy';
 import { ImageAgentError } from '../common/imageAgentError';
-import { Kind, Stage, Tenant } from '../common/searchAttributes';
+import { Kind, Tenant } from '../common/searchAttributes';
+import { NOT_PICKED_UP } from './queuePlace';
 import type { Generations } from './generations';
 
 /** How long a refused caller waits before asking again: about one run's dispatch on a busy queue. */
@@ -25,7 +26,7 @@ export class TenantCapReachedError extends ImageAgentError {
 export async function tenantRunCounts(g: Pick<Generations, 'client'>, tenantId: string): Promise<{ open: number; queued: number }> {
   // Tenant ids are validated ([A-Za-z0-9._:@-]), so quoting them is enough.
   const open = `${Tenant.name} = '${tenantId}' AND ${Kind.name} = 'generate' AND ExecutionStatus = 'Running'`;
-  const [all, waiting] = await Promise.all([g.client.workflow.count(open), g.client.workflow.count(`${open} AND ${Stage.name} IS NULL`)]);
+  const [all, waiting] = await Promise.all([g.client.workflow.count(open), g.client.workflow.count(`${open} AND ${NOT_PICKED_UP}`)]);
   return { open: all.count, queued: waiting.count };
 }
 
