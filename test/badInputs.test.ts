@@ -500,6 +500,14 @@ const ROWS: Row[] = [
   },
   {
     area: 'api',
+    input: "a tenant admin raising its own tenant's fairness weight and caps",
+    status: 403,
+    message: /fairnessWeight, maxOpenRuns: set by the operator \(image-agent tenant set\), not through the API/,
+    run: (c) => call(c, 'POST', '/v1/tenant/policy', { token: TOKEN_A, body: { fairnessWeight: 1000, maxOpenRuns: 1000000 } }),
+    after: policyUnchanged(TOKEN_A),
+  },
+  {
+    area: 'api',
     input: 'a policy change naming a priority class that does not exist',
     status: 400,
     message: /priorityClass: .*interactive.*batch.*benchmark/,

@@ -16,6 +16,7 @@ import { describeFailure } from '../../common/describeFailure';
 import { loadConfigIfValid } from '../../config/loadConfig';
 import {
   cancelGeneration,
+  ForbiddenError,
   generationReport,
   generationStatus,
   idempotentWorkflowId,
@@ -191,7 +192,11 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
   app.get('/v1/tenant/policy', async (req) => tenantPolicies(g.config).current(callerOf(req).tenant));
   app.post('/v1/tenant/policy', async (req) => {
     const principal = callerOf(req);
-    return tenantPolicies(g.config).change(principal.tenant, parse(policyChangeBody, req.body, 'policy change'), principal.name);
+    const change = parse(policyChangeBody, req.body, 'policy change');
+    // How a tenant's work is dispatched beside other tenants' is the operator's to set, not the tenant's own admin's.
+    const operatorOnly = OPERATOR_POLICY_FIELDS.filter((f) => change[f] !== undefined);
+    if (operatorOnly.length) throw new ForbiddenError(`${operatorOnly.join(', ')}: set by the operator (image-agent tenant set), not through the API`);
+    return tenantPolicies(g.config).change(principal.tenant, change, principal.name);
   });
   app.get('/v1/tenant/policy/changes', async (req) => {
     const tenant = callerOf(req).tenant;
@@ -247,6 +252,9 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
       );
   });
 }
+
+/** Policy fields that decide a tenant's share of the workers against other tenants': the operator's, never the API's. */
+const OPERATOR_POLICY_FIELDS = ['priorityClass', 'fairnessWeight', 'maxQueuedRuns', 'maxOpenRuns'] as const;
 
 /**
  * Why a sign-in comes from another site, or undefined. Browsers send `Origin` on every cross-origin POST (and

@@ -111,7 +111,7 @@ export const ROUTE_ROLES: readonly RouteRule[] = [
     body: policyChangeBody,
     roles: [],
     cost: 'ordinary',
-    note: 'admin only; recorded with the principal, the time, and the policy before and after',
+    note: 'admin only; recorded with the principal, the time, and the policy before and after; dispatch fields (class, weight, caps) are the operator’s (403)',
   },
   {
     method: 'GET',
