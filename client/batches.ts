@@ -8,11 +8,10 @@ import path from 'node:path';
 import { buildBatchCases, detectSuite, type BatchCaseOptions } from './batchManifest';
 import type { JudgePromptTemplate } from '../benchmarks/judge/promptTemplate';
 import type { BenchmarkRunRecord } from '../benchmarks/report/runRecord';
-import { runPriority } from '../common/dispatchPriority';
-import { resolveRunOptions, type Clamp } from '../common/resolveRunOptions';
+import type { Clamp } from '../common/resolveRunOptions';
 import { NO_REVIEW } from '../common/review';
 import { reviewSigner } from '../security/reviewSigner';
-import { tenantPolicies } from './tenantPolicies';
+import { startUnderPolicy } from './startUnderPolicy';
 import { MANIFEST_PAGE_SIZE, type BatchInput, type BatchManifest, type BatchResult, type SuiteKind } from '../common/batch';
 import { batchManifestKey, batchManifestPageKey, judgePromptKey } from '../common/objectKeys';
 import type { GenerateOptions } from '../common/request';
@@ -69,14 +68,13 @@ export async function startBatch(
   await g.store.putJson(manifestKey, manifest);
   const offline = g.config.models.mode === 'offline';
   // The batch runs under the tenant's policy as it is now; each case clamps its own options by it too.
-  const { source: _, staleForMs: __, ...policy } = await tenantPolicies(g.config).current(o.tenantId);
-  const dispatch = runPriority(policy, suite === 'requests' ? 'batch' : 'benchmark');
+  const under = await startUnderPolicy(g.config, o.tenantId, { options: o.options }, NO_REVIEW, suite === 'requests' ? 'batch' : 'benchmark');
+  const policy = under.tenant;
   // Admitted in slices that fit the tenant's caps: never more cases in flight than it may have runs open or queued.
   const requestedConcurrency = o.concurrency ?? g.config.batch.concurrency;
   const concurrency = Math.min(requestedConcurrency, policy.policy.maxOpenRuns, policy.policy.maxQueuedRuns);
   const clamped = [
-    ...resolveRunOptions(policy, { options: o.options }, NO_REVIEW).clamped,
-    ...(dispatch.clamp ? [dispatch.clamp] : []),
+    ...under.clamped,
     ...(concurrency < requestedConcurrency
       ? [{ field: 'concurrency', requested: requestedConcurrency, applied: concurrency, rule: `at most ${concurrency} runs open or queued` }]
       : []),
@@ -101,7 +99,7 @@ export async function startBatch(
     // A running batch of the same id is joined; a finished one is run again, skipping its finished cases.
     workflowIdConflictPolicy: 'USE_EXISTING',
     // Behind interactive work, under the tenant's fairness key: every case and its activities inherit it.
-    ...(g.config.tenants.dispatchKeys ? { priority: dispatch.priority } : {}),
+    ...under.dispatch,
     staticSummary: `${suite}: ${cases.length} cases`,
     typedSearchAttributes: runSearchAttributes(g.config, { kind: 'batch', tenantId: o.tenantId, batchId }),
     args: [input],

@@ -12,8 +12,7 @@ import { blockedRangeOf, isAllowedHost, isIpLiteral } from '../providers/search/
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateRequest } from '../common/requestSchema';
 import type { PlanReviewDecision, ReviewDecision } from '../common/review';
-import { runPriority } from '../common/dispatchPriority';
-import { resolveRunOptions, type Clamp } from '../common/resolveRunOptions';
+import type { Clamp } from '../common/resolveRunOptions';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { Approval, Kind, Providers, Stage, Tenant, UserTag } from '../common/searchAttributes';
 import { EMPTY_USAGE } from '../common/modelCall';
@@ -25,7 +24,7 @@ import { startOptions, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
 import { NOT_PICKED_UP, queuePlace, type QueuePlace } from './queuePlace';
 import { admitStarts } from './tenantCaps';
-import { tenantPolicies } from './tenantPolicies';
+import { startUnderPolicy } from './startUnderPolicy';
 import { runUiUrl } from './temporalClient';
 // By function reference, so the input and result types are checked end to end.
 import { generateImage } from '../workflows/generate/generateImage';
@@ -103,15 +102,9 @@ export async function startGeneration(
   await refuseErasedStart(g, request.tenantId, [request.userId]);
   if (webhookUrl && !g.config.webhooks.secret) throw new ConflictError('webhooks are disabled: set IMAGE_AGENT_WEBHOOK_SECRET so deliveries can be signed');
   if (webhookUrl) checkWebhookTarget(webhookUrl, g.config.webhooks.allowHosts);
-  const tenant = await tenantPolicies(g.config).current(request.tenantId);
-  const resolved = resolveRunOptions(tenant, { options: rest.options, review: request.review }, g.config.review.defaults);
-  const dispatch = runPriority(tenant, 'interactive');
-  const clamped = [...resolved.clamped, ...(dispatch.clamp ? [dispatch.clamp] : [])];
-  const underPolicy = {
-    clamped,
-    policyVersion: tenant.version,
-    ...(tenant.staleForMs !== undefined ? { policyStaleForMs: tenant.staleForMs } : {}),
-  };
+  const policy = await startUnderPolicy(g.config, request.tenantId, { options: rest.options, review: request.review }, g.config.review.defaults, 'interactive');
+  const { tenant, resolved, clamped } = policy;
+  const underPolicy = { clamped, policyVersion: tenant.version, ...(policy.staleForMs !== undefined ? { policyStaleForMs: policy.staleForMs } : {}) };
   // Review decisions must be signed by the API; the requester (an operator when none is named) is recorded.
   const reviewAuth = reviewSigner(g.config).reviewAuth(options.requestedBy ?? `operator-${request.userId}`, tenant.policy.review);
   if (options.idempotent) {
@@ -137,7 +130,7 @@ export async function startGeneration(
     const handle = await g.client.workflow.start(generateImage, {
       ...startOptions(g.config, full, workflowId),
       // Activities and children inherit it: the run's class, its tenant as the fairness key, the policy's weight.
-      ...(g.config.tenants.dispatchKeys ? { priority: dispatch.priority } : {}),
+      ...policy.dispatch,
       args: [full],
       // A second start with the same id joins the first run while it is open, and is refused once it has closed.
       workflowIdConflictPolicy: 'USE_EXISTING',

@@ -12,13 +12,12 @@ import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import type { GenerateOptions } from '../common/request';
-import { runPriority } from '../common/dispatchPriority';
 import { Tenant } from '../common/searchAttributes';
 import { legacySessionWorkflowId, sessionWorkflowId } from '../common/sessionId';
 import { reviewSigner } from '../security/reviewSigner';
 import { resolveInputImages } from './generations';
 import { admitStarts } from './tenantCaps';
-import { tenantPolicies } from './tenantPolicies';
+import { startUnderPolicy } from './startUnderPolicy';
 import { runSearchAttributes, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
 import type { GenerateImageResult } from '../common/runResult';
@@ -57,9 +56,9 @@ export async function submitTurn(
     turn = { ...turn, inputImageKeys: await resolveInputImages({ store }, conversation.tenantId, turn.inputImageKeys) };
   }
   // The turn runs under the tenant's policy as it is now: a change reaches the next turn of a running session.
-  const tenant = await tenantPolicies(config).current(conversation.tenantId);
-  const { source: _, staleForMs: __, ...policy } = tenant;
-  const request: TurnRequest = { ...turn, owner, policy };
+  // (The workflow resolves the turn's options under it, with the session's: it knows them, the client does not.)
+  const { tenant, dispatch } = await startUnderPolicy(config, conversation.tenantId, { options: turn.options }, config.review.defaults, 'interactive');
+  const request: TurnRequest = { ...turn, owner, policy: tenant };
   // Each turn is a run of the tenant: it must fit its caps like any start.
   await admitStarts({ client }, tenant);
   // legacy-read: unprefixed-session-id
@@ -80,7 +79,7 @@ export async function submitTurn(
     workflowId,
     taskQueue: config.temporal.taskQueue,
     // Interactive, under the tenant's fairness key: its turns (children) inherit it.
-    ...(config.tenants.dispatchKeys ? { priority: runPriority(tenant, 'interactive').priority } : {}),
+    ...dispatch,
     workflowIdConflictPolicy: 'USE_EXISTING',
     args: [
       {

@@ -13,6 +13,7 @@ import type { AppConfig } from '../common/config';
 import { findImageAgentError, ImageAgentError } from '../common/imageAgentError';
 import type { TenantPolicy, VersionedTenantPolicy } from '../common/tenantPolicy';
 import { applyPolicyChange, tenantPolicySchema, type TenantPolicyChange } from '../common/tenantPolicySchema';
+import { InvalidRequestError } from '../common/requestSchema';
 import { createPool } from '../providers/database';
 import { waitingOutPostgres } from './outageWait';
 
@@ -21,14 +22,6 @@ export class PolicyVersionConflictError extends ImageAgentError {
   override name = 'PolicyVersionConflictError';
   constructor(message: string) {
     super(message, { retryable: false, httpStatus: 409 });
-  }
-}
-
-/** A change that leaves a policy breaking its own rules (the API answers 400). */
-export class InvalidPolicyError extends ImageAgentError {
-  override name = 'InvalidPolicyError';
-  constructor(message: string) {
-    super(message, { retryable: false, httpStatus: 400 });
   }
 }
 
@@ -86,7 +79,8 @@ function fromRow(config: AppConfig, tenantId: string, row: PolicyRow | undefined
   // A row written by an older build may lack a field added since: the defaults fill it, then it is checked whole.
   const parsed = tenantPolicySchema.safeParse({ ...defaultTenantPolicy(config, tenantId), ...(row.policy as object) });
   if (!parsed.success)
-    throw new InvalidPolicyError(`the stored policy of tenant ${tenantId} (version ${row.version}) is not valid: ${parsed.error.issues[0]?.message}`);
+    // A row this build cannot read is the server's problem, not the caller's: a 500 that names it in the log.
+    throw new Error(`the stored policy of tenant ${tenantId} (version ${row.version}) is not valid: ${parsed.error.issues[0]?.message}`);
   return { tenantId, version: row.version, policy: parsed.data, source: 'stored' };
 }
 
@@ -127,7 +121,7 @@ export function tenantPolicies(config: AppConfig, pool: Pool = poolFor(config.da
             );
           }
           const next = applyPolicyChange(before.policy, change);
-          if (!next.success) throw new InvalidPolicyError(`invalid policy: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+          if (!next.success) throw new InvalidRequestError(`invalid policy: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
           const version = before.version + 1;
           // Two first changes racing: the second insert finds the row and changes nothing, so it is refused, not lost.
           const written = await client.query(

@@ -77,6 +77,11 @@ function changeFromFlags(f: SetFlags): TenantPolicyChange {
   return parsed.data;
 }
 
+function printPolicy(read: PolicyRead, json: boolean | undefined): void {
+  if (json) printJson(read);
+  else console.log(describePolicy(read));
+}
+
 function describePolicy(read: PolicyRead): string {
   const p = read.policy;
   const r = p.review;
@@ -102,9 +107,7 @@ export function registerTenant(program: Command): void {
     .requiredOption('--tenant <tenant>', 'the tenant')
     .option('--json', 'print JSON')
     .action(async (raw: { tenant?: string; json?: boolean }) => {
-      const read = await tenantPolicies(loadConfig()).current(tenantOf(raw, 'show'));
-      if (raw.json) printJson(read);
-      else console.log(describePolicy(read));
+      printPolicy(await tenantPolicies(loadConfig()).current(tenantOf(raw, 'show')), raw.json);
     });
   tenant
     .command('set')
@@ -126,9 +129,7 @@ export function registerTenant(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (raw: SetFlags & { tenant?: string; by: string; json?: boolean }) => {
       const tenantId = tenantOf(raw, 'set');
-      const read = await tenantPolicies(loadConfig()).change(tenantId, changeFromFlags(raw), raw.by);
-      if (raw.json) printJson(read);
-      else console.log(describePolicy(read));
+      printPolicy(await tenantPolicies(loadConfig()).change(tenantId, changeFromFlags(raw), raw.by), raw.json);
     });
   tenant
     .command('list')

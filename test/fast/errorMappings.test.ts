@@ -9,7 +9,7 @@ import { toActivityFailure } from '../../activities/failures';
 import { errorResponse } from '../../client/api/errorResponse';
 import { MissingRoleError, UnauthorizedError } from '../../client/api/auth';
 import { UserErasedError } from '../../client/erasureTombstones';
-import { InvalidPolicyError, PolicyVersionConflictError } from '../../client/tenantPolicies';
+import { PolicyVersionConflictError } from '../../client/tenantPolicies';
 import { TenantCapReachedError } from '../../client/tenantCaps';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../client/generations';
 import { TemporalCallFailedError } from '../../client/temporalErrors';
@@ -66,7 +66,6 @@ const cases: [string, Error, { type: string; nonRetryable: boolean; delayMs?: nu
   ['conflict', new ConflictError('already decided'), { type: 'ConflictError', nonRetryable: true }, { status: 409 }],
   ['erased user', new UserErasedError('acme', new Date('2026-12-31T00:00:00Z')), { type: 'UserErasedError', nonRetryable: true }, { status: 409 }],
   ['stale policy change', new PolicyVersionConflictError('at version 2, not 1'), { type: 'PolicyVersionConflictError', nonRetryable: true }, { status: 409 }],
-  ['invalid policy', new InvalidPolicyError('invalid policy: maxRounds'), { type: 'InvalidPolicyError', nonRetryable: true }, { status: 400 }],
   ['tenant cap', new TenantCapReachedError('3 runs open, policy allows 3'), undefined, { status: 429, retryAfterS: 30 }],
   // Retried: an admin may re-enable the tenant within the activity's window.
   ['disabled tenant', new TenantDisabledError('acme'), undefined, { status: 403 }],
