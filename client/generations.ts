@@ -22,7 +22,7 @@ import { reviewSigner } from '../security/reviewSigner';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generate/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
-import { NOT_PICKED_UP, queuePlace, type QueuePlace } from './queuePlace';
+import { NOT_PICKED_UP, queuePlace, runEta, type QueuePlace, type RunEta } from './queuePlace';
 import { admitStarts } from './tenantCaps';
 import { startUnderPolicy } from './startUnderPolicy';
 import { runUiUrl } from './temporalClient';
@@ -216,6 +216,8 @@ export interface StatusView extends Omit<RunStatus, 'stage'> {
   stage: RunStatus['stage'] | 'queued';
   /** For a queued run: its place in the queue and an ETA (client/queuePlace.ts). */
   queue?: QueuePlace;
+  /** For a run a worker is on and no person is holding up: when it should finish (client/queuePlace.ts). */
+  eta?: RunEta;
   runStatus: string;
   ui: string;
   /** Presigned URLs for every candidate key in the view. */
@@ -238,9 +240,13 @@ export async function generationStatus(g: Generations, workflowId: string, tenan
   const status = queryDeadlineMs ? await g.client.withDeadline(Date.now() + queryDeadlineMs, () => handle.query(statusQuery)) : await handle.query(statusQuery);
   const result = info.status.name === 'COMPLETED' ? ((await handle.result()) as GenerateImageResult) : undefined;
   const keys = [...new Set(status.candidates.map((c) => c.image.key))];
-  const urls = Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await g.store.presign(k)] as const)));
+  const [urls, eta] = await Promise.all([
+    Promise.all(keys.map(async (k) => [k, await g.store.presign(k)] as const)).then((pairs) => Object.fromEntries(pairs) as Record<string, string>),
+    info.status.name === 'RUNNING' && !status.approval.startsWith('pending') ? runEta(g, info) : undefined,
+  ]);
   return {
     ...status,
+    ...(eta ? { eta } : {}),
     runStatus: info.status.name,
     ui: runUiUrl(g.config, workflowId, info.runId),
     urls,

@@ -6,7 +6,8 @@
  * Reads are cached per process for IMAGE_AGENT_TENANT_POLICY_CACHE_SECONDS. With Postgres down a start uses the
  * last policy this process read, however old (the answer says how old), and waits out the outage window only when
  * it never read one: a start never fails for that reason within the window, and never runs without its tenant's
- * rules. Changes wait out the outage like any other write.
+ * rules. Changes wait out the outage like any other write. The process's /metrics says how long ago it last read
+ * one and how many starts used a stale one; `doctor` prints both for the local stack's API.
  */
 import type { Pool } from 'pg';
 import type { AppConfig } from '../common/config';
@@ -15,6 +16,7 @@ import type { TenantPolicy, VersionedTenantPolicy } from '../common/tenantPolicy
 import { applyPolicyChange, tenantPolicySchema, type TenantPolicyChange } from '../common/tenantPolicySchema';
 import { InvalidRequestError } from '../common/requestSchema';
 import { createPool } from '../providers/database';
+import { policyReadFromPostgres, tenantPolicyStaleReads } from '../telemetry/appMetrics';
 import { waitingOutPostgres } from './outageWait';
 
 /** A change raced another one, or named a version that is no longer current (the API answers 409). */
@@ -94,16 +96,20 @@ export function tenantPolicies(config: AppConfig, pool: Pool = poolFor(config.da
       const key = `${config.databaseUrl}\u0000${tenantId}`;
       const cached = cache.get(key);
       if (cached && Date.now() - cached.at < config.tenants.policyCacheMs) return cached.read;
-      try {
-        const read = await select(tenantId);
+      const remember = (read: PolicyRead) => {
         cache.set(key, { read, at: Date.now() });
+        policyReadFromPostgres();
         return read;
+      };
+      try {
+        return remember(await select(tenantId));
       } catch (err) {
         if (!isPostgresOutage(err)) throw err;
-        if (cached) return { ...cached.read, staleForMs: Date.now() - cached.at };
-        const read = await waitingOutPostgres(config, `read the policy of tenant ${tenantId}`, () => select(tenantId));
-        cache.set(key, { read, at: Date.now() });
-        return read;
+        if (cached) {
+          tenantPolicyStaleReads.inc();
+          return { ...cached.read, staleForMs: Date.now() - cached.at };
+        }
+        return remember(await waitingOutPostgres(config, `read the policy of tenant ${tenantId}`, () => select(tenantId)));
       }
     },
 

@@ -136,3 +136,25 @@ export const httpRequests = new Counter({
   labelNames: ['route', 'method', 'status'] as const,
   registers,
 });
+
+/** When this process last read a tenant policy from Postgres (client/tenantPolicies.ts sets it). */
+let policyReadAt: number | undefined;
+export function policyReadFromPostgres(at = Date.now()): void {
+  policyReadAt = at;
+}
+
+// Registered for /metrics; read there, never from code.
+new Gauge({
+  name: 'image_agent_tenant_policy_read_age_seconds',
+  help: 'Seconds since this process last read a tenant policy from Postgres (-1: never). Starts use what it read then while Postgres is down.',
+  registers,
+  collect() {
+    this.set(policyReadAt === undefined ? -1 : (Date.now() - policyReadAt) / 1000);
+  },
+});
+
+export const tenantPolicyStaleReads = new Counter({
+  name: 'image_agent_tenant_policy_stale_reads_total',
+  help: 'Starts that ran under the last tenant policy this process read, because Postgres could not be read.',
+  registers,
+});

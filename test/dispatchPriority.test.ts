@@ -16,9 +16,12 @@ import { batchWorkflowId } from '../common/childWorkflowIds';
 import { generationStatus, reviewPlan, startGeneration, type Generations } from '../client/generations';
 import { startBatch } from '../client/batches';
 import { changeRunPriority } from '../client/runPriorityChange';
+import type { RunEta } from '../client/queuePlace';
 import { tenantPolicies } from '../client/tenantPolicies';
 import { statusQuery } from '../workflows/generate/generationMessages';
 import { eventually } from './support/eventually';
+import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
+import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { listenApi } from './support/inProcessApi';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
@@ -119,24 +122,55 @@ describe('dispatch priority and fairness', () => {
     // Without a run that finished lately there is no rate to estimate from.
     await eventually(async () => {
       const s = await generationStatus(gi(), second.workflowId);
-      expect(s).toMatchObject({ stage: 'queued', queue: { position: 2, aheadOnQueue: 1, finishedPerMinute: 0 } });
+      expect(s).toMatchObject({ stage: 'queued', queue: { position: 2, aheadOnQueue: 1, tenantAhead: 1, finishedPerMinute: 0, rateOf: 'queue' } });
       expect(s.queue).not.toHaveProperty('etaSeconds');
     }, 30_000);
-    // One run of the queue closed in the last ten minutes: 0.1 a minute, so two runs (the one ahead, and this one) take 20 minutes.
+    // One run of the queue closed moments ago: taken over ten seconds at least, so at most six a minute.
     const gone = await startGeneration(gi(), request(`prio-gone-${randomUUID().slice(0, 6)}`));
     await own.client.workflow.getHandle(gone.workflowId).terminate('test: a run that finished');
-    await eventually(
-      async () =>
-        expect((await generationStatus(gi(), second.workflowId)).queue).toEqual({ position: 2, aheadOnQueue: 1, finishedPerMinute: 0.1, etaSeconds: 1200 }),
-      30_000,
-    );
+    await eventually(async () => {
+      const q = (await generationStatus(gi(), second.workflowId)).queue;
+      expect(q).toMatchObject({ position: 2, aheadOnQueue: 1, tenantAhead: 1, rateOf: 'queue' });
+      expectEta(q!, 1);
+    }, 30_000);
     // The review page lists them too, with the same figures.
     const api = await listenApi(own);
     const page = await (await fetch(`${api.base}/review`, { headers: { authorization: `Bearer ${token}` } })).text();
     await api.close();
     expect(page).toContain('Waiting for a worker');
-    expect(page).toMatch(new RegExp(`${second.workflowId}</code> · #2 of the tenant's waiting runs · 1 ahead on its queue · about 20 min`));
-    for (const id of [first.workflowId, second.workflowId]) await own.client.workflow.getHandle(id).terminate('test done');
+    expect(page).toMatch(new RegExp(`${second.workflowId}</code> · #2 of the tenant's waiting runs · 1 ahead on its queue · about \\d+ (s|min)`));
+    // Once the tenant's own runs finish, its rate is the estimate's, not the queue's (which has two closed).
+    await own.client.workflow.getHandle(first.workflowId).terminate('test: the tenant’s run ahead finished');
+    await eventually(async () => {
+      const q = (await generationStatus(gi(), second.workflowId)).queue;
+      expect(q).toMatchObject({ position: 1, aheadOnQueue: 0, tenantAhead: 0, rateOf: 'tenant' });
+      expectEta(q!, 1);
+    }, 30_000);
+    // Picked up by a worker (a model that takes its time), it is no longer queued, and still has its ETA.
+    const fake = await new FakeOpenAIServer().start();
+    scriptAgentDefaults(fake);
+    fake.baseLatencyMs.chat = 2000;
+    const workers = await startTestEnv({ name: 'priority-queue-workers', taskQueue: own.taskQueue, fake });
+    try {
+      await eventually(async () => {
+        const s = await generationStatus(gi(), second.workflowId);
+        expect(s.stage).not.toBe('queued');
+        expect(s.queue).toBeUndefined();
+        expect(s.eta).toMatchObject({ tenantAhead: 0, rateOf: 'tenant' });
+        expectEta(s.eta!, 1);
+      }, 30_000);
+    } finally {
+      await own.client.workflow.getHandle(second.workflowId).terminate('test done');
+      await workers.stop();
+      await fake.stop();
+    }
     await own.stop();
   });
 });
+
+/** `closed` runs over at least ten seconds: at most `6 × closed` a minute (less as time passes), and the ETA follows from it. */
+function expectEta(q: RunEta, closed: number): void {
+  expect(q.finishedPerMinute).toBeGreaterThan(0);
+  expect(q.finishedPerMinute).toBeLessThanOrEqual(6 * closed);
+  expect(q.etaSeconds).toBe(Math.round(((q.tenantAhead + 1) / q.finishedPerMinute) * 60));
+}

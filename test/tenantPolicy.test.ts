@@ -25,6 +25,8 @@ import { createPool } from '../providers/database';
 import { runCli } from './support/cli';
 import { listenApi, type InProcessApi } from './support/inProcessApi';
 import { startTestEnv, type TestEnv } from './support/testEnv';
+import { registry, tenantPolicyStaleReads } from '../telemetry/appMetrics';
+import { policyCacheLine } from '../client/commands/doctor';
 
 const ACME = `policy-acme-${randomUUID().slice(0, 6)}`;
 const GLOBEX = `policy-globex-${randomUUID().slice(0, 6)}`;
@@ -111,15 +113,20 @@ describe('tenant policy', () => {
     expect(input.options?.ablations).not.toHaveProperty('noMemory');
   });
 
-  test('with Postgres down a start uses the last policy this process read, and says how old it is', async () => {
+  test('with Postgres down a start uses the last policy this process read, and says how old it is; so do its metrics, which doctor reads', async () => {
     const reachable = tenantPolicies(env.config);
     const read = await reachable.current(ACME);
+    const staleBefore = (await tenantPolicyStaleReads.get()).values[0]?.value ?? 0;
     // A pool to a port nothing listens on: a real connection refusal, classified as a Postgres outage.
     const down = createPool('postgres://postgres@127.0.0.1:1/postgres', 1, { allowExitOnIdle: true });
     try {
       const stale = await tenantPolicies(env.config, down).current(ACME);
       expect(stale).toMatchObject({ version: read.version, policy: read.policy });
       expect(stale.staleForMs).toBeGreaterThanOrEqual(0);
+      expect((await tenantPolicyStaleReads.get()).values[0]?.value).toBe(staleBefore + 1);
+      expect(policyCacheLine('api', await registry.metrics())).toMatch(
+        new RegExp(`^ +api: last read a tenant policy from Postgres \\d+ s ago; ${staleBefore + 1} starts used a stale one$`),
+      );
     } finally {
       await down.end();
     }

@@ -5,6 +5,7 @@
  */
 import type { RunSummary, StatusView } from '../generations';
 import { verdictStatus, verdictSummary, type VerdictStatus } from '../../common/generation';
+import { formatEta } from '../queuePlace';
 
 const VERDICT_MARK: Record<VerdictStatus, string> = { pass: '✔', fail: '✘', unverified: '?' };
 
@@ -112,12 +113,12 @@ for (const section of document.querySelectorAll('.run')) {
 function queuedList(runs: readonly StatusView[]): string {
   const items = runs.map((r) => {
     const q = r.queue!;
-    const eta = q.etaSeconds !== undefined ? `about ${Math.max(1, Math.round(q.etaSeconds / 60))} min` : 'no estimate yet';
+    const eta = q.etaSeconds !== undefined ? `about ${formatEta(q.etaSeconds)}` : 'no estimate yet';
     return `<li data-workflow-id="${esc(r.workflowId)}"><code>${esc(r.workflowId)}</code> · #${q.position} of the tenant's waiting runs · ${q.aheadOnQueue} ahead on its queue · ${eta}</li>`;
   });
   return `<section id="queued" class="unanswered">
   <h2>Waiting for a worker</h2>
-  <p class="meta">Started, but no worker has picked them up yet. The estimate comes from how many runs of the queue finished in the last ten minutes.</p>
+  <p class="meta">Started, but no worker has picked them up yet. The estimate is the tenant's runs ahead over how fast its runs on that queue (or the whole queue's, when none of its own did) finished in the last ten minutes.</p>
   <ul>${items.join('')}</ul>
 </section>`;
 }

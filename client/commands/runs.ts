@@ -4,6 +4,7 @@ import type { RunReport } from '../../common/runResult';
 import { verdictSummary } from '../../common/generation';
 import { cancelGeneration, generationReport, generationStatus, listGenerations } from '../generations';
 import { formatRun, verdictLabel } from '../printRun';
+import { formatEta, type RunEta } from '../queuePlace';
 import { intOption, printJson, withGenerations } from './context';
 
 export function registerRuns(program: Command): void {
@@ -19,11 +20,8 @@ export function registerRuns(program: Command): void {
         console.log(`run        ${s.workflowId} (${s.runStatus.toLowerCase()})`);
         if (s.queue) {
           const q = s.queue;
-          const eta =
-            q.etaSeconds !== undefined
-              ? `, about ${formatEta(q.etaSeconds)} at the ${q.finishedPerMinute.toFixed(1)} runs a minute its queue finished lately`
-              : ', no estimate yet (no run of its queue finished in the last 10 minutes)';
-          console.log(`queue      waiting for a worker: #${q.position} of its tenant's waiting runs, ${q.aheadOnQueue} ahead on its queue${eta}`);
+          console.log(`queue      waiting for a worker: #${q.position} of its tenant's waiting runs, ${q.aheadOnQueue} ahead on its queue`);
+          console.log(`eta        ${etaLine(q)}`);
           return;
         }
         console.log(`stage      ${s.stage}, round ${s.round}, approval ${s.approval}, providers ${s.providers}`);
@@ -39,6 +37,7 @@ export function registerRuns(program: Command): void {
           console.log(`   ${s.urls[c.image.key]}`);
         }
         for (const d of s.decisions) console.log(`decision   ${d.kind} ${d.decision} by ${d.reviewer} (${d.via})${d.feedback ? `: ${d.feedback}` : ''}`);
+        if (s.eta) console.log(`eta        ${etaLine(s.eta)}`);
         console.log(`usage      ${s.usage.calls} calls, ${s.usage.inputTokens}+${s.usage.outputTokens} tokens, ${s.usage.images} images`);
         console.log(`Temporal   ${s.ui}`);
       }),
@@ -110,6 +109,10 @@ function printCost(report: RunReport): void {
   console.log(`cost       ${report.cost.total.toFixed(4)}${report.cost.unpriced.length ? ` (no price for ${report.cost.unpriced.join(', ')})` : ''}`);
 }
 
-function formatEta(seconds: number): string {
-  return seconds < 90 ? `${seconds} s` : seconds < 5400 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
+/** "about 4 min (3 of the tenant's runs ahead, at the 1.5 runs a minute the tenant finished lately)". */
+function etaLine(e: RunEta): string {
+  const basis = `${e.tenantAhead} of the tenant's runs ahead`;
+  if (e.etaSeconds === undefined) return `no estimate yet (${basis}; no run of its queue finished in the last 10 minutes)`;
+  const of = e.rateOf === 'tenant' ? 'the tenant' : 'its queue (none of the tenant’s lately)';
+  return `about ${formatEta(e.etaSeconds)} (${basis}, at the ${e.finishedPerMinute.toFixed(1)} runs a minute ${of} finished lately)`;
 }

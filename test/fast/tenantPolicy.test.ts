@@ -9,6 +9,8 @@ import { describeClamps, resolveRunOptions } from '../../common/resolveRunOption
 import type { ReviewPolicy } from '../../common/review';
 import type { TenantPolicy, VersionedTenantPolicy } from '../../common/tenantPolicy';
 import { applyPolicyChange, tenantPolicyChangeSchema } from '../../common/tenantPolicySchema';
+import { policyCacheLine } from '../../client/commands/doctor';
+import { formatEta } from '../../client/queuePlace';
 
 const OPEN: TenantPolicy = {
   review: { required: false, fourEyes: false, allowApproveBestOnTimeout: true },
@@ -128,4 +130,17 @@ test("a run's priority: its class's key, no better than the tenant's class (repo
   expect(new TextEncoder().encode(fairnessKey(long)).length).toBeLessThanOrEqual(64);
   expect(fairnessKey(long)).not.toBe(fairnessKey(`${'a'.repeat(99)}b`));
   expect(fairnessKey('acme')).toBe('acme');
+});
+
+test("doctor's policy-cache line: what a process last read, from its own metrics; nothing for a process that never read one", () => {
+  const metrics = (age: number, stale: number) =>
+    `# HELP image_agent_tenant_policy_read_age_seconds x\nimage_agent_tenant_policy_read_age_seconds ${age}\nimage_agent_tenant_policy_stale_reads_total ${stale}\n`;
+  expect(policyCacheLine('api', metrics(12.4, 0))).toBe('      api: last read a tenant policy from Postgres 12 s ago');
+  expect(policyCacheLine('api', metrics(95, 3))).toBe('      api: last read a tenant policy from Postgres 95 s ago; 3 starts used a stale one');
+  expect(policyCacheLine('gpu-worker', metrics(-1, 0))).toBeUndefined();
+  expect(policyCacheLine('api', 'image_agent_runs_total 4\n')).toBeUndefined();
+});
+
+test('an ETA reads as seconds, minutes or hours', () => {
+  expect([formatEta(45), formatEta(89), formatEta(90), formatEta(720), formatEta(9000)]).toEqual(['45 s', '89 s', '2 min', '12 min', '2.5 h']);
 });
