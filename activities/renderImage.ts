@@ -11,6 +11,7 @@ import os from 'node:os';
 import { Context } from '@temporalio/activity';
 import { candidateKey } from '../common/objectKeys';
 import type { ImageRef } from '../common/types';
+import type { ModelFallback } from '../common/modelCall';
 import type { ImageModel, LabelledSection, ReferenceImage, RenderOutput } from '../providers/imageModel';
 import type { ObjectStore } from '../providers/objectStore';
 import { assertReadable, currentTenant, currentWorkflowId } from './currentWorkflow';
@@ -40,6 +41,8 @@ export interface RenderImageResult {
   fromSpool?: boolean;
   /** An earlier attempt rendered (or died while its request was with the provider) and left no spooled bytes here: this attempt paid again. */
   reRendered?: boolean;
+  /** The image role's own vendor could not answer; `provider`, a link of its chain, did. */
+  fallback?: ModelFallback;
 }
 
 /** What a render attempt reports; the next attempt reads it to know whether a render was already paid for. */
@@ -97,6 +100,7 @@ export function renderImageActivity(deps: { imageModel: ImageModel; store: Objec
       revisedPrompt: out.revisedPrompt,
       durationMs: Date.now() - started,
       ...(fromSpool ? { fromSpool: true } : {}),
+      ...(out.fallback ? { fallback: out.fallback } : {}),
       // Counted conservatively: an attempt that died while its request may have been with the provider
       // is taken as paid, so the run's cost never under-reports.
       ...(!fromSpool && (earlier?.stage === 'rendered' || earlier?.stage === 'rendering') ? { reRendered: true } : {}),

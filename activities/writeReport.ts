@@ -7,17 +7,19 @@ import type { Prices } from '../common/config';
 import type { ModelCallRecord } from '../common/modelCall';
 import { reportKey } from '../common/objectKeys';
 import type { CostBreakdown, RunReport } from '../common/runResult';
+import { fallbackSummary } from '../common/fallbackSummary';
 import type { ObjectStore } from '../providers/objectStore';
 import type { AgentDeps } from './agentDeps';
 import { currentTenant, currentWorkflowId } from './currentWorkflow';
 
 export function writeReportActivity(deps: Pick<AgentDeps, 'store' | 'config'>) {
-  return async function writeReport(report: Omit<RunReport, 'cost'>): Promise<{ key: string; bytes: number; cost?: number }> {
+  return async function writeReport(report: Omit<RunReport, 'cost' | 'fallbacks'>): Promise<{ key: string; bytes: number; cost?: number }> {
     const key = reportKey(currentTenant(), currentWorkflowId());
     const cost = costOf(report, deps.config.prices);
+    const fallbacks = fallbackSummary(report);
     // The report shows every call in full: slim records (claim check) are put back from object storage.
     const calls = await resolveCalls(report.calls, deps.store);
-    const stored = await deps.store.putJson(key, { ...report, calls, ...(cost ? { cost } : {}) });
+    const stored = await deps.store.putJson(key, { ...report, calls, ...(cost ? { cost } : {}), ...(fallbacks ? { fallbacks } : {}) });
     return { key, bytes: stored.bytes, ...(cost ? { cost: cost.total } : {}) };
   };
 }

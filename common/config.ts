@@ -48,6 +48,10 @@ export interface AppConfig {
     timeoutMs: number;
     /** Send `seed` to the images API (servers such as vLLM-Omni accept it; OpenAI does not). */
     sendSeed: boolean;
+    /** Each chained role's links after its own vendor (`vendor` or `vendor:profile`); absent: no chain. */
+    chains: Partial<Record<ModelRole, string[]>>;
+    fallback: { attemptsPerLink: number; linkBudgetMs: number; onContentPolicy: boolean };
+    breaker: { failureRatio: number; minCalls: number; windowMs: number; probeEveryMs: number };
   };
   search: {
     webBackend: string;

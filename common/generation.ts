@@ -1,5 +1,5 @@
 /** The content-level plan (c_g), the checklist, verdicts and candidates of the feedback loop. */
-import type { ModelCallRecord } from './modelCall';
+import type { ModelCallRecord, ModelFallback } from './modelCall';
 import type { ImageRef } from './types';
 
 /** Everything the image model needs, fixed: the generation context of the paper. */
@@ -108,6 +108,8 @@ export interface Candidate {
     fromSpool?: boolean;
     /** An earlier attempt rendered on a worker that is gone: this candidate was paid for twice. */
     reRendered?: boolean;
+    /** The image role's own vendor could not render it; `provider`, a link of its chain, did, for this reason. */
+    fallback?: ModelFallback;
   };
 }
 

@@ -26,6 +26,17 @@ export interface ModelCallRecord {
    * legacy-read: call-records-without-claim-check
    */
   ref?: { key: string; index: number };
+  /** The role's own vendor could not answer, and the link named by `provider` did (providers/fallback/). */
+  fallback?: ModelFallback;
+}
+
+/** Why a call was answered by a link of its role's chain other than the role's own vendor. */
+export interface ModelFallback {
+  /** The role's own vendor. */
+  from: string;
+  kind: 'breaker' | 'attempts' | 'time' | 'content_policy';
+  /** Why each link before the one that answered was passed over. */
+  reason: string;
 }
 
 export const EMPTY_USAGE: Usage = { inputTokens: 0, outputTokens: 0, images: 0, calls: 0 };

@@ -1,4 +1,5 @@
 /** What a GenerateImage run returns, and the report written to object storage for audit and reproduction. */
+import type { FallbackSummary } from './fallbackSummary';
 import type { GroundedAnswer, MemoryContext, UserProfile } from './evidence';
 import type { Candidate, ChecklistItem } from './generation';
 import type { ModelCallRecord, Usage } from './modelCall';
@@ -75,6 +76,8 @@ export interface RunReport {
   /** Review signals that could not be applied (a signal cannot be refused like an update). */
   ignoredSignals: { at: string; reason: string }[];
   cost?: CostBreakdown;
+  /** Calls and renders a fallback link answered, and the image vendors by round when they differ (written by the report activity). */
+  fallbacks?: FallbackSummary;
 }
 
 export interface CostBreakdown {

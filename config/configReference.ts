@@ -9,6 +9,7 @@ import type { Setting } from '../common/settings';
 import { modelVendors } from '../providers/modelVendors';
 import { SEARCH_BACKENDS } from '../providers/search/searchBackends';
 import { MODEL_ROLES } from '../common/modelRoles';
+import { CHAINED_ROLES, profileVariable, roleFallbacksVariable } from '../providers/fallback/modelChains';
 import { CONFIG_SECTIONS } from './configSections';
 import { SETTINGS_READ_ELSEWHERE } from './settings/elsewhere';
 
@@ -59,6 +60,12 @@ export function configReference(): string {
     if (section.title === 'Models') {
       lines.push('Each role’s own vendor, when it is not `IMAGE_AGENT_PROVIDERS`’s:', '', '| variable | default |', '| --- | --- |');
       lines.push(...MODEL_ROLES.map((role) => `| ${code(`IMAGE_AGENT_${role.toUpperCase()}_VENDOR`)} | \`IMAGE_AGENT_PROVIDERS\` |`), '');
+      lines.push('Each role’s own fallback links, when they are not `IMAGE_AGENT_FALLBACKS`’s:', '', '| variable | default |', '| --- | --- |');
+      lines.push(...CHAINED_ROLES.map((role) => `| ${code(roleFallbacksVariable(role))} | \`IMAGE_AGENT_FALLBACKS\` |`), '');
+      lines.push(
+        `A profile link's settings are its vendor's with the profile appended: \`openai:backup\` reads ${code(profileVariable('OPENAI_BASE_URL', 'backup'))} and ${code(profileVariable('OPENAI_API_KEY', 'backup'))}, never the unsuffixed ones.`,
+        '',
+      );
     }
   }
   lines.push(

@@ -18,6 +18,7 @@ import { allSettings, requiredSettings } from '../providers/search/searchBackend
 import { allVendorSettings, chooseVendors, roleVendorVariable, vendorEndpoint, vendorsLabel } from '../providers/modelVendors';
 import type { ConfigSection, Parsed, SectionContext } from './configSection';
 import { CONFIG_SECTIONS, SECTIONS } from './configSections';
+import { chooseChains, linkEndpoint } from '../providers/fallback/modelChains';
 
 type Sections = typeof SECTIONS;
 /** What each section becomes in AppConfig. */
@@ -33,8 +34,10 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
   const read = readSections(env);
   const temporal = loadTemporalConnection(env);
   const vendors = modelVendorChoice(env, read.models.defaultVendor);
+  const chains = chooseChains(env, vendors.vendors);
+  if ('problem' in chains) throw new ConfigError(`invalid configuration: ${chains.problem} (see docs/configuration.md)`);
   const searchSettingValues = searchBackendSettings(env, read.search.webBackend, read.search.imageBackend);
-  registerSecrets(secretsOf(env, vendors.settings, searchSettingValues));
+  registerSecrets([...secretsOf(env, vendors.settings, searchSettingValues), ...chains.secrets]);
   return {
     temporal: { connection: temporal.connection, namespace: temporal.namespace, ...read.temporal },
     s3: read.s3,
@@ -42,10 +45,13 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     models: {
       mode: vendorsLabel(vendors.vendors),
       vendors: vendors.vendors,
-      settings: vendors.settings,
+      settings: { ...vendors.settings, ...chains.settings },
       roles: read.models.roles,
       timeoutMs: read.models.timeoutMs,
       sendSeed: read.models.sendSeed,
+      chains: Object.fromEntries(Object.entries(chains.chains).map(([role, links]) => [role, links.map((l) => l.name)])),
+      fallback: read.models.fallback,
+      breaker: read.models.breaker,
     },
     search: { ...read.search, settings: searchSettingValues },
     review: read.review.review,
@@ -180,6 +186,16 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
         }),
       ),
       ...config.models.roles,
+      // role → its fallback links, each "link" or "link at https://endpoint".
+      fallbacks: Object.fromEntries(
+        Object.entries(config.models.chains).map(([role, links]) => [
+          role,
+          links.map((l) => {
+            const endpoint = linkEndpoint(l, config.models.settings, role as ModelRole);
+            return `${l}${endpoint ? ` at ${endpoint}` : ''}`;
+          }),
+        ]),
+      ),
     },
   };
 }

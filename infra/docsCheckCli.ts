@@ -4,6 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { MODEL_ROLES } from '../common/modelRoles';
+import { CHAINED_ROLES, roleFallbacksVariable } from '../providers/fallback/modelChains';
+import { roleVendorVariable } from '../providers/modelVendors';
 import { buildProgram } from '../client/cliProgram';
 import { projectRoot } from '../common/paths';
 import { brokenLinks, documentation, readmeTooLong, unknownCommands, unknownScripts, variableDrift, variablesIn } from './docsCheck';
@@ -38,8 +41,8 @@ const code = [...SOURCE_FOLDERS.flatMap((f) => sources(path.join(projectRoot, f)
   .map((f) => fs.readFileSync(f, 'utf8'))
   .join('\n');
 const read = variablesIn(code);
-// Each role's vendor variable is built from the role's name (config/loadConfig.ts).
-for (const v of variablesIn(fs.readFileSync(path.join(projectRoot, 'docs', 'configuration.md'), 'utf8'))) if (v.endsWith('_VENDOR')) read.add(v);
+// Each role's vendor and fallback variables are built from the role's name (config/loadConfig.ts, providers/fallback/modelChains.ts).
+for (const v of [...MODEL_ROLES.map(roleVendorVariable), ...CHAINED_ROLES.map(roleFallbacksVariable)]) read.add(v);
 const reference = variablesIn(fs.readFileSync(path.join(projectRoot, 'docs', 'configuration.md'), 'utf8'));
 const documented = new Set(docs.flatMap((d) => [...variablesIn(d.text)]));
 const scripts = (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;

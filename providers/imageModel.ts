@@ -1,4 +1,5 @@
 /** The image-model role: turns a composed prompt (and optional reference images) into one picture. */
+import type { ModelFallback } from '../common/modelCall';
 
 export interface LabelledSection {
   title: string;
@@ -35,6 +36,8 @@ export interface RenderOutput {
   revisedPrompt?: string;
   /** The format the provider returned, when it was not PNG (converted to PNG above). */
   sourceFormat?: string;
+  /** The image role's own vendor could not answer, and `provider`, a link of its chain, did. */
+  fallback?: ModelFallback;
 }
 
 export interface ImageModel {

@@ -9,6 +9,7 @@ import type { DescribedSetting } from './describedSettings';
 import type { ChatRole, ModelRole } from '../common/modelRoles';
 import type { AgentModels, Embedder } from './agentRoles';
 import type { ImageModel } from './imageModel';
+import type { ChatModel } from './chatModel';
 import type { RelevancePolicy } from './relevance';
 import type { WebSearch } from './search/webSearch';
 
@@ -42,6 +43,8 @@ export interface ModelVendor<K extends string = string> {
   readonly anyOf?: readonly K[];
   // Methods, not function properties: a vendor that reads only its own settings is still a ModelVendor<string>.
   chat?(ctx: VendorContext<K>): ChatRoles;
+  /** The chat model the roles are built on, for a vendor that can be a link of a fallback chain (providers/fallback/). */
+  chatModel?(ctx: VendorContext<K>): ChatModel;
   image?(ctx: VendorContext<K>): ImageModel;
   embed?(ctx: VendorContext<K>): Embedder;
   /** Where a role's calls go (a base URL, never a secret), for printed configuration and benchmark records. */

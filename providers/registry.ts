@@ -6,18 +6,36 @@
 import { ConfigError, type AppConfig } from '../common/config';
 import type { AgentModels, Embedder } from './agentRoles';
 import type { ImageModel } from './imageModel';
-import { CHAT_ROLES, type ModelRole } from '../common/modelRoles';
+import type { ChatModel } from './chatModel';
+import { CHAT_ROLES, type ChatRole, type ModelRole } from '../common/modelRoles';
+import { breakerFor } from './fallback/breakers';
+import { ChainedChatModel, ChainedImageModel } from './fallback/chainedModels';
+import { linkEndpoint, linkSettings, type ChainLinkRef } from './fallback/modelChains';
+import { chatRoles } from './roles/chatRoles';
 import type { ChatRoles, ModelVendor, VendorContext } from './modelVendor';
 import { ownSettings } from './describedSettings';
 import { vendorNamed } from './modelVendors';
 import { LocalCorpusSearch } from './search/localCorpusSearch';
 import type { WebSearch } from './search/webSearch';
 
-/** The render role's model. */
+/** The render role's model: its vendor's, or a chain over its vendor and its fallback links. */
 export function createImageModel(config: AppConfig): ImageModel {
   const vendor = vendorFor(config, 'image');
   if (!vendor.image) throw lacking(vendor, 'image');
-  return vendor.image(contextFor(config, vendor));
+  const own = vendor.image(contextFor(config, vendor));
+  const chain = config.models.chains.image;
+  if (!chain?.length) return own;
+  const links = [
+    { name: vendor.name, model: own },
+    ...chain.map((name) => {
+      const { link, vendor: linked } = linkVendor(name);
+      return { name, model: linked.image!(contextFor(config, linked, undefined, link)) };
+    }),
+  ];
+  return new ChainedImageModel(
+    links.map((l) => ({ ...l, breaker: breakerFor('image', linkLabel(config, l.name, 'image'), config.models.breaker) })),
+    config.models.fallback,
+  );
 }
 
 /** What the render metrics are labelled with: the image model's name, or 'offline'. */
@@ -38,9 +56,44 @@ export function createAgentModels(config: AppConfig, options: { corpus?: WebSear
     built.set(vendor.name, roles);
     return roles;
   };
-  const chat = Object.fromEntries(CHAT_ROLES.map((role) => [role, rolesOf(vendorFor(config, role), role)[role]])) as unknown as ChatRoles;
+  // One chat model (and client) per link, shared by the chained roles.
+  const linkModels = new Map<string, ChatModel>();
+  const chat = Object.fromEntries(
+    CHAT_ROLES.map((role) => [role, config.models.chains[role]?.length ? chainedRole(config, role, linkModels) : rolesOf(vendorFor(config, role), role)[role]]),
+  ) as unknown as ChatRoles;
   const embedder = createEmbedder(config);
   return { provider: config.models.mode, ...chat, ...(embedder ? { embedder } : {}) };
+}
+
+/** One chat role over a chain: its vendor's chat model, then each link's (loadConfig checked each has one). */
+function chainedRole(config: AppConfig, role: ChatRole, linkModels: Map<string, ChatModel>): ChatRoles[ChatRole] {
+  const modelOf = (name: string): ChatModel => {
+    let model = linkModels.get(name);
+    if (!model) {
+      const { link, vendor } = linkVendor(name);
+      linkModels.set(name, (model = vendor.chatModel!(contextFor(config, vendor, undefined, link.profile ? link : undefined))));
+    }
+    return model;
+  };
+  const links = [vendorFor(config, role).name, ...config.models.chains[role]!].map((name) => ({
+    name,
+    model: modelOf(name),
+    breaker: breakerFor('chat', linkLabel(config, name, role), config.models.breaker),
+  }));
+  return chatRoles(new ChainedChatModel(role, links, config.models.fallback), config.models.roles)[role];
+}
+
+/** A breaker is per endpoint: the link and where its calls go (two tests, or two configs, may name the same link). */
+function linkLabel(config: AppConfig, name: string, role: ModelRole): string {
+  const endpoint = linkEndpoint(name, config.models.settings, role);
+  return endpoint ? `${name} at ${endpoint}` : name;
+}
+
+function linkVendor(name: string): { link: ChainLinkRef; vendor: ModelVendor } {
+  const [vendorName, profile] = name.split(':') as [string, string | undefined];
+  const vendor = vendorNamed(vendorName);
+  if (!vendor) throw new ConfigError(`unknown model vendor ${JSON.stringify(vendorName)} in a fallback chain`);
+  return { link: { name, vendor: vendorName, ...(profile ? { profile } : {}) }, vendor };
 }
 
 /** The benchmark judge on the judge role's vendor, with another model: a second opinion (bench judge-agreement). */
@@ -68,10 +121,12 @@ function lacking(vendor: ModelVendor, role: string): ConfigError {
   return new ConfigError(`the model vendor ${vendor.name} has no ${role} role`);
 }
 
-function contextFor(config: AppConfig, vendor: ModelVendor, corpus?: WebSearch): VendorContext<string> {
+function contextFor(config: AppConfig, vendor: ModelVendor, corpus?: WebSearch, link?: ChainLinkRef): VendorContext<string> {
   let local = corpus;
   return {
-    settings: ownSettings(vendor.settings, config.models.settings, `the model vendor ${vendor.name}`),
+    settings: link
+      ? ownSettings(vendor.settings, linkSettings(link, vendor, config.models.settings), `the fallback link ${link.name}`)
+      : ownSettings(vendor.settings, config.models.settings, `the model vendor ${vendor.name}`),
     models: config.models.roles,
     timeoutMs: config.models.timeoutMs,
     sendSeed: config.models.sendSeed,

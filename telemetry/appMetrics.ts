@@ -158,3 +158,30 @@ export const tenantPolicyStaleReads = new Counter({
   help: 'Starts that ran under the last tenant policy this process read, because Postgres could not be read.',
   registers,
 });
+
+/** The process's model-endpoint breakers (providers/fallback/breakers.ts registers them). */
+let breakerStates: () => { endpoint: string; state: 'closed' | 'open' | 'half-open' }[] = () => [];
+export function observeBreakers(source: typeof breakerStates): void {
+  breakerStates = source;
+}
+
+const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
+
+// Registered for /metrics; read there (and by doctor), never from code.
+new Gauge({
+  name: 'image_agent_model_breaker_state',
+  help: 'Each model endpoint’s circuit breaker in this process: 0 closed, 1 half-open (a probe is out), 2 open (calls go to the next link).',
+  labelNames: ['endpoint'] as const,
+  registers,
+  collect() {
+    this.reset();
+    for (const b of breakerStates()) this.set({ endpoint: b.endpoint }, BREAKER_STATE_VALUE[b.state]);
+  },
+});
+
+export const modelFallbacks = new Counter({
+  name: 'image_agent_model_fallbacks_total',
+  help: 'Model calls answered by a link other than the role’s own vendor, by role, the link that answered and why (breaker, attempts, time, content policy).',
+  labelNames: ['role', 'provider', 'reason'] as const,
+  registers,
+});

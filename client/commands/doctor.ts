@@ -1,7 +1,7 @@
 /**
  * `image-agent doctor`: the configuration as this process reads it, every component of the stack reachable or
  * not, the tenant defaults and stored policies, and, for each local stack process that serves /metrics, how old
- * the tenant policy is that it would start runs under while Postgres is down.
+ * the tenant policy is that it would start runs under while Postgres is down, and any open model breaker.
  */
 import type { Command } from 'commander';
 import type { AppConfig } from '../../common/config';
@@ -34,23 +34,44 @@ export function registerDoctor(program: Command): void {
           ? `ok    tenant policies: ${policies.stored} stored${policies.lastChange ? `, last changed ${policies.lastChange}` : ''} (image-agent tenant list)`
           : `DOWN  tenant policies: Postgres is unreachable; starts use the last policy each process read (reused for ${config.tenants.policyCacheMs / 1000} s while it is up), and a process that never read one waits out the outage window`,
       );
-      for (const line of await policyCacheLines(config)) console.log(line);
+      for (const line of await stackProcessLines(config)) console.log(line);
       if (rows.some((r) => !r.healthy) || !policies) process.exitCode = 1;
     });
 }
 
-/** What each running stack process last read of the tenant policies, from its /metrics (a stopped one is skipped). */
-async function policyCacheLines(config: AppConfig): Promise<string[]> {
-  const lines = await Promise.all(
-    stackMetricsTargets(config).map(async ({ process, target }) => {
-      const text = await fetch(`http://${target}/metrics`, { signal: AbortSignal.timeout(1500) })
+/**
+ * What each running stack process says on its /metrics (a stopped one is skipped): the tenant policy it last
+ * read, and its model endpoints' circuit breakers.
+ */
+async function stackProcessLines(config: AppConfig): Promise<string[]> {
+  const texts = await Promise.all(
+    stackMetricsTargets(config).map(async ({ process, target }) => ({
+      process,
+      text: await fetch(`http://${target}/metrics`, { signal: AbortSignal.timeout(1500) })
         .then((r) => (r.ok ? r.text() : undefined))
-        .catch(() => undefined);
-      return text === undefined ? undefined : policyCacheLine(process, text);
-    }),
+        .catch(() => undefined),
+    })),
   );
-  const read = lines.filter((l): l is string => l !== undefined);
-  return read.length ? read : ['      no running stack process has read a tenant policy yet'];
+  const up = texts.filter((t): t is { process: (typeof texts)[number]['process']; text: string } => t.text !== undefined);
+  const policy = up.flatMap(({ process, text }) => policyCacheLine(process, text) ?? []);
+  return [
+    ...(policy.length ? policy : ['      no running stack process has read a tenant policy yet']),
+    ...up.flatMap(({ process, text }) => breakerLines(process, text)),
+  ];
+}
+
+const BREAKER_STATES = ['closed', 'half-open', 'open'] as const;
+
+/** One line per model endpoint whose breaker is not closed, or one saying all are (exported for tests). */
+export function breakerLines(process: string, metricsText: string): string[] {
+  const breakers = [...metricsText.matchAll(/^image_agent_model_breaker_state\{endpoint="([^"]*)"\} (\d+)$/gm)].map((m) => ({
+    endpoint: m[1]!,
+    state: BREAKER_STATES[Number(m[2])] ?? 'open',
+  }));
+  if (!breakers.length) return [];
+  const unwell = breakers.filter((b) => b.state !== 'closed');
+  if (!unwell.length) return [`      ${process}: ${breakers.length} model endpoints in fallback chains, every breaker closed`];
+  return unwell.map((b) => `WARN  ${process}: the breaker of ${b.endpoint} is ${b.state}; its calls go to the next link of the chain`);
 }
 
 /** One process's line, from the two policy-cache metrics in its Prometheus text (exported for tests). */

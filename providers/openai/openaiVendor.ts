@@ -42,6 +42,7 @@ export const openaiVendor = {
   settings,
   anyOf: ['OPENAI_API_KEY', 'OPENAI_BASE_URL'],
   chat: (ctx) => chatRoles(new OpenAIChatModel(createOpenAIClient(chatEndpoint(ctx)), NAME), ctx.models),
+  chatModel: (ctx) => new OpenAIChatModel(createOpenAIClient(chatEndpoint(ctx)), NAME),
   image: (ctx) => new OpenAIImageModel(createOpenAIClient(imageEndpoint(ctx)), ctx.models.image, { sendSeed: ctx.sendSeed, provider: NAME }),
   embed: (ctx) => new OpenAIEmbedder(createOpenAIClient(chatEndpoint(ctx)), ctx.models.embeddings),
   endpoint: (s, kind) => (kind === 'image' ? s.IMAGE_AGENT_IMAGE_BASE_URL || s.OPENAI_BASE_URL : s.OPENAI_BASE_URL) || OPENAI_API,

@@ -1,7 +1,7 @@
 /** The image model alone (the paper's baseline, `--direct`): the request as the prompt, one render, no critique. */
 import type { Candidate } from '../../../common/generation';
 import type { ImageOutcome } from '../../../common/runResult';
-import { renderedBy } from './feedbackLoop';
+import { renderedBy } from './renderedBy';
 import type { Run } from '../run';
 
 export async function directRender(run: Run): Promise<ImageOutcome> {

@@ -19,7 +19,7 @@ import type { GenerateOptions, HistoryTurn } from '../../../common/request';
 import type { ImageOutcome, StopReason } from '../../../common/runResult';
 import { activitiesFor } from '../../activityStubs';
 import type { RunRecorder } from '../runRecorder';
-import type { RenderImageResult } from '../../../activities/renderImage';
+import { renderedBy } from './renderedBy';
 
 export interface FeedbackLoopArgs {
   request: string;
@@ -142,9 +142,4 @@ function sectionsOf(c: { subject: string; attributes: string[]; layout: string; 
     { title: 'Text to render', body: c.textToRender.map((t) => `"${t}"`).join(', ') },
     { title: 'Avoid', body: c.avoid.join(', ') },
   ].filter((s) => s.body.trim());
-}
-
-/** Who rendered a candidate, and whether it was paid for once (spooled upload) or twice (re-rendered). */
-export function renderedBy(r: RenderImageResult): Candidate['renderedBy'] {
-  return { provider: r.provider, model: r.model, mode: r.mode, ...(r.fromSpool ? { fromSpool: true } : {}), ...(r.reRendered ? { reRendered: true } : {}) };
 }
