@@ -5,6 +5,7 @@ import type { MemoryStore } from '../providers/memoryStore';
 import type { ObjectStore } from '../providers/objectStore';
 import type { ImageSearch } from '../providers/search/imageSearch';
 import type { WebSearch } from '../providers/search/webSearch';
+import type { SpendLedger } from '../providers/spend/spendLedger';
 
 export interface AgentDeps {
   config: AppConfig;
@@ -13,4 +14,6 @@ export interface AgentDeps {
   memory: MemoryStore;
   webSearch: WebSearch;
   imageSearch: ImageSearch;
+  /** The spend ledger paid calls reserve in (providers/spend/); the report reads a run's spend from it. */
+  ledger?: SpendLedger;
 }

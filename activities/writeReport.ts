@@ -12,14 +12,22 @@ import type { ObjectStore } from '../providers/objectStore';
 import type { AgentDeps } from './agentDeps';
 import { currentTenant, currentWorkflowId } from './currentWorkflow';
 
-export function writeReportActivity(deps: Pick<AgentDeps, 'store' | 'config'>) {
-  return async function writeReport(report: Omit<RunReport, 'cost' | 'fallbacks'>): Promise<{ key: string; bytes: number; cost?: number }> {
+export function writeReportActivity(deps: Pick<AgentDeps, 'store' | 'config' | 'ledger'>) {
+  return async function writeReport(report: Omit<RunReport, 'cost' | 'fallbacks' | 'spend'>): Promise<{ key: string; bytes: number; cost?: number }> {
     const key = reportKey(currentTenant(), currentWorkflowId());
     const cost = costOf(report, deps.config.prices);
     const fallbacks = fallbackSummary(report);
+    // What the ledger charged the run, the source of truth for money (the cost above is computed from the records).
+    const spend = deps.ledger && Object.keys(deps.config.prices).length ? await deps.ledger.runSpend(currentTenant(), currentWorkflowId()) : undefined;
     // The report shows every call in full: slim records (claim check) are put back from object storage.
     const calls = await resolveCalls(report.calls, deps.store);
-    const stored = await deps.store.putJson(key, { ...report, calls, ...(cost ? { cost } : {}), ...(fallbacks ? { fallbacks } : {}) });
+    const stored = await deps.store.putJson(key, {
+      ...report,
+      calls,
+      ...(cost ? { cost } : {}),
+      ...(fallbacks ? { fallbacks } : {}),
+      ...(spend ? { spend } : {}),
+    });
     return { key, bytes: stored.bytes, ...(cost ? { cost: cost.total } : {}) };
   };
 }

@@ -13,6 +13,7 @@ import { registerSession } from './commands/session';
 import { registerTenant } from './commands/tenant';
 import { registerPriority } from './commands/priority';
 import { registerDoctor } from './commands/doctor';
+import { registerBudget } from './commands/budget';
 
 export function buildProgram(): Command {
   const program = new Command('image-agent').description('agentic image generation on Temporal').showHelpAfterError();
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerErase(program);
   registerTenant(program);
   registerPriority(program);
+  registerBudget(program);
 
   registerDoctor(program);
   return program;

@@ -22,6 +22,7 @@ import { reviewSigner } from '../security/reviewSigner';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generate/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
+import { runSpend } from './tenantSpend';
 import { NOT_PICKED_UP, queuePlace, runEta, type QueuePlace, type RunEta } from './queuePlace';
 import { admitStarts } from './tenantCaps';
 import { startUnderPolicy } from './startUnderPolicy';
@@ -218,6 +219,8 @@ export interface StatusView extends Omit<RunStatus, 'stage'> {
   queue?: QueuePlace;
   /** For a run a worker is on and no person is holding up: when it should finish (client/queuePlace.ts). */
   eta?: RunEta;
+  /** What the spend ledger charged the run so far, when prices are configured (client/tenantSpend.ts). */
+  spend?: { settledUsd: number; reservedUsd: number; calls: number };
   runStatus: string;
   ui: string;
   /** Presigned URLs for every candidate key in the view. */
@@ -240,13 +243,16 @@ export async function generationStatus(g: Generations, workflowId: string, tenan
   const status = queryDeadlineMs ? await g.client.withDeadline(Date.now() + queryDeadlineMs, () => handle.query(statusQuery)) : await handle.query(statusQuery);
   const result = info.status.name === 'COMPLETED' ? ((await handle.result()) as GenerateImageResult) : undefined;
   const keys = [...new Set(status.candidates.map((c) => c.image.key))];
-  const [urls, eta] = await Promise.all([
+  const owner = info.typedSearchAttributes.get(Tenant);
+  const [urls, eta, spend] = await Promise.all([
     Promise.all(keys.map(async (k) => [k, await g.store.presign(k)] as const)).then((pairs) => Object.fromEntries(pairs) as Record<string, string>),
     info.status.name === 'RUNNING' && !status.approval.startsWith('pending') ? runEta(g, info) : undefined,
+    owner && Object.keys(g.config.prices).length ? runSpend(g.config, owner, workflowId) : undefined,
   ]);
   return {
     ...status,
     ...(eta ? { eta } : {}),
+    ...(spend ? { spend } : {}),
     runStatus: info.status.name,
     ui: runUiUrl(g.config, workflowId, info.runId),
     urls,

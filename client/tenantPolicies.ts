@@ -57,7 +57,8 @@ function defaultTenantPolicy(config: Pick<AppConfig, 'tenants' | 'security'>, te
 }
 
 const pools = new Map<string, Pool>();
-function poolFor(databaseUrl: string): Pool {
+/** One small pool per database for the client side (policies, spend). */
+export function poolFor(databaseUrl: string): Pool {
   let pool = pools.get(databaseUrl);
   if (!pool) pools.set(databaseUrl, (pool = createPool(databaseUrl, 2, { allowExitOnIdle: true })));
   return pool;

@@ -13,6 +13,8 @@ export const FailureType = {
   WebhookUnavailable: 'WebhookUnavailable',
   /** A review decision refused by the update's validator: stale, duplicate, late or malformed. */
   ReviewDecisionRefused: 'ReviewDecisionRefused',
+  /** A paid call's reservation was refused: a budget of the tenant, user, batch or run is spent. */
+  BudgetExceeded: 'BudgetExceeded',
 } as const;
 
 /** Retrying these changes nothing: the same request fails the same way. */

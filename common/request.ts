@@ -29,6 +29,8 @@ export interface GenerateOptions {
   outageWindow?: string;
   /** Images per request at most (the tenant's policy sets it at start; a plan with more is cut to this many). */
   maxImages?: number;
+  /** The run's spend limit in US dollars: it can only lower the tenant's run budget (providers/spend/spendLedger.ts). */
+  budgetUsd?: number;
 }
 
 export const DEFAULT_OPTIONS: GenerateOptions = { maxRounds: 3, size: '1024x1024', ablations: {} };

@@ -53,6 +53,7 @@ const generateOptionsSchema = z
       .optional(),
     ablations: ablationsSchema.optional(),
     outageWindow: outageWindowSchema.optional(),
+    budgetUsd: z.number().positive().max(1_000_000).optional(),
   })
   .strict();
 

@@ -78,6 +78,8 @@ export interface RunReport {
   cost?: CostBreakdown;
   /** Calls and renders a fallback link answered, and the image vendors by round when they differ (written by the report activity). */
   fallbacks?: FallbackSummary;
+  /** What the spend ledger charged the run when the report was written: settled, and still reserved (providers/spend/). */
+  spend?: { settledUsd: number; reservedUsd: number; calls: number };
 }
 
 export interface CostBreakdown {

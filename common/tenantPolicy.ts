@@ -39,6 +39,26 @@ export interface TenantPolicy {
   maxQueuedRuns: number;
   /** Runs open at once at most (queued, running or waiting for review). */
   maxOpenRuns: number;
+  /** Spend limits in US dollars (the spend ledger enforces them before each paid call); absent: none. */
+  budgets?: TenantBudgets;
+}
+
+/** What a refused reservation does: fail the run, typed, naming the budget; or pause the call until the budget has room. */
+export const BUDGET_ACTIONS = ['fail', 'pause'] as const;
+export type BudgetAction = (typeof BUDGET_ACTIONS)[number];
+
+export interface TenantBudgets {
+  /** The tenant's spend per UTC day and per UTC month. */
+  dailyUsd?: number;
+  monthlyUsd?: number;
+  /** Each user's spend per UTC day. */
+  userDailyUsd?: number;
+  /** Each run's and each batch's spend; a request can only lower its run's. */
+  runUsd?: number;
+  batchUsd?: number;
+  onExceeded: BudgetAction;
+  /** Share of a budget at which a warning metric is counted (80: at 80%). */
+  softLimitPercent: number;
 }
 
 /** A tenant's policy as stored: version 0 is the configured default (no row yet). */

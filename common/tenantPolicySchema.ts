@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { durationSchema } from './requestSchema';
-import { ABLATION_NAMES, PRIORITY_CLASSES, type TenantPolicy } from './tenantPolicy';
+import { ABLATION_NAMES, BUDGET_ACTIONS, PRIORITY_CLASSES, type TenantPolicy } from './tenantPolicy';
 
 const reviewSchema = z
   .object({
@@ -14,6 +14,34 @@ const reviewSchema = z
     minTimeout: durationSchema.optional(),
     allowApproveBestOnTimeout: z.boolean(),
   })
+  .strict();
+
+const usd = z.number().positive().max(1_000_000_000);
+
+export const budgetsSchema = z
+  .object({
+    dailyUsd: usd.optional(),
+    monthlyUsd: usd.optional(),
+    userDailyUsd: usd.optional(),
+    runUsd: usd.optional(),
+    batchUsd: usd.optional(),
+    onExceeded: z.enum(BUDGET_ACTIONS),
+    softLimitPercent: z.number().int().min(1).max(100),
+  })
+  .strict();
+
+/** A budget change: `null` removes a limit; the action and warning share keep their values unless given. */
+const budgetsChangeSchema = z
+  .object({
+    dailyUsd: usd.nullable(),
+    monthlyUsd: usd.nullable(),
+    userDailyUsd: usd.nullable(),
+    runUsd: usd.nullable(),
+    batchUsd: usd.nullable(),
+    onExceeded: z.enum(BUDGET_ACTIONS),
+    softLimitPercent: z.number().int().min(1).max(100),
+  })
+  .partial()
   .strict();
 
 export const tenantPolicySchema = z
@@ -26,6 +54,7 @@ export const tenantPolicySchema = z
     fairnessWeight: z.number().min(0.01).max(1000),
     maxQueuedRuns: z.number().int().min(1).max(1_000_000),
     maxOpenRuns: z.number().int().min(1).max(1_000_000),
+    budgets: budgetsSchema.optional(),
   })
   .strict()
   .refine((p) => !(p.review.fourEyes && p.review.allowApproveBestOnTimeout), {
@@ -44,6 +73,7 @@ export const tenantPolicyChangeSchema = z
     fairnessWeight: z.number().min(0.01).max(1000).optional(),
     maxQueuedRuns: z.number().int().min(1).max(1_000_000).optional(),
     maxOpenRuns: z.number().int().min(1).max(1_000_000).optional(),
+    budgets: budgetsChangeSchema.optional(),
     /** Optimistic concurrency: the change applies only if the policy is still at this version. */
     expectedVersion: z.number().int().min(0).optional(),
   })
@@ -53,10 +83,15 @@ export type TenantPolicyChange = z.infer<typeof tenantPolicyChangeSchema>;
 
 /** The policy after a change: the change merged over the current policy, then checked whole. */
 export function applyPolicyChange(current: TenantPolicy, change: TenantPolicyChange): z.ZodSafeParseResult<TenantPolicy> {
-  const { expectedVersion: _, review, ...rest } = change;
+  const { expectedVersion: _, review, budgets, ...rest } = change;
   // Turning four-eyes on turns approve_best off unless the change says otherwise (and then it is refused below).
   const implied = review?.fourEyes === true && review.allowApproveBestOnTimeout === undefined ? { allowApproveBestOnTimeout: false } : {};
   const merged = { ...current.review, ...implied, ...review };
   if (merged.minTimeout === null) delete merged.minTimeout;
-  return tenantPolicySchema.safeParse({ ...current, ...rest, review: merged });
+  const mergedBudgets = budgets ? withoutNulls({ onExceeded: 'fail', softLimitPercent: 80, ...current.budgets, ...budgets }) : current.budgets;
+  return tenantPolicySchema.safeParse({ ...current, ...rest, review: merged, ...(mergedBudgets ? { budgets: mergedBudgets } : {}) });
+}
+
+function withoutNulls<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null)) as { [K in keyof T]: Exclude<T[K], null> };
 }

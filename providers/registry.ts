@@ -12,14 +12,26 @@ import { breakerFor } from './fallback/breakers';
 import { ChainedChatModel, ChainedImageModel } from './fallback/chainedModels';
 import { linkEndpoint, linkSettings, type ChainLinkRef } from './fallback/modelChains';
 import { chatRoles } from './roles/chatRoles';
+import { BudgetedChatModel, BudgetedImageModel } from './spend/budgetedModels';
+import type { SpendLedger } from './spend/spendLedger';
 import type { ChatRoles, ModelVendor, VendorContext } from './modelVendor';
 import { ownSettings } from './describedSettings';
 import { vendorNamed } from './modelVendors';
 import { LocalCorpusSearch } from './search/localCorpusSearch';
 import type { WebSearch } from './search/webSearch';
 
-/** The render role's model: its vendor's, or a chain over its vendor and its fallback links. */
-export function createImageModel(config: AppConfig): ImageModel {
+/** What spends money: the ledger every paid call reserves in first, when prices are configured (providers/spend/). */
+export interface SpendOptions {
+  ledger?: SpendLedger;
+}
+
+/** The render role's model: its vendor's, or a chain over its vendor and its fallback links; reserved for when there is a ledger. */
+export function createImageModel(config: AppConfig, options: SpendOptions = {}): ImageModel {
+  const model = chainedImageModel(config);
+  return options.ledger && Object.keys(config.prices).length ? new BudgetedImageModel(model, options.ledger, config.prices) : model;
+}
+
+function chainedImageModel(config: AppConfig): ImageModel {
   const vendor = vendorFor(config, 'image');
   if (!vendor.image) throw lacking(vendor, 'image');
   const own = vendor.image(contextFor(config, vendor));
@@ -48,7 +60,7 @@ export function imageModelLabel(model: ImageModel): string {
  * `corpus`: the local corpus index the offline reasoner consults; pass the web-search backend when it is the
  * same corpus, so the folder is indexed once per worker.
  */
-export function createAgentModels(config: AppConfig, options: { corpus?: WebSearch } = {}): AgentModels {
+export function createAgentModels(config: AppConfig, options: { corpus?: WebSearch } & SpendOptions = {}): AgentModels {
   const built = new Map<string, ChatRoles>();
   const rolesOf = (vendor: ModelVendor, role: ModelRole): ChatRoles => {
     if (!vendor.chat) throw lacking(vendor, role);
@@ -56,31 +68,41 @@ export function createAgentModels(config: AppConfig, options: { corpus?: WebSear
     built.set(vendor.name, roles);
     return roles;
   };
-  // One chat model (and client) per link, shared by the chained roles.
+  // One chat model (and client) per link, shared by the roles; reserved for when there is a ledger and prices.
   const linkModels = new Map<string, ChatModel>();
+  const budgeted = (model: ChatModel): ChatModel =>
+    options.ledger && Object.keys(config.prices).length ? new BudgetedChatModel(model, options.ledger, config.prices) : model;
   const chat = Object.fromEntries(
-    CHAT_ROLES.map((role) => [role, config.models.chains[role]?.length ? chainedRole(config, role, linkModels) : rolesOf(vendorFor(config, role), role)[role]]),
+    CHAT_ROLES.map((role) => {
+      const vendor = vendorFor(config, role);
+      if (config.models.chains[role]?.length) return [role, chatRoles(budgeted(chainedChatModel(config, role, linkModels)), config.models.roles)[role]];
+      // A vendor with a chat model (every one but offline, which is never paid for) is built over it, so its calls can be reserved for.
+      if (vendor.chatModel && options.ledger) return [role, chatRoles(budgeted(linkModel(config, vendor.name, linkModels)), config.models.roles)[role]];
+      return [role, rolesOf(vendor, role)[role]];
+    }),
   ) as unknown as ChatRoles;
   const embedder = createEmbedder(config);
   return { provider: config.models.mode, ...chat, ...(embedder ? { embedder } : {}) };
 }
 
-/** One chat role over a chain: its vendor's chat model, then each link's (loadConfig checked each has one). */
-function chainedRole(config: AppConfig, role: ChatRole, linkModels: Map<string, ChatModel>): ChatRoles[ChatRole] {
-  const modelOf = (name: string): ChatModel => {
-    let model = linkModels.get(name);
-    if (!model) {
-      const { link, vendor } = linkVendor(name);
-      linkModels.set(name, (model = vendor.chatModel!(contextFor(config, vendor, undefined, link.profile ? link : undefined))));
-    }
-    return model;
-  };
+/** A link's chat model, built once per link name. */
+function linkModel(config: AppConfig, name: string, linkModels: Map<string, ChatModel>): ChatModel {
+  let model = linkModels.get(name);
+  if (!model) {
+    const { link, vendor } = linkVendor(name);
+    linkModels.set(name, (model = vendor.chatModel!(contextFor(config, vendor, undefined, link.profile ? link : undefined))));
+  }
+  return model;
+}
+
+/** One chat role's chain: its vendor's chat model, then each link's (loadConfig checked each has one). */
+function chainedChatModel(config: AppConfig, role: ChatRole, linkModels: Map<string, ChatModel>): ChatModel {
   const links = [vendorFor(config, role).name, ...config.models.chains[role]!].map((name) => ({
     name,
-    model: modelOf(name),
+    model: linkModel(config, name, linkModels),
     breaker: breakerFor('chat', linkLabel(config, name, role), config.models.breaker),
   }));
-  return chatRoles(new ChainedChatModel(role, links, config.models.fallback), config.models.roles)[role];
+  return new ChainedChatModel(role, links, config.models.fallback);
 }
 
 /** A breaker is per endpoint: the link and where its calls go (two tests, or two configs, may name the same link). */

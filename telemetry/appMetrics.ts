@@ -185,3 +185,17 @@ export const modelFallbacks = new Counter({
   labelNames: ['role', 'provider', 'reason'] as const,
   registers,
 });
+
+export const spendReservations = new Counter({
+  name: 'image_agent_spend_reservations_total',
+  help: 'Reservations of the spend ledger before paid model calls: reserved, refused (the run fails) or paused (the call waits).',
+  labelNames: ['outcome'] as const,
+  registers,
+});
+
+export const budgetSoftLimits = new Counter({
+  name: 'image_agent_budget_soft_limit_reached_total',
+  help: 'Budgets that crossed their warning share (the tenant policy’s softLimitPercent), by tenant and kind (tenant, user, run, batch).',
+  labelNames: ['tenant', 'budget'] as const,
+  registers,
+});

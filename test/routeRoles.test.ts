@@ -55,6 +55,7 @@ const SAMPLES: Record<string, Sample> = {
   // An empty change changes nothing: refused after the role check.
   'POST /v1/tenant/policy': { body: '{}', allowed: 400 },
   'GET /v1/tenant/policy/changes': { allowed: 200 },
+  'GET /v1/tenant/budget': { allowed: 200 },
   'GET /review': { allowed: 200 },
   'GET /review/login': { allowed: 200 },
   // The form with the caller's own token signs in (303); without one, "invalid token".

@@ -13,6 +13,7 @@ import { createPool } from '../providers/database';
 import { createEncryption, tenantLookup, type Encryption } from '../security/dataConverter';
 import { openObjectStore } from '../security/objectEncryption';
 import { MemoryStore } from '../providers/memoryStore';
+import { SpendLedger } from '../providers/spend/spendLedger';
 import { createAgentModels, createImageModel, imageModelLabel } from '../providers/registry';
 import { LocalCorpusSearch } from '../providers/search/localCorpusSearch';
 import { createImageSearch, createWebSearch } from '../providers/search/searchRegistry';
@@ -32,9 +33,11 @@ export async function connectWorker(config: AppConfig): Promise<NativeConnection
 
 export function createAgentDeps(config: AppConfig, pool: Pool): AgentDeps {
   const webSearch = createWebSearch(config);
+  const ledger = new SpendLedger(pool);
   return {
     config,
-    models: createAgentModels(config, { corpus: webSearch instanceof LocalCorpusSearch ? webSearch : undefined }),
+    ledger,
+    models: createAgentModels(config, { corpus: webSearch instanceof LocalCorpusSearch ? webSearch : undefined, ledger }),
     store: openObjectStore(config),
     memory: new MemoryStore(pool),
     webSearch,
@@ -51,13 +54,13 @@ export interface WorkerTelemetry {
  * Options every worker shares: metrics and trace interceptors, the trace sink, and the drain grace. The
  * SDK's shutdownGraceTime defaults to 0, which would cancel a render the moment SIGTERM arrives.
  */
-function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry, encryption: Encryption) {
+function sharedOptions(config: AppConfig, telemetry: WorkerTelemetry, encryption: Encryption, ledger?: SpendLedger) {
   return {
     dataConverter: encryption.dataConverter,
     shutdownGraceTime: config.shutdown.workerGraceMs,
     sinks: tracingSinks(telemetry.tracing),
     activityInterceptors: {
-      tenantScope,
+      tenantScope: tenantScope(ledger && Object.keys(config.prices).length ? ledger : undefined),
       heartbeat: heartbeatWhileRunning,
       metrics: activityMetrics({ prices: config.prices, imageModel: imageModelLabel(createImageModel(config)) }),
       tracing: tracingActivityInterceptor,
@@ -92,7 +95,7 @@ export async function createOrchestrationWorker(
   const pool = createPool(config.databaseUrl, Math.min(8, config.workers.activityConcurrency));
   const deps = createAgentDeps(config, pool);
   const encryption = workerEncryption(config, connection);
-  const shared = sharedOptions(config, telemetry, encryption);
+  const shared = sharedOptions(config, telemetry, encryption, deps.ledger);
   const deployment = orchestrationDeployment(source);
   const worker = await Worker.create({
     connection,
@@ -125,13 +128,16 @@ export async function createGpuWorker(config: AppConfig, connection: NativeConne
   const store = openObjectStore(config);
   const spool = new RenderSpool(config.workers.renderSpoolDir);
   await spool.sweep();
+  // Priced renders reserve in the spend ledger first; unpriced ones never touch Postgres.
+  const pool = Object.keys(config.prices).length ? createPool(config.databaseUrl, 2) : undefined;
+  const ledger = pool ? new SpendLedger(pool) : undefined;
   const encryption = workerEncryption(config, connection);
-  const shared = sharedOptions(config, telemetry, encryption);
+  const shared = sharedOptions(config, telemetry, encryption, ledger);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.gpuTaskQueue,
-    activities: createGpuActivities({ imageModel: createImageModel(config), store, spool }),
+    activities: createGpuActivities({ imageModel: createImageModel(config, ledger ? { ledger } : {}), store, spool }),
     interceptors: { activity: orderedActivityInterceptors(shared.activityInterceptors) },
     maxConcurrentActivityTaskExecutions: config.workers.gpuConcurrency,
     shutdownGraceTime: shared.shutdownGraceTime,
@@ -143,6 +149,7 @@ export async function createGpuWorker(config: AppConfig, connection: NativeConne
     close: async () => {
       store.destroy();
       encryption.close();
+      await pool?.end().catch(() => undefined);
     },
   };
 }

@@ -3,7 +3,9 @@
  * into a header of every activity it schedules: its ImageAgentTenant search attribute, set by the client at
  * start, or else the `tenantId` of its input (a run started without search attributes). Activities take the
  * tenant from there (workers/tenantInterceptor.ts) for the keys they write and check the keys they read
- * against it. Headers add no commands, so recorded histories replay unchanged.
+ * against it. A second header says who the run's paid calls spend for: its user, its batch (the
+ * ImageAgentBatch attribute of a case) and its own budget (providers/spend/). Headers add no commands, so
+ * recorded histories replay unchanged.
  */
 import {
   ApplicationFailure,
@@ -14,15 +16,24 @@ import {
   type WorkflowInterceptorsFactory,
 } from '@temporalio/workflow';
 import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../common/foreignPayload';
-import { Tenant } from '../common/searchAttributes';
-import { TENANT_HEADER } from '../common/tenantHeaderName';
+import { BatchId, Tenant } from '../common/searchAttributes';
+import { SPEND_HEADER, TENANT_HEADER, type SpendHeader } from '../common/tenantHeaderName';
 
 export const interceptors: WorkflowInterceptorsFactory = () => {
   let inputTenant: string | undefined;
+  let spend: SpendHeader | undefined;
   function withTenant<T extends ActivityInput | LocalActivityInput>(input: T): T {
     const tenant = workflowInfo().typedSearchAttributes.get(Tenant) ?? inputTenant;
     if (!tenant) return input;
-    return { ...input, headers: { ...input.headers, [TENANT_HEADER]: defaultPayloadConverter.toPayload(tenant) } };
+    const batchId = workflowInfo().typedSearchAttributes.get(BatchId);
+    return {
+      ...input,
+      headers: {
+        ...input.headers,
+        [TENANT_HEADER]: defaultPayloadConverter.toPayload(tenant),
+        ...(spend ? { [SPEND_HEADER]: defaultPayloadConverter.toPayload({ ...spend, ...(batchId ? { batchId } : {}) }) } : {}),
+      },
+    };
   }
   return {
     inbound: [
@@ -30,9 +41,14 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
         execute(input, next) {
           // A start input another tenant encrypted (security/payloadCodec.ts): the run has nothing it may read.
           if (input.args.some(isForeignPayload)) throw ApplicationFailure.nonRetryable(FOREIGN_PAYLOAD_PROBLEM, 'ForeignTenantPayload');
-          const first = input.args[0] as { tenantId?: unknown; parent?: { tenantId?: unknown } } | null | undefined;
+          const first = input.args[0] as
+            { tenantId?: unknown; userId?: unknown; options?: { budgetUsd?: unknown }; parent?: { tenantId?: unknown; userId?: unknown } } | null | undefined;
           const tenantId = first?.tenantId ?? first?.parent?.tenantId;
           if (typeof tenantId === 'string') inputTenant = tenantId;
+          // Who the run's paid calls spend for (a run without a user, such as a batch, spends as "batch").
+          const userId = first?.userId ?? first?.parent?.userId;
+          const budget = first?.options?.budgetUsd;
+          spend = { userId: typeof userId === 'string' ? userId : 'batch', ...(typeof budget === 'number' ? { runBudgetUsd: budget } : {}) };
           return next(input);
         },
       },

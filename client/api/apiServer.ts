@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { InvalidRequestError } from '../../common/requestSchema';
 import { openApiDocument } from './openApi';
 import { idParam, listQuery, planReviewBody, policyChangeBody, policyChangesQuery, reviewBody, startBody } from './routeSchemas';
+import { tenantSpend } from '../tenantSpend';
 import { tenantPolicies } from '../tenantPolicies';
 import { redactSecrets } from '../../common/redact';
 import { describeFailure } from '../../common/describeFailure';
@@ -201,6 +202,13 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
   app.get('/v1/tenant/policy/changes', async (req) => {
     const tenant = callerOf(req).tenant;
     return { changes: await tenantPolicies(g.config).changes(tenant, parse(policyChangesQuery, req.query, 'query').limit) };
+  });
+
+  // Money: the tenant's auditors (and admins) read its spend; no route reads another tenant's.
+  app.get('/v1/tenant/budget', async (req) => {
+    const tenant = callerOf(req).tenant;
+    const [spend, policy] = await Promise.all([tenantSpend(g.config, tenant), tenantPolicies(g.config).current(tenant)]);
+    return { ...spend, budgets: policy.policy.budgets ?? null };
   });
 
   app.get('/v1/reviews/pending', async (req) => ({ runs: await listGenerations(g, { tenant: callerOf(req).tenant, pendingReview: true, limit: 50 }) }));

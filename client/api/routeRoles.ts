@@ -121,6 +121,14 @@ export const ROUTE_ROLES: readonly RouteRule[] = [
     roles: ['audit'],
     cost: 'ordinary',
   },
+  {
+    method: 'GET',
+    url: '/v1/tenant/budget',
+    summary: 'the caller’s tenant’s spend against its budgets: today, this month, each user today, and the calls in flight',
+    roles: ['audit'],
+    cost: 'ordinary',
+    note: 'only the caller’s own tenant; budgets are changed through `POST /v1/tenant/policy` (`budgets`)',
+  },
   { method: 'GET', url: '/v1/reviews/pending', summary: 'runs of the tenant waiting for a reviewer', roles: ['review'], cost: 'ordinary' },
   {
     method: 'GET',

@@ -6,7 +6,7 @@
 import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { generateRequestSchema } from '../../common/requestSchema';
-import { ABLATION_NAMES, PRIORITY_CLASSES } from '../../common/tenantPolicy';
+import { ABLATION_NAMES, BUDGET_ACTIONS, PRIORITY_CLASSES, type TenantPolicy } from '../../common/tenantPolicy';
 import { tenantPolicyChangeSchema, type TenantPolicyChange } from '../../common/tenantPolicySchema';
 import { loadConfig } from '../../config/loadConfig';
 import { openObjectStore } from '../../security/objectEncryption';
@@ -17,7 +17,7 @@ import { intOption, printJson } from './context';
 
 const tenantFlags = z.object({ tenant: generateRequestSchema.shape.tenantId }).strict();
 
-function tenantOf(raw: { tenant?: unknown }, command: string): string {
+export function tenantOf(raw: { tenant?: unknown }, command: string): string {
   const parsed = tenantFlags.safeParse({ tenant: raw.tenant });
   if (!parsed.success) throw new UsageError(`tenant ${command}: --tenant: ${parsed.error.issues[0]?.message}`);
   return parsed.data.tenant;
@@ -40,8 +40,17 @@ interface SetFlags {
   fourEyes?: boolean;
   minReviewTimeout?: string;
   allowApproveBest?: boolean;
+  dailyBudgetUsd?: string;
+  monthlyBudgetUsd?: string;
+  userDailyBudgetUsd?: string;
+  runBudgetUsd?: string;
+  batchBudgetUsd?: string;
+  onBudgetExceeded?: string;
   expectedVersion?: number;
 }
+
+/** A budget flag: dollars, or "none" to remove the limit. */
+const budgetValue = (v: string | undefined) => (v === undefined ? undefined : v === 'none' ? null : Number(v));
 
 /** The flags as a policy change, validated whole at this edge (the same schema the API uses). */
 function changeFromFlags(f: SetFlags): TenantPolicyChange {
@@ -51,8 +60,19 @@ function changeFromFlags(f: SetFlags): TenantPolicyChange {
     ...(f.minReviewTimeout !== undefined ? { minTimeout: f.minReviewTimeout === 'none' ? null : f.minReviewTimeout } : {}),
     ...(f.allowApproveBest !== undefined ? { allowApproveBestOnTimeout: f.allowApproveBest } : {}),
   };
+  const budgets = Object.fromEntries(
+    Object.entries({
+      dailyUsd: budgetValue(f.dailyBudgetUsd),
+      monthlyUsd: budgetValue(f.monthlyBudgetUsd),
+      userDailyUsd: budgetValue(f.userDailyBudgetUsd),
+      runUsd: budgetValue(f.runBudgetUsd),
+      batchUsd: budgetValue(f.batchBudgetUsd),
+      onExceeded: f.onBudgetExceeded,
+    }).filter(([, v]) => v !== undefined),
+  );
   const raw = {
     ...(Object.keys(review).length ? { review } : {}),
+    ...(Object.keys(budgets).length ? { budgets } : {}),
     ...(f.maxRounds !== undefined ? { maxRounds: f.maxRounds } : {}),
     ...(f.maxImages !== undefined ? { maxImages: f.maxImages } : {}),
     ...(f.allowedAblations !== undefined
@@ -96,7 +116,20 @@ function describePolicy(read: PolicyRead): string {
     `fairness weight   ${p.fairnessWeight}`,
     `max queued runs   ${p.maxQueuedRuns}`,
     `max open runs     ${p.maxOpenRuns}`,
+    `budgets           ${describeBudgets(p.budgets)}`,
   ].join('\n');
+}
+
+function describeBudgets(b: TenantPolicy['budgets']): string {
+  if (!b) return 'none';
+  const limits = [
+    b.dailyUsd !== undefined ? `$${b.dailyUsd} a day` : '',
+    b.monthlyUsd !== undefined ? `$${b.monthlyUsd} a month` : '',
+    b.userDailyUsd !== undefined ? `$${b.userDailyUsd} a user a day` : '',
+    b.runUsd !== undefined ? `$${b.runUsd} a run` : '',
+    b.batchUsd !== undefined ? `$${b.batchUsd} a batch` : '',
+  ].filter(Boolean);
+  return `${limits.join(', ') || 'no limits'}; past one: ${b.onExceeded}; warn at ${b.softLimitPercent}%`;
 }
 
 export function registerTenant(program: Command): void {
@@ -124,6 +157,12 @@ export function registerTenant(program: Command): void {
     .option('--four-eyes <bool>', 'a reviewer other than the requester must approve (true|false)', boolFlag('four-eyes'))
     .option('--min-review-timeout <duration>', 'the shortest review wait a run may ask for, e.g. "1 hour", or "none"')
     .option('--allow-approve-best <bool>', 'a review timeout may approve the best candidate (true|false)', boolFlag('allow-approve-best'))
+    .option('--daily-budget-usd <usd>', 'the tenant’s spend per UTC day, or "none"')
+    .option('--monthly-budget-usd <usd>', 'the tenant’s spend per UTC month, or "none"')
+    .option('--user-daily-budget-usd <usd>', 'each user’s spend per UTC day, or "none"')
+    .option('--run-budget-usd <usd>', 'each run’s spend (a request may lower its own), or "none"')
+    .option('--batch-budget-usd <usd>', 'each batch’s spend, or "none"')
+    .addOption(new Option('--on-budget-exceeded <action>', 'a call past a budget fails its run, or waits until the budget is raised').choices(BUDGET_ACTIONS))
     .option('--expected-version <n>', 'apply only if the policy is still at this version (from `tenant show`)', intOption)
     .addOption(new Option('--by <id>', 'who changes it (kept in the change record)').default(process.env.USER ?? 'cli', 'your login name'))
     .option('--json', 'print JSON')

@@ -81,7 +81,7 @@ export interface FloorOptionRow {
 export async function measureFloorOptions(config: AppConfig, groups: number[], runs: number): Promise<FloorOptionRow[]> {
   const encryption = createEncryption(config);
   const activityInterceptors = orderedActivityInterceptors({
-    tenantScope,
+    tenantScope: tenantScope(),
     heartbeat: heartbeatWhileRunning,
     metrics: activityMetrics({ prices: config.prices, imageModel: 'offline' }),
     tracing: tracingActivityInterceptor,

@@ -2,7 +2,8 @@
  * `npm run soak [-- --runs 200 --database pglite|real --seed 7]`: the chaos soak. Generations go through
  * the HTTP API against the fake OpenAI-compatible server while faults are injected — model calls failing
  * (429 with Retry-After, 500, timeouts, malformed and truncated answers, slow bodies), both workers
- * SIGKILLed and restarted, the Temporal server restarted, S3 and Postgres stopped for 60 s — and what
+ * SIGKILLed and restarted, the Temporal server restarted, S3 and Postgres stopped for 60 s — with a fallback
+ * link the failing calls move to and every paid call reserved in the spend ledger, and what
  * happened is then read from the sources of truth (soakVerify.ts). Writes JSON and Markdown, prints a
  * table, exits 1 when a check fails. `--short` is the CI version: 30 runs and one fault of each kind.
  */
@@ -23,6 +24,7 @@ import { queueHasPoller } from '../../infra/workerProcesses';
 import { requestLine, scriptAgentDefaults } from '../fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer, type ChaosFault } from '../fakeOpenAI/fakeOpenAIServer';
 import { startTestEnv } from '../support/testEnv';
+import { tenantPolicies } from '../../client/tenantPolicies';
 import { SoakLoad } from './soakLoad';
 import { verifySoak, type Check } from './soakVerify';
 import { WebhookReceiver } from './webhookReceiver';
@@ -71,7 +73,12 @@ async function main(o: Options): Promise<number> {
   const started = Date.now();
   const rand = seeded(o.seed);
   const tenantId = `soak-${randomUUID().slice(0, 8)}`;
-  const secrets = { apiKey: `sk-soak-${randomUUID()}`, webhook: `whsec-soak-${randomUUID()}`, token: `tok-soak-${randomUUID()}` };
+  const secrets = {
+    apiKey: `sk-soak-${randomUUID()}`,
+    backupKey: `sk-soak-backup-${randomUUID()}`,
+    webhook: `whsec-soak-${randomUUID()}`,
+    token: `tok-soak-${randomUUID()}`,
+  };
   const databaseUrl =
     o.database === 'real' ? execFileSync(path.join(projectRoot, 'infra', 'ci', 'real-postgres.sh'), ['start'], { encoding: 'utf8' }).trim() : undefined;
   const base = loadConfig();
@@ -86,38 +93,9 @@ async function main(o: Options): Promise<number> {
     }
   }
 
-  const fake = await new FakeOpenAIServer().start();
-  fake.baseLatencyMs.chat = 20;
-  fake.baseLatencyMs['images.generate'] = 300;
-  fake.baseLatencyMs['images.edit'] = 300;
-  fake.script(
-    {
-      route: 'chat',
-      schema: 'context_plan',
-      reply: (req) => {
-        const text = requestLine(req);
-        const set = text.includes('slide deck');
-        return {
-          json: {
-            intent: 'soak',
-            questions: text.includes('usual style')
-              ? [{ id: 'q1', question: 'What is my usual style?', route: 'memory', dependsOn: [], rationale: 'personal' }]
-              : [],
-            images: set
-              ? [
-                  { id: 'cover', brief: 'cover slide', dependsOn: [] },
-                  { id: 'two', brief: 'slide two', dependsOn: ['cover'] },
-                  { id: 'three', brief: 'slide three', dependsOn: ['cover'] },
-                ]
-              : [{ id: 'image-1', brief: text, dependsOn: [] }],
-            ...(set ? { sharedStyle: 'flat, teal and sand' } : {}),
-          },
-        };
-      },
-    },
-    { route: 'chat', schema: 'profile_update', reply: { json: { preferredStyle: 'watercolour' } } },
-  );
-  scriptAgentDefaults(fake);
+  // The primary, under chaos, and a backup the fallback chain moves to (openai:backup): the same answers.
+  const [fake, backup] = [await new FakeOpenAIServer().start(), await new FakeOpenAIServer().start()];
+  for (const f of [fake, backup]) scriptSoakAnswers(f);
 
   const receiver = await new WebhookReceiver().start();
   const workerEnv: Record<string, string> = {
@@ -125,6 +103,12 @@ async function main(o: Options): Promise<number> {
     IMAGE_AGENT_PROVIDERS: 'openai',
     OPENAI_BASE_URL: fake.baseURL,
     OPENAI_API_KEY: secrets.apiKey,
+    // A fallback link on its own endpoint and key: calls the chaos fails move there (providers/fallback/).
+    IMAGE_AGENT_FALLBACKS: 'openai:backup',
+    OPENAI_BASE_URL_BACKUP: backup.baseURL,
+    OPENAI_API_KEY_BACKUP: secrets.backupKey,
+    // Priced, so every paid call reserves in the spend ledger and settles (providers/spend/).
+    IMAGE_AGENT_PRICES: JSON.stringify({ 'gpt-image-1': { perImage: 0.04 }, 'gpt-4.1': { inputPerMTok: 2, outputPerMTok: 8 } }),
     // A hung model call becomes a timeout in seconds, not minutes.
     IMAGE_AGENT_MODEL_TIMEOUT_MS: '5000',
     IMAGE_AGENT_WEBHOOK_SECRET: secrets.webhook,
@@ -134,6 +118,8 @@ async function main(o: Options): Promise<number> {
   };
   const env = await startTestEnv({ name: 'soak', workers: false, env: workerEnv, taskQueue: workerEnv.IMAGE_AGENT_TASK_QUEUE });
   const config = env.config;
+  // A budget the load stays within: the reservations are checked against it, and none may stay open.
+  await tenantPolicies(config).change(tenantId, { budgets: { dailyUsd: 100, onExceeded: 'fail' } }, 'soak');
   const api = buildApi({ client: env.client, config, store: env.store });
   await api.listen({ host: '127.0.0.1', port: 0 });
   const apiUrl = `http://127.0.0.1:${(api.server.address() as AddressInfo).port}`;
@@ -228,11 +214,11 @@ async function main(o: Options): Promise<number> {
     client: env.client,
     store: env.store,
     pool,
-    fake,
+    fakes: [fake, backup],
     receiver,
     load,
     tenantId,
-    secrets: [secrets.apiKey, secrets.webhook, secrets.token, config.s3.secretAccessKey],
+    secrets: [secrets.apiKey, secrets.backupKey, secrets.webhook, secrets.token, config.s3.secretAccessKey],
     logFiles: [...supervisor.logFiles(), ...stackLogs],
   });
   await pool.end();
@@ -241,6 +227,7 @@ async function main(o: Options): Promise<number> {
   await env.stop();
   await receiver.stop();
   await fake.stop();
+  await backup.stop();
   // Leave the machine as it was: stop what the soak started.
   for (const { s, up } of servicesBefore) if (s.managed && !up) await s.stop();
   if (databaseUrl) execFileSync(path.join(projectRoot, 'infra', 'ci', 'real-postgres.sh'), ['stop']);
@@ -264,6 +251,41 @@ async function main(o: Options): Promise<number> {
   const failedChecks = checks.filter((c) => !c.ok);
   console.log(`soak: ${checks.length - failedChecks.length} passed, ${failedChecks.length} failed`);
   return failedChecks.length ? 1 : 0;
+}
+
+/** What the fake model servers answer: the agent's defaults, plus a plan (an image set for a slide deck) and a profile. */
+function scriptSoakAnswers(f: FakeOpenAIServer): void {
+  f.baseLatencyMs.chat = 20;
+  f.baseLatencyMs['images.generate'] = 300;
+  f.baseLatencyMs['images.edit'] = 300;
+  f.script(
+    {
+      route: 'chat',
+      schema: 'context_plan',
+      reply: (req) => {
+        const text = requestLine(req);
+        const set = text.includes('slide deck');
+        return {
+          json: {
+            intent: 'soak',
+            questions: text.includes('usual style')
+              ? [{ id: 'q1', question: 'What is my usual style?', route: 'memory', dependsOn: [], rationale: 'personal' }]
+              : [],
+            images: set
+              ? [
+                  { id: 'cover', brief: 'cover slide', dependsOn: [] },
+                  { id: 'two', brief: 'slide two', dependsOn: ['cover'] },
+                  { id: 'three', brief: 'slide three', dependsOn: ['cover'] },
+                ]
+              : [{ id: 'image-1', brief: text, dependsOn: [] }],
+            ...(set ? { sharedStyle: 'flat, teal and sand' } : {}),
+          },
+        };
+      },
+    },
+    { route: 'chat', schema: 'profile_update', reply: { json: { preferredStyle: 'watercolour' } } },
+  );
+  scriptAgentDefaults(f);
 }
 
 function markdown(

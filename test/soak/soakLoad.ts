@@ -46,17 +46,24 @@ function requestFor(kind: RunKind, i: number): string {
 }
 
 /** Retries a call that fails because a dependency is down (the API answers 5xx, or cannot be reached). */
-async function untilAnswered<T>(what: string, call: () => Promise<{ status: number; body: T }>, deadline: number): Promise<{ status: number; body: T }> {
+async function untilAnswered<T>(
+  what: string,
+  call: () => Promise<{ status: number; body: T; retryAfterSeconds?: number }>,
+  deadline: number,
+): Promise<{ status: number; body: T }> {
   let last = '';
   while (Date.now() < deadline) {
+    let waitMs = 1000;
     try {
       const res = await call();
-      if (res.status < 500) return res;
+      // A 429 is the API asking this client to slow down (several starts retrying through an outage): it waits as told.
+      if (res.status === 429) waitMs = (res.retryAfterSeconds ?? 5) * 1000;
+      else if (res.status < 500) return res;
       last = `HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
     } catch (err) {
       last = (err as Error).message;
     }
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, waitMs));
   }
   throw new Error(`${what}: no answer before the deadline (${last})`);
 }
@@ -72,14 +79,20 @@ export class SoakLoad {
     private readonly deadline: number,
   ) {}
 
-  private async http<T>(method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  private async http<T>(
+    method: string,
+    route: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; body: T; retryAfterSeconds?: number }> {
     const res = await fetch(`${this.targets.api}${route}`, {
       method,
       headers: { authorization: `Bearer ${this.targets.token}`, ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
       body: body ? JSON.stringify(body) : undefined,
       signal: AbortSignal.timeout(30_000),
     });
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as T };
+    const retryAfter = Number(res.headers.get('retry-after'));
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as T, ...(retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}) };
   }
 
   /** Starts run i, retrying with the same key until the API answers; a review run gets its reviewer. */

@@ -51,14 +51,16 @@ export async function verifySoak(args: {
   client: Client;
   store: ObjectStore;
   pool: Pool;
-  fake: FakeOpenAIServer;
+  /** The primary model server (under chaos) and the fallback link's. */
+  fakes: FakeOpenAIServer[];
   receiver: WebhookReceiver;
   load: SoakLoad;
   tenantId: string;
   secrets: string[];
   logFiles: string[];
 }): Promise<{ checks: Check[]; figures: Record<string, number> }> {
-  const { client, store, pool, fake, receiver, load, tenantId } = args;
+  const { client, store, pool, fakes, receiver, load, tenantId } = args;
+  const requests = fakes.flatMap((f) => f.requests);
   const encryption = createEncryption(loadConfig());
   const executions: WorkflowExecutionInfo[] = [];
   for await (const w of client.workflow.list({ query: `${Tenant.name} = '${tenantId}'` })) executions.push(w);
@@ -146,7 +148,7 @@ export async function verifySoak(args: {
     ).rows[0]?.n ?? '0';
 
   // Billing: image requests the provider answered are paid; each is a candidate or a recorded re-render.
-  const paid = fake.requests.filter((r) => (r.route === 'images.generate' || r.route === 'images.edit') && (!r.injected || r.injected === 'slow')).length;
+  const paid = requests.filter((r) => (r.route === 'images.generate' || r.route === 'images.edit') && (!r.injected || r.injected === 'slow')).length;
   const recordedReRenders = renders.filter((r) => r.reRendered).length;
 
   // Webhooks: every event at least once; one event per idempotency key.
@@ -175,6 +177,9 @@ export async function verifySoak(args: {
       .catch(() => '');
     for (const secret of args.secrets) if (text.includes(secret)) reportSecrets.push(`${id}: ${secret.slice(0, 4)}…`);
   }
+
+  // Spend ledger: nothing left reserved once every run ended, and each counter equal to what its reservations say.
+  const ledger = await ledgerState(pool, tenantId);
 
   const check = (name: string, value: number, expected: string, ok: boolean, detail: string[] = []): Check => ({
     name,
@@ -214,6 +219,8 @@ export async function verifySoak(args: {
     check('secrets in histories (decoded)', historySecrets.length, '0', historySecrets.length === 0, historySecrets),
     check('secrets in logs', logSecrets.length, '0', logSecrets.length === 0, logSecrets),
     check('secrets in reports', reportSecrets.length, '0', reportSecrets.length === 0, reportSecrets),
+    check('spend reservations left open', ledger.open.length, '0', ledger.open.length === 0, ledger.open),
+    check('spend counters that disagree with their reservations', ledger.drift.length, '0', ledger.drift.length === 0, ledger.drift),
     check('load errors', load.errors.length, '0', load.errors.length === 0, load.errors),
   ];
   const figures = {
@@ -225,8 +232,11 @@ export async function verifySoak(args: {
     paidRenders: paid,
     reRendersRecorded: recordedReRenders,
     uploadsFromSpool: renders.filter((r) => r.fromSpool).length,
-    modelRequests: fake.requests.length,
-    faultsInjected: fake.requests.filter((r) => r.injected).length,
+    modelRequests: requests.length,
+    fallbackRequests: fakes.slice(1).reduce((n, f) => n + f.requests.length, 0),
+    faultsInjected: requests.filter((r) => r.injected).length,
+    ledgerReservations: ledger.reservations,
+    ledgerSettledMicroUsd: Math.round(ledger.settledUsd * 1e6),
     webhookDeliveries: receiver.deliveries.length,
     turnRows: rows.length,
     memoryDegradedRuns: degradedMemory.size,
@@ -241,4 +251,27 @@ export async function verifySoak(args: {
     });
   encryption.close();
   return { checks, figures };
+}
+
+/** The tenant's reservations, and each counter against the sum of the reservations that touch it. */
+async function ledgerState(pool: Pool, tenantId: string): Promise<{ reservations: number; settledUsd: number; open: string[]; drift: string[] }> {
+  const all = await pool.query<{ id: string; state: string; actual_usd: string | null; reserved_usd: string }>(
+    'select id, state, actual_usd, reserved_usd from spend_reservations where tenant_id = $1',
+    [tenantId],
+  );
+  const counters = await pool.query<{ key: string; committed_usd: string; expected: string | null }>(
+    `select c.key, c.committed_usd,
+            (select sum(case r.state when 'reserved' then r.reserved_usd when 'settled' then r.actual_usd else 0 end)
+               from spend_reservations r where c.key = any(r.counter_keys)) as expected
+       from spend_counters c where c.tenant_id = $1`,
+    [tenantId],
+  );
+  return {
+    reservations: all.rows.length,
+    settledUsd: all.rows.reduce((sum, r) => sum + (r.state === 'settled' ? Number(r.actual_usd) : 0), 0),
+    open: all.rows.filter((r) => r.state === 'reserved').map((r) => r.id),
+    drift: counters.rows
+      .filter((c) => Math.abs(Number(c.committed_usd) - Number(c.expected ?? 0)) > 1e-9)
+      .map((c) => `${c.key}: ${c.committed_usd} against ${c.expected ?? 0}`),
+  };
 }

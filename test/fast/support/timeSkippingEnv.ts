@@ -131,7 +131,7 @@ export async function startFastEnv(): Promise<FastEnv> {
         webSearch: world.webSearch,
         imageSearch: world.imageSearch,
       };
-      const interceptors = { activity: [tenantScope, typedFailures] };
+      const interceptors = { activity: [tenantScope(), typedFailures] };
       const orchestration = await Worker.create({
         connection: env.nativeConnection,
         taskQueue,
