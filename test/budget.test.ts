@@ -5,7 +5,8 @@
  * budget. Under `pause` a refused render waits, and runs once an admin raises the budget.
  */
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import type { Pool } from 'pg';
+import { createPool } from '../providers/database';
 import { WorkflowFailedError } from '@temporalio/client';
 import { generationStatus } from '../client/generations';
 import { tenantPolicies } from '../client/tenantPolicies';
@@ -42,7 +43,7 @@ describe('budgets that cannot be overspent', () => {
         IMAGE_AGENT_API_TOKENS: `${AUDITOR}:${failTenant}:aud:audit,${OUTSIDER}:budget-outsider:oli:audit`,
       },
     });
-    pool = new Pool({ connectionString: env.config.databaseUrl, max: 2 });
+    pool = createPool(env.config.databaseUrl, 2);
   });
   afterAll(async () => {
     await pool?.end();

@@ -1,0 +1,94 @@
+/**
+ * `npm run bench:budget`: budgets under concurrency, on the local stack against the fake model server at $0.04
+ * an image. For each of `fail` and `pause`, 50 runs start at once against a tenant's daily budget of $1.00;
+ * under `pause` the budget is raised to $2.00 once the first 25 have been charged. Printed, never asserted:
+ * runs completed and refused, what the ledger charged against the limit, the ledger against the sum of the
+ * reports, and the reservations left open.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { createPool } from '../../providers/database';
+import { tenantPolicies } from '../../client/tenantPolicies';
+import type { GenerateImageInput } from '../../common/request';
+import type { GenerateImageResult, RunReport } from '../../common/runResult';
+import { Tenant } from '../../common/searchAttributes';
+import type { BudgetAction } from '../../common/tenantPolicy';
+import { generateImage } from '../../workflows/generate/generateImage';
+import { writeWorkflowBundle } from '../../workers/workflowBundle';
+import { scriptAgentDefaults } from '../fakeOpenAI/agentDefaults';
+import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
+import { TEST_BUNDLE } from '../support/paths';
+import { startTestEnv, type TestEnv } from '../support/testEnv';
+
+const RUNS = 50;
+
+async function charged(pool: Pool, tenant: string): Promise<{ settledUsd: number; settled: number; open: number }> {
+  const { rows } = await pool.query<{ settled: string | null; n: string; open: string }>(
+    `select sum(actual_usd) filter (where state = 'settled') as settled, count(*) filter (where state = 'settled') as n,
+            count(*) filter (where state = 'reserved') as open from spend_reservations where tenant_id = $1`,
+    [tenant],
+  );
+  return { settledUsd: Number(rows[0]?.settled ?? 0), settled: Number(rows[0]?.n ?? 0), open: Number(rows[0]?.open ?? 0) };
+}
+
+async function scenario(env: TestEnv, pool: Pool, action: BudgetAction): Promise<string> {
+  const tenant = `bench-budget-${action}-${randomUUID().slice(0, 6)}`;
+  await tenantPolicies(env.config).change(tenant, { budgets: { dailyUsd: 1, onExceeded: action } }, 'bench');
+  const started = Date.now();
+  const runs = Array.from({ length: RUNS }, (_, i) => {
+    const input: GenerateImageInput = { request: `a product shot, variant ${i}`, tenantId: tenant, userId: `u${i % 5}`, options: { size: '128x128', maxRounds: 1 } };
+    return env.client.workflow.execute(generateImage, {
+      taskQueue: env.taskQueue,
+      workflowId: `bench-budget-${tenant}-${i}`,
+      args: [input],
+      typedSearchAttributes: [{ key: Tenant, value: tenant }],
+    });
+  });
+  if (action === 'pause') {
+    // The paused renders wait; an admin raises the budget once the first $1.00 is charged.
+    while ((await charged(pool, tenant)).settled < 25) await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 2000));
+    await tenantPolicies(env.config).change(tenant, { budgets: { dailyUsd: 2 } }, 'bench-admin');
+  }
+  const settled = await Promise.allSettled(runs);
+  const done = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value as GenerateImageResult] : []));
+  const reports = await Promise.all(done.map((r) => env.store.getJson<RunReport>(r.reportKey!)));
+  const ledger = await charged(pool, tenant);
+  const reported = reports.reduce((sum, r) => sum + (r.spend?.settledUsd ?? 0), 0);
+  const limit = action === 'pause' ? '$1.00, raised to $2.00' : '$1.00';
+  return `| ${action} | ${done.length} completed, ${RUNS - done.length} failed | $${ledger.settledUsd.toFixed(2)} of ${limit} | $${reported.toFixed(2)} (${Math.abs(reported - ledger.settledUsd) < 1e-9 ? 'equal' : 'DIFFERENT'}) | ${ledger.open} | ${((Date.now() - started) / 1000).toFixed(0)} s |`;
+}
+
+async function main(): Promise<void> {
+  await writeWorkflowBundle(TEST_BUNDLE);
+  const fake = await new FakeOpenAIServer().start();
+  fake.baseLatencyMs['images.generate'] = 150;
+  scriptAgentDefaults(fake);
+  const env = await startTestEnv({
+    name: 'budget-bench',
+    fake,
+    env: { IMAGE_AGENT_PRICES: JSON.stringify({ 'gpt-image-1': { perImage: 0.04 } }), IMAGE_AGENT_TENANT_POLICY_CACHE_SECONDS: '0' },
+  });
+  const pool = createPool(env.config.databaseUrl, 2);
+  try {
+    const rows = [await scenario(env, pool, 'fail'), await scenario(env, pool, 'pause')];
+    console.log('');
+    console.log(`${RUNS} runs at once, one $0.04 image each, against a daily budget of $1.00:`);
+    console.log('');
+    console.log('| past the budget | runs | charged by the ledger | sum of the reports | reservations left open | took |');
+    console.log('| --- | --- | --- | --- | --- | --- |');
+    for (const row of rows) console.log(row);
+  } finally {
+    await pool.end();
+    await env.stop();
+    await fake.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`bench:budget failed: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);
