@@ -36,7 +36,12 @@ async function scenario(env: TestEnv, pool: Pool, action: BudgetAction): Promise
   await tenantPolicies(env.config).change(tenant, { budgets: { dailyUsd: 1, onExceeded: action } }, 'bench');
   const started = Date.now();
   const runs = Array.from({ length: RUNS }, (_, i) => {
-    const input: GenerateImageInput = { request: `a product shot, variant ${i}`, tenantId: tenant, userId: `u${i % 5}`, options: { size: '128x128', maxRounds: 1 } };
+    const input: GenerateImageInput = {
+      request: `a product shot, variant ${i}`,
+      tenantId: tenant,
+      userId: `u${i % 5}`,
+      options: { size: '128x128', maxRounds: 1 },
+    };
     return env.client.workflow.execute(generateImage, {
       taskQueue: env.taskQueue,
       workflowId: `bench-budget-${tenant}-${i}`,
