@@ -10,7 +10,7 @@ import type { ChatModel } from './chatModel';
 import { CHAT_ROLES, type ChatRole, type ModelRole } from '../common/modelRoles';
 import { breakerFor } from './fallback/breakers';
 import { ChainedChatModel, ChainedImageModel } from './fallback/chainedModels';
-import { linkEndpoint, linkSettings, type ChainLinkRef } from './fallback/modelChains';
+import { linkEndpoint, linkNamed, linkSettings, type ChainLinkRef } from './fallback/modelChains';
 import { chatRoles } from './roles/chatRoles';
 import { BudgetedChatModel, BudgetedImageModel } from './spend/budgetedModels';
 import type { SpendLedger } from './spend/spendLedger';
@@ -112,10 +112,9 @@ function linkLabel(config: AppConfig, name: string, role: ModelRole): string {
 }
 
 function linkVendor(name: string): { link: ChainLinkRef; vendor: ModelVendor } {
-  const [vendorName, profile] = name.split(':') as [string, string | undefined];
-  const vendor = vendorNamed(vendorName);
-  if (!vendor) throw new ConfigError(`unknown model vendor ${JSON.stringify(vendorName)} in a fallback chain`);
-  return { link: { name, vendor: vendorName, ...(profile ? { profile } : {}) }, vendor };
+  const { link, vendor } = linkNamed(name);
+  if (!vendor) throw new ConfigError(`unknown model vendor ${JSON.stringify(link.vendor)} in a fallback chain`);
+  return { link, vendor };
 }
 
 /** The benchmark judge on the judge role's vendor, with another model: a second opinion (bench judge-agreement). */

@@ -2,17 +2,17 @@
  * A chat model and an image model over a chain of links (providerChain.ts): the role's prompts and the
  * activities see one model; each call record and render says which link answered and, for a fallback, why.
  */
-import type { ModelCallRecord } from '../../common/modelCall';
+import type { ModelCallRecord, ModelFallback } from '../../common/modelCall';
 import { modelFallbacks } from '../../telemetry/appMetrics';
 import type { ChatModel, ChatRequest, TextRequest } from '../chatModel';
 import type { ImageModel, RenderOutput, RenderRequest } from '../imageModel';
-import { callThroughChain, type ChainLink, type Fallback, type FallbackSettings } from './providerChain';
+import { callThroughChain, type ChainLink, type FallbackSettings } from './providerChain';
 
-function counted(role: string, link: string, fallback: Fallback | undefined): void {
+function counted(role: string, link: string, fallback: ModelFallback | undefined): void {
   if (fallback) modelFallbacks.inc({ role, provider: link, reason: fallback.kind });
 }
 
-function stamped(call: ModelCallRecord, link: string, fallback: Fallback | undefined): ModelCallRecord {
+function stamped(call: ModelCallRecord, link: string, fallback: ModelFallback | undefined): ModelCallRecord {
   return { ...call, provider: link, ...(fallback ? { fallback } : {}) };
 }
 

@@ -103,11 +103,16 @@ export function chooseChains(
   return { chains, settings, secrets };
 }
 
+/** A configured link's name (`vendor` or `vendor:profile`, checked by chooseChains) and its vendor. */
+export function linkNamed(name: string): { link: ChainLinkRef; vendor: ModelVendor | undefined } {
+  const [vendorName, profile] = name.split(':') as [string, string | undefined];
+  return { link: { name, vendor: vendorName, ...(profile ? { profile } : {}) }, vendor: vendorNamed(vendorName) };
+}
+
 /** Where a link's calls for a role go (a base URL, never a secret), for printed configuration. */
 export function linkEndpoint(name: string, values: Record<string, string | undefined>, role: ModelRole): string | undefined {
-  const [vendorName, profile] = name.split(':') as [string, string | undefined];
-  const vendor = vendorNamed(vendorName);
+  const { link, vendor } = linkNamed(name);
   if (!vendor?.endpoint) return undefined;
-  const own = linkSettings({ name, vendor: vendorName, ...(profile ? { profile } : {}) }, vendor, values);
+  const own = linkSettings(link, vendor, values);
   return vendor.endpoint(Object.fromEntries(Object.keys(vendor.settings).map((v) => [v, own[v] ?? ''])), role === 'image' ? 'image' : 'chat');
 }

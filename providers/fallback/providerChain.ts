@@ -26,9 +26,6 @@ export interface FallbackSettings {
   onContentPolicy: boolean;
 }
 
-/** Why a call was answered by a link other than the first (the call record's and render's `fallback`). */
-export type Fallback = ModelFallback;
-
 /** Every link's breaker was open: nothing is called, and Temporal retries the activity after its backoff. */
 export class AllLinksOpenError extends ImageAgentError {
   override name = 'AllLinksOpenError';
@@ -57,7 +54,7 @@ export function startingLink(
   links: number,
   at: { attempt: number; elapsedMs: number },
   s: FallbackSettings,
-): { index: number; reason?: string; kind?: Fallback['kind'] } {
+): { index: number; reason?: string; kind?: ModelFallback['kind'] } {
   const byAttempts = Math.floor((at.attempt - 1) / s.attemptsPerLink);
   const byTime = Math.floor(at.elapsedMs / s.linkBudgetMs);
   const step = Math.max(byAttempts, byTime);
@@ -80,7 +77,7 @@ export async function callThroughChain<M, T>(
   links: readonly ChainLink<M>[],
   settings: FallbackSettings,
   call: (model: M) => Promise<T>,
-): Promise<{ value: T; link: ChainLink<M>; fallback?: Fallback }> {
+): Promise<{ value: T; link: ChainLink<M>; fallback?: ModelFallback }> {
   const start = startingLink(links.length, currentAttempt(), settings);
   const passed: string[] =
     start.index > 0
