@@ -29,6 +29,7 @@ import { startUnderPolicy } from './startUnderPolicy';
 import { runUiUrl } from './temporalClient';
 // By function reference, so the input and result types are checked end to end.
 import { generateImage } from '../workflows/generate/generateImage';
+import { BUDGET_PAUSED_STAGE, type BudgetGateView } from '../workflows/budgetGateMessages';
 import { ImageAgentError } from '../common/imageAgentError';
 
 /** The caller is not allowed to see or touch this run (another tenant's, or not a generation). */
@@ -214,13 +215,15 @@ async function describeOwned(g: Generations, workflowId: string, tenant?: string
 
 export interface StatusView extends Omit<RunStatus, 'stage'> {
   /** `queued`: no worker has picked the run up yet (see `queue`). */
-  stage: RunStatus['stage'] | 'queued';
+  stage: RunStatus['stage'] | 'queued' | typeof BUDGET_PAUSED_STAGE;
   /** For a queued run: its place in the queue and an ETA (client/queuePlace.ts). */
   queue?: QueuePlace;
   /** For a run a worker is on and no person is holding up: when it should finish (client/queuePlace.ts). */
   eta?: RunEta;
   /** What the spend ledger charged the run so far, when prices are configured (client/tenantSpend.ts). */
   spend?: { settledUsd: number; reservedUsd: number; calls: number };
+  /** The run waits at its budget gate (workflows/budgetGate.ts): which budget, and why. */
+  budgetGate?: BudgetGateView;
   runStatus: string;
   ui: string;
   /** Presigned URLs for every candidate key in the view. */
@@ -244,13 +247,15 @@ export async function generationStatus(g: Generations, workflowId: string, tenan
   const result = info.status.name === 'COMPLETED' ? ((await handle.result()) as GenerateImageResult) : undefined;
   const keys = [...new Set(status.candidates.map((c) => c.image.key))];
   const owner = info.typedSearchAttributes.get(Tenant);
+  const budgetGate = info.status.name === 'RUNNING' ? (info.memo?.budgetGate as BudgetGateView | undefined) : undefined;
   const [urls, eta, spend] = await Promise.all([
     Promise.all(keys.map(async (k) => [k, await g.store.presign(k)] as const)).then((pairs) => Object.fromEntries(pairs) as Record<string, string>),
-    info.status.name === 'RUNNING' && !status.approval.startsWith('pending') ? runEta(g, info) : undefined,
+    info.status.name === 'RUNNING' && !status.approval.startsWith('pending') && !budgetGate ? runEta(g, info) : undefined,
     owner && Object.keys(g.config.prices).length ? runSpend(g.config, owner, workflowId) : undefined,
   ]);
   return {
     ...status,
+    ...(budgetGate ? { stage: BUDGET_PAUSED_STAGE, budgetGate } : {}),
     ...(eta ? { eta } : {}),
     ...(spend ? { spend } : {}),
     runStatus: info.status.name,

@@ -15,6 +15,13 @@ export const FailureType = {
   ReviewDecisionRefused: 'ReviewDecisionRefused',
   /** A paid call's reservation was refused: a budget of the tenant, user, batch or run is spent. */
   BudgetExceeded: 'BudgetExceeded',
+  /**
+   * A reservation was refused under a tenant's `pause` rule: the activity fails at once, and the run waits at
+   * its budget gate (workflows/budgetGate.ts) instead of retrying a call nobody has raised the budget for.
+   */
+  BudgetPaused: 'BudgetPaused',
+  /** A budget gate decision refused by the update's validator: the run is not waiting, or the decision is malformed. */
+  BudgetGateRefused: 'BudgetGateRefused',
 } as const;
 
 /** Retrying these changes nothing: the same request fails the same way. */

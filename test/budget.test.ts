@@ -2,18 +2,20 @@
  * Budgets that cannot be overspent (providers/spend/), on the real stack against the fake model server with a
  * price of $0.04 an image: 50 runs at once against a tenant's daily budget of $1.00 charge at most $1.00, the
  * ledger equals the sum of the reports, every reservation is closed, and the runs refused fail naming the
- * budget. Under `pause` a refused render waits, and runs once an admin raises the budget.
+ * budget. Under `pause` a refused render waits at the run's budget gate, and goes on once an admin raises the
+ * budget, or fails when an admin stops it.
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { createPool } from '../providers/database';
 import { WorkflowFailedError } from '@temporalio/client';
 import { generationStatus } from '../client/generations';
+import { pausedRuns } from '../client/budgetGates';
 import { tenantPolicies } from '../client/tenantPolicies';
 import { runCli } from './support/cli';
 import { listenApi } from './support/inProcessApi';
 import type { GenerateImageInput } from '../common/request';
-import { Tenant } from '../common/searchAttributes';
+import { Stage, Tenant } from '../common/searchAttributes';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { generateImage } from '../workflows/generate/generateImage';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
@@ -28,8 +30,12 @@ describe('budgets that cannot be overspent', () => {
   let env: TestEnv;
   let pool: Pool;
   const failTenant = `budget-fail-${randomUUID().slice(0, 6)}`;
+  const pauseTenant = `budget-pause-${randomUUID().slice(0, 6)}`;
   const AUDITOR = `tok-budget-audit-${randomUUID()}`;
   const OUTSIDER = `tok-budget-other-${randomUUID()}`;
+  const PAUSE_ADMIN = `tok-budget-admin-${randomUUID()}`;
+  const PAUSE_REVIEWER = `tok-budget-review-${randomUUID()}`;
+  const OTHER_ADMIN = `tok-budget-other-admin-${randomUUID()}`;
 
   beforeAll(async () => {
     fake = await new FakeOpenAIServer().start();
@@ -40,7 +46,13 @@ describe('budgets that cannot be overspent', () => {
       env: {
         IMAGE_AGENT_PRICES: PRICES,
         IMAGE_AGENT_TENANT_POLICY_CACHE_SECONDS: '0',
-        IMAGE_AGENT_API_TOKENS: `${AUDITOR}:${failTenant}:aud:audit,${OUTSIDER}:budget-outsider:oli:audit`,
+        IMAGE_AGENT_API_TOKENS: [
+          `${AUDITOR}:${failTenant}:aud:audit`,
+          `${OUTSIDER}:budget-outsider:oli:audit`,
+          `${PAUSE_ADMIN}:${pauseTenant}:ada:admin`,
+          `${PAUSE_REVIEWER}:${pauseTenant}:rev:review+audit`,
+          `${OTHER_ADMIN}:budget-outsider:oadmin:admin`,
+        ].join(','),
       },
     });
     pool = createPool(env.config.databaseUrl, 2);
@@ -121,21 +133,72 @@ describe('budgets that cannot be overspent', () => {
     }
   }, 300_000);
 
-  test('a request can only lower its run’s budget; under pause a refused render waits until an admin raises the budget', async () => {
-    const tenant = `budget-pause-${randomUUID().slice(0, 6)}`;
+  test('a request can only lower its run’s budget; under pause a refused call waits at the run’s budget gate until an admin raises the budget or stops the run', async () => {
+    const tenant = pauseTenant;
+    const g = { client: env.client, config: env.config, store: env.store };
     await tenantPolicies(env.config).change(tenant, { budgets: { dailyUsd: 0.04, onExceeded: 'pause' } }, 'test');
     const lowered = run(tenant, 0, { budgetUsd: 0.01 });
     // Its own budget is below one image: refused, and failed at once (nobody raises a run's own budget).
     await expect(lowered.result).rejects.toBeInstanceOf(WorkflowFailedError);
     const first = await run(tenant, 1).result;
     expect(first.outcome).toBe('completed');
+
+    // The daily budget is spent: the second run's render is refused once, and the run waits at its gate.
     const second = run(tenant, 2);
-    // The daily budget is spent: the second render waits, retrying.
-    await eventually(async () => expect((await ledger(tenant)).settled?.n).toBe(1), 20_000);
-    await new Promise((r) => setTimeout(r, 3000));
-    expect(await env.client.workflow.getHandle(second.workflowId).describe()).toMatchObject({ status: { name: 'RUNNING' } });
-    await tenantPolicies(env.config).change(tenant, { budgets: { dailyUsd: 0.08 } }, 'admin');
-    expect((await second.result).outcome).toBe('completed');
-    expect((await ledger(tenant)).settled).toEqual({ n: 2, usd: 0.08 });
-  }, 180_000);
+    const gate = await eventually(async () => {
+      const s = await generationStatus(g, second.workflowId);
+      expect(s.stage).toBe('budget_paused');
+      return s.budgetGate!;
+    }, 30_000);
+    expect(gate).toMatchObject({ budget: expect.stringMatching(/^the tenant's daily budget/), activity: 'renderImage' });
+    expect(gate.message).toMatch(/has \$0\.0000 left, and this gpt-image-1 call may cost \$0\.0400/);
+    const waiting = await env.client.workflow.getHandle(second.workflowId).describe();
+    expect(waiting.typedSearchAttributes.get(Stage)).toBe('budget_paused');
+    // Not retried by Temporal while it waits: one failed attempt in the history, nothing reserved for it.
+    const failedRenders = ((await env.client.workflow.getHandle(second.workflowId).fetchHistory()).events ?? []).filter(
+      (e) => e.activityTaskFailedEventAttributes?.failure?.applicationFailureInfo?.type === 'BudgetPaused',
+    );
+    expect(failedRenders).toHaveLength(1);
+    expect((await ledger(tenant)).settled?.n).toBe(1);
+
+    const api = await listenApi(env);
+    try {
+      // Another tenant's admin cannot see or decide it; a reviewer of the tenant is not an admin; bad input is refused.
+      expect((await api.call('POST', `/v1/generations/${second.workflowId}/budget-gate`, OTHER_ADMIN, { decision: 'resume' })).status).toBe(404);
+      expect((await api.call('POST', `/v1/generations/${second.workflowId}/budget-gate`, PAUSE_REVIEWER, { decision: 'resume' })).status).toBe(403);
+      expect((await api.call('POST', `/v1/generations/${second.workflowId}/budget-gate`, PAUSE_ADMIN, { decision: 'approve' })).status).toBe(400);
+      const notWaiting = await api.call('POST', `/v1/generations/${lowered.workflowId}/budget-gate`, PAUSE_ADMIN, { decision: 'resume' });
+      expect(notWaiting.status).toBe(409);
+      expect(await pausedRuns(env.client, 'budget-outsider')).toEqual([]);
+      expect((await pausedRuns(env.client, tenant)).map((p) => p.workflowId)).toEqual([second.workflowId]);
+
+      // An admin raises the budget: the paused run is resumed with the change, and completes.
+      const raised = await api.call('POST', '/v1/tenant/policy', PAUSE_ADMIN, { budgets: { dailyUsd: 0.08 } });
+      expect(raised.status).toBe(200);
+      expect(raised.body).toMatchObject({ resumedPausedRuns: 1 });
+      expect((await second.result).outcome).toBe('completed');
+      expect((await ledger(tenant)).settled).toEqual({ n: 2, usd: 0.08 });
+      const after = await env.client.workflow.getHandle(second.workflowId).describe();
+      expect(after.typedSearchAttributes.get(Stage)).toBe('completed');
+      expect(after.memo?.budgetGate).toBeUndefined();
+
+      // Spent again: the third run pauses, and the operator stops it; it fails naming the budget and who stopped it.
+      const third = run(tenant, 3);
+      await eventually(async () => expect((await generationStatus(g, third.workflowId)).stage).toBe('budget_paused'), 30_000);
+      const stop = await runCli(['budget', 'stop', third.workflowId, '--by', 'ops', '--reason', 'month end']);
+      expect(stop.stdout).toContain(`${third.workflowId}: stopped (1 call(s) were waiting)`);
+      const failure = await third.result.then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      expect(JSON.stringify((failure as WorkflowFailedError).cause?.cause)).toMatch(
+        /the tenant's daily budget \(\d{4}-\d\d-\d\d\) of \$0\.08.*operator-ops stopped the run at its budget gate: month end/,
+      );
+      expect((await ledger(tenant)).settled).toEqual({ n: 2, usd: 0.08 });
+      expect((await ledger(tenant)).reserved).toBeUndefined();
+    } finally {
+      await api.close();
+    }
+  }, 240_000);
 });

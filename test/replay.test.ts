@@ -28,6 +28,9 @@ describe('recorded histories replay against the current workflow code', () => {
       'batch-midway',
       'generate-four-eyes-waiting',
       'generate-four-eyes-approved',
+      'generate-fallback-completed',
+      'generate-budget-gate-waiting',
+      'generate-budget-gate-resumed',
     ]) {
       expect(scenarios).toContain(scenario);
     }

@@ -50,6 +50,7 @@ const SAMPLES: Record<string, Sample> = {
   'POST /v1/generations/:id/review': { body: JSON.stringify({ decision: 'approve', candidateKey: 'k' }), allowed: 404 },
   'POST /v1/generations/:id/plan-review': { body: JSON.stringify({ decision: 'approve' }), allowed: 404 },
   'POST /v1/generations/:id/cancel': { allowed: 404 },
+  'POST /v1/generations/:id/budget-gate': { body: JSON.stringify({ decision: 'resume' }), allowed: 404 },
   'GET /v1/reviews/pending': { allowed: 200 },
   'GET /v1/tenant/policy': { allowed: 200 },
   // An empty change changes nothing: refused after the role check.

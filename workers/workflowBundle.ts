@@ -25,11 +25,12 @@ export function workflowInterceptorModules(source: Pick<WorkerOptions, 'workflow
 /**
  * Workflow interceptor modules compiled into the bundle (a prebuilt bundle ignores WorkerOptions'
  * workflowModules): OpenTelemetry spans for workflow execution, signals, updates, activities and children, and
- * the run's tenant as a header of every activity (workflows/tenantHeader.ts). They add no commands, so histories recorded without them replay with them (SDK flags gate the rest).
+ * the run's tenant as a header of every activity (workflows/tenantHeader.ts), and the budget gate (workflows/budgetGate.ts). They add no commands (the gate only when a call is refused, behind a patch), so histories recorded without them replay with them (SDK flags gate the rest).
  */
 export const WORKFLOW_INTERCEPTOR_MODULES = [
   require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
   require.resolve('../workflows/tenantHeader'),
+  require.resolve('../workflows/budgetGate'),
 ];
 
 export async function writeWorkflowBundle(outFile: string, workflowsPath = path.join(projectRoot, 'workflows')): Promise<void> {

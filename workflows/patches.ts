@@ -38,3 +38,9 @@ export const BATCH_RUN_BOUNDED_BY_STARTED_CASES = 'batch-run-bounded-by-started-
  * a person is waiting on them again.
  */
 export const FIRST_IN_QUEUE_AFTER_REVIEW = 'first-in-queue-after-review';
+
+/**
+ * 2026-12-04: a paid call refused under a tenant's `pause` rule fails its activity at once, and the run waits at
+ * its budget gate (workflows/budgetGate.ts) for an admin's resume or stop, or its recheck, instead of failing.
+ */
+export const BUDGET_GATE = 'budget-gate';

@@ -9,7 +9,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { z } from 'zod';
 import { InvalidRequestError } from '../../common/requestSchema';
 import { openApiDocument } from './openApi';
-import { idParam, listQuery, planReviewBody, policyChangeBody, policyChangesQuery, reviewBody, startBody } from './routeSchemas';
+import { budgetGateBody, idParam, listQuery, planReviewBody, policyChangeBody, policyChangesQuery, reviewBody, startBody } from './routeSchemas';
+import { decideBudgetGate, resumeBudgetGates } from '../budgetGates';
 import { tenantSpend } from '../tenantSpend';
 import { tenantPolicies } from '../tenantPolicies';
 import { redactSecrets } from '../../common/redact';
@@ -197,7 +198,17 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
     // How a tenant's work is dispatched beside other tenants' is the operator's to set, not the tenant's own admin's.
     const operatorOnly = OPERATOR_POLICY_FIELDS.filter((f) => change[f] !== undefined);
     if (operatorOnly.length) throw new ForbiddenError(`${operatorOnly.join(', ')}: set by the operator (image-agent tenant set), not through the API`);
-    return tenantPolicies(g.config).change(principal.tenant, change, principal.name);
+    const read = await tenantPolicies(g.config).change(principal.tenant, change, principal.name);
+    if (!change.budgets) return read;
+    // A changed budget lets the tenant's paused runs try again now (one still past a budget pauses again).
+    const gates = await resumeBudgetGates(g.client, principal.tenant, principal.name).catch(() => undefined);
+    return { ...read, resumedPausedRuns: gates?.resumed.length ?? 0 };
+  });
+  app.post('/v1/generations/:id/budget-gate', async (req) => {
+    const principal = callerOf(req);
+    const { id } = parse(idParam, req.params, 'path');
+    const body = parse(budgetGateBody, req.body, 'decision');
+    return decideBudgetGate(g.client, id, { decision: body.decision, by: principal.name, ...(body.reason ? { reason: body.reason } : {}) }, principal.tenant);
   });
   app.get('/v1/tenant/policy/changes', async (req) => {
     const tenant = callerOf(req).tenant;

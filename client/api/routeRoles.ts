@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { CostClass } from '../../common/apiCostClass';
 import type { Role } from '../../common/principals';
-import { idParam, listQuery, planReviewBody, policyChangeBody, policyChangesQuery, reviewBody, startBody } from './routeSchemas';
+import { budgetGateBody, idParam, listQuery, planReviewBody, policyChangeBody, policyChangesQuery, reviewBody, startBody } from './routeSchemas';
 
 export interface RouteRule {
   method: 'GET' | 'POST' | 'OPTIONS';
@@ -95,6 +95,16 @@ export const ROUTE_ROLES: readonly RouteRule[] = [
     roles: ['submit', 'delegate', 'review'],
     cost: 'ordinary',
     note: 'submit: only runs whose user is the principal; delegate: any user’s runs',
+  },
+  {
+    method: 'POST',
+    url: '/v1/generations/:id/budget-gate',
+    summary: 'resume or stop a run paused at its budget gate (409 when it is not waiting there)',
+    params: idParam,
+    body: budgetGateBody,
+    roles: [],
+    cost: 'ordinary',
+    note: 'admin only; changing `budgets` through `POST /v1/tenant/policy` resumes every paused run of the tenant',
   },
   {
     method: 'GET',

@@ -25,6 +25,8 @@ export const planReviewBody = z
     reviewer: safeText(REVIEW_TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
   })
   .strict();
+/** An admin's decision for a run paused at its budget gate (the principal is the recorded decider). */
+export const budgetGateBody = z.object({ decision: z.enum(['resume', 'stop']), reason: safeText(500).optional() }).strict();
 export const idParam = z.object({ id: z.string().regex(/^[A-Za-z0-9._:@-]{1,200}$/, 'not a run id') });
 export const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), user: z.string().max(128).optional() });
 

@@ -1,7 +1,8 @@
 /**
  * `image-agent budget show|set`: a tenant's spend against its budgets, and its budgets (the tenant policy's
- * `budgets`, changed and recorded like any policy change). An operator's tool; a tenant's own principals read
- * the same through `GET /v1/tenant/budget`, and its admins change it through `POST /v1/tenant/policy`.
+ * `budgets`, changed and recorded like any policy change), and the runs paused at their budget gate: resumed
+ * when a budget changes, or one by one with `budget resume|stop`. An operator's tool; a tenant's own principals
+ * read the same through `GET /v1/tenant/budget`, and its admins change it through `POST /v1/tenant/policy`.
  */
 import { Option, type Command } from 'commander';
 import { BUDGET_ACTIONS } from '../../common/tenantPolicy';
@@ -10,7 +11,9 @@ import { loadConfig } from '../../config/loadConfig';
 import { tenantPolicies } from '../tenantPolicies';
 import { tenantSpend } from '../tenantSpend';
 import { UsageError } from '../usageError';
-import { printJson } from './context';
+import { decideBudgetGate, pausedRuns } from '../budgetGates';
+import { resumePausedRuns } from './resumePausedRuns';
+import { printJson, withGenerations } from './context';
 import { tenantOf } from './tenant';
 
 const dollars = (usd: number) => `$${usd.toFixed(usd < 10 ? 4 : 2)}`;
@@ -26,8 +29,12 @@ export function registerBudget(program: Command): void {
     .action(async (raw: { tenant: string; json?: boolean }) => {
       const config = loadConfig();
       const tenantId = tenantOf(raw, 'show');
-      const [spend, policy] = await Promise.all([tenantSpend(config, tenantId), tenantPolicies(config).current(tenantId)]);
-      if (raw.json) return printJson({ ...spend, budgets: policy.policy.budgets ?? null });
+      const [spend, policy, paused] = await Promise.all([
+        tenantSpend(config, tenantId),
+        tenantPolicies(config).current(tenantId),
+        withGenerations((g) => pausedRuns(g.client, tenantId)),
+      ]);
+      if (raw.json) return printJson({ ...spend, budgets: policy.policy.budgets ?? null, paused });
       const b = policy.policy.budgets;
       console.log(`tenant     ${tenantId} (policy version ${policy.version}; past a budget a call ${b?.onExceeded === 'pause' ? 'waits' : 'fails its run'})`);
       if (!spend.lines.length) console.log('spend      nothing yet today');
@@ -40,7 +47,25 @@ export function registerBudget(program: Command): void {
         console.log(
           `per run ${b.runUsd !== undefined ? dollars(b.runUsd) : 'no limit'}, per batch ${b.batchUsd !== undefined ? dollars(b.batchUsd) : 'no limit'}`,
         );
+      console.log(`paused     ${paused.length} run(s) at their budget gate`);
+      for (const p of paused) console.log(`  ${p.workflowId}  ${p.gate ? `${p.gate.budget}, since ${p.gate.since}` : ''}`);
     });
+  for (const [name, decision, what] of [
+    ['resume', 'resume', 'try a paused run’s refused call again now (after raising the budget)'],
+    ['stop', 'stop', 'fail a paused run, naming the budget it is paused at'],
+  ] as const)
+    budget
+      .command(name)
+      .description(what)
+      .argument('<workflowId>')
+      .option('--reason <text>', 'kept with the decision in the run’s history')
+      .addOption(new Option('--by <id>', 'who decides (recorded as operator-<id>)').default(process.env.USER ?? 'cli', 'your login name'))
+      .action((workflowId: string, raw: { reason?: string; by: string }) =>
+        withGenerations(async (g) => {
+          const answer = await decideBudgetGate(g.client, workflowId, { decision, by: `operator-${raw.by}`, ...(raw.reason ? { reason: raw.reason } : {}) });
+          console.log(`${workflowId}: ${answer.decision === 'resume' ? 'resumed' : 'stopped'} (${answer.calls} call(s) were waiting)`);
+        }),
+      );
   budget
     .command('set')
     .description('change a tenant’s budgets (only those given; "none" removes one), recorded as a policy change')
@@ -84,6 +109,7 @@ export function registerBudget(program: Command): void {
         const tenantId = tenantOf(raw, 'set');
         const read = await tenantPolicies(loadConfig()).change(tenantId, parsed.data, raw.by);
         console.log(`tenant ${tenantId}: policy version ${read.version}, budgets ${JSON.stringify(read.policy.budgets)}`);
+        await resumePausedRuns(tenantId, raw.by);
       },
     );
 }

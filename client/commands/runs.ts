@@ -37,7 +37,16 @@ export function registerRuns(program: Command): void {
           console.log(`   ${s.urls[c.image.key]}`);
         }
         for (const d of s.decisions) console.log(`decision   ${d.kind} ${d.decision} by ${d.reviewer} (${d.via})${d.feedback ? `: ${d.feedback}` : ''}`);
+        if (s.budgetGate) {
+          const b = s.budgetGate;
+          console.log(`budget     paused at ${b.budget} since ${b.since}; tries again at ${b.recheckAt}`, `\n           ${b.message}`);
+          console.log(`           raise the budget (image-agent budget set), or: image-agent budget resume|stop ${s.workflowId}`);
+        }
         if (s.eta) console.log(`eta        ${etaLine(s.eta)}`);
+        if (s.spend)
+          console.log(
+            `spend      $${s.spend.settledUsd.toFixed(4)} settled, $${s.spend.reservedUsd.toFixed(4)} reserved by calls in flight (${s.spend.calls} calls)`,
+          );
         console.log(`usage      ${s.usage.calls} calls, ${s.usage.inputTokens}+${s.usage.outputTokens} tokens, ${s.usage.images} images`);
         console.log(`Temporal   ${s.ui}`);
       }),

@@ -9,6 +9,7 @@ import { generateRequestSchema } from '../../common/requestSchema';
 import { ABLATION_NAMES, BUDGET_ACTIONS, PRIORITY_CLASSES, type TenantPolicy } from '../../common/tenantPolicy';
 import { tenantPolicyChangeSchema, type TenantPolicyChange } from '../../common/tenantPolicySchema';
 import { loadConfig } from '../../config/loadConfig';
+import { resumePausedRuns } from './resumePausedRuns';
 import { openObjectStore } from '../../security/objectEncryption';
 import { enableTenant } from '../../security/tenantStatus';
 import { tenantPolicies, type PolicyRead } from '../tenantPolicies';
@@ -168,7 +169,9 @@ export function registerTenant(program: Command): void {
     .option('--json', 'print JSON')
     .action(async (raw: SetFlags & { tenant?: string; by: string; json?: boolean }) => {
       const tenantId = tenantOf(raw, 'set');
-      printPolicy(await tenantPolicies(loadConfig()).change(tenantId, changeFromFlags(raw), raw.by), raw.json);
+      const change = changeFromFlags(raw);
+      printPolicy(await tenantPolicies(loadConfig()).change(tenantId, change, raw.by), raw.json);
+      if (change.budgets) await resumePausedRuns(tenantId, raw.by);
     });
   tenant
     .command('list')

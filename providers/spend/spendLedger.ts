@@ -7,7 +7,7 @@
  * id is its call's (workflow, activity, attempt, call): a retried attempt reserves anew, and first closes what
  * an earlier attempt of the same activity left open (a worker that died mid-call) at its full reserved amount,
  * since the vendor may have been paid. The limits are read from the tenant's stored policy at each
- * reservation, so an admin who raises a budget frees paused calls at their next retry.
+ * reservation, so a run paused at its budget gate goes on once an admin has raised the budget.
  */
 import type { Pool, PoolClient } from 'pg';
 import { ImageAgentError } from '../../common/imageAgentError';
@@ -37,20 +37,24 @@ interface Budget {
   limitUsd: number | undefined;
 }
 
-/** A budget had no room for the call: the run fails, typed, naming it (or, under `pause`, the call waits and retries). */
+/**
+ * A budget had no room for the call: the run fails, typed, naming it; or, under `pause`, the activity fails
+ * as BudgetPaused and the run waits at its budget gate (workflows/budgetGate.ts). Neither is retried by
+ * Temporal: nothing changes until someone raises the budget or it renews.
+ */
 export class BudgetExceededError extends ImageAgentError {
   override name = 'BudgetExceededError';
   constructor(
     message: string,
     readonly budget: string,
-    pause: boolean,
+    readonly pause: boolean,
   ) {
     super(message, {
-      failureType: FailureType.BudgetExceeded,
-      retryable: pause,
-      ...(pause ? { retryAfterMs: 30_000 } : {}),
+      failureType: pause ? FailureType.BudgetPaused : FailureType.BudgetExceeded,
+      retryable: false,
       httpStatus: 402,
       dependency: 'model',
+      details: [{ budget }],
     });
   }
 }
@@ -105,7 +109,7 @@ export class SpendLedger {
         const pause = tenantBudgets?.onExceeded === 'pause' && !c.key.startsWith('run:');
         spendReservations.inc({ outcome: pause ? 'paused' : 'refused' });
         throw new BudgetExceededError(
-          `${budget.label} of ${usd(Number(c.limit_usd))} has ${usd(Math.max(0, Number(c.limit_usd) - Number(c.committed_usd)))} left, and this ${model} call may cost ${usd(maxUsd)}${pause ? ': the call waits until the budget is raised or renews' : ''}`,
+          `${budget.label} of ${usd(Number(c.limit_usd))} has ${usd(Math.max(0, Number(c.limit_usd) - Number(c.committed_usd)))} left, and this ${model} call may cost ${usd(maxUsd)}${pause ? ': the run waits at its budget gate until the budget is raised or renews, or an admin stops it' : ''}`,
           budget.label,
           pause,
         );

@@ -20,6 +20,10 @@ process.env.IMAGE_AGENT_ENCRYPTION ??= 'off';
 import { projectRoot } from '../../common/paths';
 import type { ReviewPolicy } from '../../common/review';
 import { startBatch } from '../../client/batches';
+import { resumeBudgetGates } from '../../client/budgetGates';
+import { tenantPolicies } from '../../client/tenantPolicies';
+import { Stage } from '../../common/searchAttributes';
+import { BUDGET_PAUSED_STAGE } from '../../workflows/budgetGateMessages';
 import { reviewGeneration, reviewPlan, startGeneration } from '../../client/generations';
 import { submitTurn, turnResult, type Conversation } from '../../client/sessionClient';
 import { stackUp } from '../../infra/stack';
@@ -56,12 +60,12 @@ const tenantId = 'replay';
 /** Decisions go through the client's review path, which signs them as the API does. */
 const gen = (env: TestEnv) => ({ client: env.client, config: env.config, store: env.store });
 
-async function startRun(env: TestEnv, request: string, extra: { review?: ReviewPolicy; size?: string } = {}): Promise<WorkflowHandle> {
+async function startRun(env: TestEnv, request: string, extra: { review?: ReviewPolicy; size?: string; tenantId?: string } = {}): Promise<WorkflowHandle> {
   const { workflowId } = await startGeneration(
     { client: env.client, config: env.config, store: env.store },
     {
       request,
-      tenantId,
+      tenantId: extra.tenantId ?? tenantId,
       userId: 'recorder',
       options: { size: extra.size ?? '256x256' },
       review: extra.review ?? { required: false, planApproval: false, onTimeout: 'expire' },
@@ -233,6 +237,46 @@ const endpointScenarios: Scenario[] = [
   },
 ];
 
+const spendTenant = 'replay-spend';
+
+/**
+ * Priced calls and a fallback chain: the primary endpoint answers 500 to everything, so every call goes to the
+ * backup link; a tenant budget under `pause` holds a run at its budget gate until the budget is raised.
+ */
+const spendScenarios: Scenario[] = [
+  async (env, capture) => {
+    const handle = await startRun(env, 'a launch poster for a desk lamp');
+    await handle.result();
+    await capture({
+      scenario: 'generate-fallback-completed',
+      description: 'every call and render through the backup link of a fallback chain',
+      workflowId: handle.workflowId,
+    });
+  },
+  async (env, capture) => {
+    await tenantPolicies(env.config).change(spendTenant, { budgets: { dailyUsd: 0.04, onExceeded: 'pause' } }, 'recorder');
+    await (await startRun(env, 'a product shot of a teapot', { tenantId: spendTenant })).result();
+    const handle = await startRun(env, 'a product shot of a kettle', { tenantId: spendTenant });
+    await eventually(async () => {
+      if ((await handle.describe()).typedSearchAttributes.get(Stage) !== BUDGET_PAUSED_STAGE) throw new Error('not paused at the budget gate yet');
+    }, 60_000);
+    await capture({
+      scenario: 'generate-budget-gate-waiting',
+      description: "a run paused at its budget gate: the tenant's daily budget is spent (open)",
+      workflowId: handle.workflowId,
+    });
+    await tenantPolicies(env.config).change(spendTenant, { budgets: { dailyUsd: 0.08 } }, 'recorder');
+    const { resumed } = await resumeBudgetGates(env.client, spendTenant, 'recorder');
+    if (resumed.length !== 1) throw new Error(`resumed ${resumed.length} paused runs, expected 1`);
+    await handle.result();
+    await capture({
+      scenario: 'generate-budget-gate-resumed',
+      description: 'a run resumed from its budget gate after the budget was raised, completed',
+      workflowId: handle.workflowId,
+    });
+  },
+];
+
 async function firstExecution(env: TestEnv, workflowId: string): Promise<string> {
   const all: { runId: string; startTime: Date }[] = [];
   for await (const w of env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) all.push({ runId: w.runId, startTime: w.startTime });
@@ -317,6 +361,28 @@ async function main(): Promise<void> {
   } finally {
     await endpoint.stop();
     await fake.stop();
+  }
+  const primary = await new FakeOpenAIServer().start();
+  const backup = await new FakeOpenAIServer().start();
+  primary.script(...(['chat', 'images.generate', 'images.edit'] as const).map((route) => ({ route, fault: { status: 500 } })));
+  scriptAgentDefaults(backup);
+  const spend = await startTestEnv({
+    name: 'record-spend',
+    fake: primary,
+    env: {
+      IMAGE_AGENT_FALLBACKS: 'openai:backup',
+      OPENAI_BASE_URL_BACKUP: backup.baseURL,
+      OPENAI_API_KEY_BACKUP: 'sk-backup-recording',
+      IMAGE_AGENT_PRICES: JSON.stringify({ 'gpt-image-1': { perImage: 0.04 } }),
+      IMAGE_AGENT_TENANT_POLICY_CACHE_SECONDS: '0',
+    },
+  });
+  try {
+    for (const scenario of spendScenarios) await scenario(spend, captureWith(spend));
+  } finally {
+    await spend.stop();
+    await backup.stop();
+    await primary.stop();
   }
   console.log(`${written.length} histories in ${path.relative(projectRoot, recordingDir)}`);
 }

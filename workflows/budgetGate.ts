@@ -1,0 +1,132 @@
+/**
+ * The budget gate, a workflow interceptor compiled into the bundle (workers/workflowBundle.ts). Under a tenant's
+ * `pause` rule a paid call the spend ledger refuses fails its activity at once as BudgetPaused
+ * (providers/spend/spendLedger.ts); here the run catches that failure and waits, like a review, instead of
+ * failing: the stage search attribute says `budget_paused` (so `budget set` finds the tenant's paused runs and
+ * resumes them), the memo says which budget and why. An admin's `budgetGate` update resumes the call (after a
+ * raise) or stops the run; with neither, the run tries again every RECHECK (a daily budget renews at midnight
+ * UTC). A resumed call is scheduled anew through the same interceptors, so the ledger sees a new activity.
+ * Every workflow type gets it, so a judge's or a child image's paid call waits the same way. Commands are added
+ * only when a call is refused, behind the BUDGET_GATE patch.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityInput,
+  type WorkflowInterceptorsFactory,
+} from '@temporalio/workflow';
+import { FailureType } from '../common/failureTypes';
+import { Stage } from '../common/searchAttributes';
+import { BUDGET_GATE } from './patches';
+import { BUDGET_PAUSED_STAGE, budgetGateUpdate, type BudgetGateDecision, type BudgetGateView } from './budgetGateMessages';
+
+/** How long a paused call waits before trying again by itself. */
+const RECHECK_MS = 30 * 60 * 1000;
+
+export const interceptors: WorkflowInterceptorsFactory = () => {
+  const gate = new BudgetGate();
+  return { outbound: [{ scheduleActivity: (input, next) => gate.through(input, next(input)) }] };
+};
+
+class BudgetGate {
+  /** Calls of the run waiting at the gate, or resumed and not yet settled. */
+  private held = 0;
+  /** Decisions so far: a waiting call wakes when this moves past what it saw. */
+  private decided = 0;
+  private last?: BudgetGateDecision;
+  private handlerInstalled = false;
+  private stageBefore?: string;
+
+  async through<T>(input: ActivityInput, scheduled: Promise<T>): Promise<T> {
+    try {
+      return await scheduled;
+    } catch (err) {
+      const refused = pausedRefusal(err);
+      if (!refused || !patched(BUDGET_GATE)) throw err;
+      this.hold(refused, input.activityType);
+      try {
+        const seen = this.decided;
+        const decided = await condition(() => this.decided > seen, RECHECK_MS);
+        if (decided && this.last?.decision === 'stop') throw stopped(err as ActivityFailure, refused.message, this.last);
+        // Resumed, or the recheck came: the same call, scheduled again through every interceptor (this one included).
+        const stubs = proxyActivities(input.options) as Record<string, (...args: unknown[]) => Promise<T>>;
+        return await stubs[input.activityType]!(...input.args);
+      } finally {
+        this.release();
+      }
+    }
+  }
+
+  private hold(refused: { budget: string; message: string }, activity: string): void {
+    this.installHandler();
+    if (this.held++ > 0) return;
+    this.stageBefore = workflowInfo().typedSearchAttributes.get(Stage);
+    upsertSearchAttributes([{ key: Stage, value: BUDGET_PAUSED_STAGE }]);
+    const since = Date.now();
+    const view: BudgetGateView = {
+      ...refused,
+      activity,
+      since: new Date(since).toISOString(),
+      recheckAt: new Date(since + RECHECK_MS).toISOString(),
+    };
+    upsertMemo({ budgetGate: view });
+  }
+
+  private release(): void {
+    if (--this.held > 0) return;
+    // A stage the run moved on to meanwhile (another branch) is left as it is.
+    if (workflowInfo().typedSearchAttributes.get(Stage) === BUDGET_PAUSED_STAGE && this.stageBefore)
+      upsertSearchAttributes([{ key: Stage, value: this.stageBefore }]);
+    upsertMemo({ budgetGate: null });
+  }
+
+  private installHandler(): void {
+    if (this.handlerInstalled) return;
+    this.handlerInstalled = true;
+    setHandler(
+      budgetGateUpdate,
+      (d) => {
+        this.last = d;
+        this.decided += 1;
+        return { accepted: true, decision: d.decision, calls: this.held };
+      },
+      { validator: (d) => refuseGateDecision(this.held, d) },
+    );
+  }
+}
+
+function refuseGateDecision(held: number, d: BudgetGateDecision): void {
+  const problem =
+    typeof d !== 'object' || d === null || (d.decision !== 'resume' && d.decision !== 'stop')
+      ? 'decision must be "resume" or "stop"'
+      : typeof d.by !== 'string' || !d.by
+        ? 'the decision names no principal'
+        : held === 0
+          ? 'the run is not waiting at a budget gate'
+          : undefined;
+  if (problem) throw ApplicationFailure.create({ type: FailureType.BudgetGateRefused, message: problem, nonRetryable: true });
+}
+
+/** The ledger's refusal under `pause`, from an activity's failure. */
+function pausedRefusal(err: unknown): { budget: string; message: string } | undefined {
+  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure) || err.cause.type !== FailureType.BudgetPaused) return undefined;
+  const detail = err.cause.details?.[0] as { budget?: unknown } | undefined;
+  return { budget: typeof detail?.budget === 'string' ? detail.budget : 'a budget', message: err.cause.message };
+}
+
+/** The run fails as it would under `fail`: a BudgetExceeded failure naming the budget, and who stopped it. */
+function stopped(err: ActivityFailure, message: string, d: BudgetGateDecision): ActivityFailure {
+  const cause = ApplicationFailure.create({
+    type: FailureType.BudgetExceeded,
+    message: `${message.replace(/: the run waits at its budget gate.*$/, '')}; ${d.by} stopped the run at its budget gate${d.reason ? `: ${d.reason}` : ''}`,
+    nonRetryable: true,
+  });
+  return new ActivityFailure(err.message, err.activityType, err.activityId, err.retryState, err.identity, cause);
+}
