@@ -8,7 +8,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Clien
 import type { AppConfig } from '../common/config';
 import { legacyReportKey, reportKey, tenantKeyProblem, UPLOAD_ID_PATTERN, uploadKey, webhookKey } from '../common/objectKeys';
 import { InvalidRequestError } from '../common/requestSchema';
-import { blockedRangeOf, isAllowedHost, isIpLiteral } from '../providers/search/addressPolicy';
+import { checkWebhookTarget } from './webhookTarget';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateRequest } from '../common/requestSchema';
 import type { PlanReviewDecision, ReviewDecision } from '../common/review';
@@ -167,21 +167,6 @@ export async function resolveInputImages(g: Pick<Generations, 'store'>, tenantId
   const missing = exists.indexOf(false);
   if (missing >= 0) throw new InvalidRequestError(`invalid request: inputImageKeys.${missing}: no such upload or image "${refs[missing]!.slice(0, 200)}"`);
   return keys;
-}
-
-/**
- * A webhook to a literal non-public address (loopback, private, link-local, the metadata service) is refused
- * at the edge, before a run starts; names are checked again after DNS, at every delivery (safeFetch).
- */
-function checkWebhookTarget(webhookUrl: string, allowHosts: readonly string[]): void {
-  const url = new URL(webhookUrl);
-  const host = url.hostname.toLowerCase();
-  if (isAllowedHost(url, allowHosts)) return;
-  const blocked = isIpLiteral(host) ? blockedRangeOf(host) : host === 'localhost' || host.endsWith('.localhost') ? 'loopback' : undefined;
-  if (blocked)
-    throw new InvalidRequestError(
-      `invalid request: webhookUrl: ${url.origin} is a ${blocked} address, which webhooks may not reach (WEBHOOK_ALLOW_HOSTS exempts internal receivers)`,
-    );
 }
 
 /** The run an earlier start with this id began, if it exists and belongs to the tenant. */

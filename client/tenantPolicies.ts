@@ -15,6 +15,7 @@ import { findImageAgentError, ImageAgentError } from '../common/imageAgentError'
 import type { TenantPolicy, VersionedTenantPolicy } from '../common/tenantPolicy';
 import { applyPolicyChange, tenantPolicySchema, type TenantPolicyChange } from '../common/tenantPolicySchema';
 import { InvalidRequestError } from '../common/requestSchema';
+import { checkWebhookTarget } from './webhookTarget';
 import { createPool } from '../providers/database';
 import { policyReadFromPostgres, tenantPolicyStaleReads } from '../telemetry/appMetrics';
 import { waitingOutPostgres } from './outageWait';
@@ -32,6 +33,16 @@ export interface PolicyRead extends VersionedTenantPolicy {
   source: 'stored' | 'default';
   /** Set when Postgres could not be read and the policy is the last one this process read. */
   staleForMs?: number;
+}
+
+/**
+ * A policy as the API shows it: the budget warnings' URL cut to its origin, since it may carry a secret (a
+ * Slack-style path, a query token) and every principal of the tenant may read the policy.
+ */
+export function shownPolicy<P extends TenantPolicy | null>(policy: P): P {
+  const url = policy?.budgets?.alertWebhookUrl;
+  if (!policy || !url) return policy;
+  return { ...policy, budgets: { ...policy.budgets!, alertWebhookUrl: `${new URL(url).origin}/…` } };
 }
 
 export interface PolicyChangeRecord {
@@ -116,6 +127,8 @@ export function tenantPolicies(config: AppConfig, pool: Pool = poolFor(config.da
 
     /** Applies a change as `changedBy`; the new version, or 409 when `expectedVersion` is no longer current. */
     async change(tenantId: string, change: TenantPolicyChange, changedBy: string): Promise<PolicyRead> {
+      const alertUrl = change.budgets?.alertWebhookUrl;
+      if (alertUrl) checkWebhookTarget(alertUrl, config.webhooks.allowHosts, 'budgets.alertWebhookUrl');
       const read = await waitingOutPostgres(config, `change the policy of tenant ${tenantId}`, async () => {
         const client = await pool.connect();
         try {

@@ -57,8 +57,10 @@ export interface TenantBudgets {
   runUsd?: number;
   batchUsd?: number;
   onExceeded: BudgetAction;
-  /** Share of a budget at which a warning metric is counted (80: at 80%). */
+  /** Share of a budget at which a warning is given (80: at 80%): a metric, and a webhook when `alertWebhookUrl` is set. */
   softLimitPercent: number;
+  /** Where the soft-limit warnings are POSTed (signed as run webhooks are; providers/spend/budgetAlerts.ts). */
+  alertWebhookUrl?: string;
 }
 
 /** A tenant's policy as stored: version 0 is the configured default (no row yet). */

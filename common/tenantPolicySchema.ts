@@ -17,6 +17,7 @@ const reviewSchema = z
   .strict();
 
 const usd = z.number().positive().max(1_000_000_000);
+const alertWebhookUrl = z.url({ protocol: /^https?$/, error: 'alertWebhookUrl must be an http(s) URL' }).max(2048);
 
 export const budgetsSchema = z
   .object({
@@ -27,6 +28,7 @@ export const budgetsSchema = z
     batchUsd: usd.optional(),
     onExceeded: z.enum(BUDGET_ACTIONS),
     softLimitPercent: z.number().int().min(1).max(100),
+    alertWebhookUrl: alertWebhookUrl.optional(),
   })
   .strict();
 
@@ -40,6 +42,7 @@ const budgetsChangeSchema = z
     batchUsd: usd.nullable(),
     onExceeded: z.enum(BUDGET_ACTIONS),
     softLimitPercent: z.number().int().min(1).max(100),
+    alertWebhookUrl: alertWebhookUrl.nullable(),
   })
   .partial()
   .strict();

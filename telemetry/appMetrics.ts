@@ -193,6 +193,13 @@ export const spendReservations = new Counter({
   registers,
 });
 
+export const budgetAlerts = new Counter({
+  name: 'image_agent_budget_alerts_total',
+  help: 'Budget warning webhooks sent to tenants’ alertWebhookUrl, by outcome (delivered, retrying, given_up).',
+  labelNames: ['outcome'] as const,
+  registers,
+});
+
 export const budgetSoftLimits = new Counter({
   name: 'image_agent_budget_soft_limit_reached_total',
   help: 'Budgets that crossed their warning share (the tenant policy’s softLimitPercent), by tenant and kind (tenant, user, run, batch).',

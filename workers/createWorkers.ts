@@ -14,6 +14,7 @@ import { createEncryption, tenantLookup, type Encryption } from '../security/dat
 import { openObjectStore } from '../security/objectEncryption';
 import { MemoryStore } from '../providers/memoryStore';
 import { SpendLedger } from '../providers/spend/spendLedger';
+import { BudgetAlertSender } from './budgetAlertSender';
 import { createAgentModels, createImageModel, imageModelLabel } from '../providers/registry';
 import { LocalCorpusSearch } from '../providers/search/localCorpusSearch';
 import { createImageSearch, createWebSearch } from '../providers/search/searchRegistry';
@@ -113,9 +114,12 @@ export async function createOrchestrationWorker(
     ...source,
     ...(deployment ? { workerDeploymentOptions: deployment } : {}),
   });
+  // Budget warnings the ledger queued, sent from every orchestration worker (only with prices: nothing else queues them).
+  const alerts = Object.keys(config.prices).length ? new BudgetAlertSender(pool, config.webhooks).start() : undefined;
   return {
     worker,
     async close() {
+      await alerts?.stop();
       deps.store.destroy();
       encryption.close();
       await pool.end().catch(() => undefined);

@@ -12,7 +12,7 @@ import { openApiDocument } from './openApi';
 import { budgetGateBody, idParam, listQuery, planReviewBody, policyChangeBody, policyChangesQuery, reviewBody, startBody } from './routeSchemas';
 import { decideBudgetGate, resumeBudgetGates } from '../budgetGates';
 import { tenantSpend } from '../tenantSpend';
-import { tenantPolicies } from '../tenantPolicies';
+import { shownPolicy, tenantPolicies } from '../tenantPolicies';
 import { redactSecrets } from '../../common/redact';
 import { describeFailure } from '../../common/describeFailure';
 import { loadConfigIfValid } from '../../config/loadConfig';
@@ -191,14 +191,18 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
   app.get('/v1/generations/:id/report', async (req) => generationReport(g, parse(idParam, req.params, 'path').id, callerOf(req).tenant));
 
   // A tenant's policy: readable by its principals (so a clamp can be understood), changed by its admins only.
-  app.get('/v1/tenant/policy', async (req) => tenantPolicies(g.config).current(callerOf(req).tenant));
+  app.get('/v1/tenant/policy', async (req) => {
+    const read = await tenantPolicies(g.config).current(callerOf(req).tenant);
+    return { ...read, policy: shownPolicy(read.policy) };
+  });
   app.post('/v1/tenant/policy', async (req) => {
     const principal = callerOf(req);
     const change = parse(policyChangeBody, req.body, 'policy change');
     // How a tenant's work is dispatched beside other tenants' is the operator's to set, not the tenant's own admin's.
     const operatorOnly = OPERATOR_POLICY_FIELDS.filter((f) => change[f] !== undefined);
     if (operatorOnly.length) throw new ForbiddenError(`${operatorOnly.join(', ')}: set by the operator (image-agent tenant set), not through the API`);
-    const read = await tenantPolicies(g.config).change(principal.tenant, change, principal.name);
+    const changed = await tenantPolicies(g.config).change(principal.tenant, change, principal.name);
+    const read = { ...changed, policy: shownPolicy(changed.policy) };
     if (!change.budgets) return read;
     // A changed budget lets the tenant's paused runs try again now (one still past a budget pauses again).
     const gates = await resumeBudgetGates(g.client, principal.tenant, principal.name).catch(() => undefined);
@@ -212,14 +216,15 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
   });
   app.get('/v1/tenant/policy/changes', async (req) => {
     const tenant = callerOf(req).tenant;
-    return { changes: await tenantPolicies(g.config).changes(tenant, parse(policyChangesQuery, req.query, 'query').limit) };
+    const changes = await tenantPolicies(g.config).changes(tenant, parse(policyChangesQuery, req.query, 'query').limit);
+    return { changes: changes.map((c) => ({ ...c, oldPolicy: shownPolicy(c.oldPolicy), newPolicy: shownPolicy(c.newPolicy) })) };
   });
 
   // Money: the tenant's auditors (and admins) read its spend; no route reads another tenant's.
   app.get('/v1/tenant/budget', async (req) => {
     const tenant = callerOf(req).tenant;
     const [spend, policy] = await Promise.all([tenantSpend(g.config, tenant), tenantPolicies(g.config).current(tenant)]);
-    return { ...spend, budgets: policy.policy.budgets ?? null };
+    return { ...spend, budgets: shownPolicy(policy.policy).budgets ?? null };
   });
 
   app.get('/v1/reviews/pending', async (req) => ({ runs: await listGenerations(g, { tenant: callerOf(req).tenant, pendingReview: true, limit: 50 }) }));

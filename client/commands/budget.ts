@@ -76,7 +76,8 @@ export function registerBudget(program: Command): void {
     .option('--run-usd <usd>', 'each run’s spend')
     .option('--batch-usd <usd>', 'each batch’s spend')
     .addOption(new Option('--on-exceeded <action>', 'a call past a budget fails its run, or waits until the budget is raised').choices(BUDGET_ACTIONS))
-    .option('--warn-percent <n>', 'the share of a budget at which a warning is counted')
+    .option('--warn-percent <n>', 'the share of a budget at which a warning is given')
+    .option('--alert-webhook-url <url>', 'where warnings are POSTed, signed (or "none")')
     .addOption(new Option('--by <id>', 'who changes it (kept in the change record)').default(process.env.USER ?? 'cli', 'your login name'))
     .action(
       async (raw: {
@@ -88,6 +89,7 @@ export function registerBudget(program: Command): void {
         batchUsd?: string;
         onExceeded?: string;
         warnPercent?: string;
+        alertWebhookUrl?: string;
         by: string;
       }) => {
         const budgets = Object.fromEntries(
@@ -99,6 +101,7 @@ export function registerBudget(program: Command): void {
             batchUsd: limitValue(raw.batchUsd),
             onExceeded: raw.onExceeded,
             softLimitPercent: raw.warnPercent === undefined ? undefined : Number(raw.warnPercent),
+            alertWebhookUrl: raw.alertWebhookUrl === 'none' ? null : raw.alertWebhookUrl,
           }).filter(([, v]) => v !== undefined),
         );
         const parsed = tenantPolicyChangeSchema.safeParse({ budgets });

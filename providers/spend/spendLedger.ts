@@ -121,10 +121,18 @@ export class SpendLedger {
         [id, scope.tenantId, scope.userId, scope.workflowId, scope.activityKey, keys, model, maxUsd],
       );
       spendReservations.inc({ outcome: 'reserved' });
-      const soft = (tenantBudgets?.softLimitPercent ?? 80) / 100;
-      for (const c of counters.rows)
-        if (c.limit_usd !== null && Number(c.committed_usd) < soft * Number(c.limit_usd) && Number(c.committed_usd) + maxUsd >= soft * Number(c.limit_usd))
-          budgetSoftLimits.inc({ tenant: scope.tenantId, budget: c.key.split(':')[0]! });
+      const percent = tenantBudgets?.softLimitPercent ?? 80;
+      for (const c of counters.rows) {
+        const limit = Number(c.limit_usd);
+        if (c.limit_usd === null || Number(c.committed_usd) >= (percent / 100) * limit || Number(c.committed_usd) + maxUsd < (percent / 100) * limit) continue;
+        budgetSoftLimits.inc({ tenant: scope.tenantId, budget: c.key.split(':')[0]! });
+        // The warning's webhook, in this transaction: once per counter and limit (a raised limit warns again), never lost.
+        if (tenantBudgets?.alertWebhookUrl)
+          await db.query(
+            `insert into budget_alerts (id, tenant_id, budget, limit_usd, committed_usd, percent) values ($1, $2, $3, $4, $5, $6) on conflict (id) do nothing`,
+            [`${c.key}@${limit}`, scope.tenantId, budgets.find((b) => b.key === c.key)!.label, limit, Number(c.committed_usd) + maxUsd, percent],
+          );
+      }
       return id;
     });
   }

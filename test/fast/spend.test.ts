@@ -37,10 +37,12 @@ test('a chat call reserves for its text, its images and a full answer, and settl
   expect(actual).toBeLessThan(ceiling);
 });
 
-test('a refusal fails the run, typed and naming the budget; under pause it is retried after 30 s', () => {
+test('a refusal fails the run, typed and naming the budget; under pause it fails the activity for the budget gate, never retried by Temporal', () => {
   const fail = new BudgetExceededError("the tenant's daily budget of $1.00 has $0.0000 left", "the tenant's daily budget", false);
-  expect(fail).toMatchObject({ retryable: false, failureType: 'BudgetExceeded', httpStatus: 402 });
-  expect(new BudgetExceededError('…', 'x', true)).toMatchObject({ retryable: true, retryAfterMs: 30_000 });
+  expect(fail).toMatchObject({ retryable: false, failureType: 'BudgetExceeded', httpStatus: 402, details: [{ budget: "the tenant's daily budget" }] });
+  const paused = new BudgetExceededError('…', 'x', true);
+  expect(paused).toMatchObject({ retryable: false, failureType: 'BudgetPaused', details: [{ budget: 'x' }] });
+  expect(paused.retryAfterMs).toBeUndefined();
 });
 
 const POLICY: TenantPolicy = {

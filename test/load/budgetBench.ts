@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { createPool } from '../../providers/database';
 import { tenantPolicies } from '../../client/tenantPolicies';
+import { resumeBudgetGates } from '../../client/budgetGates';
 import type { GenerateImageInput } from '../../common/request';
 import type { GenerateImageResult, RunReport } from '../../common/runResult';
 import { Tenant } from '../../common/searchAttributes';
@@ -54,6 +55,8 @@ async function scenario(env: TestEnv, pool: Pool, action: BudgetAction): Promise
     while ((await charged(pool, tenant)).settled < 25) await new Promise((r) => setTimeout(r, 500));
     await new Promise((r) => setTimeout(r, 2000));
     await tenantPolicies(env.config).change(tenant, { budgets: { dailyUsd: 2 } }, 'bench-admin');
+    // As `budget set` does: the runs paused at their budget gate go on now.
+    await resumeBudgetGates(env.client, tenant, 'bench-admin');
   }
   const settled = await Promise.allSettled(runs);
   const done = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value as GenerateImageResult] : []));

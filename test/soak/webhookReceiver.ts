@@ -7,6 +7,8 @@ export interface Delivery {
   idempotencyKey: string;
   workflowId: string;
   body: string;
+  timestamp: string;
+  signature: string;
 }
 
 export class WebhookReceiver {
@@ -16,7 +18,8 @@ export class WebhookReceiver {
   url = '';
   hostPort = '';
 
-  constructor(private readonly failEvery = 5) {
+  /** Every failEvery-th request is answered 503 first (1: every request). */
+  constructor(public failEvery = 5) {
     this.server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -33,9 +36,18 @@ export class WebhookReceiver {
             idempotencyKey: parsed.idempotencyKey ?? String(req.headers['x-imageagent-idempotency-key']),
             workflowId: parsed.workflowId ?? '?',
             body,
+            timestamp: String(req.headers['x-imageagent-timestamp']),
+            signature: String(req.headers['x-imageagent-signature']),
           });
         } catch {
-          this.deliveries.push({ event: 'unparseable', idempotencyKey: String(req.headers['x-imageagent-idempotency-key']), workflowId: '?', body });
+          this.deliveries.push({
+            event: 'unparseable',
+            idempotencyKey: String(req.headers['x-imageagent-idempotency-key']),
+            workflowId: '?',
+            body,
+            timestamp: String(req.headers['x-imageagent-timestamp']),
+            signature: String(req.headers['x-imageagent-signature']),
+          });
         }
         res.writeHead(204).end();
       });
