@@ -37,7 +37,7 @@ async function inBatches<T, R>(items: readonly T[], body: (item: T) => Promise<R
   return out;
 }
 
-export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
+export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store' | 'ledger'>) {
   return async function writeBatchReport(input: WriteBatchReportInput): Promise<BatchReportKeys & { cases: number; unjudged?: string }> {
     const tenant = currentTenant();
     const manifest = await readBatchJson<BatchManifest>(deps.store, batchManifestKey(tenant, input.batchId));
@@ -49,6 +49,11 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
     for (const r of await inBatches(keys, (k) => deps.store.getJson<CaseResult>(k))) if (byId.has(r.caseId) && !found.has(r.caseId)) found.set(r.caseId, r);
     const results = [...found.values()];
     const prefix = batchReportPrefix(tenant, input.batchId);
+    // The report is worth more than its spend line: with Postgres down it is written without one, and says so.
+    const spend = await deps.ledger?.batchSpend(tenant, input.batchId).catch((err: unknown) => {
+      console.warn(`batch ${input.batchId}: the report is written without its spend (the ledger could not be read: ${(err as Error).message})`);
+      return undefined;
+    });
     const imagesPrefix = batchImagesPrefix(tenant, input.batchId);
 
     // Judged images under their official names, next to the report.
@@ -66,6 +71,7 @@ export function writeBatchReportActivity(deps: Pick<AgentDeps, 'store'>) {
       generatedAt: input.generatedAt,
       ...(manifest.record ? { record: withJudgeModelsUsed(manifest.record, results) } : {}),
       degraded: results.filter((r) => r.degraded?.length).map((r) => ({ caseId: r.caseId, reasons: r.degraded! })),
+      ...(spend?.calls ? { spend } : {}),
     };
     let official: { name: string; body: string } | undefined;
     let sideFile: { name: string; body: string } | undefined;

@@ -6,6 +6,11 @@
  * budget, or fails when an admin stops it.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startBatch } from '../client/batches';
+import type { BatchResult } from '../common/batch';
 import type { Pool } from 'pg';
 import { createPool } from '../providers/database';
 import { WorkflowFailedError } from '@temporalio/client';
@@ -201,4 +206,21 @@ describe('budgets that cannot be overspent', () => {
       await api.close();
     }
   }, 240_000);
+
+  test('a batch’s budget: its cases stop at it, and the batch report shows the spend', async () => {
+    const tenant = `budget-batch-${randomUUID().slice(0, 6)}`;
+    await tenantPolicies(env.config).change(tenant, { budgets: { batchUsd: 0.08, onExceeded: 'fail' } }, 'test');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'budget-batch-'));
+    const jsonl = path.join(dir, 'three.jsonl');
+    fs.writeFileSync(jsonl, [0, 1, 2].map((i) => JSON.stringify({ id: `item-${i}`, request: `a product shot, variant ${i}`, size: '128x128' })).join('\n'));
+    const g = { client: env.client, config: env.config, store: env.store };
+    const started = await startBatch(g, [jsonl], { tenantId: tenant, system: 'budget test', concurrency: 1 });
+    const result = (await env.client.workflow.getHandle(started.workflowId).result()) as BatchResult;
+    fs.rmSync(dir, { recursive: true, force: true });
+    const report = await env.store.getJson<{ spend?: unknown; cases: { status: string; error?: string }[] }>(result.report.json);
+    expect(report.spend).toEqual({ settledUsd: 0.08, reservedUsd: 0, calls: 2, limitUsd: 0.08 });
+    expect(report.cases.map((c) => c.status).sort()).toEqual(['done', 'done', 'generation_failed']);
+    expect(report.cases.find((c) => c.status === 'generation_failed')!.error).toMatch(/batch \S+'s budget of \$0\.08/);
+    expect((await env.store.get(result.report.markdown)).toString()).toContain('$0.0800 charged for 2 paid calls, of a batch budget of $0.08');
+  }, 180_000);
 });

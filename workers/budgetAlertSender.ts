@@ -60,8 +60,12 @@ export class BudgetAlertSender {
   async sendDue(): Promise<Record<string, AlertOutcome>> {
     const secret = this.webhooks.secret;
     if (!secret) {
-      if (!this.warnedNoSecret) console.warn('budget alerts: IMAGE_AGENT_WEBHOOK_SECRET is not set, so budget warnings are kept, not sent');
-      this.warnedNoSecret = true;
+      if (this.warnedNoSecret) return {};
+      const { rows } = await this.pool.query<{ n: string }>('select count(*) as n from budget_alerts where delivered_at is null and given_up_at is null');
+      if (Number(rows[0]?.n ?? 0) > 0) {
+        console.warn('budget alerts: IMAGE_AGENT_WEBHOOK_SECRET is not set, so budget warnings are kept, not sent');
+        this.warnedNoSecret = true;
+      }
       return {};
     }
     const { rows } = await this.pool.query<DueAlert>(

@@ -31,6 +31,18 @@ export interface BenchmarkRunResults {
   record?: BenchmarkRunRecord;
   /** Cases whose run was not whole (a source down, the critique unavailable), with why. */
   degraded?: readonly DegradedCase[];
+  /** What the spend ledger charged the batch (its cases' runs and judging), when calls are priced. */
+  spend?: BatchSpend;
+}
+
+export interface BatchSpend {
+  /** Settled with the vendors' usage. */
+  settledUsd: number;
+  /** Still reserved by calls in flight (a report of a cancelled batch may have some). */
+  reservedUsd: number;
+  calls: number;
+  /** The tenant policy's per-batch budget, when it has one. */
+  limitUsd?: number;
 }
 
 export interface DegradedCase {
@@ -67,6 +79,7 @@ export interface BenchmarkReport {
   unjudged: UnjudgedCase[];
   /** Cases scored as they came out but whose run degraded: their scores do not measure the whole system. */
   degraded: DegradedCase[];
+  spend?: BatchSpend;
   warnings: string[];
 }
 
@@ -90,6 +103,7 @@ export function buildReport(run: BenchmarkRunResults): BenchmarkReport {
     comparison: [],
     unjudged: [],
     degraded: [...(run.degraded ?? [])],
+    ...(run.spend !== undefined && { spend: run.spend }),
     warnings: [],
   };
   if (report.degraded.length > 0) {

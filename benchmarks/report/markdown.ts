@@ -101,6 +101,15 @@ export function reportMarkdown(report: BenchmarkReport): string {
     );
     if (report.unjudged.length > shown.length) out.push('', `… and ${report.unjudged.length - shown.length} more in report.json.`);
   }
+  if (report.spend) {
+    const s = report.spend;
+    out.push(
+      '',
+      '## Spend',
+      '',
+      `$${s.settledUsd.toFixed(4)} charged for ${s.calls} paid calls${s.reservedUsd > 0 ? `, $${s.reservedUsd.toFixed(4)} still reserved by calls in flight` : ''}${s.limitUsd !== undefined ? `, of a batch budget of $${s.limitUsd.toFixed(2)}` : ''} (the spend ledger).`,
+    );
+  }
   if (report.degraded.length > 0) {
     out.push('', '## Degraded cases', '', 'Scored as they came out, but the run was not whole.', '');
     const shown = report.degraded.slice(0, UNJUDGED_SHOWN);

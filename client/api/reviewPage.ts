@@ -53,7 +53,7 @@ function runCard(v: StatusView): string {
   const kind = pending.kind;
   return `<section class="run" data-workflow-id="${esc(v.workflowId)}" data-candidate-key="${esc(pending.candidateKey ?? '')}" data-kind="${kind}">
   <h2>${esc(v.request)}</h2>
-  <p class="meta">${esc(v.workflowId)} · waiting for a ${kind} decision since ${esc(pending.since)}${pending.deadline ? ` · until ${esc(pending.deadline)}, then ${esc(pending.onTimeout)}` : ''} · providers ${esc(v.providers)} · <a href="${esc(v.ui)}" target="_blank" rel="noopener">history</a></p>
+  <p class="meta">${esc(v.workflowId)} · waiting for a ${kind} decision since ${esc(pending.since)}${pending.deadline ? ` · until ${esc(pending.deadline)}, then ${esc(pending.onTimeout)}` : ''} · providers ${esc(v.providers)}${v.spend ? ` · spent $${v.spend.settledUsd.toFixed(4)}${v.spend.reservedUsd > 0 ? ` (+$${v.spend.reservedUsd.toFixed(4)} in flight)` : ''}` : ''} · <a href="${esc(v.ui)}" target="_blank" rel="noopener">history</a></p>
   ${kind === 'result' ? `<div class="images">${images}</div>${earlier ? `<p>Earlier candidates: ${earlier}</p>` : ''}` : ''}
   <details open><summary>Plan and grounded context</summary><ul>${questions || '<li>no missing context was planned</li>'}</ul><ul>${answers}</ul></details>
   ${verdicts ? `<details open><summary>Checklist</summary><ul class="verdicts">${verdicts}</ul></details>` : ''}

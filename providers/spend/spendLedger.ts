@@ -166,6 +166,26 @@ export class SpendLedger {
     return { settledUsd: Number(rows[0]?.settled ?? 0), reservedUsd: Number(rows[0]?.reserved ?? 0), calls: Number(rows[0]?.calls ?? 0) };
   }
 
+  /** A batch's spend: what its calls settled and still reserve, and the batch budget its counter holds. */
+  async batchSpend(tenantId: string, batchId: string): Promise<{ settledUsd: number; reservedUsd: number; calls: number; limitUsd?: number }> {
+    const key = `batch:${tenantId}:${batchId}`;
+    const [spent, counter] = await Promise.all([
+      this.pool.query<{ settled: string | null; reserved: string | null; calls: string }>(
+        `select sum(actual_usd) filter (where state = 'settled') as settled, sum(reserved_usd) filter (where state = 'reserved') as reserved, count(*) as calls
+           from spend_reservations where tenant_id = $1 and $2 = any(counter_keys)`,
+        [tenantId, key],
+      ),
+      this.pool.query<{ limit_usd: string | null }>('select limit_usd from spend_counters where key = $1', [key]),
+    ]);
+    const limit = counter.rows[0]?.limit_usd;
+    return {
+      settledUsd: Number(spent.rows[0]?.settled ?? 0),
+      reservedUsd: Number(spent.rows[0]?.reserved ?? 0),
+      calls: Number(spent.rows[0]?.calls ?? 0),
+      ...(limit !== null && limit !== undefined ? { limitUsd: Number(limit) } : {}),
+    };
+  }
+
   private async close(id: string, actualUsd: number, state: 'settled' | 'released'): Promise<void> {
     await this.transaction(async (db) => {
       const { rows } = await db.query<{ counter_keys: string[]; reserved_usd: string }>(

@@ -1,8 +1,12 @@
 /**
  * Budgets and the spend ledger's pure parts (providers/spend/, common/tenantPolicySchema.ts): which budgets a
  * call counts against and their limits, the most a chat call can cost against what it did, and a budget change
- * merged into a policy (a limit removed, a bad one refused). The ledger itself runs on the stack (test/budget.test.ts).
+ * merged into a policy (a limit removed, a bad one refused), and the review page's spend line. The ledger itself
+ * runs on the stack (test/budget.test.ts).
  */
+import { renderReviewPage } from '../../client/api/reviewPage';
+import type { StatusView } from '../../client/generations';
+import { EMPTY_USAGE } from '../../common/modelCall';
 import { applyPolicyChange, tenantPolicyChangeSchema } from '../../common/tenantPolicySchema';
 import type { TenantPolicy } from '../../common/tenantPolicy';
 import { chatCeilingUsd, chatCostUsd } from '../../providers/spend/budgetedModels';
@@ -63,4 +67,29 @@ test('a budget change merges into the policy: fail and 80% unless said, "none" (
   expect(removed.success && removed.data.budgets).toEqual({ dailyUsd: 5, onExceeded: 'pause', softLimitPercent: 80 });
   for (const bad of [{ dailyUsd: -1 }, { dailyUsd: Number.NaN }, { dailyUsd: '5' }, { onExceeded: 'warn' }, { softLimitPercent: 0 }, { perDay: 5 }])
     expect(tenantPolicyChangeSchema.safeParse({ budgets: bad }).success).toBe(false);
+});
+
+test('the review page shows what a run has spent, and what its calls in flight reserve', () => {
+  const view: StatusView = {
+    workflowId: 'run-1',
+    request: 'a poster',
+    stage: 'awaiting_review',
+    round: 1,
+    approval: 'pending',
+    pendingReview: { kind: 'result', candidateKey: 'k', since: '2026-12-04T00:00:00.000Z', onTimeout: 'expire' },
+    answers: [],
+    checklist: [],
+    candidates: [],
+    current: [],
+    decisions: [],
+    usage: EMPTY_USAGE,
+    providers: 'openai',
+    degraded: [],
+    runStatus: 'RUNNING',
+    ui: 'http://ui/run-1',
+    urls: {},
+  };
+  expect(renderReviewPage('acme', [view])).not.toContain('spent $');
+  const page = renderReviewPage('acme', [{ ...view, spend: { settledUsd: 0.08, reservedUsd: 0.04, calls: 3 } }]);
+  expect(page).toContain('spent $0.0800 (+$0.0400 in flight)');
 });
