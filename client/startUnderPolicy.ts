@@ -11,6 +11,8 @@ import { resolveRunOptions, type Clamp, type RequestedRun, type ResolvedRun } fr
 import type { ReviewPolicy } from '../common/review';
 import type { PriorityClass, VersionedTenantPolicy } from '../common/tenantPolicy';
 import { tenantPolicies } from './tenantPolicies';
+import { InvalidRequestError } from '../common/requestSchema';
+import { CHAINED_ROLES } from '../providers/fallback/modelChains';
 
 export interface StartPolicy {
   /** The policy as a run carries it (without how it was read). */
@@ -33,6 +35,8 @@ export async function startUnderPolicy(
 ): Promise<StartPolicy> {
   const { source: _, staleForMs, ...tenant } = await tenantPolicies(config).current(tenantId);
   const resolved = resolveRunOptions(tenant, requested, defaultReview);
+  const problem = resolved.options.providers && providersProblem(config, resolved.options.providers);
+  if (problem) throw new InvalidRequestError(`invalid request: options.providers: ${problem}`);
   const priority = runPriority(tenant, priorityClass);
   return {
     tenant,
@@ -41,4 +45,18 @@ export async function startUnderPolicy(
     dispatch: config.tenants.dispatchKeys ? { priority: priority.priority } : {},
     ...(staleForMs !== undefined ? { staleForMs } : {}),
   };
+}
+
+/**
+ * A run whose providers leave a role with no configured link to call is refused before it starts (the workers
+ * check every call too: providers/fallback/allowedProviders.ts). The roles are this process's configuration's;
+ * the embedder is not one of them, since memory does without it (full-text search).
+ */
+function providersProblem(config: AppConfig, providers: readonly string[]): string | undefined {
+  for (const role of CHAINED_ROLES) {
+    const links = [config.models.vendors[role], ...(config.models.chains[role] ?? [])];
+    if (!links.some((l) => providers.includes(l)))
+      return `the ${role} role's providers (${links.join(', ')}) include none of those allowed (${providers.join(', ')})`;
+  }
+  return undefined;
 }

@@ -16,6 +16,7 @@ import type { TenantPolicy, VersionedTenantPolicy } from '../common/tenantPolicy
 import { applyPolicyChange, tenantPolicySchema, type TenantPolicyChange } from '../common/tenantPolicySchema';
 import { InvalidRequestError } from '../common/requestSchema';
 import { checkWebhookTarget } from './webhookTarget';
+import { linkNamed } from '../providers/fallback/modelChains';
 import { createPool } from '../providers/database';
 import { policyReadFromPostgres, tenantPolicyStaleReads } from '../telemetry/appMetrics';
 import { waitingOutPostgres } from './outageWait';
@@ -129,6 +130,8 @@ export function tenantPolicies(config: AppConfig, pool: Pool = poolFor(config.da
     async change(tenantId: string, change: TenantPolicyChange, changedBy: string): Promise<PolicyRead> {
       const alertUrl = change.budgets?.alertWebhookUrl;
       if (alertUrl) checkWebhookTarget(alertUrl, config.webhooks.allowHosts, 'budgets.alertWebhookUrl');
+      const unknown = change.allowedProviders?.find((p) => !linkNamed(p).vendor);
+      if (unknown) throw new InvalidRequestError(`invalid policy: allowedProviders: unknown model vendor ${JSON.stringify(unknown.split(':')[0])}`);
       const read = await waitingOutPostgres(config, `change the policy of tenant ${tenantId}`, async () => {
         const client = await pool.connect();
         try {

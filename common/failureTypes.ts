@@ -20,6 +20,8 @@ export const FailureType = {
    * its budget gate (workflows/budgetGate.ts) instead of retrying a call nobody has raised the budget for.
    */
   BudgetPaused: 'BudgetPaused',
+  /** A model call to a provider the run's tenant (or request) does not allow: no link of the role is allowed. */
+  ProviderNotAllowed: 'ProviderNotAllowed',
   /** A budget gate decision refused by the update's validator: the run is not waiting, or the decision is malformed. */
   BudgetGateRefused: 'BudgetGateRefused',
 } as const;
@@ -31,6 +33,7 @@ export const NON_RETRYABLE_TYPES: string[] = [
   FailureType.ModelRefusal,
   FailureType.SearchRequestRejected,
   FailureType.InvalidInput,
+  FailureType.ProviderNotAllowed,
 ];
 
 /** One of the failure types above. */

@@ -31,6 +31,8 @@ export interface GenerateOptions {
   maxImages?: number;
   /** The run's spend limit in US dollars: it can only lower the tenant's run budget (providers/spend/spendLedger.ts). */
   budgetUsd?: number;
+  /** The providers the run's model calls may go to (link names); it can only narrow the tenant's allowedProviders. */
+  providers?: string[];
 }
 
 export const DEFAULT_OPTIONS: GenerateOptions = { maxRounds: 3, size: '1024x1024', ablations: {} };

@@ -1,4 +1,5 @@
 /** The edge validation of a generation request (CLI, HTTP API, batch files): once, here, with clear messages. */
+import { providerListSchema } from './providerName';
 import { z } from 'zod';
 import { DURATION_PATTERN, durationMs } from './duration';
 import { TEXT_LIMITS, textProblem } from './textLimits';
@@ -54,6 +55,7 @@ const generateOptionsSchema = z
     ablations: ablationsSchema.optional(),
     outageWindow: outageWindowSchema.optional(),
     budgetUsd: z.number().positive().max(1_000_000).optional(),
+    providers: providerListSchema.optional(),
   })
   .strict();
 

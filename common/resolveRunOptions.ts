@@ -60,6 +60,21 @@ export function resolveRunOptions(tenant: VersionedTenantPolicy, requested: Requ
     options.ablations = kept;
   }
 
+  // A request can narrow the providers the tenant allows, never widen them.
+  const allowed = policy.allowedProviders;
+  const asked = requested.options?.providers;
+  if (allowed) {
+    const kept = asked?.filter((p) => allowed.includes(p)) ?? [];
+    if (asked && kept.length < asked.length)
+      clamped.push({
+        field: 'options.providers',
+        requested: asked.join(','),
+        applied: (kept.length ? kept : allowed).join(','),
+        rule: `providers allowed: ${allowed.join(', ')}`,
+      });
+    options.providers = kept.length ? kept : [...allowed];
+  }
+
   const review = reviewUnderPolicy(requested.review, defaultReview, tenant, clamped);
   return { options, review, policyVersion: tenant.version, clamped };
 }

@@ -9,3 +9,6 @@ export interface SpendHeader {
   batchId?: string;
   runBudgetUsd?: number;
 }
+
+/** The activity header that names the providers a run's model calls may go to (providers/fallback/allowedProviders.ts). */
+export const PROVIDERS_HEADER = 'image-agent-providers';

@@ -41,6 +41,12 @@ export interface TenantPolicy {
   maxOpenRuns: number;
   /** Spend limits in US dollars (the spend ledger enforces them before each paid call); absent: none. */
   budgets?: TenantBudgets;
+  /**
+   * The model providers the tenant's calls may go to: configured vendors and fallback links by name (`openai`,
+   * `openai:backup`). A role's chain keeps only these; a run none of whose links a role allows is refused at
+   * start. Absent: every configured provider.
+   */
+  allowedProviders?: string[];
 }
 
 /** What a refused reservation does: fail the run, typed, naming the budget; or pause the call until the budget has room. */

@@ -4,6 +4,7 @@
  * so a change can never leave a policy that breaks its own rules (four-eyes with approve_best, say).
  */
 import { z } from 'zod';
+import { providerListSchema } from './providerName';
 import { durationSchema } from './requestSchema';
 import { ABLATION_NAMES, BUDGET_ACTIONS, PRIORITY_CLASSES, type TenantPolicy } from './tenantPolicy';
 
@@ -58,6 +59,7 @@ export const tenantPolicySchema = z
     maxQueuedRuns: z.number().int().min(1).max(1_000_000),
     maxOpenRuns: z.number().int().min(1).max(1_000_000),
     budgets: budgetsSchema.optional(),
+    allowedProviders: providerListSchema.optional(),
   })
   .strict()
   .refine((p) => !(p.review.fourEyes && p.review.allowApproveBestOnTimeout), {
@@ -77,6 +79,8 @@ export const tenantPolicyChangeSchema = z
     maxQueuedRuns: z.number().int().min(1).max(1_000_000).optional(),
     maxOpenRuns: z.number().int().min(1).max(1_000_000).optional(),
     budgets: budgetsChangeSchema.optional(),
+    /** `null`: every configured provider again. */
+    allowedProviders: providerListSchema.nullable().optional(),
     /** Optimistic concurrency: the change applies only if the policy is still at this version. */
     expectedVersion: z.number().int().min(0).optional(),
   })
@@ -92,7 +96,9 @@ export function applyPolicyChange(current: TenantPolicy, change: TenantPolicyCha
   const merged = { ...current.review, ...implied, ...review };
   if (merged.minTimeout === null) delete merged.minTimeout;
   const mergedBudgets = budgets ? withoutNulls({ onExceeded: 'fail', softLimitPercent: 80, ...current.budgets, ...budgets }) : current.budgets;
-  return tenantPolicySchema.safeParse({ ...current, ...rest, review: merged, ...(mergedBudgets ? { budgets: mergedBudgets } : {}) });
+  const { allowedProviders, ...others } = rest;
+  const next = withoutNulls({ ...current, ...others, allowedProviders: allowedProviders === undefined ? current.allowedProviders : allowedProviders });
+  return tenantPolicySchema.safeParse({ ...next, review: merged, ...(mergedBudgets ? { budgets: mergedBudgets } : {}) });
 }
 
 function withoutNulls<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], null> } {

@@ -10,6 +10,7 @@ import type { ChatModel } from './chatModel';
 import { CHAT_ROLES, type ChatRole, type ModelRole } from '../common/modelRoles';
 import { breakerFor } from './fallback/breakers';
 import { ChainedChatModel, ChainedImageModel } from './fallback/chainedModels';
+import { allowedOnly, isAllowed } from './fallback/allowedProviders';
 import { linkEndpoint, linkNamed, linkSettings, type ChainLinkRef } from './fallback/modelChains';
 import { chatRoles } from './roles/chatRoles';
 import { BudgetedChatModel, BudgetedImageModel } from './spend/budgetedModels';
@@ -36,7 +37,7 @@ function chainedImageModel(config: AppConfig): ImageModel {
   if (!vendor.image) throw lacking(vendor, 'image');
   const own = vendor.image(contextFor(config, vendor));
   const chain = config.models.chains.image;
-  if (!chain?.length) return own;
+  if (!chain?.length) return allowedOnly('image', vendor.name, own);
   const links = [
     { name: vendor.name, model: own },
     ...chain.map((name) => {
@@ -77,12 +78,21 @@ export function createAgentModels(config: AppConfig, options: { corpus?: WebSear
       const vendor = vendorFor(config, role);
       if (config.models.chains[role]?.length) return [role, chatRoles(budgeted(chainedChatModel(config, role, linkModels)), config.models.roles)[role]];
       // A vendor with a chat model (every one but offline, which is never paid for) is built over it, so its calls can be reserved for.
-      if (vendor.chatModel && options.ledger) return [role, chatRoles(budgeted(linkModel(config, vendor.name, linkModels)), config.models.roles)[role]];
-      return [role, rolesOf(vendor, role)[role]];
+      if (vendor.chatModel && options.ledger)
+        return [role, allowedOnly(role, vendor.name, chatRoles(budgeted(linkModel(config, vendor.name, linkModels)), config.models.roles)[role])];
+      return [role, allowedOnly(role, vendor.name, rolesOf(vendor, role)[role])];
     }),
   ) as unknown as ChatRoles;
   const embedder = createEmbedder(config);
-  return { provider: config.models.mode, ...chat, ...(embedder ? { embedder } : {}) };
+  const embedVendor = config.models.vendors.embed;
+  return {
+    provider: config.models.mode,
+    ...chat,
+    // A run whose providers exclude the embedder's has none: memory and ranking fall back to full-text search.
+    get embedder() {
+      return embedder && isAllowed(embedVendor) ? embedder : undefined;
+    },
+  };
 }
 
 /** A link's chat model, built once per link name. */

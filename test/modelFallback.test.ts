@@ -6,6 +6,9 @@
  * the history; once the primary is back, a probe closes the breaker and the primary answers again.
  */
 import { randomUUID } from 'node:crypto';
+import { WorkflowFailedError } from '@temporalio/client';
+import { startGeneration } from '../client/generations';
+import { tenantPolicies } from '../client/tenantPolicies';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateImageResult, RunReport } from '../common/runResult';
 import { generateImage } from '../workflows/generate/generateImage';
@@ -37,6 +40,7 @@ describe('a fallback chain through a primary outage', () => {
         OPENAI_BASE_URL_BACKUP: backup.baseURL,
         OPENAI_API_KEY_BACKUP: BACKUP_KEY,
         IMAGE_AGENT_BREAKER_PROBE_MS: String(PROBE_MS),
+        IMAGE_AGENT_TENANT_POLICY_CACHE_SECONDS: '0',
       },
     });
   });
@@ -91,6 +95,50 @@ describe('a fallback chain through a primary outage', () => {
       const after = await run('a poster after the outage').result;
       expect(after.final!.renderedBy.provider).toBe('openai');
     }, 30_000);
+  }, 120_000);
+
+  test('a tenant’s allowedProviders: its runs call only those links, a request can only narrow them, and a run none of whose links is allowed is refused', async () => {
+    const g = { client: env.client, config: env.config, store: env.store };
+    const onlyBackup = `fb-only-backup-${randomUUID().slice(0, 6)}`;
+    // Bad input: an unknown vendor is refused naming it.
+    await expect(tenantPolicies(env.config).change(onlyBackup, { allowedProviders: ['nosuchvendor'] }, 'test')).rejects.toThrow(
+      /unknown model vendor "nosuchvendor"/,
+    );
+    await tenantPolicies(env.config).change(onlyBackup, { allowedProviders: ['openai:backup'] }, 'test');
+    const primaryBefore = primary.requests.length;
+    const backupBefore = backup.requests.length;
+    // The request asks for the primary: narrowed to what the tenant allows, and the start says so.
+    const started = await startGeneration(g, {
+      request: 'a poster for the tea shop',
+      tenantId: onlyBackup,
+      userId: 'ana',
+      options: { size: '256x256', maxRounds: 1, providers: ['openai'] },
+    });
+    expect(started.clamped).toContainEqual(expect.objectContaining({ field: 'options.providers', requested: 'openai', applied: 'openai:backup' }));
+    const result = (await env.client.workflow.getHandle(started.workflowId).result()) as GenerateImageResult;
+    expect(result.outcome).toBe('completed');
+    // The backup answered as the run's own provider, not as a fallback; the primary was never called.
+    expect(result.final!.renderedBy).toEqual(expect.objectContaining({ provider: 'openai:backup' }));
+    expect(result.final!.renderedBy.fallback).toBeUndefined();
+    const report = await env.store.getJson<RunReport>(result.reportKey!);
+    expect(new Set(report.calls.map((c) => c.provider))).toEqual(new Set(['openai:backup']));
+    expect(primary.requests.length).toBe(primaryBefore);
+    expect(backup.requests.length).toBeGreaterThan(backupBefore);
+
+    // A tenant allowing only a vendor no role is configured with: refused before anything starts.
+    const elsewhere = `fb-elsewhere-${randomUUID().slice(0, 6)}`;
+    await tenantPolicies(env.config).change(elsewhere, { allowedProviders: ['image-server'] }, 'test');
+    await expect(startGeneration(g, { request: 'a poster', tenantId: elsewhere, userId: 'ana' })).rejects.toThrow(
+      /options\.providers: the planner role's providers \(openai, openai:backup\) include none of those allowed \(image-server\)/,
+    );
+
+    // The workers' own check: a run started past the client with providers no role has fails at its first call, not retried.
+    const workflowId = `fallback-forbidden-${randomUUID()}`;
+    const input: GenerateImageInput = { request: 'a poster', tenantId: elsewhere, userId: 'ana', options: { size: '256x256', providers: ['image-server'] } };
+    const failed = await env.client.workflow.execute(generateImage, { taskQueue: env.taskQueue, workflowId, args: [input] }).catch((err: unknown) => err);
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    expect(JSON.stringify((failed as WorkflowFailedError).cause?.cause)).toMatch(/ProviderNotAllowed/);
+    expect(primary.requests.length).toBe(primaryBefore);
   }, 120_000);
 });
 

@@ -1,11 +1,12 @@
-/** Gives each activity its workflow's tenant, from the header workflows/tenantHeader.ts sets. */
+/** Gives each activity its workflow's tenant, spend scope and allowed providers, from the headers workflows/tenantHeader.ts sets. */
 import type { Context } from '@temporalio/activity';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { SpendLedger, SpendScope } from '../providers/spend/spendLedger';
 import { runWithSpendScope } from '../providers/spend/spendScope';
 import { runWithTenant } from '../activities/currentWorkflow';
-import { SPEND_HEADER, TENANT_HEADER, type SpendHeader } from '../common/tenantHeaderName';
+import { PROVIDERS_HEADER, SPEND_HEADER, TENANT_HEADER, type SpendHeader } from '../common/tenantHeaderName';
+import { runWithAllowedProviders } from '../providers/fallback/allowedProviders';
 
 /** `ledger`: the spend ledger, when prices are configured; a retried attempt first settles what an earlier one left reserved. */
 export const tenantScope =
@@ -18,7 +19,9 @@ export const tenantScope =
         const tenantId = typeof tenant === 'string' ? tenant : undefined;
         const spend = spendScopeOf(ctx, tenantId, input.headers[SPEND_HEADER]);
         if (spend && ledger) await ledger.settleEarlierAttempts(spend);
-        return runWithTenant(tenantId, () => runWithSpendScope(spend, () => next(input)));
+        const providersHeader = input.headers[PROVIDERS_HEADER];
+        const providers = providersHeader ? defaultPayloadConverter.fromPayload<string[]>(providersHeader) : undefined;
+        return runWithTenant(tenantId, () => runWithSpendScope(spend, () => runWithAllowedProviders(providers, () => next(input))));
       },
     },
   });

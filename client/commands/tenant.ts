@@ -47,6 +47,7 @@ interface SetFlags {
   runBudgetUsd?: string;
   batchBudgetUsd?: string;
   onBudgetExceeded?: string;
+  allowedProviders?: string;
   expectedVersion?: number;
 }
 
@@ -87,6 +88,17 @@ function changeFromFlags(f: SetFlags): TenantPolicyChange {
                   .filter(Boolean),
         }
       : {}),
+    ...(f.allowedProviders !== undefined
+      ? {
+          allowedProviders:
+            f.allowedProviders === 'all'
+              ? null
+              : f.allowedProviders
+                  .split(',')
+                  .map((a) => a.trim())
+                  .filter(Boolean),
+        }
+      : {}),
     ...(f.priorityClass !== undefined ? { priorityClass: f.priorityClass } : {}),
     ...(f.fairnessWeight !== undefined ? { fairnessWeight: Number(f.fairnessWeight) } : {}),
     ...(f.maxQueuedRuns !== undefined ? { maxQueuedRuns: f.maxQueuedRuns } : {}),
@@ -118,6 +130,7 @@ function describePolicy(read: PolicyRead): string {
     `max queued runs   ${p.maxQueuedRuns}`,
     `max open runs     ${p.maxOpenRuns}`,
     `budgets           ${describeBudgets(p.budgets)}`,
+    `providers         ${p.allowedProviders?.join(', ') ?? 'every configured one'}`,
   ].join('\n');
 }
 
@@ -149,6 +162,7 @@ export function registerTenant(program: Command): void {
     .requiredOption('--tenant <tenant>', 'the tenant')
     .option('--max-rounds <n>', 'renders per image at most (1-10)', intOption)
     .option('--max-images <n>', 'images per request at most (1-12)', intOption)
+    .option('--allowed-providers <list>', 'model providers the tenant’s calls may go to, comma-separated (openai, openai:backup…), or "all"')
     .option('--allowed-ablations <list>', `ablations requests may use, comma-separated (${ABLATION_NAMES.join(', ')}), or "none"`)
     .addOption(new Option('--priority-class <class>', 'the best dispatch class of its runs').choices(PRIORITY_CLASSES))
     .option('--fairness-weight <w>', 'its share of the workers under load (0.01-1000)')

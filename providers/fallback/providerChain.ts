@@ -12,6 +12,7 @@ import { FailureType } from '../../common/failureTypes';
 import { ContentPolicyRefusal } from '../modelErrors';
 import type { ModelFallback } from '../../common/modelCall';
 import type { CircuitBreaker } from './circuitBreaker';
+import { allowedLinks } from './allowedProviders';
 
 export interface ChainLink<M> {
   /** `vendor` or `vendor:profile`, as configured. */
@@ -74,10 +75,12 @@ function endpointFailed(err: unknown): boolean {
 /** Calls the chain: the link this attempt starts at, or the next whose breaker lets it through. */
 export async function callThroughChain<M, T>(
   role: string,
-  links: readonly ChainLink<M>[],
+  chain: readonly ChainLink<M>[],
   settings: FallbackSettings,
   call: (model: M) => Promise<T>,
 ): Promise<{ value: T; link: ChainLink<M>; fallback?: ModelFallback }> {
+  // Only the providers the run may use (its tenant's allowedProviders): the first of them leads.
+  const links = allowedLinks(role, chain);
   const start = startingLink(links.length, currentAttempt(), settings);
   const passed: string[] =
     start.index > 0

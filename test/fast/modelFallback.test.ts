@@ -13,6 +13,7 @@ import { AllLinksOpenError, callThroughChain, startingLink, type ChainLink } fro
 import { ContentPolicyRefusal, ModelRequestRejectedError } from '../../providers/modelErrors';
 import { createAgentModels, createImageModel } from '../../providers/registry';
 import { breakerLines } from '../../client/commands/doctor';
+import { allowedOnly, isAllowed, ProviderNotAllowedError, runWithAllowedProviders } from '../../providers/fallback/allowedProviders';
 
 const SETTINGS: BreakerSettings = { failureRatio: 0.5, minCalls: 5, windowMs: 60_000, probeEveryMs: 5_000 };
 const FALLBACK = { attemptsPerLink: 2, linkBudgetMs: 60_000, onContentPolicy: false };
@@ -195,4 +196,24 @@ test("doctor names each open breaker from a process's metrics, or says every one
       ]),
     ),
   ).toEqual(['WARN  gpu-worker: the breaker of image openai at http://a/v1 is open; its calls go to the next link of the chain']);
+});
+
+test('a run’s allowed providers: a chain keeps only those links (the first answers as the role’s own), a lone vendor must be one, and none is a typed refusal', async () => {
+  const primary = link('openai', async () => 'from primary');
+  const backup = link('openai:backup', async () => 'from backup');
+  const answered = await runWithAllowedProviders(['openai:backup'], () => call([primary, backup]));
+  expect(answered).toMatchObject({ value: 'from backup', link: { name: 'openai:backup' } });
+  expect(answered.fallback).toBeUndefined();
+  await expect(runWithAllowedProviders(['anthropic'], () => call([primary, backup]))).rejects.toBeInstanceOf(ProviderNotAllowedError);
+  expect(await call([primary, backup])).toMatchObject({ value: 'from primary' }); // no list: every configured link
+
+  const planner = allowedOnly('planner', 'openai', { plan: async (q: string) => `plan for ${q}`, label: 'p' });
+  expect(planner.label).toBe('p');
+  expect(await runWithAllowedProviders(['openai'], () => planner.plan('x'))).toBe('plan for x');
+  expect(() => runWithAllowedProviders(['openai:backup'], () => planner.plan('x'))).toThrow(
+    "the planner role's providers (openai) include none this run may use (openai:backup)",
+  );
+  expect(runWithAllowedProviders(['openai'], () => isAllowed('openai'))).toBe(true);
+  expect(runWithAllowedProviders(['openai'], () => isAllowed('ollama'))).toBe(false);
+  expect(isAllowed('ollama')).toBe(true);
 });

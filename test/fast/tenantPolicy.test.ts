@@ -144,3 +144,25 @@ test("doctor's policy-cache line: what a process last read, from its own metrics
 test('an ETA reads as seconds, minutes or hours', () => {
   expect([formatEta(45), formatEta(89), formatEta(90), formatEta(720), formatEta(9000)]).toEqual(['45 s', '89 s', '2 min', '12 min', '2.5 h']);
 });
+
+test('allowedProviders: a request can only narrow them, every narrowing is reported, and null in a change allows every provider again', () => {
+  const policy = tenant({ allowedProviders: ['openai', 'openai:backup'] });
+  expect(resolveRunOptions(policy, {}, NO_REVIEW)).toMatchObject({ options: { providers: ['openai', 'openai:backup'] }, clamped: [] });
+  expect(resolveRunOptions(policy, { options: { providers: ['openai:backup'] } }, NO_REVIEW)).toMatchObject({
+    options: { providers: ['openai:backup'] },
+    clamped: [],
+  });
+  const widened = resolveRunOptions(policy, { options: { providers: ['openai:backup', 'anthropic'] } }, NO_REVIEW);
+  expect(widened.options.providers).toEqual(['openai:backup']);
+  expect(widened.clamped).toEqual([
+    { field: 'options.providers', requested: 'openai:backup,anthropic', applied: 'openai:backup', rule: 'providers allowed: openai, openai:backup' },
+  ]);
+  expect(resolveRunOptions(tenant({}), { options: { providers: ['anthropic'] } }, NO_REVIEW)).toMatchObject({
+    options: { providers: ['anthropic'] },
+    clamped: [],
+  });
+  const cleared = applyPolicyChange(policy.policy, tenantPolicyChangeSchema.parse({ allowedProviders: null }));
+  expect(cleared.success && cleared.data.allowedProviders).toBeUndefined();
+  expect(tenantPolicyChangeSchema.safeParse({ allowedProviders: ['Open AI'] }).success).toBe(false);
+  expect(tenantPolicyChangeSchema.safeParse({ allowedProviders: [] }).success).toBe(false);
+});
