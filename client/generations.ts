@@ -13,7 +13,7 @@ import type { GenerateImageInput } from '../common/request';
 import type { GenerateRequest } from '../common/requestSchema';
 import type { PlanReviewDecision, ReviewDecision } from '../common/review';
 import type { Clamp } from '../common/resolveRunOptions';
-import type { GenerateImageResult, RunReport } from '../common/runResult';
+import type { GenerateImageResult, RunReport, RunSpend } from '../common/runResult';
 import { Approval, Kind, Providers, Stage, Tenant, UserTag } from '../common/searchAttributes';
 import { EMPTY_USAGE } from '../common/modelCall';
 import { userTags } from '../common/userTag';
@@ -206,7 +206,7 @@ export interface StatusView extends Omit<RunStatus, 'stage'> {
   /** For a run a worker is on and no person is holding up: when it should finish (client/queuePlace.ts). */
   eta?: RunEta;
   /** What the spend ledger charged the run so far, when prices are configured (client/tenantSpend.ts). */
-  spend?: { settledUsd: number; reservedUsd: number; calls: number };
+  spend?: RunSpend;
   /** The run waits at its budget gate (workflows/budgetGate.ts): which budget, and why. */
   budgetGate?: BudgetGateView;
   runStatus: string;

@@ -4,6 +4,7 @@
  * each, no waiting: `image-agent budget show` and `GET /v1/tenant/budget`.
  */
 import type { AppConfig } from '../common/config';
+import type { RunSpend } from '../common/runResult';
 import { SpendLedger } from '../providers/spend/spendLedger';
 import { poolFor } from './tenantPolicies';
 
@@ -47,6 +48,6 @@ export async function tenantSpend(config: AppConfig, tenantId: string, now = new
 }
 
 /** What the ledger charged one run so far: settled, and reserved by its calls in flight. */
-export function runSpend(config: AppConfig, tenantId: string, workflowId: string): Promise<{ settledUsd: number; reservedUsd: number; calls: number }> {
+export function runSpend(config: AppConfig, tenantId: string, workflowId: string): Promise<RunSpend> {
   return new SpendLedger(poolFor(config.databaseUrl)).runSpend(tenantId, workflowId);
 }

@@ -79,7 +79,7 @@ export interface RunReport {
   /** Calls and renders a fallback link answered, and the image vendors by round when they differ (written by the report activity). */
   fallbacks?: FallbackSummary;
   /** What the spend ledger charged the run when the report was written: settled, and still reserved (providers/spend/). */
-  spend?: { settledUsd: number; reservedUsd: number; calls: number };
+  spend?: RunSpend;
 }
 
 export interface CostBreakdown {
@@ -87,4 +87,13 @@ export interface CostBreakdown {
   byModel: Record<string, { inputTokens: number; outputTokens: number; images: number; cost: number }>;
   /** Models used that have no configured price. */
   unpriced: string[];
+}
+
+/** A run's spend from the ledger, and each budget its calls count against as it stood then. */
+export interface RunSpend {
+  settledUsd: number;
+  reservedUsd: number;
+  calls: number;
+  /** The run's own, its user's today, the tenant's today and this month, its batch's: spent (and reserved) against the limit. */
+  budgets?: { budget: string; committedUsd: number; limitUsd?: number }[];
 }

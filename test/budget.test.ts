@@ -118,10 +118,20 @@ describe('budgets that cannot be overspent', () => {
 
     // Visible: a run's status, the CLI, and the tenant's auditors over the API; another tenant sees none of it.
     const g = { client: env.client, config: env.config, store: env.store };
-    expect((await generationStatus(g, runs[settled.findIndex((x) => x.status === 'fulfilled')]!.workflowId)).spend).toMatchObject({
+    const day = new Date().toISOString().slice(0, 10);
+    const doneId = runs[settled.findIndex((x) => x.status === 'fulfilled')]!.workflowId;
+    expect((await generationStatus(g, doneId)).spend).toMatchObject({
       settledUsd: 0.04,
       reservedUsd: 0,
+      // Against each budget its calls count against: the tenant's day is full, the others have no limit.
+      budgets: expect.arrayContaining([
+        { budget: `the tenant's daily budget (${day})`, committedUsd: 1, limitUsd: 1 },
+        { budget: `the tenant's monthly budget (${day.slice(0, 7)})`, committedUsd: 1 },
+        { budget: "the run's budget", committedUsd: 0.04 },
+      ]),
     });
+    expect(reports[0]!.spend?.budgets).toContainEqual(expect.objectContaining({ budget: `the tenant's daily budget (${day})`, limitUsd: 1 }));
+    expect((await runCli(['status', doneId], { IMAGE_AGENT_PRICES: PRICES })).stdout).toContain(`the tenant's daily budget (${day}): $1.0000 of $1.00`);
     const cli = await runCli(['budget', 'show', '--tenant', tenant]);
     expect(cli.stdout).toMatch(new RegExp(`tenant \\d{4}-\\d\\d-\\d\\d\\s+\\$1\\.0000 of \\$1\\.0000 \\(100%\\)`));
     expect(cli.stdout).toContain('in flight  0 calls');

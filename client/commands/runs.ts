@@ -43,10 +43,13 @@ export function registerRuns(program: Command): void {
           console.log(`           raise the budget (image-agent budget set), or: image-agent budget resume|stop ${s.workflowId}`);
         }
         if (s.eta) console.log(`eta        ${etaLine(s.eta)}`);
-        if (s.spend)
+        if (s.spend) {
           console.log(
             `spend      $${s.spend.settledUsd.toFixed(4)} settled, $${s.spend.reservedUsd.toFixed(4)} reserved by calls in flight (${s.spend.calls} calls)`,
           );
+          for (const b of s.spend.budgets ?? [])
+            console.log(`           ${b.budget}: $${b.committedUsd.toFixed(4)}${b.limitUsd !== undefined ? ` of $${b.limitUsd.toFixed(2)}` : ' (no limit)'}`);
+        }
         console.log(`usage      ${s.usage.calls} calls, ${s.usage.inputTokens}+${s.usage.outputTokens} tokens, ${s.usage.images} images`);
         console.log(`Temporal   ${s.ui}`);
       }),

@@ -13,6 +13,7 @@ import type { Pool, PoolClient } from 'pg';
 import { ImageAgentError } from '../../common/imageAgentError';
 import { FailureType } from '../../common/failureTypes';
 import type { TenantBudgets } from '../../common/tenantPolicy';
+import type { RunSpend } from '../../common/runResult';
 import { budgetsSchema } from '../../common/tenantPolicySchema';
 import { budgetSoftLimits, spendReservations } from '../../telemetry/appMetrics';
 
@@ -156,14 +157,36 @@ export class SpendLedger {
     return this.close(id, 0, 'released');
   }
 
-  /** A run's spend: settled, and still reserved (a call in flight). */
-  async runSpend(tenantId: string, workflowId: string): Promise<{ settledUsd: number; reservedUsd: number; calls: number }> {
-    const { rows } = await this.pool.query<{ settled: string | null; reserved: string | null; calls: string }>(
-      `select sum(actual_usd) filter (where state = 'settled') as settled, sum(reserved_usd) filter (where state = 'reserved') as reserved, count(*) as calls
-         from spend_reservations where tenant_id = $1 and workflow_id = $2`,
-      [tenantId, workflowId],
-    );
-    return { settledUsd: Number(rows[0]?.settled ?? 0), reservedUsd: Number(rows[0]?.reserved ?? 0), calls: Number(rows[0]?.calls ?? 0) };
+  /** A run's spend: settled, and still reserved (a call in flight); and the budgets its latest call counted against. */
+  async runSpend(tenantId: string, workflowId: string): Promise<RunSpend> {
+    const [spent, counters] = await Promise.all([
+      this.pool.query<{ settled: string | null; reserved: string | null; calls: string }>(
+        `select sum(actual_usd) filter (where state = 'settled') as settled, sum(reserved_usd) filter (where state = 'reserved') as reserved, count(*) as calls
+           from spend_reservations where tenant_id = $1 and workflow_id = $2`,
+        [tenantId, workflowId],
+      ),
+      this.pool.query<{ key: string; limit_usd: string | null; committed_usd: string }>(
+        `select c.key, c.limit_usd, c.committed_usd from spend_counters c
+           join (select counter_keys from spend_reservations where tenant_id = $1 and workflow_id = $2 order by created_at desc limit 1) latest
+             on c.key = any(latest.counter_keys) order by c.key`,
+        [tenantId, workflowId],
+      ),
+    ]);
+    const row = spent.rows[0];
+    return {
+      settledUsd: Number(row?.settled ?? 0),
+      reservedUsd: Number(row?.reserved ?? 0),
+      calls: Number(row?.calls ?? 0),
+      ...(counters.rows.length
+        ? {
+            budgets: counters.rows.map((c) => ({
+              budget: counterLabel(c.key),
+              committedUsd: Number(c.committed_usd),
+              ...(c.limit_usd !== null ? { limitUsd: Number(c.limit_usd) } : {}),
+            })),
+          }
+        : {}),
+    };
   }
 
   /** A batch's spend: what its calls settled and still reserve, and the batch budget its counter holds. */
@@ -217,6 +240,15 @@ export class SpendLedger {
       db.release();
     }
   }
+}
+
+/** A counter's key as the budget it is: `tenant:acme:day:2026-12-04` → "the tenant's daily budget (2026-12-04)". */
+export function counterLabel(key: string): string {
+  const [kind, , a, b] = key.split(':');
+  if (kind === 'tenant') return a === 'day' ? `the tenant's daily budget (${b})` : `the tenant's monthly budget (${b})`;
+  if (kind === 'user') return `user ${a}'s daily budget (${key.split(':')[4]})`;
+  if (kind === 'run') return "the run's budget";
+  return `batch ${a}'s budget`;
 }
 
 /** Counters already hold the reserved amount, so settling it in full changes only the reservation. */
