@@ -243,7 +243,7 @@ export class SpendLedger {
 }
 
 /** A counter's key as the budget it is: `tenant:acme:day:2026-12-04` → "the tenant's daily budget (2026-12-04)". */
-export function counterLabel(key: string): string {
+function counterLabel(key: string): string {
   const [kind, , a, b] = key.split(':');
   if (kind === 'tenant') return a === 'day' ? `the tenant's daily budget (${b})` : `the tenant's monthly budget (${b})`;
   if (kind === 'user') return `user ${a}'s daily budget (${key.split(':')[4]})`;
