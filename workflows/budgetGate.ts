@@ -4,8 +4,7 @@
  * (providers/spend/spendLedger.ts); here the run catches that failure and waits, like a review, instead of
  * failing: the stage search attribute says `budget_paused` (so `budget set` finds the tenant's paused runs and
  * resumes them), the memo says which budget and why. An admin's `budgetGate` update resumes the call (after a
- * raise) or stops the run; with neither, the run tries again every RECHECK (a daily budget renews at midnight
- * UTC). A resumed call is scheduled anew through the same interceptors, so the ledger sees a new activity.
+ * raise) or stops the run; with neither, the run tries again after 1, 5, then every 30 minutes (RECHECKS_MS). A resumed call is scheduled anew through the same interceptors, so the ledger sees a new activity.
  * Every workflow type gets it, so a judge's or a child image's paid call waits the same way. Commands are added
  * only when a call is refused, behind the BUDGET_GATE patch.
  */
@@ -27,8 +26,11 @@ import { Stage } from '../common/searchAttributes';
 import { BUDGET_GATE } from './patches';
 import { BUDGET_PAUSED_STAGE, budgetGateUpdate, type BudgetGateDecision, type BudgetGateView } from './budgetGateMessages';
 
-/** How long a paused call waits before trying again by itself. */
-const RECHECK_MS = 30 * 60 * 1000;
+/**
+ * How long a paused call waits before trying again by itself: soon at first (a budget raised while the run was
+ * on its way to the gate, so the raise's nudge did not find it), then every 30 minutes (a daily budget renews).
+ */
+const RECHECKS_MS = [60_000, 5 * 60_000, 30 * 60_000];
 
 export const interceptors: WorkflowInterceptorsFactory = () => {
   const gate = new BudgetGate();
@@ -43,6 +45,9 @@ class BudgetGate {
   private last?: BudgetGateDecision;
   private handlerInstalled = false;
   private stageBefore?: string;
+  /** Rechecks in a row that found no room: the next one waits longer. */
+  private rechecks = 0;
+  private view?: BudgetGateView;
 
   async through<T>(input: ActivityInput, scheduled: Promise<T>): Promise<T> {
     try {
@@ -50,33 +55,36 @@ class BudgetGate {
     } catch (err) {
       const refused = pausedRefusal(err);
       if (!refused || !patched(BUDGET_GATE)) throw err;
-      this.hold(refused, input.activityType);
+      const waitMs = RECHECKS_MS[Math.min(this.rechecks, RECHECKS_MS.length - 1)]!;
+      this.hold(refused, input.activityType, waitMs);
       try {
         const seen = this.decided;
-        const decided = await condition(() => this.decided > seen, RECHECK_MS);
+        const decided = await condition(() => this.decided > seen, waitMs);
         if (decided && this.last?.decision === 'stop') throw stopped(err as ActivityFailure, refused.message, this.last);
+        this.rechecks = decided ? 0 : this.rechecks + 1;
         // Resumed, or the recheck came: the same call, scheduled again through every interceptor (this one included).
         const stubs = proxyActivities(input.options) as Record<string, (...args: unknown[]) => Promise<T>>;
-        return await stubs[input.activityType]!(...input.args);
+        const result = await stubs[input.activityType]!(...input.args);
+        this.rechecks = 0;
+        return result;
       } finally {
         this.release();
       }
     }
   }
 
-  private hold(refused: { budget: string; message: string }, activity: string): void {
+  private hold(refused: { budget: string; message: string }, activity: string, waitMs: number): void {
     this.installHandler();
-    if (this.held++ > 0) return;
-    this.stageBefore = workflowInfo().typedSearchAttributes.get(Stage);
-    upsertSearchAttributes([{ key: Stage, value: BUDGET_PAUSED_STAGE }]);
-    const since = Date.now();
-    const view: BudgetGateView = {
-      ...refused,
-      activity,
-      since: new Date(since).toISOString(),
-      recheckAt: new Date(since + RECHECK_MS).toISOString(),
-    };
-    upsertMemo({ budgetGate: view });
+    const now = Date.now();
+    if (this.held++ === 0) {
+      this.stageBefore = workflowInfo().typedSearchAttributes.get(Stage);
+      upsertSearchAttributes([{ key: Stage, value: BUDGET_PAUSED_STAGE }]);
+      this.view = { ...refused, activity, since: new Date(now).toISOString(), recheckAt: new Date(now + waitMs).toISOString() };
+    } else if (this.view) {
+      // Paused again at a recheck: the memo says when the next one is.
+      this.view = { ...this.view, recheckAt: new Date(now + waitMs).toISOString() };
+    }
+    upsertMemo({ budgetGate: this.view });
   }
 
   private release(): void {
@@ -84,6 +92,7 @@ class BudgetGate {
     // A stage the run moved on to meanwhile (another branch) is left as it is.
     if (workflowInfo().typedSearchAttributes.get(Stage) === BUDGET_PAUSED_STAGE && this.stageBefore)
       upsertSearchAttributes([{ key: Stage, value: this.stageBefore }]);
+    this.view = undefined;
     upsertMemo({ budgetGate: null });
   }
 

@@ -19,7 +19,7 @@ export interface BudgetGateView {
   /** The activity whose call was refused. */
   activity: string;
   since: string;
-  /** When the run tries the call again by itself (a budget renews at midnight UTC, or is raised without a nudge). */
+  /** When the run tries the call again by itself: after 1, 5, then every 30 minutes (a budget raised without a nudge, or renewed at midnight UTC). */
   recheckAt: string;
 }
 

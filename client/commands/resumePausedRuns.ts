@@ -12,6 +12,8 @@ export async function resumePausedRuns(tenantId: string, by: string): Promise<vo
     if (resumed.length || failed.length) console.log(`resumed ${resumed.length} run(s) paused at their budget gate`);
     for (const f of failed) console.error(`  ${f.workflowId} not resumed: ${f.error}`);
   } catch (err) {
-    console.error(`the budget is saved, but paused runs were not resumed now (${(err as Error).message}); they try again within 30 minutes`);
+    console.error(
+      `the budget is saved, but paused runs were not resumed now (${(err as Error).message}); they try again by themselves (after 1, 5, then every 30 minutes)`,
+    );
   }
 }
