@@ -1,7 +1,7 @@
 /**
  * `npm run bench:budget`: budgets under concurrency, on the local stack against the fake model server at $0.04
  * an image. For each of `fail` and `pause`, 50 runs start at once against a tenant's daily budget of $1.00;
- * under `pause` the budget is raised to $2.00 once the first 25 have been charged (resuming the runs paused at
+ * under `pause` the budget is raised to $2.00 ($3.00 with kills) once the first 25 have been charged (resuming the runs paused at
  * their budget gate). Then both again with the workers as processes, the GPU worker SIGKILLed once renders are
  * in flight and the orchestration worker once ten are charged (each back a second later). Printed, never
  * asserted: runs completed and refused, what the ledger charged against the limit, the ledger against the sum
@@ -71,7 +71,8 @@ async function scenario(env: TestEnv, pool: Pool, action: BudgetAction, kills?: 
     // The paused renders wait; an admin raises the budget once the first $1.00 is charged.
     while ((await charged(pool, tenant)).settled < 25) await new Promise((r) => setTimeout(r, 500));
     await new Promise((r) => setTimeout(r, 2000));
-    await tenantPolicies(env.config).change(tenant, { budgets: { dailyUsd: 2 } }, 'bench-admin');
+    // With kills, renders cut short are charged in full: room for them too, or some runs would wait at the gate.
+    await tenantPolicies(env.config).change(tenant, { budgets: { dailyUsd: kills ? 3 : 2 } }, 'bench-admin');
     // As `budget set` does: the runs paused at their budget gate go on now.
     await resumeBudgetGates(env.client, tenant, 'bench-admin');
   }
@@ -85,7 +86,7 @@ async function scenario(env: TestEnv, pool: Pool, action: BudgetAction, kills?: 
   const failedIds = settled.flatMap((s, i) => (s.status === 'rejected' ? [`bench-budget-${tenant}-${i}`] : []));
   const failedSpend = (await Promise.all(failedIds.map((id) => spendLedger.runSpend(tenant, id)))).reduce((sum, s) => sum + s.settledUsd, 0);
   const reported = reports.reduce((sum, r) => sum + (r.spend?.settledUsd ?? 0), 0) + failedSpend;
-  const limit = action === 'pause' ? '$1.00, raised to $2.00' : '$1.00';
+  const limit = action === 'pause' ? `$1.00, raised to $${kills ? '3' : '2'}.00` : '$1.00';
   const vendor = kills ? `${kills.fake.requestsFor('images.generate').length - rendersBefore} requests, ${ledger.settled} charged` : '—';
   return `| ${action}${kills ? ', workers SIGKILLed' : ''} | ${done.length} completed, ${RUNS - done.length} failed | $${ledger.settledUsd.toFixed(2)} of ${limit} | $${reported.toFixed(2)} (${Math.abs(reported - ledger.settledUsd) < 1e-9 ? 'equal' : 'DIFFERENT'}) | ${ledger.open} | ${vendor} | ${((Date.now() - started) / 1000).toFixed(0)} s |`;
 }
