@@ -40,6 +40,8 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
 class BudgetGate {
   /** Calls of the run waiting at the gate, or resumed and not yet settled. */
   private held = 0;
+  /** Calls waiting for a decision now (a resumed call in flight is not): a decision is taken only while one waits. */
+  private waiting = 0;
   /** Decisions so far: a waiting call wakes when this moves past what it saw. */
   private decided = 0;
   private last?: BudgetGateDecision;
@@ -59,7 +61,8 @@ class BudgetGate {
       this.hold(refused, input.activityType, waitMs);
       try {
         const seen = this.decided;
-        const decided = await condition(() => this.decided > seen, waitMs);
+        this.waiting += 1;
+        const decided = await condition(() => this.decided > seen, waitMs).finally(() => (this.waiting -= 1));
         if (decided && this.last?.decision === 'stop') throw stopped(err as ActivityFailure, refused.message, this.last);
         this.rechecks = decided ? 0 : this.rechecks + 1;
         // Resumed, or the recheck came: the same call, scheduled again through every interceptor (this one included).
@@ -104,21 +107,21 @@ class BudgetGate {
       (d) => {
         this.last = d;
         this.decided += 1;
-        return { accepted: true, decision: d.decision, calls: this.held };
+        return { accepted: true, decision: d.decision, calls: this.waiting };
       },
-      { validator: (d) => refuseGateDecision(this.held, d) },
+      { validator: (d) => refuseGateDecision(this.waiting, d) },
     );
   }
 }
 
-function refuseGateDecision(held: number, d: BudgetGateDecision): void {
+function refuseGateDecision(waiting: number, d: BudgetGateDecision): void {
   const problem =
     typeof d !== 'object' || d === null || (d.decision !== 'resume' && d.decision !== 'stop')
       ? 'decision must be "resume" or "stop"'
       : typeof d.by !== 'string' || !d.by
         ? 'the decision names no principal'
-        : held === 0
-          ? 'the run is not waiting at a budget gate'
+        : waiting === 0
+          ? 'the run is not waiting at a budget gate (a resumed call may be in flight)'
           : undefined;
   if (problem) throw ApplicationFailure.create({ type: FailureType.BudgetGateRefused, message: problem, nonRetryable: true });
 }
