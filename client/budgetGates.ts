@@ -2,9 +2,10 @@
  * Runs paused at their budget gate (workflows/budgetGate.ts): listed per tenant, and resumed or stopped by an
  * admin one at a time, or all of a tenant's at once when its budget is raised (`budget set`, `tenant set`, and
  * `POST /v1/tenant/policy`). A decision is a Workflow Update whose validator refuses it when the run is not
- * waiting; another tenant's run is answered as not found. Cost: one visibility list, then one describe and one
- * update per paused run.
+ * waiting; another tenant's run is answered as not found. Cost: one visibility list, then one update per paused run
+ * (one describe more for a single decision).
  */
+import { visibilityString as quote } from './visibilityString';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Stage, Tenant } from '../common/searchAttributes';
 import { BUDGET_PAUSED_STAGE, budgetGateUpdate, type BudgetGateAnswer, type BudgetGateDecision, type BudgetGateView } from '../workflows/budgetGateMessages';
@@ -15,8 +16,6 @@ export interface PausedRun {
   workflowType: string;
   gate?: BudgetGateView;
 }
-
-const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 /** The tenant's runs waiting at a budget gate (generations, the images of a set, a batch's cases). */
 export async function pausedRuns(client: Client, tenant: string, limit = 100): Promise<PausedRun[]> {
@@ -51,7 +50,10 @@ export async function resumeBudgetGates(
 ): Promise<{ resumed: string[]; failed: { workflowId: string; error: string }[] }> {
   const paused = await pausedRuns(client, tenant);
   const outcomes = await Promise.allSettled(
-    paused.map((p) => decideBudgetGate(client, p.workflowId, { decision: 'resume', by, reason: 'budget changed' }, tenant)),
+    // The list already says each run is the tenant's and paused: one update each, no describe (the validator refuses one no longer waiting).
+    paused.map((p) =>
+      client.workflow.getHandle(p.workflowId).executeUpdate(budgetGateUpdate, { args: [{ decision: 'resume', by, reason: 'budget changed' }] }),
+    ),
   );
   return {
     resumed: paused.filter((_, i) => outcomes[i]!.status === 'fulfilled').map((p) => p.workflowId),

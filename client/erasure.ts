@@ -11,6 +11,7 @@
  *   3. open runs are cancelled, and terminated after the grace period (client/stopOpenRuns.ts);
  *   4. only then rows and objects are deleted, and for a whole tenant its keys destroyed.
  */
+import { visibilityString as quote } from './visibilityString';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Pool } from 'pg';
@@ -52,8 +53,6 @@ export interface EraseRequest {
   /** How long open runs get to close after the cancellation before they are terminated. */
   graceMs: number;
 }
-
-const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 export async function erase(g: Generations, pool: Pool, req: EraseRequest): Promise<ErasureRecord> {
   const { tenant, user } = req;

@@ -9,6 +9,7 @@ import type { AppConfig } from '../common/config';
 import { legacyReportKey, reportKey, tenantKeyProblem, UPLOAD_ID_PATTERN, uploadKey, webhookKey } from '../common/objectKeys';
 import { InvalidRequestError } from '../common/requestSchema';
 import { checkWebhookTarget } from './webhookTarget';
+import { visibilityString as quote } from './visibilityString';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateRequest } from '../common/requestSchema';
 import type { PlanReviewDecision, ReviewDecision } from '../common/review';
@@ -374,7 +375,6 @@ export interface RunSummary {
 
 /** The visibility query for a filter; quoted values come only from validated ids. */
 function listQuery(idKey: string, f: ListFilter): string {
-  const quote = (v: string) => `'${v.replace(/'/g, "''")}'`;
   const parts = [`${Kind.name} = 'generate'`];
   if (f.tenant) parts.push(`${Tenant.name} = ${quote(f.tenant)}`);
   // legacy-read: unkeyed-user-tag
