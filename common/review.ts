@@ -64,6 +64,9 @@ export interface ReviewRecord {
   via: 'update' | 'signal' | 'timeout';
 }
 
+/** The memo field a waiting run keeps its PendingReview in (workflows/generate/review/reviewGate.ts); removed once decided. */
+export const REVIEW_WAIT_MEMO_KEY = 'reviewWait';
+
 export interface PendingReview {
   kind: 'plan' | 'result';
   candidateKey?: string;

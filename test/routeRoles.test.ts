@@ -52,12 +52,16 @@ const SAMPLES: Record<string, Sample> = {
   'POST /v1/generations/:id/cancel': { allowed: 404 },
   'POST /v1/generations/:id/budget-gate': { body: JSON.stringify({ decision: 'resume' }), allowed: 404 },
   'GET /v1/reviews/pending': { allowed: 200 },
+  'GET /v1/reviews/inbox': { allowed: 200 },
+  // A run that does not exist is refused on its own: the bulk request itself answers 200, with that run's 404.
+  'POST /v1/reviews/bulk': { body: JSON.stringify({ decision: 'approve', runs: [{ workflowId: 'no-such-run', gate: 'plan' }] }), allowed: 200 },
   'GET /v1/tenant/policy': { allowed: 200 },
   // An empty change changes nothing: refused after the role check.
   'POST /v1/tenant/policy': { body: '{}', allowed: 400 },
   'GET /v1/tenant/policy/changes': { allowed: 200 },
   'GET /v1/tenant/budget': { allowed: 200 },
   'GET /review': { allowed: 200 },
+  'GET /review/runs/:id': { allowed: 404 },
   'GET /review/login': { allowed: 200 },
   // The form with the caller's own token signs in (303); without one, "invalid token".
   'POST /review/login': { type: 'application/x-www-form-urlencoded', allowed: (role) => (role === 'anonymous' ? 401 : 303) },

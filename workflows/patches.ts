@@ -44,3 +44,9 @@ export const FIRST_IN_QUEUE_AFTER_REVIEW = 'first-in-queue-after-review';
  * its budget gate (workflows/budgetGate.ts) for an admin's resume or stop, or its recheck, instead of failing.
  */
 export const BUDGET_GATE = 'budget-gate';
+
+/**
+ * 2026-12-04: a run waiting for a reviewer keeps its pending review (gate, candidate, since, deadline, timeout
+ * policy) in its `reviewWait` memo, so the inbox can list, filter and sort waiting runs without a query each.
+ */
+export const REVIEW_WAIT_MEMO = 'review-wait-memo';

@@ -9,7 +9,18 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { z } from 'zod';
 import { InvalidRequestError } from '../../common/requestSchema';
 import { openApiDocument } from './openApi';
-import { budgetGateBody, idParam, listQuery, planReviewBody, policyChangeBody, policyChangesQuery, reviewBody, startBody } from './routeSchemas';
+import {
+  budgetGateBody,
+  bulkReviewBody,
+  idParam,
+  inboxQuery,
+  listQuery,
+  planReviewBody,
+  policyChangeBody,
+  policyChangesQuery,
+  reviewBody,
+  startBody,
+} from './routeSchemas';
 import { decideBudgetGate, resumeBudgetGates } from '../budgetGates';
 import { tenantSpend } from '../tenantSpend';
 import { shownPolicy, tenantPolicies } from '../tenantPolicies';
@@ -35,7 +46,10 @@ import { errorResponse } from './errorResponse';
 import { costLimiters, rateLimitPluginOptions } from './rateLimits';
 import { callerOf, guardRoutes } from './routeGuard';
 import { routeRule } from './routeRoles';
-import { renderReviewPage } from './reviewPage';
+import { renderInboxPage } from './review/inboxPage';
+import { renderRunPage } from './review/runPage';
+import { reviewInbox, type InboxFilter } from '../reviewInbox';
+import { bulkReview } from '../bulkReview';
 import { registerCodecRoutes } from './codecServer';
 
 /** How long the review page waits for each run's status: long enough for a busy worker, short enough to load. */
@@ -252,12 +266,22 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
     return reply.redirect('/review', 303);
   });
 
+  app.get('/v1/reviews/inbox', async (req) => reviewInbox(g, callerOf(req).tenant, inboxFilter(req.query)));
+
+  // Each run's decision is its own (signed for it, validated by it); the request's key makes a retry the same decisions.
+  app.post('/v1/reviews/bulk', async (req) => {
+    const principal = callerOf(req);
+    const body = parse(bulkReviewBody, req.body, 'bulk decision');
+    return { results: await bulkReview(g, body, requestId(req.headers), principal.tenant, principal.name) };
+  });
+
   app.get('/review', async (req, reply) => {
     const tenant = callerOf(req).tenant;
-    const pending = await listGenerations(g, { tenant, pendingReview: true, limit: 20 });
+    const filter = inboxFilter(req.query);
+    const inbox = await reviewInbox(g, tenant, filter);
     // A run whose workers are gone cannot answer its status query: the page still loads, and names it.
-    const views = await Promise.all(pending.map((r) => generationStatus(g, r.workflowId, tenant, REVIEW_PAGE_QUERY_DEADLINE_MS).catch(() => undefined)));
-    const unanswered = pending.filter((_, i) => views[i] === undefined);
+    const views = await Promise.all(inbox.entries.map((e) => generationStatus(g, e.workflowId, tenant, REVIEW_PAGE_QUERY_DEADLINE_MS).catch(() => undefined)));
+    const statuses = new Map(views.flatMap((v) => (v ? [[v.workflowId, v] as const] : [])));
     // Runs no worker has picked up yet, with their place and ETA: a few, since each costs a describe and three counts.
     const queued = await listGenerations(g, { tenant, queued: true, limit: 5 });
     const queuedViews = (await Promise.all(queued.map((r) => generationStatus(g, r.workflowId, tenant).catch(() => undefined)))).filter(
@@ -266,15 +290,19 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
     return reply
       .type('text/html; charset=utf-8')
       .header('cache-control', 'no-store')
-      .send(
-        renderReviewPage(
-          tenant,
-          views.filter((v) => v !== undefined),
-          unanswered,
-          queuedViews,
-        ),
-      );
+      .send(renderInboxPage({ tenant, filter, inbox, statuses, queued: queuedViews, now: Date.now() }));
   });
+
+  app.get('/review/runs/:id', async (req, reply) => {
+    const view = await generationStatus(g, parse(idParam, req.params, 'path').id, callerOf(req).tenant, REVIEW_PAGE_QUERY_DEADLINE_MS);
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderRunPage(view, Date.now()));
+  });
+}
+
+/** The inbox's filters from a query string; the form sends empty fields for filters left blank. */
+function inboxFilter(query: unknown): InboxFilter {
+  const given = Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).filter(([, v]) => v !== ''));
+  return parse(inboxQuery, given, 'query');
 }
 
 /** Policy fields that decide a tenant's share of the workers against other tenants': the operator's, never the API's. */

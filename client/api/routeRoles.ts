@@ -6,7 +6,18 @@
 import type { z } from 'zod';
 import type { CostClass } from '../../common/apiCostClass';
 import type { Role } from '../../common/principals';
-import { budgetGateBody, idParam, listQuery, planReviewBody, policyChangeBody, policyChangesQuery, reviewBody, startBody } from './routeSchemas';
+import {
+  budgetGateBody,
+  bulkReviewBody,
+  idParam,
+  inboxQuery,
+  listQuery,
+  planReviewBody,
+  policyChangeBody,
+  policyChangesQuery,
+  reviewBody,
+  startBody,
+} from './routeSchemas';
 
 export interface RouteRule {
   method: 'GET' | 'POST' | 'OPTIONS';
@@ -142,8 +153,37 @@ export const ROUTE_ROLES: readonly RouteRule[] = [
   { method: 'GET', url: '/v1/reviews/pending', summary: 'runs of the tenant waiting for a reviewer', roles: ['review'], cost: 'ordinary' },
   {
     method: 'GET',
+    url: '/v1/reviews/inbox',
+    summary:
+      'the inbox: waiting decisions of the tenant, filtered (gate, user, batch, provider, waiting time, timeout policy), earliest deadline first, a page at a time',
+    query: inboxQuery,
+    roles: ['review'],
+    cost: 'ordinary',
+  },
+  {
+    method: 'POST',
+    url: '/v1/reviews/bulk',
+    summary: 'one decision for up to 100 runs: each is signed, validated and answered on its own (200 with one outcome per run)',
+    body: bulkReviewBody,
+    roles: ['review'],
+    cost: 'ordinary',
+    note: 'a run the caller may not decide is refused alone (its own 404, 403 or 409); send Idempotency-Key to make a retry decide nothing twice',
+  },
+  {
+    method: 'GET',
     url: '/review',
-    summary: 'the review page (HTML)',
+    summary: 'the reviewer’s inbox (HTML): filters, pages, bulk decisions, keys',
+    query: inboxQuery,
+    roles: ['review', 'audit'],
+    cost: 'ordinary',
+    signInPage: true,
+    note: 'decisions from it still need review',
+  },
+  {
+    method: 'GET',
+    url: '/review/runs/:id',
+    summary: 'one waiting run (HTML): every candidate of every round with its verdicts, the checklist, the plan and sources, spend, time left',
+    params: idParam,
     roles: ['review', 'audit'],
     cost: 'ordinary',
     signInPage: true,

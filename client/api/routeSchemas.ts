@@ -5,6 +5,9 @@
 import { z } from 'zod';
 import { generateRequestSchema, safeText } from '../../common/requestSchema';
 import { REVIEW_TEXT_LIMITS } from '../../common/reviewRules';
+import { BULK_REVIEW_MAX_RUNS } from '../bulkReview';
+
+const runId = z.string().regex(/^[A-Za-z0-9._:@-]{1,200}$/, 'not a run id');
 
 export const startBody = generateRequestSchema.omit({ tenantId: true });
 
@@ -27,7 +30,46 @@ export const planReviewBody = z
   .strict();
 /** An admin's decision for a run paused at its budget gate (the principal is the recorded decider). */
 export const budgetGateBody = z.object({ decision: z.enum(['resume', 'stop']), reason: safeText(500).optional() }).strict();
-export const idParam = z.object({ id: z.string().regex(/^[A-Za-z0-9._:@-]{1,200}$/, 'not a run id') });
+export const idParam = z.object({ id: runId });
+/** The inbox's filters and page (GET /review, GET /v1/reviews/inbox); an empty form field is no filter. */
+export const inboxQuery = z
+  .object({
+    gate: z.enum(['plan', 'result']).optional(),
+    user: z.string().min(1).max(128).optional(),
+    batch: runId.optional(),
+    provider: z
+      .string()
+      .regex(/^[A-Za-z0-9+:_.-]{1,100}$/, 'not a provider name')
+      .optional(),
+    waitingMinutes: z.coerce.number().int().min(0).max(525_600).optional(),
+    onTimeout: z.enum(['approve_best', 'reject', 'expire']).optional(),
+    page: z.coerce.number().int().min(1).max(10_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+/** One decision for many runs (the inbox's bulk action): each run is decided, signed and answered on its own. */
+export const bulkReviewBody = z
+  .object({
+    decision: z.enum(['approve', 'reject']),
+    feedback: safeText(REVIEW_TEXT_LIMITS.feedback).optional(),
+    runs: z
+      .array(
+        z
+          .object({
+            workflowId: runId,
+            gate: z.enum(['plan', 'result']),
+            candidateKey: safeText(REVIEW_TEXT_LIMITS.candidateKey).pipe(z.string().min(1)).optional(),
+          })
+          .strict()
+          .refine((r) => r.gate === 'plan' || r.candidateKey !== undefined, 'a result decision names the candidateKey the reviewer saw'),
+      )
+      .min(1)
+      .max(BULK_REVIEW_MAX_RUNS)
+      .refine((runs) => new Set(runs.map((r) => r.workflowId)).size === runs.length, 'a run appears twice'),
+  })
+  .strict();
+
 export const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), user: z.string().max(128).optional() });
 
 /** A change to the caller's tenant's policy (admin): the fields to change, and optionally the version it expects. */

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ReviewPolicy } from '../../common/review';
+import { REVIEW_WAIT_MEMO_KEY, type ReviewPolicy } from '../../common/review';
 import type { GenerateImageInput } from '../../common/request';
 import type { RunReport } from '../../common/runResult';
 import { generateImage } from '../../workflows';
@@ -108,6 +108,16 @@ describe('a review wait that runs out', () => {
 });
 
 describe('decisions', () => {
+  test('while a run waits, its reviewWait memo holds the pending review for the inbox; a decision removes it', async () => {
+    await withRun({ review: review({ timeout: '6 hours', onTimeout: 'reject' }) }, async (handle) => {
+      const status = await pendingReview(handle, 'result');
+      expect((await handle.describe()).memo?.[REVIEW_WAIT_MEMO_KEY]).toEqual(status.pendingReview);
+      await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: status.pendingReview!.candidateKey!, reviewer: 'rita' }] });
+      await handle.result();
+      expect((await handle.describe()).memo?.[REVIEW_WAIT_MEMO_KEY]).toBeUndefined();
+    });
+  });
+
   test('an approval by update completes the run, recorded as an update by its reviewer', async () => {
     const result = await withRun({ review: review({ timeout: '1 day' }) }, async (handle) => {
       const status = await pendingReview(handle, 'result');

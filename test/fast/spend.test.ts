@@ -4,7 +4,7 @@
  * merged into a policy (a limit removed, a bad one refused), and the review page's spend line. The ledger itself
  * runs on the stack (test/budget.test.ts).
  */
-import { renderReviewPage } from '../../client/api/reviewPage';
+import { renderInboxPage } from '../../client/api/review/inboxPage';
 import type { StatusView } from '../../client/generations';
 import { EMPTY_USAGE } from '../../common/modelCall';
 import { applyPolicyChange, tenantPolicyChangeSchema } from '../../common/tenantPolicySchema';
@@ -89,7 +89,23 @@ test('the review page shows what a run has spent, and what its calls in flight r
     ui: 'http://ui/run-1',
     urls: {},
   };
-  expect(renderReviewPage('acme', [view])).not.toContain('spent $');
-  const page = renderReviewPage('acme', [{ ...view, spend: { settledUsd: 0.08, reservedUsd: 0.04, calls: 3 } }]);
+  const inbox = (v: StatusView) =>
+    renderInboxPage({
+      tenant: 'acme',
+      filter: {},
+      inbox: {
+        entries: [{ workflowId: 'run-1', runId: 'r', gate: 'result', candidateKey: 'k', since: v.pendingReview!.since, startTime: v.pendingReview!.since }],
+        total: 1,
+        page: 1,
+        pageSize: 20,
+        pages: 1,
+        truncated: false,
+      },
+      statuses: new Map([['run-1', v]]),
+      queued: [],
+      now: Date.parse('2026-12-04T01:00:00.000Z'),
+    });
+  expect(inbox(view)).not.toContain('spent $');
+  const page = inbox({ ...view, spend: { settledUsd: 0.08, reservedUsd: 0.04, calls: 3 } });
   expect(page).toContain('spent $0.0800 (+$0.0400 in flight)');
 });

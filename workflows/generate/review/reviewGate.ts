@@ -4,17 +4,26 @@
  * shape is the fallback (an invalid signal cannot be refused, so it is recorded as ignored). The wait is a
  * durable timer: when it runs out, the request's timeout policy decides.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition, patched, setHandler, upsertMemo } from '@temporalio/workflow';
 import { upsertChanged } from '../audit';
 import type { ReviewAuth } from '../../../common/decisionSignature';
 import { DecisionAuthority, refuseDecision } from './decisionAuthority';
 import type { PlanOutcome, ResultOutcome } from './reviewOutcome';
 import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../../../common/foreignPayload';
-import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../../../common/review';
+import {
+  REVIEW_WAIT_MEMO_KEY,
+  type ApprovalState,
+  type PendingReview,
+  type PlanReviewDecision,
+  type ReviewDecision,
+  type ReviewPolicy,
+  type ReviewRecord,
+} from '../../../common/review';
 import { durationMs } from '../../../common/duration';
 import { Approval } from '../../../common/searchAttributes';
 import { planDecisionProblem, resultOutcomeKind, resultDecisionProblem, timeoutDecision } from '../../../common/reviewRules';
 import { planReviewSignal, planReviewUpdate, reviewSignal, reviewUpdate, type ReviewAccepted } from '../generationMessages';
+import { REVIEW_WAIT_MEMO } from '../../patches';
 
 export class ReviewGate {
   readonly decisions: ReviewRecord[] = [];
@@ -24,6 +33,7 @@ export class ReviewGate {
   private readonly authority: DecisionAuthority;
   private resultDecision?: { decision: ReviewDecision; via: 'update' | 'signal' };
   private planDecision?: { decision: PlanReviewDecision; via: 'update' | 'signal' };
+  private memoWritten = false;
 
   constructor(
     private readonly policy: ReviewPolicy,
@@ -47,7 +57,7 @@ export class ReviewGate {
     this.resultDecision = undefined;
     this.open({ kind: 'result', candidateKey });
     const decided = await this.wait(() => this.resultDecision !== undefined);
-    this.pending = undefined;
+    this.close();
     if (!decided) return this.timedOut('result', candidateKey);
     const { decision, via } = this.resultDecision!;
     const record: ReviewRecord = {
@@ -68,7 +78,7 @@ export class ReviewGate {
   async awaitPlan(): Promise<PlanOutcome> {
     this.open({ kind: 'plan' });
     const decided = await this.wait(() => this.planDecision !== undefined);
-    this.pending = undefined;
+    this.close();
     if (!decided) {
       const outcome = this.timedOut('plan');
       return outcome.kind === 'approved' ? { kind: 'approved', decision: { decision: 'approve' } } : { kind: 'rejected' };
@@ -113,6 +123,16 @@ export class ReviewGate {
       ...(this.policy.timeout ? { deadline: new Date(since + durationMs(this.policy.timeout)).toISOString() } : {}),
     };
     this.setApproval(pending.kind === 'plan' ? 'pending_plan' : 'pending');
+    // The inbox lists, filters and sorts waiting runs by deadline from the list call alone, with no query to a
+    // worker per run: what it needs is in the memo (no request text; the memo is encrypted like any payload).
+    this.memoWritten = patched(REVIEW_WAIT_MEMO);
+    if (this.memoWritten) upsertMemo({ [REVIEW_WAIT_MEMO_KEY]: this.pending });
+  }
+
+  private close(): void {
+    this.pending = undefined;
+    if (this.memoWritten) upsertMemo({ [REVIEW_WAIT_MEMO_KEY]: null });
+    this.memoWritten = false;
   }
 
   private timedOut(kind: 'plan' | 'result', candidateKey?: string): ResultOutcome {

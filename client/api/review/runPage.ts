@@ -1,0 +1,74 @@
+/**
+ * One waiting run, everything a reviewer weighs (GET /review/runs/:id): every candidate of every round side by
+ * side with its per-item verdicts and composed prompt, the checklist, the plan with the grounded answers and
+ * their sources, the spend, and the time left; the same decision form as the inbox.
+ */
+import type { StatusView } from '../../generations';
+import { verdictStatus, verdictSummary, type Candidate, type VerdictStatus } from '../../../common/generation';
+import { esc, page, safeHref, usd } from './html';
+import { decisionForm, KEYS_DIALOG, waitingLine } from './inboxPage';
+import { REVIEW_SCRIPT } from './reviewScript';
+
+const VERDICT_MARK: Record<VerdictStatus, string> = { pass: '✔', fail: '✘', unverified: '?' };
+
+function candidateFigure(v: StatusView, c: Candidate, underReview: boolean): string {
+  const verdicts = (c.critique?.verdicts ?? [])
+    .map((verdict) => {
+      const item = v.checklist.find((i) => i.id === verdict.itemId);
+      // Three values: an item no model looked at is unverified, not failed.
+      const status = verdictStatus(verdict);
+      return `<li class="${status}"><span aria-label="${status}">${VERDICT_MARK[status]}</span> ${esc(item?.statement ?? verdict.itemId)} <small>${esc(verdict.reason)}</small></li>`;
+    })
+    .join('');
+  const rejected = v.decisions.find((d) => d.kind === 'result' && d.decision === 'reject' && d.candidateKey === c.image.key);
+  return `<figure class="candidate${underReview ? ' under-review' : ''}" data-key="${esc(c.image.key)}">
+  <a href="${esc(v.urls[c.image.key])}" target="_blank" rel="noopener"><img src="${esc(v.urls[c.image.key])}" alt="image ${c.imageIndex}, round ${c.round}" width="300"></a>
+  <figcaption><b>image ${c.imageIndex} · round ${c.round}</b>${underReview ? ' · <b>under review</b>' : ''}${rejected ? ` · rejected: ${esc(rejected.feedback ?? '')}` : ''} · ${c.critique ? esc(verdictSummary(c.critique)) : 'not judged'} · ${esc(c.renderedBy.provider)}</figcaption>
+  ${verdicts ? `<ul class="verdicts">${verdicts}</ul>` : ''}
+  <details><summary>Composed prompt</summary><pre class="prompt">${esc(c.context.prompt)}</pre></details>
+</figure>`;
+}
+
+export function renderRunPage(v: StatusView, now: number): string {
+  const pending = v.pendingReview;
+  const rounds = [...new Set(v.candidates.map((c) => c.round))].sort((a, b) => a - b);
+  const byRound = rounds
+    .map(
+      (r) =>
+        `<div class="round"><h3>Round ${r}</h3>${v.candidates
+          .filter((c) => c.round === r)
+          .map((c) => candidateFigure(v, c, c.image.key === pending?.candidateKey))
+          .join('')}</div>`,
+    )
+    .join('');
+  const checklist = v.checklist.map((i) => `<li>${esc(i.statement)}</li>`).join('');
+  const questions = (v.plan?.questions ?? []).map((q) => `<li><b>${esc(q.route)}</b> ${esc(q.question)}</li>`).join('');
+  const answers = v.answers
+    .map(
+      (a) =>
+        `<li><b>${esc(a.route)}</b> ${esc(a.question)} — ${esc(a.status)}${a.answer ? `: ${esc(a.answer.slice(0, 600))}` : ''}<ul>${a.items
+          .flatMap((i) => i.sources)
+          .map((s) => `<li><a href="${safeHref(s.url)}" target="_blank" rel="noopener noreferrer">${esc(s.title || s.url)}</a></li>`)
+          .join('')}</ul></li>`,
+    )
+    .join('');
+  const spend = v.spend
+    ? `<p>Spent ${usd(v.spend.settledUsd)}${v.spend.reservedUsd > 0 ? ` (+${usd(v.spend.reservedUsd)} in flight)` : ''}${v.spend.budgets?.length ? `: ${v.spend.budgets.map((b) => `${esc(b.budget)} ${usd(b.committedUsd)}${b.limitUsd !== undefined ? ` of ${usd(b.limitUsd)}` : ''}`).join(' · ')}` : ''}</p>`
+    : '';
+  const decided = v.decisions
+    .map((d) => `<li>${esc(d.at)} · ${esc(d.kind)} ${esc(d.decision)} by ${esc(d.reviewer)}${d.feedback ? `: ${esc(d.feedback)}` : ''}</li>`)
+    .join('');
+  const body = `<p><a href="/review">← inbox</a></p>
+<section class="run single" tabindex="-1" data-workflow-id="${esc(v.workflowId)}" data-candidate-key="${esc(pending?.candidateKey ?? '')}" data-kind="${esc(pending?.kind ?? '')}">
+  <h1>${esc(v.request)}</h1>
+  <p class="meta">${esc(v.workflowId)} · ${pending ? waitingLine({ gate: pending.kind, since: pending.since, deadline: pending.deadline, onTimeout: pending.onTimeout }, now) : `not waiting for a decision (${esc(v.stage)})`} · providers ${esc(v.providers)} · <a href="${esc(v.ui)}" target="_blank" rel="noopener">history</a></p>
+  ${spend}
+  ${pending ? decisionForm(pending.kind) : ''}
+  <h2>Candidates, every round</h2>${byRound ? `<div class="rounds">${byRound}</div>` : '<p>No candidate yet: the plan is under review.</p>'}
+  <h2>Checklist</h2><ol>${checklist || '<li>no checklist yet</li>'}</ol>
+  <h2>Plan and grounded context</h2><ul>${questions || '<li>no missing context was planned</li>'}</ul><ul>${answers}</ul>
+  ${decided ? `<h2>Decisions so far</h2><ul>${decided}</ul>` : ''}
+</section>
+${KEYS_DIALOG}`;
+  return page(`image-agent · ${v.workflowId}`, body, REVIEW_SCRIPT);
+}

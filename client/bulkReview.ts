@@ -1,0 +1,61 @@
+/**
+ * One reviewer's decision on many runs at once (the inbox's bulk approve or reject). Each run gets its own
+ * decision, signed and validated as a single one is (reviewGeneration, reviewPlan), with its own update id
+ * derived from the request's, so a retried bulk request decides nothing twice. A run the caller may not
+ * decide, or that refuses, fails alone: the answer has one outcome per run, never all or nothing.
+ */
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import { reviewGeneration, reviewPlan, type Generations } from './generations';
+import { errorResponse } from './api/errorResponse';
+
+/** Runs per bulk request at most: a page of the inbox, five times over. */
+export const BULK_REVIEW_MAX_RUNS = 100;
+/** Decisions in flight at once: each is one describe and one update; more would only queue at the frontend. */
+const BULK_CONCURRENCY = 16;
+
+export interface BulkRun {
+  workflowId: string;
+  gate: 'plan' | 'result';
+  /** The candidate the reviewer saw (result gate): a run that moved on to another candidate refuses. */
+  candidateKey?: string;
+}
+
+export interface BulkReviewRequest {
+  decision: 'approve' | 'reject';
+  feedback?: string;
+  runs: readonly BulkRun[];
+}
+
+export interface BulkOutcome {
+  workflowId: string;
+  ok: boolean;
+  /** The HTTP status a single decision on this run would have had. */
+  status: number;
+  error?: string;
+  next?: string;
+}
+
+/** A run's update id within a bulk request: stable for the same request id and run, within Temporal's limits. */
+function runDecisionId(requestId: string, workflowId: string): string {
+  return `bulk-${createHash('sha256').update(`${requestId}\n${workflowId}`).digest('hex').slice(0, 40)}`;
+}
+
+export async function bulkReview(g: Generations, req: BulkReviewRequest, requestId: string, tenant: string, principal: string): Promise<BulkOutcome[]> {
+  const limit = pLimit(BULK_CONCURRENCY);
+  const decideOne = async (run: BulkRun): Promise<BulkOutcome> => {
+    const id = runDecisionId(requestId, run.workflowId);
+    const feedback = req.feedback ? { feedback: req.feedback } : {};
+    try {
+      const accepted =
+        run.gate === 'result'
+          ? await reviewGeneration(g, run.workflowId, { decision: req.decision, candidateKey: run.candidateKey ?? '', ...feedback }, id, tenant, principal)
+          : await reviewPlan(g, run.workflowId, { decision: req.decision, ...feedback }, id, tenant, principal);
+      return { workflowId: run.workflowId, ok: true, status: 200, next: accepted.next };
+    } catch (err) {
+      const answer = errorResponse(err, id);
+      return { workflowId: run.workflowId, ok: false, status: answer.status, error: answer.body.error };
+    }
+  };
+  return Promise.all(req.runs.map((run) => limit(() => decideOne(run))));
+}
