@@ -288,6 +288,7 @@ function signed<D extends ReviewDecision | PlanReviewDecision>(
   const { reviewer, ...rest } = decision as ReviewDecision & PlanReviewDecision;
   const name = principal ?? `operator-${reviewer ?? 'cli'}`;
   const at = new Date().toISOString();
+  const edit = kind === 'result' && (decision as ReviewDecision).decision === 'edit' ? (decision as ReviewDecision) : undefined;
   const fields = {
     workflowId: run.workflowId,
     kind,
@@ -295,7 +296,8 @@ function signed<D extends ReviewDecision | PlanReviewDecision>(
     candidateKey: kind === 'result' ? rest.candidateKey : undefined,
     feedback: rest.feedback,
     instructions: kind === 'plan' ? rest.instructions : undefined,
-    prompt: kind === 'plan' ? rest.prompt : undefined,
+    prompt: kind === 'plan' || edit ? rest.prompt : undefined,
+    ...(edit?.checklist ? { checklist: edit.checklist } : {}),
     principal: name,
     at,
   };

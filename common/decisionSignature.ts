@@ -41,6 +41,8 @@ export interface SignedFields {
   feedback?: string;
   instructions?: string;
   prompt?: string;
+  /** An edited checklist (result edits only): signed only when present, so every other message is as before. */
+  checklist?: string[];
   principal: string;
   at: string;
 }
@@ -49,7 +51,18 @@ export interface SignedFields {
 export function decisionMessage(f: SignedFields, version: 1 | 2 = 1): Uint8Array {
   const head = version === 2 ? ['image-agent/review/v2', f.workflowId, f.runId ?? '', f.decisionId ?? ''] : ['image-agent/review/v1', f.workflowId];
   return new TextEncoder().encode(
-    JSON.stringify([...head, f.kind, f.decision, f.candidateKey ?? '', f.feedback ?? '', f.instructions ?? '', f.prompt ?? '', f.principal, f.at]),
+    JSON.stringify([
+      ...head,
+      f.kind,
+      f.decision,
+      f.candidateKey ?? '',
+      f.feedback ?? '',
+      f.instructions ?? '',
+      f.prompt ?? '',
+      f.principal,
+      f.at,
+      ...(f.checklist ? [f.checklist] : []),
+    ]),
   );
 }
 

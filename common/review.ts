@@ -17,11 +17,16 @@ export const NO_REVIEW: ReviewPolicy = { required: false, onTimeout: 'expire' };
 export type ApprovalState = 'not_required' | 'pending_plan' | 'pending' | 'approved' | 'rejected' | 'plan_rejected' | 'expired' | 'cancelled';
 
 export interface ReviewDecision {
-  decision: 'approve' | 'reject';
+  /** edit: render the candidate again with the reviewer's prompt and/or checklist: one render, one critique, no re-planning. */
+  decision: 'approve' | 'reject' | 'edit';
   /** The candidate being decided on (its object key, as status shows it): a decision on a stale candidate is refused. */
   candidateKey: string;
   /** Required when rejecting: the reviewer's words become feedback for the next round. */
   feedback?: string;
+  /** edit: the prompt to render instead of the candidate's (single-image runs). */
+  prompt?: string;
+  /** edit: the checklist to judge against from now on, as statements (replaces the run's). */
+  checklist?: string[];
   /** Who decided (an id, not an email: it is kept in the run's history). Ignored when the decision is signed. */
   reviewer?: string;
   /** Set by the API: the authenticated principal, when, and its Ed25519 signature (common/decisionSignature.ts). */
@@ -51,7 +56,9 @@ export interface PlanReviewDecision {
 
 export interface ReviewRecord {
   kind: 'plan' | 'result';
-  decision: 'approve' | 'reject' | 'timeout';
+  decision: 'approve' | 'reject' | 'edit' | 'timeout';
+  /** An edit: what the reviewer changed (the texts are in the decision's update, in the history). */
+  edited?: ('prompt' | 'checklist')[];
   candidateKey?: string;
   feedback?: string;
   reviewer: string;

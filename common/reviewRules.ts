@@ -7,12 +7,15 @@
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from './review';
 import { TEXT_LIMITS, textProblem } from './textLimits';
 
-/** Rejections a run accepts before the gate ends it as rejected (each costs a render). */
+/** Rejections a run accepts before the gate ends it as rejected (each costs a render); edits count as well. */
 const MAX_REJECTIONS = 10;
+/** Items an edited checklist may hold: as many as a planned one. */
+export const MAX_EDITED_CHECKLIST_ITEMS = 20;
 
 /** The longest text each decision field may carry. */
 export const REVIEW_TEXT_LIMITS = {
   candidateKey: TEXT_LIMITS.objectKey,
+  checklistItem: TEXT_LIMITS.checklistItem,
   feedback: TEXT_LIMITS.feedback,
   instructions: TEXT_LIMITS.instructions,
   prompt: TEXT_LIMITS.prompt,
@@ -29,8 +32,8 @@ export interface ReviewGateState {
 const CLOSED: readonly ApprovalState[] = ['approved', 'rejected', 'expired', 'cancelled', 'plan_rejected'];
 
 /** Why a decision on a result is refused, or undefined when it is accepted. */
-export function resultDecisionProblem(state: ReviewGateState, d: ReviewDecision): string | undefined {
-  const shape = resultShapeProblem(d);
+export function resultDecisionProblem(state: ReviewGateState, d: ReviewDecision, singleImage = true): string | undefined {
+  const shape = resultShapeProblem(d) ?? editProblem(d, singleImage);
   if (shape) return shape;
   const earlier = state.decisions.find((r) => r.kind === 'result' && r.candidateKey === d.candidateKey && r.decision !== 'timeout');
   if (state.pending?.kind !== 'result') {
@@ -61,10 +64,14 @@ export function planDecisionProblem(state: ReviewGateState, d: PlanReviewDecisio
 }
 
 /** A result decision's outcome: approve ends the run approved; the MAX_REJECTIONS-th reject ends it rejected; any other reject starts a new round. */
-export function resultOutcomeKind(decided: readonly ReviewRecord[], decision: 'approve' | 'reject'): 'approved' | 'rejected' | 'rejected_with_feedback' {
+export function resultOutcomeKind(
+  decided: readonly ReviewRecord[],
+  decision: ReviewDecision['decision'],
+): 'approved' | 'rejected' | 'rejected_with_feedback' | 'edited' {
   if (decision === 'approve') return 'approved';
-  const rejections = decided.filter((d) => d.kind === 'result' && d.decision === 'reject').length;
-  return rejections >= MAX_REJECTIONS ? 'rejected' : 'rejected_with_feedback';
+  const renders = decided.filter((d) => d.kind === 'result' && (d.decision === 'reject' || d.decision === 'edit')).length;
+  if (renders >= MAX_REJECTIONS) return 'rejected';
+  return decision === 'edit' ? 'edited' : 'rejected_with_feedback';
 }
 
 /** What the policy decides when a review wait runs out: the recorded decision, the approval state, the outcome. */
@@ -89,8 +96,32 @@ export function timeoutDecision(
   return { record, approval: 'expired', outcome: 'expired' };
 }
 
+/** An edit names what to change, within the request's own text limits; a set's images are edited by rejecting. */
+function editProblem(d: ReviewDecision, singleImage: boolean): string | undefined {
+  if (d.decision !== 'edit') {
+    return d.prompt !== undefined || d.checklist !== undefined ? 'prompt and checklist are edits: send them with decision "edit"' : undefined;
+  }
+  if (d.prompt === undefined && d.checklist === undefined) return 'an edit changes the prompt, the checklist or both: send at least one';
+  if (!singleImage) return 'an edit applies to single-image runs; reject with feedback to change a set';
+  if (d.prompt !== undefined) {
+    if (typeof d.prompt !== 'string' || !d.prompt.trim()) return 'an edited prompt must not be empty';
+    const problem = textProblem(d.prompt, REVIEW_TEXT_LIMITS.prompt);
+    if (problem) return `prompt ${problem}`;
+  }
+  if (d.checklist !== undefined) {
+    if (!Array.isArray(d.checklist) || d.checklist.length === 0 || d.checklist.length > MAX_EDITED_CHECKLIST_ITEMS)
+      return `an edited checklist holds 1 to ${MAX_EDITED_CHECKLIST_ITEMS} statements`;
+    for (const [i, item] of d.checklist.entries()) {
+      if (typeof item !== 'string' || !item.trim()) return `checklist item ${i + 1} must be a statement`;
+      const problem = textProblem(item, REVIEW_TEXT_LIMITS.checklistItem);
+      if (problem) return `checklist item ${i + 1} ${problem}`;
+    }
+  }
+  return undefined;
+}
+
 function resultShapeProblem(d: ReviewDecision): string | undefined {
-  if (!d || (d.decision !== 'approve' && d.decision !== 'reject')) return 'decision must be "approve" or "reject"';
+  if (!d || (d.decision !== 'approve' && d.decision !== 'reject' && d.decision !== 'edit')) return 'decision must be "approve", "reject" or "edit"';
   if (typeof d.candidateKey !== 'string' || !d.candidateKey) return 'the decision must name the candidate (candidateKey, as status shows it)';
   if (d.decision === 'reject' && (typeof d.feedback !== 'string' || !d.feedback.trim())) return 'feedback is required when rejecting: say what to change';
   const feedback = typeof d.feedback === 'string' ? textProblem(d.feedback, REVIEW_TEXT_LIMITS.feedback) : undefined;

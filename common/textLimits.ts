@@ -11,6 +11,8 @@ export const TEXT_LIMITS = {
   prompt: 8000,
   reviewer: 128,
   objectKey: 1024,
+  /** One statement of a checklist a reviewer edits. */
+  checklistItem: 500,
 } as const;
 
 // C0 controls except tab, line feed and carriage return; DEL; C1 controls.

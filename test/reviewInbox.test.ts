@@ -230,6 +230,56 @@ describe('the reviewer’s inbox', () => {
       expect(await foreignView.text()).not.toContain('lighthouse');
     });
 
+    test('edit and re-render from the run view: the history holds exactly one more render and one more critique', async () => {
+      const scheduled = async () => {
+        const counts: Record<string, number> = {};
+        for (const e of (await env.client.workflow.getHandle(open.id).fetchHistory()).events ?? []) {
+          const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+          if (name) counts[name] = (counts[name] ?? 0) + 1;
+        }
+        return counts;
+      };
+      const before = await scheduled();
+      await page.goto(`${base}/review`);
+      await page.locator(`section.run[data-workflow-id="${open.id}"]`).click({ position: { x: 5, y: 5 } });
+      // e on an inbox card opens the run view at its edit form.
+      await Promise.all([page.waitForURL(/\?edit=1$/), page.keyboard.press('e')]);
+      const prompt = page.locator('details.edit textarea[name=prompt]');
+      await page.waitForFunction(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute(
+            'name',
+          ) === 'prompt',
+        undefined,
+        { timeout: 10_000 },
+      );
+      await prompt.fill('a kite poster, flat colours, the kite bright red');
+      await page.locator('details.edit textarea[name=checklist]').fill('The kite is red\nThe poster uses flat colours');
+      await screenshot(page, 'review-run-edit');
+      await page.getByRole('button', { name: 'Render my edit' }).click();
+      await page.locator('output', { hasText: 'Edit sent' }).waitFor();
+      const next = await eventually(async () => {
+        const pending = (await call('GET', `/v1/generations/${open.id}`, REVIEWER)).body;
+        expect(pending.pendingReview?.kind).toBe('result');
+        expect(pending.pendingReview.candidateKey).not.toBe(open.candidateKey);
+        return pending;
+      }, 60_000);
+      const after = await scheduled();
+      const added = Object.fromEntries(Object.keys(after).flatMap((k) => (after[k] !== (before[k] ?? 0) ? [[k, after[k]! - (before[k] ?? 0)]] : [])));
+      expect(added).toEqual({ renderImage: 1, critiqueImage: 1 });
+      expect(next.checklist.map((i: { statement: string }) => i.statement)).toEqual(['The kite is red', 'The poster uses flat colours']);
+      expect(next.decisions).toMatchObject([{ decision: 'edit', edited: ['prompt', 'checklist'], reviewer: 'inbox-reviewer', signed: true }]);
+      open = { id: open.id, candidateKey: next.pendingReview.candidateKey };
+      // An edit that exceeds the request's limits is refused at the edge, naming the field.
+      const tooLong = await call('POST', `/v1/generations/${open.id}/review`, REVIEWER, {
+        decision: 'edit',
+        candidateKey: open.candidateKey,
+        prompt: 'x'.repeat(8001),
+      });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.error).toMatch(/prompt/);
+    });
+
     test('the keyboard: ? shows the keys, j moves, a approves the focused run', async () => {
       await page.goto(`${base}/review`);
       await page.keyboard.press('?');

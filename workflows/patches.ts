@@ -50,3 +50,10 @@ export const BUDGET_GATE = 'budget-gate';
  * policy) in its `reviewWait` memo, so the inbox can list, filter and sort waiting runs without a query each.
  */
 export const REVIEW_WAIT_MEMO = 'review-wait-memo';
+
+/**
+ * 2026-12-04: a reviewer's edit (a result decision "edit" with a prompt and/or a checklist) renders and judges the
+ * run's image once more, with no compose, planning or grounding. Marked where an edit is rendered, so a worker
+ * without this code fails the task instead of reading the edit as a rejection.
+ */
+export const REVIEW_EDIT = 'review-edit';

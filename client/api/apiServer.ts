@@ -19,6 +19,7 @@ import {
   policyChangeBody,
   policyChangesQuery,
   reviewBody,
+  runViewQuery,
   startBody,
 } from './routeSchemas';
 import { decideBudgetGate, resumeBudgetGates } from '../budgetGates';
@@ -295,7 +296,11 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
 
   app.get('/review/runs/:id', async (req, reply) => {
     const view = await generationStatus(g, parse(idParam, req.params, 'path').id, callerOf(req).tenant, REVIEW_PAGE_QUERY_DEADLINE_MS);
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(renderRunPage(view, Date.now()));
+    const editing = parse(runViewQuery, req.query, 'query').edit === '1';
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(renderRunPage(view, Date.now(), editing));
   });
 }
 

@@ -16,6 +16,7 @@ import {
   policyChangeBody,
   policyChangesQuery,
   reviewBody,
+  runViewQuery,
   startBody,
 } from './routeSchemas';
 
@@ -182,8 +183,10 @@ export const ROUTE_ROLES: readonly RouteRule[] = [
   {
     method: 'GET',
     url: '/review/runs/:id',
-    summary: 'one waiting run (HTML): every candidate of every round with its verdicts, the checklist, the plan and sources, spend, time left',
+    summary:
+      'one waiting run (HTML): every candidate of every round with its verdicts, the checklist, the plan and sources, spend, time left; edit and re-render',
     params: idParam,
+    query: runViewQuery,
     roles: ['review', 'audit'],
     cost: 'ordinary',
     signInPage: true,

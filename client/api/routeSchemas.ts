@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { generateRequestSchema, safeText } from '../../common/requestSchema';
-import { REVIEW_TEXT_LIMITS } from '../../common/reviewRules';
+import { MAX_EDITED_CHECKLIST_ITEMS, REVIEW_TEXT_LIMITS } from '../../common/reviewRules';
 import { BULK_REVIEW_MAX_RUNS } from '../bulkReview';
 
 const runId = z.string().regex(/^[A-Za-z0-9._:@-]{1,200}$/, 'not a run id');
@@ -13,12 +13,22 @@ export const startBody = generateRequestSchema.omit({ tenantId: true });
 
 export const reviewBody = z
   .object({
-    decision: z.enum(['approve', 'reject']),
+    // edit: render the candidate once more with `prompt` and/or `checklist` (one render, one critique).
+    decision: z.enum(['approve', 'reject', 'edit']),
     candidateKey: safeText(REVIEW_TEXT_LIMITS.candidateKey).pipe(z.string().min(1)),
     feedback: safeText(REVIEW_TEXT_LIMITS.feedback).optional(),
+    prompt: safeText(REVIEW_TEXT_LIMITS.prompt).pipe(z.string().trim().min(1)).optional(),
+    checklist: z
+      .array(safeText(REVIEW_TEXT_LIMITS.checklistItem).pipe(z.string().trim().min(1)))
+      .min(1)
+      .max(MAX_EDITED_CHECKLIST_ITEMS)
+      .optional(),
     reviewer: safeText(REVIEW_TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => (b.decision === 'edit') === (b.prompt !== undefined || b.checklist !== undefined), {
+    message: 'an edit sends prompt and/or checklist, and only an edit does',
+  });
 export const planReviewBody = z
   .object({
     decision: z.enum(['approve', 'reject']),
@@ -69,6 +79,9 @@ export const bulkReviewBody = z
       .refine((runs) => new Set(runs.map((r) => r.workflowId)).size === runs.length, 'a run appears twice'),
   })
   .strict();
+
+/** The run view's query: `edit=1` opens it at the edit form. */
+export const runViewQuery = z.object({ edit: z.enum(['1']).optional() }).strict();
 
 export const listQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), user: z.string().max(128).optional() });
 

@@ -1,4 +1,4 @@
-/** `image-agent approve | reject | approve-plan | reject-plan`: a reviewer's decisions. */
+/** `image-agent approve | reject | edit | approve-plan | reject-plan`: a reviewer's decisions. */
 import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../usageError';
@@ -13,6 +13,7 @@ interface ReviewFlags {
   json?: boolean;
   prompt?: string;
   instructions?: string;
+  checklist?: string[];
 }
 
 /** The candidate under review, when the reviewer did not name one (what status shows). */
@@ -69,6 +70,30 @@ export function registerReview(program: Command): void {
           flags.requestId ?? randomUUID(),
         );
         report(flags, accepted, `rejected ${candidateKey}; a new round uses your feedback`);
+      }),
+    );
+
+  common(program.command('edit').description('render the candidate under review once more with your prompt and/or checklist (one render, one critique)'))
+    .option('--prompt <text>', 'the prompt to render instead of the candidate’s')
+    .option('--checklist <statement...>', 'the checklist to judge against from now on (one statement per argument)')
+    .option('--candidate <key>', 'the candidate you looked at (default: the one under review now)')
+    .action((workflowId: string, flags: ReviewFlags) =>
+      withGenerations(async (g) => {
+        if (flags.prompt === undefined && flags.checklist === undefined) throw new UsageError('edit needs --prompt, --checklist or both');
+        const candidateKey = flags.candidate ?? (await currentCandidate(g, workflowId));
+        const accepted = await reviewGeneration(
+          g,
+          workflowId,
+          {
+            decision: 'edit',
+            candidateKey,
+            ...(flags.prompt !== undefined ? { prompt: flags.prompt } : {}),
+            ...(flags.checklist ? { checklist: flags.checklist } : {}),
+            reviewer: flags.reviewer,
+          },
+          flags.requestId ?? randomUUID(),
+        );
+        report(flags, accepted, `edited ${candidateKey}; the run renders and judges your edit once, then waits for review again`);
       }),
     );
 

@@ -200,6 +200,78 @@ describe('decisions', () => {
   });
 });
 
+describe('an edit', () => {
+  /** The activity types the run scheduled so far, counted. */
+  async function scheduled(handle: WorkflowHandle<typeof generateImage>): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    for (const e of (await handle.fetchHistory()).events ?? []) {
+      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (name) counts[name] = (counts[name] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  test('renders the edited prompt and judges the edited checklist: one render, one critique, nothing planned again', async () => {
+    const result = await withRun({ review: review({ timeout: '1 day' }) }, async (handle) => {
+      const first = await pendingReview(handle, 'result');
+      const before = await scheduled(handle);
+      const accepted = await handle.executeUpdate(reviewUpdate, {
+        args: [
+          {
+            decision: 'edit',
+            candidateKey: first.pendingReview!.candidateKey!,
+            prompt: 'a red kite over dunes, flat colours',
+            checklist: ['The kite is red', 'Dunes fill the lower half'],
+            reviewer: 'rita',
+          },
+        ],
+      });
+      expect(accepted).toEqual({ accepted: true, decision: 'edit', next: 'rerender' });
+      let second: RunStatus;
+      do second = await pendingReview(handle, 'result');
+      while (second.pendingReview!.candidateKey === first.pendingReview!.candidateKey);
+      const after = await scheduled(handle);
+      const added = Object.fromEntries(
+        Object.keys(after)
+          .map((k) => [k, after[k]! - (before[k] ?? 0)])
+          .filter(([, n]) => n !== 0),
+      );
+      expect(added).toEqual({ renderImage: 1, critiqueImage: 1 });
+      expect(second.checklist.map((i) => i.statement)).toEqual(['The kite is red', 'Dunes fill the lower half']);
+      const edited = second.candidates.at(-1)!;
+      expect(edited).toMatchObject({ round: 2, context: { prompt: 'a red kite over dunes, flat colours' } });
+      expect(edited.critique!.verdicts.map((v) => v.itemId)).toEqual(['edit-r2-1', 'edit-r2-2']);
+      expect(second.decisions).toMatchObject([{ kind: 'result', decision: 'edit', edited: ['prompt', 'checklist'], reviewer: 'rita' }]);
+      await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: second.pendingReview!.candidateKey!, reviewer: 'rita' }] });
+      return handle.result();
+    });
+    expect(result.outcome).toBe('completed');
+    expect(result.final!.context.prompt).toBe('a red kite over dunes, flat colours');
+  });
+
+  test('an edit that changes nothing, is malformed, or rides on an approval is refused before anything is recorded', async () => {
+    await withRun({ review: review({ timeout: '1 day' }) }, async (handle) => {
+      const status = await pendingReview(handle, 'result');
+      const candidateKey = status.pendingReview!.candidateKey!;
+      for (const [decision, refusal] of [
+        [{ decision: 'edit', candidateKey }, /at least one/],
+        [{ decision: 'edit', candidateKey, prompt: '  ' }, /must not be empty/],
+        [{ decision: 'edit', candidateKey, checklist: [] }, /1 to 20 statements/],
+        [{ decision: 'edit', candidateKey, checklist: Array.from({ length: 21 }, (_, i) => `item ${i}`) }, /1 to 20 statements/],
+        [{ decision: 'edit', candidateKey, prompt: 'x'.repeat(8001) }, /prompt/],
+        [{ decision: 'edit', candidateKey, prompt: 'a\u0000b' }, /prompt/],
+        [{ decision: 'approve', candidateKey, prompt: 'sneaked in' }, /are edits/],
+      ] as const) {
+        await expect(handle.executeUpdate(reviewUpdate, { args: [decision as never] })).rejects.toMatchObject({
+          cause: { message: expect.stringMatching(refusal) },
+        });
+      }
+      expect((await handle.query(statusQuery)).decisions).toEqual([]);
+      await handle.terminate('done');
+    });
+  });
+});
+
 describe("a four-eyes tenant's rules", () => {
   const reviewAuth = { publicKey: Buffer.alloc(32).toString('base64'), requestedBy: 'alice', fourEyes: true };
 

@@ -141,6 +141,30 @@ const offlineScenarios: Scenario[] = [
     });
   },
   async (env, capture) => {
+    const handle = await startRun(env, 'a kite festival poster', { review: { required: true, onTimeout: 'expire' } });
+    const first = await pendingReview(handle, 'result');
+    const edit = {
+      decision: 'edit' as const,
+      candidateKey: first,
+      prompt: 'a kite festival poster, flat colours, red kites',
+      checklist: ['The kites are red'],
+    };
+    await reviewGeneration(gen(env), handle.workflowId, edit, randomUUID(), tenantId, 'recorder');
+    const second = await eventually(async () => {
+      const key = await pendingReview(handle, 'result');
+      if (key === first) throw new Error('the edit is not rendered yet');
+      return key;
+    }, 60_000);
+    await capture({
+      scenario: 'generate-edited-waiting',
+      description: 'an edit rendered and judged once, waiting for review again (open)',
+      workflowId: handle.workflowId,
+    });
+    await reviewGeneration(gen(env), handle.workflowId, { decision: 'approve', candidateKey: second }, randomUUID(), tenantId, 'recorder');
+    await handle.result();
+    await capture({ scenario: 'generate-edited-then-approved', description: "the reviewer's edit rendered, then approved", workflowId: handle.workflowId });
+  },
+  async (env, capture) => {
     // A four-eyes tenant's run started past the client, asking to skip review: the run requires it anyway
     // (patched), ignores a message another tenant encrypted (the marker its worker hands it) and an unsigned one.
     const request = 'a tide chart card for the harbour';

@@ -10,12 +10,12 @@ import type { RunStage } from './audit';
 
 export interface ReviewAccepted {
   accepted: true;
-  decision: 'approve' | 'reject';
+  decision: 'approve' | 'reject' | 'edit';
   /**
-   * What happens next. Result review: the run completes, or a new round is rendered with the feedback.
-   * Plan review: rendering starts, or the run ends without rendering.
+   * What happens next. Result review: the run completes, a new round is rendered with the feedback, or the
+   * reviewer's edit is rendered and judged once. Plan review: rendering starts, or the run ends without rendering.
    */
-  next: 'complete' | 'new_round' | 'render' | 'end';
+  next: 'complete' | 'new_round' | 'rerender' | 'render' | 'end';
 }
 
 export interface RunStatus {

@@ -25,6 +25,24 @@ async function decide(section, decision) {
   if (res.ok) decided(section);
 }
 
+// An edit sends only what the reviewer changed: the prompt, the checklist, or both.
+async function sendEdit(section) {
+  const out = section.querySelector('output');
+  const form = section.querySelector('details.edit');
+  const prompt = form.querySelector('textarea[name=prompt]');
+  const list = form.querySelector('textarea[name=checklist]');
+  const lines = (t) => t.split('\n').map((l) => l.trim()).filter(Boolean);
+  const edit = {};
+  if (prompt.value.trim() !== prompt.dataset.original.trim()) edit.prompt = prompt.value.trim();
+  if (lines(list.value).join('\n') !== lines(list.dataset.original).join('\n')) edit.checklist = lines(list.value);
+  if (!Object.keys(edit).length) { out.textContent = 'Change the prompt or the checklist first.'; prompt.focus(); return; }
+  out.textContent = 'sending…';
+  const res = await fetch('/v1/generations/' + encodeURIComponent(section.dataset.workflowId) + '/review', { method: 'POST', headers: headers(), body: JSON.stringify({ decision: 'edit', candidateKey: section.dataset.candidateKey, ...edit }) });
+  const answer = await res.json().catch(() => ({}));
+  out.textContent = res.ok ? 'Edit sent: one render and one critique, then it waits for you again.' : 'Refused: ' + (answer.error || res.status);
+  if (res.ok) decided(section);
+}
+
 function decided(section) {
   section.classList.add('decided');
   for (const b of section.querySelectorAll('button, input[type=checkbox]')) b.disabled = true;
@@ -33,6 +51,7 @@ function decided(section) {
 for (const section of document.querySelectorAll('section.run')) {
   section.querySelector('.approve')?.addEventListener('click', () => decide(section, 'approve'));
   section.querySelector('.reject')?.addEventListener('click', () => decide(section, 'reject'));
+  section.querySelector('.edit-render')?.addEventListener('click', () => sendEdit(section));
   section.addEventListener('focusin', () => focus(section, false));
 }
 
@@ -105,7 +124,13 @@ document.addEventListener('keydown', (e) => {
     x: () => { const box = current?.querySelector('input.select'); if (box) { box.checked = !box.checked; countSelected(); } },
     a: () => current && decide(current, 'approve'),
     r: () => current && decide(current, 'reject'),
-    e: () => current?.querySelector('textarea').focus(),
+    e: () => {
+      const form = current?.querySelector('details.edit');
+      if (form) { openEdit(form); return; }
+      const link = current?.querySelector('a.open');
+      if (link && current.dataset.kind === 'result') location.href = link.href + '?edit=1';
+      else current?.querySelector('textarea').focus();
+    },
     o: () => { const link = current?.querySelector('a.open'); if (link) location.href = link.href; },
     '?': () => help.open ? help.close() : help.showModal(),
   }[e.key];
@@ -114,4 +139,6 @@ document.addEventListener('keydown', (e) => {
   act();
 });
 focus(runs()[0], false);
+// A details element's content can take focus only once it is laid out open: focus on the next frame.
+function openEdit(form) { form.open = true; requestAnimationFrame(() => form.querySelector('textarea').focus()); }
 `;

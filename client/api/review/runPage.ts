@@ -29,8 +29,19 @@ function candidateFigure(v: StatusView, c: Candidate, underReview: boolean): str
 </figure>`;
 }
 
-export function renderRunPage(v: StatusView, now: number): string {
+/** Edit and re-render: the prompt and the checklist as they stand, changed in place; one render and one critique. */
+function editForm(prompt: string, checklist: readonly string[], editing: boolean): string {
+  return `<details class="edit" id="edit"${editing ? ' open' : ''}><summary>Edit and re-render (<kbd>e</kbd>): one render and one critique, no re-planning</summary>
+  <label>Prompt <textarea name="prompt" rows="6"${editing ? ' autofocus' : ''} data-original="${esc(prompt)}">${esc(prompt)}</textarea></label>
+  <label>Checklist, one statement per line <textarea name="checklist" rows="${Math.max(3, checklist.length + 1)}" data-original="${esc(checklist.join('\n'))}">${esc(checklist.join('\n'))}</textarea></label>
+  <button type="button" class="edit-render">Render my edit</button>
+</details>`;
+}
+
+/** `editing`: opened to edit (the inbox's e key): the edit form is open, its prompt focused. */
+export function renderRunPage(v: StatusView, now: number, editing = false): string {
   const pending = v.pendingReview;
+  const underReview = v.candidates.find((c) => c.image.key === pending?.candidateKey);
   const rounds = [...new Set(v.candidates.map((c) => c.round))].sort((a, b) => a - b);
   const byRound = rounds
     .map(
@@ -64,6 +75,15 @@ export function renderRunPage(v: StatusView, now: number): string {
   <p class="meta">${esc(v.workflowId)} · ${pending ? waitingLine({ gate: pending.kind, since: pending.since, deadline: pending.deadline, onTimeout: pending.onTimeout }, now) : `not waiting for a decision (${esc(v.stage)})`} · providers ${esc(v.providers)} · <a href="${esc(v.ui)}" target="_blank" rel="noopener">history</a></p>
   ${spend}
   ${pending ? decisionForm(pending.kind) : ''}
+  ${
+    pending?.kind === 'result' && underReview && v.current.length <= 1
+      ? editForm(
+          underReview.context.prompt,
+          v.checklist.map((i) => i.statement),
+          editing,
+        )
+      : ''
+  }
   <h2>Candidates, every round</h2>${byRound ? `<div class="rounds">${byRound}</div>` : '<p>No candidate yet: the plan is under review.</p>'}
   <h2>Checklist</h2><ol>${checklist || '<li>no checklist yet</li>'}</ol>
   <h2>Plan and grounded context</h2><ul>${questions || '<li>no missing context was planned</li>'}</ul><ul>${answers}</ul>

@@ -133,7 +133,7 @@ export async function runFeedbackLoop(args: FeedbackLoopArgs): Promise<ImageOutc
   return { imageIndex: args.imageIndex, imageId: args.image.id, brief: args.image.brief, final: bestCandidate(candidates)!, candidates, stoppedBecause };
 }
 
-function sectionsOf(c: { subject: string; attributes: string[]; layout: string; style: string; textToRender: string[]; avoid: string[] }) {
+export function sectionsOf(c: { subject: string; attributes: string[]; layout: string; style: string; textToRender: string[]; avoid: string[] }) {
   return [
     { title: 'Subject', body: c.subject },
     { title: 'Details', body: c.attributes.join('; ') },

@@ -27,7 +27,9 @@ export class DecisionAuthority {
       candidateKey: kind === 'result' ? (d as ReviewDecision).candidateKey : undefined,
       feedback: d.feedback,
       instructions: kind === 'plan' ? (d as PlanReviewDecision).instructions : undefined,
-      prompt: kind === 'plan' ? (d as PlanReviewDecision).prompt : undefined,
+      // A plan decision's edited prompt, or a result edit's.
+      prompt: kind === 'plan' || d.decision === 'edit' ? d.prompt : undefined,
+      ...(kind === 'result' && d.decision === 'edit' && (d as ReviewDecision).checklist ? { checklist: (d as ReviewDecision).checklist } : {}),
     };
     const bad = signatureProblem(this.auth, fields, d, { runId: info.runId, now: Date.now() });
     if (bad) return bad;

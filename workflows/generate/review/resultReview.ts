@@ -1,8 +1,12 @@
-/** [review]: the result gate. Approve ends it; reject with feedback renders a new round with the reviewer's words. */
+/**
+ * [review]: the result gate. Approve ends it; reject with feedback renders a new round with the reviewer's words;
+ * an edit renders and judges the reviewer's prompt or checklist once (loop/editedRender.ts).
+ */
 import type { Feedback } from '../../../common/generation';
 import type { RunOutcome } from '../../../common/runResult';
 import { notify } from '../notify';
 import { renderImages } from '../loop/renderImages';
+import { renderEdited } from '../loop/editedRender';
 import type { Run } from '../run';
 
 export async function resultReview(run: Run): Promise<RunOutcome> {
@@ -13,6 +17,11 @@ export async function resultReview(run: Run): Promise<RunOutcome> {
     notify(run, 'review_needed', { kind: 'result', candidateKey: run.reviewKey() });
     const decided = await gate.awaitResult(run.reviewKey()!);
     if (decided.kind === 'approved') return 'completed';
+    if (decided.kind === 'edited') {
+      run.setStage('generating');
+      await renderEdited(run, decided);
+      continue;
+    }
     if (decided.kind !== 'rejected_with_feedback') return decided.kind;
     run.setStage('generating');
     const lastRound = Math.max(...run.candidates.map((c) => c.round));

@@ -60,17 +60,26 @@ export class ReviewGate {
     this.close();
     if (!decided) return this.timedOut('result', candidateKey);
     const { decision, via } = this.resultDecision!;
+    const edited = decision.decision === 'edit' ? (['prompt', 'checklist'] as const).filter((f) => decision[f] !== undefined) : [];
     const record: ReviewRecord = {
       kind: 'result',
       decision: decision.decision,
       candidateKey,
       feedback: decision.feedback,
+      ...(edited.length ? { edited } : {}),
       ...this.authority.recordedAs(decision),
       at: new Date().toISOString(),
       via,
     };
     this.decisions.push(record);
     const kind = resultOutcomeKind(this.decisions, decision.decision);
+    if (kind === 'edited')
+      return {
+        kind,
+        record,
+        ...(decision.prompt !== undefined ? { prompt: decision.prompt } : {}),
+        ...(decision.checklist ? { checklist: decision.checklist } : {}),
+      };
     if (kind !== 'rejected_with_feedback') this.setApproval(kind);
     return { kind, record };
   }
@@ -146,7 +155,8 @@ export class ReviewGate {
     this.authority.markApplied(decision);
     this.resultDecision = { decision, via };
     this.pending = undefined; // a second decision on the same candidate is now refused as a duplicate
-    return { accepted: true, decision: decision.decision, next: decision.decision === 'approve' ? 'complete' : 'new_round' };
+    const next = decision.decision === 'approve' ? 'complete' : decision.decision === 'edit' ? 'rerender' : 'new_round';
+    return { accepted: true, decision: decision.decision, next };
   }
 
   private acceptPlan(decision: PlanReviewDecision, via: 'update' | 'signal'): ReviewAccepted {
@@ -164,7 +174,7 @@ export class ReviewGate {
 
   // A message another tenant encrypted (security/payloadCodec.ts) is refused before anything else is read of it.
   private resultProblem = (d: ReviewDecision): string | undefined =>
-    isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (resultDecisionProblem(this, d) ?? this.authority.problem('result', d));
+    isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (resultDecisionProblem(this, d, this.singleImage()) ?? this.authority.problem('result', d));
   private planProblem = (d: PlanReviewDecision): string | undefined =>
     isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (planDecisionProblem(this, d, this.singleImage()) ?? this.authority.problem('plan', d));
 }
