@@ -86,7 +86,10 @@ export function temporalUi(config: AppConfig): StackService {
       if (await uiAnswers(config)) return;
       const configDir = path.join(uiDir, 'config');
       fs.mkdirSync(configDir, { recursive: true });
-      fs.writeFileSync(path.join(configDir, 'stack.yaml'), `# Written by infra/temporalUi.ts at each start.\n${JSON.stringify(uiServerConfig(config), null, 2)}\n`);
+      fs.writeFileSync(
+        path.join(configDir, 'stack.yaml'),
+        `# Written by infra/temporalUi.ts at each start.\n${JSON.stringify(uiServerConfig(config), null, 2)}\n`,
+      );
       const pid = startDetached({
         name: 'temporal-ui',
         command: mode.binary,
