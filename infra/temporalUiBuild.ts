@@ -32,7 +32,7 @@ export interface TemporalUiServerBinary {
   version: string;
 }
 
-export function pinnedTemporalUiVersion(): string {
+function pinnedTemporalUiVersion(): string {
   const goMod = fs.readFileSync(path.join(PINS, 'go.mod'), 'utf8');
   return /^require github\.com\/temporalio\/ui-server\/v2 v(\S+)$/m.exec(goMod)?.[1] ?? 'unknown';
 }
@@ -44,7 +44,7 @@ function cacheDir(version: string): string {
 }
 
 /** The cached binary, or undefined when this machine has not built it yet. */
-export function builtTemporalUiServer(): TemporalUiServerBinary | undefined {
+function builtTemporalUiServer(): TemporalUiServerBinary | undefined {
   const version = pinnedTemporalUiVersion();
   const binary = path.join(cacheDir(version), 'temporal-ui-server');
   return fs.existsSync(binary) ? { path: binary, version } : undefined;

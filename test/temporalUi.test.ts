@@ -153,8 +153,9 @@ describe('Temporal UI', () => {
     try {
       const page = await context.newPage();
       const refused = page.waitForResponse((r) => r.url().startsWith(`${codecEndpoint}/decode`) && r.request().method() === 'POST', { timeout: 60_000 });
-      await openRun(page);
+      const decodes = await openRun(page);
       expect((await refused).status()).toBe(401);
+      expect((await Promise.all(decodes)).every((a) => a.status === 401)).toBe(true);
       expect(await page.content()).not.toContain(prompt);
       await screenshot(page, 'temporal-ui-codec-401');
     } finally {
