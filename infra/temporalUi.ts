@@ -38,7 +38,7 @@ function uiServerConfig(config: AppConfig): object {
     notifyOnNewVersion: false,
     hideLogs: true,
     auth: { enabled: false },
-    // Plain http on loopback: a Secure CSRF cookie would never be stored, and the UI's actions would fail.
+    // Served over plain http, so the UI's CSRF cookie is not marked Secure (browsers keep those only from secure origins).
     cors: { cookieInsecure: true },
     ...(config.encryption.enabled ? { codec: { endpoint: codecEndpoint(config), includeCredentials: true } } : {}),
   };
