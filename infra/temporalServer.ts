@@ -59,8 +59,8 @@ const DYNAMIC_CONFIG = [
 /**
  * The fallback: the dev server's own UI. It decodes encrypted payloads through the API's codec server, from
  * the browser, but has no setting to send credentials, so an auditor turns on "Include cross-origin
- * credentials" in the UI's Codec Server dialog once, and the login cookie goes along (README, "Audit in the
- * Temporal UI").
+ * credentials" in the UI's Codec Server dialog once, and the login cookie goes along
+ * (docs/review-and-audit.md, "Audit in the Temporal UI").
  */
 function builtInUiArgs(config: AppConfig): string[] {
   return [
