@@ -19,7 +19,7 @@ import { toolCacheRoot } from './toolCache';
 
 const PINS = path.join(projectRoot, 'infra', 'temporalUiServer');
 const MAIN_PACKAGE = 'github.com/temporalio/ui-server/v2/cmd/server';
-/** A cold build fetches a toolchain and ~40 modules, then compiles on two cores: about two minutes. */
+/** A cold build fetches a toolchain and ~40 modules, then compiles: about three minutes on two busy cores. */
 const BUILD_TIMEOUT_MS = 15 * 60_000;
 
 export class TemporalUiBuildError extends Error {
@@ -76,7 +76,7 @@ async function build(version: string, dir: string, log: (line: string) => void):
   const binary = path.join(dir, 'temporal-ui-server');
   try {
     for (const f of ['go.mod', 'go.sum']) fs.copyFileSync(path.join(PINS, f), path.join(staging, f));
-    log(`building the Temporal UI server v${version} with Go, once per machine (about two minutes) into ${dir}`);
+    log(`building the Temporal UI server v${version} with Go, once per machine (about three minutes) into ${dir}`);
     const started = Date.now();
     await promisify(execFile)('go', ['build', '-trimpath', '-o', path.join(staging, 'temporal-ui-server'), MAIN_PACKAGE], {
       cwd: staging,
