@@ -1,5 +1,5 @@
 /**
- * The local stack as one unit: Temporal, object storage and Postgres (started in parallel), then the
+ * The local stack as one unit: Temporal and its UI, object storage and Postgres (started in parallel), then the
  * two workers. Idempotent: services already healthy are left alone.
  */
 import type { AppConfig } from '../common/config';
@@ -7,11 +7,14 @@ import { objectStorageServer } from './objectStorageServer';
 import { postgresServer } from './postgresServer';
 import { StackError, type StackService } from './stackService';
 import { temporalServer } from './temporalServer';
+import { temporalUi } from './temporalUi';
 import { workerProcesses } from './workerProcesses';
 import { apiProcess } from './apiProcess';
 
 export function infrastructure(config: AppConfig): StackService[] {
-  return [temporalServer(config), objectStorageServer(config), postgresServer(config)];
+  const temporal = temporalServer(config);
+  // The Temporal UI is ours to run only beside our own dev server.
+  return [temporal, ...(temporal.managed ? [temporalUi(config)] : []), objectStorageServer(config), postgresServer(config)];
 }
 
 export async function stackUp(

@@ -1,4 +1,8 @@
-/** The Temporal dev server (`temporal server start-dev`) with SQLite persistence and the Web UI. */
+/**
+ * The Temporal dev server (`temporal server start-dev`) with SQLite persistence. Its Web UI is off (`--headless`)
+ * when the standalone ui-server serves the UI's port (infra/temporalUi.ts); on, as the fallback, when that
+ * cannot be built (infra/temporalUiMode.ts).
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -8,8 +12,9 @@ import { cliSearchAttributeSpecs } from '../common/searchAttributes';
 import { runningPid, startDetached, stopProcess, tailLog, waitUntil, type ProcessSpec } from './managedProcess';
 import { isLoopbackHost, StackError, type StackService } from './stackService';
 import { resolveTool } from './toolchain';
+import { chooseTemporalUi, recordTemporalUi, type TemporalUiMode } from './temporalUiMode';
 
-async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<boolean> {
+export async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<boolean> {
   let connection: Connection | undefined;
   try {
     // No retry interceptor: a probe answers once. The default one leaves a retry timer behind when the
@@ -25,7 +30,7 @@ async function temporalReachable(config: AppConfig, timeoutMs = 2000): Promise<b
 }
 
 /** The codec server's base URL as the Temporal UI reaches it: the UI's own host, so the login cookie is same-site. */
-function codecEndpoint(config: AppConfig): string {
+export function codecEndpoint(config: AppConfig): string {
   const uiHost = new URL(config.temporal.uiUrl).hostname;
   return `http://${uiHost}:${config.api.port}/codec`;
 }
@@ -51,12 +56,27 @@ const DYNAMIC_CONFIG = [
   `history.visibilityProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
 ];
 
+/**
+ * The fallback: the dev server's own UI. It decodes encrypted payloads through the API's codec server, from
+ * the browser, but has no setting to send credentials, so an auditor turns on "Include cross-origin
+ * credentials" in the UI's Codec Server dialog once, and the login cookie goes along
+ * (docs/review-and-audit.md, "Audit in the Temporal UI").
+ */
+function builtInUiArgs(config: AppConfig): string[] {
+  return [
+    '--ui-port',
+    String(config.stack.temporalUiPort),
+    '--ui-disable-news-fetch',
+    ...(config.encryption.enabled ? ['--ui-codec-endpoint', codecEndpoint(config)] : []),
+  ];
+}
+
 export function temporalServer(config: AppConfig): StackService {
   const address = config.temporal.connection.address ?? 'localhost:7233';
   const [host = 'localhost', portText] = address.split(/:(?=\d+$)/);
   const managed = isLoopbackHost(host) && Number(portText) === config.stack.temporalPort && !config.temporal.connection.tls;
   const dataDir = path.join(config.stack.dir, 'temporal');
-  const spec = (bin: string): ProcessSpec => ({
+  const spec = (bin: string, ui: TemporalUiMode): ProcessSpec => ({
     name: 'temporal',
     command: bin,
     args: [
@@ -66,8 +86,6 @@ export function temporalServer(config: AppConfig): StackService {
       '127.0.0.1',
       '--port',
       String(config.stack.temporalPort),
-      '--ui-port',
-      String(config.stack.temporalUiPort),
       '--db-filename',
       path.join(dataDir, 'temporal.db'),
       '--sqlite-pragma',
@@ -76,12 +94,7 @@ export function temporalServer(config: AppConfig): StackService {
       config.temporal.namespace,
       '--log-level',
       'warn',
-      '--ui-disable-news-fetch',
-      // The UI decodes encrypted payloads through the API's codec server, from the browser. The dev server
-      // has no setting for the UI to send credentials, so an auditor turns on "Include cross-origin
-      // credentials" in the UI's Codec Server dialog once, and the login cookie goes along (README, "Audit
-      // in the Temporal UI").
-      ...(config.encryption.enabled ? ['--ui-codec-endpoint', codecEndpoint(config)] : []),
+      ...(ui.kind === 'ui-server' ? ['--headless'] : builtInUiArgs(config)),
       ...DYNAMIC_CONFIG.flatMap((v) => ['--dynamic-config-value', v]),
       ...cliSearchAttributeSpecs().flatMap((s) => ['--search-attribute', s]),
     ],
@@ -96,8 +109,8 @@ export function temporalServer(config: AppConfig): StackService {
     fix: managed ? 'run `npm run stack:up` (logs in .stack/logs/temporal.log)' : `check TEMPORAL_ADDRESS=${address} and its credentials`,
     describe: () => [
       `Temporal      ${address} (namespace ${config.temporal.namespace})${managed ? '' : ' [external]'}`,
-      `Temporal UI   ${config.temporal.uiUrl}`,
-      ...(managed ? [`  data        ${path.join(dataDir, 'temporal.db')}`] : []),
+      // A managed server's UI is a service of its own (infra/temporalUi.ts), which says which UI runs.
+      ...(managed ? [`  data        ${path.join(dataDir, 'temporal.db')}`] : [`Temporal UI   ${config.temporal.uiUrl}`]),
     ],
     healthy: () => temporalReachable(config),
     async start(log) {
@@ -105,9 +118,11 @@ export function temporalServer(config: AppConfig): StackService {
       // Already serving (started by an earlier `stack:up`, perhaps from another checkout): leave it.
       if (await temporalReachable(config)) return;
       const bin = resolveTool('temporal', config.stack.dir, log);
+      const ui = await chooseTemporalUi(log);
       fs.mkdirSync(dataDir, { recursive: true });
-      const pid = startDetached(spec(bin));
-      log(`starting Temporal dev server (pid ${pid})`);
+      recordTemporalUi(config, ui);
+      const pid = startDetached(spec(bin, ui));
+      log(`starting Temporal dev server (pid ${pid}, ${ui.kind === 'ui-server' ? 'headless' : 'with its built-in UI'})`);
       const up = await waitUntil(() => temporalReachable(config, 1000), { timeoutMs: 90_000, intervalMs: 500, alive: () => runningPid(pidSpec) !== undefined });
       if (!up) throw new StackError(`Temporal dev server did not become healthy on ${address}; last log lines:\n${tailLog(pidSpec)}`);
     },

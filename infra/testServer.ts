@@ -3,9 +3,8 @@
  * io.temporal:temporal-test-server, pinned in infra/testServer/pom.xml and fetched from Maven Central with
  * `mvn`, run with the machine's Java. The SDK's own download comes from GitHub, which CI cannot reach.
  *
- * The jars go to a cache outside the clone (`$IMAGE_AGENT_TOOL_CACHE`, else `$XDG_CACHE_HOME/image-agent`,
- * else `~/.cache/image-agent`), in a folder named after the pom's hash, so a fresh clone reuses them and a
- * changed pin fetches anew. Beside the jars sits a launcher script (`<launcher> <port>`).
+ * The jars go to the tool cache outside the clone (infra/toolCache.ts), in a folder named after the pom's
+ * hash, so a fresh clone reuses them and a changed pin fetches anew. Beside the jars sits a launcher script (`<launcher> <port>`).
  * `startTimeSkippingServer` runs it on a free port and waits for it: the SDK's own `existing-path` start gives
  * a server 5 seconds, too short for a JVM on a busy 2-core machine. Anything missing fails loudly: the tier
  * never skips.
@@ -14,21 +13,15 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../common/paths';
+import { toolCacheRoot } from './toolCache';
 
 const POM = path.join(projectRoot, 'infra', 'testServer', 'pom.xml');
 const MAIN_CLASS = 'io.temporal.testserver.TestServer';
 
 class TestServerUnavailableError extends Error {
   override name = 'TestServerUnavailableError';
-}
-
-function cacheRoot(): string {
-  const explicit = process.env.IMAGE_AGENT_TOOL_CACHE;
-  if (explicit) return explicit;
-  return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'image-agent');
 }
 
 function run(command: string, args: string[]): string {
@@ -51,13 +44,13 @@ function run(command: string, args: string[]): string {
 function timeSkippingTestServer(): string {
   const pom = fs.readFileSync(POM);
   const version = /<artifactId>temporal-test-server<\/artifactId>\s*<version>([^<]+)<\/version>/.exec(pom.toString())?.[1] ?? 'unknown';
-  const dir = path.join(cacheRoot(), `temporal-test-server-${version}-${createHash('sha256').update(pom).digest('hex').slice(0, 12)}`);
+  const dir = path.join(toolCacheRoot(), `temporal-test-server-${version}-${createHash('sha256').update(pom).digest('hex').slice(0, 12)}`);
   const launcher = path.join(dir, 'temporal-test-server');
   if (fs.existsSync(launcher)) return launcher;
 
   run('java', ['-version']);
-  fs.mkdirSync(cacheRoot(), { recursive: true });
-  const staging = fs.mkdtempSync(path.join(cacheRoot(), '.fetching-'));
+  fs.mkdirSync(toolCacheRoot(), { recursive: true });
+  const staging = fs.mkdtempSync(path.join(toolCacheRoot(), '.fetching-'));
   try {
     const lib = path.join(staging, 'lib');
     run('mvn', ['-B', '-q', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`]);

@@ -32,8 +32,15 @@ export const SETTINGS_READ_ELSEWHERE: Record<string, SettingReadElsewhere> = {
     description: '`off` bundles the workflows at start instead of loading the prebuilt `dist/workflow-bundle.js`.',
   },
   IMAGE_AGENT_TOOL_CACHE: {
-    readBy: 'the test tiers',
-    description: 'Where the fast tier’s Java test server is cached (default `$XDG_CACHE_HOME/image-agent`, outside the clone).',
+    readBy: 'the local stack and the test tiers',
+    description:
+      'Where the Temporal UI server the stack builds and the fast tier’s Java test server are cached (default `$XDG_CACHE_HOME/image-agent`, outside the clone).',
+  },
+  IMAGE_AGENT_TEMPORAL_UI: {
+    readBy: 'the local stack',
+    default: 'ui-server',
+    description:
+      '`dev` runs the dev server’s built-in Temporal UI (auditors then turn on *Include cross-origin credentials* in its Codec Server dialog) instead of the ui-server built from `infra/temporalUiServer/go.mod`; `stack:status` says which one runs.',
   },
   IMAGE_AGENT_KEEP_STACK: { readBy: 'the test tiers', description: '`1` leaves the local stack the tests started running, for a faster next run.' },
   IMAGE_AGENT_TEST_EMBEDDED_ONLY: {

@@ -6,11 +6,11 @@ import { port, text } from './schemas';
 
 export const stackSettings = configSection(
   'Local stack',
-  'The Temporal dev server, SeaweedFS and PGlite that `npm run stack:up` starts; `IMAGE_AGENT_STACK_SLOT=N` moves every port by N×10, so several stacks can share a machine.',
+  'The Temporal dev server and its Web UI, SeaweedFS and PGlite that `npm run stack:up` starts; `IMAGE_AGENT_STACK_SLOT=N` moves every port by N×10, so several stacks can share a machine.',
   {
     STACK_DIR: { schema: text, default: '.stack', description: 'The stack’s folder: data, logs, generated dev keys.' },
     STACK_TEMPORAL_PORT: { schema: port, default: '7233', description: 'The Temporal dev server.' },
-    STACK_TEMPORAL_UI_PORT: { schema: port, default: '8233', description: 'The Temporal dev server’s UI.' },
+    STACK_TEMPORAL_UI_PORT: { schema: port, default: '8233', description: 'The Temporal Web UI (the ui-server, or the dev server’s own as the fallback).' },
     STACK_S3_PORT: { schema: port, default: '8333', description: 'SeaweedFS’s S3 endpoint.' },
     STACK_PGLITE_PORT: { schema: port, default: '25432', description: 'PGlite’s Postgres wire protocol.' },
     STACK_OPS_PORT: {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs: Chromium (browser tests), PostgreSQL (the real-server run),
 # DejaVu fonts (text in offline renders and charts), Java and Maven (the fast tier's time-skipping test
-# server, infra/testServer.ts). Installed only when missing, and only as root.
+# server, infra/testServer.ts), Go (the stack's Temporal UI server, infra/temporalUiBuild.ts; any Go from 1.21
+# fetches the pinned toolchain itself). Installed only when missing, and only as root.
 set -euo pipefail
 
 missing=()
@@ -10,6 +11,7 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 command -v java >/dev/null || missing+=(default-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
+command -v go >/dev/null || missing+=(golang-go)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then

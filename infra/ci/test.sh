@@ -106,6 +106,10 @@ stage system-packages ./infra/ci/system-packages.sh
 
 # Every stage runs even when an earlier one failed, so one CI run shows everything that is wrong.
 overall=0
+# The stack's Temporal UI server, built once per machine into the tool cache outside the clone (a warm cache
+# answers at once). A failed build fails the run here, in one line; the stack would fall back to the dev
+# server's UI, and test/temporalUi.test.ts fails on that too.
+stage temporal-ui-server node dist/infra/temporalUiBuildCli.js || overall=1
 # The fast tier first (test/fast/, jest.fast.config.js): workflows on the time-skipping test server and
 # activities in a mock environment, no stack. On the machine's Node and on Node 24.
 stage jest-fast run_jest jest-fast -- --config jest.fast.config.js || overall=1
