@@ -6,8 +6,8 @@
  * API's login cookie (`codec.includeCredentials`), so auditors need no browser setting.
  *
  * Modules come from the Go module proxy into a module cache beside the binary. When the machine's Go is older
- * than the module's `go` line, GOTOOLCHAIN=auto lets `go` fetch the pinned toolchain (a Go module too), unless
- * GOTOOLCHAIN is set in the environment. A failed build is one line (TemporalUiBuildError).
+ * than the module's `go` line, GOTOOLCHAIN names the pinned toolchain, which `go` fetches from the module proxy
+ * (a Go module too), unless GOTOOLCHAIN is set in the environment. A failed build is one line (TemporalUiBuildError).
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -16,6 +16,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { projectRoot } from '../common/paths';
 import { toolCacheRoot } from './toolCache';
+
+/** The Go toolchain the build runs under: the module needs Go 1.26.10 or newer, and go1.27.3 is the approved one. */
+const PINNED_TOOLCHAIN = 'go1.27.3';
 
 const PINS = path.join(projectRoot, 'infra', 'temporalUiServer');
 const MAIN_PACKAGE = 'github.com/temporalio/ui-server/v2/cmd/server';
@@ -87,7 +90,8 @@ async function build(version: string, dir: string, log: (line: string) => void):
         GOMODCACHE: path.join(root, 'go-mod'),
         // readonly: go.sum is the pin, never rewritten; modcacherw: the module cache can be deleted like any folder.
         GOFLAGS: '-mod=readonly -modcacherw',
-        GOTOOLCHAIN: process.env.GOTOOLCHAIN || 'auto',
+        // The one newer Go these machines' proxy approves (README, "Go toolchain"): named, never chosen by `auto`.
+        GOTOOLCHAIN: process.env.GOTOOLCHAIN || PINNED_TOOLCHAIN,
         CGO_ENABLED: '0',
       },
     }).catch((err: unknown) => {

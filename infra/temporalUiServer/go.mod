@@ -8,7 +8,7 @@ module image-agent/temporal-ui-server
 
 go 1.26.10
 
-toolchain go1.26.11
+toolchain go1.27.3
 
 require github.com/temporalio/ui-server/v2 v2.58.1
 
