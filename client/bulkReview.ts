@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
-import { reviewGeneration, reviewPlan, type Generations } from './generations';
+import { decideOwnedRun, NotFoundError, ownedRuns, type Generations } from './generations';
 import { errorResponse } from './api/errorResponse';
 
 /** Runs per bulk request at most: a page of the inbox, five times over. */
@@ -43,14 +43,25 @@ function runDecisionId(requestId: string, workflowId: string): string {
 
 export async function bulkReview(g: Generations, req: BulkReviewRequest, requestId: string, tenant: string, principal: string): Promise<BulkOutcome[]> {
   const limit = pLimit(BULK_CONCURRENCY);
+  // The tenant check for every run at once; a run missing from the answer is another tenant's, or none (404 alike).
+  const owned = await ownedRuns(g, [...new Set(req.runs.map((r) => r.workflowId))], tenant);
   const decideOne = async (run: BulkRun): Promise<BulkOutcome> => {
     const id = runDecisionId(requestId, run.workflowId);
     const feedback = req.feedback ? { feedback: req.feedback } : {};
     try {
+      const runId = owned.get(run.workflowId);
+      if (!runId) throw new NotFoundError(`no run ${run.workflowId}`);
+      const target = { workflowId: run.workflowId, runId };
       const accepted =
         run.gate === 'result'
-          ? await reviewGeneration(g, run.workflowId, { decision: req.decision, candidateKey: run.candidateKey ?? '', ...feedback }, id, tenant, principal)
-          : await reviewPlan(g, run.workflowId, { decision: req.decision, ...feedback }, id, tenant, principal);
+          ? await decideOwnedRun(
+              g,
+              target,
+              { kind: 'result', decision: { decision: req.decision, candidateKey: run.candidateKey ?? '', ...feedback } },
+              id,
+              principal,
+            )
+          : await decideOwnedRun(g, target, { kind: 'plan', decision: { decision: req.decision, ...feedback } }, id, principal);
       return { workflowId: run.workflowId, ok: true, status: 200, next: accepted.next };
     } catch (err) {
       const answer = errorResponse(err, id);

@@ -319,8 +319,39 @@ export async function reviewGeneration(
   principal?: string,
 ): Promise<ReviewAccepted> {
   const { runId } = await describeOwned(g, workflowId, tenant);
-  const args: [ReviewDecision] = [signed(g, { workflowId, runId }, 'result', decision, requestId, principal)];
-  return g.client.workflow.getHandle(workflowId, runId).executeUpdate(reviewUpdate, { args, updateId: requestId });
+  return decideOwnedRun(g, { workflowId, runId }, { kind: 'result', decision }, requestId, principal);
+}
+
+/**
+ * A decision for a run whose tenant the caller has checked already (bulkReview checks a page of runs with one
+ * visibility call instead of a describe each): signed for the run, sent as its update.
+ */
+export async function decideOwnedRun(
+  g: Generations,
+  run: { workflowId: string; runId: string },
+  d: { kind: 'result'; decision: ReviewDecision } | { kind: 'plan'; decision: PlanReviewDecision },
+  requestId: string,
+  principal?: string,
+): Promise<ReviewAccepted> {
+  const handle = g.client.workflow.getHandle(run.workflowId, run.runId);
+  if (d.kind === 'result') {
+    const args: [ReviewDecision] = [signed(g, run, 'result', d.decision, requestId, principal)];
+    return handle.executeUpdate(reviewUpdate, { args, updateId: requestId });
+  }
+  const args: [PlanReviewDecision] = [signed(g, run, 'plan', d.decision, requestId, principal)];
+  return handle.executeUpdate(planReviewUpdate, { args, updateId: requestId });
+}
+
+/** Which of these runs are the tenant's generations, and their current run ids: one visibility call. */
+export async function ownedRuns(g: Generations, workflowIds: readonly string[], tenant: string): Promise<Map<string, string>> {
+  const owned = new Map<string, string>();
+  if (!workflowIds.length) return owned;
+  const query = `${Kind.name} = 'generate' AND ${Tenant.name} = ${quote(tenant)} AND WorkflowId IN (${workflowIds.map(quote).join(', ')})`;
+  for await (const info of g.client.workflow.list({ query, pageSize: Math.min(workflowIds.length, 100) })) {
+    // A run continued or reset has several executions: the open one (or the newest) is the one to decide.
+    if (!owned.has(info.workflowId) || info.status.name === 'RUNNING') owned.set(info.workflowId, info.runId);
+  }
+  return owned;
 }
 
 export async function reviewPlan(
@@ -332,8 +363,7 @@ export async function reviewPlan(
   principal?: string,
 ): Promise<ReviewAccepted> {
   const { runId } = await describeOwned(g, workflowId, tenant);
-  const args: [PlanReviewDecision] = [signed(g, { workflowId, runId }, 'plan', decision, requestId, principal)];
-  return g.client.workflow.getHandle(workflowId, runId).executeUpdate(planReviewUpdate, { args, updateId: requestId });
+  return decideOwnedRun(g, { workflowId, runId }, { kind: 'plan', decision }, requestId, principal);
 }
 
 /**

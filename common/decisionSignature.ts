@@ -7,6 +7,11 @@
  */
 import { ed25519 } from '@noble/curves/ed25519';
 
+// The base point's 8-bit window table (about 4,000 point additions) is built lazily, once per module. In the
+// workflow sandbox each run evaluates this module afresh, so every decision paid for the table: the ladder, a
+// tenth of the work, is the cheaper verification there (npm run bench:review).
+ed25519.ExtendedPoint.BASE.precompute(1);
+
 /** What a run needs to check its reviewers, given at start by the API. */
 export interface ReviewAuth {
   /** base64 of the raw 32-byte Ed25519 public key. */

@@ -261,7 +261,8 @@ const endpointScenarios: Scenario[] = [
   },
 ];
 
-const spendTenant = 'replay-spend';
+// Its own tenant each recording: a daily budget counts every run of the day, a recording made earlier that day's too.
+const spendTenant = `replay-spend-${randomUUID().slice(0, 8)}`;
 
 /**
  * Priced calls and a fallback chain: the primary endpoint answers 500 to everything, so every call goes to the

@@ -4,26 +4,18 @@
  * shape is the fallback (an invalid signal cannot be refused, so it is recorded as ignored). The wait is a
  * durable timer: when it runs out, the request's timeout policy decides.
  */
-import { condition, patched, setHandler, upsertMemo } from '@temporalio/workflow';
+import { condition, setHandler } from '@temporalio/workflow';
 import { upsertChanged } from '../audit';
 import type { ReviewAuth } from '../../../common/decisionSignature';
 import { DecisionAuthority, refuseDecision } from './decisionAuthority';
-import type { PlanOutcome, ResultOutcome } from './reviewOutcome';
+import { editOutcome, planRecord, resultRecord, type PlanOutcome, type ResultOutcome } from './reviewOutcome';
 import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../../../common/foreignPayload';
-import {
-  REVIEW_WAIT_MEMO_KEY,
-  type ApprovalState,
-  type PendingReview,
-  type PlanReviewDecision,
-  type ReviewDecision,
-  type ReviewPolicy,
-  type ReviewRecord,
-} from '../../../common/review';
+import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../../../common/review';
 import { durationMs } from '../../../common/duration';
 import { Approval } from '../../../common/searchAttributes';
 import { planDecisionProblem, resultOutcomeKind, resultDecisionProblem, timeoutDecision } from '../../../common/reviewRules';
 import { planReviewSignal, planReviewUpdate, reviewSignal, reviewUpdate, type ReviewAccepted } from '../generationMessages';
-import { REVIEW_WAIT_MEMO } from '../../patches';
+import { ReviewWaitMemo } from './reviewWaitMemo';
 
 export class ReviewGate {
   readonly decisions: ReviewRecord[] = [];
@@ -33,7 +25,7 @@ export class ReviewGate {
   private readonly authority: DecisionAuthority;
   private resultDecision?: { decision: ReviewDecision; via: 'update' | 'signal' };
   private planDecision?: { decision: PlanReviewDecision; via: 'update' | 'signal' };
-  private memoWritten = false;
+  private readonly memo = new ReviewWaitMemo();
 
   constructor(
     private readonly policy: ReviewPolicy,
@@ -60,26 +52,10 @@ export class ReviewGate {
     this.close();
     if (!decided) return this.timedOut('result', candidateKey);
     const { decision, via } = this.resultDecision!;
-    const edited = decision.decision === 'edit' ? (['prompt', 'checklist'] as const).filter((f) => decision[f] !== undefined) : [];
-    const record: ReviewRecord = {
-      kind: 'result',
-      decision: decision.decision,
-      candidateKey,
-      feedback: decision.feedback,
-      ...(edited.length ? { edited } : {}),
-      ...this.authority.recordedAs(decision),
-      at: new Date().toISOString(),
-      via,
-    };
+    const record = resultRecord(decision, candidateKey, this.authority.recordedAs(decision), via);
     this.decisions.push(record);
     const kind = resultOutcomeKind(this.decisions, decision.decision);
-    if (kind === 'edited')
-      return {
-        kind,
-        record,
-        ...(decision.prompt !== undefined ? { prompt: decision.prompt } : {}),
-        ...(decision.checklist ? { checklist: decision.checklist } : {}),
-      };
+    if (kind === 'edited') return editOutcome(record, decision);
     if (kind !== 'rejected_with_feedback') this.setApproval(kind);
     return { kind, record };
   }
@@ -93,14 +69,7 @@ export class ReviewGate {
       return outcome.kind === 'approved' ? { kind: 'approved', decision: { decision: 'approve' } } : { kind: 'rejected' };
     }
     const { decision, via } = this.planDecision!;
-    this.decisions.push({
-      kind: 'plan',
-      decision: decision.decision,
-      feedback: decision.feedback ?? decision.instructions,
-      ...this.authority.recordedAs(decision),
-      at: new Date().toISOString(),
-      via,
-    });
+    this.decisions.push(planRecord(decision, this.authority.recordedAs(decision), via));
     if (decision.decision === 'reject') {
       this.setApproval('plan_rejected');
       return { kind: 'rejected', decision };
@@ -132,16 +101,12 @@ export class ReviewGate {
       ...(this.policy.timeout ? { deadline: new Date(since + durationMs(this.policy.timeout)).toISOString() } : {}),
     };
     this.setApproval(pending.kind === 'plan' ? 'pending_plan' : 'pending');
-    // The inbox lists, filters and sorts waiting runs by deadline from the list call alone, with no query to a
-    // worker per run: what it needs is in the memo (no request text; the memo is encrypted like any payload).
-    this.memoWritten = patched(REVIEW_WAIT_MEMO);
-    if (this.memoWritten) upsertMemo({ [REVIEW_WAIT_MEMO_KEY]: this.pending });
+    this.memo.open(this.pending);
   }
 
   private close(): void {
     this.pending = undefined;
-    if (this.memoWritten) upsertMemo({ [REVIEW_WAIT_MEMO_KEY]: null });
-    this.memoWritten = false;
+    this.memo.close();
   }
 
   private timedOut(kind: 'plan' | 'result', candidateKey?: string): ResultOutcome {
