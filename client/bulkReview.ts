@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { decideOwnedRun, NotFoundError, ownedRuns, type Generations } from './generations';
 import { errorResponse } from './api/errorResponse';
+import { describeFailure } from '../common/describeFailure';
+import { redactSecrets } from '../common/redact';
 
 /** Runs per bulk request at most: a page of the inbox, five times over. */
 export const BULK_REVIEW_MAX_RUNS = 100;
@@ -65,6 +67,8 @@ export async function bulkReview(g: Generations, req: BulkReviewRequest, request
       return { workflowId: run.workflowId, ok: true, status: 200, next: accepted.next };
     } catch (err) {
       const answer = errorResponse(err, id);
+      // A dependency's failure answers a public sentence; its details belong in the server's log, as for a single decision.
+      if (answer.logged) console.error(`image-agent API: bulk decision ${id} on ${run.workflowId} failed: ${redactSecrets(describeFailure(err, g.config))}`);
       return { workflowId: run.workflowId, ok: false, status: answer.status, error: answer.body.error };
     }
   };

@@ -11,6 +11,7 @@ import { buildApi } from '../client/api/apiServer';
 import type { ReviewRecord } from '../common/review';
 import { statusQuery } from '../workflows/generate/generationMessages';
 import { launchBrowser, screenshot } from './support/browser';
+import { addedActivities, scheduledActivities } from './support/activityCounts';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
@@ -231,14 +232,7 @@ describe('the reviewer’s inbox', () => {
     });
 
     test('edit and re-render from the run view: the history holds exactly one more render and one more critique', async () => {
-      const scheduled = async () => {
-        const counts: Record<string, number> = {};
-        for (const e of (await env.client.workflow.getHandle(open.id).fetchHistory()).events ?? []) {
-          const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
-          if (name) counts[name] = (counts[name] ?? 0) + 1;
-        }
-        return counts;
-      };
+      const scheduled = () => scheduledActivities(env.client.workflow.getHandle(open.id));
       const before = await scheduled();
       await page.goto(`${base}/review`);
       await page.locator(`section.run[data-workflow-id="${open.id}"]`).click({ position: { x: 5, y: 5 } });
@@ -265,7 +259,7 @@ describe('the reviewer’s inbox', () => {
         return pending;
       }, 60_000);
       const after = await scheduled();
-      const added = Object.fromEntries(Object.keys(after).flatMap((k) => (after[k] !== (before[k] ?? 0) ? [[k, after[k]! - (before[k] ?? 0)]] : [])));
+      const added = addedActivities(before, after);
       expect(added).toEqual({ renderImage: 1, critiqueImage: 1 });
       expect(next.checklist.map((i: { statement: string }) => i.statement)).toEqual(['The kite is red', 'The poster uses flat colours']);
       expect(next.decisions).toMatchObject([{ decision: 'edit', edited: ['prompt', 'checklist'], reviewer: 'inbox-reviewer', signed: true }]);

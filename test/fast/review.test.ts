@@ -10,6 +10,7 @@ import type { GenerateImageInput } from '../../common/request';
 import type { RunReport } from '../../common/runResult';
 import { generateImage } from '../../workflows';
 import { reviewSignal, reviewUpdate, planReviewUpdate, statusQuery, type RunStatus } from '../../workflows/generate/generationMessages';
+import { addedActivities, scheduledActivities } from '../support/activityCounts';
 import { generateInput, runGenerate, scriptedWorld } from './support/runs';
 import { startFastEnv, type FakeWorld, type FastEnv } from './support/timeSkippingEnv';
 
@@ -201,20 +202,10 @@ describe('decisions', () => {
 });
 
 describe('an edit', () => {
-  /** The activity types the run scheduled so far, counted. */
-  async function scheduled(handle: WorkflowHandle<typeof generateImage>): Promise<Record<string, number>> {
-    const counts: Record<string, number> = {};
-    for (const e of (await handle.fetchHistory()).events ?? []) {
-      const name = e.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (name) counts[name] = (counts[name] ?? 0) + 1;
-    }
-    return counts;
-  }
-
   test('renders the edited prompt and judges the edited checklist: one render, one critique, nothing planned again', async () => {
     const result = await withRun({ review: review({ timeout: '1 day' }) }, async (handle) => {
       const first = await pendingReview(handle, 'result');
-      const before = await scheduled(handle);
+      const before = await scheduledActivities(handle);
       const accepted = await handle.executeUpdate(reviewUpdate, {
         args: [
           {
@@ -230,12 +221,8 @@ describe('an edit', () => {
       let second: RunStatus;
       do second = await pendingReview(handle, 'result');
       while (second.pendingReview!.candidateKey === first.pendingReview!.candidateKey);
-      const after = await scheduled(handle);
-      const added = Object.fromEntries(
-        Object.keys(after)
-          .map((k) => [k, after[k]! - (before[k] ?? 0)])
-          .filter(([, n]) => n !== 0),
-      );
+      const after = await scheduledActivities(handle);
+      const added = addedActivities(before, after);
       expect(added).toEqual({ renderImage: 1, critiqueImage: 1 });
       expect(second.checklist.map((i) => i.statement)).toEqual(['The kite is red', 'Dunes fill the lower half']);
       const edited = second.candidates.at(-1)!;
