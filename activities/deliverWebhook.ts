@@ -11,7 +11,7 @@ import { safeFetch } from '../providers/search/safeFetch';
 import type { AgentDeps } from './agentDeps';
 
 /** The events a run notifies its webhook of. */
-export type WebhookEvent = 'review_needed' | 'completed' | 'cancelled';
+export type WebhookEvent = 'review_needed' | 'review_reminder' | 'review_escalated' | 'completed' | 'cancelled';
 
 export interface WebhookDelivery {
   /** Where the URL is kept: it may carry a secret, so it is read here rather than passed through the history. */

@@ -24,6 +24,8 @@ export interface InboxFilter {
   waitingMinutes?: number;
   /** Only runs whose deadline leads to this. */
   onTimeout?: TimeoutPolicy;
+  /** Only runs already reminded (past their reminder) or escalated (to the tenant's second group). */
+  flag?: 'reminded' | 'escalated';
   page?: number;
   pageSize?: number;
 }
@@ -37,6 +39,12 @@ export interface InboxEntry {
   since: string;
   deadline?: string;
   onTimeout?: TimeoutPolicy;
+  /** The reminder for the current deadline went out then. */
+  remindedAt?: string;
+  /** At the deadline the review passes to these reviewers. */
+  escalatesTo?: string[];
+  /** Escalated: only these reviewers decide now. */
+  escalatedTo?: string[];
   providers?: string;
   batch?: string;
   startTime: string;
@@ -95,6 +103,9 @@ export async function reviewInbox(g: Pick<Generations, 'client' | 'config'>, ten
       since: wait?.since ?? info.startTime.toISOString(),
       ...(wait?.deadline ? { deadline: wait.deadline } : {}),
       ...(wait?.onTimeout ? { onTimeout: wait.onTimeout } : {}),
+      ...(wait?.remindedAt ? { remindedAt: wait.remindedAt } : {}),
+      ...(wait?.escalatesTo ? { escalatesTo: wait.escalatesTo } : {}),
+      ...(wait?.escalatedTo ? { escalatedTo: wait.escalatedTo } : {}),
       providers: info.typedSearchAttributes.get(Providers),
       batch: info.typedSearchAttributes.get(BatchId),
       startTime: info.startTime.toISOString(),
@@ -103,6 +114,7 @@ export async function reviewInbox(g: Pick<Generations, 'client' | 'config'>, ten
   const matching = all
     .filter((e) => f.waitingMinutes === undefined || now - Date.parse(e.since) >= f.waitingMinutes * 60_000)
     .filter((e) => f.onTimeout === undefined || e.onTimeout === f.onTimeout)
+    .filter((e) => f.flag === undefined || (f.flag === 'reminded' ? e.remindedAt : e.escalatedTo) !== undefined)
     .sort(byDeadline);
   const pageSize = f.pageSize ?? 20;
   const pages = Math.max(1, Math.ceil(matching.length / pageSize));

@@ -14,6 +14,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 export const ROLES = ['submit', 'delegate', 'review', 'audit', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** How a principal's name is spelled (it is recorded as reviewer and requester). */
+export const PRINCIPAL_NAME = /^[A-Za-z0-9._@-]{1,128}$/;
+
 export interface Principal {
   /** The authenticated name recorded as reviewer, requester and auditor; the user id of its own runs. */
   name: string;
@@ -68,7 +71,7 @@ export function parseTokenEntries(text: string | undefined, fail: (message: stri
       (parts.length !== 2 && parts.length !== 4) ||
       token.length < 16 ||
       !/^[A-Za-z0-9._@-]+$/.test(tenant) ||
-      (name !== undefined && !/^[A-Za-z0-9._@-]{1,128}$/.test(name)) ||
+      (name !== undefined && !PRINCIPAL_NAME.test(name)) ||
       !roles.every((r) => (ROLES as readonly string[]).includes(r))
     ) {
       throw fail(usage);

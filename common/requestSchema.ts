@@ -65,6 +65,8 @@ const reviewPolicySchema = z
     planApproval: z.boolean().optional(),
     timeout: durationSchema.optional(),
     onTimeout: z.enum(['approve_best', 'reject', 'expire']).default('expire'),
+    /** When to remind, as a share of the deadline (0.5: halfway; 0: no reminder). */
+    remindAt: z.number().min(0).max(0.95).optional(),
   })
   .strict();
 

@@ -104,6 +104,9 @@ function reviewUnderPolicy(requested: ReviewPolicy | undefined, defaults: Review
     review.timeout = rules.minTimeout;
     report({ field: 'review.timeout', requested: asked.timeout, applied: rules.minTimeout, rule: `reviews wait at least ${rules.minTimeout}` });
   }
+  // The tenant's reminder share is a default the request may change; its escalation is the tenant's alone.
+  if (review.remindAt === undefined && rules.remindAt !== undefined) review.remindAt = rules.remindAt;
+  if (rules.escalation && review.timeout) review.escalation = rules.escalation;
   return review;
 }
 

@@ -10,7 +10,25 @@ export interface ReviewPolicy {
   /** How long to wait for a decision, e.g. "24 hours" or "90 seconds"; absent waits indefinitely. */
   timeout?: string;
   onTimeout: TimeoutPolicy;
+  /**
+   * When to remind, as a share of each deadline (0.5: halfway); 0 sends no reminder. Absent: halfway, for runs
+   * whose worker has reminders (workflows/generate/review/reviewClock.ts).
+   */
+  remindAt?: number;
+  /** The tenant's second group: at the deadline the review passes to it with a deadline of its own. */
+  escalation?: ReviewEscalation;
 }
+
+/** Escalation of a review nobody decided in time (the tenant's policy, never the request's). */
+export interface ReviewEscalation {
+  /** The principals who may decide once the review is escalated, and no one else. */
+  reviewers: string[];
+  /** How long the escalated review waits before the timeout policy applies, e.g. "2 days". */
+  timeout: string;
+}
+
+/** Reminders are sent halfway to a deadline unless the policy says otherwise. */
+export const DEFAULT_REMIND_AT = 0.5;
 
 export const NO_REVIEW: ReviewPolicy = { required: false, onTimeout: 'expire' };
 
@@ -80,4 +98,11 @@ export interface PendingReview {
   since: string;
   deadline?: string;
   onTimeout: TimeoutPolicy;
+  /** At the deadline the review passes to these reviewers (the tenant's escalation), before the timeout policy. */
+  escalatesTo?: string[];
+  /** When the reminder for the current deadline went out. */
+  remindedAt?: string;
+  /** Escalated: who may decide now, and since when (the deadline is the escalation's). */
+  escalatedTo?: string[];
+  escalatedAt?: string;
 }

@@ -131,3 +131,9 @@ function resultShapeProblem(d: ReviewDecision): string | undefined {
   }
   return undefined;
 }
+
+/** Once a review is escalated, only the escalation's reviewers decide (as recorded: the signed principal on signed runs). */
+export function escalationProblem(pending: PendingReview | undefined, reviewer: string): string | undefined {
+  const to = pending?.escalatedTo;
+  return !to || to.includes(reviewer) ? undefined : `escalated review: only ${to.join(', ')} may decide now, and ${reviewer} is not one of them`;
+}

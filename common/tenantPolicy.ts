@@ -4,6 +4,7 @@
  * Postgres with a version (security/tenantPolicies.ts); a tenant without a row runs under the defaults from
  * configuration. Pure: workflows import it to clamp session turns and batch cases (common/resolveRunOptions.ts).
  */
+import type { ReviewEscalation } from './review';
 
 /** Dispatch classes, best first; Temporal's priority keys are 1 (first) to 5. */
 export const PRIORITY_CLASSES = ['interactive', 'batch', 'benchmark'] as const;
@@ -21,6 +22,10 @@ export interface TenantReviewPolicy {
   minTimeout?: string;
   /** Whether a review that times out may approve the best candidate (never, for four-eyes tenants). */
   allowApproveBestOnTimeout: boolean;
+  /** When reviews remind, as a share of their deadline, unless the request says; absent: halfway. */
+  remindAt?: number;
+  /** A review nobody decides by its deadline passes to these reviewers, with a deadline of its own. */
+  escalation?: ReviewEscalation;
 }
 
 export interface TenantPolicy {

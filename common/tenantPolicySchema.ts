@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { providerListSchema } from './providerName';
 import { durationSchema } from './requestSchema';
+import { PRINCIPAL_NAME } from './principals';
 import { ABLATION_NAMES, BUDGET_ACTIONS, PRIORITY_CLASSES, type TenantPolicy } from './tenantPolicy';
 
 const reviewSchema = z
@@ -14,6 +15,14 @@ const reviewSchema = z
     fourEyes: z.boolean(),
     minTimeout: durationSchema.optional(),
     allowApproveBestOnTimeout: z.boolean(),
+    remindAt: z.number().min(0).max(0.95).optional(),
+    escalation: z
+      .object({
+        reviewers: z.array(z.string().regex(PRINCIPAL_NAME, 'a reviewer is a principal name')).min(1).max(20),
+        timeout: durationSchema,
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -69,8 +78,12 @@ export const tenantPolicySchema = z
 
 export const tenantPolicyChangeSchema = z
   .object({
-    /** `minTimeout: null` removes the floor. */
-    review: reviewSchema.extend({ minTimeout: durationSchema.nullable() }).partial().strict().optional(),
+    /** `minTimeout: null` removes the floor; `remindAt: null` and `escalation: null` go back to halfway and none. */
+    review: reviewSchema
+      .extend({ minTimeout: durationSchema.nullable(), remindAt: reviewSchema.shape.remindAt.nullable(), escalation: reviewSchema.shape.escalation.nullable() })
+      .partial()
+      .strict()
+      .optional(),
     maxRounds: z.number().int().min(1).max(10).optional(),
     maxImages: z.number().int().min(1).max(12).optional(),
     allowedAblations: z.array(z.enum(ABLATION_NAMES)).max(ABLATION_NAMES.length).optional(),
@@ -94,7 +107,7 @@ export function applyPolicyChange(current: TenantPolicy, change: TenantPolicyCha
   // Turning four-eyes on turns approve_best off unless the change says otherwise (and then it is refused below).
   const implied = review?.fourEyes === true && review.allowApproveBestOnTimeout === undefined ? { allowApproveBestOnTimeout: false } : {};
   const merged = { ...current.review, ...implied, ...review };
-  if (merged.minTimeout === null) delete merged.minTimeout;
+  for (const key of ['minTimeout', 'remindAt', 'escalation'] as const) if (merged[key] === null) delete merged[key];
   const mergedBudgets = budgets ? withoutNulls({ onExceeded: 'fail', softLimitPercent: 80, ...current.budgets, ...budgets }) : current.budgets;
   const { allowedProviders, ...others } = rest;
   const next = withoutNulls({ ...current, ...others, allowedProviders: allowedProviders === undefined ? current.allowedProviders : allowedProviders });

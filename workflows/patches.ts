@@ -57,3 +57,10 @@ export const REVIEW_WAIT_MEMO = 'review-wait-memo';
  * without this code fails the task instead of reading the edit as a rejection.
  */
 export const REVIEW_EDIT = 'review-edit';
+
+/**
+ * 2026-12-04: a review wait with a deadline reminds at a share of it (halfway by default: a webhook, a metric and a
+ * flag in the inbox), and under the tenant's escalation policy passes to a second group with a deadline of its own
+ * before the timeout policy decides (workflows/generate/review/reviewClock.ts). The wait is split into timers.
+ */
+export const REVIEW_REMINDERS = 'review-reminders';

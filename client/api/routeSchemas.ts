@@ -53,6 +53,7 @@ export const inboxQuery = z
       .optional(),
     waitingMinutes: z.coerce.number().int().min(0).max(525_600).optional(),
     onTimeout: z.enum(['approve_best', 'reject', 'expire']).optional(),
+    flag: z.enum(['reminded', 'escalated']).optional(),
     page: z.coerce.number().int().min(1).max(10_000).default(1),
     pageSize: z.coerce.number().int().min(1).max(100).default(20),
   })

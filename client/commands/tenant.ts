@@ -41,6 +41,9 @@ interface SetFlags {
   fourEyes?: boolean;
   minReviewTimeout?: string;
   allowApproveBest?: boolean;
+  remindAt?: string;
+  escalateTo?: string;
+  escalationTimeout?: string;
   dailyBudgetUsd?: string;
   monthlyBudgetUsd?: string;
   userDailyBudgetUsd?: string;
@@ -54,6 +57,14 @@ interface SetFlags {
 /** A budget flag: dollars, or "none" to remove the limit. */
 const budgetValue = (v: string | undefined) => (v === undefined ? undefined : v === 'none' ? null : Number(v));
 
+/** --escalate-to names the second group (or "none"), with --escalation-timeout for how long it has. */
+function escalationChange(f: SetFlags): { escalation?: { reviewers: string[]; timeout?: string } | null } {
+  if (f.escalateTo === 'none') return { escalation: null };
+  if (f.escalateTo === undefined && f.escalationTimeout === undefined) return {};
+  if (f.escalateTo === undefined || f.escalationTimeout === undefined) throw new UsageError('tenant set: --escalate-to and --escalation-timeout go together');
+  return { escalation: { reviewers: f.escalateTo.split(',').map((r) => r.trim()), timeout: f.escalationTimeout } };
+}
+
 /** The flags as a policy change, validated whole at this edge (the same schema the API uses). */
 function changeFromFlags(f: SetFlags): TenantPolicyChange {
   const review = {
@@ -61,6 +72,8 @@ function changeFromFlags(f: SetFlags): TenantPolicyChange {
     ...(f.fourEyes !== undefined ? { fourEyes: f.fourEyes } : {}),
     ...(f.minReviewTimeout !== undefined ? { minTimeout: f.minReviewTimeout === 'none' ? null : f.minReviewTimeout } : {}),
     ...(f.allowApproveBest !== undefined ? { allowApproveBestOnTimeout: f.allowApproveBest } : {}),
+    ...(f.remindAt !== undefined ? { remindAt: f.remindAt === 'none' ? null : Number(f.remindAt) } : {}),
+    ...escalationChange(f),
   };
   const budgets = Object.fromEntries(
     Object.entries({
@@ -122,6 +135,7 @@ function describePolicy(read: PolicyRead): string {
     `tenant            ${read.tenantId}`,
     `policy version    ${read.version}${read.source === 'default' ? ' (the configured defaults: nothing stored)' : ''}`,
     `review            ${r.fourEyes ? 'four-eyes' : r.required ? 'required' : 'as requested'}${r.minTimeout ? `, waits at least ${r.minTimeout}` : ''}${r.allowApproveBestOnTimeout ? '' : ', no approve_best on timeout'}`,
+    `reminders         at ${Math.round((r.remindAt ?? 0.5) * 100)}% of a review deadline${r.escalation ? `; then escalated to ${r.escalation.reviewers.join(', ')} for ${r.escalation.timeout}` : ''}`,
     `max rounds        ${p.maxRounds}`,
     `max images        ${p.maxImages}`,
     `ablations allowed ${p.allowedAblations.join(', ') || 'none'}`,
@@ -172,6 +186,9 @@ export function registerTenant(program: Command): void {
     .option('--four-eyes <bool>', 'a reviewer other than the requester must approve (true|false)', boolFlag('four-eyes'))
     .option('--min-review-timeout <duration>', 'the shortest review wait a run may ask for, e.g. "1 hour", or "none"')
     .option('--allow-approve-best <bool>', 'a review timeout may approve the best candidate (true|false)', boolFlag('allow-approve-best'))
+    .option('--remind-at <share>', 'remind reviewers at this share of a review deadline (0.5: halfway, 0: never), or "none" for the default')
+    .option('--escalate-to <principals>', 'comma-separated reviewers a review passes to at its deadline, or "none"')
+    .option('--escalation-timeout <duration>', 'how long an escalated review waits before its timeout policy applies, e.g. "1 day"')
     .option('--daily-budget-usd <usd>', 'the tenant’s spend per UTC day, or "none"')
     .option('--monthly-budget-usd <usd>', 'the tenant’s spend per UTC month, or "none"')
     .option('--user-daily-budget-usd <usd>', 'each user’s spend per UTC day, or "none"')

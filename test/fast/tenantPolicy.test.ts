@@ -166,3 +166,35 @@ test('allowedProviders: a request can only narrow them, every narrowing is repor
   expect(tenantPolicyChangeSchema.safeParse({ allowedProviders: ['Open AI'] }).success).toBe(false);
   expect(tenantPolicyChangeSchema.safeParse({ allowedProviders: [] }).success).toBe(false);
 });
+
+describe("a tenant's reminders and escalation", () => {
+  const escalation = { reviewers: ['lead', 'qa.director@acme'], timeout: '2 days' };
+  const rules = { review: { ...OPEN.review, remindAt: 0.75, escalation } };
+
+  test('reach a run with a deadline; the request may change the reminder share, never the escalation, and nothing is reported', () => {
+    const waiting = resolveRunOptions(tenant(rules), { review: { required: true, onTimeout: 'reject', timeout: '4 hours' } }, NO_REVIEW);
+    expect(waiting.review).toEqual({ required: true, onTimeout: 'reject', timeout: '4 hours', remindAt: 0.75, escalation });
+    expect(waiting.clamped).toEqual([]);
+    const ownShare = resolveRunOptions(tenant(rules), { review: { required: true, onTimeout: 'reject', timeout: '4 hours', remindAt: 0 } }, NO_REVIEW);
+    expect(ownShare.review.remindAt).toBe(0);
+    // Without a deadline there is nothing to escalate at.
+    expect(resolveRunOptions(tenant(rules), { review: { required: true, onTimeout: 'expire' } }, NO_REVIEW).review.escalation).toBeUndefined();
+  });
+
+  test('a change sets, checks and removes them', () => {
+    const set = applyPolicyChange(OPEN, tenantPolicyChangeSchema.parse({ review: { remindAt: 0.5, escalation } }));
+    expect(set.success && set.data.review).toMatchObject({ remindAt: 0.5, escalation });
+    const removed = applyPolicyChange(set.data!, tenantPolicyChangeSchema.parse({ review: { remindAt: null, escalation: null } }));
+    expect(removed.success && removed.data.review).toEqual(OPEN.review);
+    for (const bad of [
+      { review: { remindAt: 1 } },
+      { review: { remindAt: -0.1 } },
+      { review: { escalation: { reviewers: [], timeout: '1 day' } } },
+      { review: { escalation: { reviewers: ['a b'], timeout: '1 day' } } },
+      { review: { escalation: { reviewers: ['lead'], timeout: 'soon' } } },
+      { review: { escalation: { reviewers: ['lead'] } } },
+    ]) {
+      expect(tenantPolicyChangeSchema.safeParse(bad).success).toBe(false);
+    }
+  });
+});

@@ -32,6 +32,7 @@ export async function generateImage(started: GenerateImageInput): Promise<Genera
   const gate = new ReviewGate(input.review ?? NO_REVIEW, () => (run.plan?.images.length ?? 1) === 1, input.reviewAuth);
   const run = new Run(input, options, gate);
   gate.install();
+  gate.onWaitEvent = (event, pending) => notify(run, event, { pendingReview: pending }, pending.escalatedAt ? ':escalated' : '');
   setHandler(statusQuery, () => statusOf(run));
   upsertMemo({ maxRounds: options.maxRounds, review: input.review ?? NO_REVIEW, ablations: options.ablations, webhook: input.webhook ? 'set' : 'none' });
 

@@ -4,9 +4,14 @@
  */
 import { workflowInfo } from '@temporalio/workflow';
 import type { WebhookEvent } from '../../activities/deliverWebhook';
+import { durationMs } from '../../common/duration';
 import type { Run } from './run';
 
-export function notify(run: Run, event: WebhookEvent, extra: Record<string, unknown> = {}): void {
+/**
+ * `occasion` tells apart deliveries of one event between the same two decisions (the reminder before an escalation
+ * and the one after it): each keeps its own idempotency key.
+ */
+export function notify(run: Run, event: WebhookEvent, extra: Record<string, unknown> = {}, occasion = ''): void {
   if (!run.input.webhook) return;
   const info = workflowInfo();
   const seq = run.gate.decisions.length;
@@ -16,7 +21,7 @@ export function notify(run: Run, event: WebhookEvent, extra: Record<string, unkn
         {
           webhookKey: run.input.webhook.key,
           event,
-          idempotencyKey: `${info.workflowId}:${event}:${seq}`,
+          idempotencyKey: `${info.workflowId}:${event}:${seq}${occasion}`,
           payload: {
             workflowId: info.workflowId,
             runId: info.runId,
@@ -31,6 +36,12 @@ export function notify(run: Run, event: WebhookEvent, extra: Record<string, unkn
       ])
       .catch(() => undefined), // a receiver that stays down is recorded in the history, not a failed run
   );
+}
+
+/** When a review opened now will time out (its first deadline), for the review_needed event's links. */
+export function reviewDeadline(run: Run): { deadline?: string } {
+  const timeout = run.input.review?.timeout;
+  return timeout ? { deadline: new Date(Date.now() + durationMs(timeout)).toISOString() } : {};
 }
 
 /** Waits for every delivery started so far (each settles: failures are already caught). */

@@ -42,6 +42,7 @@ figure{margin:0;max-width:100%} figure img{max-width:100%;height:auto;border-rad
 figcaption{font-size:.8rem;color:#404040}
 .pass{color:#136f2d} .fail{color:#a40e26} .unverified{color:#6b5b00}
 .overdue{color:#a40e26;font-weight:600}
+.flag{display:inline-block;margin-left:.3rem;padding:0 .4rem;border-radius:.3rem;font-size:.8rem;background:#fff4ce;color:#5c4400} .flag.escalated{background:#fde7e9;color:#7a0b1c}
 textarea{width:100%}
 button{margin:.4rem .4rem 0 0;padding:.4rem 1rem;min-height:2.2rem}
 output{margin-left:.5rem}

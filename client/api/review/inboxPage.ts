@@ -32,9 +32,16 @@ export function decisionForm(kind: 'plan' | 'result'): string {
   </div>`;
 }
 
-export function waitingLine(e: Pick<InboxEntry, 'gate' | 'since' | 'deadline' | 'onTimeout'>, now: number): string {
+type WaitFields = 'gate' | 'since' | 'deadline' | 'onTimeout' | 'remindedAt' | 'escalatesTo' | 'escalatedTo';
+
+export function waitingLine(e: Pick<InboxEntry, WaitFields>, now: number): string {
   const left = timeLeft(e.deadline, now);
-  return `waiting for a ${e.gate} decision since ${esc(e.since)} · <span class="${left === 'overdue' ? 'overdue' : ''}">${esc(left)}</span>${e.deadline ? `, then ${esc(e.onTimeout)}` : ''}`;
+  const then = e.escalatesTo ? `escalated to ${e.escalatesTo.join(', ')}` : e.onTimeout;
+  const flags = [
+    e.escalatedTo ? `<span class="flag escalated">escalated: only ${esc(e.escalatedTo.join(', '))} may decide</span>` : '',
+    e.remindedAt ? `<span class="flag reminded" title="reminded at ${esc(e.remindedAt)}">reminded</span>` : '',
+  ].join('');
+  return `waiting for a ${e.gate} decision since ${esc(e.since)} · <span class="${left === 'overdue' ? 'overdue' : ''}">${esc(left)}</span>${e.deadline ? `, then ${esc(then)}` : ''}${flags ? ` ${flags}` : ''}`;
 }
 
 function card(e: InboxEntry, v: StatusView, now: number): string {
@@ -68,6 +75,7 @@ function filters(f: InboxFilter): string {
   <label>Provider <input name="provider" value="${esc(f.provider ?? '')}" size="10"></label>
   <label>Waiting at least (min) <input name="waitingMinutes" type="number" min="0" value="${esc(f.waitingMinutes ?? '')}" size="5"></label>
   <label>At the deadline <select name="onTimeout">${opt('', 'any', f.onTimeout ?? '')}${opt('reject', 'reject', f.onTimeout)}${opt('expire', 'expire', f.onTimeout)}${opt('approve_best', 'approve best', f.onTimeout)}</select></label>
+  <label>Flag <select name="flag">${opt('', 'any', f.flag ?? '')}${opt('reminded', 'reminded', f.flag)}${opt('escalated', 'escalated', f.flag)}</select></label>
   <button>Filter</button> <a href="/review">clear</a>
 </form>`;
 }

@@ -72,7 +72,7 @@ export function renderRunPage(v: StatusView, now: number, editing = false): stri
   const body = `<p><a href="/review">← inbox</a></p>
 <section class="run single" tabindex="-1" data-workflow-id="${esc(v.workflowId)}" data-candidate-key="${esc(pending?.candidateKey ?? '')}" data-kind="${esc(pending?.kind ?? '')}">
   <h1>${esc(v.request)}</h1>
-  <p class="meta">${esc(v.workflowId)} · ${pending ? waitingLine({ gate: pending.kind, since: pending.since, deadline: pending.deadline, onTimeout: pending.onTimeout }, now) : `not waiting for a decision (${esc(v.stage)})`} · providers ${esc(v.providers)} · <a href="${esc(v.ui)}" target="_blank" rel="noopener">history</a></p>
+  <p class="meta">${esc(v.workflowId)} · ${pending ? waitingLine({ ...pending, gate: pending.kind }, now) : `not waiting for a decision (${esc(v.stage)})`} · providers ${esc(v.providers)} · <a href="${esc(v.ui)}" target="_blank" rel="noopener">history</a></p>
   ${spend}
   ${pending ? decisionForm(pending.kind) : ''}
   ${

@@ -4,7 +4,7 @@
  */
 import type { Feedback } from '../../../common/generation';
 import type { RunOutcome } from '../../../common/runResult';
-import { notify } from '../notify';
+import { notify, reviewDeadline } from '../notify';
 import { renderImages } from '../loop/renderImages';
 import { renderEdited } from '../loop/editedRender';
 import type { Run } from '../run';
@@ -14,7 +14,7 @@ export async function resultReview(run: Run): Promise<RunOutcome> {
   if (!input.review?.required) return 'completed';
   for (;;) {
     run.setStage('awaiting_review');
-    notify(run, 'review_needed', { kind: 'result', candidateKey: run.reviewKey() });
+    notify(run, 'review_needed', { kind: 'result', candidateKey: run.reviewKey(), ...reviewDeadline(run) });
     const decided = await gate.awaitResult(run.reviewKey()!);
     if (decided.kind === 'approved') return 'completed';
     if (decided.kind === 'edited') {

@@ -2,18 +2,18 @@
  * The human review gates of a run. Decisions arrive as Workflow Updates whose validators refuse stale,
  * duplicate, late or malformed decisions before anything is written to history; a signal of the same
  * shape is the fallback (an invalid signal cannot be refused, so it is recorded as ignored). The wait is a
- * durable timer: when it runs out, the request's timeout policy decides.
+ * durable timer that reminds and may escalate (reviewClock.ts); when it runs out, the timeout policy decides.
  */
-import { condition, setHandler } from '@temporalio/workflow';
+import { setHandler } from '@temporalio/workflow';
 import { upsertChanged } from '../audit';
 import type { ReviewAuth } from '../../../common/decisionSignature';
 import { DecisionAuthority, refuseDecision } from './decisionAuthority';
 import { editOutcome, planRecord, resultRecord, type PlanOutcome, type ResultOutcome } from './reviewOutcome';
 import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../../../common/foreignPayload';
 import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from '../../../common/review';
-import { durationMs } from '../../../common/duration';
+import { ReviewClock, type ReviewWaitEvent } from './reviewClock';
 import { Approval } from '../../../common/searchAttributes';
-import { planDecisionProblem, resultOutcomeKind, resultDecisionProblem, timeoutDecision } from '../../../common/reviewRules';
+import { escalationProblem, planDecisionProblem, resultOutcomeKind, resultDecisionProblem, timeoutDecision } from '../../../common/reviewRules';
 import { planReviewSignal, planReviewUpdate, reviewSignal, reviewUpdate, type ReviewAccepted } from '../generationMessages';
 import { ReviewWaitMemo } from './reviewWaitMemo';
 
@@ -21,11 +21,13 @@ export class ReviewGate {
   readonly decisions: ReviewRecord[] = [];
   readonly ignoredSignals: { at: string; reason: string }[] = [];
   pending?: PendingReview;
-  approval: ApprovalState;
+  approval: ApprovalState = 'not_required';
   private readonly authority: DecisionAuthority;
   private resultDecision?: { decision: ReviewDecision; via: 'update' | 'signal' };
   private planDecision?: { decision: PlanReviewDecision; via: 'update' | 'signal' };
   private readonly memo = new ReviewWaitMemo();
+  private readonly clock: ReviewClock;
+  /** Told of each reminder and escalation (the run's webhook). */ onWaitEvent?: (event: ReviewWaitEvent, pending: PendingReview) => void;
 
   constructor(
     private readonly policy: ReviewPolicy,
@@ -33,8 +35,13 @@ export class ReviewGate {
     /** Signed decisions and the four-eyes rule, for runs the API started with a public key. */
     auth?: ReviewAuth,
   ) {
-    this.approval = 'not_required';
     this.authority = new DecisionAuthority(auth);
+    this.clock = new ReviewClock(policy, (event, change) => {
+      if (!this.pending) return; // decided in the same task
+      this.pending = { ...this.pending, ...change };
+      this.memo.update(this.pending);
+      this.onWaitEvent?.(event, this.pending);
+    });
   }
 
   install(): void {
@@ -48,7 +55,7 @@ export class ReviewGate {
   async awaitResult(candidateKey: string): Promise<ResultOutcome> {
     this.resultDecision = undefined;
     this.open({ kind: 'result', candidateKey });
-    const decided = await this.wait(() => this.resultDecision !== undefined);
+    const decided = await this.clock.wait(() => this.resultDecision !== undefined);
     this.close();
     if (!decided) return this.timedOut('result', candidateKey);
     const { decision, via } = this.resultDecision!;
@@ -62,7 +69,7 @@ export class ReviewGate {
 
   async awaitPlan(): Promise<PlanOutcome> {
     this.open({ kind: 'plan' });
-    const decided = await this.wait(() => this.planDecision !== undefined);
+    const decided = await this.clock.wait(() => this.planDecision !== undefined);
     this.close();
     if (!decided) {
       const outcome = this.timedOut('plan');
@@ -78,28 +85,13 @@ export class ReviewGate {
     return { kind: 'approved', decision };
   }
 
-  /** A durable timer when the policy has a timeout; otherwise waits as long as it takes. */
-  private async wait(done: () => boolean): Promise<boolean> {
-    if (!this.policy.timeout) {
-      await condition(done);
-      return true;
-    }
-    return condition(done, durationMs(this.policy.timeout));
-  }
-
   setApproval(state: ApprovalState): void {
     this.approval = state;
     upsertChanged([{ key: Approval, value: state }]);
   }
 
-  private open(pending: Omit<PendingReview, 'since' | 'deadline' | 'onTimeout'>): void {
-    const since = Date.now();
-    this.pending = {
-      ...pending,
-      since: new Date(since).toISOString(),
-      onTimeout: this.policy.onTimeout,
-      ...(this.policy.timeout ? { deadline: new Date(since + durationMs(this.policy.timeout)).toISOString() } : {}),
-    };
+  private open(pending: Pick<PendingReview, 'kind' | 'candidateKey'>): void {
+    this.pending = { ...pending, ...this.clock.opening() };
     this.setApproval(pending.kind === 'plan' ? 'pending_plan' : 'pending');
     this.memo.open(this.pending);
   }
@@ -139,7 +131,13 @@ export class ReviewGate {
 
   // A message another tenant encrypted (security/payloadCodec.ts) is refused before anything else is read of it.
   private resultProblem = (d: ReviewDecision): string | undefined =>
-    isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (resultDecisionProblem(this, d, this.singleImage()) ?? this.authority.problem('result', d));
+    isForeignPayload(d)
+      ? FOREIGN_PAYLOAD_PROBLEM
+      : (resultDecisionProblem(this, d, this.singleImage()) ?? this.authority.problem('result', d) ?? this.escalationProblem(d));
   private planProblem = (d: PlanReviewDecision): string | undefined =>
-    isForeignPayload(d) ? FOREIGN_PAYLOAD_PROBLEM : (planDecisionProblem(this, d, this.singleImage()) ?? this.authority.problem('plan', d));
+    isForeignPayload(d)
+      ? FOREIGN_PAYLOAD_PROBLEM
+      : (planDecisionProblem(this, d, this.singleImage()) ?? this.authority.problem('plan', d) ?? this.escalationProblem(d));
+  private escalationProblem = (d: ReviewDecision | PlanReviewDecision): string | undefined =>
+    escalationProblem(this.pending, this.authority.recordedAs(d).reviewer);
 }

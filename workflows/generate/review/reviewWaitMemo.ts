@@ -15,6 +15,11 @@ export class ReviewWaitMemo {
     if (this.written) upsertMemo({ [REVIEW_WAIT_MEMO_KEY]: pending });
   }
 
+  /** The same wait, changed (reminded, escalated). */
+  update(pending: PendingReview): void {
+    if (this.written) upsertMemo({ [REVIEW_WAIT_MEMO_KEY]: pending });
+  }
+
   close(): void {
     if (this.written) upsertMemo({ [REVIEW_WAIT_MEMO_KEY]: null });
     this.written = false;
