@@ -5,6 +5,7 @@
  * The URL comes from a caller, so it goes through the SSRF-safe fetcher.
  */
 import { createHmac } from 'node:crypto';
+import { REVIEW_LINK_TTL_MS, reviewLinkNonce, signReviewLink } from '../security/reviewLinks';
 import { ApplicationFailure } from '@temporalio/activity';
 import { FailureType } from '../common/failureTypes';
 import { safeFetch } from '../providers/search/safeFetch';
@@ -35,7 +36,7 @@ export function deliverWebhookActivity(deps: Pick<AgentDeps, 'config' | 'store'>
         nonRetryable: true,
       });
     const { url } = await deps.store.getJson<{ url: string }>(delivery.webhookKey);
-    const body = JSON.stringify({ event: delivery.event, idempotencyKey: delivery.idempotencyKey, ...delivery.payload });
+    const body = JSON.stringify({ event: delivery.event, idempotencyKey: delivery.idempotencyKey, ...delivery.payload, ...reviewLinks(deps.config, delivery) });
     const timestamp = String(Math.floor(Date.now() / 1000));
     let status: number;
     try {
@@ -68,6 +69,30 @@ export function deliverWebhookActivity(deps: Pick<AgentDeps, 'config' | 'store'>
       nonRetryable: !retryable,
     });
   };
+}
+
+const REVIEW_EVENTS: ReadonlySet<WebhookEvent> = new Set(['review_needed', 'review_reminder', 'review_escalated']);
+
+/**
+ * A review event's `links.open`: signed here, where the key is (never in the history), expiring at the review's
+ * deadline or after REVIEW_LINK_TTL_MS, and single-use. It opens the inbox at the run; it decides nothing.
+ */
+function reviewLinks(config: AgentDeps['config'], delivery: WebhookDelivery): { links?: { open: string; expiresAt: string } } {
+  if (!REVIEW_EVENTS.has(delivery.event)) return {};
+  const p = delivery.payload as { workflowId?: string; tenantId?: string; pendingReview?: Record<string, unknown> } & Record<string, unknown>;
+  const review = (p.pendingReview ?? p) as { kind?: unknown; candidateKey?: unknown; deadline?: unknown };
+  if (typeof p.workflowId !== 'string' || typeof p.tenantId !== 'string' || (review.kind !== 'plan' && review.kind !== 'result')) return {};
+  const deadline = typeof review.deadline === 'string' ? Date.parse(review.deadline) : NaN;
+  const expires = Math.min(Number.isFinite(deadline) ? deadline : Infinity, Date.now() + REVIEW_LINK_TTL_MS);
+  const link = signReviewLink(config, {
+    w: p.workflowId,
+    t: p.tenantId,
+    k: review.kind,
+    ...(typeof review.candidateKey === 'string' ? { c: review.candidateKey } : {}),
+    e: Math.floor(expires / 1000),
+    n: reviewLinkNonce(delivery.idempotencyKey),
+  });
+  return { links: { open: link.url, expiresAt: link.expiresAt } };
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { Pool } from 'pg';
 import type { AppConfig } from '../common/config';
-import { createPool } from '../providers/database';
+import { poolFor } from './tenantPolicies';
 import { waitingOutPostgres } from './outageWait';
 import { ImageAgentError } from '../common/imageAgentError';
 
@@ -20,14 +20,6 @@ export class UserErasedError extends ImageAgentError {
   ) {
     super(`this user of tenant ${tenant} was erased: new runs for them are refused until ${until.toISOString()}`, { retryable: false, httpStatus: 409 });
   }
-}
-
-/** One small pool per database for the process's start checks; idle, it does not keep a CLI alive. */
-const pools = new Map<string, Pool>();
-function poolFor(databaseUrl: string): Pool {
-  let pool = pools.get(databaseUrl);
-  if (!pool) pools.set(databaseUrl, (pool = createPool(databaseUrl, 2, { allowExitOnIdle: true })));
-  return pool;
 }
 
 /** Records (or extends) the user's tombstone; returns until when their starts are refused. */

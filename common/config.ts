@@ -95,6 +95,8 @@ export interface AppConfig {
     /** Requests per minute per principal, by cost class (client/api/routeRoles.ts). */
     rateLimits: Record<CostClass, number>;
     trustProxy: boolean;
+    /** Where reviewers reach the API (no trailing slash): the base of review links. */
+    publicUrl: string;
     /** PEM files: the API serves https itself when both are set. */
     tls?: { certFile: string; keyFile: string };
   };

@@ -49,6 +49,10 @@ export function describeFailure(err: unknown, config: AppConfig | undefined): st
   if (err instanceof WorkflowUpdateFailedError) return `refused: ${(err.cause as Error | undefined)?.message ?? err.message}`;
   if (err instanceof WorkflowNotFoundError) return `no such run: ${err.workflowId}`;
 
+  // Classified at the pool (providers/database.ts), whatever port its text names.
+  if (causeChain(err).some((e) => e instanceof Error && e.name === 'PostgresUnavailableError')) {
+    return `Postgres is unreachable${config ? ` at ${redactUrl(config.databaseUrl)}` : ''}: ${allMessages(err).replace(/^PostgresUnavailableError: Postgres is unreachable: /, '')}`;
+  }
   const temporalAddress = config?.temporal.connection.address ?? 'localhost:7233';
   if (
     /TransportError|Failed to connect|tcp connect error|UNAVAILABLE|ECONNREFUSED.*:7233|No connection established/i.test(text) &&

@@ -63,6 +63,9 @@ const SAMPLES: Record<string, Sample> = {
   'GET /review': { allowed: 200 },
   'GET /review/runs/:id': { allowed: 404 },
   'GET /review/login': { allowed: 200 },
+  // No link, or one that does not verify: refused after the role check.
+  'GET /review/open': { allowed: 400 },
+  'POST /review/open': { body: 'link=not.signed', type: 'application/x-www-form-urlencoded', allowed: 400 },
   // The form with the caller's own token signs in (303); without one, "invalid token".
   'POST /review/login': { type: 'application/x-www-form-urlencoded', allowed: (role) => (role === 'anonymous' ? 401 : 303) },
   'POST /codec/encode': { body: '{"payloads":[]}', allowed: 200 },

@@ -22,6 +22,7 @@ const IMAGE_MODEL = 'fake-image-model';
 
 interface WorkerProcess {
   child: ChildProcess;
+  entry: 'orchestrationWorker' | 'gpuWorker';
   opsPort: number;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   output: () => string;
@@ -53,7 +54,7 @@ describe('worker processes: metrics and graceful shutdown', () => {
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
-    const proc = { child, opsPort, exited, output: () => output };
+    const proc = { entry, child, opsPort, exited, output: () => output };
     processes.push(proc);
     await eventually(async () => expect((await fetch(`http://127.0.0.1:${opsPort}/readyz`)).status).toBe(200), 60_000, 300);
     return proc;
@@ -137,6 +138,31 @@ describe('worker processes: metrics and graceful shutdown', () => {
     expect(lines.length).toBeGreaterThan(0);
     for (const l of lines) expect(() => JSON.parse(l)).not.toThrow();
     expect(orchestration.output()).not.toContain('3*3-2 apples');
+  });
+
+  test('a review reminder counts on /metrics as the workflow emits it (the SDK meter, no activity)', async () => {
+    const orchestrations = processes.filter((p) => p.entry === 'orchestrationWorker');
+    const reminders = async () =>
+      (await Promise.all(orchestrations.map(scrape))).reduce(
+        (n, text) => n + metricSum(text, 'image_agent_review_events_total', { event: 'review_reminder' }),
+        0,
+      );
+    const before = await reminders();
+    const handle = await env.client.workflow.start(generateImage, {
+      taskQueue: env.taskQueue,
+      workflowId: `remind-${randomUUID()}`,
+      args: [
+        {
+          request: 'a red kite',
+          tenantId,
+          userId: 'u1',
+          options: { size: '256x256', maxRounds: 1 },
+          review: { required: true, timeout: '4 seconds', onTimeout: 'expire' },
+        },
+      ],
+    });
+    expect(((await handle.result()) as GenerateImageResult).outcome).toBe('expired');
+    expect((await reminders()) - before).toBe(1);
   });
 
   test('SIGTERM mid-render: readiness fails, the render finishes, exit 0, the run completes with one render', async () => {

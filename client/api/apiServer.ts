@@ -42,7 +42,8 @@ import {
 } from '../generations';
 import { httpRequests } from '../../telemetry/appMetrics';
 import { storeUpload, UPLOAD_MAX_BYTES, UploadRejectedError } from '../uploadInputImages';
-import { actingUser, hasRole, setTokenCookie } from './auth';
+import { registerReviewLinkRoutes } from './review/reviewLinkRoutes';
+import { actingUser, crossSiteReason, hasRole, setTokenCookie } from './auth';
 import { errorResponse } from './errorResponse';
 import { costLimiters, rateLimitPluginOptions } from './rateLimits';
 import { callerOf, guardRoutes } from './routeGuard';
@@ -294,6 +295,8 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
       .send(renderInboxPage({ tenant, filter, inbox, statuses, queued: queuedViews, now: Date.now() }));
   });
 
+  registerReviewLinkRoutes(app, g.config, parse);
+
   app.get('/review/runs/:id', async (req, reply) => {
     const view = await generationStatus(g, parse(idParam, req.params, 'path').id, callerOf(req).tenant, REVIEW_PAGE_QUERY_DEADLINE_MS);
     const editing = parse(runViewQuery, req.query, 'query').edit === '1';
@@ -312,18 +315,6 @@ function inboxFilter(query: unknown): InboxFilter {
 
 /** Policy fields that decide a tenant's share of the workers against other tenants': the operator's, never the API's. */
 const OPERATOR_POLICY_FIELDS = ['priorityClass', 'fairnessWeight', 'maxQueuedRuns', 'maxOpenRuns'] as const;
-
-/**
- * Why a sign-in comes from another site, or undefined. Browsers send `Origin` on every cross-origin POST (and
- * `Sec-Fetch-Site`); a request with neither (curl, a script) is not a browser that could be tricked.
- */
-function crossSiteReason(req: FastifyRequest): string | undefined {
-  const site = req.headers['sec-fetch-site'];
-  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `the form was posted from another site (Sec-Fetch-Site: ${String(site)})`;
-  const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) return `the form was posted from another origin (${origin.slice(0, 200)})`;
-  return undefined;
-}
 
 const SIGN_IN_PAGE = '<!doctype html><title>image-agent review</title><p><a href="/review/login">Sign in</a> with the token you were given.</p>';
 

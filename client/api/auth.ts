@@ -78,3 +78,15 @@ export function actingUser(principal: Principal, userId: string): string {
 export function setTokenCookie(reply: FastifyReply, token: string, secure = false): void {
   reply.header('set-cookie', `${TOKEN_COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200${secure ? '; Secure' : ''}`);
 }
+
+/**
+ * Why a sign-in comes from another site, or undefined. Browsers send `Origin` on every cross-origin POST (and
+ * `Sec-Fetch-Site`); a request with neither (curl, a script) is not a browser that could be tricked.
+ */
+export function crossSiteReason(req: FastifyRequest): string | undefined {
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return `the form was posted from another site (Sec-Fetch-Site: ${String(site)})`;
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `${req.protocol}://${req.host}`) return `the form was posted from another origin (${origin.slice(0, 200)})`;
+  return undefined;
+}

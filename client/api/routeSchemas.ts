@@ -81,6 +81,14 @@ export const bulkReviewBody = z
   })
   .strict();
 
+/** A review link's token (security/reviewLinks.ts): base64url claims, a dot, a base64url MAC. */
+const reviewLinkToken = z
+  .string()
+  .max(4096)
+  .regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'not a review link');
+export const reviewLinkQuery = z.object({ link: reviewLinkToken }).strict();
+export const reviewLinkBody = z.object({ link: reviewLinkToken }).strict();
+
 /** The run view's query: `edit=1` opens it at the edit form. */
 export const runViewQuery = z.object({ edit: z.enum(['1']).optional() }).strict();
 

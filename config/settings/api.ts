@@ -1,4 +1,5 @@
 /** The HTTP API and review page: where it listens, who may call it, and how often. */
+import { z } from 'zod';
 import { ConfigError } from '../../common/config';
 import { parseTokenEntries } from '../../common/principals';
 import { configSection } from '../configSection';
@@ -45,6 +46,11 @@ export const apiSettings = configSection(
     },
     IMAGE_AGENT_API_TLS_CERT: { schema: optionalString, description: 'A PEM certificate file, to serve https directly (with the key).' },
     IMAGE_AGENT_API_TLS_KEY: { schema: optionalString, description: 'The PEM key file of that certificate.' },
+    IMAGE_AGENT_API_PUBLIC_URL: {
+      schema: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+      defaultText: 'http://localhost:<IMAGE_AGENT_API_PORT>',
+      description: 'Where reviewers reach the API: the base of the review links in webhook payloads (workers read it too).',
+    },
     IMAGE_AGENT_CODEC_CORS_ORIGINS: {
       schema: list,
       defaultText: 'the local Temporal UI',
@@ -63,6 +69,7 @@ export const apiSettings = configSection(
         codec: s.IMAGE_AGENT_API_RATE_LIMIT_CODEC ?? Math.ceil(s.IMAGE_AGENT_API_RATE_LIMIT / 2),
       },
       trustProxy: s.IMAGE_AGENT_API_TRUST_PROXY,
+      publicUrl: (s.IMAGE_AGENT_API_PUBLIC_URL ?? `http://localhost:${s.IMAGE_AGENT_API_PORT}`).replace(/\/$/, ''),
       ...(s.IMAGE_AGENT_API_TLS_CERT && s.IMAGE_AGENT_API_TLS_KEY ? { tls: { certFile: s.IMAGE_AGENT_API_TLS_CERT, keyFile: s.IMAGE_AGENT_API_TLS_KEY } } : {}),
     },
     codecCorsOrigins: s.IMAGE_AGENT_CODEC_CORS_ORIGINS.length
