@@ -18,6 +18,8 @@ import { startTestEnv, type TestEnv } from './support/testEnv';
 const REVIEWER = `tok-rev-${randomUUID()}`;
 const AUDITOR = `tok-aud-${randomUUID()}`;
 const OTHER = `tok-other-${randomUUID()}`;
+const ADMIN = `tok-adm-${randomUUID()}`;
+const LEAD = `tok-lead-${randomUUID()}`;
 
 describe('the reviewer’s inbox', () => {
   let env: TestEnv;
@@ -68,7 +70,7 @@ describe('the reviewer’s inbox', () => {
     env = await startTestEnv({
       name: 'inbox',
       env: {
-        IMAGE_AGENT_API_TOKENS: `${REVIEWER}:${tenant}:inbox-reviewer:submit+delegate+review,${AUDITOR}:${tenant}:inbox-auditor:audit,${OTHER}:${otherTenant}:other-reviewer:submit+delegate+review`,
+        IMAGE_AGENT_API_TOKENS: `${REVIEWER}:${tenant}:inbox-reviewer:submit+delegate+review,${AUDITOR}:${tenant}:inbox-auditor:audit,${OTHER}:${otherTenant}:other-reviewer:submit+delegate+review,${ADMIN}:${tenant}:inbox-admin:admin,${LEAD}:${tenant}:inbox-lead:review`,
       },
     });
     api = buildApi({ client: env.client, config: env.config, store: env.store });
@@ -330,4 +332,38 @@ describe('the reviewer’s inbox', () => {
       }
     });
   });
+
+  // Last: these runs' deadlines are seconds away, and would lead the earlier tests' deadline order.
+  test('reminders and escalation in the inbox: a reminded run is flagged and listed alone; the tenant’s escalation reaches new runs, and once escalated only its reviewers decide', async () => {
+    const reminded = await startWaiting('a ferry poster, reminded', { timeout: '40 seconds', remindAt: 0.05 });
+    await eventually(async () => {
+      const r = await inbox('flag=reminded');
+      expect(r.body.entries.map((e: { workflowId: string }) => e.workflowId)).toEqual([reminded.id]);
+      expect(r.body.entries[0].remindedAt).toEqual(expect.any(String));
+    }, 30_000);
+    const page = await fetch(`${base}/review?flag=reminded`, { headers: { authorization: `Bearer ${REVIEWER}` } });
+    expect(await page.text()).toMatch(/class="flag reminded"/);
+
+    const policy = await call('POST', '/v1/tenant/policy', ADMIN, { review: { escalation: { reviewers: ['inbox-lead'], timeout: '1 day' } } });
+    expect(policy.status).toBe(200);
+    try {
+      const escalating = await startWaiting('a tram poster, escalated', { timeout: '4 seconds' });
+      const waiting = await call('GET', `/v1/generations/${escalating.id}`, REVIEWER);
+      expect(waiting.body.pendingReview.escalatesTo).toEqual(['inbox-lead']);
+      await eventually(async () => {
+        const r = await inbox('flag=escalated');
+        expect(r.body.entries.map((e: { workflowId: string }) => e.workflowId)).toContain(escalating.id);
+      }, 30_000);
+      const html = await (await fetch(`${base}/review/runs/${escalating.id}`, { headers: { authorization: `Bearer ${REVIEWER}` } })).text();
+      expect(html).toContain('escalated: only inbox-lead may decide');
+      const decision = { decision: 'approve', candidateKey: escalating.candidateKey };
+      const refused = await call('POST', `/v1/generations/${escalating.id}/review`, REVIEWER, decision);
+      expect(refused.status).toBe(409);
+      expect(refused.body.error).toMatch(/escalated review: only inbox-lead may decide now, and inbox-reviewer is not one of them/);
+      expect((await call('POST', `/v1/generations/${escalating.id}/review`, LEAD, decision)).status).toBe(200);
+      expect(await decisions(escalating.id)).toMatchObject([{ decision: 'approve', reviewer: 'inbox-lead', signed: true }]);
+    } finally {
+      expect((await call('POST', '/v1/tenant/policy', ADMIN, { review: { escalation: null } })).status).toBe(200);
+    }
+  }, 120_000);
 });

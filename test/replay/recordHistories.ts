@@ -165,6 +165,34 @@ const offlineScenarios: Scenario[] = [
     await capture({ scenario: 'generate-edited-then-approved', description: "the reviewer's edit rendered, then approved", workflowId: handle.workflowId });
   },
   async (env, capture) => {
+    // Reminded at half its deadline, then escalated to the second group (the recorder), which approves.
+    const review: ReviewPolicy = { required: true, onTimeout: 'expire', timeout: '3 seconds', escalation: { reviewers: ['recorder'], timeout: '1 hour' } };
+    const handle = await startRun(env, 'a ferry timetable card', { review });
+    await eventually(async () => {
+      if (!(await handle.query(statusQuery)).pendingReview?.escalatedTo) throw new Error('not escalated yet');
+    }, 60_000);
+    await capture({
+      scenario: 'generate-reminded-escalated-waiting',
+      description: 'reminded halfway to its deadline, then escalated to a second group, waiting (open)',
+      workflowId: handle.workflowId,
+    });
+    await reviewGeneration(
+      gen(env),
+      handle.workflowId,
+      { decision: 'approve', candidateKey: await pendingReview(handle, 'result') },
+      randomUUID(),
+      tenantId,
+      'recorder',
+    );
+    await handle.result();
+    await capture({ scenario: 'generate-escalated-then-approved', description: 'escalated, then approved by the second group', workflowId: handle.workflowId });
+  },
+  async (env, capture) => {
+    const handle = await startRun(env, 'a tram map card', { review: { required: true, onTimeout: 'expire', timeout: '2 seconds', remindAt: 0.25 } });
+    await handle.result();
+    await capture({ scenario: 'generate-reminded-expired', description: 'reminded at a quarter of its deadline, then expired', workflowId: handle.workflowId });
+  },
+  async (env, capture) => {
     // A four-eyes tenant's run started past the client, asking to skip review: the run requires it anyway
     // (patched), ignores a message another tenant encrypted (the marker its worker hands it) and an unsigned one.
     const request = 'a tide chart card for the harbour';
