@@ -27,9 +27,13 @@ export function registerRuns(program: Command): void {
         console.log(`stage      ${s.stage}, round ${s.round}, approval ${s.approval}, providers ${s.providers}`);
         if (s.pendingReview) {
           console.log(
-            `review     waiting for a ${s.pendingReview.kind} decision since ${s.pendingReview.since}${s.pendingReview.deadline ? ` (until ${s.pendingReview.deadline}, then ${s.pendingReview.onTimeout})` : ''}`,
+            `review     waiting for a ${s.pendingReview.kind} decision since ${s.pendingReview.since}${s.pendingReview.deadline ? ` (until ${s.pendingReview.deadline}, then ${s.pendingReview.escalatesTo ? 'escalated' : s.pendingReview.onTimeout})` : ''}`,
           );
           if (s.pendingReview.candidateKey) console.log(`           candidate ${s.pendingReview.candidateKey}`);
+          if (s.pendingReview.remindedAt) console.log(`           reminded   ${s.pendingReview.remindedAt}`);
+          if (s.pendingReview.escalatesTo) console.log(`           at the deadline escalates to ${s.pendingReview.escalatesTo.join(', ')}`);
+          if (s.pendingReview.escalatedTo)
+            console.log(`           escalated  ${s.pendingReview.escalatedAt}: only ${s.pendingReview.escalatedTo.join(', ')} may decide`);
         }
         for (const c of s.candidates) {
           console.log(`image ${c.imageIndex} round ${c.round}: ${c.critique ? verdictSummary(c.critique) : 'not judged'}  ${c.image.key}`);

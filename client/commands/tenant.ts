@@ -135,7 +135,7 @@ function describePolicy(read: PolicyRead): string {
     `tenant            ${read.tenantId}`,
     `policy version    ${read.version}${read.source === 'default' ? ' (the configured defaults: nothing stored)' : ''}`,
     `review            ${r.fourEyes ? 'four-eyes' : r.required ? 'required' : 'as requested'}${r.minTimeout ? `, waits at least ${r.minTimeout}` : ''}${r.allowApproveBestOnTimeout ? '' : ', no approve_best on timeout'}`,
-    `reminders         at ${Math.round((r.remindAt ?? 0.5) * 100)}% of a review deadline${r.escalation ? `; then escalated to ${r.escalation.reviewers.join(', ')} for ${r.escalation.timeout}` : ''}`,
+    `reminders         ${r.remindAt === 0 ? 'none' : `at ${Math.round((r.remindAt ?? 0.5) * 100)}% of a review deadline`}${r.escalation ? `; then escalated to ${r.escalation.reviewers.join(', ')} for ${r.escalation.timeout}` : ''}`,
     `max rounds        ${p.maxRounds}`,
     `max images        ${p.maxImages}`,
     `ablations allowed ${p.allowedAblations.join(', ') || 'none'}`,
