@@ -20,6 +20,7 @@ import { EMPTY_USAGE } from '../common/modelCall';
 import { userTags } from '../common/userTag';
 import type { ObjectStore } from '../providers/objectStore';
 import { reviewSigner } from '../security/reviewSigner';
+import { signedFieldsOf } from '../common/decisionSignature';
 import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generate/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
@@ -288,19 +289,7 @@ function signed<D extends ReviewDecision | PlanReviewDecision>(
   const { reviewer, ...rest } = decision as ReviewDecision & PlanReviewDecision;
   const name = principal ?? `operator-${reviewer ?? 'cli'}`;
   const at = new Date().toISOString();
-  const edit = kind === 'result' && (decision as ReviewDecision).decision === 'edit' ? (decision as ReviewDecision) : undefined;
-  const fields = {
-    workflowId: run.workflowId,
-    kind,
-    decision: rest.decision,
-    candidateKey: kind === 'result' ? rest.candidateKey : undefined,
-    feedback: rest.feedback,
-    instructions: kind === 'plan' ? rest.instructions : undefined,
-    prompt: kind === 'plan' || edit ? rest.prompt : undefined,
-    ...(edit?.checklist ? { checklist: edit.checklist } : {}),
-    principal: name,
-    at,
-  };
+  const fields = { ...signedFieldsOf(run.workflowId, kind, rest), principal: name, at };
   const signer = reviewSigner(g.config);
   // Both versions: a run started before version 2 checks the first; newer runs only the second, which also
   // binds the run id and the decision id, so it cannot be replayed on a reset run or applied twice.

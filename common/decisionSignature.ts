@@ -48,8 +48,34 @@ export interface SignedFields {
   prompt?: string;
   /** An edited checklist (result edits only): signed only when present, so every other message is as before. */
   checklist?: string[];
+  /** The earlier candidate an approval delivers: signed only when present. */
+  chosenKey?: string;
   principal: string;
   at: string;
+}
+
+/**
+ * The fields of a decision that are signed, read the same way by the API that signs (client/generations.ts) and
+ * the run that verifies (workflows/generate/review/decisionAuthority.ts).
+ */
+export function signedFieldsOf(
+  workflowId: string,
+  kind: 'plan' | 'result',
+  d: { decision: string; candidateKey?: string; feedback?: string; instructions?: string; prompt?: string; checklist?: string[]; chosenKey?: string },
+): Omit<SignedFields, 'principal' | 'at'> {
+  const edit = kind === 'result' && d.decision === 'edit';
+  return {
+    workflowId,
+    kind,
+    decision: d.decision,
+    candidateKey: kind === 'result' ? d.candidateKey : undefined,
+    feedback: d.feedback,
+    instructions: kind === 'plan' ? d.instructions : undefined,
+    // A plan decision's edited prompt, or a result edit's.
+    prompt: kind === 'plan' || edit ? d.prompt : undefined,
+    ...(edit && d.checklist ? { checklist: d.checklist } : {}),
+    ...(kind === 'result' && d.decision === 'approve' && d.chosenKey !== undefined ? { chosenKey: d.chosenKey } : {}),
+  };
 }
 
 /** The exact bytes signed: a JSON array in a fixed order, so both sides agree on them. */
@@ -67,6 +93,7 @@ export function decisionMessage(f: SignedFields, version: 1 | 2 = 1): Uint8Array
       f.principal,
       f.at,
       ...(f.checklist ? [f.checklist] : []),
+      ...(f.chosenKey !== undefined ? [{ chosen: f.chosenKey }] : []),
     ]),
   );
 }

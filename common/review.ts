@@ -45,6 +45,11 @@ export interface ReviewDecision {
   prompt?: string;
   /** edit: the checklist to judge against from now on, as statements (replaces the run's). */
   checklist?: string[];
+  /**
+   * approve: deliver this earlier candidate of the run (its key) instead of the one under review (single-image
+   * runs). `candidateKey` still names the candidate under review, so a decision on a stale view is refused.
+   */
+  chosenKey?: string;
   /** Who decided (an id, not an email: it is kept in the run's history). Ignored when the decision is signed. */
   reviewer?: string;
   /** Set by the API: the authenticated principal, when, and its Ed25519 signature (common/decisionSignature.ts). */
@@ -77,6 +82,8 @@ export interface ReviewRecord {
   decision: 'approve' | 'reject' | 'edit' | 'timeout';
   /** An edit: what the reviewer changed (the texts are in the decision's update, in the history). */
   edited?: ('prompt' | 'checklist')[];
+  /** An approval of an earlier candidate: the one delivered. */
+  chosenKey?: string;
   candidateKey?: string;
   feedback?: string;
   reviewer: string;

@@ -32,8 +32,13 @@ export interface ReviewGateState {
 const CLOSED: readonly ApprovalState[] = ['approved', 'rejected', 'expired', 'cancelled', 'plan_rejected'];
 
 /** Why a decision on a result is refused, or undefined when it is accepted. */
-export function resultDecisionProblem(state: ReviewGateState, d: ReviewDecision, singleImage = true): string | undefined {
-  const shape = resultShapeProblem(d) ?? editProblem(d, singleImage);
+export function resultDecisionProblem(
+  state: ReviewGateState,
+  d: ReviewDecision,
+  singleImage = true,
+  candidateKeys: readonly string[] = [],
+): string | undefined {
+  const shape = resultShapeProblem(d) ?? editProblem(d, singleImage) ?? choiceProblem(d, singleImage, candidateKeys);
   if (shape) return shape;
   const earlier = state.decisions.find((r) => r.kind === 'result' && r.candidateKey === d.candidateKey && r.decision !== 'timeout');
   if (state.pending?.kind !== 'result') {
@@ -97,6 +102,16 @@ export function timeoutDecision(
 }
 
 /** An edit names what to change, within the request's own text limits; a set's images are edited by rejecting. */
+/** An approval may deliver an earlier candidate of a single-image run instead of the one under review. */
+function choiceProblem(d: ReviewDecision, singleImage: boolean, candidateKeys: readonly string[]): string | undefined {
+  if (d.chosenKey === undefined) return undefined;
+  if (d.decision !== 'approve') return 'chosenKey goes with an approval: it names the candidate to deliver';
+  if (!singleImage) return 'choosing an earlier candidate applies to single-image runs';
+  if (typeof d.chosenKey !== 'string' || !candidateKeys.includes(d.chosenKey))
+    return `chosenKey ${String(d.chosenKey).slice(0, 200)} is not a candidate of this run`;
+  return undefined;
+}
+
 function editProblem(d: ReviewDecision, singleImage: boolean): string | undefined {
   if (d.decision !== 'edit') {
     return d.prompt !== undefined || d.checklist !== undefined ? 'prompt and checklist are edits: send them with decision "edit"' : undefined;

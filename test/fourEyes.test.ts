@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadConfig } from '../config/loadConfig';
-import { decisionMessage, signatureProblem } from '../common/decisionSignature';
+import { decisionMessage, signatureProblem, signedFieldsOf, type SignedFields } from '../common/decisionSignature';
 import { parseTokenEntries } from '../common/principals';
 import type { GenerateImageResult } from '../common/runResult';
 import { resolveTool } from '../infra/toolchain';
@@ -119,7 +119,8 @@ describe('principals and four-eyes review', () => {
     const at = '2026-01-01T00:00:00.000Z';
     const sig = signer.sign({ ...fields, principal: 'bob', at });
     const run = { runId: 'r1', now: Date.parse(at) };
-    const v1 = (d: { principal?: string; at?: string; signature?: string }, f = fields) => signatureProblem(auth, f, d, run);
+    const v1 = (d: { principal?: string; at?: string; signature?: string }, f: Omit<SignedFields, 'principal' | 'at'> = fields) =>
+      signatureProblem(auth, f, d, run);
     expect(v1({ principal: 'bob', at, signature: sig })).toBeUndefined();
     expect(v1({ principal: 'bob', at, signature: sig }, { ...fields, workflowId: 'w2' })).toMatch(/badly signed/);
     expect(v1({ principal: 'bob', at, signature: sig }, { ...fields, candidateKey: 'k2' })).toMatch(/badly signed/);
@@ -139,7 +140,14 @@ describe('principals and four-eyes review', () => {
     expect(signatureProblem(auth2, fields, { principal: 'bob', at, signatureV2 }, run)).toMatch(/no decision id/);
     expect(v2({}, { ...run, now: Date.parse(at) + 11 * 60_000 })).toMatch(/stale decision/);
     expect(v2({}, { ...run, now: Date.parse(at) - 3 * 60_000 })).toMatch(/stale decision/);
-    expect(decisionMessage({ ...fields, principal: 'bob', at }).length).toBeGreaterThan(0);
+    // The message of a plain decision is the same bytes it always was; a chosen candidate is bound when present.
+    expect(new TextDecoder().decode(decisionMessage({ ...fields, principal: 'bob', at }))).toBe(
+      JSON.stringify(['image-agent/review/v1', 'w1', 'result', 'approve', 'k1', '', '', '', 'bob', at]),
+    );
+    const chosen = signedFieldsOf('w1', 'result', { decision: 'approve', candidateKey: 'k1', chosenKey: 'k0' });
+    expect(v1({ principal: 'bob', at, signature: sig }, chosen)).toMatch(/badly signed/);
+    expect(v1({ principal: 'bob', at, signature: signer.sign({ ...chosen, principal: 'bob', at }) }, chosen)).toBeUndefined();
+    expect(signedFieldsOf('w1', 'result', { decision: 'reject', candidateKey: 'k1', chosenKey: 'k0' })).not.toHaveProperty('chosenKey');
     const dir = parseTokenEntries(`${ALICE}:fe:alice:submit+review,sha256-${'ab'.repeat(32)}:fe:hashed:audit`, (m) => new Error(m));
     expect(dir.principal(ALICE)).toEqual({ name: 'alice', tenant: 'fe', roles: ['submit', 'review'] });
     expect(dir.principal(`${ALICE}x`)).toBeUndefined();

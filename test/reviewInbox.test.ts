@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildApi } from '../client/api/apiServer';
 import type { ReviewRecord } from '../common/review';
+import type { GenerateImageResult } from '../common/runResult';
 import { statusQuery } from '../workflows/generate/generationMessages';
 import { launchBrowser, screenshot } from './support/browser';
 import { addedActivities, scheduledActivities } from './support/activityCounts';
@@ -231,6 +232,29 @@ describe('the reviewer’s inbox', () => {
       const foreignView = await fetch(`${base}/review/runs/${later.id}`, { headers: { authorization: `Bearer ${OTHER}` } });
       expect(foreignView.status).toBe(404);
       expect(await foreignView.text()).not.toContain('lighthouse');
+    });
+
+    test('approve an earlier candidate from the run view: the run delivers round 1, and the decision says so', async () => {
+      const run = await startWaiting('a harbour map, two tries', { timeout: '3 hours' });
+      expect(
+        (await call('POST', `/v1/generations/${run.id}/review`, REVIEWER, { decision: 'reject', candidateKey: run.candidateKey, feedback: 'bolder lines' }))
+          .status,
+      ).toBe(200);
+      await eventually(async () => {
+        const pending = (await call('GET', `/v1/generations/${run.id}`, REVIEWER)).body.pendingReview;
+        expect(pending?.kind).toBe('result');
+        expect(pending.candidateKey).not.toBe(run.candidateKey);
+      }, 60_000);
+      await page.goto(`${base}/review/runs/${run.id}`);
+      // Only the earlier candidate offers the choice; the one under review has the ordinary Approve.
+      await expect(page.locator('figure.candidate button.approve-chosen').count()).resolves.toBe(1);
+      await page.locator(`figure.candidate[data-key="${run.candidateKey}"] button.approve-chosen`).click();
+      const answer = page.locator('section.run output', { hasText: /Approved|Refused/ }).first();
+      await answer.waitFor();
+      await expect(answer.textContent()).resolves.toBe('Approved.');
+      const result = (await env.client.workflow.getHandle(run.id).result()) as GenerateImageResult;
+      expect(result.images[0]!.final.image.key).toBe(run.candidateKey);
+      expect(result.decisions.at(-1)).toMatchObject({ decision: 'approve', chosenKey: run.candidateKey, reviewer: 'inbox-reviewer', signed: true });
     });
 
     test('edit and re-render from the run view: the history holds exactly one more render and one more critique', async () => {

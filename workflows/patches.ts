@@ -64,3 +64,9 @@ export const REVIEW_EDIT = 'review-edit';
  * before the timeout policy decides (workflows/generate/review/reviewClock.ts). The wait is split into timers.
  */
 export const REVIEW_REMINDERS = 'review-reminders';
+
+/**
+ * 2026-12-04: a reviewer's approval may name an earlier candidate of a single-image run (`chosenKey`), which becomes the
+ * image's final instead of the latest. Marked where the choice is applied.
+ */
+export const REVIEW_CHOICE = 'review-choice';

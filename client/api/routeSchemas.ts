@@ -23,12 +23,15 @@ export const reviewBody = z
       .min(1)
       .max(MAX_EDITED_CHECKLIST_ITEMS)
       .optional(),
+    // approve: deliver this earlier candidate of the run instead of the one under review (single-image runs).
+    chosenKey: safeText(REVIEW_TEXT_LIMITS.candidateKey).pipe(z.string().min(1)).optional(),
     reviewer: safeText(REVIEW_TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
   })
   .strict()
   .refine((b) => (b.decision === 'edit') === (b.prompt !== undefined || b.checklist !== undefined), {
     message: 'an edit sends prompt and/or checklist, and only an edit does',
-  });
+  })
+  .refine((b) => b.chosenKey === undefined || b.decision === 'approve', { message: 'chosenKey goes with an approval', path: ['chosenKey'] });
 export const planReviewBody = z
   .object({
     decision: z.enum(['approve', 'reject']),

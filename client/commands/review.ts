@@ -14,6 +14,7 @@ interface ReviewFlags {
   prompt?: string;
   instructions?: string;
   checklist?: string[];
+  choose?: string;
 }
 
 /** The candidate under review, when the reviewer did not name one (what status shows). */
@@ -44,16 +45,17 @@ export function registerReview(program: Command): void {
 
   common(program.command('approve').description('approve the candidate under review'))
     .option('--candidate <key>', 'the candidate you looked at (default: the one under review now)')
+    .option('--choose <key>', 'deliver this earlier candidate of the run instead (single-image runs; keys as status lists them)')
     .action((workflowId: string, flags: ReviewFlags) =>
       withGenerations(async (g) => {
         const candidateKey = flags.candidate ?? (await currentCandidate(g, workflowId));
         const accepted = await reviewGeneration(
           g,
           workflowId,
-          { decision: 'approve', candidateKey, reviewer: flags.reviewer },
+          { decision: 'approve', candidateKey, reviewer: flags.reviewer, ...(flags.choose ? { chosenKey: flags.choose } : {}) },
           flags.requestId ?? randomUUID(),
         );
-        report(flags, accepted, `approved ${candidateKey}; the run completes`);
+        report(flags, accepted, `approved ${flags.choose ?? candidateKey}; the run completes`);
       }),
     );
 

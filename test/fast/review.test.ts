@@ -151,6 +151,28 @@ describe('decisions', () => {
     expect(result.outcome).toBe('completed');
   });
 
+  test('an approval may deliver an earlier candidate; a choice that is not the run’s, or comes with a rejection, is refused', async () => {
+    const result = await withRun({ review: review({ timeout: '1 day' }) }, async (handle) => {
+      const first = (await pendingReview(handle, 'result')).pendingReview!.candidateKey!;
+      await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'reject', candidateKey: first, feedback: 'try a warmer palette', reviewer: 'rita' }] });
+      let second = first;
+      while (second === first) second = (await pendingReview(handle, 'result')).pendingReview!.candidateKey!;
+      const refusals = [
+        [{ decision: 'approve' as const, candidateKey: second, chosenKey: 'tenants/fast/elsewhere.png' }, /is not a candidate of this run/],
+        [{ decision: 'reject' as const, candidateKey: second, chosenKey: first, feedback: 'no' }, /chosenKey goes with an approval/],
+      ] as const;
+      for (const [decision, why] of refusals) {
+        await expect(handle.executeUpdate(reviewUpdate, { args: [decision] })).rejects.toMatchObject({ cause: { message: expect.stringMatching(why) } });
+      }
+      await handle.executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: second, chosenKey: first, reviewer: 'rita' }] });
+      return { first, result: await handle.result() };
+    });
+    expect(result.result.outcome).toBe('completed');
+    expect(result.result.images[0]!.final.image.key).toBe(result.first);
+    expect(result.result.images[0]!.candidates).toHaveLength(2);
+    expect(result.result.decisions.at(-1)).toMatchObject({ decision: 'approve', chosenKey: result.first, reviewer: 'rita' });
+  });
+
   test('a decision naming another candidate is refused as stale, and nothing is recorded', async () => {
     await withRun({ review: review({ timeout: '1 day' }) }, async (handle) => {
       await pendingReview(handle, 'result');

@@ -188,6 +188,30 @@ const offlineScenarios: Scenario[] = [
     await capture({ scenario: 'generate-escalated-then-approved', description: 'escalated, then approved by the second group', workflowId: handle.workflowId });
   },
   async (env, capture) => {
+    const handle = await startRun(env, 'a river map card', { review: { required: true, onTimeout: 'expire' } });
+    const first = await pendingReview(handle, 'result');
+    await reviewGeneration(
+      gen(env),
+      handle.workflowId,
+      { decision: 'reject', candidateKey: first, feedback: 'thicker river' },
+      randomUUID(),
+      tenantId,
+      'recorder',
+    );
+    const second = await eventually(async () => {
+      const key = await pendingReview(handle, 'result');
+      if (key === first) throw new Error('the second round is not rendered yet');
+      return key;
+    }, 60_000);
+    await reviewGeneration(gen(env), handle.workflowId, { decision: 'approve', candidateKey: second, chosenKey: first }, randomUUID(), tenantId, 'recorder');
+    await handle.result();
+    await capture({
+      scenario: 'generate-earlier-candidate-approved',
+      description: 'rejected once, then the first candidate approved instead',
+      workflowId: handle.workflowId,
+    });
+  },
+  async (env, capture) => {
     const handle = await startRun(env, 'a tram map card', { review: { required: true, onTimeout: 'expire', timeout: '2 seconds', remindAt: 0.25 } });
     await handle.result();
     await capture({ scenario: 'generate-reminded-expired', description: 'reminded at a quarter of its deadline, then expired', workflowId: handle.workflowId });

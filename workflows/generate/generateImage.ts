@@ -29,7 +29,8 @@ import { ReviewGate } from './review/reviewGate';
 export async function generateImage(started: GenerateImageInput): Promise<GenerateImageResult> {
   const input = underTenantReviewRules(started);
   const options = resolveOptions(input.options);
-  const gate = new ReviewGate(input.review ?? NO_REVIEW, () => (run.plan?.images.length ?? 1) === 1, input.reviewAuth);
+  const shape = () => ({ singleImage: (run.plan?.images.length ?? 1) === 1, candidateKeys: run.candidates.map((c) => c.image.key) });
+  const gate = new ReviewGate(input.review ?? NO_REVIEW, shape, input.reviewAuth);
   const run = new Run(input, options, gate);
   gate.install();
   gate.onWaitEvent = (event, pending) => notify(run, event, { pendingReview: pending }, pending.escalatedAt ? ':escalated' : '');

@@ -9,13 +9,14 @@ const runs = () => [...document.querySelectorAll('section.run:not(.decided)')];
 const headers = () => ({ 'content-type': 'application/json', 'x-requested-with': 'image-agent', 'idempotency-key': crypto.randomUUID() });
 const said = (decision) => decision === 'approve' ? 'Approved.' : 'Rejected: a new round is on its way.';
 
-async function decide(section, decision) {
+// chosenKey: approve an earlier candidate of the run instead of the one under review (the run view's buttons).
+async function decide(section, decision, chosenKey) {
   const out = section.querySelector('output');
   const feedback = section.querySelector('textarea').value.trim();
   const kind = section.dataset.kind;
   if (decision === 'reject' && !feedback) { out.textContent = 'Say what should change before rejecting.'; section.querySelector('textarea').focus(); return; }
   const body = kind === 'result'
-    ? { decision, candidateKey: section.dataset.candidateKey, ...(feedback ? { feedback } : {}) }
+    ? { decision, candidateKey: section.dataset.candidateKey, ...(feedback ? { feedback } : {}), ...(chosenKey ? { chosenKey } : {}) }
     : { decision, ...(feedback ? (decision === 'approve' ? { instructions: feedback } : { feedback }) : {}) };
   const path = '/v1/generations/' + encodeURIComponent(section.dataset.workflowId) + (kind === 'result' ? '/review' : '/plan-review');
   out.textContent = 'sending…';
@@ -52,6 +53,7 @@ for (const section of document.querySelectorAll('section.run')) {
   section.querySelector('.approve')?.addEventListener('click', () => decide(section, 'approve'));
   section.querySelector('.reject')?.addEventListener('click', () => decide(section, 'reject'));
   section.querySelector('.edit-render')?.addEventListener('click', () => sendEdit(section));
+  for (const b of section.querySelectorAll('.approve-chosen')) b.addEventListener('click', () => decide(section, 'approve', b.dataset.key));
   section.addEventListener('focusin', () => focus(section, false));
 }
 

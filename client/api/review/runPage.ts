@@ -11,7 +11,8 @@ import { REVIEW_SCRIPT } from './reviewScript';
 
 const VERDICT_MARK: Record<VerdictStatus, string> = { pass: '✔', fail: '✘', unverified: '?' };
 
-function candidateFigure(v: StatusView, c: Candidate, underReview: boolean): string {
+/** `choosable`: an earlier candidate of a single-image run waiting for its result review, which an approval may deliver instead. */
+function candidateFigure(v: StatusView, c: Candidate, underReview: boolean, choosable: boolean): string {
   const verdicts = (c.critique?.verdicts ?? [])
     .map((verdict) => {
       const item = v.checklist.find((i) => i.id === verdict.itemId);
@@ -26,6 +27,7 @@ function candidateFigure(v: StatusView, c: Candidate, underReview: boolean): str
   <figcaption><b>image ${c.imageIndex} · round ${c.round}</b>${underReview ? ' · <b>under review</b>' : ''}${rejected ? ` · rejected: ${esc(rejected.feedback ?? '')}` : ''} · ${c.critique ? esc(verdictSummary(c.critique)) : 'not judged'} · ${esc(c.renderedBy.provider)}</figcaption>
   ${verdicts ? `<ul class="verdicts">${verdicts}</ul>` : ''}
   <details><summary>Composed prompt</summary><pre class="prompt">${esc(c.context.prompt)}</pre></details>
+  ${choosable ? `<button type="button" class="approve-chosen" data-key="${esc(c.image.key)}">Approve this one instead</button>` : ''}
 </figure>`;
 }
 
@@ -43,12 +45,13 @@ export function renderRunPage(v: StatusView, now: number, editing = false): stri
   const pending = v.pendingReview;
   const underReview = v.candidates.find((c) => c.image.key === pending?.candidateKey);
   const rounds = [...new Set(v.candidates.map((c) => c.round))].sort((a, b) => a - b);
+  const choosing = pending?.kind === 'result' && v.current.length <= 1;
   const byRound = rounds
     .map(
       (r) =>
         `<div class="round"><h3>Round ${r}</h3>${v.candidates
           .filter((c) => c.round === r)
-          .map((c) => candidateFigure(v, c, c.image.key === pending?.candidateKey))
+          .map((c) => candidateFigure(v, c, c.image.key === pending?.candidateKey, choosing && c.image.key !== pending?.candidateKey))
           .join('')}</div>`,
     )
     .join('');
@@ -67,7 +70,10 @@ export function renderRunPage(v: StatusView, now: number, editing = false): stri
     ? `<p>Spent ${usd(v.spend.settledUsd)}${v.spend.reservedUsd > 0 ? ` (+${usd(v.spend.reservedUsd)} in flight)` : ''}${v.spend.budgets?.length ? `: ${v.spend.budgets.map((b) => `${esc(b.budget)} ${usd(b.committedUsd)}${b.limitUsd !== undefined ? ` of ${usd(b.limitUsd)}` : ''}`).join(' · ')}` : ''}</p>`
     : '';
   const decided = v.decisions
-    .map((d) => `<li>${esc(d.at)} · ${esc(d.kind)} ${esc(d.decision)} by ${esc(d.reviewer)}${d.feedback ? `: ${esc(d.feedback)}` : ''}</li>`)
+    .map(
+      (d) =>
+        `<li>${esc(d.at)} · ${esc(d.kind)} ${esc(d.decision)}${d.chosenKey ? ` (delivered the earlier ${esc(d.chosenKey)})` : ''} by ${esc(d.reviewer)}${d.feedback ? `: ${esc(d.feedback)}` : ''}</li>`,
+    )
     .join('');
   const body = `<p><a href="/review">← inbox</a></p>
 <section class="run single" tabindex="-1" data-workflow-id="${esc(v.workflowId)}" data-candidate-key="${esc(pending?.candidateKey ?? '')}" data-kind="${esc(pending?.kind ?? '')}">

@@ -5,7 +5,7 @@
  */
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import { FailureType } from '../../../common/failureTypes';
-import { signatureProblem, type ReviewAuth } from '../../../common/decisionSignature';
+import { signatureProblem, signedFieldsOf, type ReviewAuth } from '../../../common/decisionSignature';
 import type { PlanReviewDecision, ReviewDecision } from '../../../common/review';
 
 type AnyDecision = ReviewDecision | PlanReviewDecision;
@@ -20,17 +20,7 @@ export class DecisionAuthority {
   problem(kind: 'plan' | 'result', d: AnyDecision): string | undefined {
     if (!this.auth) return undefined;
     const info = workflowInfo();
-    const fields = {
-      workflowId: info.workflowId,
-      kind,
-      decision: d.decision,
-      candidateKey: kind === 'result' ? (d as ReviewDecision).candidateKey : undefined,
-      feedback: d.feedback,
-      instructions: kind === 'plan' ? (d as PlanReviewDecision).instructions : undefined,
-      // A plan decision's edited prompt, or a result edit's.
-      prompt: kind === 'plan' || d.decision === 'edit' ? d.prompt : undefined,
-      ...(kind === 'result' && d.decision === 'edit' && (d as ReviewDecision).checklist ? { checklist: (d as ReviewDecision).checklist } : {}),
-    };
+    const fields = signedFieldsOf(info.workflowId, kind, d);
     const bad = signatureProblem(this.auth, fields, d, { runId: info.runId, now: Date.now() });
     if (bad) return bad;
     if (this.auth.version === 2 && this.applied.has(d.decisionId!)) return `duplicate decision: decision ${d.decisionId} was already applied to this run`;

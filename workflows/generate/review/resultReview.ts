@@ -1,6 +1,7 @@
 /**
  * [review]: the result gate. Approve ends it; reject with feedback renders a new round with the reviewer's words;
- * an edit renders and judges the reviewer's prompt or checklist once (loop/editedRender.ts).
+ * an edit renders and judges the reviewer's prompt or checklist once (loop/editedRender.ts). An approval may deliver an
+ * earlier candidate instead of the latest.
  */
 import type { Feedback } from '../../../common/generation';
 import type { RunOutcome } from '../../../common/runResult';
@@ -8,6 +9,15 @@ import { notify, reviewDeadline } from '../notify';
 import { renderImages } from '../loop/renderImages';
 import { renderEdited } from '../loop/editedRender';
 import type { Run } from '../run';
+import { patched } from '@temporalio/workflow';
+import { REVIEW_CHOICE } from '../../patches';
+
+/** An approval of an earlier candidate: that one becomes the image's final (the validator checked it is the run's). */
+function deliverChosen(run: Run, chosenKey: string | undefined): void {
+  const chosen = chosenKey === undefined ? undefined : run.images[0]?.candidates.find((c) => c.image.key === chosenKey);
+  if (!chosen || !patched(REVIEW_CHOICE)) return;
+  run.images[0] = { ...run.images[0]!, final: chosen };
+}
 
 export async function resultReview(run: Run): Promise<RunOutcome> {
   const { gate, input } = run;
@@ -16,7 +26,10 @@ export async function resultReview(run: Run): Promise<RunOutcome> {
     run.setStage('awaiting_review');
     notify(run, 'review_needed', { kind: 'result', candidateKey: run.reviewKey(), ...reviewDeadline(run) });
     const decided = await gate.awaitResult(run.reviewKey()!);
-    if (decided.kind === 'approved') return 'completed';
+    if (decided.kind === 'approved') {
+      deliverChosen(run, decided.record.chosenKey);
+      return 'completed';
+    }
     if (decided.kind === 'edited') {
       run.setStage('generating');
       await renderEdited(run, decided);

@@ -31,7 +31,8 @@ export class ReviewGate {
 
   constructor(
     private readonly policy: ReviewPolicy,
-    private readonly singleImage: () => boolean,
+    /** Whether the run makes one image, and its candidates' keys so far (what a decision may name). */
+    private readonly shape: () => { singleImage: boolean; candidateKeys: string[] },
     /** Signed decisions and the four-eyes rule, for runs the API started with a public key. */
     auth?: ReviewAuth,
   ) {
@@ -133,11 +134,13 @@ export class ReviewGate {
   private resultProblem = (d: ReviewDecision): string | undefined =>
     isForeignPayload(d)
       ? FOREIGN_PAYLOAD_PROBLEM
-      : (resultDecisionProblem(this, d, this.singleImage()) ?? this.authority.problem('result', d) ?? this.escalationProblem(d));
+      : (resultDecisionProblem(this, d, this.shape().singleImage, this.shape().candidateKeys) ??
+        this.authority.problem('result', d) ??
+        this.escalationProblem(d));
   private planProblem = (d: PlanReviewDecision): string | undefined =>
     isForeignPayload(d)
       ? FOREIGN_PAYLOAD_PROBLEM
-      : (planDecisionProblem(this, d, this.singleImage()) ?? this.authority.problem('plan', d) ?? this.escalationProblem(d));
+      : (planDecisionProblem(this, d, this.shape().singleImage) ?? this.authority.problem('plan', d) ?? this.escalationProblem(d));
   private escalationProblem = (d: ReviewDecision | PlanReviewDecision): string | undefined =>
     escalationProblem(this.pending, this.authority.recordedAs(d).reviewer);
 }

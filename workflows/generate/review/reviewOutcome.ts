@@ -19,7 +19,8 @@ type RecordedAs = Pick<ReviewRecord, 'reviewer' | 'signed' | 'decisionId'>;
 /** The record of a decision on a result; an edit says what it changed (the texts are in the update, in the history). */
 export function resultRecord(d: ReviewDecision, candidateKey: string, by: RecordedAs, via: ReviewRecord['via']): ReviewRecord {
   const edited = d.decision === 'edit' ? { edited: (['prompt', 'checklist'] as const).filter((f) => d[f] !== undefined) } : {};
-  return { kind: 'result', decision: d.decision, candidateKey, feedback: d.feedback, ...edited, ...by, at: new Date().toISOString(), via };
+  const chosen = d.decision === 'approve' && d.chosenKey !== undefined ? { chosenKey: d.chosenKey } : {};
+  return { kind: 'result', decision: d.decision, candidateKey, feedback: d.feedback, ...edited, ...chosen, ...by, at: new Date().toISOString(), via };
 }
 
 export function planRecord(d: PlanReviewDecision, by: RecordedAs, via: ReviewRecord['via']): ReviewRecord {
