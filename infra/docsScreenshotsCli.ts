@@ -12,6 +12,8 @@ const MAX_BYTES = 200 * 1024;
 /** Screenshot (test-artifacts/) → picture in the docs (docs/images/). */
 const USED: Record<string, string> = {
   'review-page-pending.png': 'review-page.png',
+  'review-inbox.png': 'review-inbox.png',
+  'review-run-rounds.png': 'review-run-rounds.png',
   'temporal-ui-history.png': 'temporal-ui-history.png',
 };
 
