@@ -83,6 +83,9 @@ async function pendingReview(handle: WorkflowHandle, kind: 'plan' | 'result'): P
   }, 60_000);
 }
 
+/** A result decision through the client's review path, signed for the recorder as the API signs for a principal. */
+const decide = (env: TestEnv, workflowId: string, d: ReviewDecision) => reviewGeneration(gen(env), workflowId, d, randomUUID(), tenantId, 'recorder');
+
 /** Offline providers: what `make demo` runs. */
 const offlineScenarios: Scenario[] = [
   async (env, capture) => {
@@ -95,14 +98,7 @@ const offlineScenarios: Scenario[] = [
     await pendingReview(handle, 'plan');
     await capture({ scenario: 'generate-waiting-plan-review', description: 'a run waiting for plan review (open)', workflowId: handle.workflowId });
     await reviewPlan(gen(env), handle.workflowId, { decision: 'approve' }, randomUUID(), tenantId, 'recorder');
-    await reviewGeneration(
-      gen(env),
-      handle.workflowId,
-      { decision: 'approve', candidateKey: await pendingReview(handle, 'result') },
-      randomUUID(),
-      tenantId,
-      'recorder',
-    );
+    await decide(env, handle.workflowId, { decision: 'approve', candidateKey: await pendingReview(handle, 'result') });
     await handle.result();
     await capture({
       scenario: 'generate-plan-and-result-approved',
@@ -114,25 +110,11 @@ const offlineScenarios: Scenario[] = [
     const handle = await startRun(env, 'a lighthouse poster', { review: { required: true, onTimeout: 'expire' } });
     const first = await pendingReview(handle, 'result');
     await capture({ scenario: 'generate-waiting-result-review', description: 'a run waiting for result review (open)', workflowId: handle.workflowId });
-    await reviewGeneration(
-      gen(env),
-      handle.workflowId,
-      { decision: 'reject', candidateKey: first, feedback: 'a stormy purple sky' },
-      randomUUID(),
-      tenantId,
-      'recorder',
-    );
+    await decide(env, handle.workflowId, { decision: 'reject', candidateKey: first, feedback: 'a stormy purple sky' });
     const second = await pendingReview(handle, 'result');
-    await reviewGeneration(
-      gen(env),
-      handle.workflowId,
-      { decision: 'reject', candidateKey: second, feedback: 'add a small boat' },
-      randomUUID(),
-      tenantId,
-      'recorder',
-    );
+    await decide(env, handle.workflowId, { decision: 'reject', candidateKey: second, feedback: 'add a small boat' });
     const third = await pendingReview(handle, 'result');
-    await reviewGeneration(gen(env), handle.workflowId, { decision: 'approve', candidateKey: third }, randomUUID(), tenantId, 'recorder');
+    await decide(env, handle.workflowId, { decision: 'approve', candidateKey: third });
     await handle.result();
     await capture({
       scenario: 'generate-rejected-twice-then-approved',
@@ -149,7 +131,7 @@ const offlineScenarios: Scenario[] = [
       prompt: 'a kite festival poster, flat colours, red kites',
       checklist: ['The kites are red'],
     };
-    await reviewGeneration(gen(env), handle.workflowId, edit, randomUUID(), tenantId, 'recorder');
+    await decide(env, handle.workflowId, edit);
     const second = await eventually(async () => {
       const key = await pendingReview(handle, 'result');
       if (key === first) throw new Error('the edit is not rendered yet');
@@ -160,7 +142,7 @@ const offlineScenarios: Scenario[] = [
       description: 'an edit rendered and judged once, waiting for review again (open)',
       workflowId: handle.workflowId,
     });
-    await reviewGeneration(gen(env), handle.workflowId, { decision: 'approve', candidateKey: second }, randomUUID(), tenantId, 'recorder');
+    await decide(env, handle.workflowId, { decision: 'approve', candidateKey: second });
     await handle.result();
     await capture({ scenario: 'generate-edited-then-approved', description: "the reviewer's edit rendered, then approved", workflowId: handle.workflowId });
   },
@@ -176,34 +158,20 @@ const offlineScenarios: Scenario[] = [
       description: 'reminded halfway to its deadline, then escalated to a second group, waiting (open)',
       workflowId: handle.workflowId,
     });
-    await reviewGeneration(
-      gen(env),
-      handle.workflowId,
-      { decision: 'approve', candidateKey: await pendingReview(handle, 'result') },
-      randomUUID(),
-      tenantId,
-      'recorder',
-    );
+    await decide(env, handle.workflowId, { decision: 'approve', candidateKey: await pendingReview(handle, 'result') });
     await handle.result();
     await capture({ scenario: 'generate-escalated-then-approved', description: 'escalated, then approved by the second group', workflowId: handle.workflowId });
   },
   async (env, capture) => {
     const handle = await startRun(env, 'a river map card', { review: { required: true, onTimeout: 'expire' } });
     const first = await pendingReview(handle, 'result');
-    await reviewGeneration(
-      gen(env),
-      handle.workflowId,
-      { decision: 'reject', candidateKey: first, feedback: 'thicker river' },
-      randomUUID(),
-      tenantId,
-      'recorder',
-    );
+    await decide(env, handle.workflowId, { decision: 'reject', candidateKey: first, feedback: 'thicker river' });
     const second = await eventually(async () => {
       const key = await pendingReview(handle, 'result');
       if (key === first) throw new Error('the second round is not rendered yet');
       return key;
     }, 60_000);
-    await reviewGeneration(gen(env), handle.workflowId, { decision: 'approve', candidateKey: second, chosenKey: first }, randomUUID(), tenantId, 'recorder');
+    await decide(env, handle.workflowId, { decision: 'approve', candidateKey: second, chosenKey: first });
     await handle.result();
     await capture({
       scenario: 'generate-earlier-candidate-approved',
@@ -243,7 +211,7 @@ const offlineScenarios: Scenario[] = [
       description: "a four-eyes tenant's run that asked to skip review, waiting for review after two refused signals (open)",
       workflowId,
     });
-    await reviewGeneration(gen(env), workflowId, { decision: 'approve', candidateKey }, randomUUID(), tenantId, 'recorder');
+    await decide(env, workflowId, { decision: 'approve', candidateKey });
     await handle.result();
     await capture({
       scenario: 'generate-four-eyes-approved',
