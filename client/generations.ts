@@ -265,6 +265,7 @@ function queuedView(g: Generations, info: WorkflowExecutionDescription, queue: Q
     candidates: [],
     current: [],
     decisions: [],
+    questions: [],
     usage: EMPTY_USAGE,
     providers: info.typedSearchAttributes.get(Providers) ?? '',
     degraded: [],
