@@ -182,6 +182,10 @@ describe('asking the agent about a waiting run', () => {
     expect(cli.code).toBe(0);
     expect(cli.stdout).toContain('scripted answer from the run context');
     expect(cli.stdout).toMatch(/answered by openai; 17 questions left on this run; it still waits for a decision/);
+    const shown = await runCli(['status', run.id]);
+    expect(shown.stdout).toMatch(new RegExp(`question   \\S+ by rita: ${QUESTION.replace(/[?.]/g, '\\$&')}`));
+    expect(shown.stdout).toContain(`source: ${search.base}${PAGE}`);
+    expect(shown.stdout).toMatch(/question   \S+ by operator-carl: what does the poster avoid\?/);
     expect((await env.client.workflow.getHandle(run.id).query('status')) as { questions: { by: string }[] }).toMatchObject({
       questions: [{ by: 'rita' }, { by: 'operator-carl' }],
     });
