@@ -4,6 +4,7 @@
 import type { ImageModel } from '../providers/imageModel';
 import type { ObjectStore } from '../providers/objectStore';
 import type { AgentDeps } from './agentDeps';
+import { answerReviewQuestionActivity } from './answerReviewQuestion';
 import { loadBatchCasesActivity } from './batchCases';
 import { composePromptActivity } from './composePrompt';
 import { critiqueImageActivity } from './critiqueImage';
@@ -49,6 +50,7 @@ export function createAgentActivities(deps: AgentDeps) {
     loadBatchCases: loadBatchCasesActivity(deps),
     judgeCase: judgeCaseActivity(deps),
     writeBatchReport: writeBatchReportActivity(deps),
+    answerReviewQuestion: answerReviewQuestionActivity(deps),
   };
 }
 

@@ -4,7 +4,13 @@
  * Tenancy is checked here, once: a caller bound to a tenant sees nothing of another tenant's runs.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import { legacyReportKey, reportKey, tenantKeyProblem, UPLOAD_ID_PATTERN, uploadKey, webhookKey } from '../common/objectKeys';
 import { InvalidRequestError } from '../common/requestSchema';
@@ -12,7 +18,7 @@ import { checkWebhookTarget } from './webhookTarget';
 import { visibilityString as quote } from './visibilityString';
 import type { GenerateImageInput } from '../common/request';
 import type { GenerateRequest } from '../common/requestSchema';
-import type { PlanReviewDecision, ReviewDecision } from '../common/review';
+import type { PlanReviewDecision, ReviewDecision, ReviewQuestion } from '../common/review';
 import type { Clamp } from '../common/resolveRunOptions';
 import type { GenerateImageResult, RunReport, RunSpend } from '../common/runResult';
 import { Approval, Kind, Providers, Stage, Tenant, UserTag } from '../common/searchAttributes';
@@ -20,8 +26,17 @@ import { EMPTY_USAGE } from '../common/modelCall';
 import { userTags } from '../common/userTag';
 import type { ObjectStore } from '../providers/objectStore';
 import { reviewSigner } from '../security/reviewSigner';
-import { signedFieldsOf } from '../common/decisionSignature';
-import { planReviewUpdate, reviewUpdate, statusQuery, type ReviewAccepted, type RunStatus } from '../workflows/generate/generationMessages';
+import { questionFieldsOf, signedFieldsOf, type SignedFields } from '../common/decisionSignature';
+import { FailureType } from '../common/failureTypes';
+import {
+  askAgentUpdate,
+  planReviewUpdate,
+  reviewUpdate,
+  statusQuery,
+  type AgentAnswer,
+  type ReviewAccepted,
+  type RunStatus,
+} from '../workflows/generate/generationMessages';
 import { startOptions, withOutageWindow } from './startOptions';
 import { refuseErasedStart } from './startRefusal';
 import { runSpend } from './tenantSpend';
@@ -265,6 +280,7 @@ function queuedView(g: Generations, info: WorkflowExecutionDescription, queue: Q
     candidates: [],
     current: [],
     decisions: [],
+    questions: [],
     usage: EMPTY_USAGE,
     providers: info.typedSearchAttributes.get(Providers) ?? '',
     degraded: [],
@@ -288,14 +304,65 @@ function signed<D extends ReviewDecision | PlanReviewDecision>(
 ): D {
   const { reviewer, ...rest } = decision as ReviewDecision & PlanReviewDecision;
   const name = principal ?? `operator-${reviewer ?? 'cli'}`;
+  return { ...rest, ...signatures(g, run, signedFieldsOf(run.workflowId, kind, rest), name, decisionId) } as unknown as D;
+}
+
+/** Who signed, when, and both signatures over the fields, for a decision or a question with this id. */
+function signatures(
+  g: Generations,
+  run: { workflowId: string; runId: string },
+  signedFields: Omit<SignedFields, 'principal' | 'at'>,
+  name: string,
+  decisionId: string,
+): { reviewer: string; principal: string; at: string; signature: string; signatureV2: string; decisionId: string } {
   const at = new Date().toISOString();
-  const fields = { ...signedFieldsOf(run.workflowId, kind, rest), principal: name, at };
+  const fields = { ...signedFields, principal: name, at };
   const signer = reviewSigner(g.config);
   // Both versions: a run started before version 2 checks the first; newer runs only the second, which also
   // binds the run id and the decision id, so it cannot be replayed on a reset run or applied twice.
   const signature = signer.sign(fields);
   const signatureV2 = signer.sign({ ...fields, runId: run.runId, decisionId }, 2);
-  return { ...rest, reviewer: name, principal: name, at, signature, signatureV2, decisionId } as unknown as D;
+  return { reviewer: name, principal: name, at, signature, signatureV2, decisionId };
+}
+
+/** The agent could not answer a reviewer's question (its model down past the question's time, a refusal): the run still waits. */
+class QuestionUnansweredError extends ImageAgentError {
+  override name = 'QuestionUnansweredError';
+  constructor(message: string, cause: unknown) {
+    // The run words the message from the failure's kind only (no vendor text), so the caller may read it.
+    super(message, { retryable: true, httpStatus: 503, dependency: 'model', publicMessage: message }, { cause });
+  }
+}
+
+/**
+ * A reviewer's question about a waiting run of the tenant (the respond action): signed like a decision and sent as
+ * the run's askAgent update, whose id is the request id (a retried request is the same question, answered once). The
+ * run answers from its own context with one model call and keeps waiting for its decision.
+ */
+export async function askAgent(
+  g: Generations,
+  workflowId: string,
+  asked: Pick<ReviewQuestion, 'question' | 'reviewer'>,
+  requestId: string,
+  tenant?: string,
+  principal?: string,
+): Promise<AgentAnswer> {
+  const { runId, status } = await describeOwned(g, workflowId, tenant);
+  // A closed run takes no update at all; say why here rather than as Temporal's error.
+  if (status.name !== 'RUNNING')
+    throw new ConflictError(`run ${workflowId} is not running (${status.name.toLowerCase()}): the agent answers questions while a run waits for a decision`);
+  const name = principal ?? `operator-${asked.reviewer ?? 'cli'}`;
+  const question: ReviewQuestion = {
+    question: asked.question,
+    ...signatures(g, { workflowId, runId }, questionFieldsOf(workflowId, asked.question), name, requestId),
+  };
+  try {
+    return await g.client.workflow.getHandle(workflowId, runId).executeUpdate(askAgentUpdate, { args: [question], updateId: requestId });
+  } catch (err) {
+    const cause = err instanceof WorkflowUpdateFailedError ? (err.cause as { type?: string; message?: string } | undefined) : undefined;
+    if (cause?.type === FailureType.ReviewQuestionUnanswered) throw new QuestionUnansweredError(cause.message ?? 'the agent could not answer', err);
+    throw err;
+  }
 }
 
 /** A review decision; the caller's request id is the update id, so a retried click is the same decision. */

@@ -40,7 +40,8 @@ export interface SignedFields {
   /** Version 2: the run the decision is for, and the decision's own id (its request id). */
   runId?: string;
   decisionId?: string;
-  kind: 'plan' | 'result';
+  /** 'question': a reviewer's question to the agent (decision 'ask'), signed so the run records who asked. */
+  kind: 'plan' | 'result' | 'question';
   decision: string;
   candidateKey?: string;
   feedback?: string;
@@ -50,6 +51,8 @@ export interface SignedFields {
   checklist?: string[];
   /** The earlier candidate an approval delivers: signed only when present. */
   chosenKey?: string;
+  /** A reviewer's question: signed only when present. */
+  question?: string;
   principal: string;
   at: string;
 }
@@ -78,6 +81,11 @@ export function signedFieldsOf(
   };
 }
 
+/** The signed fields of a reviewer's question (its own kind, so no signature of one passes for a decision). */
+export function questionFieldsOf(workflowId: string, question: string): Omit<SignedFields, 'principal' | 'at'> {
+  return { workflowId, kind: 'question', decision: 'ask', question };
+}
+
 /** The exact bytes signed: a JSON array in a fixed order, so both sides agree on them. */
 export function decisionMessage(f: SignedFields, version: 1 | 2 = 1): Uint8Array {
   const head = version === 2 ? ['image-agent/review/v2', f.workflowId, f.runId ?? '', f.decisionId ?? ''] : ['image-agent/review/v1', f.workflowId];
@@ -94,6 +102,7 @@ export function decisionMessage(f: SignedFields, version: 1 | 2 = 1): Uint8Array
       f.at,
       ...(f.checklist ? [f.checklist] : []),
       ...(f.chosenKey !== undefined ? [{ chosen: f.chosenKey }] : []),
+      ...(f.question !== undefined ? [{ question: f.question }] : []),
     ]),
   );
 }
@@ -139,17 +148,19 @@ export function signatureProblem(
   fields: Omit<SignedFields, 'principal' | 'at' | 'runId' | 'decisionId'>,
   d: DecisionSignature,
   run: { runId: string; now: number },
+  /** What is signed, as the refusal names it: a decision, or a reviewer's question. */
+  what: 'decision' | 'question' = 'decision',
 ): string | undefined {
   const v2 = auth.version === 2;
   const signature = v2 ? d.signatureV2 : d.signature;
   const { principal, at } = d;
   if (typeof principal !== 'string' || typeof at !== 'string' || typeof signature !== 'string' || !principal || !signature) {
-    return 'unsigned decision: this run takes decisions signed by the image-agent API (its reviewer is the authenticated principal)';
+    return `unsigned ${what}: this run takes ${what}s signed by the image-agent API (its reviewer is the authenticated principal)`;
   }
-  if (v2 && (typeof d.decisionId !== 'string' || !/^[\x21-\x7E]{1,200}$/.test(d.decisionId))) return 'badly signed decision: it has no decision id';
+  if (v2 && (typeof d.decisionId !== 'string' || !/^[\x21-\x7E]{1,200}$/.test(d.decisionId))) return `badly signed ${what}: it has no ${what} id`;
   const sig = fromBase64(signature);
   const key = fromBase64(auth.publicKey);
-  if (!sig || sig.length !== 64 || !key || key.length !== 32) return 'badly signed decision: the signature is malformed';
+  if (!sig || sig.length !== 64 || !key || key.length !== 32) return `badly signed ${what}: the signature is malformed`;
   let ok = false;
   try {
     const message = v2
@@ -159,11 +170,11 @@ export function signatureProblem(
   } catch {
     ok = false;
   }
-  if (!ok) return 'badly signed decision: the signature does not match the decision, run and principal';
+  if (!ok) return `badly signed ${what}: the signature does not match the ${what}, run and principal`;
   if (v2) {
     const signedAt = Date.parse(at);
     if (!Number.isFinite(signedAt) || run.now - signedAt > DECISION_MAX_AGE_MS || signedAt - run.now > DECISION_MAX_SKEW_MS) {
-      return `stale decision: it was signed at ${at}, more than ${DECISION_MAX_AGE_MS / 60_000} minutes from the run's clock; decide again`;
+      return `stale ${what}: it was signed at ${at}, more than ${DECISION_MAX_AGE_MS / 60_000} minutes from the run's clock; ${what === 'decision' ? 'decide' : 'ask'} again`;
     }
   }
   return undefined;

@@ -22,6 +22,8 @@ export const FailureType = {
   BudgetPaused: 'BudgetPaused',
   /** A model call to a provider the run's tenant (or request) does not allow: no link of the role is allowed. */
   ProviderNotAllowed: 'ProviderNotAllowed',
+  /** A reviewer's question the agent could not answer (the model down past the question's time, a refusal): the run still waits. */
+  ReviewQuestionUnanswered: 'ReviewQuestionUnanswered',
   /** A budget gate decision refused by the update's validator: the run is not waiting, or the decision is malformed. */
   BudgetGateRefused: 'BudgetGateRefused',
 } as const;

@@ -96,6 +96,40 @@ export interface ReviewRecord {
   via: 'update' | 'signal' | 'timeout';
 }
 
+/**
+ * A reviewer's question to the agent about a run waiting for a decision ("why this palette?", "which source says
+ * 330 m?"): answered from the run's own context in one model call, with no render, and it decides nothing.
+ * Signed by the API like a decision (common/decisionSignature.ts), so the run records who asked.
+ */
+export interface ReviewQuestion {
+  question: string;
+  /** Who asks (an id). Ignored when the question is signed: the signed principal is recorded. */
+  reviewer?: string;
+  principal?: string;
+  at?: string;
+  signature?: string;
+  signatureV2?: string;
+  /** The question's id (its request id): signed, and a run answers each id once. */
+  decisionId?: string;
+}
+
+/** One question a reviewer asked and the agent's answer, as the run keeps it (status, report). */
+export interface ReviewQuestionRecord {
+  question: string;
+  answer: string;
+  /** The run's sources the answer rests on (only URLs the run's grounded answers cite). */
+  sources: { title?: string; url: string }[];
+  by: string;
+  at: string;
+  /** The asker is the authenticated principal whose question the API signed. */
+  signed?: true;
+  /** The gate that was waiting, and its candidate (result gate). */
+  gate: 'plan' | 'result';
+  candidateKey?: string;
+  /** Who answered: the vendor of the call ('offline' for the offline respondent, which calls no model). */
+  provider: string;
+}
+
 /** The memo field a waiting run keeps its PendingReview in (workflows/generate/review/reviewGate.ts); removed once decided. */
 export const REVIEW_WAIT_MEMO_KEY = 'reviewWait';
 

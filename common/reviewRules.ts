@@ -4,13 +4,15 @@
  * ones only the run can check: a stale candidate, a duplicate decision, a decision that comes too late.
  * Pure: workflow code imports it.
  */
-import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewRecord } from './review';
+import type { ApprovalState, PendingReview, PlanReviewDecision, ReviewDecision, ReviewPolicy, ReviewQuestion, ReviewRecord } from './review';
 import { TEXT_LIMITS, textProblem } from './textLimits';
 
 /** Rejections a run accepts before the gate ends it as rejected (each costs a render); edits count as well. */
 const MAX_REJECTIONS = 10;
 /** Items an edited checklist may hold: as many as a planned one. */
 export const MAX_EDITED_CHECKLIST_ITEMS = 20;
+/** Questions a run answers (each one model call): a reviewer cannot run up unbounded model spend on one run. */
+export const MAX_REVIEW_QUESTIONS = 20;
 
 /** The longest text each decision field may carry. */
 export const REVIEW_TEXT_LIMITS = {
@@ -20,6 +22,7 @@ export const REVIEW_TEXT_LIMITS = {
   instructions: TEXT_LIMITS.instructions,
   prompt: TEXT_LIMITS.prompt,
   reviewer: TEXT_LIMITS.reviewer,
+  question: TEXT_LIMITS.reviewQuestion,
 } as const;
 
 /** What the gate knows when a decision arrives. */
@@ -144,6 +147,23 @@ function resultShapeProblem(d: ReviewDecision): string | undefined {
   if (d.reviewer !== undefined && (typeof d.reviewer !== 'string' || textProblem(d.reviewer, REVIEW_TEXT_LIMITS.reviewer))) {
     return `reviewer must be a name of at most ${REVIEW_TEXT_LIMITS.reviewer} characters, without control characters`;
   }
+  return undefined;
+}
+
+/**
+ * Why a reviewer's question is refused, or undefined: it must be text a store can hold, asked while the run waits
+ * for a decision (plan or result), within the run's question limit (`asked`: questions accepted so far).
+ */
+export function questionProblem(state: Pick<ReviewGateState, 'pending' | 'approval'>, q: ReviewQuestion, asked: number): string | undefined {
+  if (!q || typeof q.question !== 'string' || !q.question.trim()) return 'the question is empty: ask something about the run';
+  const problem = textProblem(q.question, REVIEW_TEXT_LIMITS.question);
+  if (problem) return `question ${problem}`;
+  if (q.reviewer !== undefined && (typeof q.reviewer !== 'string' || textProblem(q.reviewer, REVIEW_TEXT_LIMITS.reviewer))) {
+    return `reviewer must be a name of at most ${REVIEW_TEXT_LIMITS.reviewer} characters, without control characters`;
+  }
+  if (!state.pending) return `not waiting for a review (approval: ${state.approval}): the agent answers questions while a run waits for a decision`;
+  if (asked >= MAX_REVIEW_QUESTIONS)
+    return `question limit: a run takes ${MAX_REVIEW_QUESTIONS} questions, and this one has had them all; decide it, or read its report`;
   return undefined;
 }
 

@@ -5,7 +5,7 @@ import type { Candidate, ChecklistItem } from './generation';
 import type { ModelCallRecord, Usage } from './modelCall';
 import type { ContextPlan } from './plan';
 import type { Ablations, GenerateImageInput } from './request';
-import type { ApprovalState, ReviewRecord } from './review';
+import type { ApprovalState, ReviewQuestionRecord, ReviewRecord } from './review';
 
 export interface StageTiming {
   stage: string;
@@ -75,6 +75,8 @@ export interface RunReport {
   calls: ModelCallRecord[];
   /** Review signals that could not be applied (a signal cannot be refused like an update). */
   ignoredSignals: { at: string; reason: string }[];
+  /** Reviewers' questions to the agent and its answers (absent when nobody asked). */
+  questions?: ReviewQuestionRecord[];
   cost?: CostBreakdown;
   /** Calls and renders a fallback link answered, and the image vendors by round when they differ (written by the report activity). */
   fallbacks?: FallbackSummary;

@@ -13,6 +13,8 @@ export const TEXT_LIMITS = {
   objectKey: 1024,
   /** One statement of a checklist a reviewer edits. */
   checklistItem: 500,
+  /** A reviewer's question to the agent about a waiting run. */
+  reviewQuestion: 2000,
 } as const;
 
 // C0 controls except tab, line feed and carriage return; DEL; C1 controls.

@@ -3,10 +3,11 @@
  * (prompts + JSON schemas, providers/roles/) and a deterministic offline one (providers/offline/); each role's
  * vendor is chosen in configuration (providers/modelVendor.ts).
  */
-import type { ContextItem, GroundedAnswer, MemoryContext, UserProfile } from '../common/evidence';
+import type { ContextItem, GroundedAnswer, MemoryContext, Source, UserProfile } from '../common/evidence';
 import type { ChecklistItem, Feedback, GenerationContext, Verdict } from '../common/generation';
 import type { Modelled } from '../common/modelCall';
 import type { ContextPlan, PlannedImage } from '../common/plan';
+import type { QuestionInput } from '../common/questionContext';
 import type { HistoryTurn } from '../common/request';
 import type { ImageJudge } from './imageJudge';
 
@@ -117,6 +118,11 @@ export interface ProfileExtractor {
   extract(input: { request: string; profile: UserProfile }): Promise<Modelled<UserProfile>>;
 }
 
+export interface ReviewRespondent {
+  /** Answers a reviewer's question about a waiting run from the run's context alone; sources are among the context's. */
+  respond(input: QuestionInput): Promise<Modelled<{ answer: string; sources: Source[] }>>;
+}
+
 export interface Embedder {
   readonly model: string;
   embed(texts: string[]): Promise<number[][]>;
@@ -136,6 +142,8 @@ export interface AgentModels {
   profiler: ProfileExtractor;
   /** The benchmark judge (temperature 0). */
   judge: ImageJudge;
+  /** Answers reviewers' questions about waiting runs (the respond action). */
+  respondent: ReviewRespondent;
   /** Absent offline: memory then retrieves by full-text search alone. */
   embedder?: Embedder;
 }

@@ -30,7 +30,7 @@ import { assertTenantKey, tenantPrefix } from '../common/objectKeys';
 import { fenced } from '../providers/dataFence';
 import { safeFetch } from '../providers/search/safeFetch';
 import { submitTurnUpdate } from '../workflows/session/sessionMessages';
-import { reviewSignal, reviewUpdate } from '../workflows/generate/generationMessages';
+import { askAgentUpdate, reviewSignal, reviewUpdate } from '../workflows/generate/generationMessages';
 import { createEncryption } from '../security/dataConverter';
 import { reviewSigner } from '../security/reviewSigner';
 import { refuseInsecureDefaults } from '../security/insecureDefaults';
@@ -605,6 +605,28 @@ const ROWS: Row[] = [
         errorOf(() =>
           client.workflow.getHandle(c.pending.id).executeUpdate(reviewUpdate, { args: [{ decision: 'approve', candidateKey: c.pending.candidateKey }] }),
         ),
+      ),
+    after: stillPending,
+  },
+  {
+    area: 'workflow',
+    input: "a question to the agent encrypted under another tenant's key",
+    status: 'WorkflowUpdateFailedError',
+    message: /not encrypted under this run's tenant key/,
+    run: (c) =>
+      asTenant(c, B, (client) =>
+        errorOf(() => client.workflow.getHandle(c.pending.id).executeUpdate(askAgentUpdate, { args: [{ question: 'whose run is this?' }] })),
+      ),
+    after: stillPending,
+  },
+  {
+    area: 'workflow',
+    input: 'an unsigned question to the agent about a run the API started',
+    status: 'WorkflowUpdateFailedError',
+    message: /unsigned question: this run takes questions signed by the image-agent API/,
+    run: (c) =>
+      errorOf(() =>
+        c.env.client.workflow.getHandle(c.pending.id).executeUpdate(askAgentUpdate, { args: [{ question: 'why this palette?', reviewer: 'ceo' }] }),
       ),
     after: stillPending,
   },

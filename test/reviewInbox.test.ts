@@ -300,6 +300,37 @@ describe('the reviewer’s inbox', () => {
       expect(tooLong.body.error).toMatch(/prompt/);
     });
 
+    test('ask the agent from the run view: q opens the form, the answer appears without a reload, and the run still waits', async () => {
+      const run = await startWaiting('a lighthouse keeper poster, asked about', {});
+      const handle = env.client.workflow.getHandle(run.id);
+      const before = await scheduledActivities(handle);
+      await page.goto(`${base}/review/runs/${run.id}`);
+      await page.keyboard.press('q');
+      await page.waitForFunction(
+        () =>
+          (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute(
+            'name',
+          ) === 'question',
+        undefined,
+        { timeout: 10_000 },
+      );
+      await page.keyboard.type('What does the lighthouse keeper poster show?');
+      await page.getByRole('button', { name: 'Ask', exact: true }).click();
+      await page.locator('#ask output', { hasText: 'Answered.' }).waitFor();
+      const asked = page.locator('#ask ol.questions li');
+      await expect(asked.count()).resolves.toBe(1);
+      await expect(asked.locator('p.a').textContent()).resolves.toMatch(/OFFLINE ANSWER \(no model was asked\)/);
+      await screenshot(page, 'review-run-ask');
+      expect(await axeViolations()).toEqual([]);
+      // One answer and nothing else: no render, no critique; the run still waits for the same candidate.
+      expect(addedActivities(before, await scheduledActivities(handle))).toEqual({ answerReviewQuestion: 1 });
+      const status = (await call('GET', `/v1/generations/${run.id}`, REVIEWER)).body;
+      expect(status.pendingReview.candidateKey).toBe(run.candidateKey);
+      expect(status.questions).toMatchObject([{ question: 'What does the lighthouse keeper poster show?', by: 'inbox-reviewer', signed: true }]);
+      await page.reload();
+      await expect(page.locator('#ask ol.questions li').count()).resolves.toBe(1);
+    });
+
     test('the keyboard: ? shows the keys, j moves, a approves the focused run', async () => {
       await page.goto(`${base}/review`);
       await page.keyboard.press('?');

@@ -49,6 +49,7 @@ const SAMPLES: Record<string, Sample> = {
   'GET /v1/generations/:id/report': { allowed: 404 },
   'POST /v1/generations/:id/review': { body: JSON.stringify({ decision: 'approve', candidateKey: 'k' }), allowed: 404 },
   'POST /v1/generations/:id/plan-review': { body: JSON.stringify({ decision: 'approve' }), allowed: 404 },
+  'POST /v1/generations/:id/questions': { body: JSON.stringify({ question: 'why this palette?' }), allowed: 404 },
   'POST /v1/generations/:id/cancel': { allowed: 404 },
   'POST /v1/generations/:id/budget-gate': { body: JSON.stringify({ decision: 'resume' }), allowed: 404 },
   'GET /v1/reviews/pending': { allowed: 200 },

@@ -34,6 +34,7 @@ const CARRIES_MODEL_CALLS = {
   loadBatchCases: false,
   judgeCase: false,
   writeBatchReport: false,
+  answerReviewQuestion: true,
 } as const satisfies Record<Exclude<keyof AgentActivities, GroundingActivity>, boolean>;
 
 /** Whether the claim check moves the model-call records of this activity type's results to object storage. */

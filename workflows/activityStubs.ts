@@ -29,6 +29,13 @@ const HEARTBEAT_TIMEOUT = '15 seconds';
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
+/**
+ * A reviewer's question (the respond action): a person waits on the answer, so it is bounded well inside any
+ * outage window: one attempt may take as long as a model call (IMAGE_AGENT_MODEL_TIMEOUT_MS's default), and
+ * retries stop at `totalMs`; then the question fails, naming why, and the run goes on waiting for its decision.
+ */
+export const QUESTION_TIMEOUTS = { attemptMs: 2 * MINUTE, totalMs: 3 * MINUTE } as const;
+
 function withinWindow(windowMs: number, attemptMs: number, extra: Partial<ActivityOptions> = {}): ActivityOptions {
   return {
     startToCloseTimeout: attemptMs,
@@ -95,6 +102,10 @@ function stubsWithin(windowMs: number, dispatch: Pick<ActivityOptions, 'priority
     localReport: proxyLocalActivities<Pick<AgentActivities, 'writeReport'>>(localWithinWindow(windowMs, MINUTE, 'write the run report to object storage')),
     batch: proxyActivities<Pick<AgentActivities, 'loadBatchCases' | 'writeBatchReport'>>(within(10 * MINUTE)),
     judge: proxyActivities<Pick<AgentActivities, 'judgeCase'>>(within(3 * MINUTE)),
+    question: proxyActivities<Pick<AgentActivities, 'answerReviewQuestion'>>({
+      ...withinWindow(QUESTION_TIMEOUTS.totalMs - QUESTION_TIMEOUTS.attemptMs, QUESTION_TIMEOUTS.attemptMs, dispatch),
+      summary: 'answer a reviewer question',
+    }),
     /** Webhook deliveries retry for the window too; a receiver's 4xx stops them. */
     webhooks: proxyActivities<Pick<AgentActivities, 'deliverWebhook'>>(
       within(30 * SECOND, {

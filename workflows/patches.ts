@@ -70,3 +70,10 @@ export const REVIEW_REMINDERS = 'review-reminders';
  * image's final instead of the latest. Marked where the choice is applied.
  */
 export const REVIEW_CHOICE = 'review-choice';
+
+/**
+ * 2026-12-05: a reviewer may ask the agent about a run waiting for a decision (the `askAgent` update): one activity
+ * answers from the run's context, with no render, and the run keeps waiting. Marked where the answer is scheduled, so
+ * a worker without this code fails the task on the marker instead of replaying on past a question it cannot answer.
+ */
+export const REVIEW_QUESTIONS = 'review-questions';

@@ -18,6 +18,7 @@ import {
   planReviewBody,
   policyChangeBody,
   policyChangesQuery,
+  questionBody,
   reviewBody,
   runViewQuery,
   startBody,
@@ -29,6 +30,7 @@ import { redactSecrets } from '../../common/redact';
 import { describeFailure } from '../../common/describeFailure';
 import { loadConfigIfValid } from '../../config/loadConfig';
 import {
+  askAgent,
   cancelGeneration,
   ForbiddenError,
   generationReport,
@@ -194,6 +196,13 @@ function registerRoutes(app: FastifyInstance, g: Generations, readiness: Readine
     const principal = callerOf(req);
     const { id } = parse(idParam, req.params, 'path');
     return reviewPlan(g, id, parse(planReviewBody, req.body, 'decision'), requestId(req.headers), principal.tenant, principal.name);
+  });
+
+  // The respond action: the asker recorded is the authenticated principal (signed for the run), never the body's `reviewer`.
+  app.post('/v1/generations/:id/questions', async (req) => {
+    const principal = callerOf(req);
+    const { id } = parse(idParam, req.params, 'path');
+    return askAgent(g, id, parse(questionBody, req.body, 'question'), requestId(req.headers), principal.tenant, principal.name);
   });
 
   // Reviewers and delegates cancel any run of the tenant; a submitter only its own (runs whose user it is).

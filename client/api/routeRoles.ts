@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { CostClass } from '../../common/apiCostClass';
 import type { Role } from '../../common/principals';
+import { MAX_REVIEW_QUESTIONS } from '../../common/reviewRules';
 import {
   budgetGateBody,
   bulkReviewBody,
@@ -15,6 +16,7 @@ import {
   planReviewBody,
   policyChangeBody,
   policyChangesQuery,
+  questionBody,
   reviewBody,
   reviewLinkBody,
   reviewLinkQuery,
@@ -100,6 +102,17 @@ export const ROUTE_ROLES: readonly RouteRule[] = [
     body: planReviewBody,
     roles: ['review'],
     cost: 'ordinary',
+  },
+  {
+    method: 'POST',
+    url: '/v1/generations/:id/questions',
+    summary:
+      'ask the agent about a run waiting for a decision: one model call answers from the run’s plan, sources, checklist, prompts and verdicts, with no render; the run keeps waiting (409 with the reason when refused, 503 when no answer came in time)',
+    params: idParam,
+    body: questionBody,
+    roles: ['review'],
+    cost: 'ordinary',
+    note: `at most ${MAX_REVIEW_QUESTIONS} questions a run; send Idempotency-Key to make a retry the same question, answered once`,
   },
   {
     method: 'POST',

@@ -41,6 +41,13 @@ export const planReviewBody = z
     reviewer: safeText(REVIEW_TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
   })
   .strict();
+/** A reviewer's question to the agent about a waiting run (the respond action): answered from the run's context, decides nothing. */
+export const questionBody = z
+  .object({
+    question: safeText(REVIEW_TEXT_LIMITS.question).pipe(z.string().trim().min(1, 'the question is empty')),
+    reviewer: safeText(REVIEW_TEXT_LIMITS.reviewer).pipe(z.string().min(1)).optional(),
+  })
+  .strict();
 /** An admin's decision for a run paused at its budget gate (the principal is the recorded decider). */
 export const budgetGateBody = z.object({ decision: z.enum(['resume', 'stop']), reason: safeText(500).optional() }).strict();
 export const idParam = z.object({ id: runId });

@@ -1,8 +1,8 @@
-/** `image-agent approve | reject | edit | approve-plan | reject-plan`: a reviewer's decisions. */
+/** `image-agent approve | reject | edit | approve-plan | reject-plan`: a reviewer's decisions; `ask`: a question to the agent, which decides nothing. */
 import { randomUUID } from 'node:crypto';
 import { Option, type Command } from 'commander';
 import { UsageError } from '../usageError';
-import { generationStatus, reviewGeneration, reviewPlan, type Generations } from '../generations';
+import { askAgent, generationStatus, reviewGeneration, reviewPlan, type Generations } from '../generations';
 import { printJson, withGenerations } from './context';
 
 interface ReviewFlags {
@@ -32,15 +32,16 @@ function report(flags: ReviewFlags, accepted: unknown, text: string): void {
 }
 
 export function registerReview(program: Command): void {
-  const common = (c: Command) =>
+  // `what`: a decision, or (ask) a question, as the flags' help names it.
+  const common = (c: Command, what = { who: 'who decides', one: 'one decision' }) =>
     c
       .argument('<workflowId>', 'the run')
       .addOption(
-        new Option('--reviewer <id>', 'who decides (an id, kept in the history)')
+        new Option('--reviewer <id>', `${what.who} (an id, kept in the history)`)
           .default(process.env.USER ?? 'cli', 'your login name')
           .env('IMAGE_AGENT_REVIEWER'),
       )
-      .option('--request-id <id>', 'idempotency key: the same id twice is one decision')
+      .option('--request-id <id>', `idempotency key: the same id twice is ${what.one}`)
       .option('--json', 'print JSON');
 
   common(program.command('approve').description('approve the candidate under review'))
@@ -96,6 +97,25 @@ export function registerReview(program: Command): void {
           flags.requestId ?? randomUUID(),
         );
         report(flags, accepted, `edited ${candidateKey}; the run renders and judges your edit once, then waits for review again`);
+      }),
+    );
+
+  common(
+    program
+      .command('ask')
+      .description(
+        'ask the agent about a run waiting for review: one model call answers from the run’s plan, sources, checklist, prompts and verdicts, with no render; the run keeps waiting',
+      ),
+    { who: 'who asks', one: 'one question, answered once' },
+  )
+    .argument('<question>', 'your question, e.g. "which source gives the tower’s height?"')
+    .action((workflowId: string, question: string, flags: ReviewFlags) =>
+      withGenerations(async (g) => {
+        const answer = await askAgent(g, workflowId, { question, reviewer: flags.reviewer }, flags.requestId ?? randomUUID());
+        if (flags.json) return printJson(answer);
+        console.log(answer.answer);
+        for (const s of answer.sources) console.log(`  source  ${s.title ? `${s.title} ` : ''}${s.url}`);
+        console.log(`answered by ${answer.provider}; ${answer.remaining} questions left on this run; it still waits for a decision`);
       }),
     );
 

@@ -1,5 +1,6 @@
-/** `image-agent status | cancel | list | show`: operators watching runs and auditors reading them. */
+/** `image-agent status | cancel | list | show`: operators watching runs and auditors reading them (decisions and reviewers' questions included). */
 import { Option, type Command } from 'commander';
+import type { ReviewQuestionRecord } from '../../common/review';
 import type { RunReport } from '../../common/runResult';
 import { verdictSummary } from '../../common/generation';
 import { cancelGeneration, generationReport, generationStatus, listGenerations } from '../generations';
@@ -41,6 +42,7 @@ export function registerRuns(program: Command): void {
           console.log(`   ${s.urls[c.image.key]}`);
         }
         for (const d of s.decisions) console.log(`decision   ${d.kind} ${d.decision} by ${d.reviewer} (${d.via})${d.feedback ? `: ${d.feedback}` : ''}`);
+        printQuestions(s.questions);
         if (s.budgetGate) {
           const b = s.budgetGate;
           console.log(`budget     paused at ${b.budget} since ${b.since}; tries again at ${b.recheckAt}`, `\n           ${b.message}`);
@@ -99,6 +101,7 @@ export function registerRuns(program: Command): void {
         const report = await generationReport(g, workflowId);
         if (flags.json) return printJson(report);
         console.log(formatRun(report.result, { copies: [], bucket: g.config.s3.bucket }));
+        printQuestions(report.questions ?? []);
         console.log('', `calls      ${report.calls.length} (${report.result.providers})`);
         for (const c of report.calls) {
           console.log(
@@ -111,6 +114,15 @@ export function registerRuns(program: Command): void {
         printCost(report);
       }),
     );
+}
+
+/** Reviewers' questions to the agent and its answers (the respond action), one block each. */
+function printQuestions(questions: readonly ReviewQuestionRecord[]): void {
+  for (const q of questions) {
+    console.log(`question   ${q.at} by ${q.by}: ${q.question}`);
+    console.log(indent(`${q.answer} (${q.provider})`));
+    for (const s of q.sources) console.log(indent(`source: ${s.url}`));
+  }
 }
 
 function indent(text: string): string {

@@ -9,7 +9,7 @@ import { bool, int, optionalString, text } from './schemas';
 
 export const modelSettings = configSection(
   'Models',
-  'Every role runs on the vendor `IMAGE_AGENT_PROVIDERS` names unless `IMAGE_AGENT_<ROLE>_VENDOR` names another (roles: `PLANNER`, `REASONER`, `SUMMARIZER`, `RANKER`, `COMPOSER`, `CHECKLIST`, `CRITIC`, `PROFILER`, `JUDGE`, `IMAGE`, `EMBED`). The vendors and their own settings are listed under Model vendors.',
+  'Every role runs on the vendor `IMAGE_AGENT_PROVIDERS` names unless `IMAGE_AGENT_<ROLE>_VENDOR` names another (roles: `PLANNER`, `REASONER`, `SUMMARIZER`, `RANKER`, `COMPOSER`, `CHECKLIST`, `CRITIC`, `PROFILER`, `JUDGE`, `RESPONDENT`, `IMAGE`, `EMBED`). The vendors and their own settings are listed under Model vendors.',
   {
     IMAGE_AGENT_PROVIDERS: {
       schema: z.enum(['auto', ...VENDOR_NAMES]),
@@ -17,7 +17,11 @@ export const modelSettings = configSection(
       description: 'The model vendor of every role, or `auto`: `openai` when an OpenAI key or base URL is set, else `offline`.',
     },
     IMAGE_AGENT_MODEL_PLANNER: { schema: text, default: 'gpt-4.1', description: 'The planner’s model (it also composes prompts and writes checklists).' },
-    IMAGE_AGENT_MODEL_REASONER: { schema: text, default: 'gpt-4.1', description: 'The reasoner’s model (it also summarises evidence and updates profiles).' },
+    IMAGE_AGENT_MODEL_REASONER: {
+      schema: text,
+      default: 'gpt-4.1',
+      description: 'The reasoner’s model (it also summarises evidence, updates profiles and answers reviewers’ questions).',
+    },
     IMAGE_AGENT_MODEL_VLM: { schema: text, default: 'gpt-4.1', description: 'The critic’s vision-language model.' },
     IMAGE_AGENT_MODEL_IMAGE: { schema: text, default: 'gpt-image-1', description: 'The image model.' },
     IMAGE_AGENT_MODEL_EMBEDDINGS: { schema: text, default: 'text-embedding-3-small', description: 'The embedding model of memory retrieval.' },

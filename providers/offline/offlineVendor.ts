@@ -13,6 +13,7 @@ import { OfflinePlanner } from './offlinePlanner';
 import { OfflineProfiler } from './offlineProfiler';
 import { OfflineRanker } from './offlineRanker';
 import { OfflineReasoner } from './offlineReasoner';
+import { OfflineRespondent } from './offlineRespondent';
 import { OfflineSummarizer } from './offlineSummarizer';
 
 export const offlineVendor = {
@@ -29,6 +30,7 @@ export const offlineVendor = {
     critic: new OfflineCritic(),
     profiler: new OfflineProfiler(),
     judge: new OfflineJudge(),
+    respondent: new OfflineRespondent(),
   }),
   image: () => new OfflineImageModel(),
 } as const satisfies ModelVendor<never>;

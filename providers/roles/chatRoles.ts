@@ -1,7 +1,7 @@
 /**
  * Every chat role over one vendor's chat model: the prompts, schemas and answer checks of providers/roles/,
  * with the model each role is configured to use (the planner's model also composes and writes checklists; the
- * reasoner's also summarises evidence and updates profiles; the VLM ranks references and critiques).
+ * reasoner's also summarises evidence, updates profiles and answers reviewers' questions; the VLM ranks references and critiques).
  */
 import type { ModelNames } from '../../common/config';
 import type { ChatModel } from '../chatModel';
@@ -14,6 +14,7 @@ import { ChatPlanner } from './planner';
 import { ChatProfiler } from './profiler';
 import { ChatRanker } from './ranker';
 import { ChatReasoner } from './reasoner';
+import { ChatRespondent } from './respondent';
 import { ChatSummarizer } from './summarizer';
 
 export function chatRoles(chat: ChatModel, models: ModelNames): ChatRoles {
@@ -27,5 +28,6 @@ export function chatRoles(chat: ChatModel, models: ModelNames): ChatRoles {
     critic: new ChatCritic(chat, models.vlm),
     profiler: new ChatProfiler(chat, models.reasoner),
     judge: new ChatJudge(chat, models.judge),
+    respondent: new ChatRespondent(chat, models.reasoner),
   };
 }

@@ -45,6 +45,15 @@ export function scriptAgentDefaults(fake: FakeOpenAIServer): FakeOpenAIServer {
       reply: (req) => ({ json: { results: checklistStatements(req).map((_, i) => ({ item: i + 1, pass: true, reason: 'looks right' })) } }),
     },
     { route: 'chat', schema: 'profile_update', reply: { json: {} } },
+    {
+      route: 'chat',
+      schema: 'review_answer',
+      // Cites the first URL of the run's context, and one the context never held (which the role must drop).
+      reply: (req) => {
+        const url = /https?:\/\/[^\s,\]]+/.exec(userTextOf(req))?.[0];
+        return { json: { answer: 'scripted answer from the run context', sourceUrls: [...(url ? [url] : []), 'https://invented.example/not-in-the-run'] } };
+      },
+    },
     // Benchmark judges answer in their benchmark's own format (no response_format).
     {
       route: 'chat',

@@ -81,7 +81,17 @@ describe('grounding-route table', () => {
   it('claim-checks exactly the routes whose rows say so, beside the other model-calling activities', () => {
     for (const route of GROUNDING_ROUTE_NAMES) expect(isClaimChecked(GROUNDING_ROUTES[route].activity)).toBe(GROUNDING_ROUTES[route].claimChecked);
     expect(agentActivities.filter(isClaimChecked).sort()).toEqual(
-      ['composePrompt', 'critiqueImage', 'planChecklist', 'planContext', 'reasonQuestion', 'rememberTurn', 'searchImages', 'searchWeb'].sort(),
+      [
+        'answerReviewQuestion',
+        'composePrompt',
+        'critiqueImage',
+        'planChecklist',
+        'planContext',
+        'reasonQuestion',
+        'rememberTurn',
+        'searchImages',
+        'searchWeb',
+      ].sort(),
     );
     expect(isClaimChecked('renderImage')).toBe(false);
     expect(isClaimChecked('toString')).toBe(false);

@@ -70,6 +70,18 @@ test('the inbox and the run view show request text, verdict reasons and source t
     ] as never,
     current: [],
     decisions: [{ kind: 'result', decision: 'reject', candidateKey: 'k0', feedback: hostile, reviewer: 'rita', at: '2026-12-04T11:00:00.000Z', via: 'update' }],
+    questions: [
+      {
+        question: hostile,
+        answer: hostile,
+        sources: [{ url: 'javascript:alert(1)', title: hostile }],
+        by: 'rita',
+        at: '2026-12-04T11:30:00.000Z',
+        gate: 'result',
+        candidateKey: 'k1',
+        provider: 'offline',
+      },
+    ],
     usage: EMPTY_USAGE,
     providers: 'offline',
     degraded: [],

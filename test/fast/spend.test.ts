@@ -82,6 +82,7 @@ test('the review page shows what a run has spent, and what its calls in flight r
     candidates: [],
     current: [],
     decisions: [],
+    questions: [],
     usage: EMPTY_USAGE,
     providers: 'openai',
     degraded: [],

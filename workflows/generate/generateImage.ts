@@ -25,6 +25,7 @@ import { resultOf, statusOf, writeReport } from './runReport';
 import { statusQuery } from './generationMessages';
 import { CHECKLIST_BESIDE_FIRST_RENDER, TENANT_REVIEW_RULES } from '../patches';
 import { ReviewGate } from './review/reviewGate';
+import { ReviewQuestions } from './review/reviewQuestions';
 
 export async function generateImage(started: GenerateImageInput): Promise<GenerateImageResult> {
   const input = underTenantReviewRules(started);
@@ -33,12 +34,16 @@ export async function generateImage(started: GenerateImageInput): Promise<Genera
   const gate = new ReviewGate(input.review ?? NO_REVIEW, shape, input.reviewAuth);
   const run = new Run(input, options, gate);
   gate.install();
+  const questions = new ReviewQuestions(run);
+  questions.install();
   gate.onWaitEvent = (event, pending) => notify(run, event, { pendingReview: pending }, pending.escalatedAt ? ':escalated' : '');
   setHandler(statusQuery, () => statusOf(run));
   upsertMemo({ maxRounds: options.maxRounds, review: input.review ?? NO_REVIEW, ablations: options.ablations, webhook: input.webhook ? 'set' : 'none' });
 
   try {
     const outcome = await produce(run);
+    // A question asked just before the decision is answered before the run ends (none in flight: no wait, no command).
+    await questions.settled();
     return await finish(run, outcome);
   } catch (err) {
     if (isCancellation(err)) {

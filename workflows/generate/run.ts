@@ -6,6 +6,7 @@ import type { Candidate, ChecklistItem } from '../../common/generation';
 import type { ContextPlan } from '../../common/plan';
 import { providersLabel } from '../../common/modelCall';
 import { DEFAULT_OPTIONS, type GenerateImageInput, type GenerateOptions } from '../../common/request';
+import type { ReviewQuestionRecord } from '../../common/review';
 import type { Degradation, ImageOutcome } from '../../common/runResult';
 import type { Priority } from '@temporalio/common';
 import { patched } from '@temporalio/workflow';
@@ -30,6 +31,8 @@ export class Run {
   checklist: ChecklistItem[] = [];
   images: ImageOutcome[] = [];
   readonly candidates: Candidate[] = [];
+  /** Reviewers' questions to the agent and its answers (review/reviewQuestions.ts). */
+  readonly questions: ReviewQuestionRecord[] = [];
   readonly recorder = new RunRecorder();
   readonly webhookDeliveries: Promise<unknown>[] = [];
   /** The workflow's date, fixed at the start: every stage plans for the same day. */

@@ -23,6 +23,7 @@ export function statusOf(run: Run): RunStatus {
     candidates: run.candidates.map(stripCalls),
     current: run.images.map((i) => stripCalls(i.final)),
     decisions: run.gate.decisions,
+    questions: run.questions,
     usage: run.recorder.usage,
     providers: run.providers(),
     degraded: run.degraded(),
@@ -65,6 +66,8 @@ export async function writeReport(run: Run, outcome: RunOutcome, result = result
     result,
     calls: run.recorder.calls,
     ignoredSignals: run.gate.ignoredSignals,
+    // Only runs that were asked something carry it, so every other report's input is as before.
+    ...(run.questions.length ? { questions: run.questions } : {}),
   });
 }
 

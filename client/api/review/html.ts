@@ -54,6 +54,7 @@ output{margin-left:.5rem}
 .candidate{border:1px solid var(--line);border-radius:.4rem;padding:.5rem;width:20rem;max-width:100%}
 .candidate.under-review{border:2px solid var(--focus)}
 .candidate ul{padding-left:1.1rem;margin:.3rem 0;font-size:.85rem}
+.ask{border-top:1px solid var(--line);margin:.8rem 0;padding-top:.4rem} .ask ol.questions p{margin:.2rem 0} .ask p.a{white-space:pre-wrap}
 pre.prompt{white-space:pre-wrap;background:#f5f5f5;padding:.5rem;border-radius:.3rem;font-size:.85rem}
 dialog{max-width:34rem}
 kbd{border:1px solid var(--line);border-radius:.2rem;padding:0 .3rem;font-size:.85rem}

@@ -102,7 +102,7 @@ const BULK_BAR = `<div id="bulk" class="bulk">
 export const KEYS_DIALOG = `<dialog id="keys" aria-label="keyboard shortcuts"><form method="dialog"><h2>Keys</h2><ul>
 <li><kbd>j</kbd> / <kbd>k</kbd> next / previous run</li><li><kbd>x</kbd> select for a bulk decision</li>
 <li><kbd>a</kbd> approve</li><li><kbd>r</kbd> reject (with the feedback written)</li><li><kbd>e</kbd> edit the prompt or checklist and re-render</li>
-<li><kbd>o</kbd> open the run: every round, checklist, sources</li><li><kbd>?</kbd> this help; <kbd>Esc</kbd> closes it</li></ul><button>Close</button></form></dialog>`;
+<li><kbd>q</kbd> ask the agent about the run (answered from its context, no render)</li><li><kbd>o</kbd> open the run: every round, checklist, sources</li><li><kbd>?</kbd> this help; <kbd>Esc</kbd> closes it</li></ul><button>Close</button></form></dialog>`;
 
 export function renderInboxPage(v: InboxView): string {
   const cards = v.inbox.entries.flatMap((e) => {

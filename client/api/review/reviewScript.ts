@@ -2,7 +2,7 @@
  * The review pages' script (progressive enhancement: the pages read fully without it). Every decision goes
  * through the JSON API with the page's cookie, so the server signs and validates it exactly as any other:
  * one run's decision, or a bulk one that the server splits into one signed decision per run. Keys: j/k move,
- * x selects, a approves, r rejects, e opens the feedback box, o opens the run, ? shows the keys.
+ * x selects, a approves, r rejects, e opens the feedback box, q asks the agent, o opens the run, ? shows the keys.
  */
 export const REVIEW_SCRIPT = String.raw`
 const runs = () => [...document.querySelectorAll('section.run:not(.decided)')];
@@ -44,6 +44,40 @@ async function sendEdit(section) {
   if (res.ok) decided(section);
 }
 
+// Ask the agent: the answer is added to the list as text (never markup); the run keeps waiting, so nothing is disabled.
+async function ask(section) {
+  const box = section.querySelector('#ask');
+  const field = box.querySelector('textarea[name=question]');
+  const out = box.querySelector('output');
+  const question = field.value.trim();
+  if (!question) { out.textContent = 'Write a question first.'; field.focus(); return; }
+  out.textContent = 'asking… (one model call)';
+  const res = await fetch('/v1/generations/' + encodeURIComponent(section.dataset.workflowId) + '/questions', { method: 'POST', headers: headers(), body: JSON.stringify({ question }) });
+  const answer = await res.json().catch(() => ({}));
+  if (!res.ok) { out.textContent = 'Not answered: ' + (answer.error || res.status); return; }
+  const item = document.createElement('li');
+  const line = (tag, label, text, note) => { const p = document.createElement('p'); p.className = tag; const b = document.createElement('b'); b.textContent = label; const small = document.createElement('small'); small.textContent = note; p.append(b, ' ' + text + ' ', small); return p; };
+  item.append(line('q', 'Q', answer.question, answer.by + ' · ' + answer.at), line('a', 'A', answer.answer, answer.provider));
+  if (answer.sources.length) {
+    const list = document.createElement('ul');
+    list.className = 'sources';
+    for (const s of answer.sources) { const li = document.createElement('li'); const a = document.createElement('a'); a.textContent = s.title || s.url; if (/^https?:\/\//i.test(s.url)) a.href = s.url; a.target = '_blank'; a.rel = 'noopener noreferrer'; li.append(a); list.append(li); }
+    item.append(list);
+  }
+  box.querySelector('ol.questions').append(item);
+  field.value = '';
+  out.textContent = 'Answered.';
+  box.querySelector('.questions-left').textContent = 'one model call, no render; ' + (answer.remaining > 0 ? answer.remaining + ' questions left' : 'no questions left');
+  if (answer.remaining <= 0) box.querySelector('.ask-agent').disabled = true;
+}
+
+function openAsk(section) {
+  const field = section?.querySelector('#ask textarea[name=question]');
+  if (field) { field.scrollIntoView({ block: 'nearest' }); field.focus(); return; }
+  const link = section?.querySelector('a.open');
+  if (link) location.href = link.href + '#ask';
+}
+
 function decided(section) {
   section.classList.add('decided');
   for (const b of section.querySelectorAll('button, input[type=checkbox]')) b.disabled = true;
@@ -53,6 +87,7 @@ for (const section of document.querySelectorAll('section.run')) {
   section.querySelector('.approve')?.addEventListener('click', () => decide(section, 'approve'));
   section.querySelector('.reject')?.addEventListener('click', () => decide(section, 'reject'));
   section.querySelector('.edit-render')?.addEventListener('click', () => sendEdit(section));
+  section.querySelector('.ask-agent')?.addEventListener('click', () => ask(section));
   for (const b of section.querySelectorAll('.approve-chosen')) b.addEventListener('click', () => decide(section, 'approve', b.dataset.key));
   section.addEventListener('focusin', () => focus(section, false));
 }
@@ -133,6 +168,7 @@ document.addEventListener('keydown', (e) => {
       if (link && current.dataset.kind === 'result') location.href = link.href + '?edit=1';
       else current?.querySelector('textarea').focus();
     },
+    q: () => openAsk(current),
     o: () => { const link = current?.querySelector('a.open'); if (link) location.href = link.href; },
     '?': () => help.open ? help.close() : help.showModal(),
   }[e.key];
@@ -141,6 +177,8 @@ document.addEventListener('keydown', (e) => {
   act();
 });
 focus(runs()[0], false);
+// Opened at the question form (the inbox's q key).
+if (location.hash === '#ask') openAsk(document.querySelector('section.run'));
 // A details element's content can take focus only once it is laid out open: focus on the next frame.
 function openEdit(form) { form.open = true; requestAnimationFrame(() => form.querySelector('textarea').focus()); }
 `;

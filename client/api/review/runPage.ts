@@ -1,13 +1,14 @@
 /**
  * One waiting run, everything a reviewer weighs (GET /review/runs/:id): every candidate of every round side by
  * side with its per-item verdicts and composed prompt, the checklist, the plan with the grounded answers and
- * their sources, the spend, and the time left; the same decision form as the inbox.
+ * their sources, the spend, and the time left; the same decision form as the inbox, and questions to the agent.
  */
 import type { StatusView } from '../../generations';
 import { verdictStatus, verdictSummary, type Candidate, type VerdictStatus } from '../../../common/generation';
 import { esc, page, safeHref, usd } from './html';
 import { decisionForm, KEYS_DIALOG, waitingLine } from './inboxPage';
 import { REVIEW_SCRIPT } from './reviewScript';
+import { MAX_REVIEW_QUESTIONS, REVIEW_TEXT_LIMITS } from '../../../common/reviewRules';
 
 const VERDICT_MARK: Record<VerdictStatus, string> = { pass: '✔', fail: '✘', unverified: '?' };
 
@@ -38,6 +39,41 @@ function editForm(prompt: string, checklist: readonly string[], editing: boolean
   <label>Checklist, one statement per line <textarea name="checklist" rows="${Math.max(3, checklist.length + 1)}" data-original="${esc(checklist.join('\n'))}">${esc(checklist.join('\n'))}</textarea></label>
   <button type="button" class="edit-render">Render my edit</button>
 </details>`;
+}
+
+/** Questions asked so far and their answers, with the sources each rests on. */
+function questionList(v: StatusView): string {
+  return v.questions
+    .map((q) => {
+      const sources = q.sources
+        .map((s) => `<li><a href="${safeHref(s.url)}" target="_blank" rel="noopener noreferrer">${esc(s.title || s.url)}</a></li>`)
+        .join('');
+      return `<li><p class="q"><b>Q</b> ${esc(q.question)} <small>${esc(q.by)} · ${esc(q.at)}</small></p><p class="a"><b>A</b> ${esc(q.answer)} <small>${esc(q.provider)}</small></p>${sources ? `<ul class="sources">${sources}</ul>` : ''}</li>`;
+    })
+    .join('');
+}
+
+const questionsLeft = (left: number): string =>
+  `one model call, no render; ${left > 0 ? `${left} of ${MAX_REVIEW_QUESTIONS} questions left` : 'no questions left'}`;
+
+/**
+ * Ask the agent (the respond action): earlier questions and answers, and while the run waits, a form whose question is
+ * answered from the run's context with one model call and no render; it decides nothing.
+ */
+function askForm(v: StatusView): string {
+  const asked = questionList(v);
+  if (!v.pendingReview && !asked) return '';
+  const left = MAX_REVIEW_QUESTIONS - v.questions.length;
+  const form = v.pendingReview
+    ? `<label>Your question <textarea name="question" rows="2" maxlength="${REVIEW_TEXT_LIMITS.question}" placeholder="Why this palette? Which source gives the height?"></textarea></label>
+  <button type="button" class="ask-agent"${left <= 0 ? ' disabled' : ''}>Ask</button> <span class="meta questions-left">${questionsLeft(left)}</span>
+  <output class="ask-answer" aria-live="polite"></output>`
+    : '';
+  return `<section class="ask" id="ask" aria-label="ask the agent"><h2>Ask the agent (<kbd>q</kbd>)</h2>
+  <p class="meta">Answered from this run's plan, sources, checklist, prompts and verdicts. A question decides nothing: the run keeps waiting for you.</p>
+  <ol class="questions">${asked}</ol>
+  ${form}
+</section>`;
 }
 
 /** `editing`: opened to edit (the inbox's e key): the edit form is open, its prompt focused. */
@@ -90,6 +126,7 @@ export function renderRunPage(v: StatusView, now: number, editing = false): stri
         )
       : ''
   }
+  ${askForm(v)}
   <h2>Candidates, every round</h2>${byRound ? `<div class="rounds">${byRound}</div>` : '<p>No candidate yet: the plan is under review.</p>'}
   <h2>Checklist</h2><ol>${checklist || '<li>no checklist yet</li>'}</ol>
   <h2>Plan and grounded context</h2><ul>${questions || '<li>no missing context was planned</li>'}</ul><ul>${answers}</ul>
