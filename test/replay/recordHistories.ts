@@ -24,7 +24,7 @@ import { resumeBudgetGates } from '../../client/budgetGates';
 import { tenantPolicies } from '../../client/tenantPolicies';
 import { Stage } from '../../common/searchAttributes';
 import { BUDGET_PAUSED_STAGE } from '../../workflows/budgetGateMessages';
-import { reviewGeneration, reviewPlan, startGeneration } from '../../client/generations';
+import { askAgent, reviewGeneration, reviewPlan, startGeneration } from '../../client/generations';
 import { submitTurn, turnResult, type Conversation } from '../../client/sessionClient';
 import { stackUp } from '../../infra/stack';
 import { resolveTool } from '../../infra/toolchain';
@@ -178,6 +178,19 @@ const offlineScenarios: Scenario[] = [
       description: 'rejected once, then the first candidate approved instead',
       workflowId: handle.workflowId,
     });
+  },
+  async (env, capture) => {
+    const handle = await startRun(env, 'a tide table card', { review: { required: true, onTimeout: 'expire' } });
+    const candidateKey = await pendingReview(handle, 'result');
+    await askAgent(gen(env), handle.workflowId, { question: 'Which colours did you choose, and why?' }, randomUUID(), tenantId, 'recorder');
+    await capture({
+      scenario: 'generate-question-answered-waiting',
+      description: "a reviewer's question answered from the run's context, still waiting for its decision (open)",
+      workflowId: handle.workflowId,
+    });
+    await decide(env, handle.workflowId, { decision: 'approve', candidateKey });
+    await handle.result();
+    await capture({ scenario: 'generate-question-then-approved', description: 'asked about, then approved', workflowId: handle.workflowId });
   },
   async (env, capture) => {
     const handle = await startRun(env, 'a tram map card', { review: { required: true, onTimeout: 'expire', timeout: '2 seconds', remindAt: 0.25 } });
