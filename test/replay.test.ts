@@ -32,6 +32,13 @@ describe('recorded histories replay against the current workflow code', () => {
       'generate-fallback-completed',
       'generate-budget-gate-waiting',
       'generate-budget-gate-resumed',
+      'generate-edited-then-approved',
+      'generate-reminded-escalated-waiting',
+      'generate-escalated-then-approved',
+      'generate-reminded-expired',
+      'generate-earlier-candidate-approved',
+      'generate-question-answered-waiting',
+      'generate-question-then-approved',
     ]) {
       expect(scenarios).toContain(scenario);
     }
