@@ -27,6 +27,19 @@ export interface ReviewEscalation {
   timeout: string;
 }
 
+/**
+ * Set by the API on decisions and questions: the authenticated principal, when, and its Ed25519 signature
+ * (common/decisionSignature.ts). Version 2 (runs whose review auth has version 2) is signed over the run id and the
+ * decision's id (its request id) too, and a run applies each id once.
+ */
+export interface SignedByApi {
+  principal?: string;
+  at?: string;
+  signature?: string;
+  signatureV2?: string;
+  decisionId?: string;
+}
+
 /** Reminders are sent halfway to a deadline unless the policy says otherwise. */
 export const DEFAULT_REMIND_AT = 0.5;
 
@@ -34,7 +47,7 @@ export const NO_REVIEW: ReviewPolicy = { required: false, onTimeout: 'expire' };
 
 export type ApprovalState = 'not_required' | 'pending_plan' | 'pending' | 'approved' | 'rejected' | 'plan_rejected' | 'expired' | 'cancelled';
 
-export interface ReviewDecision {
+export interface ReviewDecision extends SignedByApi {
   /** edit: render the candidate again with the reviewer's prompt and/or checklist: one render, one critique, no re-planning. */
   decision: 'approve' | 'reject' | 'edit';
   /** The candidate being decided on (its object key, as status shows it): a decision on a stale candidate is refused. */
@@ -52,16 +65,9 @@ export interface ReviewDecision {
   chosenKey?: string;
   /** Who decided (an id, not an email: it is kept in the run's history). Ignored when the decision is signed. */
   reviewer?: string;
-  /** Set by the API: the authenticated principal, when, and its Ed25519 signature (common/decisionSignature.ts). */
-  principal?: string;
-  at?: string;
-  signature?: string;
-  /** Version 2 (runs whose review auth has version 2): signed over the run id and this decision id too. */
-  signatureV2?: string;
-  decisionId?: string;
 }
 
-export interface PlanReviewDecision {
+export interface PlanReviewDecision extends SignedByApi {
   decision: 'approve' | 'reject';
   /** Extra instructions for composing the prompt, in the reviewer's words. */
   instructions?: string;
@@ -69,12 +75,6 @@ export interface PlanReviewDecision {
   prompt?: string;
   feedback?: string;
   reviewer?: string;
-  principal?: string;
-  at?: string;
-  signature?: string;
-  /** Version 2 (runs whose review auth has version 2): signed over the run id and this decision id too. */
-  signatureV2?: string;
-  decisionId?: string;
 }
 
 export interface ReviewRecord {
@@ -101,16 +101,10 @@ export interface ReviewRecord {
  * 330 m?"): answered from the run's own context in one model call, with no render, and it decides nothing.
  * Signed by the API like a decision (common/decisionSignature.ts), so the run records who asked.
  */
-export interface ReviewQuestion {
+export interface ReviewQuestion extends SignedByApi {
   question: string;
   /** Who asks (an id). Ignored when the question is signed: the signed principal is recorded. */
   reviewer?: string;
-  principal?: string;
-  at?: string;
-  signature?: string;
-  signatureV2?: string;
-  /** The question's id (its request id): signed, and a run answers each id once. */
-  decisionId?: string;
 }
 
 /** One question a reviewer asked and the agent's answer, as the run keeps it (status, report). */
