@@ -5,7 +5,6 @@
  * foreign link is refused with the reason; with the database down the link fails (502) and stays unused.
  */
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
@@ -14,20 +13,13 @@ import { signReviewLink } from '../security/reviewLinks';
 import { statusQuery } from '../workflows/generate/generationMessages';
 import { launchBrowser, screenshot } from './support/browser';
 import { eventually } from './support/eventually';
+import { freePort } from './support/freePort';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 import { WebhookReceiver } from './soak/webhookReceiver';
 
 const REVIEWER = `tok-lrev-${randomUUID()}`;
 const AUDITOR = `tok-laud-${randomUUID()}`;
 const OTHER = `tok-loth-${randomUUID()}`;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 describe('review links in webhooks', () => {
   let env: TestEnv;

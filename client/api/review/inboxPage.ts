@@ -20,7 +20,7 @@ export interface InboxView {
   now: number;
 }
 
-const runViewPath = (workflowId: string): string => `/review/runs/${encodeURIComponent(workflowId)}`;
+export const runViewPath = (workflowId: string): string => `/review/runs/${encodeURIComponent(workflowId)}`;
 
 /** The decision form of one run (its card in the inbox, or the run view). */
 export function decisionForm(kind: 'plan' | 'result'): string {

@@ -18,8 +18,7 @@ import { NotFoundError } from '../../generations';
 import { reviewLinkUse, useReviewLink } from '../../reviewLinkUses';
 import { verifyReviewLink } from '../../../security/reviewLinks';
 import { esc, page } from './html';
-
-const runViewPath = (workflowId: string): string => `/review/runs/${encodeURIComponent(workflowId)}`;
+import { runViewPath } from './inboxPage';
 
 // The page's URL holds the link: it is never sent to another origin as a referrer (same-origin keeps the form's Origin).
 function html(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
