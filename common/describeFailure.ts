@@ -5,6 +5,7 @@
 import { ApplicationFailure, WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { causeChain } from './causeChain';
 import { ConfigError, redactUrl, type AppConfig } from './config';
+import { findImageAgentError } from './imageAgentError';
 
 function errorCode(err: unknown): string | undefined {
   for (const e of causeChain(err, 5)) {
@@ -49,12 +50,13 @@ export function describeFailure(err: unknown, config: AppConfig | undefined): st
   if (err instanceof WorkflowUpdateFailedError) return `refused: ${(err.cause as Error | undefined)?.message ?? err.message}`;
   if (err instanceof WorkflowNotFoundError) return `no such run: ${err.workflowId}`;
 
-  // Classified at the pool (providers/database.ts), whatever port its text names.
-  if (causeChain(err).some((e) => e instanceof Error && e.name === 'PostgresUnavailableError')) {
-    return `Postgres is unreachable${config ? ` at ${redactUrl(config.databaseUrl)}` : ''}: ${allMessages(err).replace(/^PostgresUnavailableError: Postgres is unreachable: /, '')}`;
-  }
+  // An error already classified by its dependency (providers/database.ts, the object store) is that dependency's, whatever
+  // its text says: "PostgresUnavailableError" must not read as gRPC's UNAVAILABLE.
+  const classified = findImageAgentError(err);
+  const dependency = classified?.dependency;
   const temporalAddress = config?.temporal.connection.address ?? 'localhost:7233';
   if (
+    (dependency === undefined || dependency === 'temporal') &&
     /TransportError|Failed to connect|tcp connect error|UNAVAILABLE|ECONNREFUSED.*:7233|No connection established/i.test(text) &&
     /temporal|transport|grpc|UNAVAILABLE|connect/i.test(text) &&
     !/25432|8333|s3/i.test(text)
@@ -72,7 +74,7 @@ export function describeFailure(err: unknown, config: AppConfig | undefined): st
     return `object storage rejected the credentials for bucket ${config?.s3.bucket ?? ''}: check S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY`;
   }
   const pgPort = config ? new URL(config.databaseUrl).port || '5432' : '25432';
-  if ((code === 'ECONNREFUSED' || code === 'ENOTFOUND') && new RegExp(`:${pgPort}\\b`).test(text)) {
+  if (classified?.name === 'PostgresUnavailableError' || ((code === 'ECONNREFUSED' || code === 'ENOTFOUND') && new RegExp(`:${pgPort}\\b`).test(text))) {
     return `Postgres is unreachable at ${config ? redactUrl(config.databaseUrl) : 'DATABASE_URL'}: start the local stack with \`npm run stack:up\`, or fix DATABASE_URL`;
   }
   const failure = rootFailure(err);
