@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     const pageMs = performance.now() - pageStarted;
 
     const body = { decision: 'approve', runs: inbox.entries.map((e) => ({ workflowId: e.workflowId, gate: e.gate, candidateKey: e.candidateKey })) };
+    const bulkStartedAt = Date.now();
     const bulkStarted = performance.now();
     const res = await fetch(`${base}/v1/reviews/bulk`, {
       method: 'POST',
@@ -66,6 +67,22 @@ async function main(): Promise<void> {
 
     const results = await Promise.all(started.map((s) => env.client.workflow.getHandle(s.workflowId).result() as Promise<GenerateImageResult>));
     const recorded = results.map((r) => r.decisions.filter((d) => d.kind === 'result' && d.decision === 'approve').length);
+    // When each run accepted its decision (the server's clock, on this machine): how the 100 spread over the request.
+    const acceptedAfter = (
+      await Promise.all(
+        started.map((s) =>
+          env.client.workflow
+            .getHandle(s.workflowId)
+            .fetchHistory()
+            .then((h) => h.events ?? []),
+        ),
+      )
+    )
+      .map((events) => events.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes)?.eventTime)
+      .filter((t) => t != null)
+      .map((t) => Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) - bulkStartedAt)
+      .sort((a, b) => a - b);
+    const at = (q: number) => `${((acceptedAfter[Math.min(acceptedAfter.length - 1, Math.floor(q * acceptedAfter.length))] ?? NaN) / 1000).toFixed(2)} s`;
     console.log('');
     console.log('| measure | figure |');
     console.log('| --- | --- |');
@@ -75,6 +92,7 @@ async function main(): Promise<void> {
     console.log(
       `| bulk approval of ${body.runs.length} runs (POST /v1/reviews/bulk; target ≤ 5 s) | **${(bulkMs / 1000).toFixed(2)} s** (HTTP ${res.status}) |`,
     );
+    console.log(`| decisions accepted by their runs, after the request: first, median, last | ${at(0)}, ${at(0.5)}, ${at(1)} |`);
     console.log(`| runs the bulk answer says were approved | ${answer.results.filter((r) => r.ok).length} of ${answer.results.length} |`);
     console.log(`| runs that recorded exactly one approval (target: all) | **${recorded.filter((n) => n === 1).length} of ${count}** |`);
     console.log(`| runs completed approved | ${results.filter((r) => r.approval === 'approved').length} of ${count} |`);
