@@ -144,6 +144,8 @@ export interface AppConfig {
     gpuConcurrency: number;
     /** Model/search activities in flight per orchestration worker. */
     activityConcurrency: number;
+    /** Activity slots a workflow task may reserve for eager execution (WorkerOptions.maxEagerActivityReservationsPerWorkflowTask). */
+    eagerActivitySlots: number;
     /** A GPU worker's local folder for rendered bytes not yet uploaded. */
     renderSpoolDir: string;
   };

@@ -47,6 +47,9 @@ const DYNAMIC_CONFIG = [
   'frontend.enableServerVersionCheck=false',
   // Task-queue priority and per-tenant fairness (common/dispatchPriority.ts): on in the local stack as in production.
   'matching.useNewMatcher=true',
+  // Set, not left to the server's default: activities a workflow task schedules on its own queue start in the answer to
+  // that task, with no trip through matching (workers reserve IMAGE_AGENT_EAGER_ACTIVITY_SLOTS for them).
+  'system.enableActivityEagerExecution=true',
   'matching.enableFairness=true',
   // One partition per queue: priority and fairness are kept per partition, and one server process gains nothing from four.
   'matching.numTaskqueueReadPartitions=1',

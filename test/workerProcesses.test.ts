@@ -130,6 +130,11 @@ describe('worker processes: metrics and graceful shutdown', () => {
     // The Temporal SDK's own metrics come through the same endpoint.
     expect(metricSum(o, 'temporal_workflow_completed_total')).toBeGreaterThanOrEqual(1);
     expect(g).toMatch(/^temporal_activity_schedule_to_start_latency_seconds_bucket\{/m);
+    // Eager starts (IMAGE_AGENT_EAGER_ACTIVITY_SLOTS, the server's system.enableActivityEagerExecution): every
+    // activity the run scheduled on its own queue started in the answer to the workflow task that scheduled it.
+    const received = metricSum(o, 'temporal_activity_task_received_total');
+    expect(received).toBeGreaterThanOrEqual(4);
+    expect(metricSum(o, 'temporal_activity_task_received_total', { eager: 'true' })).toBe(received);
     // Structured logs: JSON lines, no prompt text.
     const lines = orchestration
       .output()

@@ -103,6 +103,8 @@ export async function createOrchestrationWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     maxConcurrentActivityTaskExecutions: config.workers.activityConcurrency,
+    // A grounding group starts all its activities on this worker in the workflow task's own answer (the SDK reserves 3).
+    maxEagerActivityReservationsPerWorkflowTask: Math.min(config.workers.eagerActivitySlots, config.workers.activityConcurrency),
     activities: createAgentActivities(deps),
     interceptors: {
       activity: orderedActivityInterceptors({ ...shared.activityInterceptors, claimCheck: modelCallClaimCheck(deps.store) }),

@@ -12,6 +12,12 @@ export const workerSettings = configSection(
   {
     IMAGE_AGENT_GPU_CONCURRENCY: { schema: int(1, 64), default: '2', description: 'Renders in flight per GPU worker.' },
     IMAGE_AGENT_ACTIVITY_CONCURRENCY: { schema: int(1, 1000), default: '20', description: 'Model and search calls in flight per orchestration worker.' },
+    IMAGE_AGENT_EAGER_ACTIVITY_SLOTS: {
+      schema: int(0, 1000),
+      default: '11',
+      description:
+        'Activity slots a workflow task may reserve to run the activities it schedules on this worker at once, skipping a trip through the server’s matching (0: off). The default covers a plan’s widest group: 10 questions and the memory recall.',
+    },
     IMAGE_AGENT_BATCH_CONCURRENCY: { schema: int(1, 256), default: '4', description: 'Cases in flight per batch.' },
     IMAGE_AGENT_RENDER_SPOOL_DIR: {
       schema: optionalString,
@@ -33,6 +39,7 @@ export const workerSettings = configSection(
     workers: {
       gpuConcurrency: s.IMAGE_AGENT_GPU_CONCURRENCY,
       activityConcurrency: s.IMAGE_AGENT_ACTIVITY_CONCURRENCY,
+      eagerActivitySlots: s.IMAGE_AGENT_EAGER_ACTIVITY_SLOTS,
       renderSpoolDir: s.IMAGE_AGENT_RENDER_SPOOL_DIR
         ? path.resolve(projectRoot, s.IMAGE_AGENT_RENDER_SPOOL_DIR)
         : path.join(os.tmpdir(), 'image-agent-render-spool'),

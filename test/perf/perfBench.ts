@@ -2,7 +2,7 @@
  * `npm run bench:perf [-- --short]`: what orchestration costs, on the real local stack against the fake
  * OpenAI-compatible server. Prints a table and writes perf.json and perf.md under out/perf/<time>/.
  *
- * Full mode measures every figure of the performance section (README): orchestration overhead against an
+ * Full mode measures every figure of the performance section (README): what orchestration adds (overhead.ts) against an
  * in-process pipeline, grounding parallelism, throughput for 1, 2 and 4 worker processes of each kind,
  * the 1,000-case batch rate, history sizes per run shape, recovery after SIGKILL, worker RSS over 1,000
  * runs. Timings are measured side by side in one run and given as ratios where noise would make absolute
@@ -25,7 +25,6 @@ import { loadConfig } from '../../config/loadConfig';
 import { projectRoot } from '../../common/paths';
 import type { ReviewDecision, ReviewPolicy } from '../../common/review';
 import { infrastructure, stackUp } from '../../infra/stack';
-import { createEncryption } from '../../security/dataConverter';
 import { writeWorkflowBundle } from '../../workers/workflowBundle';
 import { batchWorkflowId } from '../../workflows/batch/batchMessages';
 import { statusQuery } from '../../workflows/generate/generationMessages';
@@ -34,11 +33,13 @@ import { runWiseBatchLoad } from '../load/wiseBatchLoad';
 import { eventually } from '../support/eventually';
 import { dumpHistory } from '../support/history';
 import { DIST, TEST_BUNDLE } from '../support/paths';
-import { startTestEnv, type TestEnv } from '../support/testEnv';
+import { installTestRuntime, startTestEnv, type TestEnv } from '../support/testEnv';
 import { auditShare, type AuditShare } from './auditShare';
-import { measureFloorOptions, startFloor, type FloorOptionRow } from './floorRunner';
-import { percentile } from './percentile';
-import { Pipeline, stepsOf } from './pipeline';
+import { measureTwinOptions, type TwinOptionRow } from './twinRunner';
+import { measureOverhead, recordedShape, type OverheadRow } from './overhead';
+import { regularGroupCount } from './runShape';
+import { formatEstimate } from './bootstrap';
+import type { TwinGroup } from './twinWorkflow';
 import { scriptRealistic } from './perfScripts';
 import { freePort } from '../support/freePort';
 
@@ -51,6 +52,9 @@ interface SizeRow {
   shape: string;
   /** Single-image runs of up to 3 rounds and 2 rejections are held to the history target. */
   singleImage: boolean;
+  /** Single-round runs are held to the group target: sequential regular-activity groups (runShape.ts). */
+  singleRound?: boolean;
+  regularGroups: number;
   events: number;
   historySizeBytes: number;
   largestPayloadBytes: number;
@@ -66,7 +70,11 @@ interface Check {
   value: number;
   target: number;
   passed: boolean;
+  unit: 'bytes' | 'groups';
 }
+
+/** Sequential regular-activity groups on a single-round run's critical path (issue target ≤ 6, stretch ≤ 5). */
+const GROUP_TARGET = 6;
 
 const tenantId = 'perf';
 
@@ -74,7 +82,7 @@ async function measure(
   client: Client,
   workflowId: string,
   runId?: string,
-): Promise<{ events: number; historySizeBytes: number; largestPayloadBytes: number; audit: AuditShare }> {
+): Promise<{ events: number; historySizeBytes: number; largestPayloadBytes: number; regularGroups: number; audit: AuditShare }> {
   const handle = client.workflow.getHandle(workflowId, runId);
   const described = await handle.describe();
   const dump = await dumpHistory(handle);
@@ -83,6 +91,7 @@ async function measure(
     historySizeBytes: described.historySize ?? dump.bytes,
     // Decoded (decompressed and decrypted): the larger figure, so the check against the limit is conservative.
     largestPayloadBytes: Math.max(0, ...dump.payloadBytes.map((b) => b.length)),
+    regularGroups: regularGroupCount(dump.history.events ?? []),
     audit: auditShare(dump.history),
   };
 }
@@ -92,7 +101,7 @@ async function childrenOf(client: Client, workflowId: string, runId?: string): P
   return events.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
 }
 
-async function withChildren(client: Client, shape: string, workflowId: string, singleImage = false): Promise<SizeRow> {
+async function withChildren(client: Client, shape: string, workflowId: string, singleImage = false, singleRound = false): Promise<SizeRow> {
   const own = await measure(client, workflowId);
   const children = await childrenOf(client, workflowId);
   const measured = [];
@@ -100,6 +109,7 @@ async function withChildren(client: Client, shape: string, workflowId: string, s
   return {
     shape,
     singleImage,
+    ...(singleRound ? { singleRound } : {}),
     ...own,
     ...(children.length
       ? {
@@ -156,7 +166,7 @@ async function measureSizes(short: boolean, log: (s: string) => void): Promise<S
     const c = offline.client;
     let h = await startRun(offline, 'a weather forecast card for Hangzhou on 2026-07-15');
     await h.result();
-    rows.push(await withChildren(c, 'offline single-round', h.workflowId, true));
+    rows.push(await withChildren(c, 'offline single-round', h.workflowId, true, true));
     rows.push(
       await withChildren(c, 'offline, review with 2 rejections', await rejectedTwice(offline, 'a weather forecast card for Hangzhou on 2026-07-15'), true),
     );
@@ -196,8 +206,12 @@ async function measureSizes(short: boolean, log: (s: string) => void): Promise<S
   const fake = await new FakeOpenAIServer().start();
   const endpoint = await startTestEnv({ name: 'perf-endpoint', fake });
   try {
+    scriptRealistic(fake);
+    let h = await startRun(endpoint, 'a weather forecast card for Hangzhou on 2026-07-15');
+    await h.result();
+    rows.push(await withChildren(endpoint.client, 'single round against the endpoint', h.workflowId, true, true));
     scriptRealistic(fake, { failingCritiques: 2 });
-    const h = await startRun(endpoint, 'a weather forecast card for Hangzhou on 2026-07-15');
+    h = await startRun(endpoint, 'a weather forecast card for Hangzhou on 2026-07-15');
     await h.result();
     rows.push(await withChildren(endpoint.client, '3 rounds against the endpoint', h.workflowId, true));
     scriptRealistic(fake, { failingCritiques: 2 });
@@ -237,6 +251,7 @@ async function batchSizes(client: Client, shape: string, workflowId: string): Pr
     events: Math.max(...measured.map((m) => m.events)),
     historySizeBytes: Math.max(...measured.map((m) => m.historySizeBytes)),
     largestPayloadBytes: Math.max(...measured.map((m) => m.largestPayloadBytes)),
+    regularGroups: Math.max(...measured.map((m) => m.regularGroups)),
     children: {
       count: cases.length,
       maxHistorySizeBytes: Math.max(...caseSizes.map((m) => m.historySizeBytes)),
@@ -249,93 +264,29 @@ function sizeChecks(rows: SizeRow[]): Check[] {
   const checks: Check[] = [];
   for (const r of rows) {
     if (r.singleImage)
-      checks.push({ name: `history ≤ 64 KB: ${r.shape}`, value: r.historySizeBytes, target: HISTORY_TARGET, passed: r.historySizeBytes <= HISTORY_TARGET });
+      checks.push({
+        name: `history ≤ 64 KB: ${r.shape}`,
+        value: r.historySizeBytes,
+        target: HISTORY_TARGET,
+        passed: r.historySizeBytes <= HISTORY_TARGET,
+        unit: 'bytes',
+      });
+    if (r.singleRound)
+      checks.push({
+        name: `sequential regular-activity groups ≤ ${GROUP_TARGET}: ${r.shape}`,
+        value: r.regularGroups,
+        target: GROUP_TARGET,
+        passed: r.regularGroups <= GROUP_TARGET,
+        unit: 'groups',
+      });
     const largest = Math.max(r.largestPayloadBytes, r.children?.maxLargestPayloadBytes ?? 0);
-    checks.push({ name: `largest payload ≤ 256 KB: ${r.shape}`, value: largest, target: PAYLOAD_TARGET, passed: largest <= PAYLOAD_TARGET });
+    checks.push({ name: `largest payload ≤ 256 KB: ${r.shape}`, value: largest, target: PAYLOAD_TARGET, passed: largest <= PAYLOAD_TARGET, unit: 'bytes' });
   }
   return checks;
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Timings (full mode only)
-
-interface OverheadRow {
-  latency: string;
-  pairs: number;
-  workflowP50Ms: number;
-  pipelineP50Ms: number;
-  overheadP50Ms: number;
-  overheadP95Ms: number;
-  ratioP50: number;
-  ratioP95: number;
-  /** The same activity groups as no-op activities on a plain worker: what the SDK and server cost (floorWorkflow.ts). */
-  floorP50Ms: number;
-  /** Workflow tasks and activity groups of the measured run. */
-  workflowTasks: number;
-  activityGroups: number;
-}
-
-async function measureOverhead(pairs: number, log: (s: string) => void): Promise<OverheadRow[]> {
-  const fake = await new FakeOpenAIServer().start();
-  const env = await startTestEnv({ name: 'perf-overhead', fake });
-  const pipeline = new Pipeline(env.config);
-  const encryption = createEncryption(env.config);
-  const floor = await startFloor(env.config);
-  const rows: OverheadRow[] = [];
-  try {
-    for (const [label, chat, image] of [
-      ['zero model latency', 0, 0],
-      ['chat 200 ms, image 1 s', 200, 1000],
-    ] as const) {
-      scriptRealistic(fake);
-      fake.baseLatencyMs.chat = chat;
-      fake.baseLatencyMs['images.generate'] = image;
-      const wf: number[] = [];
-      const pipe: number[] = [];
-      const floorMs: number[] = [];
-      let last: { handle: WorkflowHandle; groups: number } | undefined;
-      for (let i = 0; i <= pairs; i++) {
-        const started = performance.now();
-        const h = await startRun(env, 'a weather forecast card for Hangzhou on 2026-07-15');
-        await h.result();
-        const workflowMs = performance.now() - started;
-        const steps = await stepsOf(h, encryption, env.store);
-        const pipelineMs = await pipeline.run(steps, tenantId);
-        const floorRunMs = await floor.run(steps.map((g) => g.length));
-        if (i === 0) continue; // warm-up
-        wf.push(workflowMs);
-        pipe.push(pipelineMs);
-        floorMs.push(floorRunMs);
-        last = { handle: h, groups: steps.length };
-      }
-      // The shape the floor copies, read once: every pair runs the same request.
-      const events = (await last!.handle.fetchHistory()).events ?? [];
-      const shape = { workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length, activityGroups: last!.groups };
-      const diff = wf.map((w, i) => w - pipe[i]!);
-      const ratio = wf.map((w, i) => w / pipe[i]!);
-      rows.push({
-        latency: label,
-        pairs,
-        workflowP50Ms: percentile(wf, 50),
-        pipelineP50Ms: percentile(pipe, 50),
-        overheadP50Ms: percentile(diff, 50),
-        overheadP95Ms: percentile(diff, 95),
-        ratioP50: percentile(ratio, 50),
-        ratioP95: percentile(ratio, 95),
-        floorP50Ms: percentile(floorMs, 50),
-        ...shape,
-      });
-      log(`  overhead (${label}): p50 ${percentile(diff, 50).toFixed(0)} ms; floor of the same shape ${percentile(floorMs, 50).toFixed(0)} ms`);
-    }
-  } finally {
-    await floor.stop();
-    encryption.close();
-    await pipeline.close();
-    await env.stop();
-    await fake.stop();
-  }
-  return rows;
-}
 
 interface GroundingRow {
   questions: number;
@@ -628,15 +579,15 @@ function markdown(report: PerfReport): string {
     lines.push(
       '## History and payload sizes',
       '',
-      '| shape | events | historySizeBytes | largest payload (decoded) | children (largest history, largest payload) | audit: events, bytes, report step |',
-      '| --- | --- | --- | --- | --- | --- |',
+      '| shape | events | regular-activity groups | historySizeBytes | largest payload (decoded) | children (largest history, largest payload) | audit: events, bytes, report step |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const r of report.sizes) {
       const ch = r.children ? `${r.children.count}: ${kb(r.children.maxHistorySizeBytes)}, ${kb(r.children.maxLargestPayloadBytes)}` : '–';
       const a = r.audit;
       const audit = a ? `${a.events}, ${kb(a.bytes)} (${((a.bytes / r.historySizeBytes) * 100).toFixed(0)}%), ${a.reportMs} ms of ${a.runMs} ms` : '–';
       lines.push(
-        `| ${r.shape}${r.runs ? ` (${r.runs} runs, largest)` : ''} | ${r.events} | ${kb(r.historySizeBytes)} | ${kb(r.largestPayloadBytes)} | ${ch} | ${audit} |`,
+        `| ${r.shape}${r.runs ? ` (${r.runs} runs, largest)` : ''} | ${r.events} | ${r.regularGroups} | ${kb(r.historySizeBytes)} | ${kb(r.largestPayloadBytes)} | ${ch} | ${audit} |`,
       );
     }
     lines.push('', `Payload limit: ${kb(PAYLOAD_LIMIT)}. Targets: history ≤ 64 KB (single image, ≤ 3 rounds, ≤ 2 rejections), payload ≤ 256 KB.`);
@@ -644,26 +595,39 @@ function markdown(report: PerfReport): string {
   if (report.overhead) {
     lines.push(
       '',
-      '## Orchestration overhead (workflow − in-process pipeline, single round)',
+      '## What image-agent adds: the run (W), the in-process pipeline (P), the run’s twin (F), single round',
       '',
-      '| model latency | pairs | workflow p50 | pipeline p50 | overhead p50 | overhead p95 | ratio p50 | ratio p95 | floor p50 |',
+      'Per-triplet ratios, p50 with a bootstrap 95% interval; triplets in rotating order.',
+      '',
+      '| model latency | triplets | W p50 | of it, the start | P p50 | F p50 | W − P p50 | (W − P) / F | W / P | eager starts: W, F |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     );
-    lines.push('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-    for (const o of report.overhead)
+    for (const o of report.overhead) {
+      const eager = o.eager ? `${o.eager.workflow.eager} of ${o.eager.workflow.total}, ${o.eager.twin.eager} of ${o.eager.twin.total}` : '–';
       lines.push(
-        `| ${o.latency} | ${o.pairs} | ${o.workflowP50Ms.toFixed(0)} ms | ${o.pipelineP50Ms.toFixed(0)} ms | ${o.overheadP50Ms.toFixed(0)} ms | ${o.overheadP95Ms.toFixed(0)} ms | ${o.ratioP50.toFixed(2)} | ${o.ratioP95.toFixed(2)} | ${o.floorP50Ms.toFixed(0)} ms |`,
+        `| ${o.latency} | ${o.triplets} | ${o.workflowP50Ms.toFixed(0)} ms | ${o.startP50Ms.toFixed(0)} ms | ${o.pipelineP50Ms.toFixed(0)} ms | ${o.twinP50Ms.toFixed(0)} ms | ${o.overheadP50Ms.toFixed(0)} ms${o.overheadP95Ms !== undefined ? ` (p95 ${o.overheadP95Ms.toFixed(0)} ms)` : ''} | ${formatEstimate(o.addedOverTwin)} | ${formatEstimate(o.workflowOverPipeline)} | ${eager} |`,
       );
+    }
     const first = report.overhead[0];
+    if (first?.variants?.length)
+      lines.push(
+        '',
+        `Variants of W at zero model latency, each run in every triplet: W itself ${formatEstimate(first.addedOverTwin)}.`,
+        '',
+        '| W with | p50 | (W′ − P) / F |',
+        '| --- | --- | --- |',
+        ...first.variants.map((v) => `| ${v.variant} | ${v.p50Ms.toFixed(0)} ms | ${formatEstimate(v.addedOverTwin)} |`),
+      );
     if (first)
       lines.push(
         '',
-        `Floor: the same ${first.activityGroups} activity groups as no-op activities on a worker with the SDK's defaults (test/perf/floorWorkflow.ts), ${first.workflowTasks} workflow tasks in the measured run. No workflow of this shape finishes faster than the floor on this machine.`,
+        `Shape (from W's history; F runs it with no-op activities, the render on a GPU worker, the report local): ${first.shape}. ${first.regularGroups} sequential regular-activity groups, ${first.workflowTasks} workflow tasks. Targets: (W − P) / F ≤ 1.5 at zero latency, W / P ≤ 1.10 at latency.`,
       );
   }
   if (report.floor) {
     lines.push(
       '',
-      `## The floor workflow with image-agent's worker options (groups ${report.floor.groups.join(', ')}, runs back to back)`,
+      `## The twin with image-agent's worker options (shape ${report.floor.groups.map((g) => (g.queue === 'orchestration' ? g.size : `${g.queue}:${g.size}`)).join(', ')}, variants interleaved)`,
       '',
       '| worker options | runs | p50 |',
       '| --- | --- | --- |',
@@ -694,7 +658,7 @@ function markdown(report: PerfReport): string {
   if (report.recovery)
     for (const r of report.recovery) lines.push('', `Resume after SIGKILL of the ${r.killed}: ${(r.resumeMs / 1000).toFixed(1)} s (heartbeat timeout 15 s).`);
   lines.push('', '## Size checks', '');
-  for (const c of report.checks) lines.push(`- ${c.passed ? 'ok' : 'FAILED'} ${c.name}: ${kb(c.value)}`);
+  for (const c of report.checks) lines.push(`- ${c.passed ? 'ok' : 'FAILED'} ${c.name}: ${c.unit === 'bytes' ? kb(c.value) : c.value}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -705,7 +669,7 @@ interface PerfReport {
   sizes: SizeRow[];
   checks: Check[];
   overhead?: OverheadRow[];
-  floor?: { groups: number[]; rows: FloorOptionRow[] };
+  floor?: { groups: TwinGroup[]; rows: TwinOptionRow[] };
   grounding?: GroundingRow[];
   throughput?: ThroughputRow[];
   memory?: MemoryRow;
@@ -717,13 +681,12 @@ async function main(): Promise<void> {
   const opts = new Command()
     .option('--short', 'history and payload sizes only (CI): fails only on a broken size target')
     .option('--only <parts>', 'comma-separated: sizes,overhead,floor,grounding,throughput,batch,recovery')
-    .option('--floor-groups <list>', "the floor's activity groups: a single-round run's shape by default", '1,4,2,1,1,1')
-    .option('--pairs <n>', 'overhead pairs per latency', '10')
+    .option('--pairs <n>', 'overhead triplets per latency (W, P, F), and twin runs per worker-option variant', '30')
     .option('--runs <n>', 'generations per throughput measurement', '100')
     .option('--workers <list>', 'worker processes of each kind to measure throughput with (the leak check runs with the first)', '1,2,4')
     .option('--leak-runs <n>', 'runs for the RSS growth check', '1000')
     .parse()
-    .opts<{ short?: boolean; only?: string; pairs: string; runs: string; leakRuns: string; workers: string; floorGroups: string }>();
+    .opts<{ short?: boolean; only?: string; pairs: string; runs: string; leakRuns: string; workers: string }>();
   const parts = new Set((opts.only ?? (opts.short ? 'sizes' : 'sizes,overhead,grounding,throughput,batch,recovery')).split(','));
   const log = (s: string) => console.log(s);
   const config = loadConfig();
@@ -747,10 +710,15 @@ async function main(): Promise<void> {
     report.sizes = await measureSizes(!!opts.short, log);
     report.checks = sizeChecks(report.sizes);
   }
-  if (parts.has('overhead')) report.overhead = await measureOverhead(Number(opts.pairs), log);
+  if (parts.has('overhead')) {
+    // The SDK's own metrics, read for eager activity starts (installed before any worker of this process).
+    const port = await freePort();
+    installTestRuntime(port);
+    report.overhead = await measureOverhead(Number(opts.pairs), log, `http://127.0.0.1:${port}/metrics`);
+  }
   if (parts.has('floor')) {
-    const groups = opts.floorGroups.split(',').map(Number);
-    report.floor = { groups, rows: await measureFloorOptions(config, groups, Number(opts.pairs) * 2) };
+    const groups = report.overhead?.[0]?.groups ?? (await recordedShape());
+    report.floor = { groups, rows: await measureTwinOptions(config, groups, Number(opts.pairs)) };
     for (const r of report.floor.rows) log(`  floor, ${r.variant}: p50 ${r.p50Ms.toFixed(0)} ms`);
   }
   if (parts.has('grounding')) report.grounding = await measureGrounding(log);

@@ -18,6 +18,11 @@ function parseSamples(text: string): Sample[] {
   return samples;
 }
 
+/** A metric's samples (each with its labels). */
+export function metricSamples(text: string, name: string): Sample[] {
+  return parseSamples(text).filter((s) => s.name === name);
+}
+
 export function metricSum(text: string, name: string, labels: Record<string, string> = {}): number {
   return parseSamples(text)
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))

@@ -17,6 +17,19 @@ import { TEST_BUNDLE } from './paths';
 
 let runtimeInstalled = false;
 
+/**
+ * The SDK's Runtime for a test or bench process, once: quiet (test output shows results, not poll logs), with
+ * the SDK's Prometheus metrics on `metricsPort` when a bench reads them. Later calls change nothing.
+ */
+export function installTestRuntime(metricsPort?: number): void {
+  if (runtimeInstalled) return;
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    ...(metricsPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}`, countersTotalSuffix: true } } } } : {}),
+  });
+  runtimeInstalled = true;
+}
+
 export interface TestEnv {
   config: AppConfig;
   client: Client;
@@ -40,11 +53,7 @@ export interface TestEnvOptions {
 }
 
 export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
-  if (!runtimeInstalled) {
-    // Quiet workers: test output should show test results, not poll logs.
-    Runtime.install({ logger: new DefaultLogger('ERROR') });
-    runtimeInstalled = true;
-  }
+  installTestRuntime();
   const taskQueue = options.taskQueue ?? `test-${options.name}-${randomUUID().slice(0, 8)}`;
   const config = loadConfig({
     ...process.env,
