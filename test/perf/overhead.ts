@@ -10,9 +10,12 @@
  * read from the same minutes of the same machine.
  */
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startGeneration } from '../../client/generations';
+import { projectRoot } from '../../common/paths';
 import { createEncryption } from '../../security/dataConverter';
+import { UNTRACED_INTERCEPTOR_MODULES, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { metricSamples, metricSum } from '../support/prometheusText';
 import { startTestEnv, type TestEnv } from '../support/testEnv';
@@ -65,12 +68,19 @@ export interface VariantRow {
 export interface Variant {
   name: string;
   env: Record<string, string>;
+  /** A workflow bundle of its own, built before the triplets. */
+  bundle?: { file: string; interceptorModules: string[] };
 }
 
 /** The variants the bench measures by default: each is a round trip or a codec W could do without. */
 const DEFAULT_VARIANTS: Variant[] = [
   { name: 'eager activity starts off', env: { IMAGE_AGENT_EAGER_ACTIVITY_SLOTS: '0' } },
   { name: 'codecs off (no compression, no encryption)', env: { IMAGE_AGENT_ENCRYPTION: 'false' } },
+  {
+    name: 'no OpenTelemetry workflow interceptors (tracing is off in every variant)',
+    env: {},
+    bundle: { file: path.join(projectRoot, '.stack', 'test', 'workflow-bundle-untraced.js'), interceptorModules: UNTRACED_INTERCEPTOR_MODULES },
+  },
 ];
 
 /** The six orders of W, P and F: triplet i runs in ORDERS[i % 6]. */
@@ -131,7 +141,10 @@ export async function measureOverhead(
   const fake = await new FakeOpenAIServer().start();
   const env = await startTestEnv({ name: 'perf-overhead', fake });
   const variantEnvs: TestEnv[] = [];
-  for (const [i, v] of variants.entries()) variantEnvs.push(await startTestEnv({ name: `perf-variant-${i}`, fake, env: v.env }));
+  for (const [i, v] of variants.entries()) {
+    if (v.bundle) await writeWorkflowBundle(v.bundle.file, undefined, v.bundle.interceptorModules);
+    variantEnvs.push(await startTestEnv({ name: `perf-variant-${i}`, fake, env: v.env, ...(v.bundle ? { workflowBundlePath: v.bundle.file } : {}) }));
+  }
   const pipeline = new Pipeline(env.config);
   const encryption = createEncryption(env.config);
   const twin = await startTwin(env.config);
