@@ -5,7 +5,6 @@
  * decide, or that refuses, fails alone: the answer has one outcome per run, never all or nothing.
  */
 import { createHash } from 'node:crypto';
-import pLimit from 'p-limit';
 import { decideOwnedRun, NotFoundError, ownedRuns, type Generations } from './generations';
 import { errorResponse } from './api/errorResponse';
 import { describeFailure } from '../common/describeFailure';
@@ -13,12 +12,6 @@ import { redactSecrets } from '../common/redact';
 
 /** Runs per bulk request at most: a page of the inbox, five times over. */
 export const BULK_REVIEW_MAX_RUNS = 100;
-/**
- * Decisions in flight at once: a whole bulk request. Each approved run goes on to finish (memory, report,
- * completion) on the same workers; with 16 in flight, the later decisions queued behind the earlier ones'
- * finishing work (10 s for 100 on 2 cores, against 5–6.5 s with all in flight: npm run bench:review).
- */
-const BULK_CONCURRENCY = BULK_REVIEW_MAX_RUNS;
 
 export interface BulkRun {
   workflowId: string;
@@ -48,7 +41,6 @@ function runDecisionId(requestId: string, workflowId: string): string {
 }
 
 export async function bulkReview(g: Generations, req: BulkReviewRequest, requestId: string, tenant: string, principal: string): Promise<BulkOutcome[]> {
-  const limit = pLimit(BULK_CONCURRENCY);
   // The tenant check for every run at once; a run missing from the answer is another tenant's, or none (404 alike).
   const owned = await ownedRuns(g, [...new Set(req.runs.map((r) => r.workflowId))], tenant);
   const decideOne = async (run: BulkRun): Promise<BulkOutcome> => {
@@ -76,5 +68,7 @@ export async function bulkReview(g: Generations, req: BulkReviewRequest, request
       return { workflowId: run.workflowId, ok: false, status: answer.status, error: answer.body.error };
     }
   };
-  return Promise.all(req.runs.map((run) => limit(() => decideOne(run))));
+  // Every decision at once (a request holds at most BULK_REVIEW_MAX_RUNS): each approved run goes on to finish on the
+  // same workers, and with 16 in flight the later decisions queued behind that work (docs/performance.md, "Bulk review").
+  return Promise.all(req.runs.map(decideOne));
 }

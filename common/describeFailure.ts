@@ -74,7 +74,7 @@ export function describeFailure(err: unknown, config: AppConfig | undefined): st
     return `object storage rejected the credentials for bucket ${config?.s3.bucket ?? ''}: check S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY`;
   }
   const pgPort = config ? new URL(config.databaseUrl).port || '5432' : '25432';
-  if (classified?.name === 'PostgresUnavailableError' || ((code === 'ECONNREFUSED' || code === 'ENOTFOUND') && new RegExp(`:${pgPort}\\b`).test(text))) {
+  if (dependency === 'postgres' || ((code === 'ECONNREFUSED' || code === 'ENOTFOUND') && new RegExp(`:${pgPort}\\b`).test(text))) {
     return `Postgres is unreachable at ${config ? redactUrl(config.databaseUrl) : 'DATABASE_URL'}: start the local stack with \`npm run stack:up\`, or fix DATABASE_URL`;
   }
   const failure = rootFailure(err);

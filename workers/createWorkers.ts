@@ -86,6 +86,14 @@ export interface ManagedWorker {
   close(): Promise<void>;
 }
 
+/**
+ * Slots a workflow task may reserve to start its own activities on this worker at once: a grounding group starts
+ * in the task's own answer (the SDK reserves 3). Never more than the worker's slots.
+ */
+export function eagerActivityReservations(config: AppConfig): number {
+  return Math.min(config.workers.eagerActivitySlots, config.workers.activityConcurrency);
+}
+
 /** Workflows and the light activities: model calls, search, memory. */
 export async function createOrchestrationWorker(
   config: AppConfig,
@@ -103,8 +111,7 @@ export async function createOrchestrationWorker(
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     maxConcurrentActivityTaskExecutions: config.workers.activityConcurrency,
-    // A grounding group starts all its activities on this worker in the workflow task's own answer (the SDK reserves 3).
-    maxEagerActivityReservationsPerWorkflowTask: Math.min(config.workers.eagerActivitySlots, config.workers.activityConcurrency),
+    maxEagerActivityReservationsPerWorkflowTask: eagerActivityReservations(config),
     activities: createAgentActivities(deps),
     interceptors: {
       activity: orderedActivityInterceptors({ ...shared.activityInterceptors, claimCheck: modelCallClaimCheck(deps.store) }),

@@ -23,18 +23,20 @@ export function workflowInterceptorModules(source: Pick<WorkerOptions, 'workflow
 }
 
 /**
+ * WORKFLOW_INTERCEPTOR_MODULES without OpenTelemetry’s: the bench measures what those cost a run. Not for workers: histories
+ * recorded with OpenTelemetry's interceptors do not replay without them ([TMPRL1100] on every run with an update).
+ */
+export const UNTRACED_INTERCEPTOR_MODULES = [require.resolve('../workflows/tenantHeader'), require.resolve('../workflows/budgetGate')];
+
+/**
  * Workflow interceptor modules compiled into the bundle (a prebuilt bundle ignores WorkerOptions'
  * workflowModules): OpenTelemetry spans for workflow execution, signals, updates, activities and children, and
  * the run's tenant as a header of every activity (workflows/tenantHeader.ts), and the budget gate (workflows/budgetGate.ts). They add no commands (the gate only when a call is refused, behind a patch), so histories recorded without them replay with them (SDK flags gate the rest).
  */
-export const WORKFLOW_INTERCEPTOR_MODULES = [
+export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [
   require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
-  require.resolve('../workflows/tenantHeader'),
-  require.resolve('../workflows/budgetGate'),
+  ...UNTRACED_INTERCEPTOR_MODULES,
 ];
-
-/** The interceptor modules without OpenTelemetry's (the bench measures what tracing's interceptors cost a run). */
-export const UNTRACED_INTERCEPTOR_MODULES = WORKFLOW_INTERCEPTOR_MODULES.slice(1);
 
 export async function writeWorkflowBundle(
   outFile: string,

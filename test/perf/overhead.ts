@@ -23,7 +23,7 @@ import { bootstrapMedian, type Estimate } from './bootstrap';
 import { percentile } from './percentile';
 import { Pipeline, stepsOf } from './pipeline';
 import { scriptRealistic } from './perfScripts';
-import { describeShape, regularGroupCount, runShape } from './runShape';
+import { describeShape, regularGroupCount, runShape, twinGroups } from './runShape';
 import { startTwin } from './twinRunner';
 import type { TwinGroup } from './twinWorkflow';
 
@@ -125,7 +125,7 @@ export async function recordedShape(): Promise<TwinGroup[]> {
   try {
     scriptRealistic(fake);
     const { handle } = await runOnce(env);
-    return runShape((await handle.fetchHistory()).events ?? [], env.config.temporal.gpuTaskQueue).map(({ queue, size }) => ({ queue, size }));
+    return twinGroups(runShape((await handle.fetchHistory()).events ?? [], env.config.temporal.gpuTaskQueue));
   } finally {
     await env.stop();
     await fake.stop();
@@ -161,7 +161,8 @@ export async function measureOverhead(
       const first = await runOnce(env);
       const events = (await first.handle.fetchHistory()).events ?? [];
       const steps = await stepsOf(first.handle, encryption, env.store);
-      const groups = runShape(events, env.config.temporal.gpuTaskQueue).map(({ queue, size }) => ({ queue, size }));
+      const shape = runShape(events, env.config.temporal.gpuTaskQueue);
+      const groups = twinGroups(shape);
       await pipeline.run(steps, tenantId);
       await twin.run(groups);
       const measuredVariants = chat === 0 ? variantEnvs : [];
@@ -201,7 +202,7 @@ export async function measureOverhead(
         ...(triplets >= 100 ? { overheadP95Ms: percentile(diff, 95) } : {}),
         addedOverTwin: bootstrapMedian(added),
         workflowOverPipeline: bootstrapMedian(w.map((wi, i) => wi / p[i]!)),
-        shape: describeShape(runShape(events, env.config.temporal.gpuTaskQueue)),
+        shape: describeShape(shape),
         groups,
         regularGroups: regularGroupCount(events),
         workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length,

@@ -101,15 +101,16 @@ async function childrenOf(client: Client, workflowId: string, runId?: string): P
   return events.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
 }
 
-async function withChildren(client: Client, shape: string, workflowId: string, singleImage = false, singleRound = false): Promise<SizeRow> {
+/** singleImage: held to the history target; singleRound: to the group target as well. */
+async function withChildren(client: Client, shape: string, workflowId: string, held: { singleImage?: boolean; singleRound?: boolean } = {}): Promise<SizeRow> {
   const own = await measure(client, workflowId);
   const children = await childrenOf(client, workflowId);
   const measured = [];
   for (const id of children) measured.push(await measure(client, id));
   return {
     shape,
-    singleImage,
-    ...(singleRound ? { singleRound } : {}),
+    singleImage: held.singleImage ?? false,
+    ...(held.singleRound ? { singleRound: true } : {}),
     ...own,
     ...(children.length
       ? {
@@ -166,9 +167,11 @@ async function measureSizes(short: boolean, log: (s: string) => void): Promise<S
     const c = offline.client;
     let h = await startRun(offline, 'a weather forecast card for Hangzhou on 2026-07-15');
     await h.result();
-    rows.push(await withChildren(c, 'offline single-round', h.workflowId, true, true));
+    rows.push(await withChildren(c, 'offline single-round', h.workflowId, { singleImage: true, singleRound: true }));
     rows.push(
-      await withChildren(c, 'offline, review with 2 rejections', await rejectedTwice(offline, 'a weather forecast card for Hangzhou on 2026-07-15'), true),
+      await withChildren(c, 'offline, review with 2 rejections', await rejectedTwice(offline, 'a weather forecast card for Hangzhou on 2026-07-15'), {
+        singleImage: true,
+      }),
     );
     h = await startRun(offline, 'a 4-slide deck on renewable energy with a shared style');
     await h.result();
@@ -209,18 +212,18 @@ async function measureSizes(short: boolean, log: (s: string) => void): Promise<S
     scriptRealistic(fake);
     let h = await startRun(endpoint, 'a weather forecast card for Hangzhou on 2026-07-15');
     await h.result();
-    rows.push(await withChildren(endpoint.client, 'single round against the endpoint', h.workflowId, true, true));
+    rows.push(await withChildren(endpoint.client, 'single round against the endpoint', h.workflowId, { singleImage: true, singleRound: true }));
     scriptRealistic(fake, { failingCritiques: 2 });
     h = await startRun(endpoint, 'a weather forecast card for Hangzhou on 2026-07-15');
     await h.result();
-    rows.push(await withChildren(endpoint.client, '3 rounds against the endpoint', h.workflowId, true));
+    rows.push(await withChildren(endpoint.client, '3 rounds against the endpoint', h.workflowId, { singleImage: true }));
     scriptRealistic(fake, { failingCritiques: 2 });
     rows.push(
       await withChildren(
         endpoint.client,
         '3 rounds + 2 rejections against the endpoint',
         await rejectedTwice(endpoint, 'a weather forecast card for Hangzhou on 2026-07-15'),
-        true,
+        { singleImage: true },
       ),
     );
   } finally {
@@ -705,17 +708,16 @@ async function main(): Promise<void> {
     sizes: [],
     checks: [],
   };
+  // The SDK's own metrics (eager activity starts): the Runtime goes in before the first part starts a worker.
+  const sdkMetricsPort = parts.has('overhead') ? await freePort() : undefined;
+  installTestRuntime(sdkMetricsPort);
+  const sdkMetricsUrl = sdkMetricsPort ? `http://127.0.0.1:${sdkMetricsPort}/metrics` : undefined;
   const started = performance.now();
   if (parts.has('sizes')) {
     report.sizes = await measureSizes(!!opts.short, log);
     report.checks = sizeChecks(report.sizes);
   }
-  if (parts.has('overhead')) {
-    // The SDK's own metrics, read for eager activity starts (installed before any worker of this process).
-    const port = await freePort();
-    installTestRuntime(port);
-    report.overhead = await measureOverhead(Number(opts.pairs), log, `http://127.0.0.1:${port}/metrics`);
-  }
+  if (parts.has('overhead')) report.overhead = await measureOverhead(Number(opts.pairs), log, sdkMetricsUrl);
   if (parts.has('floor')) {
     const groups = report.overhead?.[0]?.groups ?? (await recordedShape());
     report.floor = { groups, rows: await measureTwinOptions(config, groups, Number(opts.pairs)) };

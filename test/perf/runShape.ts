@@ -33,6 +33,11 @@ export function runShape(events: readonly temporal.api.history.v1.IHistoryEvent[
   return [...groups.values()];
 }
 
+/** The shape as the twin takes it: queue and size only. */
+export function twinGroups(shape: readonly ActivityGroup[]): TwinGroup[] {
+  return shape.map(({ queue, size }) => ({ queue, size }));
+}
+
 /**
  * Sequential regular-activity groups: each workflow task that scheduled activities on the task queues is one
  * round trip through matching and a worker (a render and a critique scheduled by one task count once).

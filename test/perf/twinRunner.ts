@@ -13,6 +13,7 @@ import { createEncryption } from '../../security/dataConverter';
 import { activityMetrics } from '../../telemetry/metricsInterceptor';
 import { tracingActivityInterceptor, tracingSinks } from '../../telemetry/tracing';
 import { orderedActivityInterceptors } from '../../workers/activityInterceptorOrder';
+import { eagerActivityReservations } from '../../workers/createWorkers';
 import { typedFailures } from '../../workers/failureInterceptor';
 import { heartbeatWhileRunning } from '../../workers/heartbeatInterceptor';
 import { tenantScope } from '../../workers/tenantInterceptor';
@@ -52,7 +53,7 @@ export async function startTwin(config: AppConfig, options: TwinOptions = {}): P
       ...shared,
       taskQueue,
       maxConcurrentActivityTaskExecutions: config.workers.activityConcurrency,
-      maxEagerActivityReservationsPerWorkflowTask: Math.min(config.workers.eagerActivitySlots, config.workers.activityConcurrency),
+      maxEagerActivityReservationsPerWorkflowTask: eagerActivityReservations(config),
       ...(options.workflowInterceptorModules
         ? {
             workflowBundle: await bundleWorkflowCode({

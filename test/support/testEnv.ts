@@ -15,19 +15,25 @@ import { createGpuWorker, createOrchestrationWorker, type ManagedWorker, type Wo
 import type { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { TEST_BUNDLE } from './paths';
 
-let runtimeInstalled = false;
+/** The metrics port the process's Runtime was installed with: undefined before, null for none. */
+let runtimeMetricsPort: number | null | undefined;
 
 /**
  * The SDK's Runtime for a test or bench process, once: quiet (test output shows results, not poll logs), with
- * the SDK's Prometheus metrics on `metricsPort` when a bench reads them. Later calls change nothing.
+ * the SDK's Prometheus metrics on `metricsPort` when a bench reads them. The Runtime cannot be installed twice,
+ * so asking for metrics after it was installed without them is an error, not a silent no-op.
  */
 export function installTestRuntime(metricsPort?: number): void {
-  if (runtimeInstalled) return;
+  if (runtimeMetricsPort !== undefined) {
+    if (metricsPort !== undefined && runtimeMetricsPort !== metricsPort)
+      throw new Error('installTestRuntime: the SDK Runtime is already installed without these metrics; install it first');
+    return;
+  }
   Runtime.install({
     logger: new DefaultLogger('ERROR'),
     ...(metricsPort ? { telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${metricsPort}`, countersTotalSuffix: true } } } } : {}),
   });
-  runtimeInstalled = true;
+  runtimeMetricsPort = metricsPort ?? null;
 }
 
 export interface TestEnv {
