@@ -76,6 +76,11 @@ export interface Generations {
   client: Client;
   config: AppConfig;
   store: ObjectStore;
+  /**
+   * Ask the server to hand the run's first workflow task straight back with the start (eager workflow start):
+   * only for a client over the NativeConnection of a worker polling the run's queue in the same process.
+   */
+  eagerStart?: boolean;
 }
 
 export function newWorkflowId(): string {
@@ -102,6 +107,8 @@ export interface StartedGeneration {
   policyVersion: number;
   /** Set when Postgres could not be read and the policy is the last one this process read, this long ago. */
   policyStaleForMs?: number;
+  /** Only when an eager start was asked for (Generations.eagerStart): whether the server handed the first task back with the start. */
+  eagerlyStarted?: boolean;
 }
 
 /**
@@ -154,9 +161,17 @@ export async function startGeneration(
       // A second start with the same id joins the first run while it is open, and is refused once it has closed.
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      ...(g.eagerStart ? { requestEagerStart: true } : {}),
     });
     // Two starts racing past the check above both land here; the conflict policy gives both the same run.
-    return { workflowId, runId: handle.firstExecutionRunId, ui: runUiUrl(g.config, workflowId, handle.firstExecutionRunId), existing: false, ...underPolicy };
+    return {
+      workflowId,
+      runId: handle.firstExecutionRunId,
+      ui: runUiUrl(g.config, workflowId, handle.firstExecutionRunId),
+      existing: false,
+      ...underPolicy,
+      ...(g.eagerStart ? { eagerlyStarted: handle.eagerlyStarted } : {}),
+    };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError && options.idempotent) {
       const found = await existingRun(g, workflowId, request.tenantId);

@@ -1,5 +1,5 @@
 /** A Temporal client from configuration, and links into the Temporal UI for people. */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ConnectionLike } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import { tenantBindingInterceptor } from '../security/clientTenant';
 import { createEncryption, tenantLookup } from '../security/dataConverter';
@@ -14,7 +14,7 @@ export async function connectClient(config: AppConfig): Promise<Client> {
  * A client on a connection with the data converter of every image-agent process (encryption when on).
  * Starts, signals and updates carry the trace context to the workflow (a no-op until tracing is installed).
  */
-export function clientFor(config: AppConfig, connection: Connection, options: { tracing?: boolean } = {}): Client {
+export function clientFor(config: AppConfig, connection: Pick<Connection, 'workflowService'> & ConnectionLike, options: { tracing?: boolean } = {}): Client {
   const { codec, dataConverter, close } = createEncryption(config);
   if (codec) codec.lookup = tenantLookup(connection.workflowService, config.temporal.namespace);
   // The codec's key store is released with the connection (every caller closes the connection).

@@ -62,6 +62,8 @@ export interface VariantRow {
   p50Ms: number;
   /** (W' − P) / F per triplet, to read beside W's. */
   addedOverTwin: Estimate;
+  /** For the eager-start variant: runs the server started eagerly, of its measured runs. */
+  eagerStarts?: number;
 }
 
 /** A setting of the run's workers to measure against W: its own workers and queue, the same server. */
@@ -70,11 +72,14 @@ export interface Variant {
   env: Record<string, string>;
   /** A workflow bundle of its own, built before the triplets. */
   bundle?: { file: string; interceptorModules: string[] };
+  /** Its client shares the workers' NativeConnection and asks for an eager workflow start. */
+  eagerStart?: boolean;
 }
 
 /** The variants the bench measures by default: each is a round trip or a codec W could do without. */
 const DEFAULT_VARIANTS: Variant[] = [
   { name: 'eager activity starts off', env: { IMAGE_AGENT_EAGER_ACTIVITY_SLOTS: '0' } },
+  { name: 'eager workflow start (a client on the worker’s connection)', env: {}, eagerStart: true },
   { name: 'codecs off (no compression, no encryption)', env: { IMAGE_AGENT_ENCRYPTION: 'false' } },
   {
     name: 'no OpenTelemetry workflow interceptors (tracing is off in every variant)',
@@ -105,17 +110,17 @@ async function eagerSnapshot(metricsUrl: string | undefined, queues: string[]): 
 const tenantId = 'perf';
 const REQUEST = 'a weather forecast card for Hangzhou on 2026-07-15';
 
-async function runOnce(env: TestEnv): Promise<{ ms: number; startMs: number; handle: WorkflowHandle }> {
+async function runOnce(env: TestEnv): Promise<{ ms: number; startMs: number; handle: WorkflowHandle; eagerlyStarted: boolean }> {
   const started = performance.now();
-  const { workflowId } = await startGeneration(
-    { client: env.client, config: env.config, store: env.store },
+  const { workflowId, eagerlyStarted } = await startGeneration(
+    { client: env.client, config: env.config, store: env.store, eagerStart: env.eagerStart },
     { request: REQUEST, tenantId, userId: 'perf-user', options: { size: '256x256' }, review: { required: false, planApproval: false, onTimeout: 'expire' } },
     `perf-${randomUUID()}`,
   );
   const startMs = performance.now() - started;
   const handle = env.client.workflow.getHandle(workflowId);
   await handle.result();
-  return { ms: performance.now() - started, startMs, handle };
+  return { ms: performance.now() - started, startMs, handle, eagerlyStarted: Boolean(eagerlyStarted) };
 }
 
 /** The shape of a single-round run against the fake endpoint, read from its history (for the twin alone). */
@@ -143,7 +148,15 @@ export async function measureOverhead(
   const variantEnvs: TestEnv[] = [];
   for (const [i, v] of variants.entries()) {
     if (v.bundle) await writeWorkflowBundle(v.bundle.file, undefined, v.bundle.interceptorModules);
-    variantEnvs.push(await startTestEnv({ name: `perf-variant-${i}`, fake, env: v.env, ...(v.bundle ? { workflowBundlePath: v.bundle.file } : {}) }));
+    variantEnvs.push(
+      await startTestEnv({
+        name: `perf-variant-${i}`,
+        fake,
+        env: v.env,
+        ...(v.bundle ? { workflowBundlePath: v.bundle.file } : {}),
+        ...(v.eagerStart ? { eagerStart: true } : {}),
+      }),
+    );
   }
   const pipeline = new Pipeline(env.config);
   const encryption = createEncryption(env.config);
@@ -168,6 +181,7 @@ export async function measureOverhead(
       const measuredVariants = chat === 0 ? variantEnvs : [];
       for (const v of measuredVariants) await runOnce(v);
       const vw: number[][] = measuredVariants.map(() => []);
+      const veager: number[] = measuredVariants.map(() => 0);
       const queues = [env.config.temporal.taskQueue, twin.taskQueue];
       const eagerBefore = await eagerSnapshot(metricsUrl, queues);
       const w: number[] = [];
@@ -185,7 +199,9 @@ export async function measureOverhead(
         }
         for (let k = 0; k < measuredVariants.length; k++) {
           const v = (i + k) % measuredVariants.length;
-          vw[v]!.push((await runOnce(measuredVariants[v]!)).ms);
+          const run = await runOnce(measuredVariants[v]!);
+          vw[v]!.push(run.ms);
+          if (run.eagerlyStarted) veager[v]! += 1;
         }
       }
       const eagerAfter = await eagerSnapshot(metricsUrl, queues);
@@ -220,6 +236,7 @@ export async function measureOverhead(
           variant: variants[v]!.name,
           p50Ms: percentile(vw[v]!, 50),
           addedOverTwin: bootstrapMedian(vw[v]!.map((wv, i) => (wv - p[i]!) / f[i]!)),
+          ...(variants[v]!.eagerStart ? { eagerStarts: veager[v]! } : {}),
         }));
       rows.push(row);
       log(

@@ -9,7 +9,6 @@
  * numbers meaningless. `--short` (CI) measures history and payload sizes only (they are deterministic)
  * and fails only when a size target is broken; it closes with "perf: N passed, M failed".
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +19,6 @@ import { startBatch } from '../../client/batches';
 import { clientFor } from '../../client/temporalClient';
 import { reviewGeneration, startGeneration } from '../../client/generations';
 import { submitTurn, turnResult, type Conversation } from '../../client/sessionClient';
-import { type AppConfig } from '../../common/config';
 import { loadConfig } from '../../config/loadConfig';
 import { projectRoot } from '../../common/paths';
 import type { ReviewDecision, ReviewPolicy } from '../../common/review';
@@ -32,7 +30,7 @@ import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { runWiseBatchLoad } from '../load/wiseBatchLoad';
 import { eventually } from '../support/eventually';
 import { dumpHistory } from '../support/history';
-import { DIST, TEST_BUNDLE } from '../support/paths';
+import { TEST_BUNDLE } from '../support/paths';
 import { installTestRuntime, startTestEnv, type TestEnv } from '../support/testEnv';
 import { auditShare, type AuditShare } from './auditShare';
 import { measureTwinOptions, type TwinOptionRow } from './twinRunner';
@@ -41,6 +39,8 @@ import { regularGroupCount } from './runShape';
 import { formatEstimate } from './bootstrap';
 import type { TwinGroup } from './twinWorkflow';
 import { scriptRealistic } from './perfScripts';
+import { SpawnedWorkers, spawnedWorkerEnv } from './spawnedWorkers';
+import { measureThroughput, throughputMarkdown, type MemoryRow, type ThroughputRow } from './throughput';
 import { freePort } from '../support/freePort';
 
 const KB = 1024;
@@ -338,183 +338,6 @@ async function measureGrounding(log: (s: string) => void): Promise<GroundingRow[
   return rows;
 }
 
-/** Worker processes of both kinds on their own queue, as `node dist/workers/*.js`. */
-class WorkerProcesses {
-  readonly children: { role: string; child: ChildProcess }[] = [];
-  constructor(
-    readonly env: Record<string, string>,
-    private readonly logDir: string,
-  ) {
-    fs.mkdirSync(logDir, { recursive: true });
-  }
-
-  spawn(role: 'orchestrationWorker' | 'gpuWorker', n: number, extraEnv: Record<string, string> = {}): void {
-    for (let i = 0; i < n; i++) {
-      const out = fs.openSync(path.join(this.logDir, `${role}-${this.children.length}.log`), 'a');
-      const env = { ...process.env, ...this.env, ...extraEnv };
-      delete env.IMAGE_AGENT_OPS_PORT;
-      const child = spawn(process.execPath, [path.join(DIST, 'workers', `${role}.js`)], { env, stdio: ['ignore', out, out] });
-      fs.closeSync(out);
-      this.children.push({ role, child });
-    }
-  }
-
-  rssBytes(role: string): number[] {
-    return this.children
-      .filter((c) => c.role === role && c.child.exitCode === null)
-      .map((c) => {
-        const status = fs.readFileSync(`/proc/${c.child.pid}/status`, 'utf8');
-        return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-      });
-  }
-
-  kill(pid: number): void {
-    process.kill(pid, 'SIGKILL');
-  }
-
-  async stop(): Promise<void> {
-    const exits = this.children.map(
-      ({ child }) => new Promise<void>((r) => (child.exitCode !== null || child.signalCode ? r() : child.once('exit', () => r()))),
-    );
-    for (const { child } of this.children) if (child.exitCode === null) child.kill('SIGTERM');
-    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 20_000))]);
-    for (const { child } of this.children) if (child.exitCode === null && !child.signalCode) child.kill('SIGKILL');
-  }
-}
-
-function workerEnv(fake: FakeOpenAIServer, queue: string): Record<string, string> {
-  return {
-    IMAGE_AGENT_TASK_QUEUE: queue,
-    IMAGE_AGENT_PROVIDERS: 'openai',
-    OPENAI_BASE_URL: fake.baseURL,
-    OPENAI_API_KEY: 'sk-test-fake-key',
-    IMAGE_AGENT_LOG_FORMAT: 'json',
-    IMAGE_AGENT_WORKER_GRACE_SECONDS: '5',
-  };
-}
-
-async function generateMany(client: Client, config: AppConfig, total: number, inflight: number, onDone?: (n: number) => void): Promise<number> {
-  let next = 0;
-  let done = 0;
-  const started = performance.now();
-  const store = { client, config, store: undefined as never };
-  const lane = async () => {
-    while (next < total) {
-      next++;
-      const { workflowId } = await startGeneration(
-        store,
-        { request: 'a weather forecast card for Hangzhou on 2026-07-15', tenantId, userId: `perf-${next % 16}`, options: { size: '64x64' } },
-        `perf-tp-${randomUUID()}`,
-      );
-      await client.workflow.getHandle(workflowId).result();
-      done++;
-      onDone?.(done);
-    }
-  };
-  await Promise.all(Array.from({ length: inflight }, lane));
-  return (performance.now() - started) / 1000;
-}
-
-interface ThroughputRow {
-  workers: number;
-  generations: number;
-  seconds: number;
-  perSecond: number;
-  scaling: number;
-}
-
-interface MemoryRow {
-  runs: number;
-  warmupRuns: number;
-  rssAfterWarmupMb: number;
-  rssAfterRunsMb: number;
-  /** From the first quarter's floor to the last's. */
-  growthPct: number;
-  /** The lowest RSS sampled in each quarter of the runs (the floor after collection), and the highest. */
-  floorsMb: number[];
-  peaksMb: number[];
-  /** The worker's workflow cache at the same moments (the SDK's temporal_sticky_cache_size). */
-  cachedWorkflows: (number | undefined)[];
-}
-
-/** The orchestration worker's workflow cache size, from the SDK's Prometheus metrics. */
-async function stickyCacheSize(port: number): Promise<number | undefined> {
-  const text = await fetch(`http://127.0.0.1:${port}/metrics`)
-    .then((r) => r.text())
-    .catch(() => '');
-  const match = /^temporal_sticky_cache_size(?:\{[^}]*\})? (\d+)/m.exec(text);
-  return match ? Number(match[1]) : undefined;
-}
-
-/** Runs before the leak check's baseline: enough to fill the workflow cache and let the JIT and heap settle. */
-const LEAK_WARMUP_RUNS = 250;
-
-async function measureThroughput(
-  client: Client,
-  runs: number,
-  leakRuns: number,
-  workerCounts: number[],
-  logDir: string,
-  log: (s: string) => void,
-): Promise<{ rows: ThroughputRow[]; memory?: MemoryRow }> {
-  const fake = await new FakeOpenAIServer().start();
-  scriptRealistic(fake);
-  const rows: ThroughputRow[] = [];
-  let memory: MemoryRow | undefined;
-  try {
-    for (const n of workerCounts) {
-      const queue = `perf-tp${n}-${randomUUID().slice(0, 8)}`;
-      const workers = new WorkerProcesses(workerEnv(fake, queue), path.join(logDir, `throughput-${n}`));
-      // The leak check reads the SDK's own metrics of the one orchestration worker: its workflow cache size.
-      const sdkMetricsPort = n === 1 && leakRuns > 0 ? await freePort() : undefined;
-      workers.spawn('orchestrationWorker', n, sdkMetricsPort ? { IMAGE_AGENT_SDK_METRICS_PORT: String(sdkMetricsPort) } : {});
-      workers.spawn('gpuWorker', n);
-      const config = loadConfig({ ...process.env, IMAGE_AGENT_TASK_QUEUE: queue });
-      try {
-        await generateMany(client, config, 10 * n, 4 * n); // warm-up: workers up, caches filled
-        const seconds = await generateMany(client, config, runs, 16);
-        rows.push({ workers: n, generations: runs, seconds, perSecond: runs / seconds, scaling: rows[0] ? runs / seconds / rows[0].perSecond : 1 });
-        log(`  throughput with ${n} worker process(es) of each kind: ${(runs / seconds).toFixed(2)}/s`);
-        if (n === 1 && leakRuns > 0) {
-          const rssMb = () => workers.rssBytes('orchestrationWorker')[0]! / 2 ** 20;
-          await generateMany(client, config, LEAK_WARMUP_RUNS, 16);
-          const before = rssMb();
-          // RSS is a sawtooth (the heap grows until the collector runs), so one reading says little. Sampled
-          // every 10 runs, the lowest reading of each quarter is the floor after collection: a leak raises it.
-          const quarter = Math.max(1, Math.floor(leakRuns / 4));
-          const samples: number[][] = [[], [], [], []];
-          const cacheSizes: Promise<number | undefined>[] = [];
-          await generateMany(client, config, leakRuns, 16, (done) => {
-            if (done % 10 === 0) samples[Math.min(3, Math.floor((done - 1) / quarter))]!.push(rssMb());
-            if (done % quarter === 0) cacheSizes.push(stickyCacheSize(sdkMetricsPort!));
-          });
-          const after = rssMb();
-          const floorsMb = samples.map((q) => Math.min(...q));
-          const cachedWorkflows = await Promise.all(cacheSizes);
-          memory = {
-            runs: leakRuns,
-            warmupRuns: LEAK_WARMUP_RUNS,
-            rssAfterWarmupMb: before,
-            rssAfterRunsMb: after,
-            floorsMb,
-            peaksMb: samples.map((q) => Math.max(...q)),
-            growthPct: ((floorsMb[3]! - floorsMb[0]!) / floorsMb[0]!) * 100,
-            cachedWorkflows,
-          };
-          log(
-            `  memory: RSS floor per quarter ${floorsMb.map((c) => c.toFixed(0)).join(' → ')} MB (peaks ${memory.peaksMb.map((c) => c.toFixed(0)).join(', ')}) over ${leakRuns} runs; cached workflows ${cachedWorkflows.join(' → ')}`,
-          );
-        }
-      } finally {
-        await workers.stop();
-      }
-    }
-  } finally {
-    await fake.stop();
-  }
-  return { rows, ...(memory ? { memory } : {}) };
-}
-
 interface RecoveryRow {
   killed: string;
   resumeMs: number;
@@ -531,7 +354,7 @@ async function measureRecovery(client: Client, logDir: string, log: (s: string) 
     scriptRealistic(fake);
     fake.baseLatencyMs[route] = 60_000;
     const queue = `perf-recovery-${randomUUID().slice(0, 8)}`;
-    const workers = new WorkerProcesses(workerEnv(fake, queue), path.join(logDir, `recovery-${role}`));
+    const workers = new SpawnedWorkers(spawnedWorkerEnv(fake, queue), path.join(logDir, `recovery-${role}`));
     workers.spawn('orchestrationWorker', 2);
     workers.spawn('gpuWorker', 2);
     const config = loadConfig({ ...process.env, IMAGE_AGENT_TASK_QUEUE: queue });
@@ -619,7 +442,10 @@ function markdown(report: PerfReport): string {
         '',
         '| W with | p50 | (W′ − P) / F |',
         '| --- | --- | --- |',
-        ...first.variants.map((v) => `| ${v.variant} | ${v.p50Ms.toFixed(0)} ms | ${formatEstimate(v.addedOverTwin)} |`),
+        ...first.variants.map(
+          (v) =>
+            `| ${v.variant}${v.eagerStarts !== undefined ? ` (${v.eagerStarts} of ${first.triplets} started eagerly)` : ''} | ${v.p50Ms.toFixed(0)} ms | ${formatEstimate(v.addedOverTwin)} |`,
+        ),
       );
     if (first)
       lines.push(
@@ -641,17 +467,7 @@ function markdown(report: PerfReport): string {
     lines.push('', '## Grounding parallelism (reason questions at 1 s each)', '', '| questions | wall | slowest branch | ratio |', '| --- | --- | --- | --- |');
     for (const g of report.grounding) lines.push(`| ${g.questions} | ${g.wallMs} ms | ${g.slowestBranchMs} ms | ${g.ratio.toFixed(2)} |`);
   }
-  if (report.throughput) {
-    lines.push(
-      '',
-      '## Throughput (zero model latency, worker processes of each kind)',
-      '',
-      '| workers | generations | seconds | per second | vs 1 worker |',
-      '| --- | --- | --- | --- | --- |',
-    );
-    for (const t of report.throughput)
-      lines.push(`| ${t.workers} | ${t.generations} | ${t.seconds.toFixed(1)} | ${t.perSecond.toFixed(2)} | ${t.scaling.toFixed(2)}× |`);
-  }
+  if (report.throughput) lines.push('', ...throughputMarkdown(report.throughput));
   if (report.batchRate) lines.push('', `1,000-case WISE batch: ${report.batchRate.perSecond.toFixed(2)} cases/s (${report.batchRate.seconds.toFixed(0)} s).`);
   if (report.memory)
     lines.push(
@@ -685,11 +501,12 @@ async function main(): Promise<void> {
     .option('--short', 'history and payload sizes only (CI): fails only on a broken size target')
     .option('--only <parts>', 'comma-separated: sizes,overhead,floor,grounding,throughput,batch,recovery')
     .option('--pairs <n>', 'overhead triplets per latency (W, P, F), and twin runs per worker-option variant', '30')
-    .option('--runs <n>', 'generations per throughput measurement', '100')
+    .option('--runs <n>', 'generations per worker set in each throughput round', '40')
+    .option('--rounds <n>', 'throughput rounds: every worker set measured once per round, in rotating order', '6')
     .option('--workers <list>', 'worker processes of each kind to measure throughput with (the leak check runs with the first)', '1,2,4')
     .option('--leak-runs <n>', 'runs for the RSS growth check', '1000')
     .parse()
-    .opts<{ short?: boolean; only?: string; pairs: string; runs: string; leakRuns: string; workers: string }>();
+    .opts<{ short?: boolean; only?: string; pairs: string; runs: string; rounds: string; leakRuns: string; workers: string }>();
   const parts = new Set((opts.only ?? (opts.short ? 'sizes' : 'sizes,overhead,grounding,throughput,batch,recovery')).split(','));
   const log = (s: string) => console.log(s);
   const config = loadConfig();
@@ -729,7 +546,18 @@ async function main(): Promise<void> {
   const client = clientFor(config, connection, { tracing: false });
   try {
     if (parts.has('throughput')) {
-      const t = await measureThroughput(client, Number(opts.runs), Number(opts.leakRuns), opts.workers.split(',').map(Number), path.join(outDir, 'logs'), log);
+      const t = await measureThroughput(
+        client,
+        {
+          runs: Number(opts.runs),
+          rounds: Number(opts.rounds),
+          leakRuns: Number(opts.leakRuns),
+          workerCounts: opts.workers.split(',').map(Number),
+          logDir: path.join(outDir, 'logs'),
+        },
+        config,
+        log,
+      );
       report.throughput = t.rows;
       if (t.memory) report.memory = t.memory;
     }

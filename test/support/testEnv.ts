@@ -42,6 +42,8 @@ export interface TestEnv {
   store: ObjectStore;
   taskQueue: string;
   workers: Worker[];
+  /** The client shares the workers' NativeConnection and asks for eager workflow starts (TestEnvOptions.eagerStart). */
+  eagerStart: boolean;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,8 @@ export interface TestEnvOptions {
   workflowBundlePath?: string;
   /** Tracing for the workers (and client interceptors for the client). */
   telemetry?: WorkerTelemetry;
+  /** A client over the workers' own NativeConnection, so runs can start eagerly on these workers. */
+  eagerStart?: boolean;
 }
 
 export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
@@ -69,16 +73,16 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
       : { IMAGE_AGENT_PROVIDERS: 'offline' }),
     ...options.env,
   });
-  const connection = await Connection.connect(config.temporal.connection);
+  if (options.eagerStart && options.workers === false) throw new Error('startTestEnv: an eager start needs the workers in this process');
+  const nativeConnection = options.workers !== false ? await NativeConnection.connect(config.temporal.connection) : undefined;
+  const connection = options.eagerStart ? undefined : await Connection.connect(config.temporal.connection);
   // The processes' own client: the same data converter (encryption), tracing interceptors only when asked.
-  const client = clientFor(config, connection, { tracing: Boolean(options.telemetry?.tracing) });
+  const client = clientFor(config, connection ?? nativeConnection!, { tracing: Boolean(options.telemetry?.tracing) });
   // Reads objects as the processes do: sealed ones are opened (getRaw shows what S3 holds).
   const store = openObjectStore(config);
   const managed: ManagedWorker[] = [];
-  let nativeConnection: NativeConnection | undefined;
   const running: Promise<void>[] = [];
-  if (options.workers !== false) {
-    nativeConnection = await NativeConnection.connect(config.temporal.connection);
+  if (nativeConnection) {
     managed.push(
       await createOrchestrationWorker(config, nativeConnection, { workflowBundle: { codePath: options.workflowBundlePath ?? TEST_BUNDLE } }, options.telemetry),
       await createGpuWorker(config, nativeConnection, options.telemetry),
@@ -91,12 +95,13 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
     store,
     taskQueue,
     workers: managed.map((m) => m.worker),
+    eagerStart: Boolean(options.eagerStart),
     async stop() {
       for (const { worker } of managed) if (worker.getState() === 'RUNNING') worker.shutdown();
       await Promise.all(running);
       for (const m of managed) await m.close();
       await nativeConnection?.close();
-      await connection.close();
+      await connection?.close();
       store.destroy();
     },
   };
