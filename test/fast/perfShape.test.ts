@@ -4,7 +4,7 @@
  */
 import { bootstrapMedian, formatEstimate } from '../perf/bootstrap';
 import { activityTasksReceived } from '../perf/overhead';
-import { describeShape, regularGroupCount, runShape } from '../perf/runShape';
+import { describeShape, regularGroupCount, runShape, twinGroups } from '../perf/runShape';
 
 /** A seeded generator, so the intervals below are the same on every run. */
 function lcg(seed: number): () => number {
@@ -63,6 +63,44 @@ describe('runShape', () => {
     scheduled(30, 29, 'critiqueImage'),
     localMarker(35, 'writeReport'),
   ] as never[];
+
+  it('gives each audit write to the group its workflow task or a later one scheduled, and the twin only when asked', () => {
+    const upsert = (eventId: number, task: number, name: string, type: string, value: unknown) => ({
+      eventId,
+      upsertWorkflowSearchAttributesEventAttributes: {
+        workflowTaskCompletedEventId: task,
+        searchAttributes: {
+          indexedFields: { [name]: { metadata: { encoding: Buffer.from('json/plain'), type: Buffer.from(type) }, data: Buffer.from(JSON.stringify(value)) } },
+        },
+      },
+    });
+    const memo = {
+      eventId: 3,
+      workflowPropertiesModifiedEventAttributes: { workflowTaskCompletedEventId: 4, upsertedMemo: { fields: { a: { data: Buffer.alloc(700) } } } },
+    };
+    const withWrites = [
+      memo,
+      upsert(4, 4, 'ImageAgentStage', 'Keyword', 'planning'),
+      ...events.slice(0, 4),
+      upsert(15, 14, 'ImageAgentUpdatedAt', 'Datetime', '2026-12-05T03:00:00.000Z'),
+      ...events.slice(4),
+      upsert(36, 40, 'ImageAgentStage', 'Keyword', 'done'),
+      // The SDK's own record of a patch: not an audit write, and the twin could not make it.
+      upsert(37, 40, 'TemporalChangeVersion', 'KeywordList', ['some-patch']),
+    ] as never[];
+    const shape = runShape(withWrites, 'q-gpu');
+    expect(shape.map((g) => g.audit?.length ?? 0)).toEqual([2, 0, 1, 0, 0, 1]);
+    expect(shape[0]!.audit).toEqual([
+      { kind: 'memo', bytes: 700 },
+      { kind: 'searchAttributes', pairs: [{ name: 'ImageAgentStage', type: 'KEYWORD', value: 'planning' }] },
+    ]);
+    // Written at task 14, which scheduled nothing: it goes with the next group (task 19).
+    expect(shape[2]!.audit).toEqual([
+      { kind: 'searchAttributes', pairs: [{ name: 'ImageAgentUpdatedAt', type: 'DATETIME', value: '2026-12-05T03:00:00.000Z' }] },
+    ]);
+    expect(twinGroups(shape).some((g) => g.audit)).toBe(false);
+    expect(twinGroups(shape, { audit: true })[0]!.audit).toHaveLength(2);
+  });
 
   it('groups activities by the workflow task that scheduled them and the queue they ran on, in order', () => {
     expect(runShape(events, 'q-gpu').map(({ queue, size }) => ({ queue, size }))).toEqual([

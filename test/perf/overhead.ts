@@ -48,6 +48,7 @@ export interface OverheadRow {
   /** W / P per triplet. */
   workflowOverPipeline: Estimate;
   shape: string;
+  /** The run's shape with its audit writes (F runs it without them; `--only floor` measures them apart). */
   groups: TwinGroup[];
   regularGroups: number;
   workflowTasks: number;
@@ -130,7 +131,7 @@ export async function recordedShape(): Promise<TwinGroup[]> {
   try {
     scriptRealistic(fake);
     const { handle } = await runOnce(env);
-    return twinGroups(runShape((await handle.fetchHistory()).events ?? [], env.config.temporal.gpuTaskQueue));
+    return twinGroups(runShape((await handle.fetchHistory()).events ?? [], env.config.temporal.gpuTaskQueue), { audit: true });
   } finally {
     await env.stop();
     await fake.stop();
@@ -219,7 +220,7 @@ export async function measureOverhead(
         addedOverTwin: bootstrapMedian(added),
         workflowOverPipeline: bootstrapMedian(w.map((wi, i) => wi / p[i]!)),
         shape: describeShape(shape),
-        groups,
+        groups: twinGroups(shape, { audit: true }),
         regularGroups: regularGroupCount(events),
         workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length,
         ...(eagerBefore && eagerAfter

@@ -69,7 +69,7 @@ const LEAK_WARMUP_RUNS = 250;
 /** Generations in flight per measurement: more than one set's slots, so every set is kept busy. */
 const IN_FLIGHT = 16;
 
-export async function generateMany(client: Client, config: AppConfig, total: number, inflight: number, onDone?: (n: number) => void): Promise<number> {
+async function generateMany(client: Client, config: AppConfig, total: number, inflight: number, onDone?: (n: number) => void): Promise<number> {
   let next = 0;
   let done = 0;
   const started = performance.now();

@@ -92,8 +92,15 @@ export interface TwinOptionRow {
   p50Ms: number;
 }
 
+/** `5 upserts, 1 memo`: the audit writes a shape carries. */
+function auditWrites(groups: readonly TwinGroup[]): string {
+  const writes = groups.flatMap((g) => g.audit ?? []);
+  const upserts = writes.filter((w) => w.kind === 'searchAttributes').length;
+  return `${upserts} upserts, ${writes.length - upserts} memo`;
+}
+
 /**
- * The twin of `groups` with each of image-agent's worker options. Every variant's workers run side by side and
+ * The twin of `groups` with each of image-agent's worker options, and with the run's audit writes. Every variant's workers run side by side and
  * the variants take turns run by run, so a slow spell of the machine falls on all of them alike.
  */
 export async function measureTwinOptions(config: AppConfig, groups: TwinGroup[], runs: number): Promise<TwinOptionRow[]> {
@@ -105,13 +112,16 @@ export async function measureTwinOptions(config: AppConfig, groups: TwinGroup[],
     tracing: tracingActivityInterceptor,
     typedFailures,
   });
-  const variants: [string, TwinOptions][] = [
-    ['SDK defaults', {}],
-    ['+ codecs (compression, encryption)', { dataConverter: encryption.dataConverter }],
-    ['+ activity interceptors', { activityInterceptors }],
-    ['+ workflow interceptors (tenant header, OpenTelemetry)', { workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES }],
-    ['all of them', { dataConverter: encryption.dataConverter, activityInterceptors, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES }],
+  // The third field: whether the twin also makes the run's audit writes (its search-attribute upserts and memo).
+  const variants: [string, TwinOptions, boolean][] = [
+    ['SDK defaults', {}, false],
+    ['+ codecs (compression, encryption)', { dataConverter: encryption.dataConverter }, false],
+    ['+ activity interceptors', { activityInterceptors }, false],
+    ['+ workflow interceptors (tenant header, OpenTelemetry)', { workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES }, false],
+    [`+ the run's search-attribute upserts and memo (${auditWrites(groups)})`, {}, true],
+    ['all of them', { dataConverter: encryption.dataConverter, activityInterceptors, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES }, true],
   ];
+  const withoutAudit = groups.map(({ queue, size }) => ({ queue, size }));
   const twins: Twin[] = [];
   try {
     for (const [, options] of variants) twins.push(await startTwin(config, options));
@@ -119,7 +129,7 @@ export async function measureTwinOptions(config: AppConfig, groups: TwinGroup[],
     for (let i = 0; i <= runs; i++) {
       for (let k = 0; k < twins.length; k++) {
         const v = (i + k) % twins.length; // each run starts with another variant
-        const ms = await twins[v]!.run(groups);
+        const ms = await twins[v]!.run(variants[v]![2] ? groups : withoutAudit);
         if (i > 0) times[v]!.push(ms); // the first round warms every worker up
       }
     }
