@@ -41,7 +41,11 @@ function allProcesses(): Map<number, ProcStat> {
 export function processTreeCpuMs(roots: readonly number[]): number[] {
   const stats = allProcesses();
   const children = new Map<number, number[]>();
-  for (const [pid, s] of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), pid]);
+  for (const [pid, s] of stats) {
+    const siblings = children.get(s.ppid);
+    if (siblings) siblings.push(pid);
+    else children.set(s.ppid, [pid]);
+  }
   return roots.map((root) => {
     let ms = 0;
     const todo = stats.has(root) ? [root] : [];

@@ -105,16 +105,16 @@ interface WorkerSet {
 
 /** The components whose CPU the table reports: the set's own workers, the stack's servers, this process. */
 function cpuReading(set: WorkerSet, services: { name: string; pid: number }[]): Map<string, number> {
-  const roots = [...set.workers.pids('orchestrationWorker'), ...set.workers.pids('gpuWorker'), ...services.map((s) => s.pid)];
-  const ms = processTreeCpuMs(roots);
-  const orchestration = set.workers.pids('orchestrationWorker').length;
-  const gpu = set.workers.pids('gpuWorker').length;
+  // One list of pids for the reading and the slicing: a worker that exits between two lists would shift the slices.
+  const orchestration = set.workers.pids('orchestrationWorker');
+  const gpu = set.workers.pids('gpuWorker');
+  const ms = processTreeCpuMs([...orchestration, ...gpu, ...services.map((s) => s.pid)]);
   const sum = (from: number, to: number) => ms.slice(from, to).reduce((a, b) => a + b, 0);
   const own = process.cpuUsage();
   return new Map([
-    ['orchestration workers', sum(0, orchestration)],
-    ['GPU workers', sum(orchestration, orchestration + gpu)],
-    ...services.map((s, i) => [s.name, ms[orchestration + gpu + i]!] as [string, number]),
+    ['orchestration workers', sum(0, orchestration.length)],
+    ['GPU workers', sum(orchestration.length, orchestration.length + gpu.length)],
+    ...services.map((s, i) => [s.name, ms[orchestration.length + gpu.length + i]!] as [string, number]),
     ['bench (client and fake model server)', (own.user + own.system) / 1000],
   ]);
 }
