@@ -14,6 +14,7 @@ import { registerTenant } from './commands/tenant';
 import { registerPriority } from './commands/priority';
 import { registerDoctor } from './commands/doctor';
 import { registerBudget } from './commands/budget';
+import { registerDeploy } from './commands/deploy';
 
 export function buildProgram(): Command {
   const program = new Command('image-agent').description('agentic image generation on Temporal').showHelpAfterError();
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerTenant(program);
   registerPriority(program);
   registerBudget(program);
+  registerDeploy(program);
 
   registerDoctor(program);
   return program;

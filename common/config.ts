@@ -21,6 +21,16 @@ export interface AppConfig {
     taskQueue: string;
     gpuTaskQueue: string;
     uiUrl: string;
+    /** Worker Deployments (docs/operations.md, "Deploys"). */
+    deployment: {
+      name: string;
+      /** Whether the orchestration worker polls as a versioned worker (runs routed by version). */
+      versioning: boolean;
+      /** The build id; undefined: derived from the workflow bundle. */
+      buildId: string | undefined;
+      /** 'if-unset': a starting worker makes its version current when the deployment has no current version. */
+      promote: 'if-unset' | 'never';
+    };
   };
   s3: {
     endpoint: string | undefined;

@@ -57,6 +57,10 @@ const DYNAMIC_CONFIG = [
   `history.transferProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
   `history.timerProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
   `history.visibilityProcessorMaxPollRPS=${QUEUE_POLL_RPS}`,
+  // A replaced Worker Deployment version shows "drained" seconds after its last pinned run ends, not minutes (the
+  // cluster default): `image-agent deploy status` and `npm run deploy:ramp` read it.
+  'matching.wv.VersionDrainageStatusRefreshInterval="5s"',
+  'matching.wv.VersionDrainageStatusVisibilityGracePeriod="5s"',
 ];
 
 /**

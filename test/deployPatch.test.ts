@@ -4,62 +4,20 @@
  * completes. The change is guarded with patched() as the README's policy says, and the same change
  * without the guard is shown to break the waiting run's replay.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { Worker } from '@temporalio/worker';
-import { projectRoot } from '../common/paths';
 import type { GenerateImageResult } from '../common/runResult';
 import { reviewGeneration, startGeneration } from '../client/generations';
 import { createEncryption } from '../security/dataConverter';
-import { writeWorkflowBundle } from '../workers/workflowBundle';
-import type * as renderStage from '../workflows/generate/loop/renderImages';
 import { statusQuery } from '../workflows/generate/generationMessages';
+import { bundleChangedWorkflows } from './support/changedWorkflows';
 import { eventually } from './support/eventually';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 const PATCH_ID = 'deploy-proof-pause-before-render';
-/** The stage the proof changes; importing it here makes a rename or a move a compile error, not a silent no-op. */
-const STAGE = { file: path.join('generate', 'loop', 'renderImages.ts'), name: 'renderImages' } as const satisfies {
-  file: string;
-  name: keyof typeof renderStage;
-};
-
-/**
- * A copy of workflows/ where the render stage runs `change` first, bundled. The stage's module is wrapped,
- * not edited: its original is kept beside it and the wrapper re-exports everything else, so the proof does
- * not depend on how any workflow file is written. It sits inside the project so that its imports of
- * ../common and of node_modules resolve as the real folder's do.
- */
-async function bundleChangedWorkflows(name: string, change: string): Promise<string> {
-  const root = path.join(projectRoot, '.stack', 'test', 'deploy-proof', name);
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.mkdirSync(root, { recursive: true });
-  fs.cpSync(path.join(projectRoot, 'workflows'), path.join(root, 'workflows'), { recursive: true });
-  fs.symlinkSync(path.join(projectRoot, 'common'), path.join(root, 'common'));
-  const file = path.join(root, 'workflows', STAGE.file);
-  const original = `${path.basename(file, '.ts')}Original`;
-  fs.renameSync(file, path.join(path.dirname(file), `${original}.ts`));
-  fs.writeFileSync(
-    file,
-    [
-      "import { patched as proofPatched, sleep as proofSleep } from '@temporalio/workflow';",
-      `import * as stage from './${original}';`,
-      `export * from './${original}';`,
-      `export async function ${STAGE.name}(...args: Parameters<typeof stage.${STAGE.name}>): ReturnType<typeof stage.${STAGE.name}> {`,
-      change,
-      `  return stage.${STAGE.name}(...args);`,
-      '}',
-      '',
-    ].join('\n'),
-  );
-  const bundle = path.join(root, 'workflow-bundle.js');
-  await writeWorkflowBundle(bundle, path.join(root, 'workflows'));
-  return bundle;
-}
 
 describe('a deploy while a run waits for its reviewer', () => {
   let before: TestEnv | undefined;

@@ -22,7 +22,8 @@ import { activityMetrics } from '../telemetry/metricsInterceptor';
 import { tracingActivityInterceptor, tracingSinks, type Tracing } from '../telemetry/tracing';
 import { orderedActivityInterceptors, type ActivityInterceptorSet } from './activityInterceptorOrder';
 import { typedFailures } from './failureInterceptor';
-import { gpuDeployment, orchestrationDeployment } from './buildId';
+import { promoteFirstVersion, type PromotionOutcome } from './promoteFirstVersion';
+import { gpuDeployment, orchestrationDeployment } from './workerDeployment';
 import { heartbeatWhileRunning } from './heartbeatInterceptor';
 import { modelCallClaimCheck } from './modelCallClaimCheck';
 import { tenantScope } from './tenantInterceptor';
@@ -83,6 +84,8 @@ function workerEncryption(config: AppConfig, connection: NativeConnection): Encr
 /** A worker and the resources its activities hold, released once the worker has stopped. */
 export interface ManagedWorker {
   worker: Worker;
+  /** A versioned orchestration worker's first-deploy promotion (workers/promoteFirstVersion.ts), running beside it. */
+  promotion?: Promise<PromotionOutcome>;
   close(): Promise<void>;
 }
 
@@ -98,14 +101,14 @@ export function eagerActivityReservations(config: AppConfig): number {
 export async function createOrchestrationWorker(
   config: AppConfig,
   connection: NativeConnection,
-  source = workflowSource(),
+  source = workflowSource(config.temporal.deployment.versioning),
   telemetry: WorkerTelemetry = {},
 ): Promise<ManagedWorker> {
   const pool = createPool(config.databaseUrl, Math.min(8, config.workers.activityConcurrency));
   const deps = createAgentDeps(config, pool);
   const encryption = workerEncryption(config, connection);
   const shared = sharedOptions(config, telemetry, encryption, deps.ledger);
-  const deployment = orchestrationDeployment(source);
+  const deployment = orchestrationDeployment(config, source);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -123,11 +126,19 @@ export async function createOrchestrationWorker(
     ...source,
     ...(deployment ? { workerDeploymentOptions: deployment } : {}),
   });
+  const stopPromotion = new AbortController();
+  const promotion =
+    deployment?.useWorkerVersioning && config.temporal.deployment.promote === 'if-unset'
+      ? promoteFirstVersion(connection.workflowService, config.temporal.namespace, deployment.version, stopPromotion.signal)
+      : undefined;
   // Budget warnings the ledger queued, sent from every orchestration worker (only with prices: nothing else queues them).
   const alerts = Object.keys(config.prices).length ? new BudgetAlertSender(pool, config.webhooks).start() : undefined;
   return {
     worker,
+    ...(promotion ? { promotion } : {}),
     async close() {
+      stopPromotion.abort();
+      await promotion;
       await alerts?.stop();
       deps.store.destroy();
       encryption.close();
@@ -155,7 +166,7 @@ export async function createGpuWorker(config: AppConfig, connection: NativeConne
     maxConcurrentActivityTaskExecutions: config.workers.gpuConcurrency,
     shutdownGraceTime: shared.shutdownGraceTime,
     dataConverter: shared.dataConverter,
-    workerDeploymentOptions: gpuDeployment(),
+    workerDeploymentOptions: gpuDeployment(config),
   });
   return {
     worker,

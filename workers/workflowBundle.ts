@@ -1,6 +1,7 @@
 /**
- * Workers load a workflow bundle built once at `npm run build` (dist/workflow-bundle.js) when it exists,
- * so a worker starts in seconds; otherwise they bundle the workflows folder at start.
+ * Workers load a workflow bundle built once at `npm run build` (dist/workflow-bundle.js, and
+ * dist/workflow-bundle-versioned.js for versioned workers: workflows/versioned.ts) when it exists, so a worker
+ * starts in seconds; otherwise they bundle the workflows folder at start.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,12 +10,16 @@ import { projectRoot } from '../common/paths';
 import { FAILURE_CONVERTER_PATH } from '../security/dataConverter';
 
 export const PREBUILT_BUNDLE = path.join(projectRoot, 'dist', 'workflow-bundle.js');
+const PREBUILT_VERSIONED_BUNDLE = path.join(projectRoot, 'dist', 'workflow-bundle-versioned.js');
+/** The entry point of a versioned worker's workflows: the same workflows, annotated with their versioning behavior. */
+export const VERSIONED_WORKFLOWS = path.join(projectRoot, 'workflows', 'versioned.ts');
 
-export function workflowSource(): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
-  if (process.env.IMAGE_AGENT_BUNDLE !== 'off' && fs.existsSync(PREBUILT_BUNDLE) && __filename.endsWith('.js')) {
-    return { workflowBundle: { codePath: PREBUILT_BUNDLE } };
+export function workflowSource(versioned = false): Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> {
+  const prebuilt = versioned ? PREBUILT_VERSIONED_BUNDLE : PREBUILT_BUNDLE;
+  if (process.env.IMAGE_AGENT_BUNDLE !== 'off' && fs.existsSync(prebuilt) && __filename.endsWith('.js')) {
+    return { workflowBundle: { codePath: prebuilt } };
   }
-  return { workflowsPath: require.resolve('../workflows') };
+  return { workflowsPath: versioned ? require.resolve('../workflows/versioned') : require.resolve('../workflows') };
 }
 
 /** The workflow interceptors for a worker that bundles at start (a prebuilt bundle already has them). */
@@ -55,7 +60,10 @@ export async function writeWorkflowBundle(
 }
 
 if (require.main === module) {
-  writeWorkflowBundle(process.argv[2] ?? PREBUILT_BUNDLE).catch((err: unknown) => {
+  (process.argv[2]
+    ? writeWorkflowBundle(process.argv[2])
+    : writeWorkflowBundle(PREBUILT_BUNDLE).then(() => writeWorkflowBundle(PREBUILT_VERSIONED_BUNDLE, VERSIONED_WORKFLOWS))
+  ).catch((err: unknown) => {
     console.error(`bundling workflows failed: ${(err as Error).message}`);
     process.exit(1);
   });

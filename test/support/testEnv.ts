@@ -74,6 +74,9 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
     ...options.env,
   });
   if (options.eagerStart && options.workers === false) throw new Error('startTestEnv: an eager start needs the workers in this process');
+  if (config.temporal.deployment.versioning && !options.workflowBundlePath) {
+    throw new Error('startTestEnv: a versioned worker needs a versioned bundle (workflowBundlePath, built from workers/workflowBundle VERSIONED_WORKFLOWS)');
+  }
   const nativeConnection = options.workers !== false ? await NativeConnection.connect(config.temporal.connection) : undefined;
   const connection = options.eagerStart ? undefined : await Connection.connect(config.temporal.connection);
   // The processes' own client: the same data converter (encryption), tracing interceptors only when asked.

@@ -7,7 +7,6 @@
 import {
   CancellationScope,
   condition,
-  continueAsNew,
   isCancellation,
   patched,
   setHandler,
@@ -24,6 +23,7 @@ import { batchCase } from './batchCase';
 import { batchProgressQuery } from './batchMessages';
 import { count, progressOf } from './batchProgress';
 import { BATCH_RUN_BOUNDED_BY_STARTED_CASES } from '../patches';
+import { continueAsNewOnCurrentBuild, newBuildIsCurrent } from '../upgradeOnContinueAsNew';
 
 const DEFAULT_CASES_PER_RUN = 250;
 
@@ -79,9 +79,9 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
     let pageStart = -1;
     while (state.nextIndex < input.total && !cancelled) {
       // Continue as new between cases once enough have finished in this run: the history stays bounded.
-      if ((boundByStarted ? startedThisRun : finishedThisRun) >= casesPerRun || workflowInfo().continueAsNewSuggested) {
+      if ((boundByStarted ? startedThisRun : finishedThisRun) >= casesPerRun || workflowInfo().continueAsNewSuggested || newBuildIsCurrent()) {
         await condition(() => running.size === 0);
-        await continueAsNew<typeof batch>({ ...input, state: { ...state, continuedAsNew: state.continuedAsNew + 1 } });
+        await continueAsNewOnCurrentBuild<typeof batch>({ ...input, state: { ...state, continuedAsNew: state.continuedAsNew + 1 } });
       }
       const pageIndex = Math.floor(state.nextIndex / MANIFEST_PAGE_SIZE) * MANIFEST_PAGE_SIZE;
       if (pageIndex !== pageStart) {

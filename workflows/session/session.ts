@@ -4,7 +4,7 @@
  * (selected under a budget), images included. Its history stays bounded: it continues as new with a
  * compact state when Temporal suggests it, keeping only the recent turns (older ones live in memory).
  */
-import { allHandlersFinished, condition, continueAsNew, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { ReviewAuth } from '../../common/decisionSignature';
 import { FOREIGN_PAYLOAD_PROBLEM, isForeignPayload } from '../../common/foreignPayload';
 import type { GenerateOptions } from '../../common/request';
@@ -16,6 +16,7 @@ import { activitiesFor } from '../activityStubs';
 import { generateImage } from '../generate/generateImage';
 import { closeSessionSignal, sessionQuery, submitTurnUpdate, type QueuedTurn, type SessionTurn } from './sessionMessages';
 import { resolveTurn, turnOptions } from './turnOptions';
+import { continueAsNewOnCurrentBuild, newBuildIsCurrent } from '../upgradeOnContinueAsNew';
 
 export interface SessionInput {
   tenantId: string;
@@ -49,7 +50,7 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
   let closed = false;
   let turnsThisRun = 0;
   const maxTurnsPerRun = input.maxTurnsPerRun ?? 100;
-  const shouldContinueAsNew = (): boolean => workflowInfo().continueAsNewSuggested || turnsThisRun >= maxTurnsPerRun;
+  const shouldContinueAsNew = (): boolean => workflowInfo().continueAsNewSuggested || turnsThisRun >= maxTurnsPerRun || newBuildIsCurrent();
 
   setHandler(
     submitTurnUpdate,
@@ -91,7 +92,7 @@ export async function session(input: SessionInput): Promise<SessionTurn[]> {
     if (shouldContinueAsNew()) {
       // Queued turns travel in the state; updates still being handled finish first.
       await condition(allHandlersFinished);
-      await continueAsNew<typeof session>({
+      await continueAsNewOnCurrentBuild<typeof session>({
         ...input,
         state: { ...state, turns: state.turns.slice(-RETAINED_TURNS), continuedAsNew: state.continuedAsNew + 1 },
       });
