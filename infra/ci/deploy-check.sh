@@ -53,6 +53,16 @@ refuses_ingress_without_tls() {
   grep -q 'api.ingress.tls.secretName is required' <<<"$out" || { echo "$out"; return 1; }
 }
 
+# A release (build 2026.12.05) and an earlier build still draining: two orchestration Deployments, each naming its build.
+previous_versions_rendered() {
+  local out
+  out="$(helm template ia "$CHART" --kube-version "$K8S_VERSION" "${secret_flags[@]}" --set image.tag=2026.12.05 \
+    --set workerDeployment.previousVersions[0].buildId=2026.11.30 --show-only templates/deployments.yaml)" || return 1
+  grep -q 'name: ia-image-agent-orchestration-worker-2026-11-30$' <<<"$out" || { echo "no Deployment for the earlier build"; return 1; }
+  grep -q 'image: "ghcr.io/example/image-agent:2026.11.30"' <<<"$out" || { echo "the earlier build does not run its own image"; return 1; }
+  [[ "$(grep -A1 'name: IMAGE_AGENT_BUILD_ID' <<<"$out" | grep -c 'value: "2026.1')" == 2 ]] || { echo "each orchestration Deployment needs its build id"; return 1; }
+}
+
 check "helm lint (strict)" helm lint --strict "$CHART" "${secret_flags[@]}"
 check "helm template | kubeconform (defaults: KEDA, API key)" template_and_validate "${secret_flags[@]}"
 check "helm template refuses a chart-made Secret without the id key, keyring and signing key" refuses_missing_secrets
@@ -63,6 +73,9 @@ check "helm template | kubeconform (ingress with TLS)" template_and_validate "${
   --set api.ingress.enabled=true --set api.ingress.host=image-agent.example.com --set api.ingress.tls.secretName=image-agent-tls \
   --set api.ingress.className=nginx
 check "helm template refuses an ingress without TLS" refuses_ingress_without_tls
+check "helm template | kubeconform (a release beside an earlier build that still serves pinned runs)" template_and_validate "${secret_flags[@]}" \
+  --set image.tag=2026.12.05 --set workerDeployment.previousVersions[0].buildId=2026.11.30 --set workerDeployment.previousVersions[0].replicas=2
+check "helm template renders one orchestration Deployment per build, each with its build id" previous_versions_rendered
 check "helm template | kubeconform (Temporal UI: ingresses, mTLS, OIDC sign-in)" template_and_validate "${secret_flags[@]}" \
   --set temporalUi.enabled=true --set temporal.uiUrl=https://temporal.example.com --set temporal.mtlsSecretName=temporal-mtls \
   --set temporalUi.ingress.enabled=true --set temporalUi.ingress.tls.secretName=temporal-ui-tls \
