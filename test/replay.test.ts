@@ -7,6 +7,7 @@ import path from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../config/loadConfig';
 import { createEncryption } from '../security/dataConverter';
+import { VERSIONED_WORKFLOWS, writeWorkflowBundle } from '../workers/workflowBundle';
 import { TEST_BUNDLE } from './support/paths';
 import { loadRecordedHistories } from './replay/recordedHistory';
 
@@ -73,6 +74,29 @@ describe('recorded histories replay against the current workflow code', () => {
           result.error.message.split('\n')[0];
         failures.push(`${file}: ${result.error.name}: ${reason}`);
       }
+    }
+    encryption.close();
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(batch.length);
+  });
+
+  // Versioned workers run their own bundle (workflows/versioned.ts): the same code with versioning annotations, which
+  // must replay what unversioned workers recorded when a running system turns versioning on.
+  test('sessions, batches and the newest folder replay against the versioned workers’ bundle', async () => {
+    const bundle = path.join(path.dirname(TEST_BUNDLE), 'workflow-bundle-versioned-replay.js');
+    await writeWorkflowBundle(bundle, VERSIONED_WORKFLOWS);
+    const newest = folders.at(-1);
+    const batch = recordings.filter((r) => ['session', 'batch'].includes(r.recorded.workflowType) || path.dirname(r.file) === newest);
+    expect(batch.some((r) => r.recorded.workflowType === 'session')).toBe(true);
+    const encryption = createEncryption(loadConfig());
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories(
+      { workflowBundle: { codePath: bundle }, dataConverter: encryption.dataConverter },
+      batch.map(({ recorded }) => ({ workflowId: recorded.workflowId, history: recorded.history })),
+    )) {
+      if (result.error) failures.push(`${batch[replayed]!.file}: ${result.error.message.split('\n')[0]}`);
+      replayed += 1;
     }
     encryption.close();
     expect(failures).toEqual([]);
