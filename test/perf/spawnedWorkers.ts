@@ -37,9 +37,11 @@ export class SpawnedWorkers {
   }
 
   rssBytes(role: WorkerRole): number[] {
-    return this.pids(role).map((pid) => {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    // A process killed a moment ago may still be listed: it has no RSS to read.
+    return this.pids(role).flatMap((pid) => {
+      const status = fs.existsSync(`/proc/${pid}/status`) ? fs.readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+      const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+      return kb ? [Number(kb) * 1024] : [];
     });
   }
 
