@@ -14,5 +14,8 @@ module.exports = {
   // One file at a time: the suite shares one Temporal server and one stack on a 2-core machine,
   // and the durability tests restart servers.
   maxWorkers: 1,
+  // Run in a worker process (not in band) that is replaced once a file leaves it above this much memory: in one
+  // process, 130 files of workers, bundles and replays grew the heap to Node's 4 GB limit (CI, 2026-12-05).
+  workerIdleMemoryLimit: '1536MB',
   reporters: ['default'],
 };
