@@ -6,8 +6,8 @@
 import { redactUrl } from '../common/config';
 import { loadConfig } from '../config/loadConfig';
 import { infrastructure, stackUp } from '../infra/stack';
-import { writeWorkflowBundle } from '../workers/workflowBundle';
-import { TEST_BUNDLE } from './support/paths';
+import { VERSIONED_WORKFLOWS, writeWorkflowBundle } from '../workers/workflowBundle';
+import { TEST_BUNDLE, TEST_BUNDLE_VERSIONED } from './support/paths';
 import { databaseTargets } from './support/databases';
 
 declare global {
@@ -28,7 +28,9 @@ export default async function globalSetup(): Promise<void> {
   const before = await Promise.all(infrastructure(config).map(async (s) => ({ name: s.name, managed: s.managed, up: await s.healthy().catch(() => false) })));
   await stackUp(config, { workers: false, log: (line) => process.stdout.write(`  ${line}\n`) });
   globalThis.imageAgentStartedBySuite = before.filter((s) => s.managed && !s.up).map((s) => s.name);
+  // Both bundles once, here: bundling inside a test file costs each of them seconds and the test process memory.
   await writeWorkflowBundle(TEST_BUNDLE);
+  await writeWorkflowBundle(TEST_BUNDLE_VERSIONED, VERSIONED_WORKFLOWS);
   process.stdout.write(
     `  database targets: ${databaseTargets()
       .map(([name, url]) => `${name} (${redactUrl(url)})`)

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../config/loadConfig';
 import { createEncryption } from '../security/dataConverter';
-import { VERSIONED_WORKFLOWS, writeWorkflowBundle } from '../workers/workflowBundle';
-import { TEST_BUNDLE } from './support/paths';
+import { TEST_BUNDLE, TEST_BUNDLE_VERSIONED } from './support/paths';
 import { loadRecordedHistories } from './replay/recordedHistory';
 
 // Replay workers log their start and stop at INFO: only problems belong in the test output.
@@ -83,8 +82,7 @@ describe('recorded histories replay against the current workflow code', () => {
   // Versioned workers run their own bundle (workflows/versioned.ts): the same code with versioning annotations, which
   // must replay what unversioned workers recorded when a running system turns versioning on.
   test('sessions, batches and the newest folder replay against the versioned workers’ bundle', async () => {
-    const bundle = path.join(path.dirname(TEST_BUNDLE), 'workflow-bundle-versioned-replay.js');
-    await writeWorkflowBundle(bundle, VERSIONED_WORKFLOWS);
+    const bundle = TEST_BUNDLE_VERSIONED;
     const newest = folders.at(-1);
     const batch = recordings.filter((r) => ['session', 'batch'].includes(r.recorded.workflowType) || path.dirname(r.file) === newest);
     expect(batch.some((r) => r.recorded.workflowType === 'session')).toBe(true);

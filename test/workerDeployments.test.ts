@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection, type WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
@@ -16,11 +15,10 @@ import { describeDeployment } from '../common/workerDeployments';
 import { sessionWorkflowId } from '../common/sessionId';
 import { statusQuery } from '../workflows/generate/generationMessages';
 import { promoteFirstVersion } from '../workers/promoteFirstVersion';
-import { VERSIONED_WORKFLOWS, writeWorkflowBundle } from '../workers/workflowBundle';
 import { bundleChangedWorkflows } from './support/changedWorkflows';
 import { runCli } from './support/cli';
 import { eventually } from './support/eventually';
-import { TEST_BUNDLE } from './support/paths';
+import { TEST_BUNDLE_VERSIONED } from './support/paths';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -45,11 +43,8 @@ describe('a deploy through Worker Deployments', () => {
     const taskQueue = `test-versioned-${randomUUID().slice(0, 8)}`;
     const env = { IMAGE_AGENT_WORKER_VERSIONING: 'true', IMAGE_AGENT_DEPLOYMENT_NAME: deploymentName };
     // Versioned workers run the versioned entry point: the workflows annotated with their versioning behavior.
-    const v1Bundle = path.join(path.dirname(TEST_BUNDLE), 'workflow-bundle-versioned.js');
-    const [, v2Bundle] = await Promise.all([
-      writeWorkflowBundle(v1Bundle, VERSIONED_WORKFLOWS),
-      bundleChangedWorkflows('versioned-v2', `  if (proofPatched('${PATCH_ID}')) await proofSleep(1);`, 'versioned'),
-    ]);
+    const v1Bundle = TEST_BUNDLE_VERSIONED;
+    const v2Bundle = await bundleChangedWorkflows('versioned-v2', `  if (proofPatched('${PATCH_ID}')) await proofSleep(1);`, 'versioned');
 
     v1 = await startTestEnv({ name: 'versioned', taskQueue, env, workflowBundlePath: v1Bundle });
     const target = { service: v1.client.workflowService, namespace: v1.config.temporal.namespace, deploymentName, identity: 'deploy-test' };
