@@ -176,6 +176,8 @@ export interface AppConfig {
   };
   stack: {
     dir: string;
+    /** `dev`: the dev server; `cluster`: the Temporal server's four services on Postgres (infra/temporalCluster.ts). */
+    temporal: 'dev' | 'cluster';
     temporalPort: number;
     temporalUiPort: number;
     s3Port: number;

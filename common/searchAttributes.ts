@@ -18,6 +18,11 @@ export const ItemsPassed = defineSearchAttributeKey('ImageAgentItemsPassed', Sea
 
 const ALL_SEARCH_ATTRIBUTES = [Stage, Round, Approval, Tenant, UserTag, Kind, Providers, BatchId, ItemsPassed] as const;
 
+/** Each attribute's name and type (`KEYWORD`, `INT`), for registering them through the operator API. */
+export function searchAttributeTypes(): { name: string; type: string }[] {
+  return ALL_SEARCH_ATTRIBUTES.map((k) => ({ name: k.name, type: k.type }));
+}
+
 /** `--search-attribute` values in the temporal CLI's spelling. */
 export function cliSearchAttributeSpecs(): string[] {
   const cliType: Record<string, string> = {

@@ -2,25 +2,48 @@
  * The local stack as one unit: Temporal and its UI, object storage and Postgres (started in parallel), then the
  * two workers. Idempotent: services already healthy are left alone.
  */
+import path from 'node:path';
 import type { AppConfig } from '../common/config';
+import { runningPid } from './managedProcess';
+import { CLUSTER_SERVICES } from './temporalClusterConfig';
 import { objectStorageServer } from './objectStorageServer';
 import { postgresServer } from './postgresServer';
 import { StackError, type StackService } from './stackService';
+import { clusterPostgres } from './clusterPostgres';
+import { temporalCluster } from './temporalCluster';
 import { temporalServer } from './temporalServer';
 import { temporalUi } from './temporalUi';
 import { workerProcesses } from './workerProcesses';
 import { apiProcess } from './apiProcess';
 
 export function infrastructure(config: AppConfig): StackService[] {
+  if (config.stack.temporal === 'cluster') {
+    // The cluster's Postgres last, so `stack:down` stops it after the services that write to it.
+    return [temporalCluster(config), temporalUi(config), objectStorageServer(config), postgresServer(config), clusterPostgres()];
+  }
   const temporal = temporalServer(config);
   // The Temporal UI is ours to run only beside our own dev server.
   return [temporal, ...(temporal.managed ? [temporalUi(config)] : []), objectStorageServer(config), postgresServer(config)];
+}
+
+/** Which Temporal the stack's pid files say runs now, whatever IMAGE_AGENT_TEMPORAL says. */
+function runningTemporalMode(config: AppConfig): AppConfig['stack']['temporal'] | undefined {
+  const runDir = path.join(config.stack.dir, 'run');
+  if (runningPid({ name: 'temporal', runDir }) !== undefined) return 'dev';
+  if (CLUSTER_SERVICES.some((s) => runningPid({ name: `temporal-${s}`, runDir }) !== undefined)) return 'cluster';
+  return undefined;
 }
 
 export async function stackUp(
   config: AppConfig,
   options: { workers: boolean; restartWorkers?: boolean; log: (line: string) => void },
 ): Promise<StackService[]> {
+  const running = runningTemporalMode(config);
+  if (running && running !== config.stack.temporal) {
+    throw new StackError(
+      `the stack's Temporal runs in ${running} mode, and IMAGE_AGENT_TEMPORAL asks for ${config.stack.temporal}: run \`npm run stack:down\` first (data stays)`,
+    );
+  }
   const services = infrastructure(config);
   await Promise.all(
     services.map(async (s) => {
@@ -44,7 +67,10 @@ export async function stackUp(
 
 export async function stackDown(config: AppConfig, log: (line: string) => void): Promise<void> {
   // Workers first, so they drain before the servers they talk to go away.
-  for (const s of [apiProcess(config), ...workerProcesses(config), ...infrastructure(config)].filter((s) => s.managed)) {
+  // A cluster started under IMAGE_AGENT_TEMPORAL=cluster stops in any mode (its Postgres only in cluster mode: in dev
+  // mode that server is the real-Postgres tests' own).
+  const cluster = config.stack.temporal === 'dev' && runningTemporalMode(config) === 'cluster' ? [temporalCluster(config)] : [];
+  for (const s of [apiProcess(config), ...workerProcesses(config), ...cluster, ...infrastructure(config)].filter((s) => s.managed)) {
     if (await s.stop()) log(`stopped ${s.name}`);
   }
 }

@@ -45,7 +45,7 @@ program
       const [first, ...rest] = service.describe();
       console.log(`${healthy ? 'up  ' : 'DOWN'}  ${first}`);
       printAddresses(rest);
-      if (service.managed) console.log(`    ${processLine(config.stack.dir, service.processName ?? service.name)}`);
+      if (service.managed && service.hasPidFile !== false) console.log(`    ${processLine(config.stack.dir, service.processName ?? service.name)}`);
     }
     if (rows.some((r) => !r.healthy)) process.exitCode = 1;
   });

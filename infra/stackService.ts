@@ -4,6 +4,8 @@ export interface StackService {
   name: string;
   /** The name of its pid and log files when it differs from `name` (object storage runs as seaweedfs). */
   processName?: string;
+  /** False for a server started by its own tool (pg_ctl), which keeps no pid file of the stack's. */
+  hasPidFile?: boolean;
   /** False when configuration points at an external server: then it is only health-checked. */
   managed: boolean;
   /** Human-readable lines: addresses, UI links, data folders. */

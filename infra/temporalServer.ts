@@ -43,7 +43,8 @@ export function codecEndpoint(config: AppConfig): string {
  */
 const QUEUE_POLL_RPS = 1000;
 
-const DYNAMIC_CONFIG = [
+/** The server's dynamic config in the local stack, dev server and cluster alike (`key=JSON value`). */
+export const TEMPORAL_DYNAMIC_CONFIG = [
   'frontend.enableServerVersionCheck=false',
   // Task-queue priority and per-tenant fairness (common/dispatchPriority.ts): on in the local stack as in production.
   'matching.useNewMatcher=true',
@@ -78,10 +79,15 @@ function builtInUiArgs(config: AppConfig): string[] {
   ];
 }
 
-export function temporalServer(config: AppConfig): StackService {
+/** Temporal's address, and whether it is the stack's own (a loopback address on the stack's port, no TLS). */
+export function stackTemporalAddress(config: AppConfig): { address: string; managed: boolean } {
   const address = config.temporal.connection.address ?? 'localhost:7233';
   const [host = 'localhost', portText] = address.split(/:(?=\d+$)/);
-  const managed = isLoopbackHost(host) && Number(portText) === config.stack.temporalPort && !config.temporal.connection.tls;
+  return { address, managed: isLoopbackHost(host) && Number(portText) === config.stack.temporalPort && !config.temporal.connection.tls };
+}
+
+export function temporalServer(config: AppConfig): StackService {
+  const { address, managed } = stackTemporalAddress(config);
   const dataDir = path.join(config.stack.dir, 'temporal');
   const spec = (bin: string, ui: TemporalUiMode): ProcessSpec => ({
     name: 'temporal',
@@ -102,7 +108,7 @@ export function temporalServer(config: AppConfig): StackService {
       '--log-level',
       'warn',
       ...(ui.kind === 'ui-server' ? ['--headless'] : builtInUiArgs(config)),
-      ...DYNAMIC_CONFIG.flatMap((v) => ['--dynamic-config-value', v]),
+      ...TEMPORAL_DYNAMIC_CONFIG.flatMap((v) => ['--dynamic-config-value', v]),
       ...cliSearchAttributeSpecs().flatMap((s) => ['--search-attribute', s]),
     ],
     cwd: projectRoot,
@@ -115,7 +121,7 @@ export function temporalServer(config: AppConfig): StackService {
     managed,
     fix: managed ? 'run `npm run stack:up` (logs in .stack/logs/temporal.log)' : `check TEMPORAL_ADDRESS=${address} and its credentials`,
     describe: () => [
-      `Temporal      ${address} (namespace ${config.temporal.namespace})${managed ? '' : ' [external]'}`,
+      `Temporal      ${address} (namespace ${config.temporal.namespace})${managed ? ' dev server: one process, one history shard, SQLite' : ' [external]'}`,
       // A managed server's UI is a service of its own (infra/temporalUi.ts), which says which UI runs.
       ...(managed ? [`  data        ${path.join(dataDir, 'temporal.db')}`] : [`Temporal UI   ${config.temporal.uiUrl}`]),
     ],

@@ -106,10 +106,11 @@ stage system-packages ./infra/ci/system-packages.sh
 
 # Every stage runs even when an earlier one failed, so one CI run shows everything that is wrong.
 overall=0
-# The stack's Temporal UI server, built once per machine into the tool cache outside the clone (a warm cache
-# answers at once). A failed build fails the run here, in one line; the stack would fall back to the dev
-# server's UI, and test/temporalUi.test.ts fails on that too.
-stage temporal-ui-server node dist/infra/temporalUiBuildCli.js || overall=1
+# The stack's Temporal UI server and cluster-mode Temporal server, built once per machine into the tool cache
+# outside the clone (a warm cache answers at once; a cold one takes about 10 minutes). A failed build fails the
+# run here, in one line; the stack would fall back to the dev server's UI (test/temporalUi.test.ts fails on
+# that too), and the cluster stage below fails.
+stage go-tools node dist/infra/goToolsBuildCli.js || overall=1
 # The fast tier first (test/fast/, jest.fast.config.js): workflows on the time-skipping test server and
 # activities in a mock environment, no stack. On the machine's Node and on Node 24.
 stage jest-fast run_jest jest-fast -- --config jest.fast.config.js || overall=1
@@ -138,4 +139,14 @@ stage perf run_counted perf node dist/test/perf/perfBench.js --short || overall=
 # the pg, S3 and Temporal clients, on the real stack.
 stage jest-node24-smoke run_jest jest-node24-smoke ./infra/ci/node24.sh -- \
   test/foundation.test.ts test/agentOffline.test.ts test/api.test.ts || overall=1
+# Cluster mode (IMAGE_AGENT_TEMPORAL=cluster, infra/temporalCluster.ts): the Temporal server as production runs
+# it, four services on the real Postgres. The recorded histories replay, a deploy ramps and rolls back, Temporal
+# and the stores go down and come back, and the short chaos soak runs, all against it. Last, because stopping
+# the cluster stops the real Postgres the earlier stages use.
+cluster() { IMAGE_AGENT_TEMPORAL=cluster "$@"; }
+stage stack-down-dev node dist/infra/stackCli.js down || overall=1
+stage jest-cluster run_jest jest-cluster cluster -- \
+  test/replay.test.ts test/workerDeployments.test.ts test/outages.test.ts test/stackRestart.test.ts test/foundation.test.ts || overall=1
+stage soak-cluster run_counted soak-cluster cluster node dist/test/soak/soak.js --short --out "$results_dir/soak-cluster" || overall=1
+cluster node dist/infra/stackCli.js down >/dev/null || true
 exit $overall
