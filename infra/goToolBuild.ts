@@ -50,7 +50,7 @@ function pinsDir(tool: GoTool): string {
   return path.join(projectRoot, 'infra', tool.pins);
 }
 
-export function pinnedVersion(tool: GoTool): string {
+function pinnedVersion(tool: GoTool): string {
   const goMod = fs.readFileSync(path.join(pinsDir(tool), 'go.mod'), 'utf8');
   const escaped = tool.module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(`^\\s*(?:require\\s+)?${escaped} v(\\S+)`, 'm').exec(goMod)?.[1] ?? 'unknown';
@@ -67,7 +67,7 @@ function built(tool: GoTool, dir: string, version: string): BuiltGoTool {
 }
 
 /** The cached build, or undefined when this machine has not built it yet. */
-export function cachedGoTool(tool: GoTool): BuiltGoTool | undefined {
+function cachedGoTool(tool: GoTool): BuiltGoTool | undefined {
   const version = pinnedVersion(tool);
   const dir = cacheDir(tool, version);
   return fs.existsSync(dir) ? built(tool, dir, version) : undefined;

@@ -11,13 +11,14 @@ import { postgresServer } from './postgresServer';
 import { StackError, type StackService } from './stackService';
 import { clusterPostgres } from './clusterPostgres';
 import { temporalCluster } from './temporalCluster';
-import { temporalServer } from './temporalServer';
+import { stackTemporalAddress, temporalServer } from './temporalServer';
 import { temporalUi } from './temporalUi';
 import { workerProcesses } from './workerProcesses';
 import { apiProcess } from './apiProcess';
 
 export function infrastructure(config: AppConfig): StackService[] {
-  if (config.stack.temporal === 'cluster') {
+  // With TEMPORAL_ADDRESS elsewhere, Temporal is external in either mode: only health-checked.
+  if (config.stack.temporal === 'cluster' && stackTemporalAddress(config).managed) {
     // The cluster's Postgres last, so `stack:down` stops it after the services that write to it.
     return [temporalCluster(config), temporalUi(config), objectStorageServer(config), postgresServer(config), clusterPostgres()];
   }

@@ -55,13 +55,12 @@ export async function restartClusterService(config: AppConfig, service: ClusterS
 }
 
 export function temporalCluster(config: AppConfig): StackService {
-  const { address, managed } = stackTemporalAddress(config);
-  if (!managed) throw new StackError(`IMAGE_AGENT_TEMPORAL=cluster runs the stack's own cluster, but TEMPORAL_ADDRESS=${address} points elsewhere`);
+  const { address } = stackTemporalAddress(config);
   const pid = (s: ClusterService) => runningPid(processSpec(config, s));
   return {
     name: 'temporal',
     processName: 'temporal-frontend',
-    managed,
+    managed: true,
     fix: 'run `IMAGE_AGENT_TEMPORAL=cluster npm run stack:up` (logs in .stack/logs/temporal-<service>.log)',
     describe: () => [
       `Temporal      ${address} (namespace ${config.temporal.namespace}) cluster: frontend, history (${HISTORY_SHARDS} shards), matching and worker processes on Postgres`,

@@ -146,7 +146,8 @@ stage jest-node24-smoke run_jest jest-node24-smoke ./infra/ci/node24.sh -- \
 cluster() { IMAGE_AGENT_TEMPORAL=cluster "$@"; }
 stage stack-down-dev node dist/infra/stackCli.js down || overall=1
 stage jest-cluster run_jest jest-cluster cluster -- \
-  test/replay.test.ts test/workerDeployments.test.ts test/outages.test.ts test/stackRestart.test.ts test/foundation.test.ts || overall=1
+  test/replay.test.ts test/workerDeployments.test.ts test/deployPatch.test.ts test/outages.test.ts test/stackRestart.test.ts \
+  test/temporalUi.test.ts test/foundation.test.ts || overall=1
 stage soak-cluster run_counted soak-cluster cluster node dist/test/soak/soak.js --short --out "$results_dir/soak-cluster" || overall=1
 cluster node dist/infra/stackCli.js down >/dev/null || true
 exit $overall
