@@ -6,6 +6,7 @@
  * whole cluster; `restartClusterService` restarts one service. The Temporal UI is the ui-server, as in dev mode.
  */
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { AppConfig } from '../common/config';
 import { projectRoot } from '../common/paths';
@@ -13,7 +14,7 @@ import { ensureClusterPostgres } from './clusterPostgres';
 import { runningPid, startDetached, stopProcess, tailLog, waitUntil, type ProcessSpec } from './managedProcess';
 import { StackError, type StackService } from './stackService';
 import { temporalClusterBinaries, type TemporalClusterBinaries } from './temporalClusterBuild';
-import { CLUSTER_SERVICES, clusterDynamicConfig, clusterServerConfig, HISTORY_SHARDS, type ClusterService } from './temporalClusterConfig';
+import { CLUSTER_SERVICES, clusterDynamicConfig, clusterPorts, clusterServerConfig, HISTORY_SHARDS, type ClusterService } from './temporalClusterConfig';
 import { prepareClusterSchemas } from './temporalClusterSchema';
 import { ensureNamespace } from './temporalNamespace';
 import { stackTemporalAddress, temporalReachable } from './temporalServer';
@@ -40,6 +41,16 @@ function writeConfig(config: AppConfig, postgresUrl: string): void {
   fs.writeFileSync(path.join(dir, 'config.yaml'), `${header}${JSON.stringify(clusterServerConfig(config, postgresUrl, dynamicConfigFile), null, 2)}\n`);
 }
 
+function portListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 function startService(config: AppConfig, binaries: TemporalClusterBinaries, service: ClusterService): number | undefined {
   const spec = processSpec(config, service, binaries.server);
   if (runningPid(spec) !== undefined) return undefined;
@@ -57,6 +68,7 @@ export async function restartClusterService(config: AppConfig, service: ClusterS
 export function temporalCluster(config: AppConfig): StackService {
   const { address } = stackTemporalAddress(config);
   const pid = (s: ClusterService) => runningPid(processSpec(config, s));
+  const ports = clusterPorts(config);
   return {
     name: 'temporal',
     processName: 'temporal-frontend',
@@ -82,8 +94,20 @@ export function temporalCluster(config: AppConfig): StackService {
       recordTemporalUi(config, ui.kind === 'ui-server' ? ui : { kind: 'dev-server', reason: `cluster mode has no built-in UI; ${ui.reason}` });
       await prepareClusterSchemas(binaries, postgresUrl, log);
       writeConfig(config, postgresUrl);
-      const started = CLUSTER_SERVICES.map((s) => [s, startService(config, binaries, s)] as const).filter(([, p]) => p !== undefined);
-      if (started.length) log(`starting Temporal server v${binaries.version}: ${started.map(([s, p]) => `${s} (pid ${p})`).join(', ')}`);
+      // One service at a time, each listening before the next starts: on a fresh database every service would
+      // write the cluster's metadata record at once, and all but one exit on the version conflict.
+      for (const s of CLUSTER_SERVICES) {
+        const started = startService(config, binaries, s);
+        if (started === undefined) continue;
+        log(`starting Temporal server v${binaries.version}'s ${s} service (pid ${started})`);
+        const spec = processSpec(config, s);
+        const listening = await waitUntil(() => portListening(ports[s].grpc), {
+          timeoutMs: 60_000,
+          intervalMs: 200,
+          alive: () => runningPid(spec) !== undefined,
+        });
+        if (!listening) throw new StackError(`Temporal's ${s} service did not start; last log lines:\n${tailLog(spec, 5)}`);
+      }
       const frontend = processSpec(config, 'frontend');
       const up = await waitUntil(() => temporalReachable(config, 1000), {
         timeoutMs: 120_000,

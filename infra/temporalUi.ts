@@ -11,6 +11,7 @@ import type { AppConfig } from '../common/config';
 import { projectRoot } from '../common/paths';
 import { runningPid, startDetached, stopProcess, tailLog, waitUntil } from './managedProcess';
 import { StackError, type StackService } from './stackService';
+import { temporalClusterBinaries } from './temporalClusterBuild';
 import { chooseTemporalUi, recordedTemporalUi, type TemporalUiMode } from './temporalUiMode';
 import { codecEndpoint, temporalReachable } from './temporalServer';
 
@@ -72,11 +73,17 @@ export function temporalUi(config: AppConfig): StackService {
     describe: () => describeUi(config, recordedTemporalUi(config)),
     healthy: () => uiAnswers(config),
     async start(log) {
-      // The dev server's start decides which UI runs (and builds the ui-server first): wait for it.
+      // Temporal's start decides which UI runs (and builds the ui-server first): wait for it. A cluster's first
+      // start builds the server too, for minutes: the wait for its frontend begins when that build is done.
       if (!(await temporalReachable(config))) {
         await chooseTemporalUi(log);
+        if (config.stack.temporal === 'cluster') await temporalClusterBinaries(log).catch(() => undefined);
         const up = await waitUntil(() => temporalReachable(config, 1000), { timeoutMs: 120_000, intervalMs: 500 });
-        if (!up) throw new StackError(`temporal-ui: the Temporal dev server did not come up; see .stack/logs/temporal.log`);
+        const which = config.stack.temporal === 'cluster' ? "Temporal cluster's frontend" : 'Temporal dev server';
+        if (!up)
+          throw new StackError(
+            `temporal-ui: the ${which} did not come up; see .stack/logs/temporal${config.stack.temporal === 'cluster' ? '-frontend' : ''}.log`,
+          );
       }
       const mode = recordedTemporalUi(config) ?? { kind: 'dev-server', reason: 'the running dev server was started before the stack recorded its UI' };
       if (mode.kind === 'dev-server') {
