@@ -30,7 +30,7 @@ summary() {
   echo
   echo "[test] wall time per stage:"
   for t in "${timings[@]}"; do echo "  $t"; done
-  echo "  $(printf '%-22s %5d s' total $((SECONDS - ci_started))) (budget: 30 min on a 2-core machine)"
+  echo "  $(printf '%-22s %5d s' total $((SECONDS - ci_started))) (CI allows 90 min)"
   if [ ${#counts[@]} -gt 0 ]; then
     echo "[test] tests per target:"
     for c in "${counts[@]}"; do echo "  $c"; done

@@ -111,6 +111,13 @@ function cpuReading(workers: SpawnedWorkers, config: AppConfig): Map<string, num
   ]);
 }
 
+/** A process's resident memory; undefined for one killed a moment ago. */
+function rssBytesOf(pid: number): number | undefined {
+  const status = fs.existsSync(`/proc/${pid}/status`) ? fs.readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : undefined;
+}
+
 /** Every run of a batch's workflows of one type: workflow id → runs. */
 async function listRuns(client: Client, batchId: string, type: string): Promise<Map<string, { runs: number; bytes: number; events: number }>> {
   const runs = new Map<string, { runs: number; bytes: number; events: number }>();
@@ -169,8 +176,8 @@ export async function runScaleBatch(g: { client: Client; store: ObjectStore; con
       const share = progress.done / o.cases;
       const quarter = Math.min(3, Math.floor(share * 4));
       for (const role of ['orchestrationWorker', 'gpuWorker'] as const) {
-        for (const [i, pid] of workers.pids(role).entries()) {
-          const bytes = workers.rssBytes(role)[i];
+        for (const pid of workers.pids(role)) {
+          const bytes = rssBytesOf(pid);
           if (bytes === undefined) continue;
           const perQuarter = rss[role].get(pid) ?? [[], [], [], []];
           perQuarter[quarter]!.push(bytes / 2 ** 20);
