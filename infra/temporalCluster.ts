@@ -5,9 +5,11 @@
  * `temporal` service, as the dev server is otherwise: the outage tests that stop and start `temporal` restart the
  * whole cluster; `restartClusterService` restarts one service. The Temporal UI is the ui-server, as in dev mode.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
 import { projectRoot } from '../common/paths';
 import { ensureClusterPostgres } from './clusterPostgres';
@@ -51,6 +53,28 @@ function portListening(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Whether every history shard has an owner: the frontend answers, and the namespace is known, seconds before the
+ * history hosts have joined the ring and taken their shards ("Not enough hosts to serve the request"). A describe
+ * of workflow ids that do not exist reaches the shards they hash to; NOT_FOUND from each means they are served.
+ */
+async function historyServes(config: AppConfig): Promise<boolean> {
+  const connection = await Connection.connect({ ...config.temporal.connection, interceptors: [] });
+  try {
+    const probes = Array.from({ length: 4 * HISTORY_SHARDS }, (_, i) =>
+      connection.workflowService
+        .describeWorkflowExecution({ namespace: config.temporal.namespace, execution: { workflowId: `stack-probe-${randomUUID()}-${i}` } })
+        .then(
+          () => true,
+          (err: { code?: number }) => err.code === 5 /* NOT_FOUND */,
+        ),
+    );
+    return (await Promise.all(probes)).every(Boolean);
+  } finally {
+    await connection.close();
+  }
+}
+
 function startService(config: AppConfig, binaries: TemporalClusterBinaries, service: ClusterService): number | undefined {
   const spec = processSpec(config, service, binaries.server);
   if (runningPid(spec) !== undefined) return undefined;
@@ -62,6 +86,7 @@ export async function restartClusterService(config: AppConfig, service: ClusterS
   const binaries = await temporalClusterBinaries(log);
   await stopProcess(processSpec(config, service));
   const pid = startService(config, binaries, service);
+  await waitUntil(() => historyServes(config), { timeoutMs: 120_000, intervalMs: 500 });
   log(`restarted Temporal's ${service} service (pid ${pid})`);
 }
 
@@ -116,6 +141,9 @@ export function temporalCluster(config: AppConfig): StackService {
       });
       if (!up) throw new StackError(`Temporal's frontend did not become healthy on ${address}; last log lines:\n${tailLog(frontend)}`);
       await ensureNamespace(config, log);
+      const served = await waitUntil(() => historyServes(config), { timeoutMs: 120_000, intervalMs: 500 });
+      if (!served)
+        throw new StackError(`Temporal's history shards found no owner within 120 s; last log lines:\n${tailLog(processSpec(config, 'history'), 5)}`);
       const down = CLUSTER_SERVICES.filter((s) => pid(s) === undefined);
       if (down.length) throw new StackError(`Temporal's ${down.join(', ')} exited at start; last log lines:\n${tailLog(processSpec(config, down[0]!))}`);
     },
