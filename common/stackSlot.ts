@@ -36,6 +36,11 @@ function slotPort(base: number, slot: number): number {
   return base + 10 * slot;
 }
 
+/** The real PostgreSQL server's port (infra/ci/real-postgres.sh, and cluster mode's Temporal): REAL_PG_PORT, else the slot's. */
+export function realPostgresPort(env: NodeJS.ProcessEnv = process.env): number {
+  return env.REAL_PG_PORT ? Number(env.REAL_PG_PORT) : slotPort(BASE_PORTS.realPostgres, stackSlot(env));
+}
+
 /** The environment with the slot's port defaults filled in where a variable is unset. */
 export function withStackSlot(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const slot = stackSlot(env);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { redactUrl } from '../common/config';
 import { projectRoot } from '../common/paths';
+import { realPostgresPort } from '../common/stackSlot';
 import { databaseReachable } from '../providers/database';
 import { StackError, type StackService } from './stackService';
 
@@ -24,11 +25,9 @@ async function runScript(action: 'start' | 'stop'): Promise<string> {
   }
 }
 
-/** The server's URL (`postgres://postgres@127.0.0.1:PORT/postgres`), as real-postgres.sh prints it. */
+/** The server's URL, as real-postgres.sh prints it. */
 function expectedUrl(): string {
-  const slot = Number(process.env.IMAGE_AGENT_STACK_SLOT ?? 0);
-  const port = Number(process.env.REAL_PG_PORT ?? 25433 + 10 * slot);
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return `postgres://postgres@127.0.0.1:${realPostgresPort()}/postgres`;
 }
 
 let starting: Promise<string> | undefined;

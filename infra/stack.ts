@@ -5,12 +5,11 @@
 import path from 'node:path';
 import type { AppConfig } from '../common/config';
 import { runningPid } from './managedProcess';
-import { CLUSTER_SERVICES } from './temporalClusterConfig';
 import { objectStorageServer } from './objectStorageServer';
 import { postgresServer } from './postgresServer';
 import { StackError, type StackService } from './stackService';
 import { clusterPostgres } from './clusterPostgres';
-import { temporalCluster } from './temporalCluster';
+import { clusterProcessesRunning, temporalCluster } from './temporalCluster';
 import { stackTemporalAddress, temporalServer } from './temporalServer';
 import { temporalUi } from './temporalUi';
 import { workerProcesses } from './workerProcesses';
@@ -29,10 +28,8 @@ export function infrastructure(config: AppConfig): StackService[] {
 
 /** Which Temporal the stack's pid files say runs now, whatever IMAGE_AGENT_TEMPORAL says. */
 function runningTemporalMode(config: AppConfig): AppConfig['stack']['temporal'] | undefined {
-  const runDir = path.join(config.stack.dir, 'run');
-  if (runningPid({ name: 'temporal', runDir }) !== undefined) return 'dev';
-  if (CLUSTER_SERVICES.some((s) => runningPid({ name: `temporal-${s}`, runDir }) !== undefined)) return 'cluster';
-  return undefined;
+  if (runningPid({ name: 'temporal', runDir: path.join(config.stack.dir, 'run') }) !== undefined) return 'dev';
+  return clusterProcessesRunning(config) ? 'cluster' : undefined;
 }
 
 export async function stackUp(
@@ -68,10 +65,11 @@ export async function stackUp(
 
 export async function stackDown(config: AppConfig, log: (line: string) => void): Promise<void> {
   // Workers first, so they drain before the servers they talk to go away.
-  // A cluster started under IMAGE_AGENT_TEMPORAL=cluster stops in any mode (its Postgres only in cluster mode: in dev
-  // mode that server is the real-Postgres tests' own).
-  const cluster = config.stack.temporal === 'dev' && runningTemporalMode(config) === 'cluster' ? [temporalCluster(config)] : [];
-  for (const s of [apiProcess(config), ...workerProcesses(config), ...cluster, ...infrastructure(config)].filter((s) => s.managed)) {
+  // Temporal of the other mode stops too, whatever IMAGE_AGENT_TEMPORAL says now (a cluster's Postgres only in cluster
+  // mode: in dev mode that server is the real-Postgres tests' own).
+  const running = runningTemporalMode(config);
+  const other = running && running !== config.stack.temporal ? [running === 'cluster' ? temporalCluster(config) : temporalServer(config)] : [];
+  for (const s of [apiProcess(config), ...workerProcesses(config), ...other, ...infrastructure(config)].filter((s) => s.managed)) {
     if (await s.stop()) log(`stopped ${s.name}`);
   }
 }

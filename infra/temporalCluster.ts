@@ -53,15 +53,18 @@ function portListening(port: number): Promise<boolean> {
   });
 }
 
+/** Probes per readiness check: with ids spread at random, the chance that one of 4 shards goes unprobed is 4 × (3/4)^32 ≈ 0.04%. */
+const SHARD_PROBES = 8 * HISTORY_SHARDS;
+
 /**
- * Whether every history shard has an owner: the frontend answers, and the namespace is known, seconds before the
+ * Whether the history shards have owners: the frontend answers, and the namespace is known, seconds before the
  * history hosts have joined the ring and taken their shards ("Not enough hosts to serve the request"). A describe
- * of workflow ids that do not exist reaches the shards they hash to; NOT_FOUND from each means they are served.
+ * of a workflow id that does not exist reaches the shard it hashes to; NOT_FOUND from each means they are served.
  */
 async function historyServes(config: AppConfig): Promise<boolean> {
   const connection = await Connection.connect({ ...config.temporal.connection, interceptors: [] });
   try {
-    const probes = Array.from({ length: 4 * HISTORY_SHARDS }, (_, i) =>
+    const probes = Array.from({ length: SHARD_PROBES }, (_, i) =>
       connection.workflowService
         .describeWorkflowExecution({ namespace: config.temporal.namespace, execution: { workflowId: `stack-probe-${randomUUID()}-${i}` } })
         .then(
@@ -75,6 +78,16 @@ async function historyServes(config: AppConfig): Promise<boolean> {
   }
 }
 
+async function waitForHistory(config: AppConfig): Promise<void> {
+  const served = await waitUntil(() => historyServes(config), { timeoutMs: 120_000, intervalMs: 500 });
+  if (!served) throw new StackError(`Temporal's history shards found no owner within 120 s; last log lines:\n${tailLog(processSpec(config, 'history'), 5)}`);
+}
+
+/** Whether any of the cluster's processes runs (the stack refuses to start the dev server beside it). */
+export function clusterProcessesRunning(config: AppConfig): boolean {
+  return CLUSTER_SERVICES.some((s) => runningPid(processSpec(config, s)) !== undefined);
+}
+
 function startService(config: AppConfig, binaries: TemporalClusterBinaries, service: ClusterService): number | undefined {
   const spec = processSpec(config, service, binaries.server);
   if (runningPid(spec) !== undefined) return undefined;
@@ -86,7 +99,7 @@ export async function restartClusterService(config: AppConfig, service: ClusterS
   const binaries = await temporalClusterBinaries(log);
   await stopProcess(processSpec(config, service));
   const pid = startService(config, binaries, service);
-  await waitUntil(() => historyServes(config), { timeoutMs: 120_000, intervalMs: 500 });
+  await waitForHistory(config);
   log(`restarted Temporal's ${service} service (pid ${pid})`);
 }
 
@@ -94,6 +107,7 @@ export function temporalCluster(config: AppConfig): StackService {
   const { address } = stackTemporalAddress(config);
   const pid = (s: ClusterService) => runningPid(processSpec(config, s));
   const ports = clusterPorts(config);
+  const allUp = async () => CLUSTER_SERVICES.every((s) => pid(s) !== undefined) && (await temporalReachable(config));
   return {
     name: 'temporal',
     processName: 'temporal-frontend',
@@ -105,10 +119,10 @@ export function temporalCluster(config: AppConfig): StackService {
         (s) => `  ${s.padEnd(11)} ${pid(s) === undefined ? 'NOT RUNNING' : `pid ${pid(s)}`}, log ${path.join(config.stack.dir, 'logs', `temporal-${s}.log`)}`,
       ),
     ],
-    healthy: async () => CLUSTER_SERVICES.every((s) => pid(s) !== undefined) && (await temporalReachable(config)),
+    healthy: allUp,
     async start(log) {
       // Already running: only check the namespace and its search attributes (two calls).
-      if (CLUSTER_SERVICES.every((s) => pid(s) !== undefined) && (await temporalReachable(config))) return ensureNamespace(config, log);
+      if (await allUp()) return ensureNamespace(config, log);
       let binaries: TemporalClusterBinaries;
       try {
         binaries = await temporalClusterBinaries(log);
@@ -141,9 +155,7 @@ export function temporalCluster(config: AppConfig): StackService {
       });
       if (!up) throw new StackError(`Temporal's frontend did not become healthy on ${address}; last log lines:\n${tailLog(frontend)}`);
       await ensureNamespace(config, log);
-      const served = await waitUntil(() => historyServes(config), { timeoutMs: 120_000, intervalMs: 500 });
-      if (!served)
-        throw new StackError(`Temporal's history shards found no owner within 120 s; last log lines:\n${tailLog(processSpec(config, 'history'), 5)}`);
+      await waitForHistory(config);
       const down = CLUSTER_SERVICES.filter((s) => pid(s) === undefined);
       if (down.length) throw new StackError(`Temporal's ${down.join(', ')} exited at start; last log lines:\n${tailLog(processSpec(config, down[0]!))}`);
     },

@@ -18,16 +18,14 @@ import type { AppConfig } from '../../common/config';
 import { projectRoot } from '../../common/paths';
 import { BatchId } from '../../common/searchAttributes';
 import { loadConfig } from '../../config/loadConfig';
-import { runningPid } from '../../infra/managedProcess';
 import { infrastructure } from '../../infra/stack';
 import { restartClusterService } from '../../infra/temporalCluster';
-import { CLUSTER_SERVICES } from '../../infra/temporalClusterConfig';
 import type { ObjectStore } from '../../providers/objectStore';
 import { batchProgressQuery, batchWorkflowId } from '../../workflows/batch/batchMessages';
 import { scriptAgentDefaults } from '../fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
-import { processTreeCpuMs } from '../perf/processCpu';
-import { SpawnedWorkers, spawnedWorkerEnv, type WorkerRole } from '../perf/spawnedWorkers';
+import { componentCpuMs, stackServerPids } from '../perf/componentCpu';
+import { rssBytesOf, SpawnedWorkers, spawnedWorkerEnv, type WorkerRole } from '../perf/spawnedWorkers';
 
 const SAMPLE_SUITE = path.join(projectRoot, 'benchmarks', 'suites', 'ia-bench-sample.jsonl');
 const TENANT = 'scale';
@@ -82,42 +80,6 @@ function generatedSuite(cases: number, dir: string): { file: string; turns: numb
   return { file, turns };
 }
 
-/** The stack's server processes by component (Temporal's four services in cluster mode), for CPU readings. */
-function serverPids(config: AppConfig): { name: string; pid: number }[] {
-  const runDir = path.join(config.stack.dir, 'run');
-  const names =
-    config.stack.temporal === 'cluster'
-      ? CLUSTER_SERVICES.map((s) => ({ name: `Temporal ${s}`, file: `temporal-${s}` }))
-      : [{ name: 'Temporal dev server', file: 'temporal' }];
-  names.push({ name: 'object storage', file: 'seaweedfs' }, { name: 'Postgres (PGlite)', file: 'pglite' });
-  return names.flatMap(({ name, file }) => {
-    const pid = runningPid({ name: file, runDir });
-    return pid === undefined ? [] : [{ name, pid }];
-  });
-}
-
-function cpuReading(workers: SpawnedWorkers, config: AppConfig): Map<string, number> {
-  const orchestration = workers.pids('orchestrationWorker');
-  const gpu = workers.pids('gpuWorker');
-  const servers = serverPids(config);
-  const ms = processTreeCpuMs([...orchestration, ...gpu, ...servers.map((s) => s.pid)]);
-  const sum = (from: number, to: number) => ms.slice(from, to).reduce((a, b) => a + b, 0);
-  const own = process.cpuUsage();
-  return new Map([
-    ['orchestration workers', sum(0, orchestration.length)],
-    ['GPU workers', sum(orchestration.length, orchestration.length + gpu.length)],
-    ...servers.map((s, i) => [s.name, ms[orchestration.length + gpu.length + i]!] as [string, number]),
-    ['bench (client and fake model server)', (own.user + own.system) / 1000],
-  ]);
-}
-
-/** A process's resident memory; undefined for one killed a moment ago. */
-function rssBytesOf(pid: number): number | undefined {
-  const status = fs.existsSync(`/proc/${pid}/status`) ? fs.readFileSync(`/proc/${pid}/status`, 'utf8') : '';
-  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-  return kb ? Number(kb) * 1024 : undefined;
-}
-
 /** Every run of a batch's workflows of one type: workflow id → runs. */
 async function listRuns(client: Client, batchId: string, type: string): Promise<Map<string, { runs: number; bytes: number; events: number }>> {
   const runs = new Map<string, { runs: number; bytes: number; events: number }>();
@@ -157,7 +119,7 @@ export async function runScaleBatch(g: { client: Client; store: ObjectStore; con
       casesPerRun: o.casesPerRun,
     });
     if (batch.total !== o.cases) throw new Error(`the batch took ${batch.total} of ${o.cases} cases`);
-    const cpuBefore = cpuReading(workers, config);
+    const cpuBefore = componentCpuMs(workers, stackServerPids(config));
     const handle = g.client.workflow.getHandle(batchWorkflowId(batchId));
     const result = handle.result() as Promise<BatchResult>;
     let finished = false;
@@ -218,7 +180,7 @@ export async function runScaleBatch(g: { client: Client; store: ObjectStore; con
     }
     const final = await result;
     const seconds = (Date.now() - started) / 1000;
-    const cpuAfter = cpuReading(workers, config);
+    const cpuAfter = componentCpuMs(workers, stackServerPids(config));
     judgeCalls += fake.requests.filter((r) => JSON.stringify(r.body).includes('Reply with {')).length;
     const generate = await listRuns(g.client, batchId, 'generateImage');
     const cases = await listRuns(g.client, batchId, 'batchCase');

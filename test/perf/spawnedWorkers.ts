@@ -37,11 +37,9 @@ export class SpawnedWorkers {
   }
 
   rssBytes(role: WorkerRole): number[] {
-    // A process killed a moment ago may still be listed: it has no RSS to read.
     return this.pids(role).flatMap((pid) => {
-      const status = fs.existsSync(`/proc/${pid}/status`) ? fs.readFileSync(`/proc/${pid}/status`, 'utf8') : '';
-      const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-      return kb ? [Number(kb) * 1024] : [];
+      const bytes = rssBytesOf(pid);
+      return bytes === undefined ? [] : [bytes];
     });
   }
 
@@ -57,6 +55,13 @@ export class SpawnedWorkers {
     await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 20_000))]);
     for (const { child } of this.children) if (child.exitCode === null && !child.signalCode) child.kill('SIGKILL');
   }
+}
+
+/** A process's resident memory; undefined for one killed a moment ago (it may still be listed, with no RSS to read). */
+export function rssBytesOf(pid: number): number | undefined {
+  const status = fs.existsSync(`/proc/${pid}/status`) ? fs.readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Number(kb) * 1024 : undefined;
 }
 
 /** What a spawned worker needs to reach the fake model server on its own queue. */

@@ -15,13 +15,12 @@ import type { Client } from '@temporalio/client';
 import { startGeneration } from '../../client/generations';
 import type { AppConfig } from '../../common/config';
 import { loadConfig } from '../../config/loadConfig';
-import { runningPid } from '../../infra/managedProcess';
-import { infrastructure } from '../../infra/stack';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { freePort } from '../support/freePort';
 import { bootstrapMedian, formatEstimate, type Estimate } from './bootstrap';
 import { scriptRealistic } from './perfScripts';
-import { machineTicks, processTreeCpuMs } from './processCpu';
+import { componentCpuMs, stackServerPids } from './componentCpu';
+import { machineTicks } from './processCpu';
 import { SpawnedWorkers, spawnedWorkerEnv } from './spawnedWorkers';
 const tenantId = 'perf';
 
@@ -103,22 +102,6 @@ interface WorkerSet {
   stolenMs: number;
 }
 
-/** The components whose CPU the table reports: the set's own workers, the stack's servers, this process. */
-function cpuReading(set: WorkerSet, services: { name: string; pid: number }[]): Map<string, number> {
-  // One list of pids for the reading and the slicing: a worker that exits between two lists would shift the slices.
-  const orchestration = set.workers.pids('orchestrationWorker');
-  const gpu = set.workers.pids('gpuWorker');
-  const ms = processTreeCpuMs([...orchestration, ...gpu, ...services.map((s) => s.pid)]);
-  const sum = (from: number, to: number) => ms.slice(from, to).reduce((a, b) => a + b, 0);
-  const own = process.cpuUsage();
-  return new Map([
-    ['orchestration workers', sum(0, orchestration.length)],
-    ['GPU workers', sum(orchestration.length, orchestration.length + gpu.length)],
-    ...services.map((s, i) => [s.name, ms[orchestration.length + gpu.length + i]!] as [string, number]),
-    ['bench (client and fake model server)', (own.user + own.system) / 1000],
-  ]);
-}
-
 export async function measureThroughput(
   client: Client,
   options: ThroughputOptions,
@@ -127,11 +110,7 @@ export async function measureThroughput(
 ): Promise<{ rows: ThroughputRow[]; memory?: MemoryRow }> {
   const fake = await new FakeOpenAIServer().start();
   scriptRealistic(fake);
-  const runDir = path.join(stackConfig.stack.dir, 'run');
-  const services = infrastructure(stackConfig)
-    .filter((s) => s.managed)
-    .map((s) => ({ name: s.name, pid: runningPid({ name: s.processName ?? s.name, runDir }) }))
-    .filter((s): s is { name: string; pid: number } => s.pid !== undefined);
+  const services = stackServerPids(stackConfig);
   const sets: WorkerSet[] = [];
   let memory: MemoryRow | undefined;
   try {
@@ -149,14 +128,14 @@ export async function measureThroughput(
     for (let round = 0; round < options.rounds; round++) {
       for (let k = 0; k < sets.length; k++) {
         const set = sets[(round + k) % sets.length]!;
-        const before = cpuReading(set, services);
+        const before = componentCpuMs(set.workers, services);
         const machineBefore = machineTicks();
         set.seconds[round] = await generateMany(client, set.config, options.runs, IN_FLIGHT);
         set.generations += options.runs;
         const machineAfter = machineTicks();
         set.busyMs += machineAfter.busyMs - machineBefore.busyMs;
         set.stolenMs += machineAfter.stolenMs - machineBefore.stolenMs;
-        for (const [name, ms] of cpuReading(set, services)) set.cpuMs.set(name, (set.cpuMs.get(name) ?? 0) + ms - before.get(name)!);
+        for (const [name, ms] of componentCpuMs(set.workers, services)) set.cpuMs.set(name, (set.cpuMs.get(name) ?? 0) + ms - before.get(name)!);
       }
       log(`  throughput round ${round + 1}/${options.rounds}: ${sets.map((s) => `${s.n}: ${(options.runs / s.seconds[round]!).toFixed(2)}/s`).join(', ')}`);
     }
