@@ -2,7 +2,8 @@
  * `image-agent batch` on a CSV of requests (offline), malformed suites rejected precisely at the CLI, a batch
  * started again skipping what it finished, and cancel leaving a consistent partial report. A batch's objects
  * live under its tenant's prefix (sealed with the tenant's key); a batch started before that, with its manifest
- * and finished cases under `batches/<id>/`, still runs to the end.
+ * and finished cases under `batches/<id>/`, still runs to the end. A batch starts as many cases as its
+ * concurrency allows in one workflow task, and never more.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -144,5 +145,31 @@ describe('batches from the CLI', () => {
       await workers?.stop();
       await idle.stop();
     }
+  });
+
+  test('a batch starts every case its concurrency allows in one workflow task, and never has more in flight', async () => {
+    const jsonl = path.join(dir, 'seven.jsonl');
+    fs.writeFileSync(jsonl, Array.from({ length: 7 }, (_, i) => JSON.stringify({ id: `p-${i}`, request: `packshot ${i}`, size: '128x128' })).join('\n'));
+    const batchId = `together-${randomUUID().slice(0, 8)}`;
+    await startBatch({ client: env.client, config: env.config, store: env.store }, [jsonl], { batchId, tenantId: 'acme', system: 'test', concurrency: 3 });
+    const handle = env.client.workflow.getHandle(batchWorkflowId(batchId));
+    const result: BatchResult = await handle.result();
+    expect(result.progress.done + result.progress.failed).toBe(7);
+    const events = (await handle.fetchHistory()).events ?? [];
+    // Starts issued by one workflow task completion are consecutive events; the first task issues 3.
+    const groups: number[] = [];
+    let inFlight = 0;
+    let widest = 0;
+    for (const [i, e] of events.entries()) {
+      if (e.startChildWorkflowExecutionInitiatedEventAttributes) {
+        if (!events[i - 1]?.startChildWorkflowExecutionInitiatedEventAttributes) groups.push(0);
+        groups[groups.length - 1]! += 1;
+        widest = Math.max(widest, (inFlight += 1));
+      }
+      if (e.childWorkflowExecutionCompletedEventAttributes || e.childWorkflowExecutionFailedEventAttributes) inFlight -= 1;
+    }
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(7);
+    expect(groups[0]).toBe(3);
+    expect(widest).toBe(3);
   });
 });

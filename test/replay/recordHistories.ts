@@ -263,7 +263,7 @@ const offlineScenarios: Scenario[] = [
       Array.from({ length: 10 }, (_, i) => JSON.stringify({ id: `item-${i}`, request: `product shot number ${i}`, size: '128x128' })).join('\n'),
     );
     const batchId = `replay-${randomUUID().slice(0, 8)}`;
-    await startBatch({ client: env.client, config: env.config, store: env.store }, [jsonl], { batchId, tenantId, system: 'replay recording', concurrency: 1 });
+    await startBatch({ client: env.client, config: env.config, store: env.store }, [jsonl], { batchId, tenantId, system: 'replay recording', concurrency: 3 });
     const handle = env.client.workflow.getHandle(batchWorkflowId(batchId));
     await eventually(
       async () => {
@@ -272,11 +272,11 @@ const offlineScenarios: Scenario[] = [
       120_000,
       100,
     );
-    await capture({ scenario: 'batch-midway', description: 'a batch of 10 with 3 or more cases done (open)', workflowId: handle.workflowId });
+    await capture({ scenario: 'batch-midway', description: 'a batch of 10 (concurrency 3) with 3 or more cases done (open)', workflowId: handle.workflowId });
     await handle.result();
     const children = (await handle.fetchHistory()).events?.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []) ?? [];
     await capture({ scenario: 'batch-case', description: 'one case of a batch (batchCase child)', workflowId: children[0]! });
-    await capture({ scenario: 'batch-completed', description: 'a batch of 10, completed', workflowId: handle.workflowId });
+    await capture({ scenario: 'batch-completed', description: 'a batch of 10 (concurrency 3), completed', workflowId: handle.workflowId });
     fs.rmSync(dir, { recursive: true, force: true });
   },
 ];

@@ -22,7 +22,8 @@ import { activitiesFor } from '../activityStubs';
 import { batchCase } from './batchCase';
 import { batchProgressQuery } from './batchMessages';
 import { count, progressOf } from './batchProgress';
-import { BATCH_RUN_BOUNDED_BY_STARTED_CASES } from '../patches';
+import { BATCH_RUN_BOUNDED_BY_STARTED_CASES, BATCH_STARTS_CASES_TOGETHER } from '../patches';
+import { writeReport } from './batchReport';
 import { continueAsNewOnCurrentBuild, newBuildIsCurrent } from '../upgradeOnContinueAsNew';
 
 const DEFAULT_CASES_PER_RUN = 250;
@@ -50,8 +51,8 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
     finishedThisRun += 1;
   };
 
-  const start = async (c: BatchCase): Promise<void> => {
-    const handle: ChildWorkflowHandle<typeof batchCase> = await startChild(batchCase, {
+  const startCase = (c: BatchCase): Promise<ChildWorkflowHandle<typeof batchCase>> =>
+    startChild(batchCase, {
       workflowId: batchCaseWorkflowId(input.batchId, c.id),
       staticSummary: `case ${c.id}`,
       typedSearchAttributes: [
@@ -64,13 +65,31 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
       // policy and reviewAuth are absent (and so not serialized) in batches started before tenant policies.
       args: [{ batchId: input.batchId, tenantId: input.tenantId, case: c, options: input.options, policy: input.policy, reviewAuth: input.reviewAuth }],
     });
+  const follow = (c: BatchCase, handle: ChildWorkflowHandle<typeof batchCase>): Promise<void> =>
+    handle.result().then(record, () => record({ caseId: c.id, status: 'generation_failed' }));
+  // Runs before the patch waited for each child's start to be recorded (a round trip) before starting the next.
+  const startOneByOne = async (c: BatchCase): Promise<void> => {
+    const handle = await startCase(c);
     running.set(
       c.id,
-      handle
-        .result()
-        .then(record, () => record({ caseId: c.id, status: 'generation_failed' }))
-        .finally(() => running.delete(c.id)),
+      follow(c, handle).finally(() => running.delete(c.id)),
     );
+  };
+  // Every start the concurrency allows goes out in one workflow task; a failed start still fails the batch.
+  let startFailure: unknown;
+  const startTogether = (c: BatchCase): void => {
+    const started = startCase(c).then(
+      (handle) => follow(c, handle),
+      (err: unknown) => void (startFailure ??= err),
+    );
+    running.set(
+      c.id,
+      started.finally(() => running.delete(c.id)),
+    );
+  };
+  const together = patched(BATCH_STARTS_CASES_TOGETHER);
+  const throwIfStartFailed = (): void => {
+    if (startFailure !== undefined) throw startFailure;
   };
 
   try {
@@ -90,7 +109,8 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
         finished = new Set(loaded.finished);
         pageStart = pageIndex;
       }
-      await condition(() => running.size < input.concurrency);
+      await condition(() => running.size < input.concurrency || startFailure !== undefined);
+      throwIfStartFailed();
       const c = page[state.nextIndex - pageStart];
       state.nextIndex += 1;
       if (!c) continue;
@@ -100,9 +120,11 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
         continue;
       }
       startedThisRun += 1;
-      await start(c);
+      if (together) startTogether(c);
+      else await startOneByOne(c);
     }
     await condition(() => running.size === 0);
+    throwIfStartFailed();
   } catch (err) {
     if (!isCancellation(err)) throw err;
     cancelled = true;
@@ -110,34 +132,15 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
     // written and the batch ends as cancelled (its report keys are derived from the batch id).
     await CancellationScope.nonCancellable(async () => {
       await Promise.allSettled(running.values());
-      await report(input, 'cancelled');
+      await writeReport(input, 'cancelled');
     });
     throw err;
   }
-  const keys = await report(input, 'completed');
+  const keys = await writeReport(input, 'completed');
   return {
     batchId: input.batchId,
     outcome: 'completed',
     progress: { ...state, batchId: input.batchId, total: input.total, running: 0, cancelled, etaSeconds: 0 },
     report: keys,
-  };
-}
-
-async function report(input: BatchInput, ending: 'completed' | 'cancelled'): Promise<BatchResult['report']> {
-  upsertSearchAttributes([{ key: Stage, value: 'reporting' }]);
-  const written = await activitiesFor(input.options?.outageWindow).batch.writeBatchReport({
-    batchId: input.batchId,
-    suite: input.suite,
-    system: input.system,
-    manifestKey: input.manifestKey,
-    generatedAt: new Date().toISOString(),
-  });
-  upsertSearchAttributes([{ key: Stage, value: ending }]);
-  return {
-    json: written.json,
-    markdown: written.markdown,
-    chart: written.chart,
-    imagesPrefix: written.imagesPrefix,
-    ...(written.official ? { official: written.official } : {}),
   };
 }
