@@ -65,7 +65,11 @@ function checks(r: ScaleBatchResult, casesPerRun: number): { name: string; ok: b
       ok: r.largestHistory.bytes < HISTORY_LIMIT_BYTES,
       detail: `largest ${(r.largestHistory.bytes / 2 ** 20).toFixed(2)} MB, ${r.largestHistory.events} events (${r.largestHistory.workflowId})`,
     },
-    { name: 'worker RSS flat (floors per quarter within 10%)', ok: flat, detail: `${floors.length} processes that lived through all four quarters` },
+    {
+      name: 'worker RSS flat (floors per quarter within 10%)',
+      ok: flat && floors.length > 0,
+      detail: `${floors.length} processes that lived through all four quarters`,
+    },
   ];
 }
 
@@ -76,7 +80,7 @@ function report(r: ScaleBatchResult, casesPerRun: number, log: (l: string) => vo
     `largest history  ${(r.largestHistory.bytes / 2 ** 10).toFixed(0)} KB, ${r.largestHistory.events} events (${r.largestHistory.workflowId}); the batch ran as ${r.parentRuns} runs`,
   );
   for (const f of r.faults) log(`fault  ${f}`);
-  log('RSS floor per quarter of the cases (MB), each worker process:');
+  log(`RSS floor per quarter of the cases after the first ${r.rssWarmUpCases} (warm-up), MB, each worker process:`);
   for (const [role, perProcess] of Object.entries(r.rssFloorsMb)) {
     for (const q of perProcess) log(`  ${role.padEnd(20)} ${q.map((v) => (Number.isFinite(v) ? v.toFixed(0) : '–')).join(' → ')}`);
   }
