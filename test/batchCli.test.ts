@@ -147,16 +147,17 @@ describe('batches from the CLI', () => {
     }
   });
 
-  test('a batch starts every case its concurrency allows in one workflow task, and never has more in flight', async () => {
-    const jsonl = path.join(dir, 'seven.jsonl');
-    fs.writeFileSync(jsonl, Array.from({ length: 7 }, (_, i) => JSON.stringify({ id: `p-${i}`, request: `packshot ${i}`, size: '128x128' })).join('\n'));
+  test('a batch starts every case its concurrency allows in one workflow task (at most 32), and never has more in flight', async () => {
+    const jsonl = path.join(dir, 'thirty-six.jsonl');
+    fs.writeFileSync(jsonl, Array.from({ length: 36 }, (_, i) => JSON.stringify({ id: `p-${i}`, request: `packshot ${i}`, size: '128x128' })).join('\n'));
     const batchId = `together-${randomUUID().slice(0, 8)}`;
-    await startBatch({ client: env.client, config: env.config, store: env.store }, [jsonl], { batchId, tenantId: 'acme', system: 'test', concurrency: 3 });
+    await startBatch({ client: env.client, config: env.config, store: env.store }, [jsonl], { batchId, tenantId: 'acme', system: 'test', concurrency: 34 });
     const handle = env.client.workflow.getHandle(batchWorkflowId(batchId));
     const result: BatchResult = await handle.result();
-    expect(result.progress.done + result.progress.failed).toBe(7);
+    expect(result.progress.done + result.progress.failed).toBe(36);
     const events = (await handle.fetchHistory()).events ?? [];
-    // Starts issued by one workflow task completion are consecutive events; the first task issues 3.
+    // Starts issued by one workflow task completion are consecutive events: the first task issues 32 (a task's
+    // cap), and later tasks the rest the concurrency allows as starts are recorded.
     const groups: number[] = [];
     let inFlight = 0;
     let widest = 0;
@@ -168,8 +169,10 @@ describe('batches from the CLI', () => {
       }
       if (e.childWorkflowExecutionCompletedEventAttributes || e.childWorkflowExecutionFailedEventAttributes) inFlight -= 1;
     }
-    expect(groups.reduce((a, b) => a + b, 0)).toBe(7);
-    expect(groups[0]).toBe(3);
-    expect(widest).toBe(3);
+    expect(groups.reduce((a, b) => a + b, 0)).toBe(36);
+    expect(groups[0]).toBe(32);
+    expect(Math.max(...groups)).toBe(32);
+    expect(widest).toBeGreaterThan(32);
+    expect(widest).toBeLessThanOrEqual(34);
   });
 });

@@ -27,6 +27,7 @@ import { writeReport } from './batchReport';
 import { continueAsNewOnCurrentBuild, newBuildIsCurrent } from '../upgradeOnContinueAsNew';
 
 const DEFAULT_CASES_PER_RUN = 250;
+const STARTS_PER_TASK = 32;
 
 export async function batch(input: BatchInput): Promise<BatchResult> {
   const state: BatchState = input.state ?? { nextIndex: 0, done: 0, failed: 0, passed: 0, judged: 0, startedAt: new Date().toISOString(), continuedAsNew: 0 };
@@ -67,24 +68,26 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
     });
   const follow = (c: BatchCase, handle: ChildWorkflowHandle<typeof batchCase>): Promise<void> =>
     handle.result().then(record, () => record({ caseId: c.id, status: 'generation_failed' }));
+  const track = (c: BatchCase, settled: Promise<void>): void =>
+    void running.set(
+      c.id,
+      settled.finally(() => running.delete(c.id)),
+    );
   // Runs before the patch waited for each child's start to be recorded (a round trip) before starting the next.
-  const startOneByOne = async (c: BatchCase): Promise<void> => {
-    const handle = await startCase(c);
-    running.set(
-      c.id,
-      follow(c, handle).finally(() => running.delete(c.id)),
-    );
-  };
-  // Every start the concurrency allows goes out in one workflow task; a failed start still fails the batch.
+  const startOneByOne = async (c: BatchCase): Promise<void> => track(c, follow(c, await startCase(c)));
+  // Every start the concurrency allows goes out in one workflow task, up to STARTS_PER_TASK (a task's commands
+  // carry each case's input, and gRPC caps a task's completion at 4 MB); a failed start still fails the batch.
   let startFailure: unknown;
+  let starting = 0;
   const startTogether = (c: BatchCase): void => {
-    const started = startCase(c).then(
-      (handle) => follow(c, handle),
-      (err: unknown) => void (startFailure ??= err),
-    );
-    running.set(
-      c.id,
-      started.finally(() => running.delete(c.id)),
+    starting += 1;
+    const started = startCase(c).finally(() => (starting -= 1));
+    track(
+      c,
+      started.then(
+        (handle) => follow(c, handle),
+        (err: unknown) => void (startFailure ??= err),
+      ),
     );
   };
   const together = patched(BATCH_STARTS_CASES_TOGETHER);
@@ -109,7 +112,7 @@ export async function batch(input: BatchInput): Promise<BatchResult> {
         finished = new Set(loaded.finished);
         pageStart = pageIndex;
       }
-      await condition(() => running.size < input.concurrency || startFailure !== undefined);
+      await condition(() => (running.size < input.concurrency && starting < STARTS_PER_TASK) || startFailure !== undefined);
       throwIfStartFailed();
       const c = page[state.nextIndex - pageStart];
       state.nextIndex += 1;
