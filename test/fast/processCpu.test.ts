@@ -29,7 +29,8 @@ describe('parseCpuLine', () => {
 
 describe('processTreeCpuMs', () => {
   it("counts a busy child's CPU in its parent's tree, and nothing for a process that is gone", async () => {
-    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 400; while (Date.now() < end); setTimeout(() => {}, 30_000);']);
+    // Busy until it has used 400 ms of CPU, not of the clock: on a loaded machine 400 ms of wall time gave it 160.
+    const child = spawn(process.execPath, ['-e', 'while (process.cpuUsage().user < 400_000); setTimeout(() => {}, 30_000);']);
     try {
       const childMs = await eventually(async () => {
         const [ms] = processTreeCpuMs([child.pid!]);
