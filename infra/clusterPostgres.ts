@@ -5,6 +5,7 @@
  * and the four Temporal services hold pools of them. `stack:down` stops it, as it stops every server of the stack.
  */
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { redactUrl } from '../common/config';
@@ -45,6 +46,20 @@ export function ensureClusterPostgres(log: (line: string) => void): Promise<stri
   return starting;
 }
 
+/** The postmaster serving the port: started by pg_ctl, it keeps no pid file of the stack's. */
+function postmasterPid(port: number): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (path.basename(argv[0] ?? '') === 'postgres' && argv[argv.indexOf('-p') + 1] === String(port)) return Number(entry);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return undefined;
+}
+
 export function clusterPostgres(): StackService {
   return {
     name: 'temporal-postgres',
@@ -53,6 +68,10 @@ export function clusterPostgres(): StackService {
     fix: 'install Debian’s postgresql package (infra/ci/system-packages.sh) and run `npm run stack:up`',
     describe: () => [`Temporal DB   ${redactUrl(expectedUrl())} real Postgres: databases temporal (persistence) and temporal_visibility`],
     healthy: () => databaseReachable(expectedUrl()),
+    processes: () => {
+      const pid = postmasterPid(realPostgresPort());
+      return pid === undefined ? [] : [{ name: 'temporal-postgres', pid }];
+    },
     start: async (log) => {
       await ensureClusterPostgres(log);
     },

@@ -6,6 +6,11 @@ export interface StackService {
   processName?: string;
   /** False for a server started by its own tool (pg_ctl), which keeps no pid file of the stack's. */
   hasPidFile?: boolean;
+  /**
+   * Its running processes by name, when they are not the one in its pid file (the cluster's four services, a
+   * server pg_ctl started); read by the benches' CPU accounting.
+   */
+  processes?(): { name: string; pid: number }[];
   /** False when configuration points at an external server: then it is only health-checked. */
   managed: boolean;
   /** Human-readable lines: addresses, UI links, data folders. */

@@ -120,6 +120,11 @@ export function temporalCluster(config: AppConfig): StackService {
       ),
     ],
     healthy: allUp,
+    processes: () =>
+      CLUSTER_SERVICES.flatMap((s) => {
+        const running = pid(s);
+        return running === undefined ? [] : [{ name: `temporal ${s}`, pid: running }];
+      }),
     async start(log) {
       // Already running: only check the namespace and its search attributes (two calls).
       if (await allUp()) return ensureNamespace(config, log);

@@ -140,8 +140,9 @@ export async function runScaleBatch(g: { client: Client; store: ObjectStore; con
       const progress = await handle.query(batchProgressQuery).catch(() => undefined);
       if (!progress) continue;
       const share = progress.done / o.cases;
-      const quarter = Math.min(3, Math.floor(((progress.done - warmUp) / (o.cases - warmUp)) * 4));
-      for (const role of progress.done >= warmUp ? (['orchestrationWorker', 'gpuWorker'] as const) : []) {
+      // Quarters of the cases after the warm-up; nothing is sampled during it.
+      const quarter = progress.done < warmUp ? -1 : Math.min(3, Math.floor(((progress.done - warmUp) / (o.cases - warmUp)) * 4));
+      for (const role of quarter < 0 ? [] : (['orchestrationWorker', 'gpuWorker'] as const)) {
         for (const pid of workers.pids(role)) {
           const bytes = rssBytesOf(pid);
           if (bytes === undefined) continue;

@@ -3,13 +3,10 @@
  * mode Temporal's four services apart, and its Postgres), and the bench process itself. Read before and after a
  * measurement by `bench:perf`'s throughput part and by `bench:scale`.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { AppConfig } from '../../common/config';
-import { realPostgresPort } from '../../common/stackSlot';
 import { runningPid } from '../../infra/managedProcess';
 import { infrastructure } from '../../infra/stack';
-import { CLUSTER_SERVICES } from '../../infra/temporalClusterConfig';
 import { processTreeCpuMs } from './processCpu';
 import type { SpawnedWorkers } from './spawnedWorkers';
 
@@ -18,34 +15,14 @@ export interface ServerProcess {
   pid: number;
 }
 
-/** The postmaster serving a port: started by pg_ctl, it keeps no pid file of the stack's. */
-function postgresOnPort(port: number): number | undefined {
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (path.basename(argv[0] ?? '') === 'postgres' && argv.includes('-p') && argv[argv.indexOf('-p') + 1] === String(port)) return Number(entry);
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return undefined;
-}
-
 /** The stack's running server processes; read again after a restart, which changes pids. */
 export function stackServerPids(config: AppConfig): ServerProcess[] {
   const runDir = path.join(config.stack.dir, 'run');
-  const cluster = config.stack.temporal === 'cluster';
   return infrastructure(config)
     .filter((s) => s.managed)
     .flatMap((s): ServerProcess[] => {
-      if (s.name === 'temporal' && cluster) {
-        return CLUSTER_SERVICES.flatMap((c) => {
-          const pid = runningPid({ name: `temporal-${c}`, runDir });
-          return pid === undefined ? [] : [{ name: `temporal ${c}`, pid }];
-        });
-      }
-      const pid = s.hasPidFile === false ? postgresOnPort(realPostgresPort()) : runningPid({ name: s.processName ?? s.name, runDir });
+      if (s.processes) return s.processes();
+      const pid = runningPid({ name: s.processName ?? s.name, runDir });
       return pid === undefined ? [] : [{ name: s.name, pid }];
     });
 }
