@@ -158,6 +158,8 @@ export interface AppConfig {
     eagerActivitySlots: number;
     /** A GPU worker's local folder for rendered bytes not yet uploaded. */
     renderSpoolDir: string;
+    /** The V8 budget a worker process is started with (workers/workerMemory.ts). */
+    memory: { heapMb: number; semiSpaceMb: number };
   };
   /** The default outage window clients give runs that do not name one; unset: the workflows' own default. */
   outageWindow?: string;

@@ -10,6 +10,8 @@ export interface NodeProcessSpec {
   /** Script and arguments, relative to dist/. */
   args: string[];
   env?: NodeJS.ProcessEnv;
+  /** Node's own flags, before the script (a worker's memory budget). */
+  nodeArgs?: string[];
   /** Whether it does its job (polls its queue, answers HTTP), not just whether its pid lives. */
   answers: () => Promise<boolean>;
   describe: () => string[];
@@ -31,7 +33,7 @@ export function nodeProcessService(config: AppConfig, spec: NodeProcessSpec): St
         const pid = startDetached({
           ...pidSpec,
           command: process.execPath,
-          args: ['--enable-source-maps', path.join(projectRoot, 'dist', script!), ...rest],
+          args: ['--enable-source-maps', ...(spec.nodeArgs ?? []), path.join(projectRoot, 'dist', script!), ...rest],
           cwd: projectRoot,
           env: spec.env,
         });

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { AppConfig } from '../common/config';
+import { WORKER_ALLOCATOR_ENV, workerNodeArgs } from '../workers/workerMemory';
 import { nodeProcessService } from './nodeProcessService';
 import { stackOpsEnv, stackOpsPort } from './stackOpsPorts';
 import type { StackService } from './stackService';
@@ -32,7 +33,8 @@ function workerService(
   return nodeProcessService(config, {
     name,
     args: [path.join('workers', entry)],
-    env: { ...process.env, ...stackOpsEnv(config, name) },
+    env: { ...process.env, ...WORKER_ALLOCATOR_ENV, ...stackOpsEnv(config, name) },
+    nodeArgs: workerNodeArgs(config.workers.memory),
     answers: () => queueHasPoller(config, queue, kind),
     describe: () => [`${name.padEnd(13)} task queue ${queue}, metrics http://127.0.0.1:${stackOpsPort(config, name)}/metrics`],
     // Workers drain in-flight tasks before they exit.

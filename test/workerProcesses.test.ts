@@ -196,4 +196,11 @@ describe('worker processes: metrics and graceful shutdown', () => {
     // The render that was in flight at SIGTERM is the one delivered (it was stored before the process left).
     expect(await env.store.exists(result.final!.image.key)).toBe(true);
   });
+
+  test('a worker started without its memory budget says so in its log, naming the flags', () => {
+    // These were started as `node dist/workers/….js`, without workers/workerMemory.ts's flags.
+    const log = processes.find((p) => p.entry === 'orchestrationWorker')!.output();
+    expect(log).toContain('not the 512 MB budget (IMAGE_AGENT_WORKER_HEAP_MB)');
+    expect(log).toContain('--max-old-space-size=512 --min-semi-space-size=16 --max-semi-space-size=16');
+  });
 });

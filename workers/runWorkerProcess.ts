@@ -12,6 +12,7 @@ import { startOpsServer, type OpsServer } from '../telemetry/opsServer';
 import { installSdkRuntime } from '../telemetry/sdkRuntime';
 import { installTracing } from '../telemetry/tracing';
 import { connectWorker, type ManagedWorker, type WorkerTelemetry } from './createWorkers';
+import { workerMemoryWarning } from './workerMemory';
 
 export function runWorkerProcess(
   name: string,
@@ -27,6 +28,8 @@ export function runWorkerProcess(
     if (config.telemetry.opsPort) ops = await startOpsServer({ host: config.telemetry.opsHost, port: config.telemetry.opsPort, sdkMetricsUrl });
     // The Worker's own handlers (Runtime shutdownSignals) stop polling; this one only flips readiness.
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => ops?.startDraining());
+    const memoryWarning = workerMemoryWarning(config.workers.memory);
+    if (memoryWarning) console.warn(`${name} worker: ${memoryWarning}`);
     const connection = await connectWorker(config);
     const { worker, close } = await create(config, connection, { tracing });
     console.log(

@@ -29,6 +29,18 @@ export const workerSettings = configSection(
       defaultText: 'each stage’s own',
       description: 'How long a run waits out a dependency’s outage before a stage gives up (docs/operations.md, "Outages").',
     },
+    IMAGE_AGENT_WORKER_HEAP_MB: {
+      schema: int(128, 65_536),
+      default: '512',
+      description:
+        'Each V8 heap’s old-space limit in a worker process, MB (the main thread’s and the workflow thread’s each): the stack starts workers with it as --max-old-space-size, and the SDK sizes its workflow cache from it. Keep two heaps and ~300 MB of native memory under the container’s limit (docs/operations.md, "Worker memory").',
+    },
+    IMAGE_AGENT_WORKER_SEMI_SPACE_MB: {
+      schema: int(1, 256),
+      default: '16',
+      description:
+        'A worker’s young-generation semi-space, MB, fixed from the start (--min-semi-space-size and --max-semi-space-size), so it never grows in steps under load.',
+    },
     IMAGE_AGENT_WORKER_GRACE_SECONDS: {
       schema: int(0, 3600),
       default: '60',
@@ -40,6 +52,7 @@ export const workerSettings = configSection(
       gpuConcurrency: s.IMAGE_AGENT_GPU_CONCURRENCY,
       activityConcurrency: s.IMAGE_AGENT_ACTIVITY_CONCURRENCY,
       eagerActivitySlots: s.IMAGE_AGENT_EAGER_ACTIVITY_SLOTS,
+      memory: { heapMb: s.IMAGE_AGENT_WORKER_HEAP_MB, semiSpaceMb: s.IMAGE_AGENT_WORKER_SEMI_SPACE_MB },
       renderSpoolDir: s.IMAGE_AGENT_RENDER_SPOOL_DIR
         ? path.resolve(projectRoot, s.IMAGE_AGENT_RENDER_SPOOL_DIR)
         : path.join(os.tmpdir(), 'image-agent-render-spool'),

@@ -63,6 +63,26 @@ previous_versions_rendered() {
   [[ "$(grep -A1 'name: IMAGE_AGENT_BUILD_ID' <<<"$out" | grep -c 'value: "2026.1')" == 2 ]] || { echo "each orchestration Deployment needs its build id"; return 1; }
 }
 
+# Each worker starts with its memory budget (workers/workerMemory.ts) in its node flags and in its environment.
+workers_start_with_memory_budget() {
+  local out
+  out="$(helm template ia "$CHART" --kube-version "$K8S_VERSION" "${secret_flags[@]}" --show-only templates/deployments.yaml)" || return 1
+  [[ "$(grep -c 'args: \["--max-old-space-size=512", "--min-semi-space-size=16", "--max-semi-space-size=16", "dist/workers/orchestrationWorker.js"\]' <<<"$out")" == 1 ]] \
+    || { echo "the orchestration worker does not start with its budget"; return 1; }
+  grep -q 'args: \["--max-old-space-size=1024", .*"dist/workers/gpuWorker.js"\]' <<<"$out" || { echo "the GPU worker does not start with its budget"; return 1; }
+  [[ "$(grep -A1 'name: IMAGE_AGENT_WORKER_HEAP_MB' <<<"$out" | grep -c 'value: "')" == 2 ]] || { echo "each worker needs IMAGE_AGENT_WORKER_HEAP_MB"; return 1; }
+}
+
+# A budget larger than the container would be OOM-killed under load: rendering fails instead.
+refuses_memory_budget_over_limit() {
+  local out
+  if out="$(helm template ia "$CHART" --kube-version "$K8S_VERSION" "${secret_flags[@]}" --set orchestrationWorker.memory.heapMb=1024 2>&1)"; then
+    echo "rendered two 1024 MB heaps under a 1536Mi limit"
+    return 1
+  fi
+  grep -q 'orchestrationWorker.memory: two V8 heaps of 1024 MB' <<<"$out" || { echo "$out"; return 1; }
+}
+
 check "helm lint (strict)" helm lint --strict "$CHART" "${secret_flags[@]}"
 check "helm template | kubeconform (defaults: KEDA, API key)" template_and_validate "${secret_flags[@]}"
 check "helm template refuses a chart-made Secret without the id key, keyring and signing key" refuses_missing_secrets
@@ -73,6 +93,8 @@ check "helm template | kubeconform (ingress with TLS)" template_and_validate "${
   --set api.ingress.enabled=true --set api.ingress.host=image-agent.example.com --set api.ingress.tls.secretName=image-agent-tls \
   --set api.ingress.className=nginx
 check "helm template refuses an ingress without TLS" refuses_ingress_without_tls
+check "helm template starts each worker with its memory budget" workers_start_with_memory_budget
+check "helm template refuses a worker memory budget over its container limit" refuses_memory_budget_over_limit
 check "helm template | kubeconform (a release beside an earlier build that still serves pinned runs)" template_and_validate "${secret_flags[@]}" \
   --set image.tag=2026.12.05 --set workerDeployment.previousVersions[0].buildId=2026.11.30 --set workerDeployment.previousVersions[0].replicas=2
 check "helm template renders one orchestration Deployment per build, each with its build id" previous_versions_rendered

@@ -25,6 +25,7 @@ import { batchProgressQuery, batchWorkflowId } from '../../workflows/batch/batch
 import { scriptAgentDefaults } from '../fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { componentCpuMs, stackServerPids } from '../perf/componentCpu';
+import type { WorkerMemoryBudget } from '../../workers/workerMemory';
 import { rssBytesOf, SpawnedWorkers, spawnedWorkerEnv, type WorkerRole } from '../perf/spawnedWorkers';
 
 const SAMPLE_SUITE = path.join(projectRoot, 'benchmarks', 'suites', 'ia-bench-sample.jsonl');
@@ -59,6 +60,8 @@ export interface ScaleBatchResult {
   parentRuns: number;
   /** Cases before RSS is sampled: the workflow cache and V8's heap fill while the first cases run. */
   rssWarmUpCases: number;
+  /** The budget the workers started with (workers/workerMemory.ts). */
+  workerMemory: WorkerMemoryBudget;
   /** Per worker process: the lowest RSS in each quarter of the cases after the warm-up, MB. */
   rssFloorsMb: Record<WorkerRole, number[][]>;
   cpuMsPerCase: Record<string, number>;
@@ -212,6 +215,7 @@ export async function runScaleBatch(g: { client: Client; store: ObjectStore; con
       largestHistory,
       parentRuns: parents.length,
       rssWarmUpCases: warmUp,
+      workerMemory: config.workers.memory,
       rssFloorsMb: { orchestrationWorker: floors(rss.orchestrationWorker), gpuWorker: floors(rss.gpuWorker) },
       cpuMsPerCase: Object.fromEntries([...cpuAfter].map(([name, ms]) => [name, (ms - (cpuBefore.get(name) ?? 0)) / o.cases])),
       faults,

@@ -81,6 +81,7 @@ function report(r: ScaleBatchResult, casesPerRun: number, log: (l: string) => vo
   );
   for (const f of r.faults) log(`fault  ${f}`);
   log(`RSS floor per quarter of the cases after the first ${r.rssWarmUpCases} (warm-up), MB, each worker process:`);
+  log(`  (started with their budget: heaps of ${r.workerMemory.heapMb} MB, semi-space ${r.workerMemory.semiSpaceMb} MB, MALLOC_ARENA_MAX=2)`);
   for (const [role, perProcess] of Object.entries(r.rssFloorsMb)) {
     for (const q of perProcess) log(`  ${role.padEnd(20)} ${q.map((v) => (Number.isFinite(v) ? v.toFixed(0) : '–')).join(' → ')}`);
   }

@@ -6,6 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '../../config/loadConfig';
+import { WORKER_ALLOCATOR_ENV, workerNodeArgs } from '../../workers/workerMemory';
 import type { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { DIST } from '../support/paths';
 
@@ -23,9 +25,11 @@ export class SpawnedWorkers {
   spawn(role: WorkerRole, n: number, extraEnv: Record<string, string> = {}): void {
     for (let i = 0; i < n; i++) {
       const out = fs.openSync(path.join(this.logDir, `${role}-${this.children.length}.log`), 'a');
-      const env = { ...process.env, ...this.env, ...extraEnv };
+      const env: NodeJS.ProcessEnv = { ...process.env, ...WORKER_ALLOCATOR_ENV, ...this.env, ...extraEnv };
       delete env.IMAGE_AGENT_OPS_PORT;
-      const child = spawn(process.execPath, [path.join(DIST, 'workers', `${role}.js`)], { env, stdio: ['ignore', out, out] });
+      // Started as the stack starts its workers: with their memory budget (workers/workerMemory.ts).
+      const nodeArgs = workerNodeArgs(loadConfig(env).workers.memory);
+      const child = spawn(process.execPath, [...nodeArgs, path.join(DIST, 'workers', `${role}.js`)], { env, stdio: ['ignore', out, out] });
       fs.closeSync(out);
       this.children.push({ role, child });
     }

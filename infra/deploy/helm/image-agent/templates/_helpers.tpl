@@ -41,3 +41,17 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "image-agent.codecEndpoint" -}}
 {{- .Values.temporalUi.codecEndpoint | default (printf "%s/codec" (include "image-agent.apiPublicUrl" .)) -}}
 {{- end -}}
+
+{{- /* A worker's node flags for its memory budget (workers/workerMemory.ts); fails when two heaps and the native
+       share do not fit the container's memory limit, which would end in an OOM kill under load. */}}
+{{- define "image-agent.workerNodeArgs" -}}
+{{- $m := .values.memory -}}
+{{- $limit := toString (dig "limits" "memory" "" .values.resources) -}}
+{{- $limitMi := 0 -}}
+{{- if hasSuffix "Gi" $limit }}{{ $limitMi = mul (trimSuffix "Gi" $limit | int) 1024 }}{{ else if hasSuffix "Mi" $limit }}{{ $limitMi = trimSuffix "Mi" $limit | int }}{{ end -}}
+{{- $needMi := add (mul 2 (add $m.heapMb (mul 3 $m.semiSpaceMb))) 300 -}}
+{{- if and (gt (int $limitMi) 0) (gt (int $needMi) (int $limitMi)) -}}
+{{- fail (printf "%s.memory: two V8 heaps of %v MB (+3 × %v MB young generation) and ~300 MB native need %v Mi, more than its memory limit %s" .name $m.heapMb $m.semiSpaceMb $needMi $limit) -}}
+{{- end -}}
+{{ printf "--max-old-space-size=%v" $m.heapMb | quote }}, {{ printf "--min-semi-space-size=%v" $m.semiSpaceMb | quote }}, {{ printf "--max-semi-space-size=%v" $m.semiSpaceMb | quote }}
+{{- end -}}
