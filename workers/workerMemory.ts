@@ -27,15 +27,28 @@ export const WORKER_ALLOCATOR_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 
 /**
  * One line for the worker's log when it was started without its budget (a hand-run `node dist/workers/…`,
- * a container command that dropped the flags); undefined when the heap limit matches.
+ * a container command that dropped the flags or the environment); undefined when both are in place.
  */
-export function workerMemoryWarning(budget: WorkerMemoryBudget, heapSizeLimitBytes = v8.getHeapStatistics().heap_size_limit): string | undefined {
+export function workerMemoryWarning(
+  budget: WorkerMemoryBudget,
+  heapSizeLimitBytes = v8.getHeapStatistics().heap_size_limit,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   // heap_size_limit is old space plus the young generation (three semi-spaces), rounded to V8's pages.
   const expectedMb = budget.heapMb + 3 * budget.semiSpaceMb;
   const actualMb = heapSizeLimitBytes / 2 ** 20;
-  if (Math.abs(actualMb - expectedMb) <= Math.max(8, expectedMb * 0.05)) return undefined;
-  return (
-    `this worker's V8 heap limit is ${Math.round(actualMb)} MB, not the ${budget.heapMb} MB budget (IMAGE_AGENT_WORKER_HEAP_MB): ` +
-    `start it as \`node ${workerNodeArgs(budget).join(' ')} dist/workers/…\` with MALLOC_ARENA_MAX=2, or its memory grows for hours under load`
-  );
+  const heapMatches = Math.abs(actualMb - expectedMb) <= Math.max(8, expectedMb * 0.05);
+  const allocatorMatches = Object.entries(WORKER_ALLOCATOR_ENV).every(([name, value]) => env[name] === value);
+  if (heapMatches && allocatorMatches) return undefined;
+  const allocator = Object.entries(WORKER_ALLOCATOR_ENV).map(([name, value]) => `${name}=${value}`);
+  const found = heapMatches
+    ? `this worker was started without ${allocator.join(' ')}`
+    : `this worker's V8 heap limit is ${Math.round(actualMb)} MB, not the ${budget.heapMb} MB budget (IMAGE_AGENT_WORKER_HEAP_MB)`;
+  return `${found}: start it as \`${allocator.join(' ')} node ${workerNodeArgs(budget).join(' ')} dist/workers/…\`, or its memory grows for hours under load`;
+}
+
+/** The budget in one line, for a bench's output. */
+export function describeWorkerMemory(budget: WorkerMemoryBudget): string {
+  const allocator = Object.entries(WORKER_ALLOCATOR_ENV).map(([name, value]) => `${name}=${value}`);
+  return `heaps of ${budget.heapMb} MB, semi-space ${budget.semiSpaceMb} MB, ${allocator.join(' ')}`;
 }

@@ -33,24 +33,16 @@ template_and_validate() { # values flags...
 secret_flags=(--set-string secrets.values.IMAGE_AGENT_ID_KEY=ci-id-key-not-a-secret
   --set-string secrets.values.IMAGE_AGENT_ENCRYPTION_KEYS=ci:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
   --set-string secrets.values.IMAGE_AGENT_REVIEW_SIGNING_KEY=ci-signing-key-not-a-secret)
-# Without them, rendering fails and names the first one missing.
-refuses_missing_secrets() {
-  local out
-  if out="$(helm template ia "$CHART" --kube-version "$K8S_VERSION" 2>&1)"; then
-    echo "rendered without the required secrets"
-    return 1
-  fi
-  grep -q 'secrets.values.IMAGE_AGENT_[A-Z_]* is required' <<<"$out" || { echo "$out"; return 1; }
-}
 
-# An ingress without a certificate would serve tokens and review cookies in clear: rendering fails instead.
-refuses_ingress_without_tls() {
-  local out
-  if out="$(helm template ia "$CHART" --kube-version "$K8S_VERSION" "${secret_flags[@]}" --set api.ingress.enabled=true --set api.ingress.host=x.example.com 2>&1)"; then
-    echo "rendered an ingress without TLS"
+# Rendering with these flags must fail with a message matching the pattern (grep), and nothing rendered.
+refuses_to_render() { # pattern helm-flags...
+  local pattern="$1" out
+  shift
+  if out="$(helm template ia "$CHART" --kube-version "$K8S_VERSION" "$@" 2>&1)"; then
+    echo "rendered; expected a refusal matching: $pattern"
     return 1
   fi
-  grep -q 'api.ingress.tls.secretName is required' <<<"$out" || { echo "$out"; return 1; }
+  grep -q "$pattern" <<<"$out" || { echo "$out"; return 1; }
 }
 
 # A release (build 2026.12.05) and an earlier build still draining: two orchestration Deployments, each naming its build.
@@ -73,28 +65,23 @@ workers_start_with_memory_budget() {
   [[ "$(grep -A1 'name: IMAGE_AGENT_WORKER_HEAP_MB' <<<"$out" | grep -c 'value: "')" == 2 ]] || { echo "each worker needs IMAGE_AGENT_WORKER_HEAP_MB"; return 1; }
 }
 
-# A budget larger than the container would be OOM-killed under load: rendering fails instead.
-refuses_memory_budget_over_limit() {
-  local out
-  if out="$(helm template ia "$CHART" --kube-version "$K8S_VERSION" "${secret_flags[@]}" --set orchestrationWorker.memory.heapMb=1024 2>&1)"; then
-    echo "rendered two 1024 MB heaps under a 1536Mi limit"
-    return 1
-  fi
-  grep -q 'orchestrationWorker.memory: two V8 heaps of 1024 MB' <<<"$out" || { echo "$out"; return 1; }
-}
-
 check "helm lint (strict)" helm lint --strict "$CHART" "${secret_flags[@]}"
 check "helm template | kubeconform (defaults: KEDA, API key)" template_and_validate "${secret_flags[@]}"
-check "helm template refuses a chart-made Secret without the id key, keyring and signing key" refuses_missing_secrets
+# Without the secrets, rendering fails and names the first one missing.
+check "helm template refuses a chart-made Secret without the id key, keyring and signing key" refuses_to_render 'secrets.values.IMAGE_AGENT_[A-Z_]* is required'
 check "helm template | kubeconform (mTLS, existing secret, no GPU, no KEDA)" template_and_validate \
   --set temporal.mtlsSecretName=temporal-mtls --set secrets.existingSecret=ia-secrets \
   --set gpuWorker.gpu.enabled=false --set keda.enabled=false --set migrations.enabled=false
 check "helm template | kubeconform (ingress with TLS)" template_and_validate "${secret_flags[@]}" \
   --set api.ingress.enabled=true --set api.ingress.host=image-agent.example.com --set api.ingress.tls.secretName=image-agent-tls \
   --set api.ingress.className=nginx
-check "helm template refuses an ingress without TLS" refuses_ingress_without_tls
+# An ingress without a certificate would serve tokens and review cookies in clear.
+check "helm template refuses an ingress without TLS" refuses_to_render 'api.ingress.tls.secretName is required' \
+  "${secret_flags[@]}" --set api.ingress.enabled=true --set api.ingress.host=x.example.com
 check "helm template starts each worker with its memory budget" workers_start_with_memory_budget
-check "helm template refuses a worker memory budget over its container limit" refuses_memory_budget_over_limit
+# A budget larger than the container would be OOM-killed under load.
+check "helm template refuses a worker memory budget over its container limit" refuses_to_render 'orchestrationWorker.memory: two V8 heaps of 1024 MB' \
+  "${secret_flags[@]}" --set orchestrationWorker.memory.heapMb=1024
 check "helm template | kubeconform (a release beside an earlier build that still serves pinned runs)" template_and_validate "${secret_flags[@]}" \
   --set image.tag=2026.12.05 --set workerDeployment.previousVersions[0].buildId=2026.11.30 --set workerDeployment.previousVersions[0].replicas=2
 check "helm template renders one orchestration Deployment per build, each with its build id" previous_versions_rendered

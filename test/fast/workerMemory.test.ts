@@ -19,7 +19,7 @@ describe('worker memory budget', () => {
 
   it('starts Node with the budget: its heap limit matches, its young generation is full size from the start', () => {
     const started = heapOf(workerNodeArgs(budget));
-    expect(workerMemoryWarning(budget, started.limit)).toBeUndefined();
+    expect(workerMemoryWarning(budget, started.limit, { MALLOC_ARENA_MAX: '2' })).toBeUndefined();
     // A whole semi-space committed at once (Node 24 counts both), not 1 MB doubling under load.
     expect(started.newSpaceMb).toBeGreaterThanOrEqual(budget.semiSpaceMb);
   });
@@ -27,10 +27,15 @@ describe('worker memory budget', () => {
   it('warns a worker started without the flags, naming them', () => {
     const plain = heapOf([]);
     expect(plain.newSpaceMb).toBeLessThan(budget.semiSpaceMb);
-    const warning = workerMemoryWarning(budget, plain.limit);
+    const warning = workerMemoryWarning(budget, plain.limit, { MALLOC_ARENA_MAX: '2' });
     expect(warning).toContain('not the 384 MB budget (IMAGE_AGENT_WORKER_HEAP_MB)');
-    expect(warning).toContain('--max-old-space-size=384 --min-semi-space-size=8 --max-semi-space-size=8');
-    expect(warning).toContain('MALLOC_ARENA_MAX=2');
+    expect(warning).toContain('MALLOC_ARENA_MAX=2 node --max-old-space-size=384 --min-semi-space-size=8 --max-semi-space-size=8');
+  });
+
+  it('warns a worker started with the flags but without its allocator setting', () => {
+    const started = heapOf(workerNodeArgs(budget));
+    expect(workerMemoryWarning(budget, started.limit, {})).toContain('started without MALLOC_ARENA_MAX=2');
+    expect(workerMemoryWarning(budget, started.limit, { MALLOC_ARENA_MAX: '8' })).toContain('started without MALLOC_ARENA_MAX=2');
   });
 
   it('reads the budget from the settings and refuses one that is not a size', () => {

@@ -13,6 +13,7 @@ import { loadConfig } from '../../config/loadConfig';
 import { stackDown, stackUp } from '../../infra/stack';
 import { startTestEnv } from '../support/testEnv';
 import { runScaleBatch, type ScaleBatchOptions, type ScaleBatchResult } from './scaleBatch';
+import { describeWorkerMemory } from '../../workers/workerMemory';
 
 const HISTORY_LIMIT_BYTES = 10 * 2 ** 20;
 type Mode = 'dev' | 'cluster';
@@ -81,7 +82,7 @@ function report(r: ScaleBatchResult, casesPerRun: number, log: (l: string) => vo
   );
   for (const f of r.faults) log(`fault  ${f}`);
   log(`RSS floor per quarter of the cases after the first ${r.rssWarmUpCases} (warm-up), MB, each worker process:`);
-  log(`  (started with their budget: heaps of ${r.workerMemory.heapMb} MB, semi-space ${r.workerMemory.semiSpaceMb} MB, MALLOC_ARENA_MAX=2)`);
+  log(`  (started with their budget: ${describeWorkerMemory(r.workerMemory)})`);
   for (const [role, perProcess] of Object.entries(r.rssFloorsMb)) {
     for (const q of perProcess) log(`  ${role.padEnd(20)} ${q.map((v) => (Number.isFinite(v) ? v.toFixed(0) : '–')).join(' → ')}`);
   }

@@ -15,11 +15,14 @@ export type WorkerRole = 'orchestrationWorker' | 'gpuWorker';
 
 export class SpawnedWorkers {
   readonly children: { role: WorkerRole; child: ChildProcess }[] = [];
+  /** Started as the stack starts its workers: with their memory budget (workers/workerMemory.ts). */
+  private readonly nodeArgs: string[];
   constructor(
     readonly env: Record<string, string>,
     private readonly logDir: string,
   ) {
     fs.mkdirSync(logDir, { recursive: true });
+    this.nodeArgs = workerNodeArgs(loadConfig({ ...process.env, ...env }).workers.memory);
   }
 
   spawn(role: WorkerRole, n: number, extraEnv: Record<string, string> = {}): void {
@@ -27,9 +30,7 @@ export class SpawnedWorkers {
       const out = fs.openSync(path.join(this.logDir, `${role}-${this.children.length}.log`), 'a');
       const env: NodeJS.ProcessEnv = { ...process.env, ...WORKER_ALLOCATOR_ENV, ...this.env, ...extraEnv };
       delete env.IMAGE_AGENT_OPS_PORT;
-      // Started as the stack starts its workers: with their memory budget (workers/workerMemory.ts).
-      const nodeArgs = workerNodeArgs(loadConfig(env).workers.memory);
-      const child = spawn(process.execPath, [...nodeArgs, path.join(DIST, 'workers', `${role}.js`)], { env, stdio: ['ignore', out, out] });
+      const child = spawn(process.execPath, [...this.nodeArgs, path.join(DIST, 'workers', `${role}.js`)], { env, stdio: ['ignore', out, out] });
       fs.closeSync(out);
       this.children.push({ role, child });
     }
