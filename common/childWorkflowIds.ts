@@ -20,3 +20,19 @@ export function childIdPrefixes(parentId: string): string[] {
   if (parentId.startsWith(BATCH_PREFIX)) prefixes.push(`${parentId.slice(BATCH_PREFIX.length)}-case-`);
   return prefixes;
 }
+
+const CASE_INFIX = '-case-';
+
+/**
+ * Every id whose children's ids (childIdPrefixes) would start `childId`, longest first: the ids before each `-`,
+ * and `batch-<id>` for each `<id>-case-`. A worker checks these few against the runs it knows instead of
+ * checking every known run against the child.
+ */
+export function parentIdCandidates(childId: string): string[] {
+  const candidates: string[] = [];
+  for (let i = childId.indexOf('-'); i !== -1; i = childId.indexOf('-', i + 1)) {
+    if (i > 0) candidates.push(childId.slice(0, i));
+    if (childId.startsWith(CASE_INFIX, i)) candidates.push(`${BATCH_PREFIX}${childId.slice(0, i)}`);
+  }
+  return candidates.sort((a, b) => b.length - a.length);
+}

@@ -23,7 +23,7 @@
  */
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { childIdPrefixes } from '../common/childWorkflowIds';
+import { parentIdCandidates } from '../common/childWorkflowIds';
 import { foreignPayloadValue } from '../common/foreignPayload';
 import { openAesGcm, sealAesGcm } from './aesGcm';
 import { canOwnKeys, SYSTEM_TENANT, type TenantKeys } from './tenantKeys';
@@ -147,12 +147,13 @@ export class EncryptionCodec implements PayloadCodec {
     return { tenant: SYSTEM_TENANT, encrypted: true };
   }
 
+  /** The longest known run whose children's ids start `workflowId`: a map lookup per candidate, never a scan of every run. */
   private parentOf(workflowId: string): RunTenant | undefined {
-    let best: string | undefined;
-    for (const id of this.runs.keys()) {
-      if (childIdPrefixes(id).some((prefix) => workflowId.startsWith(prefix)) && (!best || id.length > best.length)) best = id;
+    for (const id of parentIdCandidates(workflowId)) {
+      const run = this.runs.get(id);
+      if (run) return run;
     }
-    return best === undefined ? undefined : this.runs.get(best);
+    return undefined;
   }
 
   /** One lookup per run at a time; a failed lookup is not remembered (Temporal down: the task is retried). */
