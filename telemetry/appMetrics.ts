@@ -26,6 +26,15 @@ export const activityDuration = new Histogram({
   registers,
 });
 
+/** On the activity's path: its result waits for the write, so this is latency a run pays (bench:perf reads it per run). */
+export const claimCheckWrites = new Histogram({
+  name: 'image_agent_claim_check_write_seconds',
+  help: 'Writes of model-call records to object storage by the claim check, one per claim-checked activity attempt, by activity type.',
+  labelNames: ['activity'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+  registers,
+});
+
 export const renders = new Counter({
   name: 'image_agent_renders_total',
   help: 'Image renders by model and outcome (ok, failed).',

@@ -6,12 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelCallRecord } from '../common/modelCall';
 import type { RunReport } from '../common/runResult';
+import { claimCheckWrites } from '../telemetry/appMetrics';
 import { slimCalls } from '../workers/modelCallClaimCheck';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
 import { dumpHistory } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 import { generateImage } from '../workflows/generate/generateImage';
+
+async function claimCheckWriteCount(): Promise<number> {
+  return (await claimCheckWrites.get()).values.filter((v) => v.metricName?.endsWith('_count')).reduce((n, v) => n + v.value, 0);
+}
 
 const record = (purpose: string): ModelCallRecord => ({
   purpose,
@@ -49,6 +54,7 @@ describe('model-call claim check', () => {
     });
 
     it('keeps prompts out of the history and every call in the report', async () => {
+      const writesBefore = await claimCheckWriteCount();
       const handle = await env.client.workflow.start(generateImage, {
         taskQueue: env.taskQueue,
         workflowId: `claim-check-${randomUUID()}`,
@@ -66,6 +72,10 @@ describe('model-call claim check', () => {
         expect(c.response).not.toBe('');
       }
       expect(result.usage.calls).toBe(report.calls.length);
+      // Each object the history refers to was one timed write (image_agent_claim_check_write_seconds).
+      const keys = new Set(dump.payloadTexts.flatMap((t) => [...t.matchAll(/"ref":\{"key":"([^"]+)"/g)].map((m) => m[1])));
+      expect(keys.size).toBeGreaterThanOrEqual(3);
+      expect((await claimCheckWriteCount()) - writesBefore).toBe(keys.size);
     });
   });
 });

@@ -16,6 +16,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { modelCallsKey } from '../common/objectKeys';
 import { TENANT_HEADER } from '../common/tenantHeaderName';
 import type { ObjectStore } from '../providers/objectStore';
+import { claimCheckWrites } from '../telemetry/appMetrics';
 
 /**
  * Whether the result of each agent activity other than the grounding routes carries model-call records for
@@ -87,7 +88,9 @@ export function modelCallClaimCheck(store: ObjectStore): ActivityInterceptorsFac
         const full: ModelCallRecord[] = [];
         const slim = slimCalls(result, key, full);
         if (!full.length) return result;
+        const written = claimCheckWrites.startTimer({ activity: ctx.info.activityType });
         await store.putJson(key, full);
+        written();
         return slim;
       },
     },

@@ -15,6 +15,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { startGeneration } from '../../client/generations';
 import { projectRoot } from '../../common/paths';
 import { createEncryption } from '../../security/dataConverter';
+import { claimCheckWrites } from '../../telemetry/appMetrics';
 import { UNTRACED_INTERCEPTOR_MODULES, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
 import { metricSamples, metricSum } from '../support/prometheusText';
@@ -56,6 +57,16 @@ export interface OverheadRow {
   eager?: { workflow: EagerUse; twin: EagerUse };
   /** W with one setting changed, run in every triplet beside W (zero model latency only). */
   variants?: VariantRow[];
+  /** The claim check's object writes in each W run, timed by its metric (`image_agent_claim_check_write_seconds`). */
+  claimCheck: ClaimCheckTiming;
+}
+
+export interface ClaimCheckTiming {
+  writesPerRunP50: number;
+  /** Summed per run: writes of one activity group overlap, so an upper bound on what they add to W. */
+  msPerRunP50: number;
+  /** That sum over F, per triplet. */
+  ofTwin: Estimate;
 }
 
 export interface VariantRow {
@@ -100,6 +111,17 @@ export function activityTasksReceived(metricsText: string): Map<string, EagerUse
     byQueue.set(queue, { eager: metricSum(metricsText, 'temporal_activity_task_received_total', { task_queue: queue, eager: 'true' }), total });
   }
   return byQueue;
+}
+
+/** The claim check's writes so far in this process, whose workers are W's and its variants' (they never run at once). */
+async function claimCheckTotals(): Promise<{ writes: number; ms: number }> {
+  let writes = 0;
+  let ms = 0;
+  for (const v of (await claimCheckWrites.get()).values) {
+    if (v.metricName?.endsWith('_count')) writes += v.value;
+    else if (v.metricName?.endsWith('_sum')) ms += v.value * 1000;
+  }
+  return { writes, ms };
 }
 
 async function eagerSnapshot(metricsUrl: string | undefined, queues: string[]): Promise<EagerUse[] | undefined> {
@@ -189,12 +211,18 @@ export async function measureOverhead(
       const starts: number[] = [];
       const p: number[] = [];
       const f: number[] = [];
+      const claimWrites: number[] = [];
+      const claimMs: number[] = [];
       for (let i = 0; i < triplets; i++) {
         for (const step of ORDERS[i % ORDERS.length]!) {
           if (step === 'W') {
+            const before = await claimCheckTotals();
             const run = await runOnce(env);
+            const after = await claimCheckTotals();
             w.push(run.ms);
             starts.push(run.startMs);
+            claimWrites.push(after.writes - before.writes);
+            claimMs.push(after.ms - before.ms);
           } else if (step === 'P') p.push(await pipeline.run(steps, tenantId));
           else f.push(await twin.run(groups));
         }
@@ -223,6 +251,11 @@ export async function measureOverhead(
         groups: twinGroups(shape, { audit: true }),
         regularGroups: regularGroupCount(events),
         workflowTasks: events.filter((e) => e.workflowTaskCompletedEventAttributes).length,
+        claimCheck: {
+          writesPerRunP50: percentile(claimWrites, 50),
+          msPerRunP50: percentile(claimMs, 50),
+          ofTwin: bootstrapMedian(claimMs.map((c, i) => c / f[i]!)),
+        },
         ...(eagerBefore && eagerAfter
           ? {
               eager: {

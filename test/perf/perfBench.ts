@@ -447,6 +447,16 @@ function markdown(report: PerfReport): string {
             `| ${v.variant}${v.eagerStarts !== undefined ? ` (${v.eagerStarts} of ${first.triplets} started eagerly)` : ''} | ${v.p50Ms.toFixed(0)} ms | ${formatEstimate(v.addedOverTwin)} |`,
         ),
       );
+    lines.push(
+      '',
+      'Timed inside W, per run (the writes of one activity group overlap, so the sum bounds what they add):',
+      '',
+      '| model latency | claim-check object writes | their time, summed | of F |',
+      '| --- | --- | --- | --- |',
+      ...report.overhead.map(
+        (o) => `| ${o.latency} | ${o.claimCheck.writesPerRunP50} | ${o.claimCheck.msPerRunP50.toFixed(1)} ms | ${formatEstimate(o.claimCheck.ofTwin)} |`,
+      ),
+    );
     if (first)
       lines.push(
         '',
