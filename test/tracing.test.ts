@@ -1,8 +1,9 @@
 /**
  * Traces: one run's spans, received in-process by an in-memory exporter, form one tree
  * client start → workflow run → activity start → activity run → model HTTP call, each with the workflow id.
- * And the workflow interceptors in the bundle keep histories replayable: a history recorded by a bundle
- * without them replays with the production bundle that has them.
+ * A run started without a trace context runs without OpenTelemetry's workflow interceptors and says so with a
+ * patch marker. And the workflow interceptors in the bundle keep histories replayable: a history recorded by a
+ * bundle without them replays with the production bundle that has them.
  */
 import { createEncryption } from '../security/dataConverter';
 import fs from 'node:fs';
@@ -13,7 +14,12 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { projectRoot } from '../common/paths';
 import type { GenerateImageResult } from '../common/runResult';
 import { installTracing, tracingSinks, type Tracing } from '../telemetry/tracing';
-import { WORKFLOW_INTERCEPTOR_MODULES, writeWorkflowBundle } from '../workers/workflowBundle';
+import { UNTRACED_INTERCEPTOR_MODULES, writeWorkflowBundle } from '../workers/workflowBundle';
+import { TRACE_HEADER } from '@temporalio/interceptors-opentelemetry/lib/instrumentation';
+import { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { clientFor } from '../client/temporalClient';
+import { UNTRACED_RUNS_WITHOUT_OTEL } from '../workflows/patches';
 import { FAILURE_CONVERTER_PATH } from '../security/dataConverter';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
@@ -86,12 +92,43 @@ describe('OpenTelemetry traces', () => {
     expect(inTrace.filter((s) => idOf(s) !== workflowId).map((s) => s.name)).toEqual([]);
   });
 
+  test('a run started without a trace context makes no workflow spans and records the patch that says so', async () => {
+    // The API's and the CLI's client when no tracer is installed: OpenTelemetry's header is there, but empty.
+    const untracedClient = clientFor(env.config, env.client.connection, { tracing: false });
+    const emptyHeaderClient = new Client({
+      connection: env.client.connection,
+      dataConverter: env.client.options.dataConverter,
+      interceptors: {
+        workflow: [{ start: (input, next) => next({ ...input, headers: { ...input.headers, [TRACE_HEADER]: defaultPayloadConverter.toPayload({}) } }) }],
+      },
+    });
+    for (const client of [untracedClient, emptyHeaderClient]) {
+      const workflowId = `untraced-${randomUUID()}`;
+      const result = await client.workflow.execute(generateImage, {
+        taskQueue: env.taskQueue,
+        workflowId,
+        args: [{ request: 'a lighthouse at dusk', tenantId: 'trace-tenant', userId: 'u3', options: { size: '256x256', maxRounds: 1 } }],
+      });
+      expect((result as GenerateImageResult).outcome).toBe('completed');
+      const spans = exporter.getFinishedSpans().filter((s) => s.attributes.workflowId === workflowId);
+      expect(spans.map((s) => s.name)).toEqual([]);
+      const history = await client.workflow.getHandle(workflowId).fetchHistory();
+      const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch');
+      const patchIds = markers.map((e) => defaultPayloadConverter.fromPayload(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!));
+      expect(patchIds).toContainEqual(expect.objectContaining({ id: UNTRACED_RUNS_WITHOUT_OTEL }));
+    }
+    // Its activities are still traced by the workers (the activity interceptor), with no workflow span above them.
+    expect(
+      exporter.getFinishedSpans().some((s) => s.name === 'RunActivity:planContext' && String(s.attributes.temporalWorkflowId).startsWith('untraced-')),
+    ).toBe(true);
+  });
+
   test('a history recorded without the tracing interceptors replays with the bundle that has them', async () => {
     const plainBundle = path.join(projectRoot, '.stack', 'test', 'workflow-bundle-no-interceptors.js');
     // Everything the real bundle has but the tracing interceptors (the tenant header is needed to run at all).
     const { code } = await bundleWorkflowCode({
       workflowsPath: path.join(projectRoot, 'workflows'),
-      workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES.filter((m) => !m.includes('interceptors-opentelemetry')),
+      workflowInterceptorModules: UNTRACED_INTERCEPTOR_MODULES,
       failureConverterPath: FAILURE_CONVERTER_PATH,
       logger: new DefaultLogger('WARN'),
     });

@@ -28,20 +28,20 @@ export function workflowInterceptorModules(source: Pick<WorkerOptions, 'workflow
 }
 
 /**
- * WORKFLOW_INTERCEPTOR_MODULES without OpenTelemetry’s: the bench measures what those cost a run. Not for workers: histories
- * recorded with OpenTelemetry's interceptors do not replay without them ([TMPRL1100] on every run with an update).
+ * WORKFLOW_INTERCEPTOR_MODULES without the tracing module: the bench measures what it still costs a run. Not for
+ * workers: histories recorded with OpenTelemetry's interceptors do not replay without them ([TMPRL1100] on every run
+ * with an update).
  */
 export const UNTRACED_INTERCEPTOR_MODULES = [require.resolve('../workflows/tenantHeader'), require.resolve('../workflows/budgetGate')];
 
 /**
  * Workflow interceptor modules compiled into the bundle (a prebuilt bundle ignores WorkerOptions'
- * workflowModules): OpenTelemetry spans for workflow execution, signals, updates, activities and children, and
- * the run's tenant as a header of every activity (workflows/tenantHeader.ts), and the budget gate (workflows/budgetGate.ts). They add no commands (the gate only when a call is refused, behind a patch), so histories recorded without them replay with them (SDK flags gate the rest).
+ * workflowModules): OpenTelemetry spans for the runs that are traced (workflows/workflowTracing.ts), the run's
+ * tenant as a header of every activity (workflows/tenantHeader.ts), and the budget gate (workflows/budgetGate.ts).
+ * They add no commands (the gate only when a call is refused, and the tracing module a patch marker on a new
+ * untraced run), so histories recorded without them replay with them (SDK flags gate the rest).
  */
-export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
-  ...UNTRACED_INTERCEPTOR_MODULES,
-];
+export const WORKFLOW_INTERCEPTOR_MODULES: string[] = [require.resolve('../workflows/workflowTracing'), ...UNTRACED_INTERCEPTOR_MODULES];
 
 export async function writeWorkflowBundle(
   outFile: string,

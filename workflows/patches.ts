@@ -83,3 +83,11 @@ export const REVIEW_QUESTIONS = 'review-questions';
  * child's start to be recorded before the next: one start per round trip kept 10–25 of 64 cases in flight.
  */
 export const BATCH_STARTS_CASES_TOGETHER = 'batch-starts-cases-together';
+
+/**
+ * 2026-12-06: a run whose start carries no trace context runs without OpenTelemetry's workflow interceptors
+ * (workflows/workflowTracing.ts). With tracing off they still made a span for every activity and exported it to
+ * nowhere, about 128 of a run's 286 sandbox promises; their async wrappers also move when an update's handler runs,
+ * which is why a run keeps the interceptors it started with.
+ */
+export const UNTRACED_RUNS_WITHOUT_OTEL = 'untraced-runs-without-otel';

@@ -94,7 +94,7 @@ const DEFAULT_VARIANTS: Variant[] = [
   { name: 'eager workflow start (a client on the worker’s connection)', env: {}, eagerStart: true },
   { name: 'codecs off (no compression, no encryption)', env: { IMAGE_AGENT_ENCRYPTION: 'false' } },
   {
-    name: 'no OpenTelemetry workflow interceptors (tracing is off in every variant)',
+    name: 'a bundle without the tracing module (OpenTelemetry’s workflow interceptors; tracing is off in every variant)',
     env: {},
     bundle: { file: path.join(projectRoot, '.stack', 'test', 'workflow-bundle-untraced.js'), interceptorModules: UNTRACED_INTERCEPTOR_MODULES },
   },
