@@ -1,8 +1,9 @@
 /**
  * OpenTelemetry's workflow interceptors, for the runs that are traced. A run whose start carries a trace context
  * (the starter had tracing on, or its parent was traced) gets them as before; a new run without one
- * (patched(UNTRACED_RUNS_WITHOUT_OTEL)) passes every call straight through and makes no spans. Runs recorded before
- * the patch have no marker and keep the interceptors they ran with, so their histories replay unchanged.
+ * (patched(UNTRACED_RUNS_WITHOUT_OTEL)) passes every inbound and outbound call straight through and makes no
+ * spans. Runs recorded before the patch have no marker and keep the interceptors they ran with, so their
+ * histories replay unchanged.
  *
  * The decision is made when the workflow function is entered (the inbound `execute`), before its handlers exist,
  * and holds for the run. Until then every call takes OpenTelemetry's path, in recording and replay alike. Each
@@ -50,8 +51,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
   const isTraced = () => traced;
   const inbound = openTelemetry.inbound?.[0] as WorkflowInboundCallsInterceptor | undefined;
   const outbound = openTelemetry.outbound?.[0];
-  const internals = openTelemetry.internals?.[0];
-  if (!inbound?.execute || !outbound || !internals) throw new Error('OpenTelemetry workflow interceptors changed shape: check workflows/workflowTracing.ts');
+  if (!inbound?.execute || !outbound) throw new Error('OpenTelemetry workflow interceptors changed shape: check workflows/workflowTracing.ts');
   const execute = inbound.execute.bind(inbound);
   return {
     inbound: [
@@ -64,6 +64,7 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
       },
     ],
     outbound: [gated(outbound, isTraced)],
-    internals: [gated(internals, isTraced)],
+    // Its `dispose` (when the run leaves the cache) only releases the context manager every run builds: kept for all.
+    internals: openTelemetry.internals ?? [],
   };
 };
