@@ -5,23 +5,22 @@
  * names its cases `<id>-case-<case>` (kept as it was, so batches in flight replay). Pure.
  */
 const BATCH_PREFIX = 'batch-';
+const CASE_INFIX = '-case-';
 
 export function batchWorkflowId(batchId: string): string {
   return `${BATCH_PREFIX}${batchId}`;
 }
 
 export function batchCaseWorkflowId(batchId: string, caseId: string): string {
-  return `${batchId}-case-${caseId}`;
+  return `${batchId}${CASE_INFIX}${caseId}`;
 }
 
 /** The id prefixes of the children the run `parentId` starts. */
 export function childIdPrefixes(parentId: string): string[] {
   const prefixes = [`${parentId}-`];
-  if (parentId.startsWith(BATCH_PREFIX)) prefixes.push(`${parentId.slice(BATCH_PREFIX.length)}-case-`);
+  if (parentId.startsWith(BATCH_PREFIX)) prefixes.push(`${parentId.slice(BATCH_PREFIX.length)}${CASE_INFIX}`);
   return prefixes;
 }
-
-const CASE_INFIX = '-case-';
 
 /**
  * Every id whose children's ids (childIdPrefixes) would start `childId`, longest first: the ids before each `-`,

@@ -6,17 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ModelCallRecord } from '../common/modelCall';
 import type { RunReport } from '../common/runResult';
-import { claimCheckWrites } from '../telemetry/appMetrics';
 import { slimCalls } from '../workers/modelCallClaimCheck';
 import { scriptAgentDefaults } from './fakeOpenAI/agentDefaults';
 import { FakeOpenAIServer } from './fakeOpenAI/fakeOpenAIServer';
+import { claimCheckWriteTotals } from './support/claimCheckWrites';
 import { dumpHistory } from './support/history';
 import { startTestEnv, type TestEnv } from './support/testEnv';
 import { generateImage } from '../workflows/generate/generateImage';
-
-async function claimCheckWriteCount(): Promise<number> {
-  return (await claimCheckWrites.get()).values.filter((v) => v.metricName?.endsWith('_count')).reduce((n, v) => n + v.value, 0);
-}
 
 const record = (purpose: string): ModelCallRecord => ({
   purpose,
@@ -54,7 +50,7 @@ describe('model-call claim check', () => {
     });
 
     it('keeps prompts out of the history and every call in the report', async () => {
-      const writesBefore = await claimCheckWriteCount();
+      const writesBefore = (await claimCheckWriteTotals()).writes;
       const handle = await env.client.workflow.start(generateImage, {
         taskQueue: env.taskQueue,
         workflowId: `claim-check-${randomUUID()}`,
@@ -75,7 +71,7 @@ describe('model-call claim check', () => {
       // Each object the history refers to was one timed write (image_agent_claim_check_write_seconds).
       const keys = new Set(dump.payloadTexts.flatMap((t) => [...t.matchAll(/"ref":\{"key":"([^"]+)"/g)].map((m) => m[1])));
       expect(keys.size).toBeGreaterThanOrEqual(3);
-      expect((await claimCheckWriteCount()) - writesBefore).toBe(keys.size);
+      expect((await claimCheckWriteTotals()).writes - writesBefore).toBe(keys.size);
     });
   });
 });

@@ -15,9 +15,9 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { startGeneration } from '../../client/generations';
 import { projectRoot } from '../../common/paths';
 import { createEncryption } from '../../security/dataConverter';
-import { claimCheckWrites } from '../../telemetry/appMetrics';
 import { UNTRACED_INTERCEPTOR_MODULES, writeWorkflowBundle } from '../../workers/workflowBundle';
 import { FakeOpenAIServer } from '../fakeOpenAI/fakeOpenAIServer';
+import { claimCheckWriteTotals } from '../support/claimCheckWrites';
 import { metricSamples, metricSum } from '../support/prometheusText';
 import { startTestEnv, type TestEnv } from '../support/testEnv';
 import { bootstrapMedian, type Estimate } from './bootstrap';
@@ -113,17 +113,6 @@ export function activityTasksReceived(metricsText: string): Map<string, EagerUse
   return byQueue;
 }
 
-/** The claim check's writes so far in this process, whose workers are W's and its variants' (they never run at once). */
-async function claimCheckTotals(): Promise<{ writes: number; ms: number }> {
-  let writes = 0;
-  let ms = 0;
-  for (const v of (await claimCheckWrites.get()).values) {
-    if (v.metricName?.endsWith('_count')) writes += v.value;
-    else if (v.metricName?.endsWith('_sum')) ms += v.value * 1000;
-  }
-  return { writes, ms };
-}
-
 async function eagerSnapshot(metricsUrl: string | undefined, queues: string[]): Promise<EagerUse[] | undefined> {
   if (!metricsUrl) return undefined;
   const counts = activityTasksReceived(await (await fetch(metricsUrl)).text());
@@ -216,9 +205,9 @@ export async function measureOverhead(
       for (let i = 0; i < triplets; i++) {
         for (const step of ORDERS[i % ORDERS.length]!) {
           if (step === 'W') {
-            const before = await claimCheckTotals();
+            const before = await claimCheckWriteTotals();
             const run = await runOnce(env);
-            const after = await claimCheckTotals();
+            const after = await claimCheckWriteTotals();
             w.push(run.ms);
             starts.push(run.startMs);
             claimWrites.push(after.writes - before.writes);
