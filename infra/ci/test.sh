@@ -12,6 +12,7 @@ results_dir=".stack/test"
 mkdir -p "$results_dir"
 timings=()
 counts=()
+failures=()
 total_passed=0
 total_failed=0
 
@@ -34,6 +35,11 @@ summary() {
   if [ ${#counts[@]} -gt 0 ]; then
     echo "[test] tests per target:"
     for c in "${counts[@]}"; do echo "  $c"; done
+  fi
+  # Named here, at the end, because a CI log is often read from its tail.
+  if [ ${#failures[@]} -gt 0 ]; then
+    echo "[test] failed tests:"
+    for f in "${failures[@]}"; do echo "  $f"; done
   fi
   if [ -n "${real_pg_started:-}" ]; then ./infra/ci/real-postgres.sh stop || true; fi
   echo "total: $total_passed passed, $total_failed failed"
@@ -65,6 +71,14 @@ check_count() {
   read -r passed failed total < <(node -e '
     const r = require(process.argv[1]);
     console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites, r.numTotalTests);' "$PWD/$results")
+  while IFS= read -r name; do failures+=("$target: $name"); done < <(node -e '
+    const r = require(process.argv[1]);
+    for (const file of r.testResults) {
+      const where = require("path").relative(process.cwd(), file.name);
+      const failed = file.assertionResults.filter((a) => a.status === "failed");
+      for (const a of failed) console.log(`${where} › ${a.fullName}`);
+      if (failed.length === 0 && file.status === "failed") console.log(`${where} (the file failed outside its tests)`);
+    }' "$PWD/$results")
   record_count "$target" "$passed" "$failed" "$total"
 }
 
