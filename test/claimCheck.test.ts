@@ -68,10 +68,14 @@ describe('model-call claim check', () => {
         expect(c.response).not.toBe('');
       }
       expect(result.usage.calls).toBe(report.calls.length);
-      // Each object the history refers to was one timed write (image_agent_claim_check_write_seconds).
+      // Each object the history refers to was one timed write (image_agent_claim_check_write_seconds). An attempt
+      // that failed after its write (a timeout on a loaded machine) wrote once more, so retries widen the bound.
       const keys = new Set(dump.payloadTexts.flatMap((t) => [...t.matchAll(/"ref":\{"key":"([^"]+)"/g)].map((m) => m[1])));
       expect(keys.size).toBeGreaterThanOrEqual(3);
-      expect((await claimCheckWriteTotals()).writes - writesBefore).toBe(keys.size);
+      const retries = (dump.history.events ?? []).reduce((n, e) => n + Math.max(0, (e.activityTaskStartedEventAttributes?.attempt ?? 1) - 1), 0);
+      const writes = (await claimCheckWriteTotals()).writes - writesBefore;
+      expect(writes).toBeGreaterThanOrEqual(keys.size);
+      expect(writes).toBeLessThanOrEqual(keys.size + retries);
     });
   });
 });

@@ -71,7 +71,8 @@ check_count() {
   read -r passed failed total < <(node -e '
     const r = require(process.argv[1]);
     console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites, r.numTotalTests);' "$PWD/$results")
-  while IFS= read -r name; do failures+=("$target: $name"); done < <(node -e '
+  local failed_test # local: bash scopes dynamically, and the caller stage() has a $name
+  while IFS= read -r failed_test; do failures+=("$target: $failed_test"); done < <(node -e '
     const r = require(process.argv[1]);
     for (const file of r.testResults) {
       const where = require("path").relative(process.cwd(), file.name);
