@@ -68,12 +68,14 @@ check_count() {
     total_failed=$((total_failed + 1))
     return 1
   fi
-  read -r passed failed total < <(node -e '
-    const r = require(process.argv[1]);
-    console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites, r.numTotalTests);' "$PWD/$results")
+  # One read of the results: the counts on the first line, then each failed test on a line of its own.
   local failed_test # local: bash scopes dynamically, and the caller stage() has a $name
-  while IFS= read -r failed_test; do failures+=("$target: $failed_test"); done < <(node -e '
+  {
+    read -r passed failed total
+    while IFS= read -r failed_test; do failures+=("$target: $failed_test"); done
+  } < <(node -e '
     const r = require(process.argv[1]);
+    console.log(r.numPassedTests, r.numFailedTests + r.numRuntimeErrorTestSuites, r.numTotalTests);
     for (const file of r.testResults) {
       const where = require("path").relative(process.cwd(), file.name);
       const failed = file.assertionResults.filter((a) => a.status === "failed");

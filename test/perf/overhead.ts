@@ -205,6 +205,7 @@ export async function measureOverhead(
       for (let i = 0; i < triplets; i++) {
         for (const step of ORDERS[i % ORDERS.length]!) {
           if (step === 'W') {
+            // This process's workers are W's and its variants', which never run at once: the difference is this run's.
             const before = await claimCheckWriteTotals();
             const run = await runOnce(env);
             const after = await claimCheckWriteTotals();
